@@ -1,0 +1,202 @@
+package org.custos.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * Derives the search columns of an STU3 AuditEvent from its JSON. Strict only where the cache needs it:
+ * {@code recorded} must be an instant (it orders everything) and the searched elements must have the shape STU3
+ * gives them; all else is kept as it came, in the raw resource.
+ */
+public final class AuditExtractor {
+    private static final int MAX_TEXT = 8000;
+    private static final String OBJECT_ROLE = "http://hl7.org/fhir/object-role";
+
+    private AuditExtractor() {
+    }
+
+    public static AuditEventRow extract(JsonNode ev) {
+        JsonNode recordedNode = ev.get("recorded");
+        if (recordedNode == null || !recordedNode.isTextual()) {
+            throw new InvalidResourceException("AuditEvent.recorded is missing (it is required)");
+        }
+        long recorded;
+        try {
+            recorded = FhirTimes.parseInstantMillis(recordedNode.asText());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidResourceException("AuditEvent.recorded " + e.getMessage());
+        }
+        Set<String> text = new LinkedHashSet<>();
+        JsonNode type = object(ev, "type");
+        String typeCode = str(type, "code");
+        String typeDisplay = firstNonNull(str(type, "display"), typeCode);
+        add(text, typeDisplay, typeCode);
+
+        StringJoiner subCodes = new StringJoiner("|", "|", "|").setEmptyValue("");
+        StringJoiner subDisplay = new StringJoiner(", ");
+        for (JsonNode c : array(ev, "subtype")) {
+            String code = str(c, "code");
+            if (code != null) {
+                subCodes.add(code);
+            }
+            String d = firstNonNull(str(c, "display"), code);
+            if (d != null) {
+                subDisplay.add(d);
+            }
+            add(text, d, code);
+        }
+        add(text, str(ev, "outcomeDesc"));
+
+        Set<String> purposes = new LinkedHashSet<>();
+        collectConcepts(array(ev, "purposeOfEvent"), purposes, text);
+
+        List<String> agentKeys = new ArrayList<>();
+        StringJoiner agents = new StringJoiner("; ");
+        List<String> otherAgents = new ArrayList<>();
+        for (JsonNode a : array(ev, "agent")) {
+            String userId = str(object(a, "userId"), "value");
+            String name = str(a, "name");
+            String ref = str(object(a, "reference"), "reference");
+            String altId = str(a, "altId");
+            for (String k : new String[]{userId, name, ref, altId}) {
+                if (k != null && !k.isBlank()) {
+                    agentKeys.add(key(k));
+                }
+            }
+            add(text, userId, name, ref, altId);
+            collectConcepts(array(a, "purposeOfUse"), purposes, text);
+            String shown = name != null ? (userId != null && !userId.equals(name) ? name + " (" + userId + ")" : name)
+                    : userId != null ? userId : ref != null ? ref : altId;
+            if (shown != null) {
+                if (a.path("requestor").asBoolean(false)) {
+                    agents.add(shown);
+                } else {
+                    otherAgents.add(shown);
+                }
+            }
+        }
+        otherAgents.forEach(agents::add);
+
+        JsonNode source = object(ev, "source");
+        String site = str(source, "site");
+        String observer = str(object(source, "identifier"), "value");
+        add(text, site, observer);
+
+        List<AuditEventRow.EntityKey> entityKeys = new ArrayList<>();
+        StringJoiner entities = new StringJoiner("; ");
+        StringJoiner patients = new StringJoiner("; ");
+        for (JsonNode e : array(ev, "entity")) {
+            String ref = stripHistory(str(object(e, "reference"), "reference"));
+            String ident = str(object(e, "identifier"), "value");
+            JsonNode role = object(e, "role");
+            boolean patientRole = "1".equals(str(role, "code"))
+                    && (str(role, "system") == null || OBJECT_ROLE.equals(str(role, "system")));
+            boolean patient = ref != null ? ref.startsWith("Patient/") || (patientRole && !ref.contains("/"))
+                    : patientRole;
+            String name = str(e, "name");
+            if (ref != null) {
+                entityKeys.add(new AuditEventRow.EntityKey(key(ref), patient));
+            }
+            if (ident != null) {
+                entityKeys.add(new AuditEventRow.EntityKey(key(ident), patient));
+            }
+            String shown = ref != null ? ref : ident != null ? ident : name;
+            if (shown != null) {
+                (patient ? patients : entities).add(shown);
+            }
+            add(text, ref, ident, name, str(e, "description"));
+        }
+        return new AuditEventRow(recorded, typeCode, typeDisplay, subCodes.toString(), subDisplay.toString(),
+                str(ev, "action"), str(ev, "outcome"), site, observer,
+                purposes.isEmpty() ? "" : "|" + String.join("|", purposes) + "|",
+                agents.toString(), entities.toString(), patients.toString(), searchText(text), agentKeys, entityKeys);
+    }
+
+    /** The lower-case form every key and filter value is compared in. */
+    public static String key(String s) {
+        return s.trim().toLowerCase(Locale.ROOT);
+    }
+
+    static String stripHistory(String ref) {
+        if (ref == null) {
+            return null;
+        }
+        int h = ref.indexOf("/_history/");
+        return h > 0 ? ref.substring(0, h) : ref;
+    }
+
+    private static void collectConcepts(Iterable<JsonNode> concepts, Set<String> codes, Set<String> text) {
+        for (JsonNode cc : concepts) {
+            for (JsonNode c : array(cc, "coding")) {
+                String code = str(c, "code");
+                if (code != null) {
+                    codes.add(code);
+                }
+                add(text, code, str(c, "display"));
+            }
+            add(text, str(cc, "text"));
+        }
+    }
+
+    private static String searchText(Set<String> parts) {
+        String s = String.join(" ", parts).toLowerCase(Locale.ROOT);
+        return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) : s;
+    }
+
+    private static void add(Set<String> set, String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                set.add(v);
+            }
+        }
+    }
+
+    private static String firstNonNull(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    private static JsonNode object(JsonNode parent, String field) {
+        if (parent == null) {
+            return null;
+        }
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new InvalidResourceException(field + " must be an object, found " + n.getNodeType());
+        }
+        return n;
+    }
+
+    private static Iterable<JsonNode> array(JsonNode parent, String field) {
+        JsonNode n = parent == null ? null : parent.get(field);
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw new InvalidResourceException(field + " must be an array, found " + n.getNodeType());
+        }
+        return n;
+    }
+
+    private static String str(JsonNode parent, String field) {
+        if (parent == null) {
+            return null;
+        }
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isValueNode()) {
+            throw new InvalidResourceException(field + " must be a primitive value, found " + n.getNodeType());
+        }
+        return n.asText();
+    }
+}

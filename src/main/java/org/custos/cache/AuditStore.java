@@ -1,0 +1,336 @@
+package org.custos.cache;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/** AuditEvents in the cache: upsert by id + content, keyset-paged search, raw text. */
+public final class AuditStore {
+    private static final String SUMMARY_COLS = "e.pk, e.res_id, e.recorded, e.type_display, e.subtype_display, "
+            + "e.action, e.outcome, e.agents, e.patients, e.entities, e.source_site, e.source_observer";
+
+    /** One AuditEvent ready for the cache. */
+    public record Item(IncomingResource resource, AuditEventRow row) {
+    }
+
+    private final Cache cache;
+    private final AtomicLong nextPk = new AtomicLong();
+
+    AuditStore(Cache cache) {
+        this.cache = cache;
+    }
+
+    void init() {
+        try (Connection c = cache.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(pk), 0) FROM audit_event")) {
+            rs.next();
+            nextPk.set(rs.getLong(1) + 1);
+        } catch (SQLException e) {
+            throw new CacheException("Cannot read the cache: " + e.getMessage(), e);
+        }
+    }
+
+    /** Inserts new events, replaces changed ones and leaves identical ones alone, in one transaction. */
+    public UpsertCounts upsert(int originId, List<Item> items) {
+        if (items.isEmpty()) {
+            return UpsertCounts.NONE;
+        }
+        try (Connection c = cache.connection()) {
+            c.setAutoCommit(false);
+            try {
+                UpsertCounts counts = upsert(c, originId, items);
+                c.commit();
+                return counts;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Writing AuditEvents to the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    private record Existing(long pk, long hash) {
+    }
+
+    private UpsertCounts upsert(Connection c, int originId, List<Item> items) throws SQLException {
+        Map<String, Existing> existing = findExisting(c, items);
+        int added = 0;
+        int updated = 0;
+        int unchanged = 0;
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, res_id, version_id, "
+                + "last_updated, origin_id, content_hash, recorded, type_code, type_display, subtype_codes, "
+                + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agents, entities, "
+                + "patients, search_text, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+             PreparedStatement del = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?");
+             PreparedStatement delAgent = c.prepareStatement("DELETE FROM audit_agent_key WHERE event_pk = ?");
+             PreparedStatement delEntity = c.prepareStatement("DELETE FROM audit_entity_key WHERE event_pk = ?");
+             PreparedStatement agent = c.prepareStatement("INSERT INTO audit_agent_key (event_pk, k) VALUES (?, ?)");
+             PreparedStatement entity = c.prepareStatement(
+                     "INSERT INTO audit_entity_key (event_pk, k, patient) VALUES (?, ?, ?)")) {
+            boolean deletes = false;
+            for (Item item : items) {
+                IncomingResource r = item.resource();
+                long hash = r.contentHash();
+                Existing old = existing.get(r.id());
+                if (old != null && old.hash() == hash) {
+                    unchanged++;
+                    continue;
+                }
+                if (old != null) {
+                    // replaced: the old row goes first, within this transaction
+                    del.setLong(1, old.pk());
+                    del.addBatch();
+                    delAgent.setLong(1, old.pk());
+                    delAgent.addBatch();
+                    delEntity.setLong(1, old.pk());
+                    delEntity.addBatch();
+                    deletes = true;
+                    updated++;
+                } else {
+                    added++;
+                }
+                long pk = nextPk.getAndIncrement();
+                existing.put(r.id(), new Existing(pk, hash));
+                bindInsert(ins, pk, originId, hash, item);
+                ins.addBatch();
+                for (String k : item.row().agentKeys()) {
+                    agent.setLong(1, pk);
+                    agent.setString(2, cut(k, 512));
+                    agent.addBatch();
+                }
+                for (AuditEventRow.EntityKey k : item.row().entityKeys()) {
+                    entity.setLong(1, pk);
+                    entity.setString(2, cut(k.key(), 512));
+                    entity.setBoolean(3, k.patient());
+                    entity.addBatch();
+                }
+            }
+            if (deletes) {
+                del.executeBatch();
+                delAgent.executeBatch();
+                delEntity.executeBatch();
+            }
+            ins.executeBatch();
+            agent.executeBatch();
+            entity.executeBatch();
+        }
+        return new UpsertCounts(added, updated, unchanged);
+    }
+
+    private static void bindInsert(PreparedStatement ins, long pk, int originId, long hash, Item item)
+            throws SQLException {
+        IncomingResource r = item.resource();
+        AuditEventRow row = item.row();
+        int i = 1;
+        ins.setLong(i++, pk);
+        ins.setString(i++, r.id());
+        ins.setString(i++, cut(r.versionId(), 64));
+        ins.setObject(i++, r.lastUpdated());
+        ins.setInt(i++, originId);
+        ins.setLong(i++, hash);
+        ins.setLong(i++, row.recorded());
+        ins.setString(i++, cut(row.typeCode(), 128));
+        ins.setString(i++, cut(row.typeDisplay(), 256));
+        ins.setString(i++, cut(row.subtypeCodes(), 1024));
+        ins.setString(i++, cut(row.subtypeDisplay(), 1024));
+        ins.setString(i++, cut(row.action(), 1));
+        ins.setString(i++, cut(row.outcome(), 2));
+        ins.setString(i++, cut(row.sourceSite(), 256));
+        ins.setString(i++, cut(row.sourceObserver(), 256));
+        ins.setString(i++, cut(row.purposeCodes(), 1024));
+        ins.setString(i++, cut(row.agents(), 2048));
+        ins.setString(i++, cut(row.entities(), 2048));
+        ins.setString(i++, cut(row.patients(), 1024));
+        ins.setString(i++, cut(row.searchText(), 8192));
+        ins.setString(i, r.json());
+    }
+
+    static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static Map<String, Existing> findExisting(Connection c, List<Item> items) throws SQLException {
+        Map<String, Existing> found = new HashMap<>();
+        Object[] ids = items.stream().map(i -> i.resource().id()).distinct().toArray();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT res_id, pk, content_hash FROM audit_event WHERE res_id = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("VARCHAR", ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new Existing(rs.getLong(2), rs.getLong(3)));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The first {@code limit} events after {@code after} (null: from the start), newest first unless ascending. */
+    public List<AuditSummary> page(AuditFilter filter, Keyset after, boolean ascending, int limit) {
+        AuditSql q = new AuditSql(filter);
+        q.keyset(after, ascending);
+        String sql = "SELECT " + SUMMARY_COLS + " FROM audit_event e" + q.where + AuditSql.order(ascending)
+                + " LIMIT ?";
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = q.bind(ps);
+            ps.setInt(i, limit);
+            List<AuditSummary> rows = new ArrayList<>(Math.min(limit, 1000));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(summary(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new CacheException("Searching the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The primary keys of up to {@code limit} matching events after {@code after}, in order; each is passed to
+     * {@code pkSink}. Returns the keyset to continue from, or empty when the result is exhausted.
+     */
+    public Optional<Keyset> keys(AuditFilter filter, Keyset after, boolean ascending, int limit, LongConsumer pkSink) {
+        AuditSql q = new AuditSql(filter);
+        q.keyset(after, ascending);
+        String sql = "SELECT e.recorded, e.pk FROM audit_event e" + q.where + AuditSql.order(ascending) + " LIMIT ?";
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = q.bind(ps);
+            ps.setInt(i, limit);
+            int n = 0;
+            long recorded = 0;
+            long pk = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    recorded = rs.getLong(1);
+                    pk = rs.getLong(2);
+                    pkSink.accept(pk);
+                    n++;
+                }
+            }
+            return n < limit ? Optional.empty() : Optional.of(new Keyset(recorded, pk));
+        } catch (SQLException e) {
+            throw new CacheException("Searching the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows with these primary keys, in the order given (missing ones are left out). */
+    public List<AuditSummary> byPks(long[] pks) {
+        if (pks.length == 0) {
+            return List.of();
+        }
+        Object[] boxed = Arrays.stream(pks).boxed().toArray();
+        Map<Long, AuditSummary> byPk = new HashMap<>();
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + SUMMARY_COLS + " FROM audit_event e WHERE e.pk = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("BIGINT", boxed));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    AuditSummary s = summary(rs);
+                    byPk.put(s.pk(), s);
+                }
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+        List<AuditSummary> out = new ArrayList<>(pks.length);
+        for (long pk : pks) {
+            AuditSummary s = byPk.get(pk);
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** How many events match, counting at most {@code cap} (returns cap when there are at least that many). */
+    public long count(AuditFilter filter, long cap) {
+        AuditSql q = new AuditSql(filter);
+        String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM audit_event e" + q.where + " LIMIT ?) x";
+        if (filter.isEmpty()) {
+            sql = "SELECT LEAST(COUNT(*), ?) FROM audit_event e WHERE e.deleted = FALSE";
+        }
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = filter.isEmpty() ? 1 : q.bind(ps);
+            ps.setLong(i, cap);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Counting in the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The stored resource text (compact JSON). */
+    public Optional<String> raw(long pk) {
+        try (Connection c = cache.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT raw FROM audit_event WHERE pk = ?")) {
+            ps.setLong(1, pk);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The stored text of the AuditEvent with this id. */
+    public Optional<String> rawById(String id) {
+        try (Connection c = cache.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT raw FROM audit_event WHERE res_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every stored (not deleted) AuditEvent's text, oldest first, read in keyset pages. */
+    public void forEachRaw(Consumer<String> sink) {
+        Keyset after = null;
+        while (true) {
+            List<Long> pks = new ArrayList<>();
+            Optional<Keyset> next = keys(AuditFilter.ALL, after, true, 1000, pks::add);
+            try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT pk, raw FROM audit_event WHERE pk = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("BIGINT", pks.toArray()));
+                Map<Long, String> raw = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        raw.put(rs.getLong(1), rs.getString(2));
+                    }
+                }
+                pks.forEach(pk -> sink.accept(raw.get(pk)));
+            } catch (SQLException e) {
+                throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+            }
+            if (next.isEmpty()) {
+                return;
+            }
+            after = next.get();
+        }
+    }
+
+    private static AuditSummary summary(ResultSet rs) throws SQLException {
+        String site = rs.getString(11);
+        String observer = rs.getString(12);
+        String source = site == null ? observer : observer == null || observer.equals(site) ? site
+                : site + " · " + observer;
+        return new AuditSummary(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), source);
+    }
+}

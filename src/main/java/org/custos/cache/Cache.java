@@ -1,0 +1,121 @@
+package org.custos.cache;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The local cache: one embedded H2 file database, migrated by Flyway. The only entry point to SQL.
+ * Opening it takes an exclusive lock on the file; a second process gets a {@link CacheLockedException}.
+ */
+public final class Cache implements AutoCloseable {
+
+    private final Path file;
+    private final JdbcConnectionPool pool;
+    private final AuditStore audit;
+    private final ResourceStore resources;
+    private final QuarantineStore quarantine;
+    private final Origins origins;
+
+    private Cache(Path file, JdbcConnectionPool pool) {
+        this.file = file;
+        this.pool = pool;
+        this.origins = new Origins(this);
+        this.audit = new AuditStore(this);
+        this.resources = new ResourceStore(this);
+        this.quarantine = new QuarantineStore(this);
+    }
+
+    /**
+     * Opens (creating if needed) the cache whose H2 file is {@code file} (".mv.db" is added by H2 when missing).
+     */
+    public static Cache open(Path file) {
+        Path base = stripH2Suffix(file.toAbsolutePath());
+        try {
+            Files.createDirectories(base.getParent());
+        } catch (java.io.IOException e) {
+            throw new CacheException("Cannot create the cache folder " + base.getParent() + ": " + e.getMessage(), e);
+        }
+        // COMPRESS: a third of the file and faster bulk inserts (build-notes); MAX_COMPACT_TIME bounds close time
+        String url = "jdbc:h2:file:" + base + ";COMPRESS=TRUE;MAX_COMPACT_TIME=2000";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
+        pool.setMaxConnections(8);
+        try (Connection c = pool.getConnection()) {
+            c.isValid(1);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw translateOpenError(base, e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw new CacheException("The cache at " + base + ".mv.db could not be migrated: " + e.getMessage(), e);
+        }
+        Cache cache = new Cache(base, pool);
+        cache.audit.init();
+        cache.resources.init();
+        return cache;
+    }
+
+    static Path stripH2Suffix(Path p) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".mv.db")) {
+            return p.resolveSibling(name.substring(0, name.length() - ".mv.db".length()));
+        }
+        return p;
+    }
+
+    private static CacheException translateOpenError(Path base, SQLException e) {
+        // 90020: database in use by another process (file lock)
+        if (e.getErrorCode() == 90020 || String.valueOf(e.getMessage()).contains("90020")) {
+            return new CacheLockedException("The cache " + base + ".mv.db is in use by another Custos process. "
+                    + "Close the other window or command, or choose another cache with --db PATH.", e);
+        }
+        return new CacheException("Cannot open the cache " + base + ".mv.db: " + e.getMessage(), e);
+    }
+
+    /** The H2 file (with ".mv.db"). */
+    public Path file() {
+        return file.resolveSibling(file.getFileName() + ".mv.db");
+    }
+
+    public AuditStore audit() { return audit; }
+
+    public ResourceStore resources() { return resources; }
+
+    public QuarantineStore quarantine() { return quarantine; }
+
+    public Origins origins() { return origins; }
+
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /** Rewrites the file to its smallest size (H2 SHUTDOWN COMPACT); the cache is closed afterwards. */
+    public void compactAndClose() {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SHUTDOWN COMPACT");
+        } catch (SQLException e) {
+            throw new CacheException("Compacting the cache failed: " + e.getMessage(), e);
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    @Override
+    public void close() {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SHUTDOWN");
+        } catch (SQLException ignored) {
+            // already closed
+        } finally {
+            pool.dispose();
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package org.custos.fhir;
+
+/** Text that is not a readable STU3 resource; the message says why. */
+public final class FhirFormatException extends RuntimeException {
+    public FhirFormatException(String message) {
+        super(message);
+    }
+}

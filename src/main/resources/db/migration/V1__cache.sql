@@ -1,0 +1,82 @@
+-- Custos local cache. The raw resource (compact JSON) is the truth; every other column is derived from it
+-- and can be rebuilt by a later migration. Times are epoch milliseconds (UTC).
+
+CREATE TABLE origin (
+  id         INT AUTO_INCREMENT PRIMARY KEY,
+  kind       VARCHAR(16)   NOT NULL,          -- file | server | demo
+  label      VARCHAR(2000) NOT NULL,          -- file path or server base URL
+  first_seen BIGINT        NOT NULL,
+  CONSTRAINT origin_label UNIQUE (kind, label)
+);
+
+CREATE TABLE audit_event (
+  pk              BIGINT PRIMARY KEY,
+  res_id          VARCHAR(128) NOT NULL,
+  version_id      VARCHAR(64),
+  last_updated    BIGINT,
+  origin_id       INT          NOT NULL REFERENCES origin(id),
+  content_hash    BIGINT       NOT NULL,
+  deleted         BOOLEAN      DEFAULT FALSE NOT NULL,
+  recorded        BIGINT       NOT NULL,
+  type_code       VARCHAR(128),
+  type_display    VARCHAR(256),
+  subtype_codes   VARCHAR(1024),              -- '|code|code|' for exact-code filters
+  subtype_display VARCHAR(1024),
+  action          VARCHAR(1),
+  outcome         VARCHAR(2),
+  source_site     VARCHAR(256),
+  source_observer VARCHAR(256),
+  purpose_codes   VARCHAR(1024),              -- '|code|code|' of purposeOfEvent and agent.purposeOfUse
+  agents          VARCHAR(2048),              -- what the table shows
+  entities        VARCHAR(2048),
+  patients        VARCHAR(1024),
+  search_text     VARCHAR(8192) NOT NULL,     -- lower-case words for free text
+  raw             VARCHAR       NOT NULL
+);
+CREATE UNIQUE INDEX audit_event_res_id ON audit_event(res_id);
+CREATE INDEX audit_event_recorded ON audit_event(recorded DESC, pk DESC);
+
+-- one row per searchable agent key (user id, name, reference, alt id), lower case
+CREATE TABLE audit_agent_key (
+  event_pk BIGINT       NOT NULL,
+  k        VARCHAR(512) NOT NULL
+);
+CREATE INDEX audit_agent_key_k ON audit_agent_key(k, event_pk);
+CREATE INDEX audit_agent_key_event ON audit_agent_key(event_pk);
+
+-- one row per entity reference or identifier; patient = the entity is a Patient
+CREATE TABLE audit_entity_key (
+  event_pk BIGINT       NOT NULL,
+  k        VARCHAR(512) NOT NULL,
+  patient  BOOLEAN      NOT NULL
+);
+CREATE INDEX audit_entity_key_k ON audit_entity_key(k, event_pk);
+CREATE INDEX audit_entity_key_event ON audit_entity_key(event_pk);
+
+-- Consent and Provenance: raw storage plus identity for now (their screens come later)
+CREATE TABLE fhir_resource (
+  pk           BIGINT AUTO_INCREMENT PRIMARY KEY,
+  res_type     VARCHAR(64)  NOT NULL,
+  res_id       VARCHAR(128) NOT NULL,
+  version_id   VARCHAR(64),
+  last_updated BIGINT,
+  origin_id    INT          NOT NULL REFERENCES origin(id),
+  content_hash BIGINT       NOT NULL,
+  deleted      BOOLEAN      DEFAULT FALSE NOT NULL,
+  raw          VARCHAR      NOT NULL,
+  CONSTRAINT fhir_resource_identity UNIQUE (res_type, res_id)
+);
+
+-- what could not be read, with where it came from and why; never silently dropped
+CREATE TABLE quarantine (
+  id           BIGINT AUTO_INCREMENT PRIMARY KEY,
+  at           BIGINT        NOT NULL,
+  origin_id    INT           NOT NULL REFERENCES origin(id),
+  location     VARCHAR(256)  NOT NULL,        -- e.g. 'line 12', 'entry 3', 'whole file'
+  res_type     VARCHAR(64),
+  res_id       VARCHAR(128),
+  reason       VARCHAR(4000) NOT NULL,
+  content      VARCHAR       NOT NULL,
+  content_hash BIGINT        NOT NULL,
+  CONSTRAINT quarantine_once UNIQUE (origin_id, location, content_hash)
+);

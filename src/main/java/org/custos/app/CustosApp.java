@@ -1,0 +1,142 @@
+package org.custos.app;
+
+import atlantafx.base.theme.PrimerLight;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.geometry.Pos;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.image.Image;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import org.custos.audit.AuditView;
+import org.custos.audit.AuditViewModel;
+import org.custos.cache.Cache;
+import org.custos.cache.DataDirs;
+import org.custos.fhir.Fhir;
+import org.custos.sync.Importer;
+import org.custos.ui.FxTaskRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The composition root: builds every service with {@code new}, shows the window at once, opens the cache and
+ * warms HAPI in the background, then puts the main view in place.
+ */
+public final class CustosApp extends Application {
+    private static final Logger LOG = LoggerFactory.getLogger(CustosApp.class);
+    static final String DEMO_RESOURCE = "/org/custos/demo/demo-audit.ndjson.gz";
+
+    private FxTaskRunner tasks;
+    private volatile Cache cache;
+    private MainViewModel main;
+
+    private record Opened(Fhir fhir, Cache cache) {
+    }
+
+    @Override
+    public void start(Stage stage) {
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        AppOptions options = AppOptions.parse(getParameters().getRaw());
+        Path dbFile = DataDirs.cacheFile(options.db());
+        tasks = new FxTaskRunner();
+
+        Scene scene = new Scene(waiting("Opening the cache " + dbFile + " …"), 1280, 800);
+        scene.getStylesheets().add(CustosApp.class.getResource("/org/custos/ui/custos.css").toExternalForm());
+        stage.setScene(scene);
+        stage.setTitle("Custos");
+        for (int size : new int[]{16, 32, 48, 64, 128, 256}) {
+            stage.getIcons().add(new Image(CustosApp.class.getResourceAsStream("icon-" + size + ".png")));
+        }
+        stage.show();
+
+        tasks.submit("Opening the cache", p -> {
+            Fhir fhir = new Fhir();
+            Cache c = Cache.open(dbFile);
+            cache = c;
+            fhir.warmUp();
+            return new Opened(fhir, c);
+        }, opened -> {
+            scene.setRoot(build(opened));
+            main.start();
+            if (options.smoke()) {
+                smoke();
+            }
+        }, error -> scene.setRoot(failure(error)));
+    }
+
+    /** Wires the main window; everything is made here with plain constructors. */
+    private Parent build(Opened o) {
+        AuditViewModel auditVm = new AuditViewModel(o.cache().audit(), o.fhir(), tasks, ZoneId.systemDefault());
+        QuarantineViewModel quarantineVm = new QuarantineViewModel(o.cache().quarantine(), tasks);
+        main = new MainViewModel(o.cache(), new Importer(o.cache(), o.fhir()), tasks, auditVm, quarantineVm,
+                CustosApp::demoData);
+        AuditView auditView = new AuditView(auditVm);
+        MainView view = new MainView(main, auditView, new QuarantineView(quarantineVm), tasks);
+        Parent root = view.root();
+        Platform.runLater(auditView::installShortcuts);
+        return root;
+    }
+
+    static InputStream demoData() {
+        InputStream raw = CustosApp.class.getResourceAsStream(DEMO_RESOURCE);
+        if (raw == null) {
+            throw new IllegalStateException("The demo data " + DEMO_RESOURCE + " is missing from this build");
+        }
+        try {
+            return new GZIPInputStream(raw, 1 << 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** --smoke: the window is up and the cache is open; leave (used by installer checks). */
+    private void smoke() {
+        LOG.info("Smoke start finished");
+        System.out.println("custos: smoke start OK");
+        Platform.exit();
+    }
+
+    private static Parent waiting(String text) {
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.setMaxSize(48, 48);
+        Label label = new Label(text);
+        label.setWrapText(true);
+        VBox box = new VBox(16, spinner, label);
+        box.setAlignment(Pos.CENTER);
+        return box;
+    }
+
+    private static Parent failure(Throwable error) {
+        Label title = new Label("Custos cannot start");
+        title.getStyleClass().add("title-3");
+        Label text = new Label(error.getMessage() == null ? error.toString() : error.getMessage());
+        text.setWrapText(true);
+        text.setMaxWidth(640);
+        Button quit = new Button("Quit");
+        quit.setOnAction(e -> Platform.exit());
+        VBox box = new VBox(16, title, text, quit);
+        box.setAlignment(Pos.CENTER);
+        return box;
+    }
+
+    @Override
+    public void stop() {
+        if (tasks != null) {
+            tasks.shutdown();
+        }
+        if (cache != null) {
+            cache.close();
+        }
+    }
+}

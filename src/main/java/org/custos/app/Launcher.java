@@ -1,0 +1,27 @@
+package org.custos.app;
+
+import org.custos.cache.DataDirs;
+import org.custos.cli.CustosCommand;
+
+/**
+ * The jar's main class. Not an {@code Application} subclass, so a classpath launch works. With a command
+ * (import, export, audit, demo, --help, --version) it runs the command line, without JavaFX; otherwise the app.
+ */
+public final class Launcher {
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("custos.logdir") == null) {
+            System.setProperty("custos.logdir", DataDirs.dataDir().resolve("logs").toString());
+        }
+        if (args.length > 0 && CustosCommand.COMMANDS.contains(args[0])) {
+            System.exit(CustosCommand.run(args));
+        }
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            System.err.println("custos: unknown command '" + args[0] + "' (try custos --help)");
+            System.exit(1);
+        }
+        javafx.application.Application.launch(CustosApp.class, args);
+    }
+}

@@ -1,0 +1,172 @@
+package org.custos.app;
+
+import javafx.application.Platform;
+import javafx.fxml.FXML;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import org.custos.audit.AuditView;
+import org.custos.cli.VersionProvider;
+import org.custos.ui.FxTaskRunner;
+import org.custos.ui.Views;
+
+import java.io.File;
+import java.util.List;
+
+/** The main window: menu, the audit and quarantine tabs, the status bar. */
+public final class MainView {
+    private final MainViewModel vm;
+    private final AuditView auditView;
+    private final QuarantineView quarantineView;
+    private final FxTaskRunner tasks;
+    private Parent root;
+
+    @FXML TabPane tabs;
+    @FXML Tab auditTab;
+    @FXML Tab quarantineTab;
+    @FXML ProgressBar progress;
+    @FXML Label statusLabel;
+    @FXML Button cancelButton;
+    @FXML Label cacheLabel;
+    @FXML MenuItem importItem;
+    @FXML MenuItem demoItem;
+
+    public MainView(MainViewModel vm, AuditView auditView, QuarantineView quarantineView, FxTaskRunner tasks) {
+        this.vm = vm;
+        this.auditView = auditView;
+        this.quarantineView = quarantineView;
+        this.tasks = tasks;
+    }
+
+    public Parent root() {
+        if (root == null) {
+            root = Views.load(this);
+        }
+        return root;
+    }
+
+    @FXML
+    void initialize() {
+        auditTab.setContent(auditView.root());
+        quarantineTab.setContent(quarantineView.root());
+        quarantineTab.textProperty().bind(vm.quarantine().titleProperty());
+        progress.visibleProperty().bind(tasks.busyProperty());
+        progress.managedProperty().bind(tasks.busyProperty());
+        progress.progressProperty().bind(tasks.progressProperty());
+        statusLabel.textProperty().bind(tasks.messageProperty());
+        cancelButton.visibleProperty().bind(vm.importingProperty());
+        cancelButton.managedProperty().bind(vm.importingProperty());
+        importItem.disableProperty().bind(vm.importingProperty());
+        demoItem.disableProperty().bind(vm.importingProperty());
+        cacheLabel.textProperty().bind(vm.cacheInfoProperty());
+
+        Node noMatch = new Label("No events match these filters.");
+        Node empty = emptyState();
+        auditView.setPlaceholder(empty);
+        vm.cacheEmptyProperty().addListener((o, a, isEmpty) -> auditView.setPlaceholder(isEmpty ? empty : noMatch));
+        vm.lastImportProperty().addListener((o, a, s) -> {
+            if (s != null) {
+                showSummary(s);
+            }
+        });
+    }
+
+    /** What a person sees first on an empty cache: the way to the demo data and to their own files. */
+    private Node emptyState() {
+        ImageView icon = new ImageView(new Image(MainView.class.getResourceAsStream("icon-128.png")));
+        Label title = new Label("No audit events in the cache yet");
+        title.getStyleClass().add("title-3");
+        Label text = new Label("Explore the bundled demo data (6,000 realistic STU3 AuditEvents from a hospital over "
+                + "90 days), or import your own FHIR files: Bundles, NDJSON or XML.");
+        text.setWrapText(true);
+        text.setMaxWidth(520);
+        Button demo = new Button("Explore demo data");
+        demo.setId("exploreDemoButton");
+        demo.getStyleClass().add("accent");
+        demo.setDefaultButton(true);
+        demo.setOnAction(e -> vm.loadDemoData());
+        demo.disableProperty().bind(vm.importingProperty());
+        Button imp = new Button("Import files…");
+        imp.setOnAction(e -> importFiles());
+        imp.disableProperty().bind(vm.importingProperty());
+        HBox buttons = new HBox(10, demo, imp);
+        buttons.setAlignment(Pos.CENTER);
+        VBox box = new VBox(14, icon, title, text, buttons);
+        box.setAlignment(Pos.CENTER);
+        box.getStyleClass().add("empty-state");
+        return box;
+    }
+
+    private void showSummary(MainViewModel.ImportSummary s) {
+        Alert a = new Alert(s.problems() ? Alert.AlertType.WARNING : Alert.AlertType.INFORMATION, "", ButtonType.OK);
+        a.setTitle(s.title());
+        a.setHeaderText(s.title());
+        TextArea body = new TextArea(s.text());
+        body.setEditable(false);
+        body.setWrapText(true);
+        body.setPrefRowCount(Math.min(14, (int) s.text().lines().count() + 1));
+        a.getDialogPane().setContent(body);
+        a.initOwner(window());
+        a.show();
+    }
+
+    private Window window() {
+        return root.getScene() == null ? null : root.getScene().getWindow();
+    }
+
+    @FXML
+    void importFiles() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Import FHIR files");
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("FHIR files (JSON, NDJSON, XML, gzipped)", "*.json", "*.ndjson",
+                        "*.jsonl", "*.xml", "*.gz"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        List<File> files = chooser.showOpenMultipleDialog(window());
+        if (files != null) {
+            vm.importFiles(files.stream().map(File::toPath).toList());
+        }
+    }
+
+    @FXML
+    void loadDemo() {
+        vm.loadDemoData();
+    }
+
+    @FXML
+    void cancel() {
+        vm.cancelImport();
+    }
+
+    @FXML
+    void quit() {
+        Platform.exit();
+    }
+
+    @FXML
+    void about() {
+        var v = new VersionProvider().getVersion();
+        Alert a = new Alert(Alert.AlertType.INFORMATION, String.join("\n", v) + "\n\nCache: "
+                + vm.cacheInfoProperty().get() + "\nLogs: " + System.getProperty("custos.logdir", "(not set)"),
+                ButtonType.OK);
+        a.setTitle("About Custos");
+        a.setHeaderText("Custos — FHIR STU3 audit, consent and provenance workstation");
+        a.initOwner(window());
+        a.show();
+    }
+}

@@ -1,0 +1,170 @@
+package org.custos.audit;
+
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.DatePicker;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableColumn;
+import javafx.scene.control.TreeTableView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import org.custos.cache.AuditSummary;
+import org.custos.ui.Views;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.Function;
+
+/** The audit browser screen: binds the view model to the controls and does nothing else. */
+public final class AuditView {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final AuditViewModel vm;
+    private Parent root;
+
+    @FXML DatePicker fromField;
+    @FXML DatePicker toField;
+    @FXML TextField agentField;
+    @FXML TextField patientField;
+    @FXML TextField entityField;
+    @FXML TextField textField;
+    @FXML TextField typeField;
+    @FXML TextField subtypeField;
+    @FXML ComboBox<AuditViewModel.Choice> actionField;
+    @FXML ComboBox<AuditViewModel.Choice> outcomeField;
+    @FXML TextField sourceField;
+    @FXML TextField purposeField;
+    @FXML Label matchLabel;
+    @FXML Label errorLabel;
+    @FXML TableView<AuditSummary> table;
+    @FXML TableColumn<AuditSummary, String> recordedColumn;
+    @FXML TableColumn<AuditSummary, String> typeColumn;
+    @FXML TableColumn<AuditSummary, String> subtypeColumn;
+    @FXML TableColumn<AuditSummary, String> actionColumn;
+    @FXML TableColumn<AuditSummary, String> outcomeColumn;
+    @FXML TableColumn<AuditSummary, String> agentsColumn;
+    @FXML TableColumn<AuditSummary, String> patientColumn;
+    @FXML TableColumn<AuditSummary, String> entitiesColumn;
+    @FXML TableColumn<AuditSummary, String> sourceColumn;
+    @FXML TreeTableView<DetailNode> detailTree;
+    @FXML TreeTableColumn<DetailNode, String> elementColumn;
+    @FXML TreeTableColumn<DetailNode, String> valueColumn;
+    @FXML TextArea jsonArea;
+    @FXML TextArea xmlArea;
+
+    public AuditView(AuditViewModel vm) {
+        this.vm = vm;
+    }
+
+    public Parent root() {
+        if (root == null) {
+            root = Views.load(this);
+        }
+        return root;
+    }
+
+    @FXML
+    void initialize() {
+        fromField.valueProperty().bindBidirectional(vm.from);
+        toField.valueProperty().bindBidirectional(vm.to);
+        agentField.textProperty().bindBidirectional(vm.agent);
+        patientField.textProperty().bindBidirectional(vm.patient);
+        entityField.textProperty().bindBidirectional(vm.entity);
+        textField.textProperty().bindBidirectional(vm.text);
+        typeField.textProperty().bindBidirectional(vm.type);
+        subtypeField.textProperty().bindBidirectional(vm.subtype);
+        sourceField.textProperty().bindBidirectional(vm.source);
+        purposeField.textProperty().bindBidirectional(vm.purpose);
+        actionField.getItems().setAll(AuditViewModel.ACTIONS);
+        actionField.valueProperty().bindBidirectional(vm.action);
+        outcomeField.getItems().setAll(AuditViewModel.OUTCOMES);
+        outcomeField.valueProperty().bindBidirectional(vm.outcome);
+        for (var picker : List.of(fromField, toField)) {
+            picker.setOnAction(e -> vm.search());
+        }
+        actionField.setOnAction(e -> vm.search());
+        outcomeField.setOnAction(e -> vm.search());
+        matchLabel.textProperty().bind(vm.matchTextProperty());
+        errorLabel.textProperty().bind(vm.errorProperty());
+
+        String zone = vm.zone().getId();
+        recordedColumn.setText("Recorded (" + zone + ")");
+        column(recordedColumn, r -> TIME.format(Instant.ofEpochMilli(r.recorded()).atZone(vm.zone())));
+        column(typeColumn, AuditSummary::type);
+        column(subtypeColumn, AuditSummary::subtype);
+        column(actionColumn, AuditSummary::action);
+        column(outcomeColumn, AuditSummary::outcome);
+        column(agentsColumn, AuditSummary::agents);
+        column(patientColumn, AuditSummary::patients);
+        column(entitiesColumn, AuditSummary::entities);
+        column(sourceColumn, AuditSummary::source);
+        table.setItems(vm.rows());
+        recordedColumn.setSortType(TableColumn.SortType.DESCENDING);
+        table.getSortOrder().add(recordedColumn);
+        table.setSortPolicy(t -> {
+            boolean asc = recordedColumn.getSortType() == TableColumn.SortType.ASCENDING;
+            if (asc != vm.ascending.get()) {
+                vm.toggleSort();
+            }
+            return true;
+        });
+        table.setRowFactory(t -> new TableRow<>() {
+            @Override
+            protected void updateItem(AuditSummary item, boolean empty) {
+                super.updateItem(item, empty);
+                pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("failure"),
+                        item != null && item.outcome() != null && !"0".equals(item.outcome()));
+            }
+        });
+        vm.pagesLoadedProperty().addListener((o, a, b) -> table.refresh());
+        table.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> vm.select(b.intValue()));
+
+        elementColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().getValue().label()));
+        valueColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().getValue().value()));
+        vm.detailProperty().addListener((o, a, d) -> detailTree.setRoot(d == null ? null : tree(d, 0)));
+        jsonArea.textProperty().bind(vm.detailJsonProperty());
+        xmlArea.textProperty().bind(vm.detailXmlProperty());
+    }
+
+    /** Keyboard: Ctrl+F goes to free text; Escape clears the filters. Called once the view is in a scene. */
+    public void installShortcuts() {
+        var scene = root.getScene();
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN),
+                () -> textField.requestFocus());
+        root.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ESCAPE) {
+                vm.clear();
+            }
+        });
+    }
+
+    public void setPlaceholder(Node node) {
+        table.setPlaceholder(node);
+    }
+
+    public TableView<AuditSummary> table() {
+        return table;
+    }
+
+    private static TreeItem<DetailNode> tree(DetailNode n, int depth) {
+        TreeItem<DetailNode> item = new TreeItem<>(n);
+        n.children().forEach(c -> item.getChildren().add(tree(c, depth + 1)));
+        item.setExpanded(depth < 2);
+        return item;
+    }
+
+    private static void column(TableColumn<AuditSummary, String> c, Function<AuditSummary, String> value) {
+        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(cd.getValue() == null ? "…" : value.apply(cd.getValue())));
+    }
+}

@@ -1,0 +1,130 @@
+package org.custos.ui;
+
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.concurrent.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The app's one executor for background work, as {@link Task}s. Exposes the latest long task's message and
+ * progress for the status bar. Cancel is cooperative only: never interrupts (an interrupt inside H2 can corrupt
+ * the file).
+ */
+public final class FxTaskRunner implements TaskRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(FxTaskRunner.class);
+    private final ExecutorService executor;
+    private final AtomicInteger running = new AtomicInteger();
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
+
+    public FxTaskRunner() {
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(3, r -> {
+            Thread t = new Thread(r, "custos-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public <T> Handle submit(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        Task<T> task = new Task<>() {
+            @Override
+            protected T call() throws Exception {
+                return work.run(new Progress() {
+                    @Override
+                    public void update(long done, long total, String msg) {
+                        updateProgress(done, total <= 0 ? -1 : total);
+                        updateMessage(msg);
+                    }
+
+                    @Override
+                    public boolean isCancelled() {
+                        return isCancelled0();
+                    }
+                });
+            }
+
+            private boolean isCancelled0() {
+                return isCancelled();
+            }
+        };
+        boolean shown = title != null && !title.isBlank();
+        if (shown) {
+            running.incrementAndGet();
+            busy.set(true);
+            message.unbind();
+            progress.unbind();
+            message.bind(javafx.beans.binding.Bindings.when(task.messageProperty().isEmpty())
+                    .then(title).otherwise(task.messageProperty()));
+            progress.bind(task.progressProperty());
+        }
+        Runnable done = () -> {
+            if (shown && running.decrementAndGet() == 0) {
+                busy.set(false);
+                message.unbind();
+                progress.unbind();
+                message.set("");
+                progress.set(0);
+            }
+        };
+        task.setOnSucceeded(e -> {
+            done.run();
+            onSuccess.accept(task.getValue());
+        });
+        task.setOnFailed(e -> {
+            done.run();
+            LOG.warn("{} failed", title, task.getException());
+            onFailure.accept(task.getException());
+        });
+        task.setOnCancelled(e -> done.run());
+        executor.execute(task);
+        return () -> task.cancel(false);
+    }
+
+    @Override
+    public void onUi(Runnable r) {
+        if (Platform.isFxApplicationThread()) {
+            r.run();
+        } else {
+            Platform.runLater(r);
+        }
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    @Override
+    public void shutdown() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Background work still running at exit");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

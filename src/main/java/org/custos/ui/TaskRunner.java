@@ -1,0 +1,35 @@
+package org.custos.ui;
+
+import java.util.function.Consumer;
+
+/**
+ * Runs work off the FX thread and reports back on it. View models use only this interface, so their tests run
+ * the same code on one thread ({@link ImmediateTaskRunner}) and the app runs it on one shared executor
+ * ({@link FxTaskRunner}).
+ */
+public interface TaskRunner {
+
+    /** What a piece of work may report while it runs, and how it learns it was cancelled. */
+    interface Progress {
+        void update(long done, long total, String message);
+
+        boolean isCancelled();
+    }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Progress progress) throws Exception;
+    }
+
+    /** A handle to cancel cooperatively: the work sees {@link Progress#isCancelled()} between its steps. */
+    interface Handle {
+        void cancel();
+    }
+
+    <T> Handle submit(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure);
+
+    /** Runs on the UI thread (at once when already there or in tests). */
+    void onUi(Runnable r);
+
+    void shutdown();
+}

@@ -1,0 +1,118 @@
+package org.custos.sync;
+
+import org.custos.TestData;
+import org.custos.cache.AuditFilter;
+import org.custos.cache.Cache;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ImporterTest {
+    @TempDir
+    Path dir;
+    Cache cache;
+    Importer importer;
+
+    static String event(String id, String recorded, String user) {
+        return "{\"resourceType\":\"AuditEvent\",\"id\":\"" + id + "\",\"type\":{\"code\":\"rest\"},"
+                + "\"action\":\"R\",\"recorded\":\"" + recorded + "\",\"outcome\":\"0\","
+                + "\"agent\":[{\"userId\":{\"value\":\"" + user + "\"},\"requestor\":true}],"
+                + "\"source\":{\"identifier\":{\"value\":\"ehr\"}},"
+                + "\"entity\":[{\"reference\":{\"reference\":\"Patient/p1\"}}]}";
+    }
+
+    @BeforeEach
+    void open() {
+        cache = Cache.open(dir.resolve("cache"));
+        importer = new Importer(cache, TestData.FHIR);
+    }
+
+    @AfterEach
+    void close() {
+        cache.close();
+    }
+
+    @Test
+    void ndjsonWithBadLinesQuarantinesThemAndImportsTheRest() throws IOException {
+        Path f = dir.resolve("log.ndjson");
+        Files.writeString(f, String.join("\n",
+                event("a1", "2024-01-01T10:00:00Z", "alice"),
+                "{ this is not json",
+                "",
+                "{\"resourceType\":\"AuditEvent\",\"id\":\"norecorded\",\"agent\":[]}",
+                event("a2", "2024-01-02T10:00:00+02:00", "bob"),
+                "{\"id\":\"x\"}",
+                "{\"resourceType\":\"Patient\",\"id\":\"p1\"}",
+                "{\"resourceType\":\"AuditEvent\",\"id\":\"bad id!\",\"recorded\":\"2024-01-01T00:00:00Z\"}"));
+        ImportReport r = importer.importFile(f, Importer.SILENT);
+
+        assertThat(r.counts("AuditEvent").added).isEqualTo(2);
+        assertThat(r.counts("AuditEvent").quarantined).isEqualTo(2);
+        assertThat(r.counts("Patient").skipped).isEqualTo(1);
+        assertThat(r.quarantined()).isEqualTo(4);
+        assertThat(r.problems()).anyMatch(p -> p.startsWith("line 2: Not valid JSON"))
+                .anyMatch(p -> p.contains("line 4") && p.contains("recorded is missing"))
+                .anyMatch(p -> p.contains("line 6") && p.contains("No resourceType"))
+                .anyMatch(p -> p.contains("'bad id!' is not a valid FHIR id"));
+        assertThat(cache.quarantine().count()).isEqualTo(4);
+        assertThat(cache.quarantine().latest(10)).allSatisfy(q -> {
+            assertThat(q.origin()).contains("log.ndjson");
+            assertThat(q.content()).isNotBlank();
+        });
+        assertThat(cache.audit().count(AuditFilter.ALL, 100)).isEqualTo(2);
+    }
+
+    @Test
+    void reimportIsANoOpAndAChangedVersionReplacesTheOld() throws IOException {
+        Path f = dir.resolve("b.json");
+        Files.writeString(f, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+                + "{\"resource\":" + event("e1", "2024-01-01T10:00:00Z", "alice") + "},"
+                + "{\"resource\":" + event("e2", "2024-01-01T11:00:00Z", "alice") + "}]}");
+        assertThat(importer.importFile(f, Importer.SILENT).counts("AuditEvent").added).isEqualTo(2);
+        ImportReport again = importer.importFile(f, Importer.SILENT);
+        assertThat(again.counts("AuditEvent").unchanged).isEqualTo(2);
+        assertThat(again.counts("AuditEvent").added).isZero();
+        assertThat(cache.audit().count(AuditFilter.ALL, 100)).isEqualTo(2);
+
+        Path g = dir.resolve("c.ndjson");
+        Files.writeString(g, event("e1", "2024-01-01T10:00:00Z", "carol") + "\n");
+        assertThat(importer.importFile(g, Importer.SILENT).counts("AuditEvent").updated).isEqualTo(1);
+        assertThat(cache.audit().count(AuditFilter.ALL, 100)).isEqualTo(2);
+        assertThat(cache.audit().count(AuditFilter.ALL.withAgent("carol"), 100)).isEqualTo(1);
+        assertThat(cache.audit().count(AuditFilter.ALL.withAgent("alice"), 100)).isEqualTo(1);
+    }
+
+    @Test
+    void gzipAndTruncatedBundles() throws IOException {
+        Path gz = dir.resolve("log.json.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(("{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":"
+                    + event("g1", "2024-03-01T00:00:00Z", "x") + "}]}").getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(importer.importFile(gz, Importer.SILENT).counts("AuditEvent").added).isEqualTo(1);
+
+        Path cut = dir.resolve("cut.json");
+        Files.writeString(cut, "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":"
+                + event("t1", "2024-03-01T00:00:00Z", "x") + "},{\"resource\":{\"resourceType\":\"Audit");
+        ImportReport r = importer.importFile(cut, Importer.SILENT);
+        assertThat(r.counts("AuditEvent").added).isEqualTo(1);
+        assertThat(r.quarantined()).isEqualTo(1);
+        assertThat(r.problems().get(0)).contains("entry 1 onward").contains("Not valid JSON");
+
+        Path txt = dir.resolve("notes.txt");
+        Files.writeString(txt, "hello");
+        assertThat(importer.importFile(txt, Importer.SILENT).problems().get(0)).contains("Not FHIR JSON, XML");
+        Path missing = dir.resolve("missing.json");
+        assertThat(importer.importFile(missing, Importer.SILENT).problems().get(0)).contains("Cannot read the file");
+    }
+}

@@ -27,31 +27,28 @@ CREATE TABLE audit_event (
   source_site     VARCHAR(256),
   source_observer VARCHAR(256),
   purpose_codes   VARCHAR(1024),              -- '|code|code|' of purposeOfEvent and agent.purposeOfUse
+  agent_keys      VARCHAR(2048),              -- '|key|key|' lower case: user ids, names, references
+  entity_keys     VARCHAR(2048),              -- '|key|key|' lower case: entity references and identifiers
   agents          VARCHAR(2048),              -- what the table shows
   entities        VARCHAR(2048),
   patients        VARCHAR(1024),
-  search_text     VARCHAR(8192) NOT NULL,     -- lower-case words for free text
-  raw             VARCHAR       NOT NULL
+  search_text     VARCHAR(8192) NOT NULL      -- lower-case words for free text
 );
 CREATE UNIQUE INDEX audit_event_res_id ON audit_event(res_id);
 CREATE INDEX audit_event_recorded ON audit_event(recorded DESC, pk DESC);
 
--- one row per searchable agent key (user id, name, reference, alt id), lower case
-CREATE TABLE audit_agent_key (
-  event_pk BIGINT       NOT NULL,
-  k        VARCHAR(512) NOT NULL
+-- the raw resource, apart, so that scans of the search columns stay narrow
+CREATE TABLE audit_raw (
+  pk  BIGINT PRIMARY KEY,
+  raw VARCHAR NOT NULL
 );
-CREATE INDEX audit_agent_key_k ON audit_agent_key(k, event_pk);
-CREATE INDEX audit_agent_key_event ON audit_agent_key(event_pk);
 
--- one row per entity reference or identifier; patient = the entity is a Patient
-CREATE TABLE audit_entity_key (
-  event_pk BIGINT       NOT NULL,
+-- "who looked at this patient?": one row per patient reference or identifier of an event, lower case
+CREATE TABLE audit_patient (
   k        VARCHAR(512) NOT NULL,
-  patient  BOOLEAN      NOT NULL
+  event_pk BIGINT       NOT NULL
 );
-CREATE INDEX audit_entity_key_k ON audit_entity_key(k, event_pk);
-CREATE INDEX audit_entity_key_event ON audit_entity_key(event_pk);
+CREATE INDEX audit_patient_k ON audit_patient(k, event_pk);
 
 -- Consent and Provenance: raw storage plus identity for now (their screens come later)
 CREATE TABLE fhir_resource (

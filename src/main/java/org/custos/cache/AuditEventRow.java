@@ -2,13 +2,11 @@ package org.custos.cache;
 
 import java.util.List;
 
-/** The search columns of one AuditEvent, derived from its raw JSON by {@link AuditExtractor}. */
+/**
+ * The search columns of one AuditEvent, derived from its raw JSON by {@link AuditExtractor}. */
 public record AuditEventRow(long recorded, String typeCode, String typeDisplay, String subtypeCodes,
                             String subtypeDisplay, String action, String outcome, String sourceSite,
                             String sourceObserver, String purposeCodes, String agents, String entities,
-                            String patients, String searchText, List<String> agentKeys,
-                            List<EntityKey> entityKeys) {
-
-    public record EntityKey(String key, boolean patient) {
-    }
+                            String patients, String searchText, String agentKeys, String entityKeys,
+                            List<String> patientKeys) {
 }

@@ -56,7 +56,7 @@ public final class AuditExtractor {
         Set<String> purposes = new LinkedHashSet<>();
         collectConcepts(array(ev, "purposeOfEvent"), purposes, text);
 
-        List<String> agentKeys = new ArrayList<>();
+        Set<String> agentKeys = new LinkedHashSet<>();
         StringJoiner agents = new StringJoiner("; ");
         List<String> otherAgents = new ArrayList<>();
         for (JsonNode a : array(ev, "agent")) {
@@ -88,7 +88,8 @@ public final class AuditExtractor {
         String observer = str(object(source, "identifier"), "value");
         add(text, site, observer);
 
-        List<AuditEventRow.EntityKey> entityKeys = new ArrayList<>();
+        Set<String> entityKeys = new LinkedHashSet<>();
+        Set<String> patientKeys = new LinkedHashSet<>();
         StringJoiner entities = new StringJoiner("; ");
         StringJoiner patients = new StringJoiner("; ");
         for (JsonNode e : array(ev, "entity")) {
@@ -100,11 +101,13 @@ public final class AuditExtractor {
             boolean patient = ref != null ? ref.startsWith("Patient/") || (patientRole && !ref.contains("/"))
                     : patientRole;
             String name = str(e, "name");
-            if (ref != null) {
-                entityKeys.add(new AuditEventRow.EntityKey(key(ref), patient));
-            }
-            if (ident != null) {
-                entityKeys.add(new AuditEventRow.EntityKey(key(ident), patient));
+            for (String k : new String[]{ref, ident}) {
+                if (k != null && !k.isBlank()) {
+                    entityKeys.add(key(k));
+                    if (patient) {
+                        patientKeys.add(key(k));
+                    }
+                }
             }
             String shown = ref != null ? ref : ident != null ? ident : name;
             if (shown != null) {
@@ -115,7 +118,13 @@ public final class AuditExtractor {
         return new AuditEventRow(recorded, typeCode, typeDisplay, subCodes.toString(), subDisplay.toString(),
                 str(ev, "action"), str(ev, "outcome"), site, observer,
                 purposes.isEmpty() ? "" : "|" + String.join("|", purposes) + "|",
-                agents.toString(), entities.toString(), patients.toString(), searchText(text), agentKeys, entityKeys);
+                agents.toString(), entities.toString(), patients.toString(), searchText(text), keys(agentKeys),
+                keys(entityKeys), List.copyOf(patientKeys));
+    }
+
+    /** '|a|b|': keys a LIKE '%|prefix%' can find; '|' inside a key is kept (it only widens a match). */
+    private static String keys(Set<String> keys) {
+        return keys.isEmpty() ? "" : "|" + String.join("|", keys) + "|";
     }
 
     /** The lower-case form every key and filter value is compared in. */

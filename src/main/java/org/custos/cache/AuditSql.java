@@ -20,17 +20,16 @@ final class AuditSql {
             cond("e.recorded <= ?", f.to());
         }
         if (f.agent() != null) {
-            cond("e.pk IN (SELECT a.event_pk FROM audit_agent_key a WHERE a.k LIKE ? ESCAPE '\\')",
-                    likePrefix(AuditExtractor.key(f.agent())));
+            cond("e.agent_keys LIKE ? ESCAPE '\\'", "%|" + likePrefix(AuditExtractor.key(f.agent())));
         }
         if (f.patient() != null) {
             String p = AuditExtractor.key(f.patient());
             String ref = p.contains("/") ? p : "patient/" + p;
-            cond("e.pk IN (SELECT n.event_pk FROM audit_entity_key n WHERE n.patient AND n.k IN (?, ?))", ref, p);
+            cond("e.pk IN (SELECT n.event_pk FROM audit_patient n WHERE n.k IN (?, ?))", ref, p);
         }
         if (f.entity() != null) {
-            cond("e.pk IN (SELECT n.event_pk FROM audit_entity_key n WHERE n.k LIKE ? ESCAPE '\\')",
-                    likePrefix(AuditExtractor.key(stripHistory(f.entity()))));
+            cond("e.entity_keys LIKE ? ESCAPE '\\'",
+                    "%|" + likePrefix(AuditExtractor.key(stripHistory(f.entity()))));
         }
         if (f.type() != null) {
             cond("(e.type_code = ? OR LOWER(e.type_display) = ?)", f.type(), AuditExtractor.key(f.type()));

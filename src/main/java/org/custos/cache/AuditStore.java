@@ -24,6 +24,8 @@ public final class AuditStore {
     public record Item(IncomingResource resource, AuditEventRow row) {
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private final Cache cache;
     private final AtomicLong nextPk = new AtomicLong();
 
@@ -71,15 +73,11 @@ public final class AuditStore {
         int unchanged = 0;
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, res_id, version_id, "
                 + "last_updated, origin_id, content_hash, recorded, type_code, type_display, subtype_codes, "
-                + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agents, entities, "
-                + "patients, search_text, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-             PreparedStatement del = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?");
-             PreparedStatement delAgent = c.prepareStatement("DELETE FROM audit_agent_key WHERE event_pk = ?");
-             PreparedStatement delEntity = c.prepareStatement("DELETE FROM audit_entity_key WHERE event_pk = ?");
-             PreparedStatement agent = c.prepareStatement("INSERT INTO audit_agent_key (event_pk, k) VALUES (?, ?)");
-             PreparedStatement entity = c.prepareStatement(
-                     "INSERT INTO audit_entity_key (event_pk, k, patient) VALUES (?, ?, ?)")) {
-            boolean deletes = false;
+                + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agent_keys, "
+                + "entity_keys, agents, entities, patients, search_text) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+             PreparedStatement raw = c.prepareStatement("INSERT INTO audit_raw (pk, raw) VALUES (?, ?)");
+             PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)")) {
             for (Item item : items) {
                 IncomingResource r = item.resource();
                 long hash = r.contentHash();
@@ -89,14 +87,7 @@ public final class AuditStore {
                     continue;
                 }
                 if (old != null) {
-                    // replaced: the old row goes first, within this transaction
-                    del.setLong(1, old.pk());
-                    del.addBatch();
-                    delAgent.setLong(1, old.pk());
-                    delAgent.addBatch();
-                    delEntity.setLong(1, old.pk());
-                    delEntity.addBatch();
-                    deletes = true;
+                    delete(c, old.pk());
                     updated++;
                 } else {
                     added++;
@@ -105,28 +96,55 @@ public final class AuditStore {
                 existing.put(r.id(), new Existing(pk, hash));
                 bindInsert(ins, pk, originId, hash, item);
                 ins.addBatch();
-                for (String k : item.row().agentKeys()) {
-                    agent.setLong(1, pk);
-                    agent.setString(2, cut(k, 512));
-                    agent.addBatch();
+                raw.setLong(1, pk);
+                raw.setString(2, r.json());
+                raw.addBatch();
+                for (String k : item.row().patientKeys()) {
+                    patient.setString(1, cut(k, 512));
+                    patient.setLong(2, pk);
+                    patient.addBatch();
                 }
-                for (AuditEventRow.EntityKey k : item.row().entityKeys()) {
-                    entity.setLong(1, pk);
-                    entity.setString(2, cut(k.key(), 512));
-                    entity.setBoolean(3, k.patient());
-                    entity.addBatch();
-                }
-            }
-            if (deletes) {
-                del.executeBatch();
-                delAgent.executeBatch();
-                delEntity.executeBatch();
             }
             ins.executeBatch();
-            agent.executeBatch();
-            entity.executeBatch();
+            raw.executeBatch();
+            patient.executeBatch();
         }
         return new UpsertCounts(added, updated, unchanged);
+    }
+
+    /** Removes a replaced version: its row, its raw text and its patient keys (derived again from the raw). */
+    private static void delete(Connection c, long pk) throws SQLException {
+        String oldRaw = null;
+        try (PreparedStatement q = c.prepareStatement("SELECT raw FROM audit_raw WHERE pk = ?")) {
+            q.setLong(1, pk);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    oldRaw = rs.getString(1);
+                }
+            }
+        }
+        if (oldRaw != null) {
+            List<String> keys;
+            try {
+                keys = AuditExtractor.extract(MAPPER.readTree(oldRaw)).patientKeys();
+            } catch (java.io.IOException | InvalidResourceException e) {
+                keys = List.of();
+            }
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_patient WHERE k = ? AND event_pk = ?")) {
+                for (String k : keys) {
+                    d.setString(1, cut(k, 512));
+                    d.setLong(2, pk);
+                    d.addBatch();
+                }
+                d.executeBatch();
+            }
+        }
+        for (String table : new String[]{"audit_event", "audit_raw"}) {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE pk = ?")) {
+                d.setLong(1, pk);
+                d.executeUpdate();
+            }
+        }
     }
 
     private static void bindInsert(PreparedStatement ins, long pk, int originId, long hash, Item item)
@@ -150,11 +168,12 @@ public final class AuditStore {
         ins.setString(i++, cut(row.sourceSite(), 256));
         ins.setString(i++, cut(row.sourceObserver(), 256));
         ins.setString(i++, cut(row.purposeCodes(), 1024));
+        ins.setString(i++, cut(row.agentKeys(), 2048));
+        ins.setString(i++, cut(row.entityKeys(), 2048));
         ins.setString(i++, cut(row.agents(), 2048));
         ins.setString(i++, cut(row.entities(), 2048));
         ins.setString(i++, cut(row.patients(), 1024));
-        ins.setString(i++, cut(row.searchText(), 8192));
-        ins.setString(i, r.json());
+        ins.setString(i, cut(row.searchText(), 8192));
     }
 
     static String cut(String s, int max) {
@@ -276,7 +295,7 @@ public final class AuditStore {
     /** The stored resource text (compact JSON). */
     public Optional<String> raw(long pk) {
         try (Connection c = cache.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT raw FROM audit_event WHERE pk = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT raw FROM audit_raw WHERE pk = ?")) {
             ps.setLong(1, pk);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -289,7 +308,7 @@ public final class AuditStore {
     /** The stored text of the AuditEvent with this id. */
     public Optional<String> rawById(String id) {
         try (Connection c = cache.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT raw FROM audit_event WHERE res_id = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT r.raw FROM audit_event e JOIN audit_raw r ON r.pk = e.pk WHERE e.res_id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -306,7 +325,7 @@ public final class AuditStore {
             List<Long> pks = new ArrayList<>();
             Optional<Keyset> next = keys(AuditFilter.ALL, after, true, 1000, pks::add);
             try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT pk, raw FROM audit_event WHERE pk = ANY(?)")) {
+                    "SELECT pk, raw FROM audit_raw WHERE pk = ANY(?)")) {
                 ps.setArray(1, c.createArrayOf("BIGINT", pks.toArray()));
                 Map<Long, String> raw = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {

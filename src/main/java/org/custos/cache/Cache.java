@@ -42,7 +42,7 @@ public final class Cache implements AutoCloseable {
             throw new CacheException("Cannot create the cache folder " + base.getParent() + ": " + e.getMessage(), e);
         }
         // COMPRESS: a third of the file and faster bulk inserts (build-notes); MAX_COMPACT_TIME bounds close time
-        String url = "jdbc:h2:file:" + base + ";COMPRESS=TRUE;MAX_COMPACT_TIME=2000";
+        String url = "jdbc:h2:file:" + base + System.getProperty("custos.h2opts", ";COMPRESS=TRUE;MAX_COMPACT_TIME=2000");
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
         pool.setMaxConnections(8);
         try (Connection c = pool.getConnection()) {
@@ -108,14 +108,9 @@ public final class Cache implements AutoCloseable {
         }
     }
 
+    /** Closes the cache; H2 closes the file when its last connection goes. */
     @Override
     public void close() {
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN");
-        } catch (SQLException ignored) {
-            // already closed
-        } finally {
-            pool.dispose();
-        }
+        pool.dispose();
     }
 }

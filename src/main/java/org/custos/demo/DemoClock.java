@@ -2,14 +2,13 @@ package org.custos.demo;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.SplittableRandom;
 
 /**
  * Picks realistic event times inside [end - days, end]: weekday working hours heavy, evenings lighter,
- * nights and weekends sparse. Hospital local time is taken as UTC so that output never depends on the
- * machine's time zone.
+ * nights and weekends sparse, judged in the hospital's time zone (a fixed parameter, never the machine's default).
  */
 final class DemoClock {
 
@@ -25,8 +24,10 @@ final class DemoClock {
 
     private final long startMillis;
     private final long spanMillis;
+    private final ZoneId zone;
 
-    DemoClock(Instant end, int days) {
+    DemoClock(Instant end, int days, ZoneId zone) {
+        this.zone = zone;
         long endMillis = end.toEpochMilli();
         this.spanMillis = days * 86_400_000L;
         this.startMillis = endMillis - spanMillis;
@@ -46,7 +47,7 @@ final class DemoClock {
         long t = 0;
         for (int attempt = 0; attempt < 64; attempt++) {
             t = startMillis + rnd.nextLong(spanMillis + 1);
-            ZonedDateTime z = Instant.ofEpochMilli(t).atZone(ZoneOffset.UTC);
+            ZonedDateTime z = Instant.ofEpochMilli(t).atZone(zone);
             int weight = profile[z.getHour()];
             DayOfWeek d = z.getDayOfWeek();
             if (!night && (d == DayOfWeek.SATURDAY || d == DayOfWeek.SUNDAY)) {

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,8 @@ import org.hl7.fhir.dstu3.model.Resource;
  *
  * <p>Every event is a pure function of (seed, end, days, index): event {@code i} has id
  * {@code demo-<seed>-<i>} and is identical whether generated alone, in chunks or all at once.
- * The directory depends on the seed only. Times are in UTC (the simulated hospital's local time).
+ * The directory depends on the seed only. Working hours, nights and weekends are judged in the hospital's
+ * time zone: UTC unless given; {@code recorded} is always written in UTC ({@code ...Z}).
  * Instances are immutable and thread-safe; the FhirContext passed in is shared, never copied.
  */
 public final class DemoGenerator {
@@ -42,11 +45,21 @@ public final class DemoGenerator {
     private final long seed;
     private final Instant end;
     private final int days;
+    private final ZoneId zone;
     private final DemoDirectory dir;
     private final DemoEventFactory factory;
 
     /** Deterministic for a given seed and end instant. Events spread over {@code days} days ending at {@code end}. */
     public DemoGenerator(FhirContext ctx, long seed, Instant end, int days) {
+        this(ctx, seed, end, days, ZoneOffset.UTC);
+    }
+
+    /**
+     * As {@link #DemoGenerator(FhirContext, long, Instant, int)}, with the simulated hospital in {@code zone}
+     * (e.g. {@code ZoneId.systemDefault()} so that a local viewer sees busy days at local working hours).
+     * Deterministic for a given (seed, end, days, zone).
+     */
+    public DemoGenerator(FhirContext ctx, long seed, Instant end, int days, ZoneId zone) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         if (ctx.getVersion().getVersion() != FhirVersionEnum.DSTU3) {
             throw new IllegalArgumentException("DemoGenerator needs a DSTU3 FhirContext, got "
@@ -56,13 +69,14 @@ public final class DemoGenerator {
         if (days < 1) {
             throw new IllegalArgumentException("days must be >= 1: " + days);
         }
+        this.zone = Objects.requireNonNull(zone, "zone");
         this.seed = seed;
         this.days = days;
         this.dir = new DemoDirectory(seed);
-        this.factory = new DemoEventFactory(dir, new DemoClock(end, days), seed);
+        this.factory = new DemoEventFactory(dir, new DemoClock(end, days, zone), seed);
     }
 
-    /** End = now truncated to seconds, 90 days. */
+    /** End = now truncated to seconds, 90 days, hospital time zone UTC. */
     public DemoGenerator(FhirContext ctx, long seed) {
         this(ctx, seed, Instant.now().truncatedTo(ChronoUnit.SECONDS), 90);
     }
@@ -77,6 +91,10 @@ public final class DemoGenerator {
 
     public int days() {
         return days;
+    }
+
+    public ZoneId zone() {
+        return zone;
     }
 
     /** Organization org-001, Practitioners prac-001..prac-050, Patients pat-0001..pat-0500 (new objects each call). */

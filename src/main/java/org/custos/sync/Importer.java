@@ -75,7 +75,7 @@ public final class Importer {
         } catch (IOException e) {
             s.quarantineFile("Cannot read the file: " + e.getMessage(), "");
         }
-        s.flush();
+        s.finish();
         return report;
     }
 
@@ -89,7 +89,7 @@ public final class Importer {
         } catch (IOException e) {
             s.quarantineFile("Cannot read " + originLabel + ": " + e.getMessage(), "");
         }
-        s.flush();
+        s.finish();
         return report;
     }
 
@@ -205,8 +205,18 @@ public final class Importer {
         }
     }
 
-    /** One import: batches, counts, quarantine. */
+    /**
+     * One import: batches, counts, quarantine. Parsing runs on the caller's thread and writing on a second one,
+     * at most two batches ahead, so the two overlap on a multi-core machine.
+     */
     private final class Session {
+        private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors
+                .newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "custos-import-writer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private final java.util.ArrayDeque<java.util.concurrent.Future<?>> pending = new java.util.ArrayDeque<>();
         private final int origin;
         private final ImportReport report;
         private final Listener listener;
@@ -257,7 +267,9 @@ public final class Importer {
                 return;
             }
             if (!type.equals("AuditEvent") && !type.equals("Consent") && !type.equals("Provenance")) {
-                report.counts(type).skipped++;
+                synchronized (this) {
+                    report.counts(type).skipped++;
+                }
                 return;
             }
             String json = tree.toString();
@@ -289,23 +301,56 @@ public final class Importer {
         }
 
         void flush() {
-            if (!audit.isEmpty()) {
-                add("AuditEvent", cache.audit().upsert(origin, audit));
-                done += audit.size();
-                audit.clear();
+            if (audit.isEmpty() && others.isEmpty()) {
+                return;
             }
-            if (!others.isEmpty()) {
+            List<AuditStore.Item> a = List.copyOf(audit);
+            List<IncomingResource> o = List.copyOf(others);
+            audit.clear();
+            others.clear();
+            pending.add(writer.submit(() -> {
+                if (!a.isEmpty()) {
+                    add("AuditEvent", cache.audit().upsert(origin, a));
+                }
                 for (String type : List.of("Consent", "Provenance")) {
-                    List<IncomingResource> ofType = others.stream().filter(r -> r.type().equals(type)).toList();
+                    List<IncomingResource> ofType = o.stream().filter(r -> r.type().equals(type)).toList();
                     add(type, cache.resources().upsert(origin, ofType));
                 }
-                done += others.size();
-                others.clear();
+            }));
+            done += a.size() + o.size();
+            while (pending.size() > 2) {
+                await(pending.removeFirst());
             }
             listener.progress(done);
         }
 
-        private void add(String type, UpsertCounts c) {
+        /** Writes what is left and waits for the writer; a write failure surfaces here. */
+        void finish() {
+            try {
+                flush();
+                while (!pending.isEmpty()) {
+                    await(pending.removeFirst());
+                }
+            } finally {
+                writer.shutdown();
+            }
+        }
+
+        private void await(java.util.concurrent.Future<?> f) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Import interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the remaining batches are not written: drop them and report the first failure
+                pending.forEach(p -> p.cancel(false));
+                pending.clear();
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+
+        private synchronized void add(String type, UpsertCounts c) {
             ImportReport.Counts counts = report.counts(type);
             counts.added += c.added();
             counts.updated += c.updated();
@@ -330,7 +375,9 @@ public final class Importer {
 
         void quarantine(String where, String type, String id, String reason, String content) {
             cache.quarantine().add(origin, where, type, id, reason, content.isEmpty() ? fileHead() : content);
-            report.counts(type == null ? "(unreadable)" : type).quarantined++;
+            synchronized (this) {
+                report.counts(type == null ? "(unreadable)" : type).quarantined++;
+            }
             report.problem(where + (id != null ? " (" + type + "/" + id + ")" : "") + ": " + reason);
         }
     }

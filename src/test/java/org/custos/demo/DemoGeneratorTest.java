@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.dstu3.model.AuditEvent;
@@ -173,7 +175,7 @@ class DemoGeneratorTest {
         return e.getRecorded().toInstant().atZone(ZoneOffset.UTC);
     }
 
-    private static long count(java.util.function.Predicate<AuditEvent> p) {
+    private static long count(Predicate<AuditEvent> p) {
         return mix.stream().filter(p).count();
     }
 
@@ -334,6 +336,17 @@ class DemoGeneratorTest {
         assertThatThrownBy(() -> gen.bundleJson(0, -5, false)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new DemoGenerator(ctx, 1L, END, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(gen.events(10, 0)).isEmpty();
+    }
+
+    @Test
+    void workingHoursFollowTheHospitalZone() {
+        ZoneId ny = ZoneId.of("America/New_York");
+        List<AuditEvent> local = new DemoGenerator(ctx, 42L, END, DAYS, ny).events(0, 2000);
+        long busyLocal = local.stream().map(e -> e.getRecorded().toInstant().atZone(ny).getHour())
+            .filter(h -> h >= 8 && h < 17).count();
+        assertThat(busyLocal).isGreaterThan(1000);
+        assertThat(local).allMatch(e -> e.getRecordedElement().getValueAsString().endsWith("Z"));
+        assertThat(encode(local)).isNotEqualTo(encode(mix.subList(0, 2000)));
     }
 
     @Test

@@ -1,0 +1,144 @@
+package org.custos.cache;
+
+import org.custos.TestData;
+import org.custos.sync.Importer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Keyset paging and the filters, on a small log with known answers. */
+class AuditStoreTest {
+    @TempDir
+    static Path dir;
+    static Cache cache;
+
+    static String event(int i, String recorded, String user, String patient, String action, String outcome,
+                        String purpose) {
+        return "{\"resourceType\":\"AuditEvent\",\"id\":\"e" + i + "\",\"type\":{\"system\":\"http://hl7.org/fhir/"
+                + "audit-event-type\",\"code\":\"rest\",\"display\":\"RESTful Operation\"},\"subtype\":[{\"code\":"
+                + "\"read\"}],\"action\":\"" + action + "\",\"recorded\":\"" + recorded + "\",\"outcome\":\""
+                + outcome + "\"" + (purpose == null ? "" : ",\"purposeOfEvent\":[{\"coding\":[{\"code\":\"" + purpose
+                + "\"}]}]") + ",\"agent\":[{\"userId\":{\"value\":\"" + user + "\"},\"name\":\"User " + user
+                + "\",\"requestor\":true}],\"source\":{\"site\":\"North\",\"identifier\":{\"value\":\"ehr.north\"}},"
+                + "\"entity\":[{\"reference\":{\"reference\":\"Patient/" + patient + "/_history/2\"},\"role\":"
+                + "{\"code\":\"1\"}},{\"reference\":{\"reference\":\"Observation/o" + i + "\"},\"description\":"
+                + "\"blood pressure\"}]}";
+    }
+
+    @BeforeAll
+    static void fill() throws IOException {
+        cache = Cache.open(dir.resolve("cache"));
+        List<String> lines = new ArrayList<>();
+        // 250 events in one instant (ties across page boundaries), 250 spread over January
+        for (int i = 0; i < 250; i++) {
+            lines.add(event(i, "2024-02-01T12:00:00Z", i % 2 == 0 ? "alice" : "bob", "p" + (i % 5), "R", "0", null));
+        }
+        for (int i = 250; i < 500; i++) {
+            String t = String.format("2024-01-%02dT%02d:00:00Z", 1 + (i % 28), i % 24);
+            lines.add(event(i, t, "carol", "p" + (i % 7), i % 10 == 0 ? "U" : "R", i % 25 == 0 ? "4" : "0",
+                    i % 50 == 0 ? "BTG" : null));
+        }
+        Path f = dir.resolve("log.ndjson");
+        Files.write(f, lines);
+        new Importer(cache, TestData.FHIR).importFile(f, Importer.SILENT);
+    }
+
+    @AfterAll
+    static void close() {
+        cache.close();
+    }
+
+    private static List<AuditSummary> all(AuditFilter f, boolean asc, int pageSize) {
+        List<AuditSummary> out = new ArrayList<>();
+        Keyset after = null;
+        while (true) {
+            List<AuditSummary> page = cache.audit().page(f, after, asc, pageSize);
+            out.addAll(page);
+            if (page.size() < pageSize) {
+                return out;
+            }
+            after = Keyset.after(page.get(page.size() - 1));
+        }
+    }
+
+    @Test
+    void keysetPagesVisitEveryEventOnceInOrderEvenWithTies() {
+        for (boolean asc : new boolean[]{false, true}) {
+            List<AuditSummary> rows = all(AuditFilter.ALL, asc, 37);
+            assertThat(rows).hasSize(500);
+            assertThat(rows.stream().map(AuditSummary::id).collect(Collectors.toSet())).hasSize(500);
+            for (int i = 1; i < rows.size(); i++) {
+                AuditSummary a = rows.get(i - 1);
+                AuditSummary b = rows.get(i);
+                int cmp = a.recorded() != b.recorded() ? Long.compare(a.recorded(), b.recorded())
+                        : Long.compare(a.pk(), b.pk());
+                assertThat(asc ? cmp < 0 : cmp > 0).as("order at %d", i).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void keysAgreeWithPagesAndByPksKeepsTheirOrder() {
+        AuditFilter f = AuditFilter.ALL.withAgent("bob");
+        List<Long> pks = new ArrayList<>();
+        Optional<Keyset> next = cache.audit().keys(f, null, false, 40, pks::add);
+        while (next.isPresent()) {
+            next = cache.audit().keys(f, next.get(), false, 40, pks::add);
+        }
+        assertThat(pks).hasSize(125).doesNotHaveDuplicates();
+        assertThat(all(f, false, 1000).stream().map(AuditSummary::pk).toList()).isEqualTo(pks);
+        long[] some = {pks.get(7), pks.get(3), pks.get(100)};
+        assertThat(cache.audit().byPks(some).stream().map(AuditSummary::pk).toList())
+                .containsExactly(pks.get(7), pks.get(3), pks.get(100));
+    }
+
+    @Test
+    void filtersMatchAsDocumented() {
+        AuditStore s = cache.audit();
+        assertThat(s.count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(500);
+        assertThat(s.count(AuditFilter.ALL.withAgent("ALI"), 1000)).isEqualTo(125); // prefix, any case
+        assertThat(s.count(AuditFilter.ALL.withAgent("user carol"), 1000)).isEqualTo(250); // name
+        // patient: exact, version stripped, bare id means Patient/id
+        long p3 = IntStream.range(0, 250).filter(i -> i % 5 == 3).count()
+                + IntStream.range(250, 500).filter(i -> i % 7 == 3).count();
+        assertThat(s.count(AuditFilter.ALL.withPatient("Patient/p3"), 1000)).isEqualTo(p3);
+        assertThat(s.count(AuditFilter.ALL.withPatient("p3"), 1000)).isEqualTo(p3);
+        assertThat(s.count(AuditFilter.ALL.withPatient("p"), 1000)).isZero();
+        assertThat(s.count(AuditFilter.ALL.withEntity("observation/o12"), 1000)).isEqualTo(11); // o12, o120..o129
+        assertThat(s.count(AuditFilter.ALL.withAction("u"), 1000)).isEqualTo(25);
+        assertThat(s.count(AuditFilter.ALL.withOutcome("4"), 1000)).isEqualTo(10);
+        assertThat(s.count(AuditFilter.ALL.withPurpose("BTG"), 1000)).isEqualTo(5);
+        assertThat(s.count(AuditFilter.ALL.withType("rest"), 1000)).isEqualTo(500);
+        assertThat(s.count(AuditFilter.ALL.withType("restful operation"), 1000)).isEqualTo(500);
+        assertThat(s.count(AuditFilter.ALL.withSubtype("read"), 1000)).isEqualTo(500);
+        assertThat(s.count(AuditFilter.ALL.withSource("NORTH"), 1000)).isEqualTo(500);
+        assertThat(s.count(AuditFilter.ALL.withText("blood pressure o499"), 1000)).isEqualTo(1);
+        long feb = FhirTimes.parseUserTime("2024-02-01", false);
+        assertThat(s.count(AuditFilter.ALL.withFrom(feb), 1000)).isEqualTo(250);
+        assertThat(s.count(AuditFilter.ALL.withTo(feb - 1), 1000)).isEqualTo(250);
+        // combined: carol's failed updates in January
+        Set<String> ids = new HashSet<>();
+        all(AuditFilter.ALL.withAgent("carol").withAction("U").withOutcome("4").withTo(feb), false, 10)
+                .forEach(r -> ids.add(r.id()));
+        Set<String> expected = IntStream.range(250, 500).filter(i -> i % 10 == 0 && i % 25 == 0)
+                .mapToObj(i -> "e" + i).collect(Collectors.toSet());
+        assertThat(ids).isEqualTo(expected).isNotEmpty();
+        // a LIKE wildcard typed by a user is a plain character
+        assertThat(s.count(AuditFilter.ALL.withAgent("%"), 1000)).isZero();
+        assertThat(s.count(AuditFilter.ALL, 100)).isEqualTo(100);
+    }
+}

@@ -12,12 +12,9 @@ import javafx.scene.control.ProgressIndicator;
 import javafx.scene.image.Image;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
-import org.custos.audit.AuditView;
-import org.custos.audit.AuditViewModel;
 import org.custos.cache.Cache;
 import org.custos.cache.DataDirs;
 import org.custos.fhir.Fhir;
-import org.custos.sync.Importer;
 import org.custos.ui.FxTaskRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +64,13 @@ public final class CustosApp extends Application {
             fhir.warmUp();
             return new Opened(fhir, c);
         }, opened -> {
-            scene.setRoot(build(opened));
+            try {
+                scene.setRoot(build(opened, scene));
+            } catch (RuntimeException e) {
+                LOG.error("Cannot build the main window", e);
+                scene.setRoot(failure(e));
+                return;
+            }
             main.start();
             if (options.smoke()) {
                 smoke();
@@ -75,16 +78,11 @@ public final class CustosApp extends Application {
         }, error -> scene.setRoot(failure(error)));
     }
 
-    /** Wires the main window; everything is made here with plain constructors. */
-    private Parent build(Opened o) {
-        AuditViewModel auditVm = new AuditViewModel(o.cache().audit(), o.fhir(), tasks, ZoneId.systemDefault());
-        QuarantineViewModel quarantineVm = new QuarantineViewModel(o.cache().quarantine(), tasks);
-        main = new MainViewModel(o.cache(), new Importer(o.cache(), o.fhir()), tasks, auditVm, quarantineVm,
-                CustosApp::demoData);
-        AuditView auditView = new AuditView(auditVm);
-        MainView view = new MainView(main, auditView, new QuarantineView(quarantineVm), tasks);
-        Parent root = view.root();
-        Platform.runLater(auditView::installShortcuts);
+    private Parent build(Opened o, Scene scene) {
+        MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault());
+        main = w.model();
+        Parent root = w.view().root();
+        w.auditView().installShortcuts(scene);
         return root;
     }
 

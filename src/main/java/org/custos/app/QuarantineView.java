@@ -20,7 +20,7 @@ public final class QuarantineView {
     private final QuarantineViewModel vm;
     private Parent root;
 
-    @FXML TableView<QuarantineItem> table;
+    @FXML TableView<QuarantineItem> quarantineTable;
     @FXML TableColumn<QuarantineItem, String> atColumn;
     @FXML TableColumn<QuarantineItem, String> originColumn;
     @FXML TableColumn<QuarantineItem, String> locationColumn;
@@ -47,8 +47,8 @@ public final class QuarantineView {
         column(resourceColumn, q -> q.type() == null ? "" : q.type() + (q.resourceId() == null ? ""
                 : "/" + q.resourceId()));
         column(reasonColumn, QuarantineItem::reason);
-        table.setItems(vm.items());
-        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> vm.select(b));
+        quarantineTable.setItems(vm.items());
+        quarantineTable.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> vm.select(b));
         contentArea.textProperty().bind(vm.contentProperty());
     }
 

@@ -98,7 +98,7 @@ public final class AuditView {
         matchLabel.textProperty().bind(vm.matchTextProperty());
         errorLabel.textProperty().bind(vm.errorProperty());
 
-        String zone = vm.zone().getId();
+        String zone = vm.zone().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.getDefault());
         recordedColumn.setText("Recorded (" + zone + ")");
         column(recordedColumn, r -> TIME.format(Instant.ofEpochMilli(r.recorded()).atZone(vm.zone())));
         column(typeColumn, AuditSummary::type);
@@ -130,6 +130,7 @@ public final class AuditView {
         vm.pagesLoadedProperty().addListener((o, a, b) -> table.refresh());
         table.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> vm.select(b.intValue()));
 
+        detailTree.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_LAST_COLUMN);
         elementColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().getValue().label()));
         valueColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().getValue().value()));
         vm.detailProperty().addListener((o, a, d) -> detailTree.setRoot(d == null ? null : tree(d, 0)));
@@ -137,9 +138,18 @@ public final class AuditView {
         xmlArea.textProperty().bind(vm.detailXmlProperty());
     }
 
-    /** Keyboard: Ctrl+F goes to free text; Escape clears the filters. Called once the view is in a scene. */
-    public void installShortcuts() {
-        var scene = root.getScene();
+    @FXML
+    void apply() {
+        vm.search();
+    }
+
+    @FXML
+    void clear() {
+        vm.clear();
+    }
+
+    /** Keyboard: Ctrl+F goes to free text; Escape clears the filters. */
+    public void installShortcuts(javafx.scene.Scene scene) {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN),
                 () -> textField.requestFocus());
         root.setOnKeyPressed(e -> {

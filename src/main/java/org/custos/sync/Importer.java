@@ -314,7 +314,9 @@ public final class Importer {
                 }
                 for (String type : List.of("Consent", "Provenance")) {
                     List<IncomingResource> ofType = o.stream().filter(r -> r.type().equals(type)).toList();
-                    add(type, cache.resources().upsert(origin, ofType));
+                    if (!ofType.isEmpty()) {
+                        add(type, cache.resources().upsert(origin, ofType));
+                    }
                 }
             }));
             done += a.size() + o.size();

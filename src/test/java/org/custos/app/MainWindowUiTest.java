@@ -1,0 +1,129 @@
+package org.custos.app;
+
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TreeTableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.custos.TestData;
+import org.custos.cache.AuditFilter;
+import org.custos.cache.AuditSummary;
+import org.custos.cache.Cache;
+import org.custos.ui.FxTaskRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The main window, headless: demo data on an empty cache, filtering, opening an event, the quarantine. */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowUiTest {
+    @TempDir
+    static Path dir;
+    Cache cache;
+    FxTaskRunner tasks;
+    MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        cache = Cache.open(dir.resolve("ui-" + System.nanoTime()));
+        tasks = new FxTaskRunner();
+        window = MainWindow.assemble(cache, TestData.FHIR, tasks, CustosApp::demoData, ZoneOffset.UTC);
+        Scene scene = new Scene(window.view().root(), 1280, 800);
+        window.auditView().installShortcuts(scene);
+        stage.setScene(scene);
+        stage.show();
+        window.model().start();
+    }
+
+    @AfterEach
+    void stop() {
+        tasks.shutdown();
+        cache.close();
+    }
+
+    private static void waitUntil(String what, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, condition);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("Timed out waiting until " + what, e);
+        }
+    }
+
+    private void closeDialogs(FxRobot robot) {
+        robot.lookup(".dialog-pane .button").queryAll().forEach(b -> robot.interact(((Button) b)::fire));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void exploreDemoDataFilterAndOpenAnEvent(FxRobot robot) {
+        // an empty cache offers the demo data
+        waitUntil("the empty state shows", () -> robot.lookup("#exploreDemoButton").tryQuery().isPresent()
+                && robot.lookup("#exploreDemoButton").query().isVisible());
+        robot.clickOn("#exploreDemoButton");
+        Label match = robot.lookup(".match-count").queryAs(Label.class);
+        waitUntil("6,000 events are listed", () -> "6,000 events".equals(match.getText()));
+        closeDialogs(robot);
+        TableView<AuditSummary> table = robot.lookup("#table").queryTableView();
+        assertThat(table.getItems()).hasSize(6000);
+
+        // break-the-glass: filter by purpose of event, Enter applies
+        robot.clickOn("#purposeField").write("BTG").type(KeyCode.ENTER);
+        long btg = cache.audit().count(AuditFilter.ALL.withPurpose("BTG"), Long.MAX_VALUE);
+        assertThat(btg).isPositive();
+        waitUntil("the BTG events are counted", () -> match.getText().equals(btg + " events")
+                || match.getText().equals(btg == 1 ? "1 event" : ""));
+
+        // open the first one: the detail tree and the raw tabs fill
+        robot.clickOn(robot.lookup(".table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
+        TreeTableView<?> tree = robot.lookup("#detailTree").queryAs(TreeTableView.class);
+        TextArea json = robot.lookup("#jsonArea").queryAs(TextArea.class);
+        waitUntil("the detail shows", () -> tree.getRoot() != null && json.getText().contains("\"BTG\""));
+        String firstJson = json.getText();
+        assertThat(robot.lookup("#xmlArea").queryAs(TextArea.class).getText()).contains("<AuditEvent");
+
+        // keyboard: the next row opens the next event
+        if (btg > 1) {
+            robot.type(KeyCode.DOWN);
+            waitUntil("the next event shows", () -> !json.getText().equals(firstJson) && !json.getText().isEmpty());
+            assertThat(table.getSelectionModel().getSelectedIndex()).isEqualTo(1);
+        }
+
+        // Clear shows everything again
+        robot.clickOn("#clearButton");
+        waitUntil("all events again", () -> "6,000 events".equals(match.getText()));
+    }
+
+    @Test
+    void unreadableFilesAreQuarantinedAndShown(FxRobot robot) throws IOException {
+        Path bad = dir.resolve("broken.ndjson");
+        Files.writeString(bad, "{\"resourceType\":\"AuditEvent\",\"id\":\"ok1\",\"recorded\":\"2025-01-01T00:00:00Z\"}\n"
+                + "{ not json\n");
+        robot.interact(() -> window.model().importFiles(List.of(bad)));
+        waitUntil("the quarantine tab counts it", () -> window.model().quarantine().titleProperty().get()
+                .equals("Quarantine (1)"));
+        closeDialogs(robot);
+        robot.clickOn("Quarantine (1)");
+        TableView<?> q = robot.lookup("#quarantineTable").queryTableView();
+        assertThat(q.getItems()).hasSize(1);
+        assertThat(q.getItems().get(0).toString()).contains("line 2").contains("Not valid JSON");
+        Label match = robot.lookup(".match-count").queryAs(Label.class);
+        waitUntil("the readable event is there", () -> "1 event".equals(match.getText()));
+    }
+}

@@ -133,6 +133,15 @@ public final class AuditView {
         detailTree.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_LAST_COLUMN);
         elementColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().getValue().label()));
         valueColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().getValue().value()));
+        valueColumn.setCellFactory(c -> new javafx.scene.control.TreeTableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                // long values (decoded queries, narrative) are read in full in the tooltip
+                setTooltip(empty || item == null || item.length() < 40 ? null : new javafx.scene.control.Tooltip(item));
+            }
+        });
         vm.detailProperty().addListener((o, a, d) -> detailTree.setRoot(d == null ? null : tree(d, 0)));
         jsonArea.textProperty().bind(vm.detailJsonProperty());
         xmlArea.textProperty().bind(vm.detailXmlProperty());

@@ -130,6 +130,9 @@ public final class CustosApp extends Application {
 
     @Override
     public void stop() {
+        if (main != null) {
+            main.cancelImport(); // an import stops at its next batch: what it wrote is consistent
+        }
         if (tasks != null) {
             tasks.shutdown();
         }

@@ -16,7 +16,6 @@ CREATE TABLE audit_event (
   last_updated    BIGINT,
   origin_id       INT          NOT NULL REFERENCES origin(id),
   content_hash    BIGINT       NOT NULL,
-  deleted         BOOLEAN      DEFAULT FALSE NOT NULL,
   recorded        BIGINT       NOT NULL,
   type_code       VARCHAR(128),
   type_display    VARCHAR(256),
@@ -32,7 +31,7 @@ CREATE TABLE audit_event (
   agents          VARCHAR(2048),              -- what the table shows
   entities        VARCHAR(2048),
   patients        VARCHAR(1024),
-  search_text     VARCHAR(8192) NOT NULL      -- lower-case words for free text
+  search_text     VARCHAR(8192) NOT NULL      -- lower-case words free text finds in no other column
 );
 CREATE UNIQUE INDEX audit_event_res_id ON audit_event(res_id);
 CREATE INDEX audit_event_recorded ON audit_event(recorded DESC, pk DESC);

@@ -36,7 +36,6 @@ public final class AuditExtractor {
         JsonNode type = object(ev, "type");
         String typeCode = str(type, "code");
         String typeDisplay = firstNonNull(str(type, "display"), typeCode);
-        add(text, typeDisplay, typeCode);
 
         StringJoiner subCodes = new StringJoiner("|", "|", "|").setEmptyValue("");
         StringJoiner subDisplay = new StringJoiner(", ");
@@ -49,8 +48,8 @@ public final class AuditExtractor {
             if (d != null) {
                 subDisplay.add(d);
             }
-            add(text, d, code);
         }
+        // free text also reads the other search columns (see AuditSql); these are only the words found nowhere else
         add(text, str(ev, "outcomeDesc"));
 
         Set<String> purposes = new LinkedHashSet<>();
@@ -69,7 +68,6 @@ public final class AuditExtractor {
                     agentKeys.add(key(k));
                 }
             }
-            add(text, userId, name, ref, altId);
             collectConcepts(array(a, "purposeOfUse"), purposes, text);
             String shown = name != null ? (userId != null && !userId.equals(name) ? name + " (" + userId + ")" : name)
                     : userId != null ? userId : ref != null ? ref : altId;
@@ -86,7 +84,6 @@ public final class AuditExtractor {
         JsonNode source = object(ev, "source");
         String site = str(source, "site");
         String observer = str(object(source, "identifier"), "value");
-        add(text, site, observer);
 
         Set<String> entityKeys = new LinkedHashSet<>();
         Set<String> patientKeys = new LinkedHashSet<>();
@@ -113,7 +110,7 @@ public final class AuditExtractor {
             if (shown != null) {
                 (patient ? patients : entities).add(shown);
             }
-            add(text, ref, ident, name, str(e, "description"));
+            add(text, name, str(e, "description"));
         }
         return new AuditEventRow(recorded, typeCode, typeDisplay, subCodes.toString(), subDisplay.toString(),
                 str(ev, "action"), str(ev, "outcome"), site, observer,
@@ -147,7 +144,7 @@ public final class AuditExtractor {
                 if (code != null) {
                     codes.add(code);
                 }
-                add(text, code, str(c, "display"));
+                add(text, str(c, "display"));
             }
             add(text, str(cc, "text"));
         }

@@ -8,7 +8,11 @@ import java.util.Locale;
 
 /** Turns an {@link AuditFilter} into a WHERE clause and its parameters. Keyset paging only, never OFFSET. */
 final class AuditSql {
-    final StringBuilder where = new StringBuilder(" WHERE e.deleted = FALSE");
+    /** Everything free text searches: the words kept only for it, and the other search columns. */
+    private static final String FREE_TEXT = "LOWER(CONCAT_WS(' ', e.search_text, e.agent_keys, e.entity_keys, "
+            + "e.type_code, e.type_display, e.subtype_codes, e.subtype_display, e.source_site, e.source_observer, "
+            + "e.purpose_codes))";
+    final StringBuilder where = new StringBuilder(" WHERE TRUE");
     final List<Object> params = new ArrayList<>();
 
     AuditSql(AuditFilter f) {
@@ -53,7 +57,7 @@ final class AuditSql {
         }
         if (f.text() != null) {
             for (String word : AuditExtractor.key(f.text()).split("\\s+")) {
-                cond("e.search_text LIKE ? ESCAPE '\\'", "%" + escape(word) + "%");
+                cond(FREE_TEXT + " LIKE ? ESCAPE '\\'", "%" + escape(word) + "%");
             }
         }
     }

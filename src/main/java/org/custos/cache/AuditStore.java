@@ -278,7 +278,7 @@ public final class AuditStore {
         AuditSql q = new AuditSql(filter);
         String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM audit_event e" + q.where + " LIMIT ?) x";
         if (filter.isEmpty()) {
-            sql = "SELECT LEAST(COUNT(*), ?) FROM audit_event e WHERE e.deleted = FALSE";
+            sql = "SELECT LEAST(COUNT(*), ?) FROM audit_event e";
         }
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = filter.isEmpty() ? 1 : q.bind(ps);
@@ -318,7 +318,7 @@ public final class AuditStore {
         }
     }
 
-    /** Every stored (not deleted) AuditEvent's text, oldest first, read in keyset pages. */
+    /** Every stored AuditEvent's text, oldest first, read in keyset pages. */
     public void forEachRaw(Consumer<String> sink) {
         Keyset after = null;
         while (true) {

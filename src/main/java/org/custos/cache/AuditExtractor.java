@@ -101,10 +101,12 @@ public final class AuditExtractor {
             for (String k : new String[]{ref, ident}) {
                 if (k != null && !k.isBlank()) {
                     entityKeys.add(key(k));
-                    if (patient) {
-                        patientKeys.add(key(k));
-                    }
                 }
+            }
+            // the patient index holds references; an identifier only where the patient has no reference
+            String patientKey = ref != null ? ref : ident;
+            if (patient && patientKey != null && !patientKey.isBlank()) {
+                patientKeys.add(key(patientKey));
             }
             String shown = ref != null ? ref : ident != null ? ident : name;
             if (shown != null) {

@@ -6,7 +6,8 @@ package org.custos.cache;
  * <ul>
  *   <li>from/to: recorded within [from, to], epoch ms</li>
  *   <li>agent: starts with — user id, name, reference or alt id of any agent</li>
- *   <li>patient: equals — a Patient reference ("Patient/123"; "123" means Patient/123) or identifier of a patient entity</li>
+ *   <li>patient: equals — a Patient reference ("Patient/123"; "123" means Patient/123), or the identifier of a
+ *   patient entity that has no reference (the entity filter finds any identifier)</li>
  *   <li>entity: starts with — any entity reference or identifier</li>
  *   <li>type: the type code or display equals; subtype: a subtype code equals or its display contains</li>
  *   <li>action, outcome: equal the code; purpose: a purposeOfEvent / purposeOfUse code equals</li>

@@ -1,0 +1,48 @@
+package org.custos.bench;
+
+import org.custos.demo.DemoGenerator;
+import org.custos.fhir.Fhir;
+
+import java.util.Map;
+
+import static org.custos.bench.BenchSupport.log;
+
+/**
+ * Runs the ingest and the browse benchmark in one JVM (one {@link Fhir}) and prints their tables; not a test.
+ * {@code mvn -Pbench -DskipTests verify} runs it with a fixed heap. System properties:
+ * {@code bench.ingest} (events, default 100,000; 0 skips), {@code bench.browse} (events, default 1,000,000; 0 skips),
+ * {@code bench.reuseCache} (reuse the filled browse cache of an earlier run), {@code bench.prepare} (only write the
+ * generated NDJSON the browse benchmark reads, then stop), {@code bench.out} (target/bench) and
+ * {@code bench.tag} (suffix of the result files). Each benchmark writes {@code <name>.json} and its table as
+ * {@code <name>.txt} under target/bench.
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) {
+        int ingestEvents = BenchSupport.intProp("bench.ingest", 100_000);
+        int browseEvents = BenchSupport.intProp("bench.browse", 1_000_000);
+        long t0 = System.nanoTime();
+        log("Custos benchmark: ingest " + ingestEvents + ", browse " + browseEvents + " events; out "
+                + BenchSupport.outDir());
+        Fhir fhir = new Fhir();
+        fhir.warmUp();
+        if (BenchSupport.boolProp("bench.prepare")) {
+            // only write the generated NDJSON the browse benchmark reads (a one-off that takes minutes at 1M)
+            BrowseBench.ensureSource(new DemoGenerator(fhir.context(), BenchSupport.SEED, BenchSupport.END,
+                    BenchSupport.DAYS), BenchSupport.outDir(), browseEvents);
+            return;
+        }
+        if (ingestEvents > 0) {
+            Map<String, Object> ingest = IngestBench.run(fhir, ingestEvents);
+            System.out.println(IngestBench.table(ingest));
+            BenchSupport.usedHeapAfterGc();
+        }
+        if (browseEvents > 0) {
+            Map<String, Object> browse = BrowseBench.run(fhir, browseEvents);
+            System.out.println(BrowseBench.table(browse));
+        }
+        System.out.print(BenchSupport.fmt("%nbenchmark run took %.1f s%n", BenchSupport.seconds(System.nanoTime() - t0)));
+    }
+}

@@ -31,15 +31,18 @@ CREATE TABLE audit_event (
   agents          VARCHAR(2048),              -- what the table shows
   entities        VARCHAR(2048),
   patients        VARCHAR(1024),
-  search_text     VARCHAR(8192) NOT NULL      -- lower-case words free text finds in no other column
+  search_text     VARCHAR(8192) NOT NULL,     -- lower-case words free text finds in no other column
+  raw_block       BIGINT        NOT NULL,     -- where the raw resource is: audit_raw_block.id
+  raw_slot        INT           NOT NULL      -- and its place in that block
 );
 CREATE UNIQUE INDEX audit_event_res_id ON audit_event(res_id);
 CREATE INDEX audit_event_recorded ON audit_event(recorded DESC, pk DESC);
 
--- the raw resource, apart, so that scans of the search columns stay narrow
-CREATE TABLE audit_raw (
-  pk  BIGINT PRIMARY KEY,
-  raw VARCHAR NOT NULL
+-- the raw resources of one import batch, deflated together (see RawBlocks): apart from the search columns, so
+-- scans stay narrow, and one row per batch instead of one per resource
+CREATE TABLE audit_raw_block (
+  id   BIGINT PRIMARY KEY,
+  data VARBINARY NOT NULL
 );
 
 -- "who looked at this patient?": one row per patient reference or identifier of an event, lower case

@@ -20,13 +20,17 @@ public final class AuditStore {
     private static final String SUMMARY_COLS = "e.pk, e.res_id, e.recorded, e.type_display, e.subtype_display, "
             + "e.action, e.outcome, e.agents, e.patients, e.entities, e.source_site, e.source_observer";
 
-    /** One AuditEvent ready for the cache. */
-    public record Item(IncomingResource resource, AuditEventRow row) {
+    /** One AuditEvent ready for the cache; its content hash is computed where it is made (the parsing thread). */
+    public record Item(IncomingResource resource, AuditEventRow row, long hash) {
+        public Item(IncomingResource resource, AuditEventRow row) {
+            this(resource, row, resource.contentHash());
+        }
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
             new com.fasterxml.jackson.databind.ObjectMapper();
     private final Cache cache;
+    private final RawStore raws = new RawStore();
     private final AtomicLong nextPk = new AtomicLong();
 
     AuditStore(Cache cache) {
@@ -38,6 +42,7 @@ public final class AuditStore {
              ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(pk), 0) FROM audit_event")) {
             rs.next();
             nextPk.set(rs.getLong(1) + 1);
+            raws.init(c);
         } catch (SQLException e) {
             throw new CacheException("Cannot read the cache: " + e.getMessage(), e);
         }
@@ -69,36 +74,50 @@ public final class AuditStore {
     private UpsertCounts upsert(Connection c, int originId, List<Item> items) throws SQLException {
         Map<String, Existing> existing = findExisting(c, items);
         int added = 0;
-        int updated = 0;
         int unchanged = 0;
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, res_id, version_id, "
-                + "last_updated, origin_id, content_hash, recorded, type_code, type_display, subtype_codes, "
-                + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agent_keys, "
-                + "entity_keys, agents, entities, patients, search_text) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-             PreparedStatement raw = c.prepareStatement("INSERT INTO audit_raw (pk, raw) VALUES (?, ?)");
-             PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)")) {
-            for (Item item : items) {
-                IncomingResource r = item.resource();
-                long hash = r.contentHash();
-                Existing old = existing.get(r.id());
-                if (old != null && old.hash() == hash) {
-                    unchanged++;
-                    continue;
-                }
+        int updated = 0;
+        List<Item> write = new ArrayList<>(items.size());
+        Map<String, Integer> slotOfId = new HashMap<>();
+        for (Item item : items) {
+            IncomingResource r = item.resource();
+            long hash = item.hash();
+            Existing old = existing.get(r.id());
+            Integer sameBatch = slotOfId.get(r.id());
+            if (old != null && old.hash() == hash) {
+                unchanged++;
+            } else if (sameBatch != null) {
+                // the same id twice in one batch: the later text wins
+                write.set(sameBatch, item);
+                updated++;
+            } else {
                 if (old != null) {
                     delete(c, old.pk());
                     updated++;
                 } else {
                     added++;
                 }
+                slotOfId.put(r.id(), write.size());
+                write.add(item);
+                existing.put(r.id(), new Existing(-1, hash));
+            }
+        }
+        if (write.isEmpty()) {
+            return new UpsertCounts(added, updated, unchanged);
+        }
+        long block = raws.write(c, write.stream().map(i -> i.resource().json()).toList());
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, res_id, version_id, "
+                + "last_updated, origin_id, content_hash, recorded, type_code, type_display, subtype_codes, "
+                + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agent_keys, "
+                + "entity_keys, agents, entities, patients, search_text, raw_block, raw_slot) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+             PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)")) {
+            for (int slot = 0; slot < write.size(); slot++) {
+                Item item = write.get(slot);
                 long pk = nextPk.getAndIncrement();
-                existing.put(r.id(), new Existing(pk, hash));
-                bindInsert(ins, pk, originId, hash, item);
+                bindInsert(ins, pk, originId, item.hash(), item);
+                ins.setLong(23, block);
+                ins.setInt(24, slot);
                 ins.addBatch();
-                raw.setLong(1, pk);
-                raw.setString(2, r.json());
-                raw.addBatch();
                 for (String k : item.row().patientKeys()) {
                     patient.setString(1, cut(k, 512));
                     patient.setLong(2, pk);
@@ -106,23 +125,14 @@ public final class AuditStore {
                 }
             }
             ins.executeBatch();
-            raw.executeBatch();
             patient.executeBatch();
         }
         return new UpsertCounts(added, updated, unchanged);
     }
 
-    /** Removes a replaced version: its row, its raw text and its patient keys (derived again from the raw). */
-    private static void delete(Connection c, long pk) throws SQLException {
-        String oldRaw = null;
-        try (PreparedStatement q = c.prepareStatement("SELECT raw FROM audit_raw WHERE pk = ?")) {
-            q.setLong(1, pk);
-            try (ResultSet rs = q.executeQuery()) {
-                if (rs.next()) {
-                    oldRaw = rs.getString(1);
-                }
-            }
-        }
+    /** Removes a replaced version: its row and its patient keys (derived again from its raw text). */
+    private void delete(Connection c, long pk) throws SQLException {
+        String oldRaw = rawOf(c, "e.pk = ?", pk).orElse(null);
         if (oldRaw != null) {
             List<String> keys;
             try {
@@ -139,10 +149,19 @@ public final class AuditStore {
                 d.executeBatch();
             }
         }
-        for (String table : new String[]{"audit_event", "audit_raw"}) {
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE pk = ?")) {
-                d.setLong(1, pk);
-                d.executeUpdate();
+        // its text stays in its block, unreferenced
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?")) {
+            d.setLong(1, pk);
+            d.executeUpdate();
+        }
+    }
+
+    private Optional<String> rawOf(Connection c, String where, Object key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.raw_block, e.raw_slot FROM audit_event e WHERE "
+                + where)) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(raws.read(c, rs.getLong(1), rs.getInt(2))) : Optional.empty();
             }
         }
     }
@@ -294,12 +313,8 @@ public final class AuditStore {
 
     /** The stored resource text (compact JSON). */
     public Optional<String> raw(long pk) {
-        try (Connection c = cache.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT raw FROM audit_raw WHERE pk = ?")) {
-            ps.setLong(1, pk);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
+        try (Connection c = cache.connection()) {
+            return rawOf(c, "e.pk = ?", pk);
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
@@ -307,40 +322,34 @@ public final class AuditStore {
 
     /** The stored text of the AuditEvent with this id. */
     public Optional<String> rawById(String id) {
-        try (Connection c = cache.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT r.raw FROM audit_event e JOIN audit_raw r ON r.pk = e.pk WHERE e.res_id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
+        try (Connection c = cache.connection()) {
+            return rawOf(c, "e.res_id = ?", id);
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
     }
 
-    /** Every stored AuditEvent's text, oldest first, read in keyset pages. */
+    /** Every stored AuditEvent's text, in the order they were stored (each block is read once). */
     public void forEachRaw(Consumer<String> sink) {
-        Keyset after = null;
-        while (true) {
-            List<Long> pks = new ArrayList<>();
-            Optional<Keyset> next = keys(AuditFilter.ALL, after, true, 1000, pks::add);
-            try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT pk, raw FROM audit_raw WHERE pk = ANY(?)")) {
-                ps.setArray(1, c.createArrayOf("BIGINT", pks.toArray()));
-                Map<Long, String> raw = new HashMap<>();
+        long after = 0;
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT pk, raw_block, raw_slot FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 1000")) {
+            while (true) {
+                ps.setLong(1, after);
+                int n = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        raw.put(rs.getLong(1), rs.getString(2));
+                        after = rs.getLong(1);
+                        sink.accept(raws.read(c, rs.getLong(2), rs.getInt(3)));
+                        n++;
                     }
                 }
-                pks.forEach(pk -> sink.accept(raw.get(pk)));
-            } catch (SQLException e) {
-                throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+                if (n < 1000) {
+                    return;
+                }
             }
-            if (next.isEmpty()) {
-                return;
-            }
-            after = next.get();
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
     }
 

@@ -52,6 +52,13 @@ CREATE TABLE audit_patient (
 );
 CREATE INDEX audit_patient_k ON audit_patient(k, event_pk);
 
+-- purposeOfEvent / purposeOfUse codes: few events have one, and "break the glass" must be found at once
+CREATE TABLE audit_purpose (
+  k        VARCHAR(128) NOT NULL,
+  event_pk BIGINT       NOT NULL
+);
+CREATE INDEX audit_purpose_k ON audit_purpose(k, event_pk);
+
 -- Consent and Provenance: raw storage plus identity for now (their screens come later)
 CREATE TABLE fhir_resource (
   pk           BIGINT AUTO_INCREMENT PRIMARY KEY,

@@ -79,7 +79,9 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
             boolean complete = first.size() < PAGE;
             listener.keysLoaded(size, complete);
             listener.pageLoaded(0);
-            if (!complete) {
+            if (!complete && AuditStore.scansBetterUnordered(filter)) {
+                scanAllKeys(gen, filter, ascending, first.size());
+            } else if (!complete) {
                 scanKeys(gen, filter, ascending, Keyset.after(first.get(first.size() - 1)));
             }
         }, this::fail);
@@ -105,6 +107,18 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
             return null;
         }, ignored -> {
         }, this::fail);
+    }
+
+    /** Reads every key at once in storage order (see {@link AuditStore#sortedKeys}); the first page is there already. */
+    private void scanAllKeys(long gen, AuditFilter filter, boolean ascending, int alreadyShown) {
+        tasks.submit(null, p -> store.sortedKeys(filter, ascending, () -> gen != generation || p.isCancelled()),
+                all -> {
+                    if (all == null || gen != generation) {
+                        return;
+                    }
+                    append(Arrays.copyOfRange(all, Math.min(alreadyShown, all.length), all.length));
+                    listener.keysLoaded(size, true);
+                }, this::fail);
     }
 
     private void fail(Throwable t) {

@@ -118,7 +118,7 @@ public final class AuditExtractor {
                 str(ev, "action"), str(ev, "outcome"), site, observer,
                 purposes.isEmpty() ? "" : "|" + String.join("|", purposes) + "|",
                 agents.toString(), entities.toString(), patients.toString(), searchText(text), keys(agentKeys),
-                keys(entityKeys), List.copyOf(patientKeys));
+                keys(entityKeys), List.copyOf(patientKeys), List.copyOf(purposes));
     }
 
     /** '|a|b|': keys a LIKE '%|prefix%' can find; '|' inside a key is kept (it only widens a match). */

@@ -53,7 +53,7 @@ final class AuditSql {
             cond("(LOWER(e.source_site) LIKE ? ESCAPE '\\' OR LOWER(e.source_observer) LIKE ? ESCAPE '\\')", like, like);
         }
         if (f.purpose() != null) {
-            cond("e.purpose_codes LIKE ? ESCAPE '\\'", "%|" + escape(f.purpose()) + "|%");
+            cond("e.pk IN (SELECT u.event_pk FROM audit_purpose u WHERE u.k = ?)", f.purpose().trim());
         }
         if (f.text() != null) {
             for (String word : AuditExtractor.key(f.text()).split("\\s+")) {

@@ -110,7 +110,8 @@ public final class AuditStore {
                 + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agent_keys, "
                 + "entity_keys, agents, entities, patients, search_text, raw_block, raw_slot) "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-             PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)")) {
+             PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)");
+             PreparedStatement purpose = c.prepareStatement("INSERT INTO audit_purpose (k, event_pk) VALUES (?, ?)")) {
             for (int slot = 0; slot < write.size(); slot++) {
                 Item item = write.get(slot);
                 long pk = nextPk.getAndIncrement();
@@ -123,9 +124,15 @@ public final class AuditStore {
                     patient.setLong(2, pk);
                     patient.addBatch();
                 }
+                for (String k : item.row().purposeKeys()) {
+                    purpose.setString(1, cut(k, 128));
+                    purpose.setLong(2, pk);
+                    purpose.addBatch();
+                }
             }
             ins.executeBatch();
             patient.executeBatch();
+            purpose.executeBatch();
         }
         return new UpsertCounts(added, updated, unchanged);
     }
@@ -134,25 +141,33 @@ public final class AuditStore {
     private void delete(Connection c, long pk) throws SQLException {
         String oldRaw = rawOf(c, "e.pk = ?", pk).orElse(null);
         if (oldRaw != null) {
-            List<String> keys;
+            AuditEventRow old;
             try {
-                keys = AuditExtractor.extract(MAPPER.readTree(oldRaw)).patientKeys();
+                old = AuditExtractor.extract(MAPPER.readTree(oldRaw));
             } catch (java.io.IOException | InvalidResourceException e) {
-                keys = List.of();
+                old = null;
             }
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_patient WHERE k = ? AND event_pk = ?")) {
-                for (String k : keys) {
-                    d.setString(1, cut(k, 512));
-                    d.setLong(2, pk);
-                    d.addBatch();
-                }
-                d.executeBatch();
+            if (old != null) {
+                deleteKeys(c, "audit_patient", old.patientKeys(), 512, pk);
+                deleteKeys(c, "audit_purpose", old.purposeKeys(), 128, pk);
             }
         }
         // its text stays in its block, unreferenced
         try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?")) {
             d.setLong(1, pk);
             d.executeUpdate();
+        }
+    }
+
+    private static void deleteKeys(Connection c, String table, List<String> keys, int max, long pk)
+            throws SQLException {
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE k = ? AND event_pk = ?")) {
+            for (String k : keys) {
+                d.setString(1, cut(k, max));
+                d.setLong(2, pk);
+                d.addBatch();
+            }
+            d.executeBatch();
         }
     }
 
@@ -261,6 +276,72 @@ public final class AuditStore {
         } catch (SQLException e) {
             throw new CacheException("Searching the cache failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * True when the (recorded) index cannot narrow this filter: then walking that index visits rows in random
+     * order, and {@link #sortedKeys} (a scan in storage order, sorted here) is several times faster.
+     */
+    public static boolean scansBetterUnordered(AuditFilter f) {
+        AuditFilter n = f.normalized();
+        boolean indexed = n.patient() != null || n.purpose() != null;
+        boolean onlyTime = n.withFrom(null).withTo(null).isEmpty();
+        return !indexed && !onlyTime;
+    }
+
+    /**
+     * Every matching primary key in display order: read in storage order in chunks (checking {@code cancelled}
+     * between them), then sorted by (recorded, pk). Returns null when cancelled.
+     */
+    public long[] sortedKeys(AuditFilter filter, boolean ascending, java.util.function.BooleanSupplier cancelled) {
+        AuditSql q = new AuditSql(filter);
+        String sql = "SELECT e.recorded, e.pk FROM audit_event e" + q.where + " AND e.pk > ? ORDER BY e.pk LIMIT ?";
+        long[] recorded = new long[1024];
+        long[] pks = new long[1024];
+        int n = 0;
+        long after = 0;
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            while (true) {
+                if (cancelled.getAsBoolean()) {
+                    return null;
+                }
+                int i = q.bind(ps);
+                ps.setLong(i++, after);
+                ps.setInt(i, 100_000);
+                int got = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (n == pks.length) {
+                            recorded = Arrays.copyOf(recorded, n * 2);
+                            pks = Arrays.copyOf(pks, n * 2);
+                        }
+                        recorded[n] = rs.getLong(1);
+                        pks[n] = rs.getLong(2);
+                        after = pks[n];
+                        n++;
+                        got++;
+                    }
+                }
+                if (got < 100_000) {
+                    break;
+                }
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Searching the cache failed: " + e.getMessage(), e);
+        }
+        long[] r = recorded;
+        long[] p = pks;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Comparator<Integer> byKey = (a, b) -> r[a] != r[b] ? Long.compare(r[a], r[b]) : Long.compare(p[a], p[b]);
+        Arrays.sort(order, ascending ? byKey : byKey.reversed());
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = p[order[i]];
+        }
+        return out;
     }
 
     /** The rows with these primary keys, in the order given (missing ones are left out). */

@@ -47,7 +47,7 @@ public final class IngestBench {
     static final double TARGET_EVENTS_PER_S = 10_000;
     static final double TARGET_RATIO = 0.5;
     /** Events imported into a throwaway cache before the timed run, so H2, Jackson and the importer are JIT-warm. */
-    static final int WARMUP_EVENTS = 10_000;
+    static final int WARMUP_EVENTS = 50_000;
     static final int PARSE_PASSES = 3;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final ObjectMapper MAPPER = new ObjectMapper();

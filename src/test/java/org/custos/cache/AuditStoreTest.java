@@ -101,6 +101,17 @@ class AuditStoreTest {
         }
         assertThat(pks).hasSize(125).doesNotHaveDuplicates();
         assertThat(all(f, false, 1000).stream().map(AuditSummary::pk).toList()).isEqualTo(pks);
+        // the storage-order scan sorted in memory gives the same keys in the same order
+        assertThat(AuditStore.scansBetterUnordered(f)).isTrue();
+        assertThat(cache.audit().sortedKeys(f, false, () -> false)).containsExactly(
+                pks.stream().mapToLong(Long::longValue).toArray());
+        List<Long> asc = new ArrayList<>(pks);
+        java.util.Collections.reverse(asc);
+        assertThat(cache.audit().sortedKeys(f, true, () -> false)).containsExactly(
+                asc.stream().mapToLong(Long::longValue).toArray());
+        assertThat(cache.audit().sortedKeys(f, true, () -> true)).isNull();
+        assertThat(AuditStore.scansBetterUnordered(AuditFilter.ALL.withFrom(1L))).isFalse();
+        assertThat(AuditStore.scansBetterUnordered(AuditFilter.ALL.withAgent("x").withPatient("p1"))).isFalse();
         long[] some = {pks.get(7), pks.get(3), pks.get(100)};
         assertThat(cache.audit().byPks(some).stream().map(AuditSummary::pk).toList())
                 .containsExactly(pks.get(7), pks.get(3), pks.get(100));

@@ -84,12 +84,21 @@ class ImporterTest {
         assertThat(again.counts("AuditEvent").added).isZero();
         assertThat(cache.audit().count(AuditFilter.ALL, 100)).isEqualTo(2);
 
+        Path btg = dir.resolve("btg.ndjson");
+        Files.writeString(btg, event("e1", "2024-01-01T10:00:00Z", "alice").replace("\"action\"",
+                "\"purposeOfEvent\":[{\"coding\":[{\"code\":\"BTG\"}]}],\"action\"") + "\n");
+        assertThat(importer.importFile(btg, Importer.SILENT).counts("AuditEvent").updated).isEqualTo(1);
+        assertThat(cache.audit().count(AuditFilter.ALL.withPurpose("BTG"), 100)).isEqualTo(1);
+
         Path g = dir.resolve("c.ndjson");
         Files.writeString(g, event("e1", "2024-01-01T10:00:00Z", "carol") + "\n");
         assertThat(importer.importFile(g, Importer.SILENT).counts("AuditEvent").updated).isEqualTo(1);
         assertThat(cache.audit().count(AuditFilter.ALL, 100)).isEqualTo(2);
         assertThat(cache.audit().count(AuditFilter.ALL.withAgent("carol"), 100)).isEqualTo(1);
         assertThat(cache.audit().count(AuditFilter.ALL.withAgent("alice"), 100)).isEqualTo(1);
+        // the replaced version's keys went with it
+        assertThat(cache.audit().count(AuditFilter.ALL.withPurpose("BTG"), 100)).isZero();
+        assertThat(cache.audit().count(AuditFilter.ALL.withPatient("p1"), 100)).isEqualTo(2);
     }
 
     @Test

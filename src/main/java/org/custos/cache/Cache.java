@@ -41,8 +41,9 @@ public final class Cache implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new CacheException("Cannot create the cache folder " + base.getParent() + ": " + e.getMessage(), e);
         }
-        // COMPRESS: a third of the file and faster bulk inserts (build-notes); MAX_COMPACT_TIME bounds close time
-        String url = "jdbc:h2:file:" + base + System.getProperty("custos.h2opts", ";COMPRESS=TRUE;MAX_COMPACT_TIME=2000");
+        // no COMPRESS: the raw resources are deflated in blocks already, and page compression then costs more
+        // ingest time than the bytes it saves (measured); MAX_COMPACT_TIME bounds the time spent closing
+        String url = "jdbc:h2:file:" + base + ";MAX_COMPACT_TIME=2000";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
         pool.setMaxConnections(8);
         try (Connection c = pool.getConnection()) {

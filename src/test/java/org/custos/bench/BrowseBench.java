@@ -107,7 +107,7 @@ public final class BrowseBench {
         settings.put("generator", "DemoGenerator seed " + BenchSupport.SEED + ", end " + BenchSupport.END + ", "
                 + BenchSupport.DAYS + " days");
         long w0 = System.nanoTime();
-        boolean existed = Files.exists(source(out, events));
+        boolean existed = Files.exists(source(gen, out, events));
         Path ndjson = ensureSource(gen, out, events);
         settings.put("source", ndjson.getFileName().toString());
         if (!existed) {
@@ -164,6 +164,7 @@ public final class BrowseBench {
         log("browse: warm first pages");
         for (Case c : cases) {
             List<Double> warm = new ArrayList<>();
+            BenchSupport.GcTotals gc0 = BenchSupport.GcTotals.now();
             long start = System.nanoTime();
             for (int rep = 1; rep <= MAX_WARM; rep++) {
                 if (rep > MIN_WARM && System.nanoTime() - start > WARM_BUDGET_NS) {
@@ -172,6 +173,7 @@ public final class BrowseBench {
                 warm.add(firstPage(store, c.value(rep), c.limit(rep)).ms);
             }
             perFilter.get(c.key()).put("warm", Stats.of(warm).json());
+            perFilter.get(c.key()).put("warmGcMs", BenchSupport.GcTotals.now().minus(gc0).millis());
             List<Double> same = new ArrayList<>();
             for (int rep = 0; rep < 5; rep++) {
                 same.add(firstPage(store, c.value(0), PAGE).ms);
@@ -239,11 +241,9 @@ public final class BrowseBench {
         result.put("filters", perFilter);
 
         Map<String, Object> targets = new LinkedHashMap<>();
-        double worstWarm = 0;
         for (Case c : cases) {
             if (!c.informational()) {
                 double med = num(warm(perFilter.get(c.key())), "medianMs");
-                worstWarm = Math.max(worstWarm, med);
                 targets.put("firstPageWarmMedianMs." + c.key(), target(med, "<=", TARGET_WARM_MS));
             }
         }
@@ -257,14 +257,19 @@ public final class BrowseBench {
         return result;
     }
 
-    static Path source(Path out, int events) {
+    /**
+     * Where the generated NDJSON lives: the name holds seed, end, span, count and a fingerprint of the first events,
+     * so a file written by a generator that has changed since is not reused.
+     */
+    static Path source(DemoGenerator gen, Path out, int events) {
+        String fingerprint = Integer.toHexString(gen.bundleJson(0, Math.min(events, 20), false).hashCode());
         return out.resolve("demo-" + BenchSupport.SEED + "-" + BenchSupport.END.toString().substring(0, 10) + "-"
-                + BenchSupport.DAYS + "d-" + events + ".ndjson.gz");
+                + BenchSupport.DAYS + "d-" + events + "-" + fingerprint + ".ndjson.gz");
     }
 
     /** The generated NDJSON of {@code events} events under {@code out}, written now unless an earlier run did. */
     static Path ensureSource(DemoGenerator gen, Path out, int events) {
-        Path ndjson = source(out, events);
+        Path ndjson = source(gen, out, events);
         if (Files.exists(ndjson)) {
             return ndjson;
         }

@@ -9,10 +9,11 @@ import java.util.Set;
 /** The command line: the same services as the app, no JavaFX. */
 @Command(name = "custos", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Custos: FHIR STU3 audit, consent and provenance workstation (command line).",
-        subcommands = {ImportCommand.class, ExportCommand.class, AuditCommand.class, DemoCommand.class},
+        subcommands = {ImportCommand.class, ExportCommand.class, AuditCommand.class, DemoCommand.class,
+                CompactCommand.class},
         footer = "Run without arguments to open the desktop app.")
 public final class CustosCommand implements Runnable {
-    public static final Set<String> COMMANDS = Set.of("import", "export", "audit", "demo", "help",
+    public static final Set<String> COMMANDS = Set.of("import", "export", "audit", "demo", "compact", "help",
             "-h", "--help", "-V", "--version");
 
     @Override

@@ -130,6 +130,10 @@ class CommandLineTest {
         assertThat(bundle.get("resourceType").asText()).isEqualTo("Bundle");
         assertThat(bundle.get("entry").size()).isEqualTo(1500);
         assertThat(run("export", "--type", "Consent", "--db", db).out()).isEmpty();
+        Run compact = run("compact", "--db", db);
+        assertThat(compact.code()).isZero();
+        assertThat(compact.out()).startsWith("Compacted ").contains(" KB -> ");
+        assertThat(run("audit", "--count", "--db", db).out().trim()).isEqualTo("1500");
     }
 
     @Test

@@ -53,19 +53,7 @@ public final class AuditStore {
         if (items.isEmpty()) {
             return UpsertCounts.NONE;
         }
-        try (Connection c = cache.connection()) {
-            c.setAutoCommit(false);
-            try {
-                UpsertCounts counts = upsert(c, originId, items);
-                c.commit();
-                return counts;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new CacheException("Writing AuditEvents to the cache failed: " + e.getMessage(), e);
-        }
+        return cache.inTransaction("Writing AuditEvents to the cache", c -> upsert(c, originId, items));
     }
 
     private record Existing(long pk, long hash) {

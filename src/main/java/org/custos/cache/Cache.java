@@ -99,6 +99,28 @@ public final class Cache implements AutoCloseable {
         return pool.getConnection();
     }
 
+    /** Work on one connection that the caller commits as a whole. */
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    <T> T inTransaction(String what, SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CacheException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Rewrites the file to its smallest size (H2 SHUTDOWN COMPACT); the cache is closed afterwards. */
     public void compactAndClose() {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {

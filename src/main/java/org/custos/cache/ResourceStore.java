@@ -25,19 +25,7 @@ public final class ResourceStore {
         if (items.isEmpty()) {
             return UpsertCounts.NONE;
         }
-        try (Connection c = cache.connection()) {
-            c.setAutoCommit(false);
-            try {
-                UpsertCounts counts = upsert(c, originId, items);
-                c.commit();
-                return counts;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new CacheException("Writing resources to the cache failed: " + e.getMessage(), e);
-        }
+        return cache.inTransaction("Writing resources to the cache", c -> upsert(c, originId, items));
     }
 
     private static UpsertCounts upsert(Connection c, int originId, List<IncomingResource> items) throws SQLException {

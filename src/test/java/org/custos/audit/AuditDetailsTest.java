@@ -52,4 +52,38 @@ class AuditDetailsTest {
         assertThat(AuditDetails.decoded("AAECAw==")).startsWith("4 bytes of binary data");
         assertThat(AuditDetails.decoded("not base64!!")).contains("not valid base64");
     }
+
+    @Test
+    void everyElementOfEveryExampleIsShown() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var files = Files.list(TestData.examples().resolve("auditevent"))) {
+            for (var f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                var json = mapper.readTree(Files.readString(f));
+                DetailNode d = details.build(json.toString());
+                json.fieldNames().forEachRemaining(field -> {
+                    String label = switch (field) {
+                        case "resourceType" -> null;
+                        case "text" -> "narrative";
+                        case "agent" -> "Agent 1";
+                        case "source" -> "Source";
+                        case "entity" -> "Entity 1";
+                        default -> field;
+                    };
+                    if (label != null) {
+                        assertThat(d.find(label)).as("%s: %s", f.getFileName(), field).isPresent();
+                    }
+                });
+                // and inside agents and entities, each element they carry
+                for (String part : new String[]{"agent", "entity"}) {
+                    int i = 1;
+                    for (var item : json.path(part)) {
+                        DetailNode section = d.find((part.equals("agent") ? "Agent " : "Entity ") + i++).orElseThrow();
+                        item.fieldNames().forEachRemaining(field -> assertThat(section.find(field).isPresent()
+                                || section.children().stream().anyMatch(c -> c.label().startsWith(field)))
+                                .as("%s: %s.%s", f.getFileName(), part, field).isTrue());
+                    }
+                }
+            }
+        }
+    }
 }

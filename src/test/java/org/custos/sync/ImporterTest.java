@@ -124,4 +124,19 @@ class ImporterTest {
         Path missing = dir.resolve("missing.json");
         assertThat(importer.importFile(missing, Importer.SILENT).problems().get(0)).contains("Cannot read the file");
     }
+
+    @Test
+    void xmlExternalEntitiesAreNotRead() throws IOException {
+        Path secret = dir.resolve("secret.txt");
+        Files.writeString(secret, "TOP-SECRET-CONTENT");
+        Path xml = dir.resolve("xxe.xml");
+        Files.writeString(xml, "<?xml version=\"1.0\"?>\n<!DOCTYPE AuditEvent [<!ENTITY x SYSTEM \""
+                + secret.toUri() + "\">]>\n<AuditEvent xmlns=\"http://hl7.org/fhir\"><id value=\"xxe\"/>"
+                + "<recorded value=\"2024-01-01T00:00:00Z\"/><outcomeDesc value=\"&x;\"/></AuditEvent>");
+        ImportReport r = importer.importFile(xml, Importer.SILENT);
+        String stored = cache.audit().rawById("xxe").orElse("");
+        assertThat(stored).doesNotContain("TOP-SECRET");
+        assertThat(cache.quarantine().latest(10)).noneMatch(q -> q.reason().contains("TOP-SECRET"));
+        assertThat(r.resources()).isEqualTo(1); // imported without the entity, or quarantined: either way counted
+    }
 }

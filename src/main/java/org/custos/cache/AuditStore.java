@@ -27,11 +27,10 @@ public final class AuditStore {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
-            new com.fasterxml.jackson.databind.ObjectMapper();
     private final Cache cache;
     private final RawStore raws = new RawStore();
     private final AtomicLong nextPk = new AtomicLong();
+    private final AuditWriter writer = new AuditWriter(raws, nextPk);
 
     AuditStore(Cache cache) {
         this.cache = cache;
@@ -53,168 +52,11 @@ public final class AuditStore {
         if (items.isEmpty()) {
             return UpsertCounts.NONE;
         }
-        return cache.inTransaction("Writing AuditEvents to the cache", c -> upsert(c, originId, items));
-    }
-
-    private record Existing(long pk, long hash) {
-    }
-
-    private UpsertCounts upsert(Connection c, int originId, List<Item> items) throws SQLException {
-        Map<String, Existing> existing = findExisting(c, items);
-        int added = 0;
-        int unchanged = 0;
-        int updated = 0;
-        List<Item> write = new ArrayList<>(items.size());
-        Map<String, Integer> slotOfId = new HashMap<>();
-        for (Item item : items) {
-            IncomingResource r = item.resource();
-            long hash = item.hash();
-            Existing old = existing.get(r.id());
-            Integer sameBatch = slotOfId.get(r.id());
-            if (old != null && old.hash() == hash) {
-                unchanged++;
-            } else if (sameBatch != null) {
-                // the same id twice in one batch: the later text wins
-                write.set(sameBatch, item);
-                updated++;
-            } else {
-                if (old != null) {
-                    delete(c, old.pk());
-                    updated++;
-                } else {
-                    added++;
-                }
-                slotOfId.put(r.id(), write.size());
-                write.add(item);
-                existing.put(r.id(), new Existing(-1, hash));
-            }
-        }
-        if (write.isEmpty()) {
-            return new UpsertCounts(added, updated, unchanged);
-        }
-        long block = raws.write(c, write.stream().map(i -> i.resource().json()).toList());
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, res_id, version_id, "
-                + "last_updated, origin_id, content_hash, recorded, type_code, type_display, subtype_codes, "
-                + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agent_keys, "
-                + "entity_keys, agents, entities, patients, search_text, raw_block, raw_slot) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-             PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)");
-             PreparedStatement purpose = c.prepareStatement("INSERT INTO audit_purpose (k, event_pk) VALUES (?, ?)")) {
-            for (int slot = 0; slot < write.size(); slot++) {
-                Item item = write.get(slot);
-                long pk = nextPk.getAndIncrement();
-                bindInsert(ins, pk, originId, item.hash(), item);
-                ins.setLong(23, block);
-                ins.setInt(24, slot);
-                ins.addBatch();
-                for (String k : item.row().patientKeys()) {
-                    patient.setString(1, cut(k, 512));
-                    patient.setLong(2, pk);
-                    patient.addBatch();
-                }
-                for (String k : item.row().purposeKeys()) {
-                    purpose.setString(1, cut(k, 128));
-                    purpose.setLong(2, pk);
-                    purpose.addBatch();
-                }
-            }
-            ins.executeBatch();
-            patient.executeBatch();
-            purpose.executeBatch();
-        }
-        return new UpsertCounts(added, updated, unchanged);
-    }
-
-    /** Removes a replaced version: its row and its patient keys (derived again from its raw text). */
-    private void delete(Connection c, long pk) throws SQLException {
-        String oldRaw = rawOf(c, "e.pk = ?", pk).orElse(null);
-        if (oldRaw != null) {
-            AuditEventRow old;
-            try {
-                old = AuditExtractor.extract(MAPPER.readTree(oldRaw));
-            } catch (java.io.IOException | InvalidResourceException e) {
-                old = null;
-            }
-            if (old != null) {
-                deleteKeys(c, "audit_patient", old.patientKeys(), 512, pk);
-                deleteKeys(c, "audit_purpose", old.purposeKeys(), 128, pk);
-            }
-        }
-        // its text stays in its block, unreferenced
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?")) {
-            d.setLong(1, pk);
-            d.executeUpdate();
-        }
-    }
-
-    private static void deleteKeys(Connection c, String table, List<String> keys, int max, long pk)
-            throws SQLException {
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE k = ? AND event_pk = ?")) {
-            for (String k : keys) {
-                d.setString(1, cut(k, max));
-                d.setLong(2, pk);
-                d.addBatch();
-            }
-            d.executeBatch();
-        }
-    }
-
-    private Optional<String> rawOf(Connection c, String where, Object key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT e.raw_block, e.raw_slot FROM audit_event e WHERE "
-                + where)) {
-            ps.setObject(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(raws.read(c, rs.getLong(1), rs.getInt(2))) : Optional.empty();
-            }
-        }
-    }
-
-    private static void bindInsert(PreparedStatement ins, long pk, int originId, long hash, Item item)
-            throws SQLException {
-        IncomingResource r = item.resource();
-        AuditEventRow row = item.row();
-        int i = 1;
-        ins.setLong(i++, pk);
-        ins.setString(i++, r.id());
-        ins.setString(i++, cut(r.versionId(), 64));
-        ins.setObject(i++, r.lastUpdated());
-        ins.setInt(i++, originId);
-        ins.setLong(i++, hash);
-        ins.setLong(i++, row.recorded());
-        ins.setString(i++, cut(row.typeCode(), 128));
-        ins.setString(i++, cut(row.typeDisplay(), 256));
-        ins.setString(i++, cut(row.subtypeCodes(), 1024));
-        ins.setString(i++, cut(row.subtypeDisplay(), 1024));
-        ins.setString(i++, cut(row.action(), 1));
-        ins.setString(i++, cut(row.outcome(), 2));
-        ins.setString(i++, cut(row.sourceSite(), 256));
-        ins.setString(i++, cut(row.sourceObserver(), 256));
-        ins.setString(i++, cut(row.purposeCodes(), 1024));
-        ins.setString(i++, cut(row.agentKeys(), 2048));
-        ins.setString(i++, cut(row.entityKeys(), 2048));
-        ins.setString(i++, cut(row.agents(), 2048));
-        ins.setString(i++, cut(row.entities(), 2048));
-        ins.setString(i++, cut(row.patients(), 1024));
-        ins.setString(i, cut(row.searchText(), 8192));
+        return cache.inTransaction("Writing AuditEvents to the cache", c -> writer.upsert(c, originId, items));
     }
 
     static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
-
-    private static Map<String, Existing> findExisting(Connection c, List<Item> items) throws SQLException {
-        Map<String, Existing> found = new HashMap<>();
-        Object[] ids = items.stream().map(i -> i.resource().id()).distinct().toArray();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT res_id, pk, content_hash FROM audit_event WHERE res_id = ANY(?)")) {
-            ps.setArray(1, c.createArrayOf("VARCHAR", ids));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(rs.getString(1), new Existing(rs.getLong(2), rs.getLong(3)));
-                }
-            }
-        }
-        return found;
     }
 
     /** The first {@code limit} events after {@code after} (null: from the start), newest first unless ascending. */
@@ -383,7 +225,7 @@ public final class AuditStore {
     /** The stored resource text (compact JSON). */
     public Optional<String> raw(long pk) {
         try (Connection c = cache.connection()) {
-            return rawOf(c, "e.pk = ?", pk);
+            return raws.textOf(c, "e.pk = ?", pk);
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
@@ -392,7 +234,7 @@ public final class AuditStore {
     /** The stored text of the AuditEvent with this id. */
     public Optional<String> rawById(String id) {
         try (Connection c = cache.connection()) {
-            return rawOf(c, "e.res_id = ?", id);
+            return raws.textOf(c, "e.res_id = ?", id);
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }

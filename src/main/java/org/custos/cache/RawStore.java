@@ -61,4 +61,15 @@ final class RawStore {
         }
         return texts.get(slot);
     }
+
+    /** The text of the AuditEvent that {@code where} (on audit_event e, one parameter) finds. */
+    java.util.Optional<String> textOf(Connection c, String where, Object key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.raw_block, e.raw_slot FROM audit_event e WHERE "
+                + where)) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(read(c, rs.getLong(1), rs.getInt(2))) : java.util.Optional.empty();
+            }
+        }
+    }
 }

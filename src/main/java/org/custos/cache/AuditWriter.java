@@ -1,0 +1,174 @@
+package org.custos.cache;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.custos.cache.AuditStore.cut;
+
+/** The write side of {@link AuditStore}: upsert by id and content, within the caller's transaction. */
+final class AuditWriter {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final RawStore raws;
+    private final AtomicLong nextPk;
+
+    AuditWriter(RawStore raws, AtomicLong nextPk) {
+        this.raws = raws;
+        this.nextPk = nextPk;
+    }
+
+    private record Existing(long pk, long hash) {
+    }
+
+    UpsertCounts upsert(Connection c, int originId, List<AuditStore.Item> items) throws SQLException {
+        Map<String, Existing> existing = findExisting(c, items);
+        int added = 0;
+        int unchanged = 0;
+        int updated = 0;
+        List<AuditStore.Item> write = new ArrayList<>(items.size());
+        Map<String, Integer> slotOfId = new HashMap<>();
+        for (AuditStore.Item item : items) {
+            IncomingResource r = item.resource();
+            long hash = item.hash();
+            Existing old = existing.get(r.id());
+            Integer sameBatch = slotOfId.get(r.id());
+            if (old != null && old.hash() == hash) {
+                unchanged++;
+            } else if (sameBatch != null) {
+                // the same id twice in one batch: the later text wins
+                write.set(sameBatch, item);
+                updated++;
+            } else {
+                if (old != null) {
+                    delete(c, old.pk());
+                    updated++;
+                } else {
+                    added++;
+                }
+                slotOfId.put(r.id(), write.size());
+                write.add(item);
+                existing.put(r.id(), new Existing(-1, hash));
+            }
+        }
+        if (write.isEmpty()) {
+            return new UpsertCounts(added, updated, unchanged);
+        }
+        long block = raws.write(c, write.stream().map(i -> i.resource().json()).toList());
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, res_id, version_id, "
+                + "last_updated, origin_id, content_hash, recorded, type_code, type_display, subtype_codes, "
+                + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agent_keys, "
+                + "entity_keys, agents, entities, patients, search_text, raw_block, raw_slot) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+             PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)");
+             PreparedStatement purpose = c.prepareStatement("INSERT INTO audit_purpose (k, event_pk) VALUES (?, ?)")) {
+            for (int slot = 0; slot < write.size(); slot++) {
+                AuditStore.Item item = write.get(slot);
+                long pk = nextPk.getAndIncrement();
+                bindInsert(ins, pk, originId, item.hash(), item);
+                ins.setLong(23, block);
+                ins.setInt(24, slot);
+                ins.addBatch();
+                for (String k : item.row().patientKeys()) {
+                    patient.setString(1, cut(k, 512));
+                    patient.setLong(2, pk);
+                    patient.addBatch();
+                }
+                for (String k : item.row().purposeKeys()) {
+                    purpose.setString(1, cut(k, 128));
+                    purpose.setLong(2, pk);
+                    purpose.addBatch();
+                }
+            }
+            ins.executeBatch();
+            patient.executeBatch();
+            purpose.executeBatch();
+        }
+        return new UpsertCounts(added, updated, unchanged);
+    }
+
+    /** Removes a replaced version: its row and its patient keys (derived again from its raw text). */
+    private void delete(Connection c, long pk) throws SQLException {
+        String oldRaw = raws.textOf(c, "e.pk = ?", pk).orElse(null);
+        if (oldRaw != null) {
+            AuditEventRow old;
+            try {
+                old = AuditExtractor.extract(MAPPER.readTree(oldRaw));
+            } catch (java.io.IOException | InvalidResourceException e) {
+                old = null;
+            }
+            if (old != null) {
+                deleteKeys(c, "audit_patient", old.patientKeys(), 512, pk);
+                deleteKeys(c, "audit_purpose", old.purposeKeys(), 128, pk);
+            }
+        }
+        // its text stays in its block, unreferenced
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?")) {
+            d.setLong(1, pk);
+            d.executeUpdate();
+        }
+    }
+
+    private static void deleteKeys(Connection c, String table, List<String> keys, int max, long pk)
+            throws SQLException {
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE k = ? AND event_pk = ?")) {
+            for (String k : keys) {
+                d.setString(1, cut(k, max));
+                d.setLong(2, pk);
+                d.addBatch();
+            }
+            d.executeBatch();
+        }
+    }
+
+    private static void bindInsert(PreparedStatement ins, long pk, int originId, long hash, AuditStore.Item item)
+            throws SQLException {
+        IncomingResource r = item.resource();
+        AuditEventRow row = item.row();
+        int i = 1;
+        ins.setLong(i++, pk);
+        ins.setString(i++, r.id());
+        ins.setString(i++, cut(r.versionId(), 64));
+        ins.setObject(i++, r.lastUpdated());
+        ins.setInt(i++, originId);
+        ins.setLong(i++, hash);
+        ins.setLong(i++, row.recorded());
+        ins.setString(i++, cut(row.typeCode(), 128));
+        ins.setString(i++, cut(row.typeDisplay(), 256));
+        ins.setString(i++, cut(row.subtypeCodes(), 1024));
+        ins.setString(i++, cut(row.subtypeDisplay(), 1024));
+        ins.setString(i++, cut(row.action(), 1));
+        ins.setString(i++, cut(row.outcome(), 2));
+        ins.setString(i++, cut(row.sourceSite(), 256));
+        ins.setString(i++, cut(row.sourceObserver(), 256));
+        ins.setString(i++, cut(row.purposeCodes(), 1024));
+        ins.setString(i++, cut(row.agentKeys(), 2048));
+        ins.setString(i++, cut(row.entityKeys(), 2048));
+        ins.setString(i++, cut(row.agents(), 2048));
+        ins.setString(i++, cut(row.entities(), 2048));
+        ins.setString(i++, cut(row.patients(), 1024));
+        ins.setString(i, cut(row.searchText(), 8192));
+    }
+
+    private static Map<String, Existing> findExisting(Connection c, List<AuditStore.Item> items) throws SQLException {
+        Map<String, Existing> found = new HashMap<>();
+        Object[] ids = items.stream().map(i -> i.resource().id()).distinct().toArray();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT res_id, pk, content_hash FROM audit_event WHERE res_id = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("VARCHAR", ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new Existing(rs.getLong(2), rs.getLong(3)));
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -57,6 +57,7 @@ public final class AuditView {
     @FXML TableColumn<AuditSummary, String> patientColumn;
     @FXML TableColumn<AuditSummary, String> entitiesColumn;
     @FXML TableColumn<AuditSummary, String> sourceColumn;
+    @FXML TableColumn<AuditSummary, String> purposeColumn;
     @FXML TreeTableView<DetailNode> detailTree;
     @FXML TreeTableColumn<DetailNode, String> elementColumn;
     @FXML TreeTableColumn<DetailNode, String> valueColumn;
@@ -109,6 +110,7 @@ public final class AuditView {
         column(patientColumn, AuditSummary::patients);
         column(entitiesColumn, AuditSummary::entities);
         column(sourceColumn, AuditSummary::source);
+        column(purposeColumn, AuditSummary::purposes);
         table.setItems(vm.rows());
         recordedColumn.setSortType(TableColumn.SortType.DESCENDING);
         table.getSortOrder().add(recordedColumn);
@@ -125,6 +127,8 @@ public final class AuditView {
                 super.updateItem(item, empty);
                 pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("failure"),
                         item != null && item.outcome() != null && !"0".equals(item.outcome()));
+                pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("btg"),
+                        item != null && item.breakTheGlass());
             }
         });
         vm.pagesLoadedProperty().addListener((o, a, b) -> table.refresh());

@@ -18,7 +18,7 @@ import java.util.function.LongConsumer;
 /** AuditEvents in the cache: upsert by id + content, keyset-paged search, raw text. */
 public final class AuditStore {
     private static final String SUMMARY_COLS = "e.pk, e.res_id, e.recorded, e.type_display, e.subtype_display, "
-            + "e.action, e.outcome, e.agents, e.patients, e.entities, e.source_site, e.source_observer";
+            + "e.action, e.outcome, e.agents, e.patients, e.entities, e.source_site, e.source_observer, e.purpose_codes";
 
     /** One AuditEvent ready for the cache; its content hash is computed where it is made (the parsing thread). */
     public record Item(IncomingResource resource, AuditEventRow row, long hash) {
@@ -269,7 +269,10 @@ public final class AuditStore {
         String observer = rs.getString(12);
         String source = site == null ? observer : observer == null || observer.equals(site) ? site
                 : site + " · " + observer;
+        String purposes = rs.getString(13);
         return new AuditSummary(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), source);
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), source,
+                purposes == null || purposes.isEmpty() ? "" : purposes.substring(1, purposes.length() - 1)
+                        .replace("|", ", "));
     }
 }

@@ -32,7 +32,7 @@ final class AuditCommand implements Callable<Integer> {
     private static final Set<String> ACTIONS = Set.of("C", "R", "U", "D", "E");
     private static final Set<String> OUTCOMES = Set.of("0", "4", "8", "12");
     private static final String[] HEADER = {"recorded", "id", "type", "subtype", "action", "outcome", "agents",
-            "patients", "entities", "source"};
+            "patients", "entities", "source", "purposes"};
 
     enum Fmt { csv, json }
 
@@ -110,7 +110,8 @@ final class AuditCommand implements Callable<Integer> {
             if (format == Fmt.csv) {
                 try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER).get())) {
                     page(cache, f, max, r -> csv.printRecord(Instant.ofEpochMilli(r.recorded()), r.id(), r.type(),
-                            r.subtype(), r.action(), r.outcome(), r.agents(), r.patients(), r.entities(), r.source()));
+                            r.subtype(), r.action(), r.outcome(), r.agents(), r.patients(), r.entities(), r.source(),
+                            r.purposes()));
                 }
             } else {
                 try (JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter()) {
@@ -127,6 +128,7 @@ final class AuditCommand implements Callable<Integer> {
                         g.writeStringField("patients", r.patients());
                         g.writeStringField("entities", r.entities());
                         g.writeStringField("source", r.source());
+                        g.writeStringField("purposes", r.purposes());
                         g.writeEndObject();
                     });
                     g.writeEndArray();

@@ -72,6 +72,10 @@ class AuditViewModelTest {
         long btg = cache.audit().count(AuditFilter.ALL.withPurpose("BTG"), Long.MAX_VALUE);
         assertThat(btg).isPositive();
         assertThat(vm.matchCountProperty().get()).isEqualTo(btg);
+        for (int i = 0; i < btg; i++) {
+            vm.rows().get(i);
+            assertThat(vm.rows().get(i).breakTheGlass()).as("row %d", i).isTrue();
+        }
 
         vm.clear();
         vm.outcome.set(AuditViewModel.OUTCOMES.get(2)); // minor failure

@@ -84,7 +84,7 @@ class CommandLineTest {
         Run csv = run("audit", "--limit", "5", "--db", db);
         List<String> lines = csv.out().lines().toList();
         assertThat(lines).hasSize(6);
-        assertThat(lines.get(0)).isEqualTo("recorded,id,type,subtype,action,outcome,agents,patients,entities,source");
+        assertThat(lines.get(0)).isEqualTo("recorded,id,type,subtype,action,outcome,agents,patients,entities,source,purposes");
 
         Run failed = run("audit", "--outcome", "4", "--action", "E", "--format", "json", "--db", db);
         JsonNode arr = new ObjectMapper().readTree(failed.out());

@@ -116,9 +116,28 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
                     if (all == null || gen != generation) {
                         return;
                     }
-                    append(Arrays.copyOfRange(all, Math.min(alreadyShown, all.length), all.length));
+                    if (size == alreadyShown && all.length >= size
+                            && Arrays.equals(all, 0, size, pks, 0, size)) {
+                        append(Arrays.copyOfRange(all, size, all.length));
+                    } else {
+                        replaceAll(all); // the cache changed between the first page and the scan
+                    }
                     listener.keysLoaded(size, true);
                 }, this::fail);
+    }
+
+    private void replaceAll(long[] all) {
+        int old = size;
+        pages.clear();
+        loading.clear();
+        pks = new long[0];
+        size = 0;
+        if (old > 0) {
+            beginChange();
+            nextRemove(0, java.util.Collections.nCopies(old, (AuditSummary) null));
+            endChange();
+        }
+        append(all);
     }
 
     private void fail(Throwable t) {
@@ -175,7 +194,12 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
             loading.remove(page);
             pages.put(page, rows);
             listener.pageLoaded(page);
-        }, this::fail);
+        }, t -> {
+            if (gen == generation) {
+                loading.remove(page); // asked again when next shown
+            }
+            fail(t);
+        });
     }
 
     private static AuditSummary[] aligned(long[] slice, List<AuditSummary> rows) {

@@ -95,8 +95,8 @@ public final class AuditExtractor {
             JsonNode role = object(e, "role");
             boolean patientRole = "1".equals(str(role, "code"))
                     && (str(role, "system") == null || OBJECT_ROLE.equals(str(role, "system")));
-            boolean patient = ref != null ? ref.startsWith("Patient/") || (patientRole && !ref.contains("/"))
-                    : patientRole;
+            String patientRef = patientReference(ref);
+            boolean patient = patientRef != null || patientRole;
             String name = str(e, "name");
             for (String k : new String[]{ref, ident}) {
                 if (k != null && !k.isBlank()) {
@@ -104,7 +104,7 @@ public final class AuditExtractor {
                 }
             }
             // the patient index holds references; an identifier only where the patient has no reference
-            String patientKey = ref != null ? ref : ident;
+            String patientKey = patientRef != null ? patientRef : ref != null ? ref : ident;
             if (patient && patientKey != null && !patientKey.isBlank()) {
                 patientKeys.add(key(patientKey));
             }
@@ -118,7 +118,7 @@ public final class AuditExtractor {
                 str(ev, "action"), str(ev, "outcome"), site, observer,
                 purposes.isEmpty() ? "" : "|" + String.join("|", purposes) + "|",
                 agents.toString(), entities.toString(), patients.toString(), searchText(text), keys(agentKeys),
-                keys(entityKeys), List.copyOf(patientKeys), List.copyOf(purposes));
+                keys(entityKeys), List.copyOf(patientKeys), purposes.stream().map(AuditExtractor::key).toList());
     }
 
     /** '|a|b|': keys a LIKE '%|prefix%' can find; '|' inside a key is kept (it only widens a match). */
@@ -129,6 +129,18 @@ public final class AuditExtractor {
     /** The lower-case form every key and filter value is compared in. */
     public static String key(String s) {
         return s.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static final java.util.regex.Pattern PATIENT_REF =
+            java.util.regex.Pattern.compile("(?:^|.*/)(Patient/[A-Za-z0-9\\-.]{1,64})$");
+
+    /** "Patient/123" for a relative or absolute reference to a Patient (version stripped), else null. */
+    static String patientReference(String ref) {
+        if (ref == null) {
+            return null;
+        }
+        var m = PATIENT_REF.matcher(ref);
+        return m.matches() ? m.group(1) : null;
     }
 
     static String stripHistory(String ref) {

@@ -36,11 +36,13 @@ final class AuditSql {
                     "%|" + likePrefix(AuditExtractor.key(stripHistory(f.entity()))));
         }
         if (f.type() != null) {
-            cond("(e.type_code = ? OR LOWER(e.type_display) = ?)", f.type(), AuditExtractor.key(f.type()));
+            cond("(LOWER(e.type_code) = ? OR LOWER(e.type_display) = ?)", AuditExtractor.key(f.type()),
+                    AuditExtractor.key(f.type()));
         }
         if (f.subtype() != null) {
-            cond("(e.subtype_codes LIKE ? ESCAPE '\\' OR LOWER(e.subtype_display) LIKE ? ESCAPE '\\')",
-                    "%|" + escape(f.subtype()) + "|%", "%" + escape(AuditExtractor.key(f.subtype())) + "%");
+            cond("(LOWER(e.subtype_codes) LIKE ? ESCAPE '\\' OR LOWER(e.subtype_display) LIKE ? ESCAPE '\\')",
+                    "%|" + escape(AuditExtractor.key(f.subtype())) + "|%",
+                    "%" + escape(AuditExtractor.key(f.subtype())) + "%");
         }
         if (f.action() != null) {
             cond("e.action = ?", f.action().toUpperCase(Locale.ROOT));
@@ -53,7 +55,7 @@ final class AuditSql {
             cond("(LOWER(e.source_site) LIKE ? ESCAPE '\\' OR LOWER(e.source_observer) LIKE ? ESCAPE '\\')", like, like);
         }
         if (f.purpose() != null) {
-            cond("e.pk IN (SELECT u.event_pk FROM audit_purpose u WHERE u.k = ?)", f.purpose().trim());
+            cond("e.pk IN (SELECT u.event_pk FROM audit_purpose u WHERE u.k = ?)", AuditExtractor.key(f.purpose()));
         }
         if (f.text() != null) {
             for (String word : AuditExtractor.key(f.text()).split("\\s+")) {

@@ -272,7 +272,7 @@ public final class AuditStore {
         String purposes = rs.getString(13);
         return new AuditSummary(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), source,
-                purposes == null || purposes.isEmpty() ? "" : purposes.substring(1, purposes.length() - 1)
-                        .replace("|", ", "));
+                purposes == null ? "" : String.join(", ", java.util.Arrays.stream(purposes.split("\\|"))
+                        .filter(x -> !x.isEmpty()).toList()));
     }
 }

@@ -45,6 +45,7 @@ final class AuditWriter {
             } else if (sameBatch != null) {
                 // the same id twice in one batch: the later text wins
                 write.set(sameBatch, item);
+                existing.put(r.id(), new Existing(-1, hash));
                 updated++;
             } else {
                 if (old != null) {

@@ -15,7 +15,8 @@ public final class Origins {
     }
 
     /** The id of this origin, created on first use. */
-    public synchronized int idOf(String kind, String label) {
+    public synchronized int idOf(String kind, String fullLabel) {
+        String label = AuditStore.cut(fullLabel, 2000);
         try (Connection c = cache.connection()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM origin WHERE kind = ? AND label = ?")) {
                 ps.setString(1, kind);
@@ -29,7 +30,7 @@ public final class Origins {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO origin (kind, label, first_seen) VALUES (?, ?, ?)", new String[]{"ID"})) {
                 ps.setString(1, kind);
-                ps.setString(2, AuditStore.cut(label, 2000));
+                ps.setString(2, label);
                 ps.setLong(3, System.currentTimeMillis());
                 ps.executeUpdate();
                 try (ResultSet rs = ps.getGeneratedKeys()) {

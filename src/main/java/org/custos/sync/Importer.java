@@ -6,12 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.custos.cache.AuditExtractor;
-import org.custos.cache.AuditStore;
 import org.custos.cache.Cache;
-import org.custos.cache.IncomingResource;
-import org.custos.cache.InvalidResourceException;
-import org.custos.cache.UpsertCounts;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.FhirFormatException;
 
@@ -24,7 +19,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -50,7 +44,7 @@ public final class Importer {
     public static final Listener SILENT = new Listener() {
     };
     static final int BATCH = 1000;
-    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final Cache cache;
     private final Fhir fhir;
@@ -64,7 +58,7 @@ public final class Importer {
     public ImportReport importFile(Path file, Listener listener) {
         ImportReport report = new ImportReport();
         int origin = cache.origins().idOf("file", file.toAbsolutePath().normalize().toString());
-        Session s = new Session(origin, report, listener);
+        ImportSession s = new ImportSession(cache, origin, report, listener);
         s.file = file;
         try (InputStream in = open(file)) {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -74,6 +68,9 @@ public final class Importer {
             read(in, name, s);
         } catch (IOException e) {
             s.quarantineFile("Cannot read the file: " + e.getMessage(), "");
+        } catch (RuntimeException e) {
+            s.abort();
+            throw e;
         }
         s.finish();
         return report;
@@ -83,17 +80,20 @@ public final class Importer {
     public ImportReport importStream(String originKind, String originLabel, InputStream in, String name,
                                      Listener listener) {
         ImportReport report = new ImportReport();
-        Session s = new Session(cache.origins().idOf(originKind, originLabel), report, listener);
+        ImportSession s = new ImportSession(cache, cache.origins().idOf(originKind, originLabel), report, listener);
         try {
             read(new BufferedInputStream(in, 1 << 16), name.toLowerCase(Locale.ROOT), s);
         } catch (IOException e) {
             s.quarantineFile("Cannot read " + originLabel + ": " + e.getMessage(), "");
+        } catch (RuntimeException e) {
+            s.abort();
+            throw e;
         }
         s.finish();
         return report;
     }
 
-    private static InputStream open(Path file) throws IOException {
+    static InputStream open(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
             return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
@@ -101,7 +101,7 @@ public final class Importer {
         return in;
     }
 
-    private void read(InputStream in, String name, Session s) throws IOException {
+    private void read(InputStream in, String name, ImportSession s) throws IOException {
         if (name.endsWith(".ndjson") || name.endsWith(".jsonl")) {
             readNdjson(in, s);
             return;
@@ -124,12 +124,12 @@ public final class Importer {
         }
     }
 
-    private static String head(InputStream in) throws IOException {
+    static String head(InputStream in) throws IOException {
         byte[] b = in.readNBytes(64 * 1024);
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    private void readNdjson(InputStream in, Session s) throws IOException {
+    private void readNdjson(InputStream in, ImportSession s) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         String line;
         long n = 0;
@@ -154,7 +154,7 @@ public final class Importer {
         }
     }
 
-    private void readJson(InputStream in, Session s) throws IOException {
+    private void readJson(InputStream in, ImportSession s) throws IOException {
         int entries = 0;
         try (JsonParser p = mapper.createParser(in)) {
             p.nextToken();
@@ -187,7 +187,7 @@ public final class Importer {
         }
     }
 
-    private void readXml(Reader xml, Session s) throws IOException {
+    private void readXml(Reader xml, ImportSession s) throws IOException {
         List<String> resources;
         try {
             resources = fhir.xmlToJsonResources(xml);
@@ -202,185 +202,6 @@ public final class Importer {
             }
             s.resource((ObjectNode) mapper.readTree(json), null, resources.size() == 1 ? "whole file" : "entry " + i);
             i++;
-        }
-    }
-
-    /**
-     * One import: batches, counts, quarantine. Parsing runs on the caller's thread and writing on a second one,
-     * at most two batches ahead, so the two overlap on a multi-core machine.
-     */
-    private final class Session {
-        private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors
-                .newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "custos-import-writer");
-                    t.setDaemon(true);
-                    return t;
-                });
-        private final java.util.ArrayDeque<java.util.concurrent.Future<?>> pending = new java.util.ArrayDeque<>();
-        private final int origin;
-        private final ImportReport report;
-        private final Listener listener;
-        private final List<AuditStore.Item> audit = new ArrayList<>(BATCH);
-        private final List<IncomingResource> others = new ArrayList<>();
-        private long done;
-        private Path file;
-
-        Session(int origin, ImportReport report, Listener listener) {
-            this.origin = origin;
-            this.report = report;
-            this.listener = listener;
-        }
-
-        boolean cancelled() {
-            if (listener.isCancelled()) {
-                report.cancelled();
-                return true;
-            }
-            return false;
-        }
-
-        void entry(JsonNode entry, String where) {
-            JsonNode res = entry.get("resource");
-            if (res == null || res.isNull()) {
-                return; // e.g. a DELETE request entry: nothing to store
-            }
-            if (!(res instanceof ObjectNode obj)) {
-                quarantine(where, null, null, "entry.resource is not a JSON object", entry.toString());
-                return;
-            }
-            String fullUrl = entry.path("fullUrl").asText("");
-            String fallback = fullUrl.startsWith("urn:uuid:") ? fullUrl.substring(9) : null;
-            resource(obj, fallback, where);
-        }
-
-        void resource(ObjectNode tree, String fallbackId, String where) {
-            String type = tree.path("resourceType").asText(null);
-            if (type == null || type.isBlank()) {
-                quarantine(where, null, null, "No resourceType: not a FHIR resource", tree.toString());
-                return;
-            }
-            if ("Bundle".equals(type)) {
-                JsonNode entries = tree.path("entry");
-                for (int i = 0; i < entries.size(); i++) {
-                    entry(entries.get(i), where + (where.startsWith("entry") ? "." : " entry ") + i);
-                }
-                return;
-            }
-            if (!type.equals("AuditEvent") && !type.equals("Consent") && !type.equals("Provenance")) {
-                synchronized (this) {
-                    report.counts(type).skipped++;
-                }
-                return;
-            }
-            String json = tree.toString();
-            IncomingResource r = IncomingResource.of(tree, json, fallbackId, where);
-            if (r.id() == null) {
-                r = new IncomingResource(type, "h" + Long.toHexString(r.contentHash()), r.versionId(),
-                        r.lastUpdated(), tree, json, where);
-            } else if (!FHIR_ID.matcher(r.id()).matches()) {
-                quarantine(where, type, r.id(), "'" + r.id() + "' is not a valid FHIR id (letters, digits, '-' "
-                        + "and '.', at most 64)", json);
-                return;
-            }
-            if (type.equals("AuditEvent")) {
-                try {
-                    audit.add(new AuditStore.Item(r, AuditExtractor.extract(tree)));
-                } catch (InvalidResourceException e) {
-                    quarantine(where, type, r.id(), e.getMessage(), json);
-                    return;
-                }
-                if (audit.size() >= BATCH) {
-                    flush();
-                }
-            } else {
-                others.add(r);
-                if (others.size() >= BATCH) {
-                    flush();
-                }
-            }
-        }
-
-        void flush() {
-            if (audit.isEmpty() && others.isEmpty()) {
-                return;
-            }
-            List<AuditStore.Item> a = List.copyOf(audit);
-            List<IncomingResource> o = List.copyOf(others);
-            audit.clear();
-            others.clear();
-            pending.add(writer.submit(() -> {
-                if (!a.isEmpty()) {
-                    add("AuditEvent", cache.audit().upsert(origin, a));
-                }
-                for (String type : List.of("Consent", "Provenance")) {
-                    List<IncomingResource> ofType = o.stream().filter(r -> r.type().equals(type)).toList();
-                    if (!ofType.isEmpty()) {
-                        add(type, cache.resources().upsert(origin, ofType));
-                    }
-                }
-            }));
-            done += a.size() + o.size();
-            while (pending.size() > 2) {
-                await(pending.removeFirst());
-            }
-            listener.progress(done);
-        }
-
-        /** Writes what is left and waits for the writer; a write failure surfaces here. */
-        void finish() {
-            try {
-                flush();
-                while (!pending.isEmpty()) {
-                    await(pending.removeFirst());
-                }
-            } finally {
-                writer.shutdown();
-            }
-        }
-
-        private void await(java.util.concurrent.Future<?> f) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Import interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                // the remaining batches are not written: drop them and report the first failure
-                pending.forEach(p -> p.cancel(false));
-                pending.clear();
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-            }
-        }
-
-        private synchronized void add(String type, UpsertCounts c) {
-            ImportReport.Counts counts = report.counts(type);
-            counts.added += c.added();
-            counts.updated += c.updated();
-            counts.unchanged += c.unchanged();
-        }
-
-        void quarantineFile(String reason, String content) {
-            quarantine("whole file", null, null, reason, content);
-        }
-
-        /** The start of the file, kept with a file-level problem so the user sees what was there. */
-        private String fileHead() {
-            if (file == null) {
-                return "";
-            }
-            try (InputStream in = open(file)) {
-                return head(in);
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        void quarantine(String where, String type, String id, String reason, String content) {
-            cache.quarantine().add(origin, where, type, id, reason, content.isEmpty() ? fileHead() : content);
-            synchronized (this) {
-                report.counts(type == null ? "(unreadable)" : type).quarantined++;
-            }
-            report.problem(where + (id != null ? " (" + type + "/" + id + ")" : "") + ": " + reason);
         }
     }
 }

@@ -41,6 +41,9 @@ public final class FxTaskRunner implements TaskRunner {
 
     @Override
     public <T> Handle submit(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        // cancel is a flag the work reads between its steps; the Task itself is never cancelled, so the work always
+        // ends through onSuccess or onFailure (and can report what it did before it stopped)
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
         Task<T> task = new Task<>() {
             @Override
             protected T call() throws Exception {
@@ -53,13 +56,9 @@ public final class FxTaskRunner implements TaskRunner {
 
                     @Override
                     public boolean isCancelled() {
-                        return isCancelled0();
+                        return cancelled.get();
                     }
                 });
-            }
-
-            private boolean isCancelled0() {
-                return isCancelled();
             }
         };
         boolean shown = title != null && !title.isBlank();
@@ -90,9 +89,8 @@ public final class FxTaskRunner implements TaskRunner {
             LOG.warn("{} failed", title, task.getException());
             onFailure.accept(task.getException());
         });
-        task.setOnCancelled(e -> done.run());
         executor.execute(task);
-        return () -> task.cancel(false);
+        return () -> cancelled.set(true);
     }
 
     @Override

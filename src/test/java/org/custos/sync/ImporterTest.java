@@ -139,4 +139,51 @@ class ImporterTest {
         assertThat(cache.quarantine().latest(10)).noneMatch(q -> q.reason().contains("TOP-SECRET"));
         assertThat(r.resources()).isEqualTo(1); // imported without the entity, or quarantined: either way counted
     }
+
+    @Test
+    void theLastTextOfAnIdInOneBatchWinsAndCodesMatchInAnyCase() throws IOException {
+        String v1 = event("dup", "2024-05-01T10:00:00Z", "first");
+        String v2 = event("dup", "2024-05-01T10:00:00Z", "second");
+        Path f = dir.resolve("dups.ndjson");
+        Files.writeString(f, v1 + "\n" + v2 + "\n" + v1 + "\n");
+        importer.importFile(f, Importer.SILENT);
+        assertThat(cache.audit().rawById("dup").orElseThrow()).contains("\"first\"");
+
+        Path abs = dir.resolve("abs.ndjson");
+        Files.writeString(abs, event("abs", "2024-05-01T10:00:00Z", "x")
+                .replace("Patient/p1", "https://ehr.example/fhir/Patient/p77/_history/3")
+                .replace("\"action\"", "\"purposeOfEvent\":[{\"coding\":[{\"code\":\"BTG\"}]}],\"action\""));
+        importer.importFile(abs, Importer.SILENT);
+        assertThat(cache.audit().count(AuditFilter.ALL.withPatient("p77"), 10)).isEqualTo(1);
+        assertThat(cache.audit().count(AuditFilter.ALL.withPurpose("btg"), 10)).isEqualTo(1);
+        assertThat(cache.audit().count(AuditFilter.ALL.withType("REST"), 10)).isEqualTo(2);
+        assertThat(cache.audit().page(AuditFilter.ALL.withPatient("p77"), null, false, 1).get(0).breakTheGlass())
+                .isTrue();
+    }
+
+    @Test
+    void aCancelledImportStopsBetweenBatchesAndSaysSo() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 2500; i++) {
+            lines.append(event("c" + i, "2024-06-01T10:00:00Z", "u")).append('\n');
+        }
+        Path f = dir.resolve("many.ndjson");
+        Files.writeString(f, lines);
+        ImportReport r = importer.importFile(f, new Importer.Listener() {
+            long seen;
+
+            @Override
+            public void progress(long resources) {
+                seen = resources;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return seen >= 1000;
+            }
+        });
+        assertThat(r.wasCancelled()).isTrue();
+        long stored = cache.audit().count(AuditFilter.ALL, 10_000);
+        assertThat(stored).isGreaterThanOrEqualTo(1000).isLessThan(2500).isEqualTo(r.counts("AuditEvent").added);
+    }
 }

@@ -1,0 +1,218 @@
+package org.custos.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.custos.cache.AuditExtractor;
+import org.custos.cache.AuditStore;
+import org.custos.cache.Cache;
+import org.custos.cache.IncomingResource;
+import org.custos.cache.InvalidResourceException;
+import org.custos.cache.UpsertCounts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One import: batches, counts, quarantine. Parsing runs on the caller's thread and writing on a second one,
+ * at most two batches ahead, so the two overlap on a multi-core machine.
+ */
+final class ImportSession {
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "custos-import-writer");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.util.ArrayDeque<java.util.concurrent.Future<?>> pending = new java.util.ArrayDeque<>();
+    private final Cache cache;
+    private final int origin;
+    private final ImportReport report;
+    private final Importer.Listener listener;
+    private final List<AuditStore.Item> audit = new ArrayList<>(Importer.BATCH);
+    private final List<IncomingResource> others = new ArrayList<>();
+    private long done;
+    Path file;
+
+    ImportSession(Cache cache, int origin, ImportReport report, Importer.Listener listener) {
+        this.cache = cache;
+        this.origin = origin;
+        this.report = report;
+        this.listener = listener;
+    }
+
+    boolean cancelled() {
+        if (listener.isCancelled()) {
+            report.cancelled();
+            return true;
+        }
+        return false;
+    }
+
+    void entry(JsonNode entry, String where) {
+        JsonNode res = entry.get("resource");
+        if (res == null || res.isNull()) {
+            return; // e.g. a DELETE request entry: nothing to store
+        }
+        if (!(res instanceof ObjectNode obj)) {
+            quarantine(where, null, null, "entry.resource is not a JSON object", entry.toString());
+            return;
+        }
+        String fullUrl = entry.path("fullUrl").asText("");
+        String fallback = fullUrl.startsWith("urn:uuid:") ? fullUrl.substring(9) : null;
+        resource(obj, fallback, where);
+    }
+
+    void resource(ObjectNode tree, String fallbackId, String where) {
+        String type = tree.path("resourceType").asText(null);
+        if (type == null || type.isBlank()) {
+            quarantine(where, null, null, "No resourceType: not a FHIR resource", tree.toString());
+            return;
+        }
+        if ("Bundle".equals(type)) {
+            JsonNode entries = tree.path("entry");
+            for (int i = 0; i < entries.size(); i++) {
+                entry(entries.get(i), where + (where.startsWith("entry") ? "." : " entry ") + i);
+            }
+            return;
+        }
+        if (!type.equals("AuditEvent") && !type.equals("Consent") && !type.equals("Provenance")) {
+            synchronized (this) {
+                report.counts(type).skipped++;
+            }
+            return;
+        }
+        String json = tree.toString();
+        IncomingResource r = IncomingResource.of(tree, json, fallbackId, where);
+        if (r.id() == null) {
+            r = new IncomingResource(type, "h" + Long.toHexString(r.contentHash()), r.versionId(),
+                    r.lastUpdated(), tree, json, where);
+        } else if (!Importer.FHIR_ID.matcher(r.id()).matches()) {
+            quarantine(where, type, r.id(), "'" + r.id() + "' is not a valid FHIR id (letters, digits, '-' "
+                    + "and '.', at most 64)", json);
+            return;
+        }
+        if (type.equals("AuditEvent")) {
+            try {
+                audit.add(new AuditStore.Item(r, AuditExtractor.extract(tree)));
+            } catch (InvalidResourceException e) {
+                quarantine(where, type, r.id(), e.getMessage(), json);
+                return;
+            }
+            if (audit.size() >= Importer.BATCH) {
+                flush();
+            }
+        } else {
+            others.add(r);
+            if (others.size() >= Importer.BATCH) {
+                flush();
+            }
+        }
+    }
+
+    void flush() {
+        if (audit.isEmpty() && others.isEmpty()) {
+            return;
+        }
+        List<AuditStore.Item> a = List.copyOf(audit);
+        List<IncomingResource> o = List.copyOf(others);
+        audit.clear();
+        others.clear();
+        pending.add(writer.submit(() -> {
+            if (!a.isEmpty()) {
+                add("AuditEvent", cache.audit().upsert(origin, a));
+            }
+            for (String type : List.of("Consent", "Provenance")) {
+                List<IncomingResource> ofType = o.stream().filter(r -> r.type().equals(type)).toList();
+                if (!ofType.isEmpty()) {
+                    add(type, cache.resources().upsert(origin, ofType));
+                }
+            }
+        }));
+        done += a.size() + o.size();
+        while (pending.size() > 2) {
+            await(pending.removeFirst());
+        }
+        listener.progress(done);
+    }
+
+    /** Writes what is left and waits for the writer; a write failure surfaces here. */
+    void finish() {
+        try {
+            flush();
+            while (!pending.isEmpty()) {
+                await(pending.removeFirst());
+            }
+        } catch (RuntimeException e) {
+            abort();
+            throw e;
+        } finally {
+            writer.shutdown();
+        }
+    }
+
+    /** After a failure: drop the batches not yet written, let the one being written end, stop the writer. */
+    void abort() {
+        pending.forEach(p -> p.cancel(false));
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                if (!f.isCancelled()) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                // the first failure is the one reported
+            }
+        }
+        pending.clear();
+        writer.shutdown();
+    }
+
+    private void await(java.util.concurrent.Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Import interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the remaining batches are not written: drop them and report the first failure
+            pending.forEach(p -> p.cancel(false));
+            pending.clear();
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private synchronized void add(String type, UpsertCounts c) {
+        ImportReport.Counts counts = report.counts(type);
+        counts.added += c.added();
+        counts.updated += c.updated();
+        counts.unchanged += c.unchanged();
+    }
+
+    void quarantineFile(String reason, String content) {
+        quarantine("whole file", null, null, reason, content);
+    }
+
+    /** The start of the file, kept with a file-level problem so the user sees what was there. */
+    private String fileHead() {
+        if (file == null) {
+            return "";
+        }
+        try (InputStream in = Importer.open(file)) {
+            return Importer.head(in);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    void quarantine(String where, String type, String id, String reason, String content) {
+        cache.quarantine().add(origin, where, type, id, reason, content.isEmpty() ? fileHead() : content);
+        synchronized (this) {
+            report.counts(type == null ? "(unreadable)" : type).quarantined++;
+        }
+        report.problem(where + (id != null ? " (" + type + "/" + id + ")" : "") + ": " + reason);
+    }
+}

@@ -153,7 +153,12 @@ public final class AuditViewModel {
         tasks.submit(null, p -> {
             String raw = store.raw(pk).orElseThrow(() -> new IllegalStateException("This event is no longer in "
                     + "the cache"));
-            return new Object[]{details.build(raw), prettyJson(raw), fhir.toXml(raw)};
+            DetailNode tree = details.build(raw);
+            var origin = store.originOf(pk);
+            if (origin.isPresent()) {
+                tree = withCacheSection(tree, origin.get());
+            }
+            return new Object[]{tree, prettyJson(raw), fhir.toXml(raw)};
         }, r -> {
             if (pk == selectedPk) {
                 detail.set((DetailNode) r[0]);
@@ -161,6 +166,21 @@ public final class AuditViewModel {
                 detailXml.set((String) r[2]);
             }
         }, t -> error.set("Cannot show this event: " + t.getMessage()));
+    }
+
+    /** Adds "In the cache": where the event came from, its version and last update. */
+    private DetailNode withCacheSection(DetailNode tree, AuditStore.Origin o) {
+        java.util.List<DetailNode> cacheInfo = new java.util.ArrayList<>();
+        cacheInfo.add(DetailNode.leaf("from", o.from()));
+        if (o.versionId() != null) {
+            cacheInfo.add(DetailNode.leaf("versionId", o.versionId()));
+        }
+        if (o.lastUpdated() != null) {
+            cacheInfo.add(DetailNode.leaf("lastUpdated", java.time.Instant.ofEpochMilli(o.lastUpdated()).toString()));
+        }
+        java.util.List<DetailNode> sections = new java.util.ArrayList<>(tree.children());
+        sections.add(new DetailNode("In the cache", o.from(), cacheInfo));
+        return new DetailNode(tree.label(), tree.value(), sections);
     }
 
     private static String prettyJson(String raw) throws java.io.IOException {

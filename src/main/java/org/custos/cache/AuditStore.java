@@ -231,6 +231,24 @@ public final class AuditStore {
         }
     }
 
+    /** Where a cached event came from: "file: /path" or "server: URL", its versionId and lastUpdated (or nulls). */
+    public record Origin(String from, String versionId, Long lastUpdated) {
+    }
+
+    public Optional<Origin> originOf(long pk) {
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT o.kind || ': ' || o.label, e.version_id, e.last_updated FROM audit_event e "
+                        + "JOIN origin o ON o.id = e.origin_id WHERE e.pk = ?")) {
+            ps.setLong(1, pk);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Origin(rs.getString(1), rs.getString(2),
+                        (Long) rs.getObject(3, Long.class))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The stored text of the AuditEvent with this id. */
     public Optional<String> rawById(String id) {
         try (Connection c = cache.connection()) {

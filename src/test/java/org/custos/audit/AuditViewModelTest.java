@@ -120,6 +120,7 @@ class AuditViewModelTest {
         assertThat(d.find("Event")).isPresent();
         assertThat(d.find("Agent 1")).isPresent();
         assertThat(d.find("Source")).isPresent();
+        assertThat(d.find("In the cache").orElseThrow().value()).isEqualTo("demo: test");
         assertThat(vm.detailJsonProperty().get()).contains("\"resourceType\" : \"AuditEvent\"");
         assertThat(vm.detailXmlProperty().get()).contains("<AuditEvent xmlns=\"http://hl7.org/fhir\">");
         vm.select(-1);

@@ -136,8 +136,8 @@ public final class CustosApp extends Application {
         if (tasks != null) {
             tasks.shutdown();
         }
-        if (cache != null) {
-            cache.close();
+        if (cache != null && cache.closeTidily()) {
+            LOG.info("Compacted the cache at exit");
         }
     }
 }

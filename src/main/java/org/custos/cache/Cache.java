@@ -121,6 +121,29 @@ public final class Cache implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether closing should compact: the file holds far more than its content (a big import leaves about five
+     * times the compacted size). Small caches are never worth the wait.
+     */
+    public static boolean worthCompacting(long fileBytes, long auditEvents) {
+        long expected = 50L * 1024 * 1024 + auditEvents * 1024L;
+        return fileBytes > 2 * expected;
+    }
+
+    /** Closes the cache, compacting it first when {@link #worthCompacting} says so; returns true if it compacted. */
+    public boolean closeTidily() {
+        try {
+            if (worthCompacting(Files.size(file()), audit.count(AuditFilter.ALL, Long.MAX_VALUE))) {
+                compactAndClose();
+                return true;
+            }
+        } catch (java.io.IOException | CacheException e) {
+            // fall back to a plain close
+        }
+        close();
+        return false;
+    }
+
     /** Rewrites the file to its smallest size (H2 SHUTDOWN COMPACT); the cache is closed afterwards. */
     public void compactAndClose() {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {

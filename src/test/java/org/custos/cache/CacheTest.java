@@ -1,0 +1,31 @@
+package org.custos.cache;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CacheTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void onlyABloatedBigCacheIsCompactedAtExit() {
+        assertThat(Cache.worthCompacting(20L << 20, 6_000)).isFalse(); // the demo data
+        assertThat(Cache.worthCompacting(2_248L * 1_000_000, 1_000_000)).isTrue(); // a fresh import of 1M
+        assertThat(Cache.worthCompacting(416L * 1_000_000, 1_000_000)).isFalse(); // already compact
+    }
+
+    @Test
+    void aSmallCacheClosesWithoutCompactingAndOpensAgain() {
+        Cache c = Cache.open(dir.resolve("c"));
+        assertThat(c.closeTidily()).isFalse();
+        try (Cache again = Cache.open(dir.resolve("c"))) {
+            assertThat(again.audit().count(AuditFilter.ALL, 10)).isZero();
+        }
+        assertThat(Files.exists(dir.resolve("c.mv.db"))).isTrue();
+    }
+}

@@ -58,16 +58,7 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
     /** Starts over with a new filter and sort direction. */
     void reset(AuditFilter filter, boolean ascending) {
         long gen = ++generation;
-        int old = size;
-        pages.clear();
-        loading.clear();
-        pks = new long[0];
-        size = 0;
-        if (old > 0) {
-            beginChange();
-            nextRemove(0, java.util.Collections.nCopies(old, (AuditSummary) null));
-            endChange();
-        }
+        clearAll();
         loading.add(0);
         tasks.submit(null, p -> store.page(filter, null, ascending, PAGE), first -> {
             if (gen != generation) {
@@ -127,6 +118,12 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
     }
 
     private void replaceAll(long[] all) {
+        clearAll();
+        append(all);
+    }
+
+    /** Forgets every key and page, and tells the table the list is empty. */
+    private void clearAll() {
         int old = size;
         pages.clear();
         loading.clear();
@@ -137,7 +134,6 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
             nextRemove(0, java.util.Collections.nCopies(old, (AuditSummary) null));
             endChange();
         }
-        append(all);
     }
 
     private void fail(Throwable t) {

@@ -132,42 +132,32 @@ final class BenchSupport {
     static long usedHeapAfterGc() {
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            System.gc(); // a full, synchronous collection with G1 unless ExplicitGCInvokesConcurrent is set
         }
         return mem.getHeapMemoryUsage().getUsed();
     }
 
-    /** Samples the used heap every couple of milliseconds on a daemon thread and keeps the maximum. */
+    /** Samples the used heap every couple of milliseconds on a scheduled daemon thread and keeps the maximum. */
     static final class HeapSampler implements AutoCloseable {
-        private final Thread thread;
-        private volatile boolean running = true;
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-heap-sampler");
+                    t.setDaemon(true);
+                    return t;
+                });
         private volatile long max;
         private volatile long samples;
 
         HeapSampler() {
             max = usedHeap();
-            thread = new Thread(() -> {
-                MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-                while (running) {
-                    long used = mem.getHeapMemoryUsage().getUsed();
-                    if (used > max) {
-                        max = used;
-                    }
-                    samples++;
-                    try {
-                        Thread.sleep(2);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+            MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+            timer.scheduleAtFixedRate(() -> {
+                long used = mem.getHeapMemoryUsage().getUsed();
+                if (used > max) {
+                    max = used;
                 }
-            }, "bench-heap-sampler");
-            thread.setDaemon(true);
-            thread.start();
+                samples++;
+            }, 0, 2, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
         long max() {
@@ -180,9 +170,9 @@ final class BenchSupport {
 
         @Override
         public void close() {
-            running = false;
+            timer.shutdown();
             try {
-                thread.join(1000);
+                timer.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

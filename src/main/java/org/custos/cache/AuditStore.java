@@ -55,6 +55,15 @@ public final class AuditStore {
         return cache.inTransaction("Writing AuditEvents to the cache", c -> writer.upsert(c, originId, items));
     }
 
+    /** {@link #upsert} within the caller's transaction. */
+    UpsertCounts upsert(Connection c, int originId, List<Item> items) throws SQLException {
+        return items.isEmpty() ? UpsertCounts.NONE : writer.upsert(c, originId, items);
+    }
+
+    boolean deleteById(Connection c, String resId, String deletedVersion) throws SQLException {
+        return writer.deleteById(c, resId, deletedVersion);
+    }
+
     static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }

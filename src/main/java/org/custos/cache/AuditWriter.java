@@ -25,7 +25,7 @@ final class AuditWriter {
         this.nextPk = nextPk;
     }
 
-    private record Existing(long pk, long hash) {
+    private record Existing(long pk, long hash, String versionId) {
     }
 
     UpsertCounts upsert(Connection c, int originId, List<AuditStore.Item> items) throws SQLException {
@@ -40,12 +40,13 @@ final class AuditWriter {
             long hash = item.hash();
             Existing old = existing.get(r.id());
             Integer sameBatch = slotOfId.get(r.id());
-            if (old != null && old.hash() == hash) {
+            if (old != null && (old.hash() == hash || Versions.isOlder(r.versionId(), old.versionId()))) {
+                // the same text, or an older version than the cached one (a late page of an overlapping window)
                 unchanged++;
             } else if (sameBatch != null) {
                 // the same id twice in one batch: the later text wins
                 write.set(sameBatch, item);
-                existing.put(r.id(), new Existing(-1, hash));
+                existing.put(r.id(), new Existing(-1, hash, r.versionId()));
                 updated++;
             } else {
                 if (old != null) {
@@ -56,7 +57,7 @@ final class AuditWriter {
                 }
                 slotOfId.put(r.id(), write.size());
                 write.add(item);
-                existing.put(r.id(), new Existing(-1, hash));
+                existing.put(r.id(), new Existing(-1, hash, r.versionId()));
             }
         }
         if (write.isEmpty()) {
@@ -93,6 +94,23 @@ final class AuditWriter {
             purpose.executeBatch();
         }
         return new UpsertCounts(added, updated, unchanged);
+    }
+
+    /**
+     * Removes the event a server reported deleted, unless the cache holds a newer version than the deleted one
+     * (the resource came back). Returns whether a row was removed.
+     */
+    boolean deleteById(Connection c, String resId, String deletedVersion) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk, version_id FROM audit_event WHERE res_id = ?")) {
+            ps.setString(1, resId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || Versions.isOlder(deletedVersion, rs.getString(2))) {
+                    return false;
+                }
+                delete(c, rs.getLong(1));
+                return true;
+            }
+        }
     }
 
     /** Removes a replaced version: its row and its patient keys (derived again from its raw text). */
@@ -162,11 +180,11 @@ final class AuditWriter {
         Map<String, Existing> found = new HashMap<>();
         Object[] ids = items.stream().map(i -> i.resource().id()).distinct().toArray();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT res_id, pk, content_hash FROM audit_event WHERE res_id = ANY(?)")) {
+                "SELECT res_id, pk, content_hash, version_id FROM audit_event WHERE res_id = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("VARCHAR", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    found.put(rs.getString(1), new Existing(rs.getLong(2), rs.getLong(3)));
+                    found.put(rs.getString(1), new Existing(rs.getLong(2), rs.getLong(3), rs.getString(4)));
                 }
             }
         }

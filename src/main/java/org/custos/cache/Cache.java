@@ -21,6 +21,7 @@ public final class Cache implements AutoCloseable {
     private final ResourceStore resources;
     private final QuarantineStore quarantine;
     private final Origins origins;
+    private final SyncStore sync;
 
     private Cache(Path file, JdbcConnectionPool pool) {
         this.file = file;
@@ -29,6 +30,7 @@ public final class Cache implements AutoCloseable {
         this.audit = new AuditStore(this);
         this.resources = new ResourceStore(this);
         this.quarantine = new QuarantineStore(this);
+        this.sync = new SyncStore(this);
     }
 
     /**
@@ -94,6 +96,8 @@ public final class Cache implements AutoCloseable {
     public QuarantineStore quarantine() { return quarantine; }
 
     public Origins origins() { return origins; }
+
+    public SyncStore sync() { return sync; }
 
     Connection connection() throws SQLException {
         return pool.getConnection();

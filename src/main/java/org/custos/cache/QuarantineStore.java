@@ -19,9 +19,19 @@ public final class QuarantineStore {
 
     /** Keeps an item; returns false when the same content from the same place was already kept. */
     public boolean add(int originId, String location, String type, String id, String reason, String content) {
+        try (Connection c = cache.connection()) {
+            return add(c, originId, location, type, id, reason, content);
+        } catch (SQLException e) {
+            throw new CacheException("Writing to the quarantine failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #add} within the caller's transaction. */
+    static boolean add(Connection c, int originId, String location, String type, String id, String reason,
+                       String content) throws SQLException {
         String kept = content == null ? "" : content.length() > MAX_CONTENT
                 ? content.substring(0, MAX_CONTENT) + "\n… (cut at " + MAX_CONTENT + " characters)" : content;
-        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = c.prepareStatement(
                 "MERGE INTO quarantine (at, origin_id, location, res_type, res_id, reason, content, content_hash) "
                         + "KEY (origin_id, location, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             long hash = IncomingResource.hash(kept);
@@ -45,8 +55,6 @@ public final class QuarantineStore {
             ps.setLong(8, hash);
             ps.executeUpdate();
             return !existed;
-        } catch (SQLException e) {
-            throw new CacheException("Writing to the quarantine failed: " + e.getMessage(), e);
         }
     }
 

@@ -28,13 +28,13 @@ public final class ResourceStore {
         return cache.inTransaction("Writing resources to the cache", c -> upsert(c, originId, items));
     }
 
-    private static UpsertCounts upsert(Connection c, int originId, List<IncomingResource> items) throws SQLException {
+    static UpsertCounts upsert(Connection c, int originId, List<IncomingResource> items) throws SQLException {
         int added = 0;
         int updated = 0;
         int unchanged = 0;
         Map<String, Long> seen = new HashMap<>();
         try (PreparedStatement find = c.prepareStatement(
-                "SELECT content_hash FROM fhir_resource WHERE res_type = ? AND res_id = ?");
+                "SELECT content_hash, version_id, deleted FROM fhir_resource WHERE res_type = ? AND res_id = ?");
              PreparedStatement merge = c.prepareStatement("MERGE INTO fhir_resource (res_type, res_id, version_id, "
                      + "last_updated, origin_id, content_hash, deleted, raw) KEY (res_type, res_id) "
                      + "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)")) {
@@ -42,14 +42,19 @@ public final class ResourceStore {
                 long hash = r.contentHash();
                 String key = r.type() + "/" + r.id();
                 Long old = seen.get(key);
+                boolean older = false;
                 if (old == null) {
                     find.setString(1, r.type());
                     find.setString(2, r.id());
                     try (ResultSet rs = find.executeQuery()) {
-                        old = rs.next() ? rs.getLong(1) : null;
+                        if (rs.next()) {
+                            // a flagged (deleted) row counts as absent: the resource was created again
+                            old = rs.getBoolean(3) ? null : rs.getLong(1);
+                            older = old != null && Versions.isOlder(r.versionId(), rs.getString(2));
+                        }
                     }
                 }
-                if (old != null && old == hash) {
+                if (old != null && (old == hash || older)) {
                     unchanged++;
                     continue;
                 }
@@ -70,6 +75,26 @@ public final class ResourceStore {
             }
         }
         return new UpsertCounts(added, updated, unchanged);
+    }
+
+    /** Flags a resource a server reported deleted, unless the cache holds a newer version; true if flagged. */
+    static boolean markDeleted(Connection c, String type, String id, String deletedVersion) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT version_id FROM fhir_resource "
+                + "WHERE res_type = ? AND res_id = ? AND NOT deleted")) {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || Versions.isOlder(deletedVersion, rs.getString(1))) {
+                    return false;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE fhir_resource SET deleted = TRUE WHERE res_type = ? AND res_id = ?")) {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            return ps.executeUpdate() > 0;
+        }
     }
 
     public long count(String type) {

@@ -2,11 +2,9 @@ package org.custos.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.custos.cache.AuditExtractor;
 import org.custos.cache.AuditStore;
 import org.custos.cache.Cache;
 import org.custos.cache.IncomingResource;
-import org.custos.cache.InvalidResourceException;
 import org.custos.cache.UpsertCounts;
 
 import java.io.IOException;
@@ -78,36 +76,22 @@ final class ImportSession {
             }
             return;
         }
-        if (!type.equals("AuditEvent") && !type.equals("Consent") && !type.equals("Provenance")) {
-            synchronized (this) {
-                report.counts(type).skipped++;
-            }
-            return;
-        }
-        String json = tree.toString();
-        IncomingResource r = IncomingResource.of(tree, json, fallbackId, where);
-        if (r.id() == null) {
-            r = new IncomingResource(type, "h" + Long.toHexString(r.contentHash()), r.versionId(),
-                    r.lastUpdated(), tree, json, where);
-        } else if (!Importer.FHIR_ID.matcher(r.id()).matches()) {
-            quarantine(where, type, r.id(), "'" + r.id() + "' is not a valid FHIR id (letters, digits, '-' "
-                    + "and '.', at most 64)", json);
-            return;
-        }
-        if (type.equals("AuditEvent")) {
-            try {
-                audit.add(new AuditStore.Item(r, AuditExtractor.extract(tree)));
-            } catch (InvalidResourceException e) {
-                quarantine(where, type, r.id(), e.getMessage(), json);
-                return;
-            }
+        Incoming.Result result = Incoming.sort(tree, type, fallbackId, where);
+        if (result instanceof Incoming.Audit a) {
+            audit.add(a.item());
             if (audit.size() >= Importer.BATCH) {
                 flush();
             }
-        } else {
-            others.add(r);
+        } else if (result instanceof Incoming.Other o) {
+            others.add(o.resource());
             if (others.size() >= Importer.BATCH) {
                 flush();
+            }
+        } else if (result instanceof Incoming.Bad bad) {
+            quarantine(bad.entry().location(), type, bad.entry().id(), bad.entry().reason(), bad.entry().content());
+        } else {
+            synchronized (this) {
+                report.counts(type).skipped++;
             }
         }
     }

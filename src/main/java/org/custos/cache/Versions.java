@@ -1,0 +1,26 @@
+package org.custos.cache;
+
+/** FHIR versionIds: opaque strings, but most servers count 1, 2, 3…; compared only when both are numbers. */
+final class Versions {
+    private Versions() {
+    }
+
+    /** True only when both are whole numbers and {@code incoming} is the smaller one. */
+    static boolean isOlder(String incoming, String stored) {
+        Long a = number(incoming);
+        Long b = number(stored);
+        return a != null && b != null && a < b;
+    }
+
+    private static Long number(String v) {
+        if (v == null || v.isEmpty() || v.length() > 18) {
+            return null;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return null;
+            }
+        }
+        return Long.parseLong(v);
+    }
+}

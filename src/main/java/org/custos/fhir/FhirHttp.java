@@ -1,0 +1,357 @@
+package org.custos.fhir;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.custos.fhir.FhirServerException.Kind;
+
+import javax.net.ssl.SSLException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads JSON from one FHIR server: authentication, timeouts, gzip, retries with back-off for what may pass (busy,
+ * 5xx, timeouts, a body cut short), clear messages for what will not (401, 403, TLS, a wrong URL), and links
+ * checked so that nothing, least of all a credential, is sent to another host, port or scheme. Redirects are not
+ * followed for the same reason.
+ */
+public final class FhirHttp {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final ServerProfile profile;
+    private final URI base;
+    private final HttpClient client;
+    private final RetryPolicy retry;
+    private final Cancellation cancel;
+    private final Consumer<String> notices;
+    private final Random random = new Random();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+
+    public FhirHttp(ServerProfile profile, RetryPolicy retry, Cancellation cancel, Consumer<String> notices) {
+        this.profile = profile;
+        this.base = profile.baseUri();
+        this.retry = retry;
+        this.cancel = cancel;
+        this.notices = notices == null ? s -> { } : notices;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(profile.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** Requests sent and response bytes received (after gzip), for progress and benchmarks. */
+    public long requests() {
+        return requests.get();
+    }
+
+    public long bytesReceived() {
+        return bytes.get();
+    }
+
+    /** {@code base + "/" + relative} (relative like {@code "AuditEvent?_count=10"} or {@code "metadata"}). */
+    public URI at(String relative) {
+        return URI.create(profile.baseUrl() + "/" + relative);
+    }
+
+    /**
+     * A link the server sent (e.g. {@code next}), resolved against the base; refused when it points to another
+     * host, port or scheme than the server's base URL.
+     */
+    public URI link(String href) {
+        URI u;
+        try {
+            u = base.resolve(href.trim());
+        } catch (IllegalArgumentException e) {
+            throw new FhirServerException(Kind.BAD_RESPONSE, 0, "The server sent a link that is not a URL: " + href);
+        }
+        if (!sameOrigin(u, base)) {
+            throw new FhirServerException(Kind.FOREIGN_LINK, 0, "The server sent a link to " + origin(u)
+                    + ", which is not the server itself (" + origin(base) + "). Custos does not follow it: it "
+                    + "would send your requests and credentials elsewhere. Check the server's base URL settings.");
+        }
+        return u;
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    private static String origin(URI u) {
+        return u.getScheme() + "://" + u.getHost() + ":" + port(u);
+    }
+
+    /** GETs {@code uri} as FHIR JSON, trying again after transient faults as the retry policy allows. */
+    public ObjectNode getJson(URI uri) {
+        for (int attempt = 1; ; attempt++) {
+            if (cancel.isCancelled()) {
+                throw cancelled();
+            }
+            try {
+                return once(uri);
+            } catch (FhirServerException e) {
+                if (!e.kind().transientFault() || attempt >= retry.maxAttempts()) {
+                    if (attempt > 1) {
+                        throw new FhirServerException(e.kind(), e.status(), e.getMessage() + " Gave up after "
+                                + attempt + " attempts.", e);
+                    }
+                    throw e;
+                }
+                Duration wait = retry.delay(attempt, e.retryAfter(), random);
+                notices.accept(e.getMessage() + " Trying again in " + seconds(wait) + " (attempt " + (attempt + 1)
+                        + " of " + retry.maxAttempts() + ").");
+                if (cancel.pause(wait)) {
+                    throw cancelled();
+                }
+            }
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    private FhirServerException cancelled() {
+        return new FhirServerException(Kind.CANCELLED, 0, "Cancelled.");
+    }
+
+    private ObjectNode once(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(profile.readTimeout())
+                .header("Accept", "application/fhir+json, application/json;q=0.9")
+                .header("Accept-Encoding", "gzip")
+                .header("User-Agent", "Custos")
+                .GET();
+        switch (profile.auth()) {
+            case BASIC -> b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (profile.user() + ":" + profile.secret()).getBytes(StandardCharsets.UTF_8)));
+            case BEARER -> b.header("Authorization", "Bearer " + profile.secret());
+            default -> { }
+        }
+        requests.incrementAndGet();
+        HttpResponse<byte[]> resp = send(b.build());
+        byte[] body = decode(resp);
+        bytes.addAndGet(body.length);
+        int s = resp.statusCode();
+        if (s >= 200 && s < 300) {
+            return parse(uri, resp, body);
+        }
+        throw failure(uri, resp, body);
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest req) {
+        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
+        // the whole answer, body included, must arrive within connect + read timeout: a server that sends headers
+        // and then hangs must not hold the sync for ever
+        long deadline = System.nanoTime() + profile.connectTimeout().toNanos() + profile.readTimeout().toNanos();
+        while (true) {
+            try {
+                return f.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (cancel.isCancelled()) {
+                    f.cancel(true);
+                    throw cancelled();
+                }
+                if (System.nanoTime() > deadline) {
+                    f.cancel(true);
+                    throw new FhirServerException(Kind.TIMEOUT, 0, "No complete answer from " + origin(base)
+                            + " within " + seconds(profile.connectTimeout().plus(profile.readTimeout())) + ".");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.cancel(true);
+                throw cancelled();
+            } catch (ExecutionException e) {
+                throw transportFailure(e.getCause());
+            }
+        }
+    }
+
+    private FhirServerException transportFailure(Throwable t) {
+        String where = origin(base);
+        if (t instanceof HttpConnectTimeoutException) {
+            return new FhirServerException(Kind.TIMEOUT, 0, "No connection to " + where + " within "
+                    + seconds(profile.connectTimeout()) + ".", t);
+        }
+        if (t instanceof HttpTimeoutException) {
+            return new FhirServerException(Kind.TIMEOUT, 0, "No answer from " + where + " within "
+                    + seconds(profile.readTimeout()) + ".", t);
+        }
+        if (t instanceof SSLException || t != null && t.getCause() instanceof SSLException) {
+            String m = t instanceof SSLException ? t.getMessage() : t.getCause().getMessage();
+            return new FhirServerException(Kind.TLS, 0, "The secure connection (TLS) to " + where + " failed: " + m
+                    + ". Is the address really https, and is the server's certificate trusted by Java (a "
+                    + "private certificate authority must be added to Java's trust store)?", t);
+        }
+        if (t instanceof ConnectException || t != null && t.getCause() instanceof UnresolvedAddressException) {
+            if (hasCause(t, UnresolvedAddressException.class) || hasCause(t, java.net.UnknownHostException.class)) {
+                return new FhirServerException(Kind.UNREACHABLE, 0, "Unknown host '" + base.getHost()
+                        + "': check the base URL.", t);
+            }
+            return new FhirServerException(Kind.UNREACHABLE, 0, "Cannot connect to " + where + " (" + message(t)
+                    + "). Is the server running, and is the base URL right?", t);
+        }
+        // the connection broke during the answer (reset, EOF before the announced length): worth another try
+        return new FhirServerException(Kind.BAD_RESPONSE, 0, "The connection to " + where + " broke during the "
+                + "answer (" + message(t) + ").", t);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String message(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                return c.getMessage();
+            }
+        }
+        return t == null ? "no details" : t.getClass().getSimpleName();
+    }
+
+    private static byte[] decode(HttpResponse<byte[]> resp) {
+        byte[] body = resp.body() == null ? new byte[0] : resp.body();
+        String enc = resp.headers().firstValue("Content-Encoding").orElse("");
+        if (!enc.equalsIgnoreCase("gzip") || body.length == 0) {
+            return body;
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new FhirServerException(Kind.BAD_RESPONSE, resp.statusCode(), "The compressed answer from "
+                    + origin(resp.uri()) + " was cut off or damaged (" + e.getMessage() + ").", e);
+        }
+    }
+
+    private static ObjectNode parse(URI uri, HttpResponse<byte[]> resp, byte[] body) {
+        String type = resp.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (type.contains("html")) {
+            throw new FhirServerException(Kind.NOT_FHIR, resp.statusCode(), uri + " answered with a web page ("
+                    + type + "), not FHIR JSON. Is the base URL right? It usually ends in /fhir or similar.");
+        }
+        try {
+            JsonNode n = MAPPER.readTree(body);
+            if (n instanceof ObjectNode o) {
+                return o;
+            }
+            throw new FhirServerException(Kind.NOT_FHIR, resp.statusCode(), uri + " did not answer with a FHIR "
+                    + "resource (JSON object).");
+        } catch (JsonProcessingException e) {
+            // a body cut short, or not JSON at all: a proxy or network fault is worth another try
+            throw new FhirServerException(Kind.BAD_RESPONSE, resp.statusCode(), "The answer to " + uri.getPath()
+                    + " is not complete JSON (" + body.length + " bytes: " + e.getOriginalMessage() + ").", e);
+        } catch (IOException e) {
+            throw new FhirServerException(Kind.BAD_RESPONSE, resp.statusCode(), "Cannot read the answer to "
+                    + uri.getPath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private FhirServerException failure(URI uri, HttpResponse<byte[]> resp, byte[] body) {
+        int s = resp.statusCode();
+        String detail = diagnostics(body);
+        String what = uri.getPath() + (uri.getQuery() == null ? "" : "?…");
+        Duration retryAfter = retryAfter(resp.headers().firstValue("Retry-After").orElse(null));
+        return switch (s) {
+            case 401 -> new FhirServerException(Kind.UNAUTHORIZED, s, "The server " + origin(base) + " wants "
+                    + "authentication (401)." + (profile.auth() == ServerProfile.AuthKind.NONE
+                    ? " Set HTTP Basic or a bearer token in the server profile."
+                    : " Check the user name and password, or the token (it may have expired).")
+                    + resp.headers().firstValue("WWW-Authenticate").map(h -> " The server asks for: " + h + ".")
+                    .orElse("") + detail);
+            case 403 -> new FhirServerException(Kind.FORBIDDEN, s, "The server refuses this account access to "
+                    + what + " (403 Forbidden). Ask its administrator for read and search rights on this resource "
+                    + "type." + detail);
+            case 404 -> new FhirServerException(Kind.NOT_FOUND, s, "Not found (404): " + uri + ". Is the base URL "
+                    + "right, and does the server support this resource type?" + detail);
+            case 410 -> new FhirServerException(Kind.GONE, s, "The server no longer has this search (410 Gone): "
+                    + "it expired." + detail);
+            case 429 -> new FhirServerException(Kind.THROTTLED, s, "The server is limiting requests (429 Too Many "
+                    + "Requests)." + detail, null, retryAfter);
+            case 503 -> new FhirServerException(Kind.THROTTLED, s, "The server is unavailable (503)." + detail,
+                    null, retryAfter);
+            default -> s >= 500
+                    ? new FhirServerException(Kind.SERVER_ERROR, s, "The server failed (" + s + ") on " + what + "."
+                    + detail, null, retryAfter)
+                    : new FhirServerException(Kind.REJECTED, s, "The server rejected " + what + " (" + s + ")."
+                    + detail);
+        };
+    }
+
+    /** The OperationOutcome's diagnostics, if the body is one, as " Server says: …". */
+    private static String diagnostics(byte[] body) {
+        try {
+            JsonNode n = MAPPER.readTree(body);
+            if (n != null && "OperationOutcome".equals(n.path("resourceType").asText())) {
+                StringBuilder sb = new StringBuilder();
+                for (JsonNode issue : n.path("issue")) {
+                    String d = issue.path("diagnostics").asText(issue.path("details").path("text").asText(""));
+                    if (!d.isBlank()) {
+                        sb.append(sb.length() == 0 ? "" : "; ").append(d);
+                    }
+                }
+                if (sb.length() > 0) {
+                    return " Server says: " + (sb.length() > 500 ? sb.substring(0, 500) + "…" : sb) + ".";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: no details to add
+        }
+        return "";
+    }
+
+    /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String h = header.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(h)));
+        } catch (NumberFormatException e) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (java.time.format.DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+}

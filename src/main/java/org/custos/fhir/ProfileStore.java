@@ -1,0 +1,120 @@
+package org.custos.fhir;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+
+/**
+ * Server profiles in the user's preferences (one child node per profile); their passwords and tokens in a
+ * {@link SecretStore}, never in the preferences.
+ */
+public final class ProfileStore {
+    private final Preferences root;
+    private final SecretStore secrets;
+
+    public ProfileStore(Preferences root, SecretStore secrets) {
+        this.root = root;
+        this.secrets = secrets;
+    }
+
+    public List<ServerProfile> list() {
+        List<ServerProfile> out = new ArrayList<>();
+        try {
+            String[] names = root.childrenNames();
+            Arrays.sort(names);
+            for (String key : names) {
+                read(root.node(key)).ifPresent(out::add);
+            }
+        } catch (BackingStoreException e) {
+            throw new IllegalStateException("Cannot read the server profiles: " + e.getMessage(), e);
+        }
+        out.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
+        return out;
+    }
+
+    public Optional<ServerProfile> find(String name) {
+        return list().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** Saves (creating or replacing by name) a profile; its secret goes to the secret store. */
+    public void save(ServerProfile p) {
+        Preferences n = root.node(key(p.name()));
+        n.put("name", p.name());
+        n.put("baseUrl", p.baseUrl());
+        n.put("auth", p.auth().name());
+        putOrRemove(n, "user", p.user());
+        n.putLong("connectTimeoutMs", p.connectTimeout().toMillis());
+        n.putLong("readTimeoutMs", p.readTimeout().toMillis());
+        n.putInt("pageSize", p.pageSize());
+        n.put("types", String.join(",", p.types()));
+        n.putInt("cacheDays", p.cacheDays());
+        n.putInt("syncEveryMinutes", p.syncEveryMinutes());
+        n.putLong("overlapMs", p.overlap().toMillis());
+        secrets.put(secretName(p.name()), p.auth() == ServerProfile.AuthKind.NONE ? null : p.secret());
+        flush();
+    }
+
+    public void delete(String name) {
+        try {
+            root.node(key(name)).removeNode();
+            secrets.remove(secretName(name));
+            flush();
+        } catch (BackingStoreException e) {
+            throw new IllegalStateException("Cannot delete the profile " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<ServerProfile> read(Preferences n) {
+        String name = n.get("name", null);
+        String url = n.get("baseUrl", null);
+        if (name == null || url == null) {
+            return Optional.empty();
+        }
+        ServerProfile.AuthKind auth;
+        try {
+            auth = ServerProfile.AuthKind.parse(n.get("auth", "NONE"));
+        } catch (IllegalArgumentException e) {
+            auth = ServerProfile.AuthKind.NONE;
+        }
+        String secret = auth == ServerProfile.AuthKind.NONE ? null : secrets.get(secretName(name)).orElse(null);
+        String types = n.get("types", "");
+        return Optional.of(new ServerProfile(name, url, auth, n.get("user", null), secret,
+                Duration.ofMillis(n.getLong("connectTimeoutMs", 10_000)),
+                Duration.ofMillis(n.getLong("readTimeoutMs", 60_000)), n.getInt("pageSize", 500),
+                types.isBlank() ? null : new LinkedHashSet<>(Arrays.asList(types.split(","))),
+                n.getInt("cacheDays", 0), n.getInt("syncEveryMinutes", 0),
+                Duration.ofMillis(n.getLong("overlapMs", 300_000))));
+    }
+
+    private static void putOrRemove(Preferences n, String k, String v) {
+        if (v == null || v.isEmpty()) {
+            n.remove(k);
+        } else {
+            n.put(k, v);
+        }
+    }
+
+    /** A preferences node name for a profile name (node names are limited to 80 characters, no '/'). */
+    static String key(String name) {
+        String k = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        String hash = Integer.toHexString(name.hashCode());
+        return (k.length() > 60 ? k.substring(0, 60) : k) + "-" + hash;
+    }
+
+    private static String secretName(String profileName) {
+        return "server." + key(profileName);
+    }
+
+    private void flush() {
+        try {
+            root.flush();
+        } catch (BackingStoreException e) {
+            throw new IllegalStateException("Cannot save the server profiles: " + e.getMessage(), e);
+        }
+    }
+}

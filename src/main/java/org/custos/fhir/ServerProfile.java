@@ -1,0 +1,129 @@
+package org.custos.fhir;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A FHIR server Custos syncs with: where it is, how to authenticate, how to page, what to keep. The secret (password
+ * or token) is held only in memory; {@link ProfileStore} keeps it out of the preferences file.
+ *
+ * @param cacheDays         keep only AuditEvents recorded in the last N days (0: all)
+ * @param syncEveryMinutes  sync in the background every N minutes while the app runs (0: only on request)
+ * @param overlap           how far back before the last checkpoint each incremental sync starts again
+ */
+public record ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
+                            Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
+                            int cacheDays, int syncEveryMinutes, Duration overlap) {
+
+    public static final List<String> SYNC_TYPES = List.of("AuditEvent", "Consent", "Provenance");
+    public static final int MAX_PAGE_SIZE = 1000;
+
+    /** How requests are authenticated. SMART on FHIR (OAuth) comes with a later issue. */
+    public enum AuthKind {
+        NONE, BASIC, BEARER;
+
+        public static AuthKind parse(String s) {
+            return s == null ? NONE : valueOf(s.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    public ServerProfile {
+        baseUrl = baseUrl == null ? "" : stripSlash(baseUrl.trim());
+        auth = auth == null ? AuthKind.NONE : auth;
+        types = types == null || types.isEmpty() ? new LinkedHashSet<>(SYNC_TYPES) : new LinkedHashSet<>(types);
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+        readTimeout = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
+        overlap = overlap == null ? Duration.ofMinutes(5) : overlap;
+    }
+
+    /** A profile with the usual settings: no authentication, pages of 500, all three types, everything kept. */
+    public static ServerProfile of(String name, String baseUrl) {
+        return new ServerProfile(name, baseUrl, AuthKind.NONE, null, null, null, null, 500, null, 0, 0, null);
+    }
+
+    public ServerProfile withAuth(AuthKind kind, String newUser, String newSecret) {
+        return new ServerProfile(name, baseUrl, kind, newUser, newSecret, connectTimeout, readTimeout, pageSize,
+                types, cacheDays, syncEveryMinutes, overlap);
+    }
+
+    public ServerProfile withTimeouts(Duration connect, Duration read) {
+        return new ServerProfile(name, baseUrl, auth, user, secret, connect, read, pageSize, types, cacheDays,
+                syncEveryMinutes, overlap);
+    }
+
+    public ServerProfile withPaging(int newPageSize, Set<String> newTypes, int newCacheDays) {
+        return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, newPageSize,
+                newTypes, newCacheDays, syncEveryMinutes, overlap);
+    }
+
+    public ServerProfile withSchedule(int everyMinutes, Duration newOverlap) {
+        return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
+                cacheDays, everyMinutes, newOverlap);
+    }
+
+    public URI baseUri() {
+        return URI.create(baseUrl);
+    }
+
+    /** What is wrong with this profile, in words; empty when it can be used. */
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            out.add("The profile needs a name.");
+        }
+        try {
+            URI u = new URI(baseUrl);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                out.add("The base URL must start with http:// or https:// (got '" + baseUrl + "').");
+            } else if (u.getHost() == null) {
+                out.add("The base URL '" + baseUrl + "' has no host name.");
+            } else if (u.getQuery() != null || u.getFragment() != null) {
+                out.add("The base URL must not have a query or fragment: '" + baseUrl + "'.");
+            }
+        } catch (java.net.URISyntaxException e) {
+            out.add("The base URL is not a URL: " + e.getMessage());
+        }
+        if (auth == AuthKind.BASIC && (user == null || user.isBlank())) {
+            out.add("HTTP Basic needs a user name.");
+        }
+        if (auth != AuthKind.NONE && (secret == null || secret.isEmpty())) {
+            out.add(auth == AuthKind.BASIC ? "HTTP Basic needs a password." : "A bearer token is needed.");
+        }
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            out.add("The page size must be between 1 and " + MAX_PAGE_SIZE + " (got " + pageSize + ").");
+        }
+        for (String t : types) {
+            if (!SYNC_TYPES.contains(t)) {
+                out.add("Custos cannot sync '" + t + "': only " + String.join(", ", SYNC_TYPES) + ".");
+            }
+        }
+        if (cacheDays < 0 || syncEveryMinutes < 0 || overlap.isNegative()) {
+            out.add("The cache window, the sync interval and the overlap cannot be negative.");
+        }
+        if (connectTimeout.isZero() || connectTimeout.isNegative() || readTimeout.isZero()
+                || readTimeout.isNegative()) {
+            out.add("Timeouts must be longer than zero.");
+        }
+        return out;
+    }
+
+    private static String stripSlash(String s) {
+        String out = s;
+        while (out.endsWith("/")) {
+            out = out.substring(0, out.length() - 1);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        // never the secret
+        return "ServerProfile[" + name + ", " + baseUrl + ", " + auth + (user == null ? "" : " as " + user) + "]";
+    }
+}

@@ -1,0 +1,60 @@
+package org.custos.sync;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.custos.cache.AuditExtractor;
+import org.custos.cache.AuditStore;
+import org.custos.cache.IncomingResource;
+import org.custos.cache.InvalidResourceException;
+import org.custos.cache.QuarantineEntry;
+
+import java.util.Set;
+
+/**
+ * What happens to one resource read from a file or a server: the cache keeps it (an AuditEvent with its search
+ * row, or a Consent / Provenance as it came), skips it (a type Custos does not keep) or quarantines it, with why.
+ */
+final class Incoming {
+    static final Set<String> KEPT_TYPES = Set.of("AuditEvent", "Consent", "Provenance");
+
+    sealed interface Result permits Audit, Other, Skipped, Bad {
+    }
+
+    record Audit(AuditStore.Item item) implements Result {
+    }
+
+    record Other(IncomingResource resource) implements Result {
+    }
+
+    record Skipped(String type) implements Result {
+    }
+
+    record Bad(QuarantineEntry entry) implements Result {
+    }
+
+    private Incoming() {
+    }
+
+    /** Sorts a resource (not a Bundle) whose resourceType is {@code type}. */
+    static Result sort(ObjectNode tree, String type, String fallbackId, String where) {
+        if (!KEPT_TYPES.contains(type)) {
+            return new Skipped(type);
+        }
+        String json = tree.toString();
+        IncomingResource r = IncomingResource.of(tree, json, fallbackId, where);
+        if (r.id() == null) {
+            r = new IncomingResource(type, "h" + Long.toHexString(r.contentHash()), r.versionId(),
+                    r.lastUpdated(), tree, json, where);
+        } else if (!Importer.FHIR_ID.matcher(r.id()).matches()) {
+            return new Bad(new QuarantineEntry(where, type, r.id(), "'" + r.id() + "' is not a valid FHIR id "
+                    + "(letters, digits, '-' and '.', at most 64)", json));
+        }
+        if (!type.equals("AuditEvent")) {
+            return new Other(r);
+        }
+        try {
+            return new Audit(new AuditStore.Item(r, AuditExtractor.extract(tree)));
+        } catch (InvalidResourceException e) {
+            return new Bad(new QuarantineEntry(where, type, r.id(), e.getMessage(), json));
+        }
+    }
+}

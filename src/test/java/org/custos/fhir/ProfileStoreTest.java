@@ -1,0 +1,61 @@
+package org.custos.fhir;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProfileStoreTest {
+    private final Preferences node = Preferences.userRoot().node("custos-test-" + UUID.randomUUID());
+
+    @AfterEach
+    void removeNode() throws Exception {
+        node.removeNode();
+    }
+
+    @Test
+    void profilesComeBackAsSavedWithTheirSecretKeptOutOfThePreferences(@TempDir Path dir) throws Exception {
+        ProfileStore store = new ProfileStore(node, new SecretStore(dir));
+        ServerProfile p = ServerProfile.of("Hospital / main", "https://fhir.example.org/r3")
+                .withAuth(ServerProfile.AuthKind.BASIC, "officer", "pa55-w0rd!")
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(90))
+                .withPaging(250, Set.of("AuditEvent", "Consent"), 30)
+                .withSchedule(15, Duration.ofMinutes(10));
+        store.save(p);
+        store.save(ServerProfile.of("Another", "http://127.0.0.1:8091/fhir"));
+
+        ProfileStore again = new ProfileStore(node, new SecretStore(dir));
+        assertThat(again.list()).extracting(ServerProfile::name).containsExactly("Another", "Hospital / main");
+        ServerProfile back = again.find("Hospital / main").orElseThrow();
+        assertThat(back).isEqualTo(p);
+        assertThat(back.secret()).isEqualTo("pa55-w0rd!");
+
+        for (String child : node.childrenNames()) {
+            Preferences n = node.node(child);
+            for (String k : n.keys()) {
+                assertThat(n.get(k, "")).as(k).doesNotContain("pa55-w0rd!");
+            }
+        }
+        String onDisk = Files.readString(dir.resolve("secrets.properties"));
+        assertThat(onDisk).doesNotContain("pa55-w0rd!").contains("server.");
+    }
+
+    @Test
+    void deletingAProfileForgetsItsSecret(@TempDir Path dir) throws Exception {
+        SecretStore secrets = new SecretStore(dir);
+        ProfileStore store = new ProfileStore(node, secrets);
+        store.save(ServerProfile.of("x", "https://a.org").withAuth(ServerProfile.AuthKind.BEARER, null, "tok"));
+        assertThat(store.find("x").orElseThrow().secret()).isEqualTo("tok");
+        store.delete("x");
+        assertThat(store.list()).isEmpty();
+        assertThat(Files.readString(dir.resolve("secrets.properties"))).doesNotContain("server.");
+    }
+}

@@ -1,0 +1,174 @@
+package org.custos.cli;
+
+import org.custos.cache.Cache;
+import org.custos.cache.FhirTimes;
+import org.custos.fhir.Cancellation;
+import org.custos.fhir.RetryPolicy;
+import org.custos.fhir.ServerProfile;
+import org.custos.sync.SyncEngine;
+import org.custos.sync.SyncListener;
+import org.custos.sync.SyncReport;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Pulls AuditEvent, Consent and Provenance from a FHIR STU3 server into the cache: everything "
+                + "the first time, then only what changed (by _lastUpdated, with an overlap). Each page is stored "
+                + "with a checkpoint: an interrupted sync goes on from there the next time.",
+                "Secrets are read from environment variables, never from the command line.",
+                "Exit status: 0 the sync completed, 1 it did not (error, server refused, cancelled)."})
+final class SyncCommand implements Callable<Integer> {
+    @Option(names = "--server", required = true, paramLabel = "URL", description = "The server's base URL")
+    String server;
+
+    static final class Auth {
+        @Option(names = "--user", paramLabel = "U", description = "HTTP Basic user (with --password-env)")
+        String user;
+
+        @Option(names = "--token-env", paramLabel = "VAR", description = "Environment variable holding a bearer token")
+        String tokenEnv;
+    }
+
+    @ArgGroup(exclusive = true)
+    Auth auth;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password")
+    String passwordEnv;
+
+    @Option(names = "--types", split = ",", paramLabel = "TYPE",
+            description = "Resource types (default: AuditEvent,Consent,Provenance)")
+    List<String> types;
+
+    @Option(names = "--since", paramLabel = "DATE",
+            description = "A first sync starts here (date or date-time, UTC); later syncs go on from their checkpoint")
+    String since;
+
+    @Option(names = "--page-size", paramLabel = "N", defaultValue = "500",
+            description = "Resources per page asked of the server, 1-1000 (default: ${DEFAULT-VALUE})")
+    int pageSize;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Longest wait for one answer (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Option(names = "--quiet", description = "No progress lines on stderr")
+    boolean quiet;
+
+    @Mixin
+    CacheOption cacheOption;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ServerProfile profile = profile();
+        List<String> problems = profile.problems();
+        if (!problems.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join(" ", problems));
+        }
+        Long sinceMillis;
+        try {
+            sinceMillis = since == null ? null : FhirTimes.parseUserTime(since, false);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--since: cannot read '" + since + "' as a date");
+        }
+        Cancellation cancel = new Cancellation();
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl+C: stop after the page being stored, so the checkpoint and the cache agree
+        Thread hook = new Thread(() -> {
+            cancel.cancel();
+            try {
+                finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "custos-sync-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        SyncReport report;
+        try (Cache cache = cacheOption.open()) {
+            report = new SyncEngine(cache).sync(profile, new SyncEngine.Options(sinceMillis, RetryPolicy.DEFAULT),
+                    listener(err), cancel);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already
+            }
+        }
+        for (SyncReport.TypeResult r : report.byType().values()) {
+            out.printf(Locale.ROOT, "%-11s %s  (%s, %.1f s)%n", r.type, r.counts(), r.status.name().toLowerCase(
+                    Locale.ROOT), r.millis / 1000.0);
+            if (r.status != SyncReport.Status.COMPLETED) {
+                err.println("custos sync: " + r.type + ": " + r.message);
+            }
+        }
+        return report.completed() ? 0 : 1;
+    }
+
+    private SyncListener listener(PrintWriter err) {
+        return new SyncListener() {
+            private long lastPrint;
+
+            @Override
+            public void progress(String type, long done, long total) {
+                long now = System.nanoTime();
+                if (!quiet && now - lastPrint > 2_000_000_000L) {
+                    lastPrint = now;
+                    err.println(type + ": " + done + (total >= 0 ? " of " + total : "") + " received");
+                    err.flush();
+                }
+            }
+
+            @Override
+            public void notice(String type, String message) {
+                if (!quiet) {
+                    err.println(type + ": " + message);
+                    err.flush();
+                }
+            }
+        };
+    }
+
+    private ServerProfile profile() {
+        ServerProfile p = ServerProfile.of("command line", server)
+                .withTimeouts(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(timeoutSeconds));
+        Set<String> t = types == null ? null : new LinkedHashSet<>(types.stream().map(String::trim).toList());
+        p = p.withPaging(pageSize, t, 0);
+        if (auth != null && auth.user != null) {
+            if (passwordEnv == null) {
+                throw new ParameterException(spec.commandLine(), "--user needs --password-env VAR");
+            }
+            p = p.withAuth(ServerProfile.AuthKind.BASIC, auth.user, env(passwordEnv));
+        } else if (auth != null && auth.tokenEnv != null) {
+            p = p.withAuth(ServerProfile.AuthKind.BEARER, null, env(auth.tokenEnv));
+        } else if (passwordEnv != null) {
+            throw new ParameterException(spec.commandLine(), "--password-env needs --user U");
+        }
+        return p;
+    }
+
+    private String env(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "the environment variable " + name + " is not set");
+        }
+        return v;
+    }
+}

@@ -14,6 +14,9 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.custos.cache.Cache;
 import org.custos.cache.DataDirs;
+import org.custos.fhir.ProfileStore;
+import org.custos.fhir.SecretStore;
+import org.custos.servers.ServersViewModel;
 import org.custos.fhir.Fhir;
 import org.custos.ui.FxTaskRunner;
 import org.slf4j.Logger;
@@ -37,6 +40,7 @@ public final class CustosApp extends Application {
     private FxTaskRunner tasks;
     private volatile Cache cache;
     private MainViewModel main;
+    private ServersViewModel servers;
 
     private record Opened(Fhir fhir, Cache cache) {
     }
@@ -72,6 +76,7 @@ public final class CustosApp extends Application {
                 return;
             }
             main.start();
+            servers.start();
             if (options.smoke()) {
                 smoke();
             }
@@ -79,8 +84,12 @@ public final class CustosApp extends Application {
     }
 
     private Parent build(Opened o, Scene scene) {
-        MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault());
+        ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node("org/custos/servers"),
+                new SecretStore(DataDirs.dataDir()));
+        MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault(),
+                profiles);
         main = w.model();
+        servers = w.servers();
         Parent root = w.view().root();
         w.auditView().installShortcuts(scene);
         return root;
@@ -132,6 +141,9 @@ public final class CustosApp extends Application {
     public void stop() {
         if (main != null) {
             main.cancelImport(); // an import stops at its next batch: what it wrote is consistent
+        }
+        if (servers != null) {
+            servers.stop(); // a sync stops after the page it is storing, with its checkpoint
         }
         if (tasks != null) {
             tasks.shutdown();

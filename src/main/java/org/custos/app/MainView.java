@@ -21,6 +21,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.custos.audit.AuditView;
+import org.custos.servers.ServersView;
 import org.custos.cli.VersionProvider;
 import org.custos.ui.FxTaskRunner;
 import org.custos.ui.Views;
@@ -33,12 +34,14 @@ public final class MainView {
     private final MainViewModel vm;
     private final AuditView auditView;
     private final QuarantineView quarantineView;
+    private final ServersView serversView;
     private final FxTaskRunner tasks;
     private Parent root;
 
     @FXML TabPane tabs;
     @FXML Tab auditTab;
     @FXML Tab quarantineTab;
+    @FXML Tab serversTab;
     @FXML ProgressBar progress;
     @FXML Label statusLabel;
     @FXML Button cancelButton;
@@ -46,10 +49,12 @@ public final class MainView {
     @FXML MenuItem importItem;
     @FXML MenuItem demoItem;
 
-    public MainView(MainViewModel vm, AuditView auditView, QuarantineView quarantineView, FxTaskRunner tasks) {
+    public MainView(MainViewModel vm, AuditView auditView, QuarantineView quarantineView, ServersView serversView,
+                    FxTaskRunner tasks) {
         this.vm = vm;
         this.auditView = auditView;
         this.quarantineView = quarantineView;
+        this.serversView = serversView;
         this.tasks = tasks;
     }
 
@@ -64,6 +69,7 @@ public final class MainView {
     void initialize() {
         auditTab.setContent(auditView.root());
         quarantineTab.setContent(quarantineView.root());
+        serversTab.setContent(serversView.root());
         quarantineTab.textProperty().bind(vm.quarantine().titleProperty());
         progress.visibleProperty().bind(tasks.busyProperty());
         progress.managedProperty().bind(tasks.busyProperty());

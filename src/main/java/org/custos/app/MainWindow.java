@@ -4,6 +4,10 @@ import org.custos.audit.AuditView;
 import org.custos.audit.AuditViewModel;
 import org.custos.cache.Cache;
 import org.custos.fhir.Fhir;
+import org.custos.fhir.ProfileStore;
+import org.custos.servers.ServersView;
+import org.custos.servers.ServersViewModel;
+import org.custos.sync.SyncEngine;
 import org.custos.sync.Importer;
 import org.custos.ui.FxTaskRunner;
 
@@ -12,15 +16,18 @@ import java.time.ZoneId;
 import java.util.function.Supplier;
 
 /** The main window's parts, wired with plain constructors (used by the app and by the UI tests alike). */
-record MainWindow(MainViewModel model, MainView view, AuditView auditView) {
+record MainWindow(MainViewModel model, MainView view, AuditView auditView, ServersViewModel servers) {
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
-                               ZoneId zone) {
+                               ZoneId zone, ProfileStore profiles) {
         AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone);
         QuarantineViewModel quarantineVm = new QuarantineViewModel(cache.quarantine(), tasks);
         MainViewModel main = new MainViewModel(cache, new Importer(cache, fhir), tasks, auditVm, quarantineVm,
                 demoData);
+        // new data from a sync shows in the browser and the quarantine without a restart
+        ServersViewModel servers = new ServersViewModel(profiles, new SyncEngine(cache), tasks, main::start, zone);
         AuditView auditView = new AuditView(auditVm);
-        MainView view = new MainView(main, auditView, new QuarantineView(quarantineVm), tasks);
-        return new MainWindow(main, view, auditView);
+        MainView view = new MainView(main, auditView, new QuarantineView(quarantineVm), new ServersView(servers),
+                tasks);
+        return new MainWindow(main, view, auditView, servers);
     }
 }

@@ -29,6 +29,13 @@ public final class FxTaskRunner implements TaskRunner {
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
+    /** Only a clock: it posts to the FX thread, which starts the real work on the executor. */
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "custos-timer");
+                t.setDaemon(true);
+                return t;
+            });
 
     public FxTaskRunner() {
         AtomicInteger n = new AtomicInteger();
@@ -94,6 +101,14 @@ public final class FxTaskRunner implements TaskRunner {
     }
 
     @Override
+    public Handle every(java.time.Duration period, Runnable onUi) {
+        long ms = Math.max(1000, period.toMillis());
+        java.util.concurrent.ScheduledFuture<?> f = timer.scheduleAtFixedRate(() -> Platform.runLater(onUi), ms, ms,
+                TimeUnit.MILLISECONDS);
+        return () -> f.cancel(false);
+    }
+
+    @Override
     public void onUi(Runnable r) {
         if (Platform.isFxApplicationThread()) {
             r.run();
@@ -116,6 +131,7 @@ public final class FxTaskRunner implements TaskRunner {
 
     @Override
     public void shutdown() {
+        timer.shutdownNow();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

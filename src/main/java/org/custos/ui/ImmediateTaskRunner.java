@@ -27,6 +27,12 @@ public final class ImmediateTaskRunner implements TaskRunner {
         return () -> cancelled[0] = true;
     }
 
+    /** Tests drive time themselves: nothing is scheduled. */
+    @Override
+    public Handle every(java.time.Duration period, Runnable onUi) {
+        return () -> { };
+    }
+
     @Override
     public void onUi(Runnable r) {
         r.run();

@@ -28,6 +28,12 @@ public interface TaskRunner {
 
     <T> Handle submit(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure);
 
+    /**
+     * Runs {@code onUi} on the UI thread every {@code period} until the handle is cancelled (nothing in tests).
+     * The action should only start work through {@link #submit}.
+     */
+    Handle every(java.time.Duration period, Runnable onUi);
+
     /** Runs on the UI thread (at once when already there or in tests). */
     void onUi(Runnable r);
 

@@ -3,6 +3,8 @@ package org.custos.app;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TreeTableView;
@@ -12,6 +14,8 @@ import org.custos.TestData;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
+import org.custos.testserver.FhirServerExtension;
+import org.custos.testserver.LocalFhirServer;
 import org.custos.ui.FxTaskRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,23 +43,29 @@ class MainWindowUiTest {
     Cache cache;
     FxTaskRunner tasks;
     MainWindow window;
+    java.util.prefs.Preferences prefs;
 
     @Start
     void start(Stage stage) {
         cache = Cache.open(dir.resolve("ui-" + System.nanoTime()));
         tasks = new FxTaskRunner();
-        window = MainWindow.assemble(cache, TestData.FHIR, tasks, CustosApp::demoData, ZoneOffset.UTC);
+        prefs = java.util.prefs.Preferences.userRoot().node("custos-ui-test-" + System.nanoTime());
+        window = MainWindow.assemble(cache, TestData.FHIR, tasks, CustosApp::demoData, ZoneOffset.UTC,
+                new org.custos.fhir.ProfileStore(prefs, new org.custos.fhir.SecretStore(dir.resolve("secrets"))));
         Scene scene = new Scene(window.view().root(), 1280, 800);
         window.auditView().installShortcuts(scene);
         stage.setScene(scene);
         stage.show();
         window.model().start();
+        window.servers().start();
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
+        window.servers().stop();
         tasks.shutdown();
         cache.close();
+        prefs.removeNode();
     }
 
     private static void waitUntil(String what, java.util.concurrent.Callable<Boolean> condition) {
@@ -91,7 +101,7 @@ class MainWindowUiTest {
                 || match.getText().equals(btg == 1 ? "1 event" : ""));
 
         // open the first one: the detail tree and the raw tabs fill
-        robot.clickOn(robot.lookup(".table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
+        robot.clickOn(robot.lookup("#table .table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
         TreeTableView<?> tree = robot.lookup("#detailTree").queryAs(TreeTableView.class);
         TextArea json = robot.lookup("#jsonArea").queryAs(TextArea.class);
         TextArea xml = robot.lookup("#xmlArea").queryAs(TextArea.class);
@@ -127,5 +137,44 @@ class MainWindowUiTest {
         assertThat(q.getItems().get(0).toString()).contains("line 2").contains("Not valid JSON");
         Label match = robot.lookup(".match-count").queryAs(Label.class);
         waitUntil("the readable event is there", () -> "1 event".equals(match.getText()));
+    }
+
+    @Test
+    @ExtendWith(FhirServerExtension.class)
+    void addAServerTestItSyncAndBrowseTheEvents(FxRobot robot, LocalFhirServer server) {
+        server.purge();
+        org.hl7.fhir.dstu3.model.Bundle tx = new org.hl7.fhir.dstu3.model.Bundle()
+                .setType(org.hl7.fhir.dstu3.model.Bundle.BundleType.TRANSACTION);
+        for (org.hl7.fhir.dstu3.model.AuditEvent e : new org.custos.demo.DemoGenerator(TestData.FHIR.context(), 77)
+                .events(0, 64)) {
+            e.setId((String) null);
+            tx.addEntry().setResource(e).getRequest().setMethod(org.hl7.fhir.dstu3.model.Bundle.HTTPVerb.POST)
+                    .setUrl("AuditEvent");
+        }
+        server.client().transaction().withBundle(tx).execute();
+
+        robot.clickOn("Servers and sync");
+        robot.doubleClickOn("#nameField").eraseText(40).write("Local test server");
+        TextField url = robot.lookup("#urlField").queryAs(TextField.class);
+        robot.interact(url::clear);
+        robot.clickOn(url).write(server.baseUrl());
+        robot.clickOn("#saveButton");
+        ListView<?> profiles = robot.lookup("#profileList").queryAs(ListView.class);
+        waitUntil("the profile is listed", () -> profiles.getItems().contains("Local test server"));
+
+        robot.clickOn("#testButton");
+        Label check = robot.lookup("#checkLabel").queryAs(Label.class);
+        waitUntil("the connection test answers", () -> check.getText().startsWith("✔"));
+        assertThat(check.getText()).contains("FHIR 3.0").contains("64 on the server");
+
+        robot.clickOn("#syncButton");
+        Label message = robot.lookup("#messageLabel").queryAs(Label.class);
+        waitUntil("the sync completes", () -> message.getText().contains("completed"));
+        TableView<?> types = robot.lookup("#typeTable").queryTableView();
+        assertThat(types.getItems()).hasSize(3);
+
+        robot.clickOn("Audit events");
+        Label match = robot.lookup(".match-count").queryAs(Label.class);
+        waitUntil("the synced events are in the browser", () -> "64 events".equals(match.getText()));
     }
 }

@@ -28,7 +28,7 @@ class ArchitectureTest {
 
     @Test
     void featurePackagesDoNotImportEachOther() {
-        slices().matching("org.custos.(audit|consent|provenance)..").should().notDependOnEachOther()
+        slices().matching("org.custos.(audit|consent|provenance|servers)..").should().notDependOnEachOther()
                 .allowEmptyShould(true).check(classes);
     }
 
@@ -54,7 +54,7 @@ class ArchitectureTest {
     @Test
     void hapiModelTypesDoNotLeakIntoScreens() {
         noClasses().that().resideInAnyPackage("org.custos.audit..", "org.custos.consent..",
-                        "org.custos.provenance..", "org.custos.ui..", "org.custos.app..")
+                        "org.custos.provenance..", "org.custos.servers..", "org.custos.ui..", "org.custos.app..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.hl7.fhir..", "ca.uhn.fhir..")
                 .check(classes);
     }

@@ -58,6 +58,11 @@ class LazyAuditRowsTest {
         }
 
         @Override
+        public Handle every(java.time.Duration period, Runnable onUi) {
+            return () -> { };
+        }
+
+        @Override
         public void onUi(Runnable r) {
             r.run();
         }

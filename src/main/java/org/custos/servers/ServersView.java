@@ -1,0 +1,156 @@
+package org.custos.servers;
+
+import javafx.beans.value.ObservableValue;
+import javafx.fxml.FXML;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import org.custos.ui.Views;
+
+import java.util.function.Function;
+
+/** The Servers tab: binds the profile editor and the sync panel to {@link ServersViewModel}. */
+public final class ServersView {
+    private final ServersViewModel vm;
+    private Parent root;
+
+    @FXML ListView<String> profileList;
+    @FXML Button newButton;
+    @FXML Button deleteButton;
+    @FXML TextField nameField;
+    @FXML TextField urlField;
+    @FXML ChoiceBox<String> authChoice;
+    @FXML TextField userField;
+    @FXML PasswordField secretField;
+    @FXML CheckBox auditCheck;
+    @FXML CheckBox consentCheck;
+    @FXML CheckBox provenanceCheck;
+    @FXML TextField pageSizeField;
+    @FXML TextField timeoutField;
+    @FXML TextField cacheDaysField;
+    @FXML TextField everyField;
+    @FXML Button saveButton;
+    @FXML Button testButton;
+    @FXML Button syncButton;
+    @FXML Button cancelSyncButton;
+    @FXML Label checkLabel;
+    @FXML TableView<TypeRow> typeTable;
+    @FXML TableColumn<TypeRow, String> typeColumn;
+    @FXML TableColumn<TypeRow, Number> barColumn;
+    @FXML TableColumn<TypeRow, String> progressColumn;
+    @FXML TableColumn<TypeRow, String> rateColumn;
+    @FXML TableColumn<TypeRow, String> etaColumn;
+    @FXML TableColumn<TypeRow, String> lastColumn;
+    @FXML Label messageLabel;
+
+    public ServersView(ServersViewModel vm) {
+        this.vm = vm;
+    }
+
+    public Parent root() {
+        if (root == null) {
+            root = Views.load(this);
+        }
+        return root;
+    }
+
+    @FXML
+    void initialize() {
+        profileList.setItems(vm.profileNames());
+        profileList.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (b != null) {
+                vm.selectedProperty().set(b);
+            }
+        });
+        vm.selectedProperty().addListener((o, a, b) -> {
+            if (b == null) {
+                profileList.getSelectionModel().clearSelection();
+            } else {
+                profileList.getSelectionModel().select(b);
+            }
+        });
+        nameField.textProperty().bindBidirectional(vm.nameProperty());
+        urlField.textProperty().bindBidirectional(vm.baseUrlProperty());
+        authChoice.getItems().setAll(ServersViewModel.AUTH_CHOICES);
+        authChoice.valueProperty().bindBidirectional(vm.authProperty());
+        userField.textProperty().bindBidirectional(vm.userProperty());
+        secretField.textProperty().bindBidirectional(vm.secretProperty());
+        userField.disableProperty().bind(vm.needsUserProperty().not());
+        secretField.disableProperty().bind(vm.needsSecretProperty().not());
+        auditCheck.selectedProperty().bindBidirectional(vm.syncAuditProperty());
+        consentCheck.selectedProperty().bindBidirectional(vm.syncConsentProperty());
+        provenanceCheck.selectedProperty().bindBidirectional(vm.syncProvenanceProperty());
+        pageSizeField.textProperty().bindBidirectional(vm.pageSizeProperty());
+        timeoutField.textProperty().bindBidirectional(vm.timeoutSecondsProperty());
+        cacheDaysField.textProperty().bindBidirectional(vm.cacheDaysProperty());
+        everyField.textProperty().bindBidirectional(vm.everyMinutesProperty());
+        deleteButton.disableProperty().bind(vm.selectedProperty().isNull());
+        testButton.disableProperty().bind(vm.checkingProperty());
+        syncButton.disableProperty().bind(vm.syncingProperty());
+        cancelSyncButton.disableProperty().bind(vm.syncingProperty().not());
+        checkLabel.textProperty().bind(vm.checkResultProperty());
+        messageLabel.textProperty().bind(vm.messageProperty());
+        typeTable.setItems(vm.types());
+        column(typeColumn, r -> new ReadOnlyStringWrapper(r.type()));
+        column(progressColumn, TypeRow::progressProperty);
+        column(rateColumn, TypeRow::rateProperty);
+        column(etaColumn, TypeRow::etaProperty);
+        column(lastColumn, TypeRow::lastProperty);
+        barColumn.setCellValueFactory(cd -> cd.getValue().fractionProperty());
+        barColumn.setCellFactory(c -> new TableCell<>() {
+            private final ProgressBar bar = new ProgressBar();
+
+            @Override
+            protected void updateItem(Number v, boolean empty) {
+                super.updateItem(v, empty);
+                bar.setMaxWidth(Double.MAX_VALUE);
+                bar.setProgress(v == null ? 0 : v.doubleValue());
+                setGraphic(empty ? null : bar);
+            }
+        });
+    }
+
+    private static <T> void column(TableColumn<TypeRow, T> c, Function<TypeRow, ObservableValue<T>> f) {
+        c.setCellValueFactory(cd -> f.apply(cd.getValue()));
+    }
+
+    @FXML
+    void newProfile() {
+        vm.newProfile();
+    }
+
+    @FXML
+    void delete() {
+        vm.delete();
+    }
+
+    @FXML
+    void save() {
+        vm.save();
+    }
+
+    @FXML
+    void testConnection() {
+        vm.testConnection();
+    }
+
+    @FXML
+    void sync() {
+        vm.sync();
+    }
+
+    @FXML
+    void cancelSync() {
+        vm.cancelSync();
+    }
+}

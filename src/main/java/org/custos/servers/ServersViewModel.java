@@ -1,0 +1,406 @@
+package org.custos.servers;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.custos.cache.SyncState;
+import org.custos.fhir.Cancellation;
+import org.custos.fhir.ProfileStore;
+import org.custos.fhir.ServerCheck;
+import org.custos.fhir.ServerProfile;
+import org.custos.sync.SyncEngine;
+import org.custos.sync.SyncListener;
+import org.custos.sync.SyncReport;
+import org.custos.ui.TaskRunner;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The Servers tab: server profiles (edit, save, delete, test the connection), the sync of the selected one with
+ * per-type progress, rate and ETA, cancel, the last result per type, and an optional sync every N minutes.
+ */
+public final class ServersViewModel {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private final ProfileStore profiles;
+    private final SyncEngine engine;
+    private final TaskRunner tasks;
+    private final Runnable cacheChanged;
+    private final ZoneId zone;
+
+    private final ObservableList<String> profileNames = FXCollections.observableArrayList();
+    private final ObjectProperty<String> selected = new SimpleObjectProperty<>();
+    private final StringProperty name = new SimpleStringProperty("");
+    private final StringProperty baseUrl = new SimpleStringProperty("");
+    /** Authentication choices as the screen shows them, in the order of {@link ServerProfile.AuthKind}. */
+    public static final List<String> AUTH_CHOICES = List.of("None", "HTTP Basic", "Bearer token");
+    private final StringProperty auth = new SimpleStringProperty(AUTH_CHOICES.get(0));
+    private final StringProperty user = new SimpleStringProperty("");
+    private final StringProperty secret = new SimpleStringProperty("");
+    private final StringProperty pageSize = new SimpleStringProperty("500");
+    private final StringProperty timeoutSeconds = new SimpleStringProperty("60");
+    private final StringProperty cacheDays = new SimpleStringProperty("0");
+    private final StringProperty everyMinutes = new SimpleStringProperty("0");
+    private final BooleanProperty syncAudit = new SimpleBooleanProperty(true);
+    private final BooleanProperty syncConsent = new SimpleBooleanProperty(true);
+    private final BooleanProperty syncProvenance = new SimpleBooleanProperty(true);
+    private final StringProperty checkResult = new SimpleStringProperty("");
+    private final BooleanProperty checking = new SimpleBooleanProperty(false);
+    private final StringProperty message = new SimpleStringProperty("");
+    private final BooleanProperty syncing = new SimpleBooleanProperty(false);
+    private final ObservableList<TypeRow> types = FXCollections.observableArrayList();
+    private Cancellation syncCancel;
+    private TaskRunner.Handle schedule;
+
+    public ServersViewModel(ProfileStore profiles, SyncEngine engine, TaskRunner tasks, Runnable cacheChanged,
+                            ZoneId zone) {
+        this.profiles = profiles;
+        this.engine = engine;
+        this.tasks = tasks;
+        this.cacheChanged = cacheChanged;
+        this.zone = zone;
+        for (String t : ServerProfile.SYNC_TYPES) {
+            types.add(new TypeRow(t));
+        }
+        selected.addListener((o, a, b) -> load(b));
+    }
+
+    public void start() {
+        reloadNames();
+        if (selected.get() == null && !profileNames.isEmpty()) {
+            selected.set(profileNames.get(0));
+        } else if (profileNames.isEmpty()) {
+            newProfile();
+        }
+    }
+
+    private void reloadNames() {
+        profileNames.setAll(profiles.list().stream().map(ServerProfile::name).toList());
+    }
+
+    /** An empty editor with the usual settings, suggesting the local demo server. */
+    public void newProfile() {
+        selected.set(null);
+        fill(ServerProfile.of("Local demo server", "http://127.0.0.1:8091/fhir"));
+        message.set("A new profile: fill it in, test the connection, save.");
+    }
+
+    private void load(String profileName) {
+        if (profileName == null) {
+            return;
+        }
+        profiles.find(profileName).ifPresent(p -> {
+            fill(p);
+            checkResult.set("");
+            message.set("");
+            showLastRuns(p);
+            reschedule(p);
+        });
+    }
+
+    private void fill(ServerProfile p) {
+        name.set(p.name());
+        baseUrl.set(p.baseUrl());
+        auth.set(AUTH_CHOICES.get(p.auth().ordinal()));
+        user.set(p.user() == null ? "" : p.user());
+        secret.set(p.secret() == null ? "" : p.secret());
+        pageSize.set(Integer.toString(p.pageSize()));
+        timeoutSeconds.set(Long.toString(p.readTimeout().toSeconds()));
+        cacheDays.set(Integer.toString(p.cacheDays()));
+        everyMinutes.set(Integer.toString(p.syncEveryMinutes()));
+        syncAudit.set(p.types().contains("AuditEvent"));
+        syncConsent.set(p.types().contains("Consent"));
+        syncProvenance.set(p.types().contains("Provenance"));
+    }
+
+    /** The profile the editor describes, or null (with the reasons in {@link #messageProperty()}). */
+    ServerProfile edited() {
+        Set<String> t = new LinkedHashSet<>();
+        if (syncAudit.get()) {
+            t.add("AuditEvent");
+        }
+        if (syncConsent.get()) {
+            t.add("Consent");
+        }
+        if (syncProvenance.get()) {
+            t.add("Provenance");
+        }
+        if (t.isEmpty()) {
+            message.set("Choose at least one resource type to sync.");
+            return null;
+        }
+        try {
+            ServerProfile p = ServerProfile.of(name.get().trim(), baseUrl.get())
+                    .withAuth(authKind(), user.get().trim(), secret.get())
+                    .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(number(timeoutSeconds, "Timeout")))
+                    .withPaging(number(pageSize, "Page size"), t, number(cacheDays, "Cache window (days)"))
+                    .withSchedule(number(everyMinutes, "Sync every (minutes)"), null);
+            List<String> problems = p.problems();
+            if (!problems.isEmpty()) {
+                message.set(String.join(" ", problems));
+                return null;
+            }
+            return p;
+        } catch (IllegalArgumentException e) {
+            message.set(e.getMessage());
+            return null;
+        }
+    }
+
+    private ServerProfile.AuthKind authKind() {
+        int i = AUTH_CHOICES.indexOf(auth.get());
+        return ServerProfile.AuthKind.values()[Math.max(0, i)];
+    }
+
+    /** Whether the user name field applies (HTTP Basic). */
+    public javafx.beans.binding.BooleanBinding needsUserProperty() {
+        return auth.isEqualTo(AUTH_CHOICES.get(1));
+    }
+
+    /** Whether the secret field applies (Basic or bearer). */
+    public javafx.beans.binding.BooleanBinding needsSecretProperty() {
+        return auth.isNotEqualTo(AUTH_CHOICES.get(0));
+    }
+
+    private static int number(StringProperty p, String label) {
+        String s = p.get() == null ? "" : p.get().trim();
+        try {
+            return s.isEmpty() ? 0 : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(label + ": '" + s + "' is not a whole number.");
+        }
+    }
+
+    public void save() {
+        ServerProfile p = edited();
+        if (p == null) {
+            return;
+        }
+        String old = selected.get();
+        tasks.submit(null, x -> {
+            if (old != null && !old.equals(p.name())) {
+                profiles.delete(old);
+            }
+            profiles.save(p);
+            return p;
+        }, saved -> {
+            reloadNames();
+            selected.set(saved.name());
+            message.set("Saved \"" + saved.name() + "\".");
+        }, t -> message.set("Cannot save the profile: " + t.getMessage()));
+    }
+
+    public void delete() {
+        String n = selected.get();
+        if (n == null) {
+            return;
+        }
+        tasks.submit(null, x -> {
+            profiles.delete(n);
+            return n;
+        }, d -> {
+            cancelSchedule();
+            reloadNames();
+            selected.set(null);
+            start();
+            message.set("Deleted \"" + d + "\".");
+        }, t -> message.set("Cannot delete the profile: " + t.getMessage()));
+    }
+
+    public void testConnection() {
+        ServerProfile p = edited();
+        if (p == null || checking.get()) {
+            return;
+        }
+        checking.set(true);
+        checkResult.set("Testing " + p.baseUrl() + " …");
+        tasks.submit("Testing the connection to " + p.baseUrl(), x -> ServerCheck.run(p, new Cancellation()), r -> {
+            checking.set(false);
+            checkResult.set((r.ok() ? "✔ " : "✘ ") + String.join("\n", r.messages()));
+        }, t -> {
+            checking.set(false);
+            checkResult.set("✘ " + t.getMessage());
+        });
+    }
+
+    /** Syncs the profile in the editor (saved or not). */
+    public void sync() {
+        ServerProfile p = edited();
+        if (p == null || syncing.get()) {
+            return;
+        }
+        run(p);
+    }
+
+    private void run(ServerProfile p) {
+        Cancellation cancel = new Cancellation();
+        syncCancel = cancel;
+        syncing.set(true);
+        message.set("Syncing " + p.name() + " …");
+        long t0 = System.nanoTime();
+        for (TypeRow r : types) {
+            boolean on = p.types().contains(r.type());
+            r.progressProperty().set(on ? "waiting" : "not synced");
+            r.fractionProperty().set(0);
+            r.rateProperty().set("");
+            r.etaProperty().set("");
+        }
+        SyncListener listener = new SyncListener() {
+            private long lastRefresh = System.nanoTime();
+            private final long[] start = new long[3];
+
+            @Override
+            public void progress(String type, long done, long total) {
+                int i = ServerProfile.SYNC_TYPES.indexOf(type);
+                long now = System.nanoTime();
+                if (start[i] == 0) {
+                    start[i] = t0;
+                }
+                double secs = Math.max(0.001, (now - start[i]) / 1e9);
+                tasks.onUi(() -> showProgress(types.get(i), done, total, done / secs));
+            }
+
+            @Override
+            public void notice(String type, String text) {
+                tasks.onUi(() -> message.set(type + ": " + text));
+            }
+
+            @Override
+            public void stored(String type) {
+                long now = System.nanoTime();
+                if (now - lastRefresh > 10_000_000_000L) {
+                    lastRefresh = now;
+                    tasks.onUi(cacheChanged);
+                }
+            }
+        };
+        tasks.submit("Syncing " + p.name(), x -> engine.sync(p, SyncEngine.Options.DEFAULT, listener, cancel),
+                report -> finished(p, report), t -> {
+                    syncing.set(false);
+                    message.set("The sync failed: " + t.getMessage());
+                    showLastRuns(p);
+                    cacheChanged.run();
+                });
+    }
+
+    private void showProgress(TypeRow row, long done, long total, double perSecond) {
+        row.progressProperty().set(String.format(Locale.ROOT, "%,d%s", done,
+                total >= 0 ? String.format(Locale.ROOT, " of %,d", total) : ""));
+        row.fractionProperty().set(total > 0 ? Math.min(1.0, (double) done / total) : -1);
+        row.rateProperty().set(String.format(Locale.ROOT, "%,.0f/s", perSecond));
+        row.etaProperty().set(total > done && perSecond > 0 ? duration((long) ((total - done) / perSecond)) : "");
+    }
+
+    static String duration(long seconds) {
+        return seconds >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60,
+                seconds % 60) : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
+    }
+
+    private void finished(ServerProfile p, SyncReport report) {
+        syncing.set(false);
+        for (SyncReport.TypeResult r : report.byType().values()) {
+            TypeRow row = types.get(ServerProfile.SYNC_TYPES.indexOf(r.type));
+            row.progressProperty().set(r.status.name().toLowerCase(Locale.ROOT) + ": " + r.counts());
+            row.fractionProperty().set(r.status == SyncReport.Status.COMPLETED ? 1 : row.fractionProperty().get());
+            row.etaProperty().set("");
+        }
+        message.set(report.completed() ? "Sync of " + p.name() + " completed: " + report.transferred()
+                + " changes." : report.cancelled() ? "Sync cancelled: the next one goes on where it stopped."
+                : "The sync did not complete: " + report.byType().values().stream()
+                .filter(r -> r.status != SyncReport.Status.COMPLETED).map(r -> r.type + ": " + r.message)
+                .findFirst().orElse(""));
+        showLastRuns(p);
+        cacheChanged.run();
+    }
+
+    private void showLastRuns(ServerProfile p) {
+        tasks.submit(null, x -> ServerProfile.SYNC_TYPES.stream().map(t -> engine.state(p, t)).toList(), states -> {
+            for (SyncState s : states) {
+                TypeRow row = types.get(ServerProfile.SYNC_TYPES.indexOf(s.type()));
+                row.lastProperty().set(s.lastRunAt() == null ? "never synced" : TIME.format(
+                        Instant.ofEpochMilli(s.lastRunAt()).atZone(zone)) + " · " + s.lastStatus().toLowerCase(
+                        Locale.ROOT) + (s.lastMessage() == null ? "" : " · " + s.lastMessage())
+                        + (s.inProgress() ? " (will resume)" : ""));
+            }
+        }, t -> message.set("Cannot read the sync state: " + t.getMessage()));
+    }
+
+    public void cancelSync() {
+        if (syncCancel != null) {
+            syncCancel.cancel();
+        }
+    }
+
+    private void reschedule(ServerProfile p) {
+        cancelSchedule();
+        if (p.syncEveryMinutes() > 0) {
+            schedule = tasks.every(Duration.ofMinutes(p.syncEveryMinutes()), () -> {
+                if (!syncing.get()) {
+                    run(p);
+                }
+            });
+        }
+    }
+
+    private void cancelSchedule() {
+        if (schedule != null) {
+            schedule.cancel();
+            schedule = null;
+        }
+    }
+
+    /** Stops a running sync and the schedule (at exit). */
+    public void stop() {
+        cancelSchedule();
+        cancelSync();
+    }
+
+    public ObservableList<String> profileNames() { return profileNames; }
+
+    public ObjectProperty<String> selectedProperty() { return selected; }
+
+    public StringProperty nameProperty() { return name; }
+
+    public StringProperty baseUrlProperty() { return baseUrl; }
+
+    public StringProperty authProperty() { return auth; }
+
+    public StringProperty userProperty() { return user; }
+
+    public StringProperty secretProperty() { return secret; }
+
+    public StringProperty pageSizeProperty() { return pageSize; }
+
+    public StringProperty timeoutSecondsProperty() { return timeoutSeconds; }
+
+    public StringProperty cacheDaysProperty() { return cacheDays; }
+
+    public StringProperty everyMinutesProperty() { return everyMinutes; }
+
+    public BooleanProperty syncAuditProperty() { return syncAudit; }
+
+    public BooleanProperty syncConsentProperty() { return syncConsent; }
+
+    public BooleanProperty syncProvenanceProperty() { return syncProvenance; }
+
+    public StringProperty checkResultProperty() { return checkResult; }
+
+    public BooleanProperty checkingProperty() { return checking; }
+
+    public StringProperty messageProperty() { return message; }
+
+    public BooleanProperty syncingProperty() { return syncing; }
+
+    public ObservableList<TypeRow> types() { return types; }
+}

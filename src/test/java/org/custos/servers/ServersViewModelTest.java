@@ -1,0 +1,113 @@
+package org.custos.servers;
+
+import org.custos.TestData;
+import org.custos.cache.AuditFilter;
+import org.custos.cache.Cache;
+import org.custos.demo.DemoGenerator;
+import org.custos.fhir.ProfileStore;
+import org.custos.fhir.SecretStore;
+import org.custos.sync.SyncEngine;
+import org.custos.testserver.FhirServerExtension;
+import org.custos.testserver.LocalFhirServer;
+import org.custos.ui.ImmediateTaskRunner;
+import org.hl7.fhir.dstu3.model.AuditEvent;
+import org.hl7.fhir.dstu3.model.Bundle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Servers tab's view model, without a screen, against the real HAPI server. */
+@ExtendWith(FhirServerExtension.class)
+class ServersViewModelTest {
+    private final Preferences prefs = Preferences.userRoot().node("custos-vm-test-" + UUID.randomUUID());
+    private Cache cache;
+    private ServersViewModel vm;
+    private final AtomicInteger refreshed = new AtomicInteger();
+
+    @BeforeEach
+    void setUp(@TempDir Path dir) {
+        cache = Cache.open(dir.resolve("cache"));
+        vm = new ServersViewModel(new ProfileStore(prefs, new SecretStore(dir)), new SyncEngine(cache),
+                new ImmediateTaskRunner(), refreshed::incrementAndGet, ZoneOffset.UTC);
+        vm.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        cache.close();
+        prefs.removeNode();
+    }
+
+    @Test
+    void addAProfileTestItSyncAndSeeTheResultPerType(LocalFhirServer server) {
+        server.purge();
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (AuditEvent e : new DemoGenerator(TestData.FHIR.context(), 41).events(0, 75)) {
+            e.setId((String) null);
+            tx.addEntry().setResource(e).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
+        }
+        server.client().transaction().withBundle(tx).execute();
+
+        assertThat(vm.profileNames()).isEmpty();
+        assertThat(vm.baseUrlProperty().get()).isEqualTo("http://127.0.0.1:8091/fhir");
+        vm.nameProperty().set("Test server");
+        vm.baseUrlProperty().set(server.baseUrl());
+        vm.pageSizeProperty().set("20");
+        vm.save();
+        assertThat(vm.profileNames()).containsExactly("Test server");
+        assertThat(vm.selectedProperty().get()).isEqualTo("Test server");
+
+        vm.testConnection();
+        assertThat(vm.checkResultProperty().get()).startsWith("✔").contains("FHIR 3.0").contains("75 on the server");
+
+        vm.sync();
+        assertThat(vm.syncingProperty().get()).isFalse();
+        assertThat(vm.types().get(0).progressProperty().get()).isEqualTo(
+                "completed: new 75, updated 0, unchanged 0, deleted 0, quarantined 0");
+        assertThat(vm.types().get(0).fractionProperty().get()).isEqualTo(1.0);
+        assertThat(vm.types().get(0).lastProperty().get()).contains("completed").contains("new 75");
+        assertThat(vm.messageProperty().get()).contains("completed");
+        assertThat(refreshed.get()).isPositive();
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(75);
+    }
+
+    @Test
+    void wrongInputIsExplainedNotSaved() {
+        vm.nameProperty().set("x");
+        vm.baseUrlProperty().set("fhir.example.org");
+        vm.save();
+        assertThat(vm.messageProperty().get()).contains("http://");
+        assertThat(vm.profileNames()).isEmpty();
+
+        vm.baseUrlProperty().set("http://127.0.0.1:9/fhir");
+        vm.pageSizeProperty().set("lots");
+        vm.save();
+        assertThat(vm.messageProperty().get()).contains("Page size").contains("lots");
+
+        vm.pageSizeProperty().set("100");
+        vm.authProperty().set("HTTP Basic");
+        vm.save();
+        assertThat(vm.messageProperty().get()).contains("user name");
+
+        vm.authProperty().set("None");
+        vm.testConnection();
+        assertThat(vm.checkResultProperty().get()).startsWith("✘").contains("Cannot connect");
+    }
+
+    @Test
+    void durationsReadLikeClocks() {
+        assertThat(ServersViewModel.duration(5)).isEqualTo("0:05");
+        assertThat(ServersViewModel.duration(125)).isEqualTo("2:05");
+        assertThat(ServersViewModel.duration(3725)).isEqualTo("1:02:05");
+    }
+}

@@ -13,7 +13,8 @@ import static org.custos.bench.BenchSupport.log;
  * {@code bench.ingest} (events, default 100,000; 0 skips), {@code bench.browse} (events, default 1,000,000; 0 skips),
  * {@code bench.reuseCache} (reuse the filled browse cache of an earlier run), {@code bench.prepare} (only write the
  * generated NDJSON the browse benchmark reads, then stop), {@code bench.out} (target/bench) and
- * {@code bench.tag} (suffix of the result files). Each benchmark writes {@code <name>.json} and its table as
+ * {@code bench.tag} (suffix of the result files), {@code bench.sync} (events synced from the local HAPI server,
+ * default 100,000 in the bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
  * {@code <name>.txt} under target/bench.
  */
 public final class BenchMain {
@@ -42,6 +43,10 @@ public final class BenchMain {
         if (browseEvents > 0) {
             Map<String, Object> browse = BrowseBench.run(fhir, browseEvents);
             System.out.println(BrowseBench.table(browse));
+        }
+        int syncEvents = BenchSupport.intProp("bench.sync", 0);
+        if (syncEvents > 0) {
+            System.out.println(SyncBench.table(SyncBench.run(syncEvents)));
         }
         System.out.print(BenchSupport.fmt("%nbenchmark run took %.1f s%n", BenchSupport.seconds(System.nanoTime() - t0)));
     }

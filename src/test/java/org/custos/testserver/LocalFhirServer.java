@@ -242,7 +242,7 @@ public final class LocalFhirServer implements AutoCloseable {
 
     /**
      * As {@link #seed(DemoGenerator, int)}, with {@code bundleSize} entries per transaction: 1 gives every
-     * resource an instant of its own (about 5x slower), larger bundles make more resources share one.
+     * resource an instant of its own (about half the rate), larger bundles make more resources share one.
      */
     public SeedResult seed(DemoGenerator gen, int events, int bundleSize) {
         if (events < 0) {

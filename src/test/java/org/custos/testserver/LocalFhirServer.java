@@ -49,9 +49,14 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
  * <p>Settings: placeholder reference targets are created automatically, deletes and {@code $expunge} are allowed
  * (referential integrity on delete is off), search results are never reused from HAPI's search cache, paging is
  * {@link DatabaseBackedPagingProvider} (default page size {@value #DEFAULT_PAGE_SIZE}, maximum
- * {@value #DEFAULT_MAX_PAGE_SIZE} unless changed), the default response encoding is JSON. {@code next} links are
- * built from the address the request came in on (HAPI's default), so a client that called
- * {@code http://127.0.0.1:PORT/fhir} gets {@code http://127.0.0.1:PORT/fhir?_getpages=...} back.
+ * {@value #DEFAULT_MAX_PAGE_SIZE} unless changed), the default response encoding is JSON. Server-assigned ids are UUIDs
+ * (see {@link LocalFhirServerConfig}).
+ *
+ * <p>{@code next} links are built from the address the request came in on (HAPI's default): a client that called
+ * {@code http://127.0.0.1:PORT/fhir} gets {@code http://127.0.0.1:PORT/fhir?_getpages=<uuid>&_getpagesoffset=100
+ * &_count=100&_bundletype=searchset} back for a search (a stored search; searchsets carry no {@code total} unless
+ * {@code _total=accurate}), and {@code http://127.0.0.1:PORT/fhir/AuditEvent/_history?_count=100&_offset=100
+ * &_since=...} for a history (the query runs again at an offset; the last next link may lead to an empty page).
  */
 public final class LocalFhirServer implements AutoCloseable {
 
@@ -231,8 +236,9 @@ public final class LocalFhirServer implements AutoCloseable {
      * Loads the demo hospital: {@code gen.directory()} (Organization, Practitioners, Patients), AuditEvents
      * {@code 0..events-1} of {@code gen}, then {@value SeedData#CONSENTS} Consents and {@value SeedData#PROVENANCES}
      * Provenances (see {@link SeedData}). Everything is written with PUT (client ids), in transaction Bundles of
-     * {@value #SEED_BUNDLE_SIZE} entries, in this JVM (no HTTP). HAPI gives all resources of one transaction the
-     * same {@code meta.lastUpdated}: 500 AuditEvents share each instant. Seeding twice with the same generator
+     * {@value #SEED_BUNDLE_SIZE} entries, in this JVM (no HTTP). HAPI gives all resources of one transaction, and the
+     * placeholders it creates, the same {@code meta.lastUpdated}: the instant the transaction <em>started</em>,
+     * seconds before it commits. So 500 AuditEvents share each instant. Seeding twice with the same generator
      * writes new versions of the same resources. References to resources the demo does not hold (Observation/123,
      * Encounter/...) get placeholder resources, which {@link #resourceCounts()} counts too.
      */
@@ -242,7 +248,7 @@ public final class LocalFhirServer implements AutoCloseable {
 
     /**
      * As {@link #seed(DemoGenerator, int)}, with {@code bundleSize} entries per transaction: 1 gives every
-     * resource an instant of its own (about 5x slower), larger bundles make more resources share one.
+     * resource an instant of its own (about half the rate), larger bundles make more resources share one.
      */
     public SeedResult seed(DemoGenerator gen, int events, int bundleSize) {
         if (events < 0) {

@@ -60,8 +60,24 @@ public final class AuditStore {
         return items.isEmpty() ? UpsertCounts.NONE : writer.upsert(c, originId, items);
     }
 
-    boolean deleteById(Connection c, String resId, String deletedVersion) throws SQLException {
-        return writer.deleteById(c, resId, deletedVersion);
+    boolean deleteById(Connection c, String resId, String deletedVersion, long deletedAt) throws SQLException {
+        return writer.deleteById(c, resId, deletedVersion, deletedAt);
+    }
+
+    /**
+     * Removes this origin's events recorded before {@code before} (a server profile's cache window), a thousand per
+     * transaction; returns how many.
+     */
+    public long pruneBefore(int originId, long before) {
+        long total = 0;
+        while (true) {
+            int n = cache.inTransaction("Removing events outside the cache window",
+                    c -> writer.pruneBefore(c, originId, before, 1000));
+            total += n;
+            if (n < 1000) {
+                return total;
+            }
+        }
     }
 
     static String cut(String s, int max) {

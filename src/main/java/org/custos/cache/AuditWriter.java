@@ -100,17 +100,42 @@ final class AuditWriter {
      * Removes the event a server reported deleted, unless the cache holds a newer version than the deleted one
      * (the resource came back). Returns whether a row was removed.
      */
-    boolean deleteById(Connection c, String resId, String deletedVersion) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pk, version_id FROM audit_event WHERE res_id = ?")) {
+    boolean deleteById(Connection c, String resId, String deletedVersion, long deletedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pk, version_id, last_updated FROM audit_event WHERE res_id = ?")) {
             ps.setString(1, resId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || Versions.isOlder(deletedVersion, rs.getString(2))) {
+                if (!rs.next() || Versions.isOlder(deletedVersion, rs.getString(2))
+                        || Versions.laterThanDelete(deletedVersion, rs.getObject(3, Long.class), deletedAt)) {
                     return false;
                 }
                 delete(c, rs.getLong(1));
                 return true;
             }
         }
+    }
+
+    /**
+     * Removes up to {@code limit} events of this origin recorded before {@code before} (outside a cache window);
+     * returns how many.
+     */
+    int pruneBefore(Connection c, int originId, long before, int limit) throws SQLException {
+        List<Long> pks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk FROM audit_event WHERE recorded < ? "
+                + "AND origin_id = ? LIMIT ?")) {
+            ps.setLong(1, before);
+            ps.setInt(2, originId);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pks.add(rs.getLong(1));
+                }
+            }
+        }
+        for (long pk : pks) {
+            delete(c, pk);
+        }
+        return pks.size();
     }
 
     /** Removes a replaced version: its row and its patient keys (derived again from its raw text). */

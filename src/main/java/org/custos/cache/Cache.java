@@ -46,7 +46,10 @@ public final class Cache implements AutoCloseable {
         // no COMPRESS: the raw resources are deflated in blocks already, and page compression then costs more
         // ingest time than the bytes it saves (measured). CACHE_SIZE (KB): H2's page cache, 64 MB rather than 16,
         // keeps the indexes of a million events in memory. MAX_COMPACT_TIME bounds the time spent closing.
-        String url = "jdbc:h2:file:" + base + ";CACHE_SIZE=65536;MAX_COMPACT_TIME=2000";
+        // DB_CLOSE_ON_EXIT=FALSE: Custos closes the cache itself; H2's own shutdown hook would close it under a
+        // sync or import that a Ctrl+C asked to stop after its current batch (a killed process loses at most the
+        // last second of commits either way, and every batch is one transaction)
+        String url = "jdbc:h2:file:" + base + ";CACHE_SIZE=65536;MAX_COMPACT_TIME=2000;DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
         pool.setMaxConnections(8);
         try (Connection c = pool.getConnection()) {

@@ -78,13 +78,15 @@ public final class ResourceStore {
     }
 
     /** Flags a resource a server reported deleted, unless the cache holds a newer version; true if flagged. */
-    static boolean markDeleted(Connection c, String type, String id, String deletedVersion) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT version_id FROM fhir_resource "
+    static boolean markDeleted(Connection c, String type, String id, String deletedVersion, long deletedAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT version_id, last_updated FROM fhir_resource "
                 + "WHERE res_type = ? AND res_id = ? AND NOT deleted")) {
             ps.setString(1, type);
             ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || Versions.isOlder(deletedVersion, rs.getString(1))) {
+                if (!rs.next() || Versions.isOlder(deletedVersion, rs.getString(1))
+                        || Versions.laterThanDelete(deletedVersion, rs.getObject(2, Long.class), deletedAt)) {
                     return false;
                 }
             }

@@ -29,7 +29,8 @@ public final class SyncStore {
 
     public SyncState state(int originId, String type) {
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT synced_to, window_from, window_to, position, phase, last_run_at, last_status, last_message "
+                "SELECT synced_to, window_from, window_to, position, phase, last_run_at, last_status, last_message, "
+                        + "filter_key "
                         + "FROM sync_state WHERE origin_id = ? AND res_type = ?")) {
             ps.setInt(1, originId);
             ps.setString(2, type);
@@ -39,7 +40,7 @@ public final class SyncStore {
                 }
                 return new SyncState(originId, type, (Long) rs.getObject(1, Long.class), rs.getObject(2, Long.class),
                         rs.getObject(3, Long.class), rs.getObject(4, Long.class), rs.getString(5),
-                        rs.getObject(6, Long.class), rs.getString(7), rs.getString(8));
+                        rs.getObject(6, Long.class), rs.getString(7), rs.getString(8), rs.getString(9));
             }
         } catch (SQLException e) {
             throw new CacheException("Reading the sync state failed: " + e.getMessage(), e);
@@ -68,6 +69,8 @@ public final class SyncStore {
             for (Map.Entry<String, List<IncomingResource>> e : byType.entrySet()) {
                 counts.merge(e.getKey(), ResourceStore.upsert(c, after.originId(), e.getValue()), UpsertCounts::plus);
             }
+            clearTombstones(c, audit.stream().map(i -> i.resource()).toList());
+            clearTombstones(c, others);
             for (QuarantineEntry q : bad) {
                 QuarantineStore.add(c, after.originId(), q.location(), q.type(), q.id(), q.reason(), q.content());
             }
@@ -85,8 +88,8 @@ public final class SyncStore {
             int n = 0;
             for (DeletedResource d : deleted) {
                 boolean gone = d.type().equals("AuditEvent")
-                        ? cache.audit().deleteById(c, d.id(), d.versionId())
-                        : ResourceStore.markDeleted(c, d.type(), d.id(), d.versionId());
+                        ? cache.audit().deleteById(c, d.id(), d.versionId(), d.at())
+                        : ResourceStore.markDeleted(c, d.type(), d.id(), d.versionId(), d.at());
                 if (gone) {
                     n++;
                     try (PreparedStatement ps = c.prepareStatement("MERGE INTO tombstone (res_type, res_id, "
@@ -105,6 +108,27 @@ public final class SyncStore {
         });
     }
 
+    /** Resources that came back (created again after a delete) are no longer counted as deleted. */
+    private static void clearTombstones(Connection c, List<IncomingResource> items) throws SQLException {
+        if (items.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement any = c.prepareStatement("SELECT 1 FROM tombstone LIMIT 1");
+             ResultSet rs = any.executeQuery()) {
+            if (!rs.next()) {
+                return;
+            }
+        }
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM tombstone WHERE res_type = ? AND res_id = ?")) {
+            for (IncomingResource r : items) {
+                d.setString(1, r.type());
+                d.setString(2, r.id());
+                d.addBatch();
+            }
+            d.executeBatch();
+        }
+    }
+
     /** How many resources of this type the cache knows as deleted. */
     public long deletedCount(String type) {
         try (Connection c = cache.connection();
@@ -121,8 +145,8 @@ public final class SyncStore {
 
     private static void save(Connection c, SyncState s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("MERGE INTO sync_state (origin_id, res_type, synced_to, "
-                + "window_from, window_to, position, phase, last_run_at, last_status, last_message) "
-                + "KEY (origin_id, res_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "window_from, window_to, position, phase, last_run_at, last_status, last_message, filter_key) "
+                + "KEY (origin_id, res_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setInt(1, s.originId());
             ps.setString(2, s.type());
             ps.setObject(3, s.syncedTo());
@@ -133,6 +157,7 @@ public final class SyncStore {
             ps.setObject(8, s.lastRunAt());
             ps.setString(9, s.lastStatus());
             ps.setString(10, AuditStore.cut(s.lastMessage(), 2000));
+            ps.setString(11, s.filterKey());
             ps.executeUpdate();
         }
     }

@@ -12,6 +12,14 @@ final class Versions {
         return a != null && b != null && a < b;
     }
 
+    /**
+     * A delete without a version: the cached resource is newer than the delete (it was created again) when its
+     * lastUpdated is after the delete's time.
+     */
+    static boolean laterThanDelete(String deletedVersion, Long cachedLastUpdated, long deletedAt) {
+        return deletedVersion == null && cachedLastUpdated != null && cachedLastUpdated > deletedAt;
+    }
+
     private static Long number(String v) {
         if (v == null || v.isEmpty() || v.length() > 18) {
             return null;

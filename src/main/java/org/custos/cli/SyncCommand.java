@@ -125,11 +125,13 @@ final class SyncCommand implements Callable<Integer> {
     private SyncListener listener(PrintWriter err) {
         return new SyncListener() {
             private long lastPrint;
+            // a progress line at most every 2 s (custos.sync.progressMillis changes it, e.g. for a test)
+            private final long every = Long.getLong("custos.sync.progressMillis", 2000) * 1_000_000L;
 
             @Override
             public void progress(String type, long done, long total) {
                 long now = System.nanoTime();
-                if (!quiet && now - lastPrint > 2_000_000_000L) {
+                if (!quiet && (lastPrint == 0 || now - lastPrint >= every)) {
                     lastPrint = now;
                     err.println(type + ": " + done + (total >= 0 ? " of " + total : "") + " received");
                     err.flush();

@@ -49,17 +49,35 @@ public final class FhirHttp {
     private final Random random = new Random();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong serverTime = new AtomicLong(Long.MIN_VALUE);
+    private volatile boolean answered;
 
     public FhirHttp(ServerProfile profile, RetryPolicy retry, Cancellation cancel, Consumer<String> notices) {
+        this(profile, retry, cancel, notices, newClient(profile));
+    }
+
+    /** With a client shared by several of these (one sync run: one client, one set of threads). */
+    public FhirHttp(ServerProfile profile, RetryPolicy retry, Cancellation cancel, Consumer<String> notices,
+                    HttpClient client) {
         this.profile = profile;
         this.base = profile.baseUri();
         this.retry = retry;
         this.cancel = cancel;
         this.notices = notices == null ? s -> { } : notices;
-        this.client = HttpClient.newBuilder()
+        this.client = client;
+    }
+
+    public static HttpClient newClient(ServerProfile profile) {
+        return HttpClient.newBuilder()
                 .connectTimeout(profile.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /** The server's clock (HTTP Date header) at its last answer, as epoch ms; null if it sent none. */
+    public Long lastServerTime() {
+        long t = serverTime.get();
+        return t == Long.MIN_VALUE ? null : t;
     }
 
     public URI base() {
@@ -87,7 +105,8 @@ public final class FhirHttp {
     public URI link(String href) {
         URI u;
         try {
-            u = base.resolve(href.trim());
+            // against "base/", so that a relative "AuditEvent?page=2" stays under the base path
+            u = URI.create(profile.baseUrl() + "/").resolve(href.trim());
         } catch (IllegalArgumentException e) {
             throw new FhirServerException(Kind.BAD_RESPONSE, 0, "The server sent a link that is not a URL: " + href);
         }
@@ -162,6 +181,14 @@ public final class FhirHttp {
         }
         requests.incrementAndGet();
         HttpResponse<byte[]> resp = send(b.build());
+        answered = true;
+        resp.headers().firstValue("Date").ifPresent(d -> {
+            try {
+                serverTime.set(ZonedDateTime.parse(d, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli());
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // no usable clock
+            }
+        });
         byte[] body = decode(resp);
         bytes.addAndGet(body.length);
         int s = resp.statusCode();
@@ -219,6 +246,11 @@ public final class FhirHttp {
             if (hasCause(t, UnresolvedAddressException.class) || hasCause(t, java.net.UnknownHostException.class)) {
                 return new FhirServerException(Kind.UNREACHABLE, 0, "Unknown host '" + base.getHost()
                         + "': check the base URL.", t);
+            }
+            if (answered) {
+                // it answered before: a restart or a network blip, worth waiting for
+                return new FhirServerException(Kind.BAD_RESPONSE, 0, "Lost the connection to " + where + " ("
+                        + message(t) + ").", t);
             }
             return new FhirServerException(Kind.UNREACHABLE, 0, "Cannot connect to " + where + " (" + message(t)
                     + "). Is the server running, and is the base URL right?", t);
@@ -306,6 +338,12 @@ public final class FhirHttp {
                     + "Requests)." + detail, null, retryAfter);
             case 503 -> new FhirServerException(Kind.THROTTLED, s, "The server is unavailable (503)." + detail,
                     null, retryAfter);
+            case 301, 302, 303, 307, 308 -> new FhirServerException(Kind.REJECTED, s, "The server redirects " + what
+                    + " to " + resp.headers().firstValue("Location").orElse("another address") + " (" + s + "). "
+                    + "Custos does not follow redirects (they could carry credentials elsewhere): if that is the "
+                    + "server's real address, use it as the base URL.");
+            case 501 -> new FhirServerException(Kind.REJECTED, s, "The server does not implement " + what
+                    + " (501)." + detail);
             default -> s >= 500
                     ? new FhirServerException(Kind.SERVER_ERROR, s, "The server failed (" + s + ") on " + what + "."
                     + detail, null, retryAfter)

@@ -81,7 +81,15 @@ public final class ProfileStore {
         } catch (IllegalArgumentException e) {
             auth = ServerProfile.AuthKind.NONE;
         }
-        String secret = auth == ServerProfile.AuthKind.NONE ? null : secrets.get(secretName(name)).orElse(null);
+        String secret = null;
+        if (auth != ServerProfile.AuthKind.NONE) {
+            try {
+                secret = secrets.get(secretName(name)).orElse(null);
+            } catch (IllegalStateException e) {
+                // e.g. secrets.key lost: the profile stays usable, its password or token must be entered again
+                secret = null;
+            }
+        }
         String types = n.get("types", "");
         return Optional.of(new ServerProfile(name, url, auth, n.get("user", null), secret,
                 Duration.ofMillis(n.getLong("connectTimeoutMs", 10_000)),

@@ -89,7 +89,9 @@ public final class ServerCheck {
                 msgs.add(0, e.getMessage());
             }
         }
-        msgs.add(0, "FHIR " + version + " (STU3)" + (software.isEmpty() ? "" : ", " + software) + ".");
+        // problems first, then what the server is
+        msgs.add(ok ? 0 : msgs.size(), "FHIR " + version + " (STU3)" + (software.isEmpty() ? "" : ", " + software)
+                + ".");
         return new Result(ok, version, software, types, msgs);
     }
 

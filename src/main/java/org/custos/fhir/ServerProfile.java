@@ -83,6 +83,8 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
                 out.add("The base URL must start with http:// or https:// (got '" + baseUrl + "').");
             } else if (u.getHost() == null) {
                 out.add("The base URL '" + baseUrl + "' has no host name.");
+            } else if (u.getUserInfo() != null) {
+                out.add("Put the user name and password in the authentication fields, not in the base URL.");
             } else if (u.getQuery() != null || u.getFragment() != null) {
                 out.add("The base URL must not have a query or fragment: '" + baseUrl + "'.");
             }

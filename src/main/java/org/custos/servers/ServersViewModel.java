@@ -78,15 +78,28 @@ public final class ServersViewModel {
 
     public void start() {
         reloadNames();
-        if (selected.get() == null && !profileNames.isEmpty()) {
-            selected.set(profileNames.get(0));
-        } else if (profileNames.isEmpty()) {
-            newProfile();
-        }
     }
 
     private void reloadNames() {
-        profileNames.setAll(profiles.list().stream().map(ServerProfile::name).toList());
+        reloadNames(null);
+    }
+
+    /** Reads the profiles off the UI thread (preferences, decrypting secrets), then selects {@code select}. */
+    private void reloadNames(String select) {
+        tasks.submit(null, x -> profiles.list(), list -> {
+            profileNames.setAll(list.stream().map(ServerProfile::name).toList());
+            if (select != null) {
+                if (select.equals(selected.get())) {
+                    load(select); // the same name saved again: take its new settings (token, interval...)
+                } else {
+                    selected.set(select);
+                }
+            } else if (selected.get() == null && !profileNames.isEmpty()) {
+                selected.set(profileNames.get(0));
+            } else if (profileNames.isEmpty()) {
+                newProfile();
+            }
+        }, t -> message.set("Cannot read the server profiles: " + t.getMessage()));
     }
 
     /** An empty editor with the usual settings, suggesting the local demo server. */
@@ -100,13 +113,12 @@ public final class ServersViewModel {
         if (profileName == null) {
             return;
         }
-        profiles.find(profileName).ifPresent(p -> {
+        tasks.submit(null, x -> profiles.find(profileName), found -> found.ifPresent(p -> {
             fill(p);
             checkResult.set("");
-            message.set("");
             showLastRuns(p);
             reschedule(p);
-        });
+        }), t -> message.set("Cannot read the profile " + profileName + ": " + t.getMessage()));
     }
 
     private void fill(ServerProfile p) {
@@ -195,8 +207,7 @@ public final class ServersViewModel {
             profiles.save(p);
             return p;
         }, saved -> {
-            reloadNames();
-            selected.set(saved.name());
+            reloadNames(saved.name());
             message.set("Saved \"" + saved.name() + "\".");
         }, t -> message.set("Cannot save the profile: " + t.getMessage()));
     }
@@ -211,9 +222,8 @@ public final class ServersViewModel {
             return n;
         }, d -> {
             cancelSchedule();
-            reloadNames();
             selected.set(null);
-            start();
+            reloadNames();
             message.set("Deleted \"" + d + "\".");
         }, t -> message.set("Cannot delete the profile: " + t.getMessage()));
     }
@@ -248,7 +258,6 @@ public final class ServersViewModel {
         syncCancel = cancel;
         syncing.set(true);
         message.set("Syncing " + p.name() + " …");
-        long t0 = System.nanoTime();
         for (TypeRow r : types) {
             boolean on = p.types().contains(r.type());
             r.progressProperty().set(on ? "waiting" : "not synced");
@@ -258,17 +267,23 @@ public final class ServersViewModel {
         }
         SyncListener listener = new SyncListener() {
             private long lastRefresh = System.nanoTime();
+            // each type's rate from its own first page on
             private final long[] start = new long[3];
+            private final long[] startDone = new long[3];
 
             @Override
             public void progress(String type, long done, long total) {
                 int i = ServerProfile.SYNC_TYPES.indexOf(type);
                 long now = System.nanoTime();
                 if (start[i] == 0) {
-                    start[i] = t0;
+                    start[i] = now;
+                    startDone[i] = done;
+                    tasks.onUi(() -> showProgress(types.get(i), done, total, 0));
+                    return;
                 }
+                long got = done - startDone[i];
                 double secs = Math.max(0.001, (now - start[i]) / 1e9);
-                tasks.onUi(() -> showProgress(types.get(i), done, total, done / secs));
+                tasks.onUi(() -> showProgress(types.get(i), done, total, got / secs));
             }
 
             @Override
@@ -298,7 +313,7 @@ public final class ServersViewModel {
         row.progressProperty().set(String.format(Locale.ROOT, "%,d%s", done,
                 total >= 0 ? String.format(Locale.ROOT, " of %,d", total) : ""));
         row.fractionProperty().set(total > 0 ? Math.min(1.0, (double) done / total) : -1);
-        row.rateProperty().set(String.format(Locale.ROOT, "%,.0f/s", perSecond));
+        row.rateProperty().set(perSecond > 0 ? String.format(Locale.ROOT, "%,.0f/s", perSecond) : "");
         row.etaProperty().set(total > done && perSecond > 0 ? duration((long) ((total - done) / perSecond)) : "");
     }
 

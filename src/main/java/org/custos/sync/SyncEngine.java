@@ -60,6 +60,7 @@ public final class SyncEngine {
             int origin = originOf(profile);
             SyncReport report = new SyncReport();
             boolean stopAll = false;
+            java.net.http.HttpClient client = FhirHttp.newClient(profile);
             for (String type : ServerProfile.SYNC_TYPES) {
                 if (!profile.types().contains(type)) {
                     continue;
@@ -70,7 +71,7 @@ public final class SyncEngine {
                     r.message = cancel.isCancelled() ? "Cancelled before it started." : "Not started: see above.";
                     continue;
                 }
-                FhirHttp http = new FhirHttp(profile, options.retry(), cancel, m -> listener.notice(type, m));
+                FhirHttp http = new FhirHttp(profile, options.retry(), cancel, m -> listener.notice(type, m), client);
                 long t0 = System.nanoTime();
                 try {
                     new TypeSync(cache, http, profile, options, clock, origin, type, r, listener, cancel).run();

@@ -18,6 +18,8 @@ public final class SyncReport {
         public long deleted;
         public long quarantined;
         public long skipped;
+        /** AuditEvents that left the cache because they fell outside its window (not deleted on the server). */
+        public long pruned;
         public long pages;
         public Status status = Status.COMPLETED;
         public String message = "";
@@ -34,7 +36,7 @@ public final class SyncReport {
         /** "new 10, updated 2, unchanged 0, deleted 1, quarantined 0". */
         public String counts() {
             return "new " + added + ", updated " + updated + ", unchanged " + unchanged + ", deleted " + deleted
-                    + ", quarantined " + quarantined;
+                    + ", quarantined " + quarantined + (pruned > 0 ? ", outside the cache window " + pruned : "");
         }
     }
 

@@ -36,6 +36,7 @@ import java.util.List;
 final class TypeSync {
     private static final int MAX_RESTARTS = 20;
     private final SyncStore store;
+    private final org.custos.cache.AuditStore auditStore;
     private final FhirHttp http;
     private final ServerProfile profile;
     private final SyncEngine.Options options;
@@ -46,11 +47,12 @@ final class TypeSync {
     private final Cancellation cancel;
     private SyncState state;
     private long doneBefore;
-    private int restarts;
+    private int stuck;
 
     TypeSync(Cache cache, FhirHttp http, ServerProfile profile, SyncEngine.Options options, Clock clock, int origin,
              String type, SyncReport.TypeResult result, SyncListener listener, Cancellation cancel) {
         this.store = cache.sync();
+        this.auditStore = cache.audit();
         this.http = http;
         this.profile = profile;
         this.options = options;
@@ -63,10 +65,16 @@ final class TypeSync {
     }
 
     void run() {
+        String key = filterKey();
+        if (!state.inProgress() && state.syncedTo() != null && !key.equals(state.filterKey())) {
+            listener.notice(type, "The filter changed since the last sync (" + state.filterKey() + " → " + key
+                    + "): syncing everything it covers again.");
+            state = state.startOver();
+        }
         if (!state.inProgress()) {
             Long from = state.syncedTo() == null ? options.since()
                     : Long.valueOf(state.syncedTo() - profile.overlap().toMillis());
-            state = state.startWindow(from, clock.millis());
+            state = state.startWindow(from, serverNow(), key);
             store.save(state);
         } else {
             listener.notice(type, "Resuming the sync interrupted at " + describe(state.position()) + ".");
@@ -82,6 +90,42 @@ final class TypeSync {
         }
         state = state.windowDone();
         store.save(state);
+        if (type.equals("AuditEvent") && profile.cacheDays() > 0) {
+            // the cache window: what was recorded before it leaves the cache (it stays on the server)
+            long cutoff = state.syncedTo() - profile.cacheDays() * 86_400_000L;
+            long pruned = auditStore.pruneBefore(state.originId(), cutoff);
+            if (pruned > 0) {
+                result.pruned += pruned;
+                listener.notice(type, pruned + " events recorded before " + describe(cutoff) + " left the cache "
+                        + "(outside its " + profile.cacheDays() + "-day window).");
+                listener.stored(type);
+            }
+        }
+    }
+
+    /** What the window's search is limited by, besides _lastUpdated (a wider one must start over). */
+    private String filterKey() {
+        // --since only places a first sync's start, as documented; the cache window limits every search
+        return "days=" + (type.equals("AuditEvent") ? profile.cacheDays() : 0);
+    }
+
+    /**
+     * The end of a new window, by the server's clock (its HTTP Date), which stamps _lastUpdated: a client clock
+     * ahead of the server's by more than the overlap would otherwise leave gaps.
+     */
+    private long serverNow() {
+        long local = clock.millis();
+        http.getJson(http.at("metadata"));
+        Long server = http.lastServerTime();
+        if (server == null) {
+            return local;
+        }
+        if (Math.abs(server - local) > Math.max(60_000, profile.overlap().toMillis() / 2)) {
+            listener.notice(type, "The server's clock is " + (server - local) / 1000 + " s off this computer's; "
+                    + "sync windows follow the server's clock.");
+        }
+        // the Date header counts whole seconds: everything stamped before the answer lies before the next one
+        return server + 1000;
     }
 
     /** Stores every resource with {@code lo <= _lastUpdated < hi} (lo null: from the beginning). */
@@ -96,16 +140,21 @@ final class TypeSync {
                 }
                 return;
             }
-            if (++restarts > MAX_RESTARTS) {
-                throw new FhirServerException(Kind.BAD_RESPONSE, 0, "The server's search of " + type + " kept "
-                        + "ending early; gave up after " + MAX_RESTARTS + " new starts.");
-            }
             Long pos = state.position();
             if (s.sorted && pos != null && (from == null || pos > from)) {
+                // progress: a capped server may need many such new starts, each one further on
+                stuck = 0;
                 listener.notice(type, s.why + " Searching again from " + describe(pos) + ".");
                 from = pos;
                 continue;
             }
+            if (++stuck > MAX_RESTARTS) {
+                throw new FhirServerException(Kind.BAD_RESPONSE, 0, "The server's search of " + type + " kept "
+                        + "ending early without getting further; gave up after " + MAX_RESTARTS + " new starts.");
+            }
+            // nothing before the start of this range is known to be missing; nothing after it is known stored
+            state = state.atPosition(from);
+            store.save(state);
             long a = from == null ? 0 : from;
             if (hi - a <= 1) {
                 throw new FhirServerException(Kind.BAD_RESPONSE, 0, s.why + " More " + type + " resources share "
@@ -172,7 +221,9 @@ final class TypeSync {
             last = Math.max(last, p.maxLastUpdated);
             received += p.entries;
             result.pages++;
-            Long position = sorted ? (p.entries > 0 ? Long.valueOf(last) : state.position()) : state.position();
+            // sorted: everything before the last stored instant is stored. Unsorted (the server ignores _sort):
+            // only what lies before this range is known to be complete
+            Long position = sorted ? (p.entries > 0 ? Long.valueOf(last) : state.position()) : lo;
             state = state.atPosition(position);
             store(p);
             doneBefore += p.entries;
@@ -206,7 +257,13 @@ final class TypeSync {
         long prev = after;
         int i = 0;
         for (JsonNode entry : bundle.path("entry")) {
-            String where = type + " page " + (result.pages + 1) + " entry " + i++;
+            // where it was: the resource's identity when it has one, so the same bad resource met again (an
+            // overlap, a new start) is quarantined once
+            JsonNode rid = entry.path("resource").path("id");
+            String where = rid.isTextual() ? entry.path("resource").path("resourceType").asText(type) + "/"
+                    + rid.asText() + versionSuffix(entry.path("resource")) : type + " search, entry without id "
+                    + entry.path("fullUrl").asText("#" + i);
+            i++;
             if ("outcome".equals(entry.path("search").path("mode").asText())) {
                 continue;
             }
@@ -267,6 +324,11 @@ final class TypeSync {
         }
     }
 
+    private static String versionSuffix(JsonNode resource) {
+        JsonNode v = resource.path("meta").path("versionId");
+        return v.isTextual() ? "/_history/" + v.asText() : "";
+    }
+
     private static Long lastUpdated(JsonNode tree) {
         JsonNode lu = tree.path("meta").path("lastUpdated");
         if (!lu.isTextual()) {
@@ -297,6 +359,12 @@ final class TypeSync {
                 deletesOnce(since);
                 return;
             } catch (FhirServerException e) {
+                if (e.kind() == Kind.NOT_FOUND || e.kind() == Kind.REJECTED || e.kind() == Kind.FORBIDDEN) {
+                    // no history here (not offered, or not for this account): the window is still complete
+                    listener.notice(type, "The server does not list the history of " + type + " (" + e.status()
+                            + "), so deletes on the server cannot reach the cache.");
+                    return;
+                }
                 if (e.kind() != Kind.GONE || ++attempts > 3) {
                     throw e;
                 }
@@ -348,6 +416,11 @@ final class TypeSync {
         String[] parts = url.substring(at + type.length() + 1).split("/");
         String id = parts[0].contains("?") ? parts[0].substring(0, parts[0].indexOf('?')) : parts[0];
         String version = parts.length >= 3 && parts[1].equals("_history") ? parts[2] : null;
+        if (version == null) {
+            // W/"3"
+            String etag = entry.path("response").path("etag").asText("").replaceAll("[^0-9A-Za-z.-]|^W", "");
+            version = etag.isEmpty() ? null : etag;
+        }
         if (id.isEmpty()) {
             return null;
         }

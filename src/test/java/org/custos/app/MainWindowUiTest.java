@@ -154,8 +154,9 @@ class MainWindowUiTest {
         server.client().transaction().withBundle(tx).execute();
 
         robot.clickOn("Servers and sync");
-        robot.doubleClickOn("#nameField").eraseText(40).write("Local test server");
         TextField url = robot.lookup("#urlField").queryAs(TextField.class);
+        waitUntil("a new profile is offered", () -> url.getText().equals("http://127.0.0.1:8091/fhir"));
+        robot.doubleClickOn("#nameField").eraseText(40).write("Local test server");
         robot.interact(url::clear);
         robot.clickOn(url).write(server.baseUrl());
         robot.clickOn("#saveButton");

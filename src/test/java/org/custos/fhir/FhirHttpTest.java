@@ -19,6 +19,8 @@ class FhirHttpTest {
                 .isEqualTo(URI.create("https://fhir.example.org:8443/base?_getpages=abc&_getpagesoffset=10"));
         assertThat(http.link("https://FHIR.example.org:8443/other")).hasHost("FHIR.example.org");
         assertThat(http.link("/base/AuditEvent?page=2")).hasPort(8443);
+        assertThat(http.link("AuditEvent?page=2"))
+                .isEqualTo(URI.create("https://fhir.example.org:8443/base/AuditEvent?page=2"));
         for (String foreign : new String[]{"https://evil.example.org:8443/base?_getpages=x",
                 "https://fhir.example.org/base?_getpages=x", "http://fhir.example.org:8443/base?_getpages=x"}) {
             assertThatThrownBy(() -> http.link(foreign)).isInstanceOf(FhirServerException.class)
@@ -85,6 +87,8 @@ class FhirHttpTest {
         assertThat(ServerProfile.of("x", "https://a.org").withPaging(5000, java.util.Set.of("Patient"), 0)
                 .problems()).anyMatch(p -> p.contains("1000")).anyMatch(p -> p.contains("'Patient'"));
         assertThat(ServerProfile.of("x", "https://a.org/fhir///").baseUrl()).isEqualTo("https://a.org/fhir");
+        assertThat(ServerProfile.of("x", "https://me:pw@a.org/fhir").problems())
+                .singleElement().asString().contains("not in the base URL");
         assertThat(ServerProfile.of("x", "https://a.org").withAuth(ServerProfile.AuthKind.BEARER, null, "s3cret")
                 .toString()).doesNotContain("s3cret");
     }

@@ -116,7 +116,7 @@ class SyncFaultTest {
         assertThat(r.status).isEqualTo(SyncReport.Status.FAILED);
         assertThat(r.message).contains("elsewhere.example").contains("does not follow");
         assertThat(r.added).isEqualTo(10);
-        assertThat(proxy.seen()).hasSize(1);
+        assertThat(proxy.seen()).filteredOn(u -> !u.getPath().endsWith("/metadata")).hasSize(1);
     }
 
     @Test
@@ -187,6 +187,30 @@ class SyncFaultTest {
         assertThat(r.added).isEqualTo(19);
         assertThat(r.quarantined).isEqualTo(1);
         assertThat(cache.quarantine().latest(10)).singleElement()
-                .satisfies(q -> assertThat(q.reason()).containsIgnoringCase("recorded"));
+                .satisfies(q -> assertThat(q.reason()).containsIgnoringCase("recorded"))
+                .satisfies(q -> assertThat(q.location()).startsWith("AuditEvent/"));
+
+        // met again in the next sync's overlap: still quarantined once
+        proxy.rewrite(FaultProxy.searchOf("AuditEvent"), 1,
+                body -> body.replaceFirst("\"recorded\":\"[^\"]*\"", "\"recorded\":\"the day before yesterday\""));
+        SyncReport.TypeResult again = sync(profile(50));
+        assertThat(again.status).isEqualTo(SyncReport.Status.COMPLETED);
+        assertThat(cache.quarantine().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerWithoutHistoryStillSyncsJustWithoutDeletes() {
+        ServerData.auditEvents(server, 10, 24);
+        proxy.status(u -> u.getPath().endsWith("/_history"), 100, 404, null, null);
+        assertThat(sync(profile(50)).status).isEqualTo(SyncReport.Status.COMPLETED);
+        ServerData.auditEvents(server, 5, 25);
+        SyncReport.TypeResult second = sync(profile(50));
+        assertThat(second.status).as(second.message).isEqualTo(SyncReport.Status.COMPLETED);
+        assertThat(notices).anyMatch(n -> n.contains("does not list the history"));
+        ServerData.auditEvents(server, 5, 26);
+        SyncReport.TypeResult third = sync(profile(50));
+        assertThat(third.status).isEqualTo(SyncReport.Status.COMPLETED);
+        assertThat(third.added).isEqualTo(5);
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(20);
     }
 }

@@ -192,4 +192,25 @@ class SyncServerTest {
             server.setMaxPageSize(1000);
         }
     }
+
+    @Test
+    void aCacheWindowKeepsOnlyRecentEventsAndLetsOlderOnesGo() {
+        ServerData.auditEvents(server, 200, 8); // recorded over the last 90 days
+        assertThat(sync(profile(100)).completed()).isTrue();
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(200);
+        long cutoff = System.currentTimeMillis() - 30 * 86_400_000L;
+        long recent = cache.audit().count(AuditFilter.ALL.withFrom(cutoff), Long.MAX_VALUE);
+        assertThat(recent).isBetween(20L, 180L);
+
+        SyncReport narrowed = sync(profile(100).withPaging(100, null, 30));
+        assertThat(narrowed.completed()).isTrue();
+        assertThat(narrowed.byType().get("AuditEvent").pruned).isEqualTo(200 - recent);
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(recent);
+
+        // widened again (all days): the checkpoint of the narrower window does not hide the older events
+        SyncReport widened = sync(profile(100));
+        assertThat(widened.completed()).isTrue();
+        assertThat(widened.byType().get("AuditEvent").added).isEqualTo(200 - recent);
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(200);
+    }
 }

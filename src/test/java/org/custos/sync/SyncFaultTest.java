@@ -213,4 +213,40 @@ class SyncFaultTest {
         assertThat(third.added).isEqualTo(5);
         assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(20);
     }
+
+    /** Every page's entries in reverse order: a server that ignores _sort. */
+    private static String reversed(String body) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode b = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    m.readTree(body);
+            com.fasterxml.jackson.databind.node.ArrayNode entries = (com.fasterxml.jackson.databind.node.ArrayNode)
+                    b.path("entry");
+            List<com.fasterxml.jackson.databind.JsonNode> list = new ArrayList<>();
+            entries.forEach(list::add);
+            java.util.Collections.reverse(list);
+            entries.removeAll();
+            entries.addAll(list);
+            return m.writeValueAsString(b);
+        } catch (Exception e) {
+            return body;
+        }
+    }
+
+    @Test
+    void aServerThatIgnoresTheSortIsSyncedByHalvingItsWindow() {
+        ServerData.auditEvents(server, 30, 27);
+        ServerData.auditEvents(server, 30, 28);
+        ServerData.auditEvents(server, 30, 29);
+        // the cap comes first (the second page loses its next link), then every page comes out of order
+        proxy.rewrite(FaultProxy.nextPages(), 1, body -> reversed(
+                body.replaceAll("\\{\"relation\":\"next\",\"url\":\"[^\"]*\"},?", "")));
+        proxy.rewrite(u -> u.getPath().endsWith("/AuditEvent") || FaultProxy.nextPages().test(u), 1000,
+                SyncFaultTest::reversed);
+        SyncReport.TypeResult r = sync(profile(20));
+        assertThat(r.status).as(r.message).isEqualTo(SyncReport.Status.COMPLETED);
+        assertThat(r.added).isEqualTo(90);
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(90);
+        assertThat(notices).anyMatch(n -> n.contains("Splitting the window"));
+    }
 }

@@ -186,4 +186,29 @@ class ImporterTest {
         long stored = cache.audit().count(AuditFilter.ALL, 10_000);
         assertThat(stored).isGreaterThanOrEqualTo(1000).isLessThan(2500).isEqualTo(r.counts("AuditEvent").added);
     }
+
+    @Test
+    void versionsOfOneIdSpreadOverManyBatchesEndWithTheLastOneAndNoDuplicates() throws IOException {
+        // 3 rounds over the same 1,500 ids, each round a later text: batches of 1,000 cut across the rounds and the
+        // writers share the work, yet each id must end with its round-3 text, once
+        StringBuilder sb = new StringBuilder();
+        for (int round = 1; round <= 3; round++) {
+            for (int i = 0; i < 1500; i++) {
+                sb.append(event("r" + i, "2024-03-01T10:00:00Z", "user" + round)).append('\n');
+            }
+        }
+        Path f = dir.resolve("rounds.ndjson");
+        Files.writeString(f, sb.toString());
+        ImportReport r = importer.importFile(f, Importer.SILENT);
+        assertThat(r.counts("AuditEvent").added).isEqualTo(1500);
+        assertThat(r.counts("AuditEvent").updated).isEqualTo(3000);
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(1500);
+        for (int i = 0; i < 1500; i += 97) {
+            assertThat(cache.audit().rawById("r" + i).orElseThrow()).contains("user3").doesNotContain("user2");
+        }
+        assertThat(cache.audit().count(AuditFilter.ALL.withAgent("user3"), Long.MAX_VALUE)).isEqualTo(1500);
+        assertThat(cache.audit().count(AuditFilter.ALL.withAgent("user1"), Long.MAX_VALUE)).isZero();
+        // the patient index lost the replaced versions' keys: no event counted twice
+        assertThat(cache.audit().count(AuditFilter.ALL.withPatient("p1"), Long.MAX_VALUE)).isEqualTo(1500);
+    }
 }

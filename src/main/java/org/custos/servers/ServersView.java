@@ -106,6 +106,16 @@ public final class ServersView {
         column(rateColumn, TypeRow::rateProperty);
         column(etaColumn, TypeRow::etaProperty);
         column(lastColumn, TypeRow::lastProperty);
+        lastColumn.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty ? null : v);
+                TypeRow row = empty || getTableRow() == null ? null : getTableRow().getItem();
+                setTooltip(row == null || row.lastDetailProperty().get().isEmpty() ? null
+                        : new javafx.scene.control.Tooltip(row.lastDetailProperty().get()));
+            }
+        });
         barColumn.setCellValueFactory(cd -> cd.getValue().fractionProperty());
         barColumn.setCellFactory(c -> new TableCell<>() {
             private final ProgressBar bar = new ProgressBar();

@@ -326,7 +326,7 @@ public final class ServersViewModel {
         syncing.set(false);
         for (SyncReport.TypeResult r : report.byType().values()) {
             TypeRow row = types.get(ServerProfile.SYNC_TYPES.indexOf(r.type));
-            row.progressProperty().set(r.status.name().toLowerCase(Locale.ROOT) + ": " + r.counts());
+            row.progressProperty().set(r.status.name().toLowerCase(Locale.ROOT) + " · " + briefly(r));
             row.fractionProperty().set(r.status == SyncReport.Status.COMPLETED ? 1 : row.fractionProperty().get());
             row.etaProperty().set("");
         }
@@ -339,14 +339,30 @@ public final class ServersViewModel {
         cacheChanged.run();
     }
 
+    /** "6,000 new, 2 updated" — only what is not zero; "nothing new" when nothing changed. */
+    static String briefly(SyncReport.TypeResult r) {
+        StringBuilder b = new StringBuilder();
+        long[] n = {r.added, r.updated, r.deleted, r.quarantined, r.pruned};
+        String[] what = {"new", "updated", "deleted", "quarantined", "outside the window"};
+        for (int i = 0; i < n.length; i++) {
+            if (n[i] > 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,d %s", n[i], what[i]));
+            }
+        }
+        if (b.length() == 0) {
+            b.append("nothing new");
+        }
+        return r.unchanged > 0 ? b + String.format(Locale.ROOT, " (%,d unchanged)", r.unchanged) : b.toString();
+    }
+
     private void showLastRuns(ServerProfile p) {
         tasks.submit(null, x -> ServerProfile.SYNC_TYPES.stream().map(t -> engine.state(p, t)).toList(), states -> {
             for (SyncState s : states) {
                 TypeRow row = types.get(ServerProfile.SYNC_TYPES.indexOf(s.type()));
                 row.lastProperty().set(s.lastRunAt() == null ? "never synced" : TIME.format(
                         Instant.ofEpochMilli(s.lastRunAt()).atZone(zone)) + " · " + s.lastStatus().toLowerCase(
-                        Locale.ROOT) + (s.lastMessage() == null ? "" : " · " + s.lastMessage())
-                        + (s.inProgress() ? " (will resume)" : ""));
+                        Locale.ROOT) + (s.inProgress() ? ", will resume" : ""));
+                row.lastDetailProperty().set(s.lastMessage() == null ? "" : s.lastMessage());
             }
         }, t -> message.set("Cannot read the sync state: " + t.getMessage()));
     }

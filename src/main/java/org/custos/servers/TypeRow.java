@@ -13,6 +13,7 @@ public final class TypeRow {
     private final StringProperty rate = new SimpleStringProperty("");
     private final StringProperty eta = new SimpleStringProperty("");
     private final StringProperty last = new SimpleStringProperty("never synced");
+    private final StringProperty lastDetail = new SimpleStringProperty("");
 
     TypeRow(String type) {
         this.type = type;
@@ -30,4 +31,7 @@ public final class TypeRow {
     public StringProperty etaProperty() { return eta; }
 
     public StringProperty lastProperty() { return last; }
+
+    /** The last run's counts or failure, in full (a tooltip). */
+    public StringProperty lastDetailProperty() { return lastDetail; }
 }

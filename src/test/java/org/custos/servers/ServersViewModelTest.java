@@ -73,9 +73,13 @@ class ServersViewModelTest {
         vm.sync();
         assertThat(vm.syncingProperty().get()).isFalse();
         assertThat(vm.types().get(0).progressProperty().get()).isEqualTo(
-                "completed: new 75, updated 0, unchanged 0, deleted 0, quarantined 0");
+                "completed · 75 new");
         assertThat(vm.types().get(0).fractionProperty().get()).isEqualTo(1.0);
-        assertThat(vm.types().get(0).lastProperty().get()).contains("completed").contains("new 75");
+        assertThat(vm.types().get(0).lastProperty().get()).endsWith(" · completed");
+        assertThat(vm.types().get(0).lastDetailProperty().get()).isEqualTo(
+                "new 75, updated 0, unchanged 0, deleted 0, quarantined 0");
+        vm.sync();
+        assertThat(vm.types().get(0).progressProperty().get()).isEqualTo("completed · nothing new (75 unchanged)");
         assertThat(vm.messageProperty().get()).contains("completed");
         assertThat(refreshed.get()).isPositive();
         assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(75);

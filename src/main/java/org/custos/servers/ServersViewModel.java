@@ -19,9 +19,7 @@ import org.custos.sync.SyncReport;
 import org.custos.ui.TaskRunner;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +30,6 @@ import java.util.Set;
  * per-type progress, rate and ETA, cancel, the last result per type, and an optional sync every N minutes.
  */
 public final class ServersViewModel {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private final ProfileStore profiles;
     private final SyncEngine engine;
     private final TaskRunner tasks;
@@ -278,12 +275,12 @@ public final class ServersViewModel {
                 if (start[i] == 0) {
                     start[i] = now;
                     startDone[i] = done;
-                    tasks.onUi(() -> showProgress(types.get(i), done, total, 0));
+                    tasks.onUi(() -> types.get(i).showProgress(done, total, 0));
                     return;
                 }
                 long got = done - startDone[i];
                 double secs = Math.max(0.001, (now - start[i]) / 1e9);
-                tasks.onUi(() -> showProgress(types.get(i), done, total, got / secs));
+                tasks.onUi(() -> types.get(i).showProgress(done, total, got / secs));
             }
 
             @Override
@@ -309,26 +306,11 @@ public final class ServersViewModel {
                 });
     }
 
-    private void showProgress(TypeRow row, long done, long total, double perSecond) {
-        row.progressProperty().set(String.format(Locale.ROOT, "%,d%s", done,
-                total >= 0 ? String.format(Locale.ROOT, " of %,d", total) : ""));
-        row.fractionProperty().set(total > 0 ? Math.min(1.0, (double) done / total) : -1);
-        row.rateProperty().set(perSecond > 0 ? String.format(Locale.ROOT, "%,.0f/s", perSecond) : "");
-        row.etaProperty().set(total > done && perSecond > 0 ? duration((long) ((total - done) / perSecond)) : "");
-    }
-
-    static String duration(long seconds) {
-        return seconds >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60,
-                seconds % 60) : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
-    }
-
     private void finished(ServerProfile p, SyncReport report) {
         syncing.set(false);
         for (SyncReport.TypeResult r : report.byType().values()) {
             TypeRow row = types.get(ServerProfile.SYNC_TYPES.indexOf(r.type));
-            row.progressProperty().set(r.status.name().toLowerCase(Locale.ROOT) + " · " + briefly(r));
-            row.fractionProperty().set(r.status == SyncReport.Status.COMPLETED ? 1 : row.fractionProperty().get());
-            row.etaProperty().set("");
+            row.showResult(r);
         }
         message.set(report.completed() ? "Sync of " + p.name() + " completed: " + report.transferred()
                 + " changes." : report.cancelled() ? "Sync cancelled: the next one goes on where it stopped."
@@ -339,30 +321,10 @@ public final class ServersViewModel {
         cacheChanged.run();
     }
 
-    /** "6,000 new, 2 updated" — only what is not zero; "nothing new" when nothing changed. */
-    static String briefly(SyncReport.TypeResult r) {
-        StringBuilder b = new StringBuilder();
-        long[] n = {r.added, r.updated, r.deleted, r.quarantined, r.pruned};
-        String[] what = {"new", "updated", "deleted", "quarantined", "outside the window"};
-        for (int i = 0; i < n.length; i++) {
-            if (n[i] > 0) {
-                b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,d %s", n[i], what[i]));
-            }
-        }
-        if (b.length() == 0) {
-            b.append("nothing new");
-        }
-        return r.unchanged > 0 ? b + String.format(Locale.ROOT, " (%,d unchanged)", r.unchanged) : b.toString();
-    }
-
     private void showLastRuns(ServerProfile p) {
         tasks.submit(null, x -> ServerProfile.SYNC_TYPES.stream().map(t -> engine.state(p, t)).toList(), states -> {
             for (SyncState s : states) {
-                TypeRow row = types.get(ServerProfile.SYNC_TYPES.indexOf(s.type()));
-                row.lastProperty().set(s.lastRunAt() == null ? "never synced" : TIME.format(
-                        Instant.ofEpochMilli(s.lastRunAt()).atZone(zone)) + " · " + s.lastStatus().toLowerCase(
-                        Locale.ROOT) + (s.inProgress() ? ", will resume" : ""));
-                row.lastDetailProperty().set(s.lastMessage() == null ? "" : s.lastMessage());
+                types.get(ServerProfile.SYNC_TYPES.indexOf(s.type())).showLast(s, zone);
             }
         }, t -> message.set("Cannot read the sync state: " + t.getMessage()));
     }

@@ -110,8 +110,8 @@ class ServersViewModelTest {
 
     @Test
     void durationsReadLikeClocks() {
-        assertThat(ServersViewModel.duration(5)).isEqualTo("0:05");
-        assertThat(ServersViewModel.duration(125)).isEqualTo("2:05");
-        assertThat(ServersViewModel.duration(3725)).isEqualTo("1:02:05");
+        assertThat(TypeRow.duration(5)).isEqualTo("0:05");
+        assertThat(TypeRow.duration(125)).isEqualTo("2:05");
+        assertThat(TypeRow.duration(3725)).isEqualTo("1:02:05");
     }
 }

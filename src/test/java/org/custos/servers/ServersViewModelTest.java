@@ -114,4 +114,63 @@ class ServersViewModelTest {
         assertThat(TypeRow.duration(125)).isEqualTo("2:05");
         assertThat(TypeRow.duration(3725)).isEqualTo("1:02:05");
     }
+
+    /** Runs work at once, like {@link ImmediateTaskRunner}, and keeps what is scheduled so a test can fire it. */
+    static final class ClockedRunner implements org.custos.ui.TaskRunner {
+        private final ImmediateTaskRunner now = new ImmediateTaskRunner();
+        final java.util.List<Runnable> scheduled = new java.util.ArrayList<>();
+        final java.util.List<java.time.Duration> periods = new java.util.ArrayList<>();
+
+        @Override
+        public <T> Handle submit(String title, Work<T> work, java.util.function.Consumer<T> ok,
+                                 java.util.function.Consumer<Throwable> failed) {
+            return now.submit(title, work, ok, failed);
+        }
+
+        @Override
+        public Handle every(java.time.Duration period, Runnable onUi) {
+            scheduled.add(onUi);
+            periods.add(period);
+            return () -> scheduled.remove(onUi);
+        }
+
+        @Override
+        public void onUi(Runnable r) {
+            r.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+    }
+
+    @Test
+    void aProfileWithAnIntervalSyncsInTheBackgroundUntilItIsTurnedOff(LocalFhirServer server, @TempDir Path dir) {
+        server.purge();
+        ClockedRunner tasks = new ClockedRunner();
+        Preferences node = prefs.node("clocked");
+        ServersViewModel clocked = new ServersViewModel(new ProfileStore(node, new SecretStore(dir)),
+                new SyncEngine(cache), tasks, refreshed::incrementAndGet, ZoneOffset.UTC);
+        clocked.start();
+        clocked.nameProperty().set("Every 15");
+        clocked.baseUrlProperty().set(server.baseUrl());
+        clocked.everyMinutesProperty().set("15");
+        clocked.save();
+        assertThat(tasks.scheduled).hasSize(1);
+        assertThat(tasks.periods).containsExactly(java.time.Duration.ofMinutes(15));
+
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (AuditEvent e : new DemoGenerator(TestData.FHIR.context(), 43).events(0, 12)) {
+            e.setId((String) null);
+            tx.addEntry().setResource(e).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
+        }
+        server.client().transaction().withBundle(tx).execute();
+        tasks.scheduled.get(0).run(); // the timer fires
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(12);
+        assertThat(clocked.types().get(0).progressProperty().get()).isEqualTo("completed · 12 new");
+
+        clocked.everyMinutesProperty().set("0");
+        clocked.save();
+        assertThat(tasks.scheduled).isEmpty();
+    }
 }

@@ -41,6 +41,7 @@ public final class CustosApp extends Application {
     private volatile Cache cache;
     private MainViewModel main;
     private ServersViewModel servers;
+    private int smokeExitCode;
 
     private record Opened(Fhir fhir, Cache cache) {
     }
@@ -78,7 +79,7 @@ public final class CustosApp extends Application {
             main.start();
             servers.start();
             if (options.smoke()) {
-                smoke();
+                smoke(stage);
             }
         }, error -> scene.setRoot(failure(error)));
     }
@@ -107,11 +108,20 @@ public final class CustosApp extends Application {
         }
     }
 
-    /** --smoke: the window is up and the cache is open; leave (used by installer checks). */
-    private void smoke() {
-        LOG.info("Smoke start finished");
-        System.out.println("custos: smoke start OK");
-        Platform.exit();
+    /**
+     * --smoke (installer checks): the window is up and the cache open; the demo data is loaded into it (a no-op when
+     * it is there already) and must import cleanly. Then the app ends: exit status 0, or 3 when it did not.
+     */
+    private void smoke(Stage stage) {
+        main.lastImportProperty().addListener((o, a, summary) -> {
+            boolean ok = stage.isShowing() && summary != null && !summary.problems();
+            smokeExitCode = ok ? 0 : 3;
+            LOG.info("Smoke start finished: {}", ok ? "OK" : "FAILED");
+            System.out.println("custos: smoke start " + (ok ? "OK" : "FAILED") + ": "
+                    + (summary == null ? "no summary" : summary.title() + " — " + summary.text().replace('\n', ' ')));
+            Platform.exit();
+        });
+        main.loadDemoData();
     }
 
     private static Parent waiting(String text) {
@@ -150,6 +160,9 @@ public final class CustosApp extends Application {
         }
         if (cache != null && cache.closeTidily()) {
             LOG.info("Compacted the cache at exit");
+        }
+        if (smokeExitCode != 0) {
+            System.exit(smokeExitCode);
         }
     }
 }

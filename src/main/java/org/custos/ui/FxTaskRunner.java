@@ -48,6 +48,11 @@ public final class FxTaskRunner implements TaskRunner {
 
     @Override
     public <T> Handle submit(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        if (executor.isShutdown()) {
+            // the app is closing: a refresh asked for by a last callback has nothing left to show
+            LOG.debug("Not started, the app is closing: {}", title);
+            return () -> { };
+        }
         // cancel is a flag the work reads between its steps; the Task itself is never cancelled, so the work always
         // ends through onSuccess or onFailure (and can report what it did before it stopped)
         java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();

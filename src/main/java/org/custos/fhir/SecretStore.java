@@ -53,7 +53,9 @@ public final class SecretStore {
     public synchronized void put(String name, String secret) {
         Properties p = load();
         if (secret == null || secret.isEmpty()) {
-            p.remove(name);
+            if (p.remove(name) == null) {
+                return; // nothing stored, nothing to write (no file for profiles without a secret)
+            }
         } else {
             try {
                 byte[] iv = new byte[12];

@@ -47,8 +47,6 @@ public final class FhirHttp {
     private final Cancellation cancel;
     private final Consumer<String> notices;
     private final Random random = new Random();
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong serverTime = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean answered;
 
@@ -82,15 +80,6 @@ public final class FhirHttp {
 
     public URI base() {
         return base;
-    }
-
-    /** Requests sent and response bytes received (after gzip), for progress and benchmarks. */
-    public long requests() {
-        return requests.get();
-    }
-
-    public long bytesReceived() {
-        return bytes.get();
     }
 
     /** {@code base + "/" + relative} (relative like {@code "AuditEvent?_count=10"} or {@code "metadata"}). */
@@ -179,7 +168,6 @@ public final class FhirHttp {
             case BEARER -> b.header("Authorization", "Bearer " + profile.secret());
             default -> { }
         }
-        requests.incrementAndGet();
         HttpResponse<byte[]> resp = send(b.build());
         answered = true;
         resp.headers().firstValue("Date").ifPresent(d -> {
@@ -190,7 +178,6 @@ public final class FhirHttp {
             }
         });
         byte[] body = decode(resp);
-        bytes.addAndGet(body.length);
         int s = resp.statusCode();
         if (s >= 200 && s < 300) {
             return parse(uri, resp, body);

@@ -61,6 +61,7 @@ public final class SyncEngine {
             SyncReport report = new SyncReport();
             boolean stopAll = false;
             java.net.http.HttpClient client = FhirHttp.newClient(profile);
+            ServerClock serverClock = new ServerClock(clock);
             for (String type : ServerProfile.SYNC_TYPES) {
                 if (!profile.types().contains(type)) {
                     continue;
@@ -74,7 +75,8 @@ public final class SyncEngine {
                 FhirHttp http = new FhirHttp(profile, options.retry(), cancel, m -> listener.notice(type, m), client);
                 long t0 = System.nanoTime();
                 try {
-                    new TypeSync(cache, http, profile, options, clock, origin, type, r, listener, cancel).run();
+                    new TypeSync(cache, http, profile, options, clock, serverClock, origin, type, r, listener, cancel)
+                            .run();
                 } catch (FhirServerException e) {
                     r.status = e.kind() == FhirServerException.Kind.CANCELLED ? SyncReport.Status.CANCELLED
                             : SyncReport.Status.FAILED;

@@ -40,6 +40,7 @@ final class TypeSync {
     private final ServerProfile profile;
     private final SyncEngine.Options options;
     private final Clock clock;
+    private final ServerClock serverClock;
     private final String type;
     private final SyncReport.TypeResult result;
     private final SyncListener listener;
@@ -48,8 +49,10 @@ final class TypeSync {
     private long doneBefore;
     private int stuck;
 
-    TypeSync(Cache cache, FhirHttp http, ServerProfile profile, SyncEngine.Options options, Clock clock, int origin,
-             String type, SyncReport.TypeResult result, SyncListener listener, Cancellation cancel) {
+    TypeSync(Cache cache, FhirHttp http, ServerProfile profile, SyncEngine.Options options, Clock clock,
+             ServerClock serverClock, int origin, String type, SyncReport.TypeResult result, SyncListener listener,
+             Cancellation cancel) {
+        this.serverClock = serverClock;
         this.store = cache.sync();
         this.auditStore = cache.audit();
         this.http = http;
@@ -73,7 +76,8 @@ final class TypeSync {
         if (!state.inProgress()) {
             Long from = state.syncedTo() == null ? options.since()
                     : Long.valueOf(state.syncedTo() - profile.overlap().toMillis());
-            state = state.startWindow(from, serverNow(), key);
+            state = state.startWindow(from, serverClock.windowEnd(http, profile.overlap(), m -> listener.notice(type, m)),
+                    key);
             store.save(state);
         } else {
             listener.notice(type, "Resuming the sync interrupted at " + describe(state.position()) + ".");
@@ -106,25 +110,6 @@ final class TypeSync {
     private String filterKey() {
         // --since only places a first sync's start, as documented; the cache window limits every search
         return "days=" + (type.equals("AuditEvent") ? profile.cacheDays() : 0);
-    }
-
-    /**
-     * The end of a new window, by the server's clock (its HTTP Date), which stamps _lastUpdated: a client clock
-     * ahead of the server's by more than the overlap would otherwise leave gaps.
-     */
-    private long serverNow() {
-        long local = clock.millis();
-        http.getJson(http.at("metadata"));
-        Long server = http.lastServerTime();
-        if (server == null) {
-            return local;
-        }
-        if (Math.abs(server - local) > Math.max(60_000, profile.overlap().toMillis() / 2)) {
-            listener.notice(type, "The server's clock is " + (server - local) / 1000 + " s off this computer's; "
-                    + "sync windows follow the server's clock.");
-        }
-        // the Date header counts whole seconds: everything stamped before the answer lies before the next one
-        return server + 1000;
     }
 
     /** Stores every resource with {@code lo <= _lastUpdated < hi} (lo null: from the beginning). */

@@ -143,15 +143,7 @@ class MainWindowUiTest {
     @ExtendWith(FhirServerExtension.class)
     void addAServerTestItSyncAndBrowseTheEvents(FxRobot robot, LocalFhirServer server) {
         server.purge();
-        org.hl7.fhir.dstu3.model.Bundle tx = new org.hl7.fhir.dstu3.model.Bundle()
-                .setType(org.hl7.fhir.dstu3.model.Bundle.BundleType.TRANSACTION);
-        for (org.hl7.fhir.dstu3.model.AuditEvent e : new org.custos.demo.DemoGenerator(TestData.FHIR.context(), 77)
-                .events(0, 64)) {
-            e.setId((String) null);
-            tx.addEntry().setResource(e).getRequest().setMethod(org.hl7.fhir.dstu3.model.Bundle.HTTPVerb.POST)
-                    .setUrl("AuditEvent");
-        }
-        server.client().transaction().withBundle(tx).execute();
+        server.postAuditEvents(64, 77);
 
         robot.clickOn("Servers and sync");
         TextField url = robot.lookup("#urlField").queryAs(TextField.class);

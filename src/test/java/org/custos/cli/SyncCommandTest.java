@@ -2,10 +2,6 @@ package org.custos.cli;
 
 import org.custos.testserver.FhirServerExtension;
 import org.custos.testserver.LocalFhirServer;
-import org.custos.TestData;
-import org.custos.demo.DemoGenerator;
-import org.hl7.fhir.dstu3.model.AuditEvent;
-import org.hl7.fhir.dstu3.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,19 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(FhirServerExtension.class)
 class SyncCommandTest {
 
-    private static void put(LocalFhirServer server, int n, long seed) {
-        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        for (AuditEvent e : new DemoGenerator(TestData.FHIR.context(), seed).events(0, n)) {
-            e.setId((String) null);
-            tx.addEntry().setResource(e).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
-        }
-        server.client().transaction().withBundle(tx).execute();
-    }
-
     @Test
     void syncTwiceTransfersNothingTheSecondTime(LocalFhirServer server, @TempDir Path dir) {
         server.purge();
-        put(server, 120, 31);
+        server.postAuditEvents(120, 31);
         String db = dir.resolve("c").toString();
         CommandLineTest.Run first = CommandLineTest.run("sync", "--server", server.baseUrl(), "--db", db,
                 "--page-size", "50", "--quiet");

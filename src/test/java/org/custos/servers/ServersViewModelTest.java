@@ -1,17 +1,13 @@
 package org.custos.servers;
 
-import org.custos.TestData;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.Cache;
-import org.custos.demo.DemoGenerator;
 import org.custos.fhir.ProfileStore;
 import org.custos.fhir.SecretStore;
 import org.custos.sync.SyncEngine;
 import org.custos.testserver.FhirServerExtension;
 import org.custos.testserver.LocalFhirServer;
 import org.custos.ui.ImmediateTaskRunner;
-import org.hl7.fhir.dstu3.model.AuditEvent;
-import org.hl7.fhir.dstu3.model.Bundle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,12 +47,7 @@ class ServersViewModelTest {
     @Test
     void addAProfileTestItSyncAndSeeTheResultPerType(LocalFhirServer server) {
         server.purge();
-        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        for (AuditEvent e : new DemoGenerator(TestData.FHIR.context(), 41).events(0, 75)) {
-            e.setId((String) null);
-            tx.addEntry().setResource(e).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
-        }
-        server.client().transaction().withBundle(tx).execute();
+        server.postAuditEvents(75, 41);
 
         assertThat(vm.profileNames()).isEmpty();
         assertThat(vm.baseUrlProperty().get()).isEqualTo("http://127.0.0.1:8091/fhir");
@@ -159,12 +150,7 @@ class ServersViewModelTest {
         assertThat(tasks.scheduled).hasSize(1);
         assertThat(tasks.periods).containsExactly(java.time.Duration.ofMinutes(15));
 
-        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        for (AuditEvent e : new DemoGenerator(TestData.FHIR.context(), 43).events(0, 12)) {
-            e.setId((String) null);
-            tx.addEntry().setResource(e).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
-        }
-        server.client().transaction().withBundle(tx).execute();
+        server.postAuditEvents(12, 43);
         tasks.scheduled.get(0).run(); // the timer fires
         assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(12);
         assertThat(clocked.types().get(0).progressProperty().get()).isEqualTo("completed · 12 new");

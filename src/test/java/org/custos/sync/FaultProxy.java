@@ -155,9 +155,6 @@ final class FaultProxy implements AutoCloseable {
             if (rule != null && rule.fault == Fault.REWRITE) {
                 text = rule.rewrite.apply(text);
             }
-            if (System.getProperty("faultproxy.debug") != null) {
-                System.out.println("PROXY " + u + " -> " + text.substring(0, Math.min(600, text.length())));
-            }
             byte[] body = text.getBytes(StandardCharsets.UTF_8);
             resp.headers().firstValue("Content-Type").ifPresent(v -> ex.getResponseHeaders().add("Content-Type", v));
             if (rule != null && rule.fault == Fault.CUT_BODY) {

@@ -1,11 +1,7 @@
 package org.custos.sync;
 
-import ca.uhn.fhir.rest.client.api.IGenericClient;
-import org.custos.TestData;
-import org.custos.demo.DemoGenerator;
 import org.custos.testserver.LocalFhirServer;
 import org.hl7.fhir.dstu3.model.AuditEvent;
-import org.hl7.fhir.dstu3.model.Bundle;
 import org.hl7.fhir.dstu3.model.Consent;
 import org.hl7.fhir.dstu3.model.DateTimeType;
 import org.hl7.fhir.dstu3.model.Provenance;
@@ -23,13 +19,7 @@ final class ServerData {
 
     /** Creates {@code n} demo AuditEvents (server-assigned ids) in one transaction; returns their ids. */
     static List<String> auditEvents(LocalFhirServer server, int n, long seed) {
-        List<AuditEvent> events = new DemoGenerator(TestData.FHIR.context(), seed).events(0, n);
-        List<Resource> rs = new ArrayList<>();
-        for (AuditEvent e : events) {
-            e.setId((String) null);
-            rs.add(e);
-        }
-        return create(server, rs);
+        return server.postAuditEvents(n, seed);
     }
 
     static List<String> consents(LocalFhirServer server, int n) {
@@ -41,7 +31,7 @@ final class ServerData {
             c.setDateTimeElement(new DateTimeType(new Date()));
             rs.add(c);
         }
-        return create(server, rs);
+        return server.post(rs);
     }
 
     static List<String> provenances(LocalFhirServer server, int n) {
@@ -53,24 +43,7 @@ final class ServerData {
             p.addAgent().setWho(new Reference("Practitioner/sync-d" + i));
             rs.add(p);
         }
-        return create(server, rs);
-    }
-
-    static List<String> create(LocalFhirServer server, List<Resource> resources) {
-        IGenericClient client = server.client();
-        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        for (Resource r : resources) {
-            tx.addEntry().setResource(r).getRequest().setMethod(Bundle.HTTPVerb.POST)
-                    .setUrl(r.fhirType());
-        }
-        Bundle resp = client.transaction().withBundle(tx).execute();
-        List<String> ids = new ArrayList<>();
-        for (Bundle.BundleEntryComponent e : resp.getEntry()) {
-            // "AuditEvent/123/_history/1"
-            String loc = e.getResponse().getLocation();
-            ids.add(loc.split("/")[1]);
-        }
-        return ids;
+        return server.post(rs);
     }
 
     static void delete(LocalFhirServer server, String type, String id) {
@@ -82,5 +55,12 @@ final class ServerData {
         AuditEvent e = server.client().read().resource(AuditEvent.class).withId(id).execute();
         e.setOutcomeDesc("changed " + System.nanoTime());
         server.client().update().resource(e).execute();
+    }
+
+    /** The ids of every AuditEvent in the cache, read from the stored resources. */
+    static java.util.Set<String> cachedAuditIds(org.custos.cache.Cache cache) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        cache.audit().forEachRaw(raw -> ids.add(raw.replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1")));
+        return ids;
     }
 }

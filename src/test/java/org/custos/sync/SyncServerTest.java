@@ -55,9 +55,7 @@ class SyncServerTest {
     }
 
     private Set<String> cachedAuditIds() {
-        Set<String> ids = new HashSet<>();
-        cache.audit().forEachRaw(raw -> ids.add(raw.replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1")));
-        return ids;
+        return ServerData.cachedAuditIds(cache);
     }
 
     @Test

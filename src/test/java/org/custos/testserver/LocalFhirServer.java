@@ -233,6 +233,32 @@ public final class LocalFhirServer implements AutoCloseable {
     }
 
     /**
+     * Creates {@code n} demo AuditEvents (generator seed {@code seed}) through the REST API in one transaction, as
+     * any client would: POSTs, so the server assigns the ids (returned) and gives them one _lastUpdated instant.
+     */
+    public List<String> postAuditEvents(int n, long seed) {
+        List<Resource> events = new ArrayList<>();
+        for (AuditEvent e : new DemoGenerator(context(), seed).events(0, n)) {
+            e.setId((String) null);
+            events.add(e);
+        }
+        return post(events);
+    }
+
+    /** POSTs the resources through the REST API in one transaction; returns the ids the server gave them. */
+    public List<String> post(List<? extends Resource> resources) {
+        Bundle tx = new Bundle().setType(BundleType.TRANSACTION);
+        for (Resource r : resources) {
+            tx.addEntry().setResource(r).getRequest().setMethod(HTTPVerb.POST).setUrl(r.fhirType());
+        }
+        List<String> ids = new ArrayList<>();
+        for (Bundle.BundleEntryComponent entry : client().transaction().withBundle(tx).execute().getEntry()) {
+            ids.add(entry.getResponse().getLocation().split("/")[1]); // "AuditEvent/<id>/_history/1"
+        }
+        return ids;
+    }
+
+    /**
      * Loads the demo hospital: {@code gen.directory()} (Organization, Practitioners, Patients), AuditEvents
      * {@code 0..events-1} of {@code gen}, then {@value SeedData#CONSENTS} Consents and {@value SeedData#PROVENANCES}
      * Provenances (see {@link SeedData}). Everything is written with PUT (client ids), in transaction Bundles of

@@ -1,0 +1,60 @@
+package org.custos.cache;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class RawBlocksTest {
+    private static final List<String> TEXTS = List.of("{\"resourceType\":\"AuditEvent\",\"id\":\"a\"}", "",
+            "{\"resourceType\":\"AuditEvent\",\"id\":\"b\",\"text\":\"Zoë ✓ 𝄞\"}", "x".repeat(100_000));
+
+    @Test
+    void textsComeBackInTheirSlots() {
+        byte[] block = RawBlocks.pack(TEXTS);
+        assertEquals('L', block[0]);
+        assertEquals(TEXTS, RawBlocks.unpack(block));
+        // repetitive JSON shrinks
+        assertEquals(true, block.length < 10_000, "block of " + block.length + " bytes");
+    }
+
+    @Test
+    void blocksDeflatedByEarlierVersionsAreStillRead() throws Exception {
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(packed,
+                new Deflater(Deflater.BEST_SPEED)))) {
+            out.writeInt(TEXTS.size());
+            for (String t : TEXTS) {
+                out.writeInt(t.getBytes(StandardCharsets.UTF_8).length);
+            }
+            for (String t : TEXTS) {
+                out.write(t.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        byte[] old = packed.toByteArray();
+        assertEquals(0x78, old[0] & 0xff);
+        assertEquals(TEXTS, RawBlocks.unpack(old));
+    }
+
+    @Test
+    void damagedBlocksAreACacheErrorNotACrash() {
+        byte[] block = RawBlocks.pack(TEXTS);
+        byte[] cut = java.util.Arrays.copyOf(block, block.length / 2);
+        CacheException e = assertThrows(CacheException.class, () -> RawBlocks.unpack(cut));
+        assertEquals(true, e.getMessage().contains("raw block"), e.getMessage());
+        assertThrows(CacheException.class, () -> RawBlocks.unpack(new byte[0]));
+        assertThrows(CacheException.class, () -> RawBlocks.unpack(new byte[] {'L', 0, 0}));
+        byte[] garbage = new byte[64];
+        garbage[0] = 0x78;
+        assertThrows(CacheException.class, () -> RawBlocks.unpack(garbage));
+        assertArrayEquals(block, RawBlocks.pack(TEXTS), "packing is deterministic");
+    }
+}

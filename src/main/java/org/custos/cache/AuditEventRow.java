@@ -8,5 +8,6 @@ public record AuditEventRow(long recorded, String typeCode, String typeDisplay, 
                             String subtypeDisplay, String action, String outcome, String sourceSite,
                             String sourceObserver, String purposeCodes, String agents, String entities,
                             String patients, String searchText, String agentKeys, String entityKeys,
-                            List<String> patientKeys, List<String> purposeKeys) {
+                            List<String> patientKeys, List<String> purposeKeys,
+                            List<String> agentTerms, long agentBits) {
 }

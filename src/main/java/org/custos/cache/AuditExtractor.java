@@ -114,11 +114,13 @@ public final class AuditExtractor {
             }
             add(text, name, str(e, "description"));
         }
+        List<String> agentTerms = AgentIndex.terms(agentKeys);
         return new AuditEventRow(recorded, typeCode, typeDisplay, subCodes.toString(), subDisplay.toString(),
                 str(ev, "action"), str(ev, "outcome"), site, observer,
                 purposes.isEmpty() ? "" : "|" + String.join("|", purposes) + "|",
                 agents.toString(), entities.toString(), patients.toString(), searchText(text), keys(agentKeys),
-                keys(entityKeys), List.copyOf(patientKeys), purposes.stream().map(AuditExtractor::key).toList());
+                keys(entityKeys), List.copyOf(patientKeys), purposes.stream().map(AuditExtractor::key).toList(),
+                agentTerms, AgentIndex.bits(agentTerms));
     }
 
     /** '|a|b|': keys a LIKE '%|prefix%' can find; '|' inside a key is kept (it only widens a match). */

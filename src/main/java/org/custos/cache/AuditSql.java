@@ -16,6 +16,11 @@ final class AuditSql {
     final List<Object> params = new ArrayList<>();
 
     AuditSql(AuditFilter f) {
+        this(f, AgentIndex.ALL);
+    }
+
+    /** {@code agentMask}: the agent bits a match must have one of ({@link AgentIndex#mask}), or all. */
+    AuditSql(AuditFilter f, long agentMask) {
         f = f.normalized();
         if (f.from() != null) {
             cond("e.recorded >= ?", f.from());
@@ -24,6 +29,10 @@ final class AuditSql {
             cond("e.recorded <= ?", f.to());
         }
         if (f.agent() != null) {
+            if (agentMask != AgentIndex.ALL) {
+                // tested on the browse index entry: most non-matching events are skipped without reading them
+                cond("BITAND(e.agent_bits, CAST(? AS BIGINT)) <> 0", agentMask);
+            }
             cond("e.agent_keys LIKE ? ESCAPE '\\'", "%|" + likePrefix(AuditExtractor.key(f.agent())));
         }
         if (f.patient() != null) {

@@ -80,13 +80,26 @@ public final class AuditStore {
         }
     }
 
+    /** The filter as SQL; an agent filter first looks up its terms' bits (see {@link AgentIndex}). */
+    private AuditSql sql(AuditFilter filter) {
+        String agent = filter.normalized().agent();
+        if (agent == null) {
+            return new AuditSql(filter);
+        }
+        try (Connection c = cache.connection()) {
+            return new AuditSql(filter, AgentIndex.mask(c, AuditExtractor.key(agent)));
+        } catch (SQLException e) {
+            throw new CacheException("Searching the cache failed: " + e.getMessage(), e);
+        }
+    }
+
     static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     /** The first {@code limit} events after {@code after} (null: from the start), newest first unless ascending. */
     public List<AuditSummary> page(AuditFilter filter, Keyset after, boolean ascending, int limit) {
-        AuditSql q = new AuditSql(filter);
+        AuditSql q = sql(filter);
         q.keyset(after, ascending);
         String sql = "SELECT " + SUMMARY_COLS + " FROM audit_event e" + q.where + AuditSql.order(ascending)
                 + " LIMIT ?";
@@ -110,7 +123,7 @@ public final class AuditStore {
      * {@code pkSink}. Returns the keyset to continue from, or empty when the result is exhausted.
      */
     public Optional<Keyset> keys(AuditFilter filter, Keyset after, boolean ascending, int limit, LongConsumer pkSink) {
-        AuditSql q = new AuditSql(filter);
+        AuditSql q = sql(filter);
         q.keyset(after, ascending);
         String sql = "SELECT e.recorded, e.pk FROM audit_event e" + q.where + AuditSql.order(ascending) + " LIMIT ?";
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -149,7 +162,7 @@ public final class AuditStore {
      * between them), then sorted by (recorded, pk). Returns null when cancelled.
      */
     public long[] sortedKeys(AuditFilter filter, boolean ascending, java.util.function.BooleanSupplier cancelled) {
-        AuditSql q = new AuditSql(filter);
+        AuditSql q = sql(filter);
         String sql = "SELECT e.recorded, e.pk FROM audit_event e" + q.where + " AND e.pk > ? ORDER BY e.pk LIMIT ?";
         long[] recorded = new long[1024];
         long[] pks = new long[1024];
@@ -230,7 +243,7 @@ public final class AuditStore {
 
     /** How many events match, counting at most {@code cap} (returns cap when there are at least that many). */
     public long count(AuditFilter filter, long cap) {
-        AuditSql q = new AuditSql(filter);
+        AuditSql q = sql(filter);
         String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM audit_event e" + q.where + " LIMIT ?) x";
         if (filter.isEmpty()) {
             sql = "SELECT LEAST(COUNT(*), ?) FROM audit_event e";

@@ -64,11 +64,12 @@ final class AuditWriter {
             return new UpsertCounts(added, updated, unchanged);
         }
         long block = raws.write(c, write.stream().map(i -> i.resource().json()).toList());
+        java.util.Set<String> terms = new java.util.HashSet<>();
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, res_id, version_id, "
                 + "last_updated, origin_id, content_hash, recorded, type_code, type_display, subtype_codes, "
                 + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agent_keys, "
-                + "entity_keys, agents, entities, patients, search_text, raw_block, raw_slot) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                + "entity_keys, agents, entities, patients, search_text, raw_block, raw_slot, agent_bits) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
              PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)");
              PreparedStatement purpose = c.prepareStatement("INSERT INTO audit_purpose (k, event_pk) VALUES (?, ?)")) {
             for (int slot = 0; slot < write.size(); slot++) {
@@ -77,6 +78,8 @@ final class AuditWriter {
                 bindInsert(ins, pk, originId, item.hash(), item);
                 ins.setLong(23, block);
                 ins.setInt(24, slot);
+                ins.setLong(25, item.row().agentBits());
+                terms.addAll(item.row().agentTerms());
                 ins.addBatch();
                 for (String k : item.row().patientKeys()) {
                     patient.setString(1, cut(k, 512));
@@ -93,6 +96,7 @@ final class AuditWriter {
             patient.executeBatch();
             purpose.executeBatch();
         }
+        AgentIndex.remember(c, terms);
         return new UpsertCounts(added, updated, unchanged);
     }
 

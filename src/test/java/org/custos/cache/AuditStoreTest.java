@@ -63,6 +63,10 @@ class AuditStoreTest {
     }
 
     private static List<AuditSummary> all(AuditFilter f, boolean asc, int pageSize) {
+        return all(cache, f, asc, pageSize);
+    }
+
+    private static List<AuditSummary> all(Cache cache, AuditFilter f, boolean asc, int pageSize) {
         List<AuditSummary> out = new ArrayList<>();
         Keyset after = null;
         while (true) {
@@ -151,5 +155,56 @@ class AuditStoreTest {
         // a LIKE wildcard typed by a user is a plain character
         assertThat(s.count(AuditFilter.ALL.withAgent("%"), 1000)).isZero();
         assertThat(s.count(AuditFilter.ALL, 100)).isEqualTo(100);
+    }
+
+    /**
+     * The agent pre-check (bits on the browse index, see AgentIndex) never changes an answer: the same counts and
+     * pages as the plain LIKE, for events stored before it existed (bits -1) and for a key containing '|'.
+     */
+    @Test
+    void agentPreCheckNeverHidesAMatch() throws Exception {
+        try (Cache own = Cache.open(dir.resolve("agents/cache"))) {
+            checkAgentPreCheck(own);
+        }
+    }
+
+    private static void checkAgentPreCheck(Cache cache) throws Exception {
+        Path f = dir.resolve("agents.ndjson");
+        List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("log.ndjson")));
+        lines.add(event(900, "2023-06-01T00:00:00Z", "dave|erin", "p1", "R", "0", null));
+        Files.write(f, lines);
+        new Importer(cache, TestData.FHIR).importFile(f, Importer.SILENT);
+        try (var c = cache.connection()) {
+            assertThat(AgentIndex.mask(c, "alice")).isNotEqualTo(AgentIndex.ALL);
+            assertThat(Long.bitCount(AgentIndex.mask(c, "alice"))).isBetween(1, 2); // "alice" only (and "alice" prefix)
+            assertThat(AgentIndex.mask(c, "nobody")).isZero();
+            assertThat(AgentIndex.mask(c, "a|b")).isEqualTo(AgentIndex.ALL);
+        }
+        var s = cache.audit();
+        for (String who : List.of("alice", "ALI", "bob", "user carol", "carol", "dave", "erin", "dave|er", "zed")) {
+            AuditFilter filter = AuditFilter.ALL.withAgent(who);
+            long withMask = s.count(filter, 10_000);
+            List<Long> pages = all(cache, filter, false, 7).stream().map(AuditSummary::pk).toList();
+            // the same filter as SQL without the pre-check
+            long plain;
+            try (var c = cache.connection(); var ps = c.prepareStatement("SELECT COUNT(*) FROM audit_event e"
+                    + new AuditSql(filter).where)) {
+                new AuditSql(filter).bind(ps);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    plain = rs.getLong(1);
+                }
+            }
+            assertThat(withMask).as(who).isEqualTo(plain);
+            assertThat(pages).as(who).hasSize((int) plain).doesNotHaveDuplicates();
+        }
+        assertThat(s.count(AuditFilter.ALL.withAgent("erin"), 10)).isEqualTo(1);
+        assertThat(s.count(AuditFilter.ALL.withAgent("dave|er"), 10)).isEqualTo(1);
+        // events cached before the bits existed carry -1 and are still found
+        try (var c = cache.connection(); var st = c.createStatement()) {
+            st.executeUpdate("UPDATE audit_event SET agent_bits = -1 WHERE MOD(pk, 3) = 0");
+        }
+        assertThat(s.count(AuditFilter.ALL.withAgent("alice"), 1000)).isEqualTo(125);
+        assertThat(s.count(AuditFilter.ALL.withAgent("carol"), 1000)).isEqualTo(250);
     }
 }

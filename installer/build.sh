@@ -30,6 +30,23 @@ modules="$found,jdk.crypto.ec,jdk.localedata,jdk.charsets,jdk.zipfs,jdk.unsuppor
 echo "runtime modules: $modules"
 jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=2 --output "$out/runtime"
 
+# The classes a start loads (first window, cache, demo data), for the AppCDS archive that the Linux packages' postinst
+# makes where the app is installed (see installer/jpackage/linux-resources/postinst). Needs a display: Xvfb here.
+if [ "$os" = linux ] && command -v xvfb-run >/dev/null 2>&1; then
+  tmp=$(mktemp -d)
+  cp_app=$(printf '%s:' "$out/input/custos.jar" "$out"/input/lib/*.jar)
+  if xvfb-run -a "$out/runtime/bin/java" -Xshare:off -XX:DumpLoadedClassList="$out/input/custos.classlist" \
+       -Dprism.order=sw -Dcustos.logdir="$tmp/logs" -cp "$cp_app" org.custos.app.Launcher --smoke --db "$tmp/cache" \
+       >"$tmp/out.txt" 2>&1; then
+    echo "class list for AppCDS: $(wc -l <"$out/input/custos.classlist") classes"
+  else
+    echo "no AppCDS class list (the smoke start failed):"; cat "$tmp/out.txt"; rm -f "$out/input/custos.classlist"
+  fi
+  rm -rf "$tmp"
+else
+  echo "no AppCDS class list: xvfb-run is not installed (apt-get install xvfb); the packages will start without it"
+fi
+
 for t in $types; do
   if [ "$t" = rpm ] && ! command -v rpmbuild >/dev/null 2>&1; then
     echo "skipping rpm: rpmbuild is not installed (apt-get install rpm)"; continue

@@ -1,12 +1,17 @@
 package org.custos.app;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** The desktop app's own options: {@code --db PATH} (or {@code --db=PATH}) and {@code --smoke}. */
-record AppOptions(String db, boolean smoke) {
+/**
+ * The desktop app's own options: {@code --db PATH} (or {@code --db=PATH}), {@code --smoke}, and files to import
+ * (what a file manager passes when a FHIR file is opened with Custos).
+ */
+record AppOptions(String db, boolean smoke, List<String> files) {
     static AppOptions parse(List<String> args) {
         String db = null;
         boolean smoke = false;
+        List<String> files = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.startsWith("--db=")) {
@@ -15,8 +20,10 @@ record AppOptions(String db, boolean smoke) {
                 db = args.get(++i);
             } else if (a.equals("--smoke")) {
                 smoke = true;
+            } else if (!a.startsWith("-")) {
+                files.add(a);
             }
         }
-        return new AppOptions(db, smoke);
+        return new AppOptions(db, smoke, List.copyOf(files));
     }
 }

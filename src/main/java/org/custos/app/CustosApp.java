@@ -61,6 +61,8 @@ public final class CustosApp extends Application {
             stage.getIcons().add(new Image(CustosApp.class.getResourceAsStream("icon-" + size + ".png")));
         }
         stage.show();
+        long shownMs = sinceProcessStart();
+        LOG.info("First window shown {} ms after the process started", shownMs);
 
         tasks.submit("Opening the cache", p -> {
             Fhir fhir = new Fhir();
@@ -78,6 +80,15 @@ public final class CustosApp extends Application {
             }
             main.start();
             servers.start();
+            long readyMs = sinceProcessStart();
+            LOG.info("Main window ready {} ms after the process started", readyMs);
+            if (options.smoke()) {
+                System.out.println("custos: first window after " + shownMs + " ms, main window ready after " + readyMs
+                        + " ms (from process start)");
+            }
+            if (!options.files().isEmpty()) {
+                main.importFiles(options.files().stream().map(Path::of).toList());
+            }
             if (options.smoke()) {
                 smoke(stage);
             }
@@ -94,6 +105,11 @@ public final class CustosApp extends Application {
         Parent root = w.view().root();
         w.auditView().installShortcuts(scene);
         return root;
+    }
+
+    private static long sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     static InputStream demoData() {

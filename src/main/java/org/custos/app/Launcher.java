@@ -5,7 +5,8 @@ import org.custos.cli.CustosCommand;
 
 /**
  * The jar's main class. Not an {@code Application} subclass, so a classpath launch works. With a command
- * (import, export, audit, demo, --help, --version) it runs the command line, without JavaFX; otherwise the app.
+ * (import, export, audit, demo, --help, --version) it runs the command line, without JavaFX; otherwise the app,
+ * which imports the files named (a file manager's "Open with Custos").
  */
 public final class Launcher {
     private Launcher() {
@@ -18,10 +19,18 @@ public final class Launcher {
         if (args.length > 0 && CustosCommand.COMMANDS.contains(args[0])) {
             System.exit(CustosCommand.run(args));
         }
-        if (args.length > 0 && !args[0].startsWith("-")) {
+        if (args.length > 0 && !args[0].startsWith("-") && !isFile(args[0])) {
             System.err.println("custos: unknown command '" + args[0] + "' (try custos --help)");
             System.exit(1);
         }
         javafx.application.Application.launch(CustosApp.class, args);
+    }
+
+    private static boolean isFile(String arg) {
+        try {
+            return java.nio.file.Files.isRegularFile(java.nio.file.Path.of(arg));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 }

@@ -64,12 +64,26 @@ public final class CustosApp extends Application {
         long shownMs = sinceProcessStart();
         LOG.info("First window shown {} ms after the process started", shownMs);
 
+        // HAPI's context and model scan (~1 s) run beside the cache opening (Flyway) on the second core; the main
+        // view waits only for the context, and the first FHIR parse waits for the scan if it is still going
+        java.util.concurrent.CompletableFuture<Fhir> fhirReady = new java.util.concurrent.CompletableFuture<>();
+        tasks.submit(null, p -> {
+            Fhir f;
+            try {
+                f = new Fhir();
+            } catch (RuntimeException | Error e) {
+                fhirReady.completeExceptionally(e);
+                throw e;
+            }
+            fhirReady.complete(f);
+            f.warmUp();
+            return null;
+        }, done -> LOG.info("FHIR parsers ready {} ms after the process started", sinceProcessStart()),
+                error -> LOG.warn("FHIR warm-up failed", error));
         tasks.submit("Opening the cache", p -> {
-            Fhir fhir = new Fhir();
             Cache c = Cache.open(dbFile);
             cache = c;
-            fhir.warmUp();
-            return new Opened(fhir, c);
+            return new Opened(fhirReady.join(), c);
         }, opened -> {
             try {
                 scene.setRoot(build(opened, scene));

@@ -16,6 +16,9 @@ import java.sql.Statement;
 public final class Cache implements AutoCloseable {
 
     private final Path file;
+    /** The version of the newest migration in db/migration (CacheTest checks that they agree). */
+    static final int SCHEMA_VERSION = 4;
+
     private final JdbcConnectionPool pool;
     private final AuditStore audit;
     private final ResourceStore resources;
@@ -43,7 +46,7 @@ public final class Cache implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new CacheException("Cannot create the cache folder " + base.getParent() + ": " + e.getMessage(), e);
         }
-        // no COMPRESS: the raw resources are deflated in blocks already, and page compression then costs more
+        // no COMPRESS: the raw resources are compressed in blocks already, and page compression then costs more
         // ingest time than the bytes it saves (measured). CACHE_SIZE (KB): H2's page cache, 64 MB rather than 16,
         // keeps the indexes of a million events in memory. MAX_COMPACT_TIME bounds the time spent closing.
         // DB_CLOSE_ON_EXIT=FALSE: Custos closes the cache itself; H2's own shutdown hook would close it under a
@@ -59,7 +62,9 @@ public final class Cache implements AutoCloseable {
             throw translateOpenError(base, e);
         }
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            if (!schemaIsCurrent(pool)) {
+                Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            }
         } catch (RuntimeException e) {
             pool.dispose();
             throw new CacheException("The cache at " + base + ".mv.db could not be migrated: " + e.getMessage(), e);
@@ -68,6 +73,20 @@ public final class Cache implements AutoCloseable {
         cache.audit.init();
         cache.resources.init();
         return cache;
+    }
+
+    /**
+     * Whether the newest migration has been applied already: then Flyway (a second of class loading and scanning at
+     * every start) is not needed. A cache from an older or newer Custos, or a new one, goes through Flyway.
+     */
+    private static boolean schemaIsCurrent(JdbcConnectionPool pool) {
+        try (Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)) FROM "
+                     + "\"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
+            return rs.next() && rs.getInt(1) == SCHEMA_VERSION;
+        } catch (SQLException e) {
+            return false; // no history table yet: a new cache
+        }
     }
 
     static Path stripH2Suffix(Path p) {

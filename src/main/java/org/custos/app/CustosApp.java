@@ -34,7 +34,10 @@ import java.util.zip.GZIPInputStream;
  * warms HAPI in the background, then puts the main view in place.
  */
 public final class CustosApp extends Application {
-    private static final Logger LOG = LoggerFactory.getLogger(CustosApp.class);
+    /** Made on first use, after the first window shows: Logback's set-up is not on the way to it. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(CustosApp.class);
+    }
     static final String DEMO_RESOURCE = "/org/custos/demo/demo-audit.ndjson.gz";
 
     private FxTaskRunner tasks;
@@ -51,7 +54,6 @@ public final class CustosApp extends Application {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         AppOptions options = AppOptions.parse(getParameters().getRaw());
         Path dbFile = DataDirs.cacheFile(options.db());
-        tasks = new FxTaskRunner();
 
         Scene scene = new Scene(waiting("Opening the cache " + dbFile + " …"), 1280, 800);
         scene.getStylesheets().add(CustosApp.class.getResource("/org/custos/ui/custos.css").toExternalForm());
@@ -62,7 +64,8 @@ public final class CustosApp extends Application {
         }
         stage.show();
         long shownMs = sinceProcessStart();
-        LOG.info("First window shown {} ms after the process started", shownMs);
+        tasks = new FxTaskRunner();
+        Log.LOG.info("First window shown {} ms after the process started", shownMs);
 
         // HAPI's context and model scan (~1 s) run beside the cache opening (Flyway) on the second core; the main
         // view waits only for the context, and the first FHIR parse waits for the scan if it is still going
@@ -78,8 +81,8 @@ public final class CustosApp extends Application {
             fhirReady.complete(f);
             f.warmUp();
             return null;
-        }, done -> LOG.info("FHIR parsers ready {} ms after the process started", sinceProcessStart()),
-                error -> LOG.warn("FHIR warm-up failed", error));
+        }, done -> Log.LOG.info("FHIR parsers ready {} ms after the process started", sinceProcessStart()),
+                error -> Log.LOG.warn("FHIR warm-up failed", error));
         tasks.submit("Opening the cache", p -> {
             Cache c = Cache.open(dbFile);
             cache = c;
@@ -88,14 +91,14 @@ public final class CustosApp extends Application {
             try {
                 scene.setRoot(build(opened, scene));
             } catch (RuntimeException e) {
-                LOG.error("Cannot build the main window", e);
+                Log.LOG.error("Cannot build the main window", e);
                 scene.setRoot(failure(e));
                 return;
             }
             main.start();
             servers.start();
             long readyMs = sinceProcessStart();
-            LOG.info("Main window ready {} ms after the process started", readyMs);
+            Log.LOG.info("Main window ready {} ms after the process started", readyMs);
             if (options.smoke()) {
                 System.out.println("custos: first window after " + shownMs + " ms, main window ready after " + readyMs
                         + " ms (from process start)");
@@ -146,7 +149,7 @@ public final class CustosApp extends Application {
         main.lastImportProperty().addListener((o, a, summary) -> {
             boolean ok = stage.isShowing() && summary != null && !summary.problems();
             smokeExitCode = ok ? 0 : 3;
-            LOG.info("Smoke start finished: {}", ok ? "OK" : "FAILED");
+            Log.LOG.info("Smoke start finished: {}", ok ? "OK" : "FAILED");
             System.out.println("custos: smoke start " + (ok ? "OK" : "FAILED") + ": "
                     + (summary == null ? "no summary" : summary.title() + " — " + summary.text().replace('\n', ' ')));
             Platform.exit();
@@ -189,7 +192,7 @@ public final class CustosApp extends Application {
             tasks.shutdown();
         }
         if (cache != null && cache.closeTidily()) {
-            LOG.info("Compacted the cache at exit");
+            Log.LOG.info("Compacted the cache at exit");
         }
         if (smokeExitCode != 0) {
             System.exit(smokeExitCode);

@@ -23,7 +23,20 @@ public final class Launcher {
             System.err.println("custos: unknown command '" + args[0] + "' (try custos --help)");
             System.exit(1);
         }
+        chooseRendering();
         javafx.application.Application.launch(CustosApp.class, args);
+    }
+
+    /**
+     * On Linux without a GPU device (virtual machines, remote desktops, CI) OpenGL is Mesa's software renderer, and
+     * JavaFX's own software pipeline draws Custos's tables as fast and starts ~0.4 s sooner. A GPU, or a
+     * -Dprism.order given by the user, keeps JavaFX's default.
+     */
+    private static void chooseRendering() {
+        if (System.getProperty("prism.order") == null && System.getProperty("os.name", "").startsWith("Linux")
+                && !java.nio.file.Files.exists(java.nio.file.Path.of("/dev/dri"))) {
+            System.setProperty("prism.order", "sw");
+        }
     }
 
     private static boolean isFile(String arg) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The raw AuditEvent texts, one deflated block per import batch, with a few recently read blocks kept decoded. */
+/** The raw AuditEvent texts, one compressed block per import batch, with a few recently read blocks kept decoded. */
 final class RawStore {
     private static final int DECODED_BLOCKS = 8;
     private final AtomicLong nextId = new AtomicLong(1);

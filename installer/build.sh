@@ -56,6 +56,9 @@ for t in $types; do
   if [ "$t" != app-image ] && [ -f "installer/jpackage/$os-package.args" ]; then
     extra=("@installer/jpackage/$os-package.args")
   fi
+  if [ -f "installer/jpackage/$os-$t.args" ]; then
+    extra+=("@installer/jpackage/$os-$t.args")
+  fi
   jpackage --type "$t" --app-version "$version" --input "$out/input" --runtime-image "$out/runtime" \
     --dest "$out" @installer/jpackage/common.args "@installer/jpackage/$os.args" "${extra[@]}"
 done

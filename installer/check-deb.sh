@@ -49,20 +49,31 @@ test -f /opt/custos/lib/app/custos.jsa && echo "AppCDS archive: $(du -h /opt/cus
 # first window, from launch until X shows it (5 starts; the first is cold). Polled every 20 ms: xdotool's own
 # --sync waits half a second between looks. The menu entry's command, then jpackage's launcher for comparison.
 first_window() {
-  local times=() t0 t1 pid
+  local times=() t0 t1 pid n
   for i in 1 2 3 4 5; do
     t0=$(date +%s%N)
-    "$@" --db "$work/gui" >/dev/null 2>&1 &
+    "$@" --db "$work/gui" >"$work/start.txt" 2>&1 &
     pid=$!
-    until xdotool search --onlyvisible --name '^Custos$' >/dev/null 2>&1; do sleep 0.02; done
+    n=0
+    until xdotool search --onlyvisible --name '^Custos$' >/dev/null 2>&1; do
+      if ! kill -0 "$pid" 2>/dev/null || [ $n -ge 1500 ]; then
+        echo "start $i of $* showed no window within $((n / 50)) s; its output:" >&2
+        cat "$work/start.txt" >&2
+        kill "$pid" 2>/dev/null || true
+        return 1
+      fi
+      sleep 0.02; n=$((n + 1))
+    done
     t1=$(date +%s%N)
     times+=("$(( (t1 - t0) / 1000000 ))")
     sleep 1; kill "$pid"; wait "$pid" 2>/dev/null || true
   done
   echo "${times[*]}"
 }
-echo "first window after (ms), menu entry: $(first_window $menu)"
-echo "first window after (ms), $app: $(first_window "$app")"
+menu_times=$(first_window $menu)
+echo "first window after (ms), menu entry: $menu_times"
+launcher_times=$(first_window "$app")
+echo "first window after (ms), $app (jpackage's launcher): $launcher_times"
 
 apt-get remove -y -qq custos >/dev/null
 test ! -e /opt/custos && echo "uninstalled cleanly"

@@ -29,8 +29,8 @@ public final class Launcher {
 
     /**
      * On Linux without a GPU device (virtual machines, remote desktops, CI) OpenGL is Mesa's software renderer, and
-     * JavaFX's own software pipeline draws Custos's tables as fast and starts ~0.4 s sooner. A GPU, or a
-     * -Dprism.order given by the user, keeps JavaFX's default.
+     * JavaFX's own software pipeline draws Custos's tables as fast and starts a little sooner (~0.1 s here). A GPU,
+     * or a -Dprism.order given by the user, keeps JavaFX's default.
      */
     private static void chooseRendering() {
         if (System.getProperty("prism.order") == null && System.getProperty("os.name", "").startsWith("Linux")

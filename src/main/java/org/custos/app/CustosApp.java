@@ -59,11 +59,12 @@ public final class CustosApp extends Application {
         scene.getStylesheets().add(CustosApp.class.getResource("/org/custos/ui/custos.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("Custos");
+        stage.show();
+        long shownMs = sinceProcessStart();
+        // the icons (six PNGs to decode) right after the window, not on the way to it
         for (int size : new int[]{16, 32, 48, 64, 128, 256}) {
             stage.getIcons().add(new Image(CustosApp.class.getResourceAsStream("icon-" + size + ".png")));
         }
-        stage.show();
-        long shownMs = sinceProcessStart();
         tasks = new FxTaskRunner();
         Log.LOG.info("First window shown {} ms after the process started", shownMs);
 

@@ -23,7 +23,10 @@ import java.util.function.Consumer;
  * the file).
  */
 public final class FxTaskRunner implements TaskRunner {
-    private static final Logger LOG = LoggerFactory.getLogger(FxTaskRunner.class);
+    /** Made on first use: the runner is built right after the first window shows, Logback's set-up is not. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(FxTaskRunner.class);
+    }
     private final ExecutorService executor;
     private final AtomicInteger running = new AtomicInteger();
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
@@ -50,7 +53,7 @@ public final class FxTaskRunner implements TaskRunner {
     public <T> Handle submit(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
         if (executor.isShutdown()) {
             // the app is closing: a refresh asked for by a last callback has nothing left to show
-            LOG.debug("Not started, the app is closing: {}", title);
+            Log.LOG.debug("Not started, the app is closing: {}", title);
             return () -> { };
         }
         // cancel is a flag the work reads between its steps; the Task itself is never cancelled, so the work always
@@ -98,7 +101,7 @@ public final class FxTaskRunner implements TaskRunner {
         });
         task.setOnFailed(e -> {
             done.run();
-            LOG.warn("{} failed", title, task.getException());
+            Log.LOG.warn("{} failed", title, task.getException());
             onFailure.accept(task.getException());
         });
         executor.execute(task);
@@ -140,7 +143,7 @@ public final class FxTaskRunner implements TaskRunner {
         executor.shutdown();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("Background work still running at exit");
+                Log.LOG.warn("Background work still running at exit");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,7 +15,7 @@ import java.util.Set;
  * of one) sets one of 64 bits in the event's {@code agent_bits}, which the browse index carries; every term ever
  * stored is kept once in {@code audit_agent_key}. A filter looks up the terms starting with X there, and only
  * events with one of their bits are read and tested with the exact LIKE. Events stored before this (bits -1)
- * always pass, so the pre-check never hides a match; a few other events pass too (shared bits) and the LIKE
+ * always pass (bit 63, which no term sets, is in every mask), so the pre-check never hides a match; a few other events pass too (shared bits) and the LIKE
  * removes them.
  */
 final class AgentIndex {
@@ -23,6 +23,11 @@ final class AgentIndex {
     private static final int MAX_TERMS = 2000;
     private static final int MAX_BITS = 24;
     static final long ALL = -1L;
+    /**
+     * Never set by a term: rows stored before the bits existed carry -1, so every mask includes this bit and such rows
+     * always pass, also when no known term matches (their terms may never have been recorded).
+     */
+    static final long OLD_ROWS = 1L << 63;
 
     private AgentIndex() {
     }
@@ -52,8 +57,9 @@ final class AgentIndex {
         return bits;
     }
 
+    /** 0..62: bit 63 is {@link #OLD_ROWS}. */
     private static int bit(String term) {
-        return (term.hashCode() * 0x9E3779B9) >>> 26;
+        return ((term.hashCode() * 0x9E3779B9) >>> 26) % 63;
     }
 
     /** Adds the terms not yet known (one lookup for all, a write only for a new one), in the caller's transaction. */
@@ -104,6 +110,6 @@ final class AgentIndex {
             return ALL;
         }
         long mask = bits(found);
-        return Long.bitCount(mask) > MAX_BITS ? ALL : mask;
+        return Long.bitCount(mask) > MAX_BITS ? ALL : mask | OLD_ROWS;
     }
 }

@@ -12,11 +12,11 @@ import java.util.Set;
 
 /**
  * Makes "agent starts with X" cheap without a row per agent: every agent term (a key, or each '|'-separated part
- * of one) sets one of 64 bits in the event's {@code agent_bits}, which the browse index carries; every term ever
+ * of one) sets one of 63 bits in the event's {@code agent_bits}, which the browse index carries; every term ever
  * stored is kept once in {@code audit_agent_key}. A filter looks up the terms starting with X there, and only
  * events with one of their bits are read and tested with the exact LIKE. Events stored before this (bits -1)
- * always pass (bit 63, which no term sets, is in every mask), so the pre-check never hides a match; a few other events pass too (shared bits) and the LIKE
- * removes them.
+ * always pass (bit 63, which no term sets, is in every mask), so the pre-check never hides a match; a few other
+ * events pass too (shared bits) and the LIKE removes them.
  */
 final class AgentIndex {
     /** The pre-check only pays while a prefix matches a few terms' bits; beyond that the plain scan is used. */

@@ -117,7 +117,7 @@ public final class FhirTimes {
 
     private static int lengthOfMonth(int year, int month) {
         return switch (month) {
-            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 2 -> java.time.Year.isLeap(year) ? 29 : 28;
             case 4, 6, 9, 11 -> 30;
             default -> 31;
         };

@@ -34,9 +34,10 @@ work=$(mktemp -d)
 
 # a display of our own
 export DISPLAY=:77
+# -noreset: otherwise Xvfb resets when its last client leaves, and a start that connects during the reset is refused
 start_xvfb() {
   rm -f /tmp/.X77-lock /tmp/.X11-unix/X77
-  Xvfb :77 -screen 0 1280x1024x24 >>"$work/xvfb.log" 2>&1 &
+  Xvfb :77 -noreset -nolisten tcp -screen 0 1280x1024x24 >>"$work/xvfb.log" 2>&1 &
   xvfb=$!
   for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "Xvfb did not start:" >&2; cat "$work/xvfb.log" >&2; return 1
@@ -65,7 +66,7 @@ first_window() {
     until xdotool search --onlyvisible --name '^Custos$' >/dev/null 2>&1; do
       if ! kill -0 "$pid" 2>/dev/null || [ $n -ge 1500 ]; then
         kill "$pid" 2>/dev/null || true
-        if grep -q "Unable to open DISPLAY" "$work/start.txt" && [ $retried -lt 3 ]; then
+        if grep -q -i -e "Unable to open DISPLAY" -e "cannot open display" "$work/start.txt" && [ $retried -lt 3 ]; then
           # Xvfb, not Custos: under this polling it now and then refuses a connection; say so, time the start again
           echo "(start $i: Xvfb refused the connection; started again)" >&2
           retried=$((retried + 1)); sleep 1; continue 2

@@ -43,7 +43,8 @@ start_xvfb() {
   echo "Xvfb did not start:" >&2; cat "$work/xvfb.log" >&2; return 1
 }
 start_xvfb
-trap 'kill $xvfb 2>/dev/null; pkill -f "Xvfb :77" 2>/dev/null; apt-get remove -y -qq custos >/dev/null 2>&1 || true' EXIT
+# (each step '|| true': under set -e a failing command in the trap, e.g. pkill finding Xvfb already gone, sets the exit code)
+trap 'kill $xvfb 2>/dev/null || true; pkill -f "Xvfb :77" 2>/dev/null || true; apt-get remove -y -qq custos >/dev/null 2>&1 || true' EXIT
 sleep 1
 # the menu entry's command (what a user's click runs), without the file-manager %F
 menu=$(sed -n 's/^Exec=//p' /usr/share/applications/custos-Custos.desktop | sed 's/ %[FfUu]//')
@@ -51,8 +52,14 @@ echo "menu command: $menu"
 timeout 120 $menu --smoke --db "$work/gui" | tee "$work/smoke.txt"
 grep -q "smoke start OK" "$work/smoke.txt"
 
-test -f /opt/custos/lib/app/custos.jsa && echo "AppCDS archive: $(du -h /opt/custos/lib/app/custos.jsa | cut -f1)" \
-  || echo "AppCDS archive: none (no class list in the package)"
+if [ -f /opt/custos/lib/app/custos.jsa ]; then
+  echo "AppCDS archive: $(du -h /opt/custos/lib/app/custos.jsa | cut -f1)"
+elif [ -f /opt/custos/lib/app/custos.classlist ]; then
+  echo "AppCDS archive: none although the package has a class list (postinst's dump failed, see above)" >&2
+  exit 1
+else
+  echo "AppCDS archive: none (no class list in the package: build.sh found no xvfb-run)"
+fi
 
 # first window, from launch until X shows it (5 starts; the first is cold). Polled every 20 ms: xdotool's own
 # --sync waits half a second between looks. The menu entry's command, then jpackage's launcher for comparison.

@@ -27,6 +27,31 @@ public final class AuditStore {
         }
     }
 
+    /**
+     * AuditEvents to store with their texts already packed into one raw block ({@link #batch}): the packing is then
+     * done on the thread that makes the batch (an import's parsing thread), not on the one writing to the cache.
+     */
+    public static final class Batch {
+        private final List<Item> items;
+        private final byte[] block;
+
+        private Batch(List<Item> items, byte[] block) {
+            this.items = items;
+            this.block = block;
+        }
+
+        public List<Item> items() {
+            return items;
+        }
+    }
+
+    /** Packs the items' texts for {@link #upsert(int, Batch)}. */
+    public static Batch batch(List<Item> items) {
+        List<Item> copy = List.copyOf(items);
+        return new Batch(copy, copy.isEmpty() ? null
+                : RawBlocks.packUtf8(copy.stream().map(i -> i.resource().utf8()).toList()));
+    }
+
     private final Cache cache;
     private final RawStore raws = new RawStore();
     private final AtomicLong nextPk = new AtomicLong();
@@ -52,12 +77,21 @@ public final class AuditStore {
         if (items.isEmpty()) {
             return UpsertCounts.NONE;
         }
-        return cache.inTransaction("Writing AuditEvents to the cache", c -> writer.upsert(c, originId, items));
+        return cache.inTransaction("Writing AuditEvents to the cache", c -> writer.upsert(c, originId, items, null));
+    }
+
+    /** {@link #upsert(int, List)} of a batch made by {@link #batch}. */
+    public UpsertCounts upsert(int originId, Batch batch) {
+        if (batch.items.isEmpty()) {
+            return UpsertCounts.NONE;
+        }
+        return cache.inTransaction("Writing AuditEvents to the cache",
+                c -> writer.upsert(c, originId, batch.items, batch.block));
     }
 
     /** {@link #upsert} within the caller's transaction. */
     UpsertCounts upsert(Connection c, int originId, List<Item> items) throws SQLException {
-        return items.isEmpty() ? UpsertCounts.NONE : writer.upsert(c, originId, items);
+        return items.isEmpty() ? UpsertCounts.NONE : writer.upsert(c, originId, items, null);
     }
 
     boolean deleteById(Connection c, String resId, String deletedVersion, long deletedAt) throws SQLException {

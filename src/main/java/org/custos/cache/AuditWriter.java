@@ -28,7 +28,12 @@ final class AuditWriter {
     private record Existing(long pk, long hash, String versionId) {
     }
 
-    UpsertCounts upsert(Connection c, int originId, List<AuditStore.Item> items) throws SQLException {
+    /**
+     * {@code packed}: the raw block of all {@code items}' texts in their order ({@link AuditStore#batch}), or null;
+     * it is used when every item is written, else the texts to write are packed here.
+     */
+    UpsertCounts upsert(Connection c, int originId, List<AuditStore.Item> items, byte[] packed)
+            throws SQLException {
         Map<String, Existing> existing = findExisting(c, items);
         int added = 0;
         int unchanged = 0;
@@ -63,7 +68,10 @@ final class AuditWriter {
         if (write.isEmpty()) {
             return new UpsertCounts(added, updated, unchanged);
         }
-        long block = raws.write(c, write.stream().map(i -> i.resource().json()).toList());
+        // every item written, none twice (a repeated id makes the list shorter): the list is the items, in order
+        boolean all = packed != null && write.size() == items.size();
+        long block = raws.write(c, all ? packed
+                : RawBlocks.packUtf8(write.stream().map(i -> i.resource().utf8()).toList()));
         java.util.Set<String> terms = new java.util.HashSet<>();
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, res_id, version_id, "
                 + "last_updated, origin_id, content_hash, recorded, type_code, type_display, subtype_codes, "

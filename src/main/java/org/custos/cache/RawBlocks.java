@@ -15,8 +15,9 @@ import java.util.zip.Inflater;
 /**
  * The raw texts of one import batch stored as one compressed block: far less work for H2 than a row per resource,
  * and a third of the bytes. Plain layout: count, each text's UTF-8 length, then the texts. Written as
- * {@code 'L'}, the plain length and the LZ4 block (cheap enough for the import's writing thread); blocks written by
- * earlier versions are zlib (deflate) streams, which start with 0x78, and are still read.
+ * {@code 'L'}, the plain length and the LZ4 block (an import packs it on its parsing thread, see
+ * {@link AuditStore#batch}); blocks written by earlier versions are zlib (deflate) streams, which start with 0x78,
+ * and are still read.
  */
 final class RawBlocks {
     private static final byte LZ4_MARK = 'L';
@@ -26,15 +27,17 @@ final class RawBlocks {
     }
 
     static byte[] pack(List<String> texts) {
-        List<byte[]> bytes = new ArrayList<>(texts.size());
-        int plainLength = 4 + 4 * texts.size();
-        for (String t : texts) {
-            byte[] b = t.getBytes(StandardCharsets.UTF_8);
-            bytes.add(b);
+        return packUtf8(texts.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList());
+    }
+
+    /** As {@link #pack}, for texts already in UTF-8. */
+    static byte[] packUtf8(List<byte[]> bytes) {
+        int plainLength = 4 + 4 * bytes.size();
+        for (byte[] b : bytes) {
             plainLength += b.length;
         }
         ByteBuffer plain = ByteBuffer.allocate(plainLength);
-        plain.putInt(texts.size());
+        plain.putInt(bytes.size());
         for (byte[] b : bytes) {
             plain.putInt(b.length);
         }

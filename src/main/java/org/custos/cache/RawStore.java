@@ -29,12 +29,12 @@ final class RawStore {
         }
     }
 
-    /** Stores the texts as one block and returns its id; text i is then at slot i. */
-    long write(Connection c, List<String> texts) throws SQLException {
+    /** Stores a block made by {@link RawBlocks#packUtf8} and returns its id; text i is then at slot i. */
+    long write(Connection c, byte[] block) throws SQLException {
         long id = nextId.getAndIncrement();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_raw_block (id, data) VALUES (?, ?)")) {
             ps.setLong(1, id);
-            ps.setBytes(2, RawBlocks.pack(texts));
+            ps.setBytes(2, block);
             ps.executeUpdate();
         }
         return id;

@@ -100,12 +100,13 @@ final class ImportSession {
         if (audit.isEmpty() && others.isEmpty()) {
             return;
         }
-        List<AuditStore.Item> a = List.copyOf(audit);
+        // the texts are packed here, on the parsing thread, which has time to spare while the writer stores
+        AuditStore.Batch a = AuditStore.batch(audit);
         List<IncomingResource> o = List.copyOf(others);
         audit.clear();
         others.clear();
         pending.add(writer.submit(() -> {
-            if (!a.isEmpty()) {
+            if (!a.items().isEmpty()) {
                 add("AuditEvent", cache.audit().upsert(origin, a));
             }
             for (String type : List.of("Consent", "Provenance")) {
@@ -115,7 +116,7 @@ final class ImportSession {
                 }
             }
         }));
-        done += a.size() + o.size();
+        done += a.items().size() + o.size();
         while (pending.size() > 2) {
             await(pending.removeFirst());
         }

@@ -39,14 +39,12 @@ final class Incoming {
         if (!KEPT_TYPES.contains(type)) {
             return new Skipped(type);
         }
-        String json = tree.toString();
-        IncomingResource r = IncomingResource.of(tree, json, fallbackId, where);
+        IncomingResource r = IncomingResource.of(tree, fallbackId, where);
         if (r.id() == null) {
-            r = new IncomingResource(type, "h" + Long.toHexString(r.contentHash()), r.versionId(),
-                    r.lastUpdated(), tree, json, where);
+            r = r.withId("h" + Long.toHexString(r.contentHash()));
         } else if (!Importer.FHIR_ID.matcher(r.id()).matches()) {
             return new Bad(new QuarantineEntry(where, type, r.id(), "'" + r.id() + "' is not a valid FHIR id "
-                    + "(letters, digits, '-' and '.', at most 64)", json));
+                    + "(letters, digits, '-' and '.', at most 64)", r.json()));
         }
         if (!type.equals("AuditEvent")) {
             return new Other(r);
@@ -54,7 +52,7 @@ final class Incoming {
         try {
             return new Audit(new AuditStore.Item(r, AuditExtractor.extract(tree)));
         } catch (InvalidResourceException e) {
-            return new Bad(new QuarantineEntry(where, type, r.id(), e.getMessage(), json));
+            return new Bad(new QuarantineEntry(where, type, r.id(), e.getMessage(), r.json()));
         }
     }
 }

@@ -110,8 +110,16 @@ final class BenchSupport {
             return new GcTotals(c, t);
         }
 
+        static GcTotals zero() {
+            return new GcTotals(0, 0);
+        }
+
         GcTotals minus(GcTotals before) {
             return new GcTotals(count - before.count, millis - before.millis);
+        }
+
+        GcTotals plus(GcTotals other) {
+            return new GcTotals(count + other.count, millis + other.millis);
         }
     }
 

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.custos.cache.AuditExtractor;
+import org.custos.cache.AuditStore;
 import org.custos.cache.AuditEventRow;
 import org.custos.cache.IncomingResource;
 
@@ -46,9 +47,10 @@ public final class IngestBench {
     static final int BUNDLE = 1000;
     static final double TARGET_EVENTS_PER_S = 10_000;
     static final double TARGET_RATIO = 0.5;
-    /** Events imported into a throwaway cache before the timed run, so H2, Jackson and the importer are JIT-warm. */
-    static final int WARMUP_EVENTS = 50_000;
-    static final int PARSE_PASSES = 3;
+    /** Full imports into throwaway caches before anything is timed, so H2, Jackson and the importer are JIT-warm. */
+    static final int WARMUP_IMPORTS = 2;
+    /** Timed rounds, each a HAPI parse pass and an import. */
+    static final int ROUNDS = 3;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -81,51 +83,21 @@ public final class IngestBench {
         log(fmt("ingest: generated %d bundles, %.1f MB in %.1f s", bundles.size(), BenchSupport.mb(bytes),
                 BenchSupport.seconds(generateNs)));
 
-        // 2. HAPI parse-only baseline: a warm-up pass, then PARSE_PASSES timed passes, over the same Bundle texts
+        // 2. warm-up of both sides: one HAPI pass, and WARMUP_IMPORTS full imports into throwaway caches (the
+        // import runs far more code than the parser: H2, Jackson, two threads; one pass of it is not yet warm)
         List<String> texts = new ArrayList<>(bundles.size());
         for (byte[] b : bundles) {
             texts.add(new String(b, StandardCharsets.UTF_8));
         }
         log("ingest: HAPI parse-only warm-up pass");
         parseAll(ctx, texts);
-        BenchSupport.usedHeapAfterGc();
-        List<Double> parsePassMs = new ArrayList<>();
-        List<Double> parsePassCpuMs = new ArrayList<>();
-        List<Double> parsePassProcessCpuMs = new ArrayList<>();
-        GcTotals gcP0 = GcTotals.now();
-        for (int pass = 1; pass <= PARSE_PASSES; pass++) {
-            log("ingest: HAPI parse-only timed pass " + pass + "/" + PARSE_PASSES + " (String)");
-            long cpu = THREADS.getCurrentThreadCpuTime();
-            long pcpu = BenchSupport.processCpuNanos();
-            long p0 = System.nanoTime();
-            long parsed = parseAll(ctx, texts);
-            parsePassMs.add(BenchSupport.ms(System.nanoTime() - p0));
-            parsePassCpuMs.add(BenchSupport.ms(THREADS.getCurrentThreadCpuTime() - cpu));
-            parsePassProcessCpuMs.add(BenchSupport.ms(BenchSupport.processCpuNanos() - pcpu));
-            check(parsed == events, "HAPI parsed " + parsed + " entries, expected " + events);
-        }
-        GcTotals parseGc = GcTotals.now().minus(gcP0);
-        texts = null;
-        log("ingest: HAPI parse-only timed pass (UTF-8 bytes through a Reader)");
-        long r0 = System.nanoTime();
-        long parsedFromBytes = parseAllBytes(ctx, bundles);
-        long parseBytesNs = System.nanoTime() - r0;
-        check(parsedFromBytes == events, "HAPI parsed " + parsedFromBytes + " entries from bytes");
-        BenchSupport.usedHeapAfterGc();
-
-        // 3. warm-up ingest into a throwaway cache
         Path tmp = out.resolve("tmp");
-        Path warmDir = tmp.resolve("ingest-warmup-" + System.nanoTime());
-        log("ingest: warm-up import of " + Math.min(WARMUP_EVENTS, events) + " events into a throwaway cache");
-        try (Cache warm = Cache.open(warmDir.resolve("custos"))) {
-            Importer imp = new Importer(warm, fhir);
-            for (int i = 0; i < bundles.size() && i * BUNDLE < WARMUP_EVENTS; i++) {
-                imp.importStream("demo", "bench-warmup", new ByteArrayInputStream(bundles.get(i)), "x.json",
-                        Importer.SILENT);
-            }
+        for (int w = 1; w <= WARMUP_IMPORTS; w++) {
+            log("ingest: warm-up import " + w + "/" + WARMUP_IMPORTS + " of " + events + " events (throwaway cache)");
+            TimedImport warm = timedImport(fhir, bundles, tmp);
+            log(fmt("ingest: warm-up import %d: %.0f events/s", w, events / BenchSupport.seconds(warm.ingestNs)));
         }
-        BenchSupport.deleteTree(warmDir);
-        log("ingest: the import's own work without the database (Jackson, extract, compact text, hash)");
+        log("ingest: the import's own work without the database (Jackson, extract, compact text, hash, packing)");
         importWithoutDb(bundles);
         long cpuNd = THREADS.getCurrentThreadCpuTime();
         long nd0 = System.nanoTime();
@@ -135,41 +107,55 @@ public final class IngestBench {
         check(noDbEvents == events, "the import without the database saw " + noDbEvents + " events");
         BenchSupport.usedHeapAfterGc();
 
-        // 4. the timed ingest into a fresh cache
-        Path dir = tmp.resolve("ingest-" + System.nanoTime());
-        log("ingest: timed import of " + events + " events into a fresh cache");
-        long o0 = System.nanoTime();
-        Cache cache = Cache.open(dir.resolve("custos"));
-        long openNs = System.nanoTime() - o0;
-        Importer importer = new Importer(cache, fhir);
-        ImportReport total = new ImportReport();
-        double[] perBundleMs = new double[bundles.size()];
-        GcTotals gc0 = GcTotals.now();
-        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        long cpu0 = BenchSupport.processCpuNanos();
-        long mainCpu0 = THREADS.getCurrentThreadCpuTime();
-        long t0 = System.nanoTime();
-        for (int i = 0; i < bundles.size(); i++) {
-            long b0 = System.nanoTime();
-            total.addAll(importer.importStream("demo", "bench-ingest", new ByteArrayInputStream(bundles.get(i)),
-                    "x.json", Importer.SILENT));
-            perBundleMs[i] = BenchSupport.ms(System.nanoTime() - b0);
+        // 3. ROUNDS timed rounds, each a HAPI parse pass over the Bundle texts and then an import of the same
+        // Bundles into a fresh cache: interleaved, so that a slow minute on this shared machine hits both sides
+        List<Double> parsePassMs = new ArrayList<>();
+        List<Double> parsePassCpuMs = new ArrayList<>();
+        List<Double> parsePassProcessCpuMs = new ArrayList<>();
+        List<TimedImport> imports = new ArrayList<>();
+        GcTotals parseGc = GcTotals.zero();
+        for (int round = 1; round <= ROUNDS; round++) {
+            log("ingest: round " + round + "/" + ROUNDS + ": HAPI parse-only pass (String)");
+            GcTotals gcP0 = GcTotals.now();
+            long cpu = THREADS.getCurrentThreadCpuTime();
+            long pcpu = BenchSupport.processCpuNanos();
+            long p0 = System.nanoTime();
+            long parsed = parseAll(ctx, texts);
+            parsePassMs.add(BenchSupport.ms(System.nanoTime() - p0));
+            parsePassCpuMs.add(BenchSupport.ms(THREADS.getCurrentThreadCpuTime() - cpu));
+            parsePassProcessCpuMs.add(BenchSupport.ms(BenchSupport.processCpuNanos() - pcpu));
+            parseGc = parseGc.plus(GcTotals.now().minus(gcP0));
+            check(parsed == events, "HAPI parsed " + parsed + " entries, expected " + events);
+            BenchSupport.usedHeapAfterGc();
+            log("ingest: round " + round + "/" + ROUNDS + ": import of " + events + " events into a fresh cache");
+            TimedImport ti = timedImport(fhir, bundles, tmp);
+            ImportReport.Counts ae = ti.report.counts("AuditEvent");
+            check(ae.added == events && ti.report.quarantined() == 0,
+                    "import stored " + ae.added + " of " + events + ", quarantined " + ti.report.quarantined());
+            imports.add(ti);
+            BenchSupport.usedHeapAfterGc();
         }
-        long ingestNs = System.nanoTime() - t0;
-        long mainCpuIngest = THREADS.getCurrentThreadCpuTime() - mainCpu0;
-        long cpuIngest = BenchSupport.processCpuNanos() - cpu0;
-        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        GcTotals ingestGc = GcTotals.now().minus(gc0);
-        long c0 = System.nanoTime();
-        cache.close();
-        long closeNs = System.nanoTime() - c0;
-        long fileBytes = BenchSupport.size(cache.file());
-        BenchSupport.deleteTree(dir);
-        ImportReport.Counts ae = total.counts("AuditEvent");
-        check(ae.added == events && total.quarantined() == 0,
-                "import stored " + ae.added + " of " + events + ", quarantined " + total.quarantined());
+        texts = null;
+        log("ingest: HAPI parse-only pass (UTF-8 bytes through a Reader)");
+        long r0 = System.nanoTime();
+        long parsedFromBytes = parseAllBytes(ctx, bundles);
+        long parseBytesNs = System.nanoTime() - r0;
+        check(parsedFromBytes == events, "HAPI parsed " + parsedFromBytes + " entries from bytes");
 
-        // 5. figures
+        // 4. figures: the median parse pass against the median import; the import's details are the median one's
+        List<TimedImport> byRate = new ArrayList<>(imports);
+        byRate.sort(java.util.Comparator.comparingLong(t -> t.ingestNs));
+        TimedImport median = byRate.get(byRate.size() / 2);
+        long ingestNs = median.ingestNs;
+        long openNs = median.openNs;
+        long closeNs = median.closeNs;
+        long cpuIngest = median.cpuNs;
+        long mainCpuIngest = median.mainCpuNs;
+        double[] perBundleMs = median.perBundleMs;
+        GcTotals ingestGc = median.gc;
+        long fileBytes = median.fileBytes;
+        ImportReport total = median.report;
+        ImportReport.Counts ae = total.counts("AuditEvent");
         double ingestRate = events / BenchSupport.seconds(ingestNs);
         double ingestRateWithClose = events / BenchSupport.seconds(ingestNs + closeNs);
         BenchSupport.Stats parseStats = BenchSupport.Stats.of(parsePassMs);
@@ -182,6 +168,10 @@ public final class IngestBench {
         double ingestProcessCpuRate = events / BenchSupport.seconds(cpuIngest);
         double parseBytesRate = events / BenchSupport.seconds(parseBytesNs);
         double ratio = ingestRate / parseRate;
+        List<Double> roundRatios = new ArrayList<>();
+        for (int i = 0; i < ROUNDS; i++) {
+            roundRatios.add(round(parsePassMs.get(i) * 1e6 / imports.get(i).ingestNs, 3));
+        }
         int tenth = Math.max(1, bundles.size() / 10);
 
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -192,12 +182,17 @@ public final class IngestBench {
         settings.put("avgBytesPerEventInBundle", round((double) bytes / events, 1));
         settings.put("generator", "DemoGenerator seed " + BenchSupport.SEED + ", end " + BenchSupport.END + ", "
                 + BenchSupport.DAYS + " days");
-        settings.put("warmupIngestEvents", Math.min(WARMUP_EVENTS, events));
+        settings.put("roundsCount", ROUNDS);
+        settings.put("warmup", "one HAPI pass and " + WARMUP_IMPORTS + " full imports into throwaway caches");
+        settings.put("rounds", ROUNDS + " x (HAPI parse pass, then import into a fresh cache); medians of each");
         settings.put("timedSection", "Importer.importStream of every Bundle (parse, extract, upsert, commit per 1,000)"
                 + " into a freshly opened cache; open and close are reported separately");
 
         Map<String, Object> ingest = new LinkedHashMap<>();
         ingest.put("seconds", round(BenchSupport.seconds(ingestNs), 3));
+        ingest.put("roundsEventsPerSecond", imports.stream()
+                .map(t -> Math.round(events / BenchSupport.seconds(t.ingestNs))).toList());
+        ingest.put("detailsFrom", "the import with the median rate");
         ingest.put("eventsPerSecond", round(ingestRate, 0));
         ingest.put("eventsPerSecondIncludingClose", round(ingestRateWithClose, 0));
         ingest.put("megabytesPerSecond", round(bytes / 1048576.0 / BenchSupport.seconds(ingestNs), 2));
@@ -212,8 +207,8 @@ public final class IngestBench {
         ingest.put("callingThreadCpuSeconds", round(BenchSupport.seconds(mainCpuIngest), 2));
         ingest.put("processCpuSeconds", round(BenchSupport.seconds(cpuIngest), 2));
         ingest.put("eventsPerProcessCpuSecond", round(ingestProcessCpuRate, 0));
-        ingest.put("loadAverage1mBefore", round(loadBefore, 2));
-        ingest.put("loadAverage1mAfter", round(loadAfter, 2));
+        ingest.put("loadAverage1mBefore", round(median.loadBefore, 2));
+        ingest.put("loadAverage1mAfter", round(median.loadAfter, 2));
         ingest.put("cpuUtilisation", round((double) cpuIngest / ingestNs, 2));
         ingest.put("fileBytesAfterClose", fileBytes);
         ingest.put("fileBytesPerEventAfterClose", round((double) fileBytes / events, 0));
@@ -223,7 +218,7 @@ public final class IngestBench {
         Map<String, Object> parse = new LinkedHashMap<>();
         parse.put("api", "ctx.newJsonParser().parseResource(Bundle.class, String), warm (one pass before); the median"
                 + " of the timed passes is the baseline");
-        parse.put("passes", PARSE_PASSES);
+        parse.put("passes", ROUNDS);
         parse.put("passMs", parsePassMs.stream().map(v -> round(v, 1)).toList());
         parse.put("seconds", round(BenchSupport.seconds(parseNs), 3));
         parse.put("eventsPerSecond", round(parseRate, 0));
@@ -255,10 +250,50 @@ public final class IngestBench {
         result.put("parseOnly", parse);
         result.put("importWithoutDatabase", noDb);
         result.put("ratioIngestToParseOnly", round(ratio, 3));
+        result.put("ratioPerRound", roundRatios);
         result.put("ratioIngestToParseOnlyByProcessCpu", round(ingestProcessCpuRate / parseProcessCpuRate, 3));
         result.put("targets", targets);
         log("ingest: wrote " + BenchSupport.writeResult("ingest", result, table(result)));
         return result;
+    }
+
+    /** One timed import of all Bundles into a fresh cache (open and close timed apart), deleted afterwards. */
+    private record TimedImport(long ingestNs, long openNs, long closeNs, long cpuNs, long mainCpuNs,
+                               double[] perBundleMs, GcTotals gc, long fileBytes, double loadBefore,
+                               double loadAfter, ImportReport report) {
+    }
+
+    private static TimedImport timedImport(Fhir fhir, List<byte[]> bundles, Path tmp) {
+        Path dir = tmp.resolve("ingest-" + System.nanoTime());
+        long o0 = System.nanoTime();
+        Cache cache = Cache.open(dir.resolve("custos"));
+        long openNs = System.nanoTime() - o0;
+        Importer importer = new Importer(cache, fhir);
+        ImportReport total = new ImportReport();
+        double[] perBundleMs = new double[bundles.size()];
+        GcTotals gc0 = GcTotals.now();
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        long cpu0 = BenchSupport.processCpuNanos();
+        long mainCpu0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < bundles.size(); i++) {
+            long b0 = System.nanoTime();
+            total.addAll(importer.importStream("demo", "bench-ingest", new ByteArrayInputStream(bundles.get(i)),
+                    "x.json", Importer.SILENT));
+            perBundleMs[i] = BenchSupport.ms(System.nanoTime() - b0);
+        }
+        long ingestNs = System.nanoTime() - t0;
+        long mainCpu = THREADS.getCurrentThreadCpuTime() - mainCpu0;
+        long cpu = BenchSupport.processCpuNanos() - cpu0;
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        GcTotals gc = GcTotals.now().minus(gc0);
+        long c0 = System.nanoTime();
+        cache.close();
+        long closeNs = System.nanoTime() - c0;
+        long fileBytes = BenchSupport.size(cache.file());
+        BenchSupport.deleteTree(dir);
+        return new TimedImport(ingestNs, openNs, closeNs, cpu, mainCpu, perBundleMs, gc, fileBytes, loadBefore,
+                loadAfter, total);
     }
 
     static Map<String, Object> target(double value, String op, double limit) {
@@ -285,14 +320,15 @@ public final class IngestBench {
         long sink = 0;
         try {
             for (byte[] b : bundles) {
+                List<AuditStore.Item> items = new ArrayList<>(BUNDLE);
                 for (JsonNode entry : MAPPER.readTree(b).path("entry")) {
                     ObjectNode tree = (ObjectNode) entry.get("resource");
-                    String json = tree.toString();
-                    IncomingResource r = IncomingResource.of(tree, json, null, "entry");
+                    IncomingResource r = IncomingResource.of(tree, null, "entry");
                     AuditEventRow row = AuditExtractor.extract(tree);
-                    sink += r.contentHash() + row.recorded();
+                    items.add(new AuditStore.Item(r, row));
                     n++;
                 }
+                sink += AuditStore.batch(items).items().get(0).hash();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -347,7 +383,7 @@ public final class IngestBench {
         b.append(fmt("  %s, %s cores, load %s, %s%n", env.get("date"), env.get("cores"), env.get("loadAverage1m"),
                 env.get("jvmArgs")));
         b.append(fmt("  %-44s %12s %10s%n", "", "events/s", "MB/s"));
-        b.append(fmt("  %-44s %,12.0f %10.2f%n", "Custos import (fresh cache, commits incl.)",
+        b.append(fmt("  %-44s %,12.0f %10.2f%n", "Custos import (fresh cache, median of " + s.get("roundsCount") + ")",
                 num(in, "eventsPerSecond"), num(in, "megabytesPerSecond")));
         b.append(fmt("  %-44s %,12.0f%n", "  ... including cache close", num(in, "eventsPerSecondIncludingClose")));
         b.append(fmt("  %-44s %,12.0f %10.2f%n", "HAPI parse-only (String, warm, median of " + p.get("passes") + ")",
@@ -357,7 +393,9 @@ public final class IngestBench {
                 num(p, "fromBytesEventsPerSecond")));
         Map<String, Object> nd = (Map<String, Object>) r.get("importWithoutDatabase");
         b.append(fmt("  %-44s %,12.0f%n", "import's own work without the cache (info)", num(nd, "eventsPerSecond")));
-        b.append(fmt("  %-44s %12.3f%n", "ratio import / parse-only", num(r, "ratioIngestToParseOnly")));
+        b.append(fmt("  %-44s %12.3f   (per round: %s)%n", "ratio import / parse-only (medians)",
+                num(r, "ratioIngestToParseOnly"), r.get("ratioPerRound")));
+        b.append(fmt("  %-44s %12s%n", "import per round (events/s)", in.get("roundsEventsPerSecond")));
         b.append(fmt("  %-44s %12.3f   (import %,.0f vs parse %,.0f events per CPU s, all threads)%n",
                 "ratio by process CPU time (info)", num(r, "ratioIngestToParseOnlyByProcessCpu"),
                 num(in, "eventsPerProcessCpuSecond"), num(p, "eventsPerProcessCpuSecond")));

@@ -212,4 +212,35 @@ class AuditStoreTest {
         assertThat(s.count(AuditFilter.ALL.withAgent("carol"), 1000)).isEqualTo(250);
         assertThat(s.count(AuditFilter.ALL.withAgent("user carol"), 1000)).isEqualTo(250);
     }
+
+    /** A batch packed on the parsing thread: used when every item is written, repacked when some are not. */
+    @Test
+    void prePackedBatchesKeepEveryTextInItsSlot(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.function.IntFunction<AuditStore.Item> item = i -> {
+            try {
+                com.fasterxml.jackson.databind.node.ObjectNode t = (com.fasterxml.jackson.databind.node.ObjectNode)
+                        m.readTree(event(i % 1000, "2024-03-0" + (1 + i / 1000) + "T00:00:00Z", "u" + i, "p" + i, "R",
+                                "0", null));
+                return new AuditStore.Item(IncomingResource.of(t, null, "line " + i), AuditExtractor.extract(t));
+            } catch (IOException | InvalidResourceException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        try (Cache c = Cache.open(tmp.resolve("batch"))) {
+            int origin = c.origins().idOf("file", "batch-test");
+            // all written: the pre-packed block is stored as it is
+            UpsertCounts first = c.audit().upsert(origin, AuditStore.batch(List.of(item.apply(1), item.apply(2))));
+            assertThat(first.added()).isEqualTo(2);
+            // one unchanged (e1), one changed (e2 at another time), one new, and e3 twice (the later one wins):
+            // fewer written than given, so the texts are packed again for the ones written
+            List<AuditStore.Item> mixed = List.of(item.apply(1), item.apply(1002), item.apply(3), item.apply(1003));
+            UpsertCounts second = c.audit().upsert(origin, AuditStore.batch(mixed));
+            assertThat(second.unchanged()).isEqualTo(1);
+            assertThat(c.audit().count(AuditFilter.ALL, 100)).isEqualTo(3);
+            assertThat(c.audit().rawById("e1")).contains(mixed.get(0).resource().json());
+            assertThat(c.audit().rawById("e2")).contains(mixed.get(1).resource().json());
+            assertThat(c.audit().rawById("e3")).contains(mixed.get(3).resource().json());
+        }
+    }
 }

@@ -75,27 +75,60 @@ public record IncomingResource(String type, String id, String versionId, Long la
     }
 
     /**
-     * {@code new String(utf8, UTF_8).hashCode()}, without making the String when the text is ASCII (FHIR JSON
-     * nearly always is): four characters per step, so the multiplications do not wait for each other.
+     * {@code new String(utf8, UTF_8).hashCode()} without making the String: ASCII four bytes per step (the
+     * multiplications then do not wait for each other), other characters decoded here; anything malformed, which
+     * the String would replace, goes the slow way.
      */
-    static int stringHash(byte[] utf8) {
+    static int stringHash(byte[] u) {
         int h = 0;
         int i = 0;
-        int any = 0;
-        int n = utf8.length & ~3;
-        for (; i < n; i += 4) {
-            int b0 = utf8[i];
-            int b1 = utf8[i + 1];
-            int b2 = utf8[i + 2];
-            int b3 = utf8[i + 3];
-            any |= b0 | b1 | b2 | b3;
-            h = h * 923521 + b0 * 29791 + b1 * 961 + b2 * 31 + b3; // 31^4, 31^3, 31^2, 31
+        int n = u.length;
+        while (i < n) {
+            while (i + 4 <= n && (u[i] | u[i + 1] | u[i + 2] | u[i + 3]) >= 0) {
+                h = h * 923521 + u[i] * 29791 + u[i + 1] * 961 + u[i + 2] * 31 + u[i + 3]; // 31^4, 31^3, 31^2
+                i += 4;
+            }
+            if (i >= n) {
+                break;
+            }
+            int b = u[i];
+            if (b >= 0) {
+                h = 31 * h + b;
+                i++;
+            } else if ((b & 0xE0) == 0xC0 && i + 1 < n && next(u[i + 1])) {
+                int c = (b & 0x1F) << 6 | u[i + 1] & 0x3F;
+                if (c < 0x80) {
+                    return slowHash(u);
+                }
+                h = 31 * h + c;
+                i += 2;
+            } else if ((b & 0xF0) == 0xE0 && i + 2 < n && next(u[i + 1]) && next(u[i + 2])) {
+                int c = (b & 0x0F) << 12 | (u[i + 1] & 0x3F) << 6 | u[i + 2] & 0x3F;
+                if (c < 0x800 || Character.isSurrogate((char) c)) {
+                    return slowHash(u);
+                }
+                h = 31 * h + c;
+                i += 3;
+            } else if ((b & 0xF8) == 0xF0 && i + 3 < n && next(u[i + 1]) && next(u[i + 2]) && next(u[i + 3])) {
+                int c = (b & 0x07) << 18 | (u[i + 1] & 0x3F) << 12 | (u[i + 2] & 0x3F) << 6 | u[i + 3] & 0x3F;
+                if (c < 0x10000 || c > Character.MAX_CODE_POINT) {
+                    return slowHash(u);
+                }
+                h = 31 * (31 * h + Character.highSurrogate(c)) + Character.lowSurrogate(c);
+                i += 4;
+            } else {
+                return slowHash(u);
+            }
         }
-        for (; i < utf8.length; i++) {
-            any |= utf8[i];
-            h = 31 * h + utf8[i];
-        }
-        return any < 0 ? new String(utf8, StandardCharsets.UTF_8).hashCode() : h;
+        return h;
+    }
+
+    private static boolean next(byte b) {
+        return (b & 0xC0) == 0x80;
+    }
+
+    private static int slowHash(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8).hashCode();
     }
 
     public String describe() {

@@ -57,6 +57,22 @@ class IncomingResourceTest {
             assertEquals(IncomingResource.hash(text), IncomingResource.hash(utf8));
         }
         assertNotEquals(IncomingResource.hash("{\"a\":1}"), IncomingResource.hash("{\"a\":2}"));
+        // any bytes at all, malformed UTF-8 included: the same value as the String the bytes decode to
+        java.util.Random rnd = new java.util.Random(42);
+        byte[][] pieces = {"a".getBytes(StandardCharsets.UTF_8), "é".getBytes(StandardCharsets.UTF_8),
+            "☃".getBytes(StandardCharsets.UTF_8), "😀".getBytes(StandardCharsets.UTF_8), {(byte) 0x80},
+            {(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF4, (byte) 0x90, 0, 0},
+            {(byte) 0xE2, (byte) 0x98}, {(byte) 0xFF}, {(byte) 0xF0, (byte) 0x9F, (byte) 0x98}};
+        for (int round = 0; round < 2000; round++) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int parts = rnd.nextInt(12);
+            for (int k = 0; k < parts; k++) {
+                out.writeBytes(pieces[rnd.nextInt(round < 1000 ? 4 : pieces.length)]);
+            }
+            byte[] b = out.toByteArray();
+            assertEquals(new String(b, StandardCharsets.UTF_8).hashCode(), IncomingResource.stringHash(b),
+                    java.util.HexFormat.of().formatHex(b));
+        }
     }
 
     @Test

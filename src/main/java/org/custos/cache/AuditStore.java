@@ -34,14 +34,10 @@ public final class AuditStore {
     public static final class Batch {
         private final List<Item> items;
         private final byte[] block;
-        /** The sum of the hashes computed in {@link #batch}: kept, so that the work cannot be optimised away. */
-        @SuppressWarnings("unused")
-        private final int hashes;
 
-        private Batch(List<Item> items, byte[] block, int hashes) {
+        private Batch(List<Item> items, byte[] block) {
             this.items = items;
             this.block = block;
-            this.hashes = hashes;
         }
 
         public List<Item> items() {
@@ -56,26 +52,27 @@ public final class AuditStore {
      */
     public static Batch batch(List<Item> items) {
         List<Item> copy = List.copyOf(items);
-        int sink = 0;
         for (Item i : copy) {
             AuditEventRow r = i.row();
-            sink += hash(i.resource().id()) + hash(i.resource().versionId()) + hash(r.typeCode())
-                    + hash(r.typeDisplay()) + hash(r.subtypeCodes()) + hash(r.subtypeDisplay()) + hash(r.action())
-                    + hash(r.outcome()) + hash(r.sourceSite()) + hash(r.sourceObserver()) + hash(r.purposeCodes())
-                    + hash(r.agentKeys()) + hash(r.entityKeys()) + hash(r.agents()) + hash(r.entities())
-                    + hash(r.patients()) + hash(r.searchText());
-            for (List<String> keys : List.of(r.patientKeys(), r.purposeKeys(), r.agentTerms())) {
-                for (String k : keys) {
-                    sink += hash(k);
-                }
+            for (String str : new String[] {i.resource().id(), i.resource().versionId(), r.typeCode(), r.typeDisplay(),
+                r.subtypeCodes(), r.subtypeDisplay(), r.action(), r.outcome(), r.sourceSite(), r.sourceObserver(),
+                r.purposeCodes(), r.agentKeys(), r.entityKeys(), r.agents(), r.entities(), r.patients(),
+                r.searchText()}) {
+                hash(str);
             }
+            r.patientKeys().forEach(AuditStore::hash);
+            r.purposeKeys().forEach(AuditStore::hash);
+            r.agentTerms().forEach(AuditStore::hash);
         }
         byte[] block = copy.isEmpty() ? null : RawBlocks.packUtf8(copy.stream().map(i -> i.resource().utf8()).toList());
-        return new Batch(copy, block, sink);
+        return new Batch(copy, block);
     }
 
-    private static int hash(String s) {
-        return s == null ? 0 : s.hashCode();
+    /** Computes (and so keeps in the String) its hash; never optimised away, as it stores into the String. */
+    private static void hash(String s) {
+        if (s != null) {
+            s.hashCode();
+        }
     }
 
     private final Cache cache;

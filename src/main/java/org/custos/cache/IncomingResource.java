@@ -16,7 +16,10 @@ public record IncomingResource(String type, String id, String versionId, Long la
                                String location) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** Reads the identity from {@code tree} and keeps its compact JSON text (as {@code tree.toString()} writes it). */
+    /**
+     * Reads the identity from {@code tree} and keeps its compact JSON text: what {@code tree.toString()} writes,
+     * except that characters outside the BMP are kept escaped (the same JSON).
+     */
     public static IncomingResource of(ObjectNode tree, String fallbackId, String location) {
         String type = text(tree.get("resourceType"));
         String id = text(tree.get("id"));

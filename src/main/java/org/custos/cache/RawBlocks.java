@@ -26,11 +26,7 @@ final class RawBlocks {
     private RawBlocks() {
     }
 
-    static byte[] pack(List<String> texts) {
-        return packUtf8(texts.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList());
-    }
-
-    /** As {@link #pack}, for texts already in UTF-8. */
+    /** One block of the texts (UTF-8), in their order: text i is then at slot i. */
     static byte[] packUtf8(List<byte[]> bytes) {
         int plainLength = 4 + 4 * bytes.size();
         for (byte[] b : bytes) {

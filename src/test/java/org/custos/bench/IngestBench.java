@@ -182,7 +182,6 @@ public final class IngestBench {
         settings.put("avgBytesPerEventInBundle", round((double) bytes / events, 1));
         settings.put("generator", "DemoGenerator seed " + BenchSupport.SEED + ", end " + BenchSupport.END + ", "
                 + BenchSupport.DAYS + " days");
-        settings.put("roundsCount", ROUNDS);
         settings.put("warmup", "one HAPI pass and " + WARMUP_IMPORTS + " full imports into throwaway caches");
         settings.put("rounds", ROUNDS + " x (HAPI parse pass, then import into a fresh cache); medians of each");
         settings.put("timedSection", "Importer.importStream of every Bundle (parse, extract, upsert, commit per 1,000)"
@@ -383,7 +382,7 @@ public final class IngestBench {
         b.append(fmt("  %s, %s cores, load %s, %s%n", env.get("date"), env.get("cores"), env.get("loadAverage1m"),
                 env.get("jvmArgs")));
         b.append(fmt("  %-44s %12s %10s%n", "", "events/s", "MB/s"));
-        b.append(fmt("  %-44s %,12.0f %10.2f%n", "Custos import (fresh cache, median of " + s.get("roundsCount") + ")",
+        b.append(fmt("  %-44s %,12.0f %10.2f%n", "Custos import (fresh cache, median of " + p.get("passes") + ")",
                 num(in, "eventsPerSecond"), num(in, "megabytesPerSecond")));
         b.append(fmt("  %-44s %,12.0f%n", "  ... including cache close", num(in, "eventsPerSecondIncludingClose")));
         b.append(fmt("  %-44s %,12.0f %10.2f%n", "HAPI parse-only (String, warm, median of " + p.get("passes") + ")",

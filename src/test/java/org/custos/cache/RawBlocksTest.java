@@ -19,7 +19,7 @@ class RawBlocksTest {
 
     @Test
     void textsComeBackInTheirSlots() {
-        byte[] block = RawBlocks.pack(TEXTS);
+        byte[] block = pack(TEXTS);
         assertEquals('L', block[0]);
         assertEquals(TEXTS, RawBlocks.unpack(block));
         // repetitive JSON shrinks
@@ -46,7 +46,7 @@ class RawBlocksTest {
 
     @Test
     void damagedBlocksAreACacheErrorNotACrash() {
-        byte[] block = RawBlocks.pack(TEXTS);
+        byte[] block = pack(TEXTS);
         byte[] cut = java.util.Arrays.copyOf(block, block.length / 2);
         CacheException e = assertThrows(CacheException.class, () -> RawBlocks.unpack(cut));
         assertEquals(true, e.getMessage().contains("raw block"), e.getMessage());
@@ -55,6 +55,10 @@ class RawBlocksTest {
         byte[] garbage = new byte[64];
         garbage[0] = 0x78;
         assertThrows(CacheException.class, () -> RawBlocks.unpack(garbage));
-        assertArrayEquals(block, RawBlocks.pack(TEXTS), "packing is deterministic");
+        assertArrayEquals(block, pack(TEXTS), "packing is deterministic");
+    }
+
+    private static byte[] pack(List<String> texts) {
+        return RawBlocks.packUtf8(texts.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList());
     }
 }

@@ -22,6 +22,7 @@ import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.custos.audit.AuditView;
 import org.custos.servers.ServersView;
+import org.custos.sources.SourcesView;
 import org.custos.cli.VersionProvider;
 import org.custos.ui.FxTaskRunner;
 import org.custos.ui.Views;
@@ -35,6 +36,7 @@ public final class MainView {
     private final AuditView auditView;
     private final QuarantineView quarantineView;
     private final ServersView serversView;
+    private final SourcesView sourcesView;
     private final FxTaskRunner tasks;
     private Parent root;
 
@@ -42,19 +44,22 @@ public final class MainView {
     @FXML Tab auditTab;
     @FXML Tab quarantineTab;
     @FXML Tab serversTab;
+    @FXML Tab sourcesTab;
     @FXML ProgressBar progress;
     @FXML Label statusLabel;
     @FXML Button cancelButton;
     @FXML Label cacheLabel;
     @FXML MenuItem importItem;
     @FXML MenuItem demoItem;
+    @FXML MenuItem verifyItem;
 
     public MainView(MainViewModel vm, AuditView auditView, QuarantineView quarantineView, ServersView serversView,
-                    FxTaskRunner tasks) {
+                    SourcesView sourcesView, FxTaskRunner tasks) {
         this.vm = vm;
         this.auditView = auditView;
         this.quarantineView = quarantineView;
         this.serversView = serversView;
+        this.sourcesView = sourcesView;
         this.tasks = tasks;
     }
 
@@ -70,6 +75,7 @@ public final class MainView {
         auditTab.setContent(auditView.root());
         quarantineTab.setContent(quarantineView.root());
         serversTab.setContent(serversView.root());
+        sourcesTab.setContent(sourcesView.root());
         quarantineTab.textProperty().bind(vm.quarantine().titleProperty());
         progress.visibleProperty().bind(tasks.busyProperty());
         progress.managedProperty().bind(tasks.busyProperty());
@@ -79,6 +85,7 @@ public final class MainView {
         cancelButton.managedProperty().bind(vm.importingProperty());
         importItem.disableProperty().bind(vm.importingProperty());
         demoItem.disableProperty().bind(vm.importingProperty());
+        verifyItem.disableProperty().bind(vm.importingProperty());
         cacheLabel.textProperty().bind(vm.cacheInfoProperty());
 
         Node noMatch = new Label("No events match these filters.");
@@ -88,6 +95,16 @@ public final class MainView {
         vm.lastImportProperty().addListener((o, a, s) -> {
             if (s != null) {
                 showSummary(s);
+            }
+        });
+        vm.demoQuestionProperty().addListener((o, a, question) -> {
+            if (question != null) {
+                Alert ask = new Alert(Alert.AlertType.CONFIRMATION, question, ButtonType.CANCEL, ButtonType.OK);
+                ask.setTitle("Add the demo data?");
+                ask.setHeaderText("This cache holds real data");
+                ((Button) ask.getDialogPane().lookupButton(ButtonType.OK)).setText("Add the demo data");
+                ask.initOwner(window());
+                vm.answerDemoQuestion(ask.showAndWait().filter(b -> b == ButtonType.OK).isPresent());
             }
         });
     }
@@ -157,6 +174,36 @@ public final class MainView {
     @FXML
     void cancel() {
         vm.cancelImport();
+    }
+
+    @FXML
+    void verify() {
+        vm.verifyCache();
+    }
+
+    /** Saves the ledger's head to a file the user keeps elsewhere (a later verify can be given it). */
+    @FXML
+    void exportHead() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export the cache's chain head");
+        chooser.setInitialFileName("custos-chain-head.txt");
+        File f = chooser.showSaveDialog(window());
+        if (f == null) {
+            return;
+        }
+        tasks.submit(null, p -> {
+            String head = vm.ledgerHead();
+            java.nio.file.Files.writeString(f.toPath(), head + System.lineSeparator());
+            return head;
+        }, head -> statusNote("Chain head " + head + " written to " + f), t -> statusNote("Cannot write "
+                + f + ": " + t.getMessage()));
+    }
+
+    private void statusNote(String text) {
+        Alert a = new Alert(Alert.AlertType.INFORMATION, text, ButtonType.OK);
+        a.setHeaderText("Chain head");
+        a.initOwner(window());
+        a.show();
     }
 
     @FXML

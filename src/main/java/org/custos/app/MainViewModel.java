@@ -9,6 +9,7 @@ import javafx.beans.property.StringProperty;
 import org.custos.audit.AuditViewModel;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.Cache;
+import org.custos.cache.Origins;
 import org.custos.sync.ImportReport;
 import org.custos.sync.Importer;
 import org.custos.ui.TaskRunner;
@@ -34,6 +35,9 @@ public final class MainViewModel {
     private final BooleanProperty importing = new SimpleBooleanProperty(false);
     private final StringProperty cacheInfo = new SimpleStringProperty("");
     private final ObjectProperty<ImportSummary> lastImport = new SimpleObjectProperty<>();
+    /** A question for the user before the demo data joins a cache that holds real data (null: none asked). */
+    private final StringProperty demoQuestion = new SimpleStringProperty();
+    private final java.util.List<Runnable> onRefresh = new java.util.ArrayList<>();
     private TaskRunner.Handle running;
 
     public MainViewModel(Cache cache, Importer importer, TaskRunner tasks, AuditViewModel audit,
@@ -53,10 +57,29 @@ public final class MainViewModel {
         refreshCacheInfo();
     }
 
+    /**
+     * Shows what is new in the cache (an import or a sync stored something): the browser keeps the filter it shows,
+     * its selection and its place; the quarantine and the cache line are read again.
+     */
+    public void refresh() {
+        audit.refresh();
+        quarantine.refresh();
+        refreshCacheInfo();
+        onRefresh.forEach(Runnable::run);
+    }
+
+    /** Something else to read again whenever the cache changed (e.g. the Sources tab). */
+    public void onRefresh(Runnable r) {
+        onRefresh.add(r);
+    }
+
     private void refreshCacheInfo() {
-        tasks.submit(null, p -> cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE), n -> {
-            cacheEmpty.set(n == 0);
-            cacheInfo.set(String.format("%,d AuditEvents cached · %s", n, cache.file()));
+        tasks.submit(null, p -> new long[]{cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE),
+                cache.audit().count(AuditFilter.ALL.withOrigin(Origins.DEMO), Long.MAX_VALUE)}, n -> {
+            cacheEmpty.set(n[0] == 0);
+            String demo = n[1] == 0 ? "" : n[1] == n[0] ? " (all demo data)" : String.format(" (%,d of them demo data)",
+                    n[1]);
+            cacheInfo.set(String.format("%,d AuditEvents cached%s · %s", n[0], demo, cache.file()));
         }, t -> cacheInfo.set("Cache unreadable: " + t.getMessage()));
     }
 
@@ -77,13 +100,42 @@ public final class MainViewModel {
         }, "Imported " + what);
     }
 
+    /**
+     * Adds the bundled demo data (origin "demo"). On a cache that holds events from real origins it first asks
+     * ({@link #demoQuestionProperty()}): generated events beside real evidence must be a choice, not a surprise.
+     */
     public void loadDemoData() {
+        if (importing.get()) {
+            return;
+        }
+        tasks.submit(null, p -> cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)
+                - cache.audit().count(AuditFilter.ALL.withOrigin(Origins.DEMO), Long.MAX_VALUE), real -> {
+            if (real > 0) {
+                demoQuestion.set(String.format("The cache holds %,d AuditEvents from real sources. The demo data adds "
+                        + "6,000 generated events of a fictional hospital. They are kept apart as the origin "
+                        + "\"demo\", labelled as demo data wherever they are shown, and can be removed in the "
+                        + "Sources tab.", real));
+            } else {
+                importDemoData();
+            }
+        }, t -> lastImport.set(new ImportSummary("Cannot read the cache", t.getMessage(), true)));
+    }
+
+    /** The user's answer to {@link #demoQuestionProperty()}. */
+    public void answerDemoQuestion(boolean add) {
+        demoQuestion.set(null);
+        if (add) {
+            importDemoData();
+        }
+    }
+
+    private void importDemoData() {
         if (importing.get()) {
             return;
         }
         run("Loading the demo data", p -> {
             try (InputStream in = demoData.get()) {
-                return importer.importStream("demo", "bundled demo data", in, "demo-audit.ndjson",
+                return importer.importStream(Origins.DEMO, "bundled demo data", in, "demo-audit.ndjson",
                         listener(p, "Loading the demo data"));
             }
         }, "Demo data loaded");
@@ -95,11 +147,11 @@ public final class MainViewModel {
             importing.set(false);
             lastImport.set(new ImportSummary(report.wasCancelled() ? "Import cancelled" : doneTitle,
                     describe(report), report.quarantined() > 0));
-            start();
+            refresh();
         }, t -> {
             importing.set(false);
             lastImport.set(new ImportSummary("Import failed", t.getMessage(), true));
-            start();
+            refresh();
         });
     }
 
@@ -135,6 +187,48 @@ public final class MainViewModel {
         }
     }
 
+    /**
+     * Help › Verify cache: checks everything stored against the ledger (progress in the status bar, Cancel stops it)
+     * and shows the outcome with the chain's head to write down.
+     */
+    public void verifyCache() {
+        if (importing.get()) {
+            return;
+        }
+        importing.set(true);
+        running = tasks.submit("Verifying the cache", p -> cache.verifier().run(null, p::isCancelled,
+                (done, total) -> p.update(done, total, String.format("Verifying the cache: %,d of %,d rows", done,
+                        total))), r -> {
+            importing.set(false);
+            lastImport.set(new ImportSummary(r.cancelled() ? "Verify cancelled" : r.intact() ? "The cache is intact"
+                    : "The cache is NOT intact", describe(r), !r.intact()));
+        }, t -> {
+            importing.set(false);
+            lastImport.set(new ImportSummary("Verify failed", t.getMessage(), true));
+        });
+    }
+
+    static String describe(org.custos.cache.Verifier.Result r) {
+        StringBuilder b = new StringBuilder();
+        if (r.cancelled()) {
+            b.append("Cancelled after ").append(String.format("%,d", r.rows())).append(" rows.\n");
+        } else if (r.intact()) {
+            b.append(String.format("Every one of the %,d stored rows is as it was stored, nothing recorded is missing "
+                    + "and nothing unrecorded was added (%,d ledger entries).%n", r.rows(), r.entries()));
+        } else {
+            b.append(String.format("%,d problem(s):%n", r.problemCount()));
+            r.problems().stream().limit(200).forEach(p -> b.append("• ").append(p.line()).append('\n'));
+        }
+        b.append("\nChain head (write it down, or Help › Export chain head…; a later verify given it proves that "
+                + "nothing up to here was rewritten):\n").append(r.head());
+        return b.toString();
+    }
+
+    /** The ledger's head now, for Help › Export chain head…. */
+    public String ledgerHead() {
+        return cache.ledgerHead();
+    }
+
     public BooleanProperty cacheEmptyProperty() { return cacheEmpty; }
 
     public BooleanProperty importingProperty() { return importing; }
@@ -142,6 +236,8 @@ public final class MainViewModel {
     public StringProperty cacheInfoProperty() { return cacheInfo; }
 
     public ObjectProperty<ImportSummary> lastImportProperty() { return lastImport; }
+
+    public StringProperty demoQuestionProperty() { return demoQuestion; }
 
     public AuditViewModel audit() { return audit; }
 

@@ -7,6 +7,8 @@ import org.custos.fhir.Fhir;
 import org.custos.fhir.ProfileStore;
 import org.custos.servers.ServersView;
 import org.custos.servers.ServersViewModel;
+import org.custos.sources.SourcesView;
+import org.custos.sources.SourcesViewModel;
 import org.custos.sync.SyncEngine;
 import org.custos.sync.Importer;
 import org.custos.ui.FxTaskRunner;
@@ -16,7 +18,8 @@ import java.time.ZoneId;
 import java.util.function.Supplier;
 
 /** The main window's parts, wired with plain constructors (used by the app and by the UI tests alike). */
-record MainWindow(MainViewModel model, MainView view, AuditView auditView, ServersViewModel servers) {
+record MainWindow(MainViewModel model, MainView view, AuditView auditView, ServersViewModel servers,
+                  SourcesViewModel sources) {
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
                                ZoneId zone, ProfileStore profiles) {
         AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone);
@@ -24,10 +27,12 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         MainViewModel main = new MainViewModel(cache, new Importer(cache, fhir), tasks, auditVm, quarantineVm,
                 demoData);
         // new data from a sync shows in the browser and the quarantine without a restart
-        ServersViewModel servers = new ServersViewModel(profiles, new SyncEngine(cache), tasks, main::start, zone);
+        ServersViewModel servers = new ServersViewModel(profiles, new SyncEngine(cache), tasks, main::refresh, zone);
+        SourcesViewModel sources = new SourcesViewModel(cache.originData(), tasks, main::refresh, zone);
+        main.onRefresh(sources::refresh);
         AuditView auditView = new AuditView(auditVm);
         MainView view = new MainView(main, auditView, new QuarantineView(quarantineVm), new ServersView(servers),
-                tasks);
-        return new MainWindow(main, view, auditView, servers);
+                new SourcesView(sources), tasks);
+        return new MainWindow(main, view, auditView, servers, sources);
     }
 }

@@ -29,6 +29,7 @@ import java.util.function.Function;
 /** The audit browser screen: binds the view model to the controls and does nothing else. */
 public final class AuditView {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final List<String> ROW_STYLES = List.of("failure", "btg", "flagged");
 
     private final AuditViewModel vm;
     private Parent root;
@@ -45,6 +46,11 @@ public final class AuditView {
     @FXML ComboBox<AuditViewModel.Choice> outcomeField;
     @FXML TextField sourceField;
     @FXML TextField purposeField;
+    @FXML ComboBox<String> originField;
+    @FXML javafx.scene.control.CheckBox flaggedField;
+    @FXML TableColumn<AuditSummary, String> originColumn;
+    @FXML TableColumn<AuditSummary, String> flagsColumn;
+    @FXML Label detailErrorLabel;
     @FXML Label matchLabel;
     @FXML Label errorLabel;
     @FXML TableView<AuditSummary> table;
@@ -96,6 +102,11 @@ public final class AuditView {
         }
         actionField.setOnAction(e -> vm.search());
         outcomeField.setOnAction(e -> vm.search());
+        originField.setItems(vm.origins());
+        originField.valueProperty().bindBidirectional(vm.origin);
+        originField.setOnAction(e -> vm.search());
+        flaggedField.selectedProperty().bindBidirectional(vm.flaggedOnly);
+        flaggedField.setOnAction(e -> vm.search());
         matchLabel.textProperty().bind(vm.matchTextProperty());
         errorLabel.textProperty().bind(vm.errorProperty());
 
@@ -111,6 +122,8 @@ public final class AuditView {
         column(entitiesColumn, AuditSummary::entities);
         column(sourceColumn, AuditSummary::source);
         column(purposeColumn, AuditSummary::purposes);
+        column(originColumn, AuditViewModel::originLabel);
+        column(flagsColumn, AuditSummary::flags);
         table.setItems(vm.rows());
         recordedColumn.setSortType(TableColumn.SortType.DESCENDING);
         table.getSortOrder().add(recordedColumn);
@@ -125,14 +138,18 @@ public final class AuditView {
             @Override
             protected void updateItem(AuditSummary item, boolean empty) {
                 super.updateItem(item, empty);
-                pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("failure"),
-                        item != null && item.outcome() != null && !"0".equals(item.outcome()));
-                pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("btg"),
-                        item != null && item.breakTheGlass());
+                List<String> styles = AuditViewModel.rowStyles(empty ? null : item);
+                for (String s : ROW_STYLES) {
+                    pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass(s), styles.contains(s));
+                }
             }
         });
         vm.pagesLoadedProperty().addListener((o, a, b) -> table.refresh());
         table.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> vm.select(b.intValue()));
+        vm.swappingProperty().addListener((o, was, now) -> keepPlace(now));
+        detailErrorLabel.textProperty().bind(vm.detailErrorProperty());
+        detailErrorLabel.visibleProperty().bind(vm.detailErrorProperty().isNotEmpty());
+        detailErrorLabel.managedProperty().bind(vm.detailErrorProperty().isNotEmpty());
 
         detailTree.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_LAST_COLUMN);
         elementColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().getValue().label()));
@@ -149,6 +166,31 @@ public final class AuditView {
         vm.detailProperty().addListener((o, a, d) -> detailTree.setRoot(d == null ? null : tree(d, 0)));
         jsonArea.textProperty().bind(vm.detailJsonProperty());
         xmlArea.textProperty().bind(vm.detailXmlProperty());
+    }
+
+    private long keptSelectedPk = -1;
+    private long keptTopPk = -1;
+
+    /** A refresh swaps the rows: the selected event stays selected and the first visible event stays on top. */
+    private void keepPlace(boolean swapping) {
+        if (swapping) {
+            keptSelectedPk = vm.pkAt(table.getSelectionModel().getSelectedIndex());
+            var flow = (javafx.scene.control.skin.VirtualFlow<?>) table.lookup(".virtual-flow");
+            var top = flow == null ? null : flow.getFirstVisibleCell();
+            keptTopPk = top == null ? -1 : vm.pkAt(top.getIndex());
+            return;
+        }
+        int top = vm.indexOfPk(keptTopPk);
+        if (top >= 0) {
+            table.scrollTo(top);
+        }
+        int selected = vm.indexOfPk(keptSelectedPk);
+        if (selected >= 0) {
+            table.getSelectionModel().clearAndSelect(selected);
+        } else {
+            table.getSelectionModel().clearSelection();
+            vm.select(-1);
+        }
     }
 
     @FXML

@@ -56,7 +56,14 @@ public final class AuditViewModel {
     public final StringProperty source = new SimpleStringProperty("");
     public final StringProperty purpose = new SimpleStringProperty("");
     public final StringProperty text = new SimpleStringProperty("");
+    /** The origin to show ("" or {@link #ANY_ORIGIN}: every origin). */
+    public final StringProperty origin = new SimpleStringProperty(ANY_ORIGIN);
+    /** Only events that changed or were deleted at their origin. */
+    public final BooleanProperty flaggedOnly = new SimpleBooleanProperty(false);
     public final BooleanProperty ascending = new SimpleBooleanProperty(false);
+    public static final String ANY_ORIGIN = "Any origin";
+    private final javafx.collections.ObservableList<String> origins =
+            javafx.collections.FXCollections.observableArrayList(ANY_ORIGIN);
 
     private final StringProperty matchText = new SimpleStringProperty("");
     private final BooleanProperty counting = new SimpleBooleanProperty(false);
@@ -66,9 +73,13 @@ public final class AuditViewModel {
     private final ObjectProperty<DetailNode> detail = new SimpleObjectProperty<>();
     private final StringProperty detailJson = new SimpleStringProperty("");
     private final StringProperty detailXml = new SimpleStringProperty("");
+    /** Why the selected event's detail is not shown ("" when it is). */
+    private final StringProperty detailError = new SimpleStringProperty("");
     private final LazyAuditRows rows;
     private AuditFilter applied = AuditFilter.ALL;
     private long selectedPk = -1;
+    /** True while a refresh swaps the rows: the table's selection goes and comes back, the detail stays. */
+    private final BooleanProperty swapping = new SimpleBooleanProperty(false);
 
     public AuditViewModel(AuditStore store, Fhir fhir, TaskRunner tasks, ZoneId zone) {
         this.store = store;
@@ -93,6 +104,11 @@ public final class AuditViewModel {
             public void failed(Throwable t) {
                 error.set(t.getMessage());
             }
+
+            @Override
+            public void swapping(boolean now) {
+                swapping.set(now);
+            }
         });
     }
 
@@ -108,9 +124,10 @@ public final class AuditViewModel {
     public AuditFilter filter() {
         Long f = from.get() == null ? null : from.get().atStartOfDay(zone).toInstant().toEpochMilli();
         Long t = to.get() == null ? null : to.get().plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli() - 1;
+        String o = origin.get() == null || origin.get().equals(ANY_ORIGIN) ? null : origin.get();
         return new AuditFilter(f, t, agent.get(), patient.get(), entity.get(), type.get(), subtype.get(),
                 action.get() == null ? null : action.get().code(), outcome.get() == null ? null : outcome.get().code(),
-                source.get(), purpose.get(), text.get()).normalized();
+                source.get(), purpose.get(), text.get(), o, flaggedOnly.get()).normalized();
     }
 
     /** Applies the filter fields. */
@@ -120,6 +137,29 @@ public final class AuditViewModel {
         matchText.set("Searching…");
         counting.set(true);
         rows.reset(applied, ascending.get());
+        loadOrigins();
+    }
+
+    /**
+     * Shows what is new in the cache (a sync stored a page) with the filter applied last, not what is typed in the
+     * fields: the selection stays on its event and the detail pane stays as it is.
+     */
+    public void refresh() {
+        rows.refresh(applied, ascending.get());
+        loadOrigins();
+    }
+
+    private void loadOrigins() {
+        tasks.submit(null, p -> store.originNames(), names -> {
+            List<String> all = new java.util.ArrayList<>();
+            all.add(ANY_ORIGIN);
+            all.addAll(names);
+            if (!all.equals(origins)) {
+                String chosen = origin.get();
+                origins.setAll(all);
+                origin.set(chosen);
+            }
+        }, t -> error.set("Cannot list the origins: " + t.getMessage()));
     }
 
     /** Shows every event again. */
@@ -131,6 +171,8 @@ public final class AuditViewModel {
         }
         action.set(ACTIONS.get(0));
         outcome.set(OUTCOMES.get(0));
+        origin.set(ANY_ORIGIN);
+        flaggedOnly.set(false);
         search();
     }
 
@@ -141,45 +183,101 @@ public final class AuditViewModel {
 
     /** Shows the event at this row in the detail pane (loads it if needed). */
     public void select(int index) {
+        if (swapping.get()) {
+            return; // the table clears its selection while the rows are swapped; the view restores it after
+        }
         if (index < 0 || index >= rows.size()) {
             selectedPk = -1;
-            detail.set(null);
-            detailJson.set("");
-            detailXml.set("");
+            showDetail(null, "", "", "");
             return;
         }
         long pk = rows.pkAt(index);
+        if (pk == selectedPk) {
+            return; // the same event (a refresh kept it selected): its detail is shown already
+        }
         selectedPk = pk;
-        tasks.submit(null, p -> {
-            String raw = store.raw(pk).orElseThrow(() -> new IllegalStateException("This event is no longer in "
-                    + "the cache"));
-            DetailNode tree = details.build(raw);
-            var origin = store.originOf(pk);
-            if (origin.isPresent()) {
-                tree = withCacheSection(tree, origin.get());
-            }
-            return new Object[]{tree, prettyJson(raw), fhir.toXml(raw)};
-        }, r -> {
+        // nothing of the event selected before stays beside this one while it loads
+        showDetail(null, "", "", "");
+        tasks.submit(null, p -> loadDetail(pk), r -> {
             if (pk == selectedPk) {
-                detail.set((DetailNode) r[0]);
-                detailJson.set((String) r[1]);
-                detailXml.set((String) r[2]);
+                showDetail(r.tree(), r.json(), r.xml(), "");
             }
-        }, t -> error.set("Cannot show this event: " + t.getMessage()));
+        }, t -> {
+            if (pk == selectedPk) {
+                showDetail(null, "", "", "Cannot show this event: " + t.getMessage());
+            }
+        });
     }
 
-    /** Adds "In the cache": where the event came from, its version and last update. */
-    private DetailNode withCacheSection(DetailNode tree, AuditStore.Origin o) {
-        java.util.List<DetailNode> cacheInfo = new java.util.ArrayList<>();
-        cacheInfo.add(DetailNode.leaf("from", o.from()));
-        if (o.versionId() != null) {
-            cacheInfo.add(DetailNode.leaf("versionId", o.versionId()));
+    private record Detail(DetailNode tree, String json, String xml) {
+    }
+
+    private Detail loadDetail(long pk) throws java.io.IOException {
+        List<AuditStore.Version> versions = store.versionsOf(pk);
+        AuditStore.Version shown = versions.stream().filter(v -> v.pk() == pk).findFirst()
+                .orElseThrow(() -> new IllegalStateException("This event is no longer in the cache."));
+        String raw = shown.raw();
+        DetailNode tree = details.build(raw);
+        tree = withCacheSection(tree, shown, versions);
+        String xml;
+        try {
+            xml = fhir.toXml(raw);
+        } catch (RuntimeException e) {
+            // the details and the JSON stay readable; only the XML view cannot be made
+            xml = "This event cannot be written as STU3 XML: " + e.getMessage()
+                    + "\n\nIts details and its JSON (as stored) are in the other tabs.";
         }
-        if (o.lastUpdated() != null) {
-            cacheInfo.add(DetailNode.leaf("lastUpdated", java.time.Instant.ofEpochMilli(o.lastUpdated()).toString()));
+        return new Detail(tree, prettyJson(raw), xml);
+    }
+
+    private void showDetail(DetailNode tree, String json, String xml, String why) {
+        detail.set(tree);
+        detailJson.set(json);
+        detailXml.set(xml);
+        detailError.set(why);
+    }
+
+    /**
+     * Adds "In the cache": the origin the event came from (demo data said so), its version, its flags, and every
+     * kept version with what changed from the one before it.
+     */
+    private DetailNode withCacheSection(DetailNode tree, AuditStore.Version shown, List<AuditStore.Version> versions) {
+        java.util.List<DetailNode> cacheInfo = new java.util.ArrayList<>();
+        boolean demo = org.custos.cache.Origins.DEMO.equals(shown.origin());
+        cacheInfo.add(DetailNode.leaf("origin", shown.origin() + (demo ? " (generated demo data, not real events)"
+                : "")));
+        if (shown.versionId() != null) {
+            cacheInfo.add(DetailNode.leaf("versionId", shown.versionId()));
+        }
+        if (shown.lastUpdated() != null) {
+            cacheInfo.add(DetailNode.leaf("lastUpdated", java.time.Instant.ofEpochMilli(shown.lastUpdated()).toString()));
+        }
+        String flags = org.custos.cache.State.describe(shown.state());
+        if (!flags.isEmpty()) {
+            cacheInfo.add(DetailNode.leaf("flags", flags + (shown.origin().startsWith("http") ? " on the server"
+                    : " at its origin")));
+        }
+        if (versions.size() > 1) {
+            java.util.List<DetailNode> list = new java.util.ArrayList<>();
+            for (int i = 0; i < versions.size(); i++) {
+                AuditStore.Version v = versions.get(i);
+                java.util.List<DetailNode> changes = new java.util.ArrayList<>();
+                if (i + 1 < versions.size()) {
+                    for (JsonDiff.Change c : JsonDiff.between(versions.get(i + 1).raw(), v.raw())) {
+                        changes.add(DetailNode.leaf(c.path(), c.toString().substring(c.path().length() + 2)));
+                    }
+                }
+                String label = "version " + (v.versionId() == null ? "(no versionId)" : v.versionId())
+                        + (v.current() ? " (current)" : "");
+                String value = (v.lastUpdated() == null ? "" : "lastUpdated "
+                        + java.time.Instant.ofEpochMilli(v.lastUpdated()) + " · ")
+                        + (i + 1 < versions.size() ? changes.size() + " changes from the version below" : "first kept");
+                list.add(new DetailNode(label, value, changes));
+            }
+            cacheInfo.add(new DetailNode("versions", versions.size() + " kept", list));
         }
         java.util.List<DetailNode> sections = new java.util.ArrayList<>(tree.children());
-        sections.add(new DetailNode("In the cache", o.from(), cacheInfo));
+        sections.add(new DetailNode("In the cache", shown.origin() + (flags.isEmpty() ? "" : " · " + flags), cacheInfo));
         return new DetailNode(tree.label(), tree.value(), sections);
     }
 
@@ -211,6 +309,44 @@ public final class AuditViewModel {
     public StringProperty detailJsonProperty() { return detailJson; }
 
     public StringProperty detailXmlProperty() { return detailXml; }
+
+    public StringProperty detailErrorProperty() { return detailError; }
+
+    /** "Any origin" and the name of every origin in the cache, for the origin filter. */
+    public javafx.collections.ObservableList<String> origins() { return origins; }
+
+    /** The origin as the table shows it: the demo data says it is generated. */
+    public static String originLabel(AuditSummary row) {
+        return org.custos.cache.Origins.DEMO.equals(row.origin()) ? "demo (generated)" : row.origin();
+    }
+
+    /** The style classes of a row: failed (outcome not 0), break-the-glass, flagged (changed or deleted). */
+    public static List<String> rowStyles(AuditSummary row) {
+        List<String> out = new java.util.ArrayList<>(3);
+        if (row != null && row.failed()) {
+            out.add("failure");
+        }
+        if (row != null && row.breakTheGlass()) {
+            out.add("btg");
+        }
+        if (row != null && row.flagged()) {
+            out.add("flagged");
+        }
+        return out;
+    }
+
+    /** True while a refresh swaps the rows (see {@link #refresh}). */
+    public BooleanProperty swappingProperty() { return swapping; }
+
+    /** The primary key of the row at this position (to find the same event again after a refresh). */
+    public long pkAt(int index) {
+        return index >= 0 && index < rows.size() ? rows.pkAt(index) : -1;
+    }
+
+    /** The position of the row with this primary key, or -1. */
+    public int indexOfPk(long pk) {
+        return pk < 0 ? -1 : rows.indexOf(pk);
+    }
 
     public ZoneId zone() { return zone; }
 }

@@ -33,6 +33,10 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
         void pageLoaded(int page);
 
         void failed(Throwable t);
+
+        /** The rows are about to be swapped for new ones ({@code true}), or were ({@code false}). */
+        default void swapping(boolean now) {
+        }
     }
 
     private final AuditStore store;
@@ -76,6 +80,74 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
                 scanKeys(gen, filter, ascending, Keyset.after(first.get(first.size() - 1)));
             }
         }, this::fail);
+    }
+
+    /**
+     * Reads the matching keys again (the cache changed) and swaps them in at once, in one list change: the list never
+     * shows empty in between, so the table keeps its selection and scroll position where the owner restores them.
+     */
+    void refresh(AuditFilter filter, boolean ascending) {
+        long gen = ++generation;
+        tasks.submit(null, p -> allKeys(filter, ascending, () -> gen != generation || p.isCancelled()), all -> {
+            if (all == null || gen != generation) {
+                return;
+            }
+            loading.clear();
+            pages.clear();
+            if (!Arrays.equals(all, 0, all.length, pks, 0, size)) {
+                listener.swapping(true);
+                int old = size;
+                pks = all;
+                size = all.length;
+                beginChange();
+                if (old > 0) {
+                    nextRemove(0, java.util.Collections.nCopies(old, (AuditSummary) null));
+                }
+                if (size > 0) {
+                    nextAdd(0, size);
+                }
+                endChange();
+                listener.swapping(false);
+            }
+            listener.keysLoaded(size, true);
+            listener.pageLoaded(-1);
+        }, this::fail);
+    }
+
+    private long[] allKeys(AuditFilter filter, boolean ascending, java.util.function.BooleanSupplier stop) {
+        if (AuditStore.scansBetterUnordered(filter)) {
+            return store.sortedKeys(filter, ascending, stop);
+        }
+        long[] out = new long[1024];
+        int[] n = {0};
+        Keyset after = null;
+        boolean first = true;
+        while (first || after != null) {
+            if (stop.getAsBoolean()) {
+                return null;
+            }
+            first = false;
+            long[][] buf = {out};
+            Optional<Keyset> next = store.keys(filter, after, ascending, KEY_CHUNK, pk -> {
+                if (n[0] == buf[0].length) {
+                    buf[0] = Arrays.copyOf(buf[0], buf[0].length * 2);
+                }
+                buf[0][n[0]++] = pk;
+            });
+            out = buf[0];
+            after = next.orElse(null);
+        }
+        return Arrays.copyOf(out, n[0]);
+    }
+
+    /** The position of the row with this primary key, or -1. */
+    int indexOf(long pk) {
+        for (int i = 0; i < size; i++) {
+            if (pks[i] == pk) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void scanKeys(long gen, AuditFilter filter, boolean ascending, Keyset start) {

@@ -15,7 +15,6 @@ import java.util.StringJoiner;
  * gives them; all else is kept as it came, in the raw resource.
  */
 public final class AuditExtractor {
-    private static final int MAX_TEXT = 8000;
     private static final String OBJECT_ROLE = "http://hl7.org/fhir/object-role";
 
     private AuditExtractor() {
@@ -166,9 +165,9 @@ public final class AuditExtractor {
         }
     }
 
+    /** Every word, however many: free text finds an event by its last word too. */
     private static String searchText(Set<String> parts) {
-        String s = String.join(" ", parts).toLowerCase(Locale.ROOT);
-        return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) : s;
+        return String.join(" ", parts).toLowerCase(Locale.ROOT);
     }
 
     private static void add(Set<String> set, String... values) {

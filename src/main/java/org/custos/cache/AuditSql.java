@@ -12,16 +12,26 @@ final class AuditSql {
     private static final String FREE_TEXT = "LOWER(CONCAT_WS(' ', e.search_text, e.agent_keys, e.entity_keys, "
             + "e.type_code, e.type_display, e.subtype_codes, e.subtype_display, e.source_site, e.source_observer, "
             + "e.purpose_codes))";
-    final StringBuilder where = new StringBuilder(" WHERE TRUE");
+    /** Only current versions are rows of the browser; earlier ones are kept beside them (see {@link State}). */
+    final StringBuilder where = new StringBuilder(" WHERE BITAND(e.state, " + State.SUPERSEDED + ") = 0");
     final List<Object> params = new ArrayList<>();
 
     AuditSql(AuditFilter f) {
-        this(f, AgentIndex.ALL);
+        this(f, AgentIndex.ALL, null);
     }
 
-    /** {@code agentMask}: the agent bits a match must have one of ({@link AgentIndex#mask}), or all. */
-    AuditSql(AuditFilter f, long agentMask) {
+    /**
+     * {@code agentMask}: the agent bits a match must have one of ({@link AgentIndex#mask}), or all. {@code originId}:
+     * the id of the filter's origin, -1 when the cache knows no origin of that name (nothing matches), null for none.
+     */
+    AuditSql(AuditFilter f, long agentMask, Integer originId) {
         f = f.normalized();
+        if (f.origin() != null) {
+            cond("e.origin_id = ?", originId == null ? -1 : originId);
+        }
+        if (f.flagged()) {
+            cond("BITAND(e.state, " + (State.CHANGED | State.DELETED) + ") <> 0");
+        }
         if (f.from() != null) {
             cond("e.recorded >= ?", f.from());
         }
@@ -38,7 +48,8 @@ final class AuditSql {
         if (f.patient() != null) {
             String p = AuditExtractor.key(f.patient());
             String ref = p.contains("/") ? p : "patient/" + p;
-            cond("e.pk IN (SELECT n.event_pk FROM audit_patient n WHERE n.k IN (?, ?))", ref, p);
+            cond("e.pk IN (SELECT n.event_pk FROM audit_patient n WHERE n.k IN (?, ?))", AuditStore.cut(ref, 512),
+                    AuditStore.cut(p, 512));
         }
         if (f.entity() != null) {
             cond("e.entity_keys LIKE ? ESCAPE '\\'",
@@ -64,7 +75,8 @@ final class AuditSql {
             cond("(LOWER(e.source_site) LIKE ? ESCAPE '\\' OR LOWER(e.source_observer) LIKE ? ESCAPE '\\')", like, like);
         }
         if (f.purpose() != null) {
-            cond("e.pk IN (SELECT u.event_pk FROM audit_purpose u WHERE u.k = ?)", AuditExtractor.key(f.purpose()));
+            cond("e.pk IN (SELECT u.event_pk FROM audit_purpose u WHERE u.k = ?)",
+                    AuditStore.cut(AuditExtractor.key(f.purpose()), 128));
         }
         if (f.text() != null) {
             for (String word : AuditExtractor.key(f.text()).split("\\s+")) {

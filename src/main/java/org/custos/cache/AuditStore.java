@@ -18,7 +18,8 @@ import java.util.function.LongConsumer;
 /** AuditEvents in the cache: upsert by id + content, keyset-paged search, raw text. */
 public final class AuditStore {
     private static final String SUMMARY_COLS = "e.pk, e.res_id, e.recorded, e.type_display, e.subtype_display, "
-            + "e.action, e.outcome, e.agents, e.patients, e.entities, e.source_site, e.source_observer, e.purpose_codes";
+            + "e.action, e.outcome, e.agents, e.patients, e.entities, e.source_site, e.source_observer, e.purpose_codes, "
+            + "e.origin_id, e.state";
 
     /** One AuditEvent ready for the cache; its content hash is computed where it is made (the parsing thread). */
     public record Item(IncomingResource resource, AuditEventRow row, long hash) {
@@ -28,16 +29,23 @@ public final class AuditStore {
     }
 
     /**
-     * AuditEvents to store with their texts already packed into one raw block ({@link #batch}): the packing is then
-     * done on the thread that makes the batch (an import's parsing thread), not on the one writing to the cache.
+     * AuditEvents to store with their texts already packed into one raw block and each one's stored values and
+     * fingerprint made ({@link #batch}): that work is then done on the thread that makes the batch (an import's
+     * parsing thread), not on the one writing to the cache.
      */
     public static final class Batch {
+        private final int originId;
         private final List<Item> items;
         private final byte[] block;
+        private final Object[][] values;
+        private final byte[][] leaves;
 
-        private Batch(List<Item> items, byte[] block) {
+        private Batch(int originId, List<Item> items, byte[] block, Object[][] values, byte[][] leaves) {
+            this.originId = originId;
             this.items = items;
             this.block = block;
+            this.values = values;
+            this.leaves = leaves;
         }
 
         public List<Item> items() {
@@ -46,26 +54,32 @@ public final class AuditStore {
     }
 
     /**
-     * Packs the items' texts for {@link #upsert(int, Batch)}, and computes the hash of every string the writer will
-     * bind or look up (a String keeps it): H2 hashes each bound VARCHAR for its value cache, and the writer keys its
-     * maps by id and agent term, so that work moves off the writing thread too.
+     * Packs the items' texts for {@link #upsert(int, Batch)}, makes their stored values and fingerprints for this
+     * origin, and computes the hash of every string the writer will bind or look up (a String keeps it): H2 hashes
+     * each bound VARCHAR for its value cache, and the writer keys its maps by id and agent term, so that work moves
+     * off the writing thread too.
      */
-    public static Batch batch(List<Item> items) {
+    public static Batch batch(int originId, List<Item> items) {
         List<Item> copy = List.copyOf(items);
-        for (Item i : copy) {
-            AuditEventRow r = i.row();
-            for (String str : new String[] {i.resource().id(), i.resource().versionId(), r.typeCode(), r.typeDisplay(),
-                r.subtypeCodes(), r.subtypeDisplay(), r.action(), r.outcome(), r.sourceSite(), r.sourceObserver(),
-                r.purposeCodes(), r.agentKeys(), r.entityKeys(), r.agents(), r.entities(), r.patients(),
-                r.searchText()}) {
-                hash(str);
+        Object[][] values = new Object[copy.size()][];
+        byte[][] leaves = new byte[copy.size()][];
+        Leaf leaf = new Leaf();
+        for (int n = 0; n < copy.size(); n++) {
+            Item i = copy.get(n);
+            values[n] = StoredRows.audit(originId, i);
+            leaves[n] = StoredRows.auditLeaf(leaf, values[n], i.resource().utf8());
+            for (Object v : values[n]) {
+                if (v instanceof String str) {
+                    str.hashCode();
+                }
             }
+            AuditEventRow r = i.row();
             r.patientKeys().forEach(AuditStore::hash);
             r.purposeKeys().forEach(AuditStore::hash);
             r.agentTerms().forEach(AuditStore::hash);
         }
         byte[] block = copy.isEmpty() ? null : RawBlocks.packUtf8(copy.stream().map(i -> i.resource().utf8()).toList());
-        return new Batch(copy, block);
+        return new Batch(originId, copy, block, values, leaves);
     }
 
     /** Computes (and so keeps in the String) its hash; never optimised away, as it stores into the String. */
@@ -82,6 +96,10 @@ public final class AuditStore {
 
     AuditStore(Cache cache) {
         this.cache = cache;
+    }
+
+    RawStore raws() {
+        return raws;
     }
 
     void init() {
@@ -108,8 +126,9 @@ public final class AuditStore {
         if (batch.items.isEmpty()) {
             return UpsertCounts.NONE;
         }
-        return cache.inTransaction("Writing AuditEvents to the cache",
-                c -> writer.upsert(c, originId, batch.items, batch.block));
+        boolean mine = batch.originId == originId;
+        return cache.inTransaction("Writing AuditEvents to the cache", c -> writer.upsert(c, originId, batch.items,
+                batch.block, mine ? batch.values : null, mine ? batch.leaves : null));
     }
 
     /** {@link #upsert} within the caller's transaction. */
@@ -117,8 +136,15 @@ public final class AuditStore {
         return items.isEmpty() ? UpsertCounts.NONE : writer.upsert(c, originId, items, null);
     }
 
-    boolean deleteById(Connection c, String resId, String deletedVersion, long deletedAt) throws SQLException {
-        return writer.deleteById(c, resId, deletedVersion, deletedAt);
+    /** Flags an event its origin deleted (it stays, with every version); true if it was flagged now. */
+    boolean markDeleted(Connection c, int originId, String resId, String deletedVersion, long deletedAt)
+            throws SQLException {
+        return writer.markDeleted(c, originId, resId, deletedVersion, deletedAt);
+    }
+
+    /** Removes up to {@code limit} of this origin's kept versions, with their keys and texts; returns how many. */
+    int purgeBatch(Connection c, int originId, int limit) throws SQLException {
+        return writer.purge(c, originId, limit);
     }
 
     /**
@@ -139,12 +165,14 @@ public final class AuditStore {
 
     /** The filter as SQL; an agent filter first looks up its terms' bits (see {@link AgentIndex}). */
     private AuditSql sql(AuditFilter filter) {
-        String agent = filter.normalized().agent();
-        if (agent == null) {
-            return new AuditSql(filter);
+        AuditFilter f = filter.normalized();
+        Integer originId = f.origin() == null ? null
+                : cache.origins().find(f.origin()).map(Origins.Origin::id).orElse(-1);
+        if (f.agent() == null) {
+            return new AuditSql(f, AgentIndex.ALL, originId);
         }
         try (Connection c = cache.connection()) {
-            return new AuditSql(filter, AgentIndex.mask(c, AuditExtractor.key(agent)));
+            return new AuditSql(f, AgentIndex.mask(c, AuditExtractor.key(f.agent())), originId);
         } catch (SQLException e) {
             throw new CacheException("Searching the cache failed: " + e.getMessage(), e);
         }
@@ -152,6 +180,11 @@ public final class AuditStore {
 
     static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** The names of every origin in the cache (for an origin filter). */
+    public List<String> originNames() {
+        return cache.origins().all().stream().map(Origins.Origin::name).toList();
     }
 
     /** The first {@code limit} events after {@code after} (null: from the start), newest first unless ascending. */
@@ -166,7 +199,7 @@ public final class AuditStore {
             List<AuditSummary> rows = new ArrayList<>(Math.min(limit, 1000));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(summary(rs));
+                    rows.add(summary(rs, cache.origins()));
                 }
             }
             return rows;
@@ -281,7 +314,7 @@ public final class AuditStore {
             ps.setArray(1, c.createArrayOf("BIGINT", boxed));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    AuditSummary s = summary(rs);
+                    AuditSummary s = summary(rs, cache.origins());
                     byPk.put(s.pk(), s);
                 }
             }
@@ -303,11 +336,14 @@ public final class AuditStore {
         AuditSql q = sql(filter);
         String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM audit_event e" + q.where + " LIMIT ?) x";
         if (filter.isEmpty()) {
-            sql = "SELECT LEAST(COUNT(*), ?) FROM audit_event e";
+            sql = "SELECT LEAST(COUNT(*), ?) FROM audit_event e" + q.where;
         }
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = filter.isEmpty() ? 1 : q.bind(ps);
-            ps.setLong(i, cap);
+            if (filter.isEmpty()) {
+                ps.setLong(1, cap); // the WHERE of no filter has no parameters
+            } else {
+                ps.setLong(q.bind(ps), cap);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -326,45 +362,99 @@ public final class AuditStore {
         }
     }
 
-    /** Where a cached event came from: "file: /path" or "server: URL", its versionId and lastUpdated (or nulls). */
-    public record Origin(String from, String versionId, Long lastUpdated) {
+    /**
+     * One kept version of an event: its row's pk, versionId and lastUpdated (or nulls), {@link State} bits and text.
+     * {@code origin} is the name of the origin it came from.
+     */
+    public record Version(long pk, String origin, String id, String versionId, Long lastUpdated, int state,
+                          String raw) {
+        public boolean current() {
+            return (state & State.SUPERSEDED) == 0;
+        }
     }
 
-    public Optional<Origin> originOf(long pk) {
+    /**
+     * Every kept version of the event whose version has row {@code pk} (same origin and id): the current one first,
+     * then the earlier ones, newest first (by numeric versionId where both have one, else by arrival).
+     */
+    public List<Version> versionsOf(long pk) {
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT o.kind || ': ' || o.label, e.version_id, e.last_updated FROM audit_event e "
-                        + "JOIN origin o ON o.id = e.origin_id WHERE e.pk = ?")) {
+                "SELECT origin_id, res_id FROM audit_event WHERE pk = ?")) {
             ps.setLong(1, pk);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Origin(rs.getString(1), rs.getString(2),
-                        (Long) rs.getObject(3, Long.class))) : Optional.empty();
+                return rs.next() ? versions(c, rs.getInt(1), rs.getString(2)) : List.of();
             }
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
     }
 
-    /** The stored text of the AuditEvent with this id. */
-    public Optional<String> rawById(String id) {
+    /** Every kept version of AuditEvent {@code id} from this origin, as {@link #versionsOf}. */
+    public List<Version> history(int originId, String id) {
         try (Connection c = cache.connection()) {
-            return raws.textOf(c, "e.res_id = ?", id);
+            return versions(c, originId, id);
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
     }
 
-    /** Every stored AuditEvent's text, in the order they were stored (each block is read once). */
+    /** The ids of the origins that hold AuditEvent {@code id}. */
+    public List<Integer> originsHolding(String id) {
+        List<Integer> out = new ArrayList<>();
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT origin_id FROM audit_event WHERE res_id = ? ORDER BY origin_id")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Version> versions(Connection c, int originId, String id) throws SQLException {
+        List<Version> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk, version_id, last_updated, state, raw_block, raw_slot "
+                + "FROM audit_event WHERE res_id = ? AND origin_id = ?")) {
+            ps.setString(1, id);
+            ps.setInt(2, originId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Version(rs.getLong(1), cache.origins().nameOf(originId), id, rs.getString(2),
+                            rs.getObject(3, Long.class), rs.getInt(4), raws.read(c, rs.getLong(5), rs.getInt(6))));
+                }
+            }
+        }
+        out.sort(Versions.NEWEST_FIRST);
+        return out;
+    }
+
+    /** The current text of the AuditEvent with this id (from the first origin that holds it). */
+    public Optional<String> rawById(String id) {
+        try (Connection c = cache.connection()) {
+            return raws.textOf(c, "e.res_id = ? AND BITAND(e.state, 1) = 0 ORDER BY e.origin_id", id);
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The current version's text of every stored AuditEvent, in the order they were stored. */
     public void forEachRaw(Consumer<String> sink) {
         long after = 0;
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT pk, raw_block, raw_slot FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 1000")) {
+                "SELECT pk, raw_block, raw_slot, state FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 1000")) {
             while (true) {
                 ps.setLong(1, after);
                 int n = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         after = rs.getLong(1);
-                        sink.accept(raws.read(c, rs.getLong(2), rs.getInt(3)));
+                        if ((rs.getInt(4) & State.SUPERSEDED) == 0) {
+                            sink.accept(raws.read(c, rs.getLong(2), rs.getInt(3)));
+                        }
                         n++;
                     }
                 }
@@ -377,7 +467,7 @@ public final class AuditStore {
         }
     }
 
-    private static AuditSummary summary(ResultSet rs) throws SQLException {
+    private static AuditSummary summary(ResultSet rs, Origins origins) throws SQLException {
         String site = rs.getString(11);
         String observer = rs.getString(12);
         String source = site == null ? observer : observer == null || observer.equals(site) ? site
@@ -386,6 +476,6 @@ public final class AuditStore {
         return new AuditSummary(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), source,
                 purposes == null ? "" : String.join(", ", java.util.Arrays.stream(purposes.split("\\|"))
-                        .filter(x -> !x.isEmpty()).toList()));
+                        .filter(x -> !x.isEmpty()).toList()), origins.nameOf(rs.getInt(14)), rs.getInt(15));
     }
 }

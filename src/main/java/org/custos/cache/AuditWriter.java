@@ -14,7 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.custos.cache.AuditStore.cut;
 
-/** The write side of {@link AuditStore}: upsert by id and content, within the caller's transaction. */
+/**
+ * The write side of {@link AuditStore}, within the caller's transaction. AuditEvents are evidence: a version that
+ * differs from every one kept of the same (origin, id) is stored beside them, never over them. The newest becomes
+ * the current one (flagged {@link State#CHANGED}); the others are {@link State#SUPERSEDED}.
+ */
 final class AuditWriter {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final RawStore raws;
@@ -25,7 +29,29 @@ final class AuditWriter {
         this.nextPk = nextPk;
     }
 
-    private record Existing(long pk, long hash, String versionId) {
+    /** A version of one event: stored (pk, state) or on its way (the pk it will get). */
+    private static final class Version {
+        final long pk;
+        final long hash;
+        final String versionId;
+        int state;
+        final boolean stored;
+
+        Version(long pk, long hash, String versionId, int state, boolean stored) {
+            this.pk = pk;
+            this.hash = hash;
+            this.versionId = versionId;
+            this.state = state;
+            this.stored = stored;
+        }
+
+        boolean current() {
+            return (state & State.SUPERSEDED) == 0;
+        }
+    }
+
+    /** One row to insert: an item, its pk and the state it gets. */
+    private record Row(AuditStore.Item item, Version version) {
     }
 
     /**
@@ -34,59 +60,102 @@ final class AuditWriter {
      */
     UpsertCounts upsert(Connection c, int originId, List<AuditStore.Item> items, byte[] packed)
             throws SQLException {
-        Map<String, Existing> existing = findExisting(c, items);
+        return upsert(c, originId, items, packed, null, null);
+    }
+
+    /**
+     * {@code preValues} and {@code preLeaves}: every item's stored values and fingerprint, made with the block on the
+     * parsing thread ({@link AuditStore#batch}) for this origin, or null.
+     */
+    UpsertCounts upsert(Connection c, int originId, List<AuditStore.Item> items, byte[] packed, Object[][] preValues,
+                        byte[][] preLeaves) throws SQLException {
+        Map<String, List<Version>> versions = findExisting(c, originId, items);
         int added = 0;
         int unchanged = 0;
         int updated = 0;
-        List<AuditStore.Item> write = new ArrayList<>(items.size());
-        Map<String, Integer> slotOfId = new HashMap<>();
+        List<Row> write = new ArrayList<>(items.size());
+        Map<Long, Integer> stateChanges = new HashMap<>();
         for (AuditStore.Item item : items) {
             IncomingResource r = item.resource();
-            long hash = item.hash();
-            Existing old = existing.get(r.id());
-            Integer sameBatch = slotOfId.get(r.id());
-            if (old != null && (old.hash() == hash || Versions.isOlder(r.versionId(), old.versionId()))) {
-                // the same text, or an older version than the cached one (a late page of an overlapping window)
-                unchanged++;
-            } else if (sameBatch != null) {
-                // the same id twice in one batch: the later text wins
-                write.set(sameBatch, item);
-                existing.put(r.id(), new Existing(-1, hash, r.versionId()));
+            List<Version> kept = versions.computeIfAbsent(r.id(), k -> new ArrayList<>());
+            Version current = kept.stream().filter(Version::current).findFirst().orElse(null);
+            Version same = kept.stream().filter(v -> v.hash == item.hash()).findFirst().orElse(null);
+            if (same != null) {
+                if (same.current() || current != null && Versions.isOlder(r.versionId(), current.versionId)) {
+                    unchanged++; // this very version is kept already
+                } else {
+                    // an earlier text is the origin's word again (a file without versionIds imported once more)
+                    if (current != null) {
+                        setState(current, State.SUPERSEDED, stateChanges);
+                    }
+                    setState(same, State.CHANGED, stateChanges);
+                    updated++;
+                }
+                continue;
+            }
+            Version mine;
+            if (current == null) {
+                mine = new Version(nextPk.getAndIncrement(), item.hash(), r.versionId(), 0, false);
+                added++;
+            } else if (Versions.isOlder(r.versionId(), current.versionId)) {
+                // an earlier version than the current one (a late page of an overlapping window): kept beside it
+                mine = new Version(nextPk.getAndIncrement(), item.hash(), r.versionId(), State.SUPERSEDED, false);
+                setState(current, current.state | State.CHANGED, stateChanges);
                 updated++;
             } else {
-                if (old != null) {
-                    delete(c, old.pk());
-                    updated++;
-                } else {
-                    added++;
+                // a new current version; the old one stays, superseded (its deleted flag ends: the event is back)
+                setState(current, State.SUPERSEDED, stateChanges);
+                mine = new Version(nextPk.getAndIncrement(), item.hash(), r.versionId(), State.CHANGED, false);
+                updated++;
+            }
+            kept.add(mine);
+            write.add(new Row(item, mine));
+        }
+        if (!stateChanges.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_event SET state = ? WHERE pk = ?")) {
+                for (Map.Entry<Long, Integer> e : stateChanges.entrySet()) {
+                    ps.setInt(1, e.getValue());
+                    ps.setLong(2, e.getKey());
+                    ps.addBatch();
                 }
-                slotOfId.put(r.id(), write.size());
-                write.add(item);
-                existing.put(r.id(), new Existing(-1, hash, r.versionId()));
+                ps.executeBatch();
             }
         }
         if (write.isEmpty()) {
             return new UpsertCounts(added, updated, unchanged);
         }
-        // every item written, none twice (a repeated id makes the list shorter): the list is the items, in order
-        boolean all = packed != null && write.size() == items.size();
+        // every item written, in order: the pre-packed block is the items' texts
+        boolean all = packed != null && preValues != null && write.size() == items.size();
         long block = raws.write(c, all ? packed
-                : RawBlocks.packUtf8(write.stream().map(i -> i.resource().utf8()).toList()));
+                : RawBlocks.packUtf8(write.stream().map(w -> w.item().resource().utf8()).toList()));
         java.util.Set<String> terms = new java.util.HashSet<>();
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, res_id, version_id, "
-                + "last_updated, origin_id, content_hash, recorded, type_code, type_display, subtype_codes, "
-                + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agent_keys, "
-                + "entity_keys, agents, entities, patients, search_text, raw_block, raw_slot, agent_bits) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        long[] pks = new long[write.size()];
+        byte[][] leaves = new byte[write.size()][];
+        Leaf leaf = null;
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, " + StoredRows.AUDIT_COLUMNS
+                + ", raw_block, raw_slot, state) VALUES (?" + ",?".repeat(StoredRows.AUDIT_COUNT + 3) + ")");
              PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)");
              PreparedStatement purpose = c.prepareStatement("INSERT INTO audit_purpose (k, event_pk) VALUES (?, ?)")) {
             for (int slot = 0; slot < write.size(); slot++) {
-                AuditStore.Item item = write.get(slot);
-                long pk = nextPk.getAndIncrement();
-                bindInsert(ins, pk, originId, item.hash(), item);
-                ins.setLong(23, block);
-                ins.setInt(24, slot);
-                ins.setLong(25, item.row().agentBits());
+                Row w = write.get(slot);
+                AuditStore.Item item = w.item();
+                long pk = w.version().pk;
+                Object[] values = all ? preValues[slot] : StoredRows.audit(originId, item);
+                ins.setLong(1, pk);
+                for (int i = 0; i < values.length; i++) {
+                    ins.setObject(i + 2, values[i]);
+                }
+                int i = values.length + 2;
+                ins.setLong(i++, block);
+                ins.setInt(i++, slot);
+                ins.setInt(i, w.version().state);
+                pks[slot] = pk;
+                if (all && preLeaves != null) {
+                    leaves[slot] = preLeaves[slot];
+                } else {
+                    leaf = leaf == null ? new Leaf() : leaf;
+                    leaves[slot] = StoredRows.auditLeaf(leaf, values, item.resource().utf8());
+                }
                 terms.addAll(item.row().agentTerms());
                 ins.addBatch();
                 for (String k : item.row().patientKeys()) {
@@ -104,72 +173,141 @@ final class AuditWriter {
             patient.executeBatch();
             purpose.executeBatch();
         }
+        Ledger.stored(c, originId, Ledger.AUDIT, pks, leaves);
         AgentIndex.remember(c, terms);
         return new UpsertCounts(added, updated, unchanged);
     }
 
+    /** A stored row's new state is written after the decisions; a row of this batch just takes it. */
+    private static void setState(Version v, int state, Map<Long, Integer> changes) {
+        v.state = state;
+        if (v.stored) {
+            changes.put(v.pk, state);
+        }
+    }
+
     /**
-     * Removes the event a server reported deleted, unless the cache holds a newer version than the deleted one
-     * (the resource came back). Returns whether a row was removed.
+     * Flags the event an origin reported deleted, unless the cache holds a newer version than the deleted one (the
+     * event came back). The event and all its versions stay: they are evidence. Returns whether it was flagged now.
      */
-    boolean deleteById(Connection c, String resId, String deletedVersion, long deletedAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT pk, version_id, last_updated FROM audit_event WHERE res_id = ?")) {
+    boolean markDeleted(Connection c, int originId, String resId, String deletedVersion, long deletedAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk, version_id, last_updated, state FROM audit_event "
+                + "WHERE res_id = ? AND origin_id = ? AND BITAND(state, 1) = 0")) {
             ps.setString(1, resId);
+            ps.setInt(2, originId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || Versions.isOlder(deletedVersion, rs.getString(2))
+                if (!rs.next() || (rs.getInt(4) & State.DELETED) != 0 || Versions.isOlder(deletedVersion, rs.getString(2))
                         || Versions.laterThanDelete(deletedVersion, rs.getObject(3, Long.class), deletedAt)) {
                     return false;
                 }
-                delete(c, rs.getLong(1));
+                try (PreparedStatement u = c.prepareStatement("UPDATE audit_event SET state = ? WHERE pk = ?")) {
+                    u.setInt(1, rs.getInt(4) | State.DELETED);
+                    u.setLong(2, rs.getLong(1));
+                    u.executeUpdate();
+                }
                 return true;
             }
         }
     }
 
     /**
-     * Removes up to {@code limit} events of this origin recorded before {@code before} (outside a cache window);
-     * returns how many.
+     * Removes up to {@code limit} events of this origin whose current version was recorded before {@code before}
+     * (outside a cache window), with all their versions and their texts; returns how many events.
      */
     int pruneBefore(Connection c, int originId, long before, int limit) throws SQLException {
-        List<Long> pks = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT pk FROM audit_event WHERE recorded < ? "
-                + "AND origin_id = ? LIMIT ?")) {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT res_id FROM audit_event WHERE recorded < ? "
+                + "AND origin_id = ? AND BITAND(state, 1) = 0 LIMIT ?")) {
             ps.setLong(1, before);
             ps.setInt(2, originId);
             ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        java.util.Set<Long> blocks = new java.util.HashSet<>();
+        List<Long> removed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk FROM audit_event WHERE res_id = ? AND origin_id = ?")) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                ps.setInt(2, originId);
+                List<Long> pks = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        pks.add(rs.getLong(1));
+                    }
+                }
+                for (long pk : pks) {
+                    blocks.add(delete(c, pk));
+                }
+                removed.addAll(pks);
+            }
+        }
+        raws.tidy(c, blocks);
+        Ledger.removed(c, originId, Ledger.AUDIT, removed.stream().mapToLong(Long::longValue).sorted().toArray());
+        return ids.size();
+    }
+
+    /**
+     * Removes up to {@code limit} versions of this origin's events, oldest rows first, with their keys and texts;
+     * returns how many.
+     */
+    int purge(Connection c, int originId, int limit) throws SQLException {
+        List<Long> pks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pk FROM audit_event WHERE origin_id = ? ORDER BY pk LIMIT ?")) {
+            ps.setInt(1, originId);
+            ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     pks.add(rs.getLong(1));
                 }
             }
         }
+        java.util.Set<Long> blocks = new java.util.HashSet<>();
         for (long pk : pks) {
-            delete(c, pk);
+            blocks.add(delete(c, pk));
         }
+        raws.tidy(c, blocks);
+        Ledger.removed(c, originId, Ledger.AUDIT, pks.stream().mapToLong(Long::longValue).toArray());
         return pks.size();
     }
 
-    /** Removes a replaced version: its row and its patient keys (derived again from its raw text). */
-    private void delete(Connection c, long pk) throws SQLException {
-        String oldRaw = raws.textOf(c, "e.pk = ?", pk).orElse(null);
-        if (oldRaw != null) {
-            AuditEventRow old;
-            try {
-                old = AuditExtractor.extract(MAPPER.readTree(oldRaw));
-            } catch (java.io.IOException | InvalidResourceException e) {
-                old = null;
-            }
-            if (old != null) {
-                deleteKeys(c, "audit_patient", old.patientKeys(), 512, pk);
-                deleteKeys(c, "audit_purpose", old.purposeKeys(), 128, pk);
+    /**
+     * Removes one stored version: its row and its patient and purpose keys (derived again from its raw text).
+     * Returns its raw block, whose text the caller takes off with {@link RawStore#tidy}.
+     */
+    long delete(Connection c, long pk) throws SQLException {
+        long block;
+        String oldRaw;
+        try (PreparedStatement ps = c.prepareStatement("SELECT raw_block, raw_slot FROM audit_event WHERE pk = ?")) {
+            ps.setLong(1, pk);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return -1;
+                }
+                block = rs.getLong(1);
+                oldRaw = raws.read(c, block, rs.getInt(2));
             }
         }
-        // its text stays in its block, unreferenced
+        AuditEventRow old;
+        try {
+            old = AuditExtractor.extract(MAPPER.readTree(oldRaw));
+        } catch (java.io.IOException | InvalidResourceException e) {
+            old = null;
+        }
+        if (old != null) {
+            deleteKeys(c, "audit_patient", old.patientKeys(), 512, pk);
+            deleteKeys(c, "audit_purpose", old.purposeKeys(), 128, pk);
+        }
         try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?")) {
             d.setLong(1, pk);
             d.executeUpdate();
         }
+        return block;
     }
 
     private static void deleteKeys(Connection c, String table, List<String> keys, int max, long pk)
@@ -184,44 +322,24 @@ final class AuditWriter {
         }
     }
 
-    private static void bindInsert(PreparedStatement ins, long pk, int originId, long hash, AuditStore.Item item)
-            throws SQLException {
-        IncomingResource r = item.resource();
-        AuditEventRow row = item.row();
-        int i = 1;
-        ins.setLong(i++, pk);
-        ins.setString(i++, r.id());
-        ins.setString(i++, cut(r.versionId(), 64));
-        ins.setObject(i++, r.lastUpdated());
-        ins.setInt(i++, originId);
-        ins.setLong(i++, hash);
-        ins.setLong(i++, row.recorded());
-        ins.setString(i++, cut(row.typeCode(), 128));
-        ins.setString(i++, cut(row.typeDisplay(), 256));
-        ins.setString(i++, cut(row.subtypeCodes(), 1024));
-        ins.setString(i++, cut(row.subtypeDisplay(), 1024));
-        ins.setString(i++, cut(row.action(), 1));
-        ins.setString(i++, cut(row.outcome(), 2));
-        ins.setString(i++, cut(row.sourceSite(), 256));
-        ins.setString(i++, cut(row.sourceObserver(), 256));
-        ins.setString(i++, cut(row.purposeCodes(), 1024));
-        ins.setString(i++, cut(row.agentKeys(), 2048));
-        ins.setString(i++, cut(row.entityKeys(), 2048));
-        ins.setString(i++, cut(row.agents(), 2048));
-        ins.setString(i++, cut(row.entities(), 2048));
-        ins.setString(i++, cut(row.patients(), 1024));
-        ins.setString(i, cut(row.searchText(), 8192));
+    /** A column the table shows: at most {@code max} characters, ending in "…" when cut. */
+    static String shown(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    private static Map<String, Existing> findExisting(Connection c, List<AuditStore.Item> items) throws SQLException {
-        Map<String, Existing> found = new HashMap<>();
+    /** Every kept version of these items' ids in this origin. */
+    private static Map<String, List<Version>> findExisting(Connection c, int originId, List<AuditStore.Item> items)
+            throws SQLException {
+        Map<String, List<Version>> found = new HashMap<>();
         Object[] ids = items.stream().map(i -> i.resource().id()).distinct().toArray();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT res_id, pk, content_hash, version_id FROM audit_event WHERE res_id = ANY(?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT res_id, pk, content_hash, version_id, state "
+                + "FROM audit_event WHERE res_id = ANY(?) AND origin_id = ?")) {
             ps.setArray(1, c.createArrayOf("VARCHAR", ids));
+            ps.setInt(2, originId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    found.put(rs.getString(1), new Existing(rs.getLong(2), rs.getLong(3), rs.getString(4)));
+                    found.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Version(rs.getLong(2),
+                            rs.getLong(3), rs.getString(4), rs.getInt(5), true));
                 }
             }
         }

@@ -17,14 +17,16 @@ public final class Cache implements AutoCloseable {
 
     private final Path file;
     /** The version of the newest migration in db/migration (CacheTest checks that they agree). */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
 
     private final JdbcConnectionPool pool;
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
     private final AuditStore audit;
     private final ResourceStore resources;
     private final QuarantineStore quarantine;
     private final Origins origins;
     private final SyncStore sync;
+    private final OriginData originData;
 
     private Cache(Path file, JdbcConnectionPool pool) {
         this.file = file;
@@ -34,6 +36,7 @@ public final class Cache implements AutoCloseable {
         this.resources = new ResourceStore(this);
         this.quarantine = new QuarantineStore(this);
         this.sync = new SyncStore(this);
+        this.originData = new OriginData(this);
     }
 
     /**
@@ -70,8 +73,22 @@ public final class Cache implements AutoCloseable {
             throw new CacheException("The cache at " + base + ".mv.db could not be migrated: " + e.getMessage(), e);
         }
         Cache cache = new Cache(base, pool);
+        try (Connection c = pool.getConnection()) {
+            cache.origins.init(c);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new CacheException("Cannot read the cache " + base + ".mv.db: " + e.getMessage(), e);
+        }
         cache.audit.init();
         cache.resources.init();
+        try (Connection c = pool.getConnection()) {
+            if (Sealer.pending(c)) {
+                Sealer.run(cache, cache.audit.raws());
+            }
+        } catch (SQLException | RuntimeException e) {
+            pool.dispose();
+            throw new CacheException("Cannot record the cache's rows in its ledger: " + e.getMessage(), e);
+        }
         return cache;
     }
 
@@ -121,6 +138,23 @@ public final class Cache implements AutoCloseable {
 
     public SyncStore sync() { return sync; }
 
+    /** A check of everything stored against the ledger (see {@link Verifier}). */
+    public Verifier verifier() {
+        return new Verifier(this, audit.raws());
+    }
+
+    /** The ledger's head ("seq:hex"): what a later verify can be given to prove nothing up to it was rewritten. */
+    public String ledgerHead() {
+        try (Connection c = pool.getConnection()) {
+            return Ledger.head(c).text();
+        } catch (SQLException e) {
+            throw new CacheException("Reading the ledger failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Per-origin counts, and purging an origin. */
+    public OriginData originData() { return originData; }
+
     Connection connection() throws SQLException {
         return pool.getConnection();
     }
@@ -130,8 +164,13 @@ public final class Cache implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. Every write to the
+     * cache goes through here, one at a time (an import and a sync writing at once take turns per batch): the
+     * checks an upsert makes before it writes (which versions are stored) stay true until it commits.
+     */
     <T> T inTransaction(String what, SqlWork<T> work) {
+        writeLock.lock();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -144,6 +183,8 @@ public final class Cache implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new CacheException(what + " failed: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -156,10 +197,20 @@ public final class Cache implements AutoCloseable {
         return fileBytes > 2 * expected;
     }
 
-    /** Closes the cache, compacting it first when {@link #worthCompacting} says so; returns true if it compacted. */
+    /** An origin was purged: closing rewrites the file, so that the removed texts leave the disk. */
+    private volatile boolean purged;
+
+    void purged() {
+        purged = true;
+    }
+
+    /**
+     * Closes the cache, compacting it first when an origin was purged or {@link #worthCompacting} says so; returns
+     * true if it compacted.
+     */
     public boolean closeTidily() {
         try {
-            if (worthCompacting(Files.size(file()), audit.count(AuditFilter.ALL, Long.MAX_VALUE))) {
+            if (purged || worthCompacting(Files.size(file()), audit.count(AuditFilter.ALL, Long.MAX_VALUE))) {
                 compactAndClose();
                 return true;
             }

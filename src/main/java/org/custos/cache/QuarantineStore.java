@@ -17,45 +17,51 @@ public final class QuarantineStore {
         this.cache = cache;
     }
 
-    /** Keeps an item; returns false when the same content from the same place was already kept. */
-    public boolean add(int originId, String location, String type, String id, String reason, String content) {
-        try (Connection c = cache.connection()) {
-            return add(c, originId, location, type, id, reason, content);
-        } catch (SQLException e) {
-            throw new CacheException("Writing to the quarantine failed: " + e.getMessage(), e);
-        }
+    /**
+     * Keeps an item from {@code source} (a file's path, a server's URL) of an origin; returns false when the same
+     * content from the same place was already kept.
+     */
+    public boolean add(int originId, String source, String location, String type, String id, String reason,
+                       String content) {
+        return cache.inTransaction("Writing to the quarantine",
+                c -> add(c, originId, source, location, type, id, reason, content));
     }
 
     /** {@link #add} within the caller's transaction. */
-    static boolean add(Connection c, int originId, String location, String type, String id, String reason,
-                       String content) throws SQLException {
+    static boolean add(Connection c, int originId, String source, String location, String type, String id,
+                       String reason, String content) throws SQLException {
+        String src = AuditStore.cut(source == null ? "" : source, 2000);
         String kept = content == null ? "" : content.length() > MAX_CONTENT
                 ? content.substring(0, MAX_CONTENT) + "\n… (cut at " + MAX_CONTENT + " characters)" : content;
-        try (PreparedStatement ps = c.prepareStatement(
-                "MERGE INTO quarantine (at, origin_id, location, res_type, res_id, reason, content, content_hash) "
-                        + "KEY (origin_id, location, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            long hash = IncomingResource.hash(kept);
-            boolean existed;
-            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM quarantine WHERE origin_id = ? AND "
-                    + "location = ? AND content_hash = ?")) {
-                q.setInt(1, originId);
-                q.setString(2, AuditStore.cut(location, 256));
-                q.setLong(3, hash);
-                try (ResultSet rs = q.executeQuery()) {
-                    existed = rs.next();
+        String loc = AuditStore.cut(location, 256);
+        long hash = IncomingResource.hash(kept);
+        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM quarantine WHERE origin_id = ? AND "
+                + "location = ? AND content_hash = ? AND source = ?")) {
+            q.setInt(1, originId);
+            q.setString(2, loc);
+            q.setLong(3, hash);
+            q.setString(4, src);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    return false; // kept already, as it was first kept
                 }
             }
-            ps.setLong(1, System.currentTimeMillis());
-            ps.setInt(2, originId);
-            ps.setString(3, AuditStore.cut(location, 256));
-            ps.setString(4, AuditStore.cut(type, 64));
-            ps.setString(5, AuditStore.cut(id, 128));
-            ps.setString(6, AuditStore.cut(reason, 4000));
-            ps.setString(7, kept);
-            ps.setLong(8, hash);
-            ps.executeUpdate();
-            return !existed;
         }
+        Object[] values = {System.currentTimeMillis(), originId, src, loc, AuditStore.cut(type, 64),
+            AuditStore.cut(id, 128), AuditStore.cut(reason, 4000), hash, kept};
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO quarantine (" + StoredRows.QUARANTINE_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[]{"ID"})) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                Ledger.stored(c, originId, Ledger.QUARANTINE, new long[]{rs.getLong(1)},
+                        new byte[][]{StoredRows.leaf(new Leaf(), Ledger.QUARANTINE, values)});
+            }
+        }
+        return true;
     }
 
     public long count() {
@@ -71,7 +77,8 @@ public final class QuarantineStore {
     /** The newest {@code limit} items. */
     public List<QuarantineItem> latest(int limit) {
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT q.id, q.at, o.kind || ': ' || o.label, q.location, q.res_type, q.res_id, q.reason, q.content "
+                "SELECT q.id, q.at, o.name || CASE WHEN q.source IS NULL OR q.source = '' OR q.source = o.name "
+                        + "THEN '' ELSE ' · ' || q.source END, q.location, q.res_type, q.res_id, q.reason, q.content "
                         + "FROM quarantine q JOIN origin o ON o.id = q.origin_id ORDER BY q.id DESC LIMIT ?")) {
             ps.setInt(1, limit);
             List<QuarantineItem> out = new ArrayList<>();

@@ -62,6 +62,62 @@ final class RawStore {
         return texts.get(slot);
     }
 
+    /**
+     * Takes the texts of removed events off these blocks: a block no row refers to any more is deleted, a block some
+     * rows still use is written again with the removed slots empty (the others keep their slots). Run in the
+     * transaction that removed the rows; the old bytes leave the file when H2 rewrites it ({@code custos compact}).
+     */
+    void tidy(Connection c, java.util.Collection<Long> blocks) throws SQLException {
+        try (PreparedStatement used = c.prepareStatement("SELECT raw_slot FROM audit_event WHERE raw_block = ?");
+             PreparedStatement del = c.prepareStatement("DELETE FROM audit_raw_block WHERE id = ?");
+             PreparedStatement upd = c.prepareStatement("UPDATE audit_raw_block SET data = ? WHERE id = ?")) {
+            for (long block : blocks) {
+                java.util.Set<Integer> slots = new java.util.HashSet<>();
+                used.setLong(1, block);
+                try (ResultSet rs = used.executeQuery()) {
+                    while (rs.next()) {
+                        slots.add(rs.getInt(1));
+                    }
+                }
+                synchronized (decoded) {
+                    decoded.remove(block);
+                }
+                if (slots.isEmpty()) {
+                    del.setLong(1, block);
+                    del.executeUpdate();
+                    continue;
+                }
+                List<String> texts;
+                try (PreparedStatement ps = c.prepareStatement("SELECT data FROM audit_raw_block WHERE id = ?")) {
+                    ps.setLong(1, block);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        texts = RawBlocks.unpack(rs.getBytes(1));
+                    }
+                }
+                List<byte[]> kept = new java.util.ArrayList<>(texts.size());
+                boolean removed = false;
+                for (int i = 0; i < texts.size(); i++) {
+                    boolean keep = slots.contains(i);
+                    removed |= !keep && !texts.get(i).isEmpty();
+                    kept.add(keep ? texts.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8) : new byte[0]);
+                }
+                if (removed) {
+                    upd.setBytes(1, RawBlocks.packUtf8(kept));
+                    upd.setLong(2, block);
+                    upd.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /** The stored bytes (UTF-8) of one text, for fingerprints. */
+    byte[] readBytes(Connection c, long block, int slot) throws SQLException {
+        return read(c, block, slot).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The text of the AuditEvent that {@code where} (on audit_event e, one parameter) finds. */
     java.util.Optional<String> textOf(Connection c, String where, Object key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT e.raw_block, e.raw_slot FROM audit_event e WHERE "

@@ -4,21 +4,36 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-/** Resources kept raw with their identity (Consent, Provenance); their search columns come with their screens. */
+/**
+ * Consent and Provenance, kept raw with their identity (origin, type, id) and every version that arrived: a version
+ * that differs from all kept ones is stored beside them and becomes the current one unless it is older (see
+ * {@link State}). When the origin deletes one, its versions leave the cache (their text is taken off disk) and a
+ * tombstone remembers the delete. Their search columns come with their screens.
+ */
 public final class ResourceStore {
     private final Cache cache;
+    private final AtomicLong nextPk = new AtomicLong();
 
     ResourceStore(Cache cache) {
         this.cache = cache;
     }
 
     void init() {
-        // nothing to prepare yet
+        try (Connection c = cache.connection(); java.sql.Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(pk), 0) FROM fhir_resource")) {
+            rs.next();
+            nextPk.set(rs.getLong(1) + 1);
+        } catch (SQLException e) {
+            throw new CacheException("Cannot read the cache: " + e.getMessage(), e);
+        }
     }
 
     public UpsertCounts upsert(int originId, List<IncomingResource> items) {
@@ -28,62 +43,103 @@ public final class ResourceStore {
         return cache.inTransaction("Writing resources to the cache", c -> upsert(c, originId, items));
     }
 
-    static UpsertCounts upsert(Connection c, int originId, List<IncomingResource> items) throws SQLException {
+    private record Kept(long pk, long hash, String versionId, int state) {
+    }
+
+    UpsertCounts upsert(Connection c, int originId, List<IncomingResource> items) throws SQLException {
         int added = 0;
         int updated = 0;
         int unchanged = 0;
-        Map<String, Long> seen = new HashMap<>();
-        try (PreparedStatement find = c.prepareStatement(
-                "SELECT content_hash, version_id, deleted FROM fhir_resource WHERE res_type = ? AND res_id = ?");
-             PreparedStatement merge = c.prepareStatement("MERGE INTO fhir_resource (res_type, res_id, version_id, "
-                     + "last_updated, origin_id, content_hash, deleted, raw) KEY (res_type, res_id) "
-                     + "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)")) {
+        Map<String, List<Kept>> known = new HashMap<>();
+        List<Long> pks = new ArrayList<>();
+        List<byte[]> leaves = new ArrayList<>();
+        Leaf leaf = new Leaf();
+        try (PreparedStatement find = c.prepareStatement("SELECT pk, content_hash, version_id, state FROM "
+                + "fhir_resource WHERE res_type = ? AND res_id = ? AND origin_id = ?");
+             PreparedStatement ins = c.prepareStatement("INSERT INTO fhir_resource (pk, "
+                     + StoredRows.RESOURCE_COLUMNS + ", state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement setState = c.prepareStatement("UPDATE fhir_resource SET state = ? WHERE pk = ?")) {
             for (IncomingResource r : items) {
-                long hash = r.contentHash();
                 String key = r.type() + "/" + r.id();
-                Long old = seen.get(key);
-                boolean older = false;
-                if (old == null) {
+                List<Kept> kept = known.get(key);
+                if (kept == null) {
+                    kept = new ArrayList<>();
                     find.setString(1, r.type());
                     find.setString(2, r.id());
+                    find.setInt(3, originId);
                     try (ResultSet rs = find.executeQuery()) {
-                        if (rs.next()) {
-                            // a flagged (deleted) row counts as absent: the resource was created again
-                            old = rs.getBoolean(3) ? null : rs.getLong(1);
-                            older = old != null && Versions.isOlder(r.versionId(), rs.getString(2));
+                        while (rs.next()) {
+                            kept.add(new Kept(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)));
                         }
                     }
+                    known.put(key, kept);
                 }
-                if (old != null && (old == hash || older)) {
-                    unchanged++;
+                long hash = r.contentHash();
+                Kept current = kept.stream().filter(k -> (k.state() & State.SUPERSEDED) == 0).findFirst().orElse(null);
+                Kept same = kept.stream().filter(k -> k.hash() == hash).findFirst().orElse(null);
+                if (same != null) {
+                    if (same.equals(current) || current != null && Versions.isOlder(r.versionId(), current.versionId())) {
+                        unchanged++;
+                    } else {
+                        // an earlier text is the origin's word again: it is the current one once more
+                        if (current != null) {
+                            replace(kept, current, State.SUPERSEDED, setState);
+                        }
+                        replace(kept, same, State.CHANGED, setState);
+                        updated++;
+                    }
                     continue;
                 }
-                if (old == null) {
+                int state;
+                if (current == null) {
+                    state = 0;
                     added++;
+                } else if (Versions.isOlder(r.versionId(), current.versionId())) {
+                    state = State.SUPERSEDED;
+                    replace(kept, current, current.state() | State.CHANGED, setState);
+                    updated++;
                 } else {
+                    state = State.CHANGED;
+                    replace(kept, current, State.SUPERSEDED, setState);
                     updated++;
                 }
-                seen.put(key, hash);
-                merge.setString(1, r.type());
-                merge.setString(2, r.id());
-                merge.setString(3, AuditStore.cut(r.versionId(), 64));
-                merge.setObject(4, r.lastUpdated());
-                merge.setInt(5, originId);
-                merge.setLong(6, hash);
-                merge.setString(7, r.json());
-                merge.executeUpdate();
+                long pk = nextPk.getAndIncrement();
+                Object[] values = {r.type(), r.id(), originId, AuditStore.cut(r.versionId(), 64), r.lastUpdated(),
+                    hash, r.json()};
+                ins.setLong(1, pk);
+                for (int i = 0; i < values.length; i++) {
+                    ins.setObject(i + 2, values[i]);
+                }
+                ins.setInt(9, state);
+                ins.executeUpdate();
+                kept.add(new Kept(pk, hash, r.versionId(), state));
+                pks.add(pk);
+                leaves.add(StoredRows.leaf(leaf, Ledger.RESOURCE, values));
             }
         }
+        Ledger.stored(c, originId, Ledger.RESOURCE, pks.stream().mapToLong(Long::longValue).toArray(),
+                leaves.toArray(byte[][]::new));
         return new UpsertCounts(added, updated, unchanged);
     }
 
-    /** Flags a resource a server reported deleted, unless the cache holds a newer version; true if flagged. */
-    static boolean markDeleted(Connection c, String type, String id, String deletedVersion, long deletedAt)
-            throws SQLException {
+    private static void replace(List<Kept> kept, Kept old, int state, PreparedStatement setState) throws SQLException {
+        kept.set(kept.indexOf(old), new Kept(old.pk(), old.hash(), old.versionId(), state));
+        setState.setInt(1, state);
+        setState.setLong(2, old.pk());
+        setState.executeUpdate();
+    }
+
+    /**
+     * A resource its origin deleted: its versions leave the cache (their text with them), unless the cache holds a
+     * newer version than the deleted one (it came back). Returns whether anything was removed.
+     */
+    static boolean removeDeleted(Connection c, int originId, String type, String id, String deletedVersion,
+                                 long deletedAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT version_id, last_updated FROM fhir_resource "
-                + "WHERE res_type = ? AND res_id = ? AND NOT deleted")) {
+                + "WHERE res_type = ? AND res_id = ? AND origin_id = ? AND BITAND(state, 1) = 0")) {
             ps.setString(1, type);
             ps.setString(2, id);
+            ps.setInt(3, originId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || Versions.isOlder(deletedVersion, rs.getString(1))
                         || Versions.laterThanDelete(deletedVersion, rs.getObject(2, Long.class), deletedAt)) {
@@ -91,17 +147,39 @@ public final class ResourceStore {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE fhir_resource SET deleted = TRUE WHERE res_type = ? AND res_id = ?")) {
-            ps.setString(1, type);
-            ps.setString(2, id);
-            return ps.executeUpdate() > 0;
+        long[] pks = pksOf(c, "SELECT pk FROM fhir_resource WHERE res_type = ? AND res_id = ? AND origin_id = ?",
+                type, id, originId);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM fhir_resource WHERE pk = ?")) {
+            for (long pk : pks) {
+                ps.setLong(1, pk);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
+        Ledger.removed(c, originId, Ledger.RESOURCE, pks);
+        return pks.length > 0;
     }
 
+    /** The keys a query with these parameters finds. */
+    static long[] pksOf(Connection c, String sql, Object... params) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** How many resources of this type the cache holds (current versions). */
     public long count(String type) {
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM fhir_resource WHERE res_type = ? AND NOT deleted")) {
+                "SELECT COUNT(*) FROM fhir_resource WHERE res_type = ? AND BITAND(state, 1) = 0")) {
             ps.setString(1, type);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -112,24 +190,65 @@ public final class ResourceStore {
         }
     }
 
-    /** The stored text of one resource. */
-    public java.util.Optional<String> raw(String type, String id) {
+    /** The current text of one resource (from the first origin that holds it). */
+    public Optional<String> raw(String type, String id) {
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT raw FROM fhir_resource WHERE res_type = ? AND res_id = ?")) {
+                "SELECT raw FROM fhir_resource WHERE res_type = ? AND res_id = ? AND BITAND(state, 1) = 0 "
+                        + "ORDER BY origin_id LIMIT 1")) {
             ps.setString(1, type);
             ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
     }
 
-    /** Every stored resource of this type, in id order. */
+    /** Every kept version of one resource of this origin, newest first (see {@link AuditStore#versionsOf}). */
+    public List<AuditStore.Version> history(int originId, String type, String id) {
+        List<AuditStore.Version> out = new ArrayList<>();
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT pk, version_id, last_updated, state, raw FROM fhir_resource WHERE res_type = ? AND res_id = ? "
+                        + "AND origin_id = ?")) {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            ps.setInt(3, originId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditStore.Version(rs.getLong(1), cache.origins().nameOf(originId), id,
+                            rs.getString(2), rs.getObject(3, Long.class), rs.getInt(4), rs.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+        out.sort(Versions.NEWEST_FIRST);
+        return out;
+    }
+
+    /** The ids of the origins that hold this resource. */
+    public List<Integer> originsHolding(String type, String id) {
+        List<Integer> out = new ArrayList<>();
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT origin_id FROM fhir_resource WHERE res_type = ? AND res_id = ? ORDER BY origin_id")) {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The current version of every stored resource of this type, in the order they were stored. */
     public void forEachRaw(String type, Consumer<String> sink) {
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT raw FROM fhir_resource WHERE res_type = ? AND NOT deleted ORDER BY res_id")) {
+                "SELECT raw FROM fhir_resource WHERE res_type = ? AND BITAND(state, 1) = 0 ORDER BY pk")) {
             ps.setString(1, type);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

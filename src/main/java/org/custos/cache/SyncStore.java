@@ -67,12 +67,13 @@ public final class SyncStore {
                 byType.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
             }
             for (Map.Entry<String, List<IncomingResource>> e : byType.entrySet()) {
-                counts.merge(e.getKey(), ResourceStore.upsert(c, after.originId(), e.getValue()), UpsertCounts::plus);
+                counts.merge(e.getKey(), cache.resources().upsert(c, after.originId(), e.getValue()),
+                        UpsertCounts::plus);
             }
-            clearTombstones(c, audit.stream().map(i -> i.resource()).toList());
-            clearTombstones(c, others);
+            String source = cache.origins().nameOf(after.originId());
             for (QuarantineEntry q : bad) {
-                QuarantineStore.add(c, after.originId(), q.location(), q.type(), q.id(), q.reason(), q.content());
+                QuarantineStore.add(c, after.originId(), source, q.location(), q.type(), q.id(), q.reason(),
+                        q.content());
             }
             save(c, after);
             return new PageCounts(counts);
@@ -80,56 +81,46 @@ public final class SyncStore {
     }
 
     /**
-     * Applies deletes a server reported and saves the checkpoint after them, in one transaction. A resource the
-     * cache holds in a newer version than the deleted one is kept. Returns how many were removed or flagged.
+     * Applies deletes a server reported and saves the checkpoint after them, in one transaction: an AuditEvent is
+     * flagged deleted and kept with all its versions (evidence); a Consent or Provenance leaves the cache. Each delete
+     * is remembered in a tombstone. A resource the cache holds in a newer version than the deleted one is left
+     * alone. Returns how many were flagged or removed.
      */
     public int storeDeletes(SyncState after, List<DeletedResource> deleted) {
         return cache.inTransaction("Storing deletes of the sync", c -> {
             int n = 0;
+            List<Long> pks = new ArrayList<>();
+            List<byte[]> leaves = new ArrayList<>();
+            Leaf leaf = new Leaf();
             for (DeletedResource d : deleted) {
                 boolean gone = d.type().equals("AuditEvent")
-                        ? cache.audit().deleteById(c, d.id(), d.versionId(), d.at())
-                        : ResourceStore.markDeleted(c, d.type(), d.id(), d.versionId(), d.at());
+                        ? cache.audit().markDeleted(c, after.originId(), d.id(), d.versionId(), d.at())
+                        : ResourceStore.removeDeleted(c, after.originId(), d.type(), d.id(), d.versionId(), d.at());
                 if (gone) {
                     n++;
-                    try (PreparedStatement ps = c.prepareStatement("MERGE INTO tombstone (res_type, res_id, "
-                            + "version_id, origin_id, deleted_at) KEY (res_type, res_id) VALUES (?, ?, ?, ?, ?)")) {
-                        ps.setString(1, d.type());
-                        ps.setString(2, d.id());
-                        ps.setString(3, AuditStore.cut(d.versionId(), 64));
-                        ps.setInt(4, after.originId());
-                        ps.setLong(5, d.at());
+                    Object[] values = {after.originId(), d.type(), d.id(), AuditStore.cut(d.versionId(), 64), d.at()};
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO tombstone ("
+                            + StoredRows.TOMBSTONE_COLUMNS + ") VALUES (?, ?, ?, ?, ?)", new String[]{"ID"})) {
+                        for (int i = 0; i < values.length; i++) {
+                            ps.setObject(i + 1, values[i]);
+                        }
                         ps.executeUpdate();
+                        try (ResultSet rs = ps.getGeneratedKeys()) {
+                            rs.next();
+                            pks.add(rs.getLong(1));
+                            leaves.add(StoredRows.leaf(leaf, Ledger.TOMBSTONE, values));
+                        }
                     }
                 }
             }
+            Ledger.stored(c, after.originId(), Ledger.TOMBSTONE, pks.stream().mapToLong(Long::longValue).toArray(),
+                    leaves.toArray(byte[][]::new));
             save(c, after);
             return n;
         });
     }
 
-    /** Resources that came back (created again after a delete) are no longer counted as deleted. */
-    private static void clearTombstones(Connection c, List<IncomingResource> items) throws SQLException {
-        if (items.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement any = c.prepareStatement("SELECT 1 FROM tombstone LIMIT 1");
-             ResultSet rs = any.executeQuery()) {
-            if (!rs.next()) {
-                return;
-            }
-        }
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM tombstone WHERE res_type = ? AND res_id = ?")) {
-            for (IncomingResource r : items) {
-                d.setString(1, r.type());
-                d.setString(2, r.id());
-                d.addBatch();
-            }
-            d.executeBatch();
-        }
-    }
-
-    /** How many resources of this type the cache knows as deleted. */
+    /** How many deletes of this type its origins reported (each delete once, also of resources created again). */
     public long deletedCount(String type) {
         try (Connection c = cache.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM tombstone WHERE res_type = ?")) {

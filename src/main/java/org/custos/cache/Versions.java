@@ -20,6 +20,22 @@ final class Versions {
         return deletedVersion == null && cachedLastUpdated != null && cachedLastUpdated > deletedAt;
     }
 
+    /**
+     * Kept versions of one resource, as a person reads their history: the current one first, then the earlier ones
+     * newest first — by numeric versionId where both have one, else by arrival (the row key grows with it).
+     */
+    static final java.util.Comparator<AuditStore.Version> NEWEST_FIRST = (a, b) -> {
+        if (a.current() != b.current()) {
+            return a.current() ? -1 : 1;
+        }
+        Long x = number(a.versionId());
+        Long y = number(b.versionId());
+        if (x != null && y != null && !x.equals(y)) {
+            return Long.compare(y, x);
+        }
+        return Long.compare(b.pk(), a.pk());
+    };
+
     private static Long number(String v) {
         if (v == null || v.isEmpty() || v.length() > 18) {
             return null;

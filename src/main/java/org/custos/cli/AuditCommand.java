@@ -31,8 +31,8 @@ import java.util.concurrent.Callable;
 final class AuditCommand implements Callable<Integer> {
     private static final Set<String> ACTIONS = Set.of("C", "R", "U", "D", "E");
     private static final Set<String> OUTCOMES = Set.of("0", "4", "8", "12");
-    private static final String[] HEADER = {"recorded", "id", "type", "subtype", "action", "outcome", "agents",
-            "patients", "entities", "source", "purposes"};
+    private static final String[] HEADER = {"recorded", "origin", "id", "type", "subtype", "action", "outcome",
+            "agents", "patients", "entities", "source", "purposes", "flags"};
 
     enum Fmt { csv, json }
 
@@ -60,6 +60,13 @@ final class AuditCommand implements Callable<Integer> {
     String purpose;
     @Option(names = "--text", paramLabel = "X", description = "Free text")
     String text;
+    @Option(names = "--origin", paramLabel = "NAME|URL",
+            description = "Only events from this origin: a server's base URL, \"files\", \"demo\" or a name given "
+                    + "at import")
+    String origin;
+    @Option(names = "--flagged", description = "Only events that changed or were deleted at their origin after they "
+            + "were first stored (their earlier versions are kept: see custos history)")
+    boolean flagged;
     @Option(names = "--limit", paramLabel = "N", description = "At most N events (default: all)")
     Integer limit;
     @Option(names = "--format", defaultValue = "csv", description = "csv (default) or json")
@@ -82,7 +89,7 @@ final class AuditCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--limit must not be negative: " + limit);
         }
         return new AuditFilter(time("--from", from, false), time("--to", to, true), agent, patient, entity, type,
-                subtype, action, outcome, source, purpose, text).normalized();
+                subtype, action, outcome, source, purpose, text, origin, flagged).normalized();
     }
 
     private Long time(String option, String value, boolean endOfDay) {
@@ -102,6 +109,10 @@ final class AuditCommand implements Callable<Integer> {
         AuditFilter f = filter();
         PrintWriter out = spec.commandLine().getOut();
         try (Cache cache = cacheOption.open()) {
+            if (f.origin() != null && cache.origins().find(f.origin()).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "no origin '" + f.origin() + "' in this cache; it "
+                        + "has: " + String.join(", ", cache.audit().originNames()));
+            }
             if (count) {
                 out.println(cache.audit().count(f, limit == null ? Long.MAX_VALUE : limit));
                 return 0;
@@ -109,9 +120,10 @@ final class AuditCommand implements Callable<Integer> {
             long max = limit == null ? Long.MAX_VALUE : limit;
             if (format == Fmt.csv) {
                 try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER).get())) {
-                    page(cache, f, max, r -> csv.printRecord(Instant.ofEpochMilli(r.recorded()), r.id(), r.type(),
-                            r.subtype(), r.action(), r.outcome(), r.agents(), r.patients(), r.entities(), r.source(),
-                            r.purposes()));
+                    page(cache, f, max, r -> csv.printRecord(Instant.ofEpochMilli(r.recorded()),
+                            Csv.safe(r.origin()), Csv.safe(r.id()), Csv.safe(r.type()), Csv.safe(r.subtype()),
+                            Csv.safe(r.action()), Csv.safe(r.outcome()), Csv.safe(r.agents()), Csv.safe(r.patients()),
+                            Csv.safe(r.entities()), Csv.safe(r.source()), Csv.safe(r.purposes()), r.flags()));
                 }
             } else {
                 try (JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter()) {
@@ -119,6 +131,7 @@ final class AuditCommand implements Callable<Integer> {
                     page(cache, f, max, r -> {
                         g.writeStartObject();
                         g.writeStringField("recorded", Instant.ofEpochMilli(r.recorded()).toString());
+                        g.writeStringField("origin", r.origin());
                         g.writeStringField("id", r.id());
                         g.writeStringField("type", r.type());
                         g.writeStringField("subtype", r.subtype());
@@ -129,6 +142,7 @@ final class AuditCommand implements Callable<Integer> {
                         g.writeStringField("entities", r.entities());
                         g.writeStringField("source", r.source());
                         g.writeStringField("purposes", r.purposes());
+                        g.writeStringField("flags", r.flags());
                         g.writeEndObject();
                     });
                     g.writeEndArray();

@@ -10,10 +10,10 @@ import java.util.Set;
 @Command(name = "custos", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Custos: FHIR STU3 audit, consent and provenance workstation (command line).",
         subcommands = {ImportCommand.class, ExportCommand.class, AuditCommand.class, DemoCommand.class,
-                CompactCommand.class, SyncCommand.class},
+                CompactCommand.class, SyncCommand.class, HistoryCommand.class, PurgeCommand.class, VerifyCommand.class},
         footer = "Run without arguments to open the desktop app.")
 public final class CustosCommand implements Runnable {
-    public static final Set<String> COMMANDS = Set.of("import", "export", "audit", "demo", "compact", "sync", "help",
+    public static final Set<String> COMMANDS = Set.of("import", "export", "audit", "demo", "compact", "sync", "history", "purge", "verify", "help",
             "-h", "--help", "-V", "--version");
 
     @Override

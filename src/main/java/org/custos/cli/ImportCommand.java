@@ -6,6 +6,8 @@ import org.custos.sync.ImportReport;
 import org.custos.sync.Importer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +26,12 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to import")
     List<Path> files;
 
+    @Option(names = "--origin", paramLabel = "NAME|URL", defaultValue = "files",
+            description = "The origin the files' resources belong to (default: ${DEFAULT-VALUE}). Name the server a "
+                    + "file was exported from (its base URL) to have them compared, by id and version, with what "
+                    + "syncing that server brings; resources of different origins never replace each other.")
+    String origin;
+
     @Mixin
     CacheOption cacheOption;
 
@@ -36,6 +44,11 @@ final class ImportCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         boolean missing = false;
         ImportReport total = new ImportReport();
+        try {
+            org.custos.cache.Origins.normalize(origin);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--origin: " + e.getMessage());
+        }
         try (Cache cache = cacheOption.open()) {
             Importer importer = new Importer(cache, new Fhir());
             for (Path f : files) {
@@ -44,7 +57,7 @@ final class ImportCommand implements Callable<Integer> {
                     missing = true;
                     continue;
                 }
-                total.addAll(importer.importFile(f, Importer.SILENT));
+                total.addAll(importer.importFile(f, origin, Importer.SILENT));
             }
         }
         total.lines().forEach(out::println);

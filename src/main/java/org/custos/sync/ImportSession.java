@@ -27,6 +27,7 @@ final class ImportSession {
     private final java.util.ArrayDeque<java.util.concurrent.Future<?>> pending = new java.util.ArrayDeque<>();
     private final Cache cache;
     private final int origin;
+    private final String source;
     private final ImportReport report;
     private final Importer.Listener listener;
     private final List<AuditStore.Item> audit = new ArrayList<>(Importer.BATCH);
@@ -34,9 +35,10 @@ final class ImportSession {
     private long done;
     Path file;
 
-    ImportSession(Cache cache, int origin, ImportReport report, Importer.Listener listener) {
+    ImportSession(Cache cache, int origin, String source, ImportReport report, Importer.Listener listener) {
         this.cache = cache;
         this.origin = origin;
+        this.source = source;
         this.report = report;
         this.listener = listener;
     }
@@ -101,7 +103,7 @@ final class ImportSession {
             return;
         }
         // the texts are packed here, on the parsing thread, which has time to spare while the writer stores
-        AuditStore.Batch a = AuditStore.batch(audit);
+        AuditStore.Batch a = AuditStore.batch(origin, audit);
         List<IncomingResource> o = List.copyOf(others);
         audit.clear();
         others.clear();
@@ -181,6 +183,22 @@ final class ImportSession {
         quarantine("whole file", null, null, reason, content);
     }
 
+    /**
+     * The text of the file from this byte offset (of its decoded content) on, at most 64 KB: what could not be read
+     * at its end. Empty when the import has no file or the offset is unknown.
+     */
+    String textFrom(long byteOffset) {
+        if (file == null || byteOffset < 0) {
+            return "";
+        }
+        try (InputStream in = Importer.open(file)) {
+            in.skipNBytes(byteOffset);
+            return Importer.head(in);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** The start of the file, kept with a file-level problem so the user sees what was there. */
     private String fileHead() {
         if (file == null) {
@@ -194,7 +212,7 @@ final class ImportSession {
     }
 
     void quarantine(String where, String type, String id, String reason, String content) {
-        cache.quarantine().add(origin, where, type, id, reason, content.isEmpty() ? fileHead() : content);
+        cache.quarantine().add(origin, source, where, type, id, reason, content.isEmpty() ? fileHead() : content);
         synchronized (this) {
             report.counts(type == null ? "(unreadable)" : type).quarantined++;
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.custos.cache.Cache;
+import org.custos.cache.Origins;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.FhirFormatException;
 
@@ -55,10 +56,20 @@ public final class Importer {
         this.fhir = fhir;
     }
 
+    /** Imports a file into the origin {@value org.custos.cache.Origins#FILES}. */
     public ImportReport importFile(Path file, Listener listener) {
+        return importFile(file, Origins.FILES, listener);
+    }
+
+    /**
+     * Imports a file into the named origin ("files", or e.g. the base URL of the server the file was exported from:
+     * then its resources are the same resources as that server's, compared by id and version).
+     */
+    public ImportReport importFile(Path file, String originName, Listener listener) {
         ImportReport report = new ImportReport();
-        int origin = cache.origins().idOf("file", file.toAbsolutePath().normalize().toString());
-        ImportSession s = new ImportSession(cache, origin, report, listener);
+        int origin = cache.origins().idOf(originName);
+        ImportSession s = new ImportSession(cache, origin, file.toAbsolutePath().normalize().toString(), report,
+                listener);
         s.file = file;
         try (InputStream in = open(file)) {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -76,11 +87,15 @@ public final class Importer {
         return report;
     }
 
-    /** Imports a stream (the bundled demo data, a download); {@code name} tells the format by its ending. */
-    public ImportReport importStream(String originKind, String originLabel, InputStream in, String name,
+    /**
+     * Imports a stream (the bundled demo data, a download) into the named origin; {@code name} tells the format by
+     * its ending, {@code source} says where it came from (kept with what is quarantined).
+     */
+    public ImportReport importStream(String originName, String source, InputStream in, String name,
                                      Listener listener) {
         ImportReport report = new ImportReport();
-        ImportSession s = new ImportSession(cache, cache.origins().idOf(originKind, originLabel), report, listener);
+        ImportSession s = new ImportSession(cache, cache.origins().idOf(originName), source, report, listener);
+        String originLabel = source;
         try {
             read(new BufferedInputStream(in, 1 << 16), name.toLowerCase(Locale.ROOT), s);
         } catch (IOException e) {
@@ -154,36 +169,83 @@ public final class Importer {
         }
     }
 
+    /**
+     * A JSON file: one resource or Bundle, or several top-level JSON values one after the other (e.g. one resource
+     * a line in a .json file): every value is read. What cannot be read from some point on (trailing garbage, a
+     * value cut short) is quarantined with its position, and what came before it is kept.
+     */
     private void readJson(InputStream in, ImportSession s) throws IOException {
-        int entries = 0;
+        int value = 0;
+        int[] entries = {0};
+        long valueLine = 1;
+        long valueStart = 0;
+        long lastEnd = 0;
+        boolean inValue = false;
         try (JsonParser p = mapper.createParser(in)) {
-            p.nextToken();
-            ObjectNode top = mapper.createObjectNode();
-            boolean bundle = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME && !s.cancelled()) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("entry".equals(field) && bundle && value == JsonToken.START_ARRAY) {
-                    // stream the entries: a Bundle of any size is read with bounded memory
-                    while (p.nextToken() != JsonToken.END_ARRAY && !s.cancelled()) {
-                        s.entry(p.readValueAsTree(), "entry " + entries++);
-                    }
-                    continue;
+            JsonToken t = p.nextToken();
+            while (t != null && !s.cancelled()) {
+                value++;
+                inValue = true;
+                entries[0] = 0;
+                valueLine = p.currentTokenLocation().getLineNr();
+                valueStart = p.currentTokenLocation().getByteOffset();
+                String prefix = value == 1 ? "" : "value " + value + " (line " + valueLine + ")";
+                if (t != JsonToken.START_OBJECT) {
+                    JsonNode junk = p.readValueAsTree();
+                    s.quarantine(prefix.isEmpty() ? "value 1 (line " + valueLine + ")" : prefix, null, null,
+                            "Not a FHIR resource: a JSON " + junk.getNodeType().toString().toLowerCase(Locale.ROOT)
+                                    + " at the top level of the file", junk.toString());
+                } else {
+                    readObject(p, s, prefix, entries);
                 }
-                JsonNode node = p.readValueAsTree();
-                top.set(field, node);
-                if ("resourceType".equals(field)) {
-                    bundle = "Bundle".equals(node.asText());
-                }
-            }
-            if (!s.cancelled()) {
-                s.resource(top, null, bundle ? "bundle" : "whole file");
+                inValue = false;
+                lastEnd = p.currentLocation().getByteOffset();
+                t = p.nextToken();
             }
         } catch (JsonProcessingException e) {
-            String where = entries > 0 ? "entry " + entries + " onward" : "whole file";
-            s.quarantine(where, null, null, "Not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage()
-                    + (entries > 0 ? " (the " + entries + " entries before it were read)" : ""), "");
+            long line = e.getLocation().getLineNr();
+            String at = "line " + line + ", column " + e.getLocation().getColumnNr();
+            String where;
+            String before;
+            if (!inValue) {
+                // after complete values: what follows them cannot be read
+                where = "value " + (value + 1) + " (line " + line + ") onward";
+                before = " (the " + value + " JSON value" + (value == 1 ? "" : "s") + " before it were read)";
+            } else if (entries[0] > 0) {
+                where = (value > 1 ? "value " + value + " " : "") + "entry " + entries[0] + " onward";
+                before = " (the " + entries[0] + " entries before it were read)";
+            } else {
+                where = value > 1 ? "value " + value + " (line " + valueLine + ") onward" : "whole file";
+                before = value > 1 ? " (the " + (value - 1) + " JSON values before it were read)" : "";
+            }
+            // kept from where the unreadable part starts: after the last complete value, or the value it breaks
+            s.quarantine(where, null, null, "Not valid JSON at " + at + ": " + e.getOriginalMessage() + before,
+                    s.textFrom(inValue ? valueStart : lastEnd).stripLeading());
+        }
+    }
+
+    /** One top-level JSON object: a resource, or a Bundle whose entries are streamed (bounded memory). */
+    private void readObject(JsonParser p, ImportSession s, String prefix, int[] entries) throws IOException {
+        ObjectNode top = mapper.createObjectNode();
+        boolean bundle = false;
+        String entryPrefix = prefix.isEmpty() ? "entry " : prefix + " entry ";
+        while (p.nextToken() == JsonToken.FIELD_NAME && !s.cancelled()) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if ("entry".equals(field) && bundle && value == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY && !s.cancelled()) {
+                    s.entry(p.readValueAsTree(), entryPrefix + entries[0]++);
+                }
+                continue;
+            }
+            JsonNode node = p.readValueAsTree();
+            top.set(field, node);
+            if ("resourceType".equals(field)) {
+                bundle = "Bundle".equals(node.asText());
+            }
+        }
+        if (!s.cancelled()) {
+            s.resource(top, null, !prefix.isEmpty() ? prefix : bundle ? "bundle" : "whole file");
         }
     }
 

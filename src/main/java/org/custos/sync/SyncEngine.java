@@ -41,7 +41,7 @@ public final class SyncEngine {
 
     /** The origin id under which this server's resources and checkpoints are kept. */
     public int originOf(ServerProfile profile) {
-        return cache.origins().idOf("server", profile.baseUrl());
+        return cache.origins().idOf(profile.baseUrl());
     }
 
     /** The last checkpoint of each type of this server. */

@@ -162,7 +162,12 @@ class MainWindowUiTest {
 
         robot.clickOn("#syncButton");
         Label message = robot.lookup("#messageLabel").queryAs(Label.class);
-        waitUntil("the sync completes", () -> message.getText().contains("completed"));
+        try {
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> message.getText().contains("completed"));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("Timed out waiting until the sync completes; the message says: "
+                    + message.getText(), e);
+        }
         TableView<?> types = robot.lookup("#typeTable").queryTableView();
         assertThat(types.getItems()).hasSize(3);
 

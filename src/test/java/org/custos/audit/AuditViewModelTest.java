@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,10 +121,122 @@ class AuditViewModelTest {
         assertThat(d.find("Event")).isPresent();
         assertThat(d.find("Agent 1")).isPresent();
         assertThat(d.find("Source")).isPresent();
-        assertThat(d.find("In the cache").orElseThrow().value()).isEqualTo("demo: test");
+        assertThat(d.find("In the cache").orElseThrow().value()).isEqualTo("demo");
+        assertThat(d.find("origin").orElseThrow().value()).isEqualTo("demo (generated demo data, not real events)");
         assertThat(vm.detailJsonProperty().get()).contains("\"resourceType\" : \"AuditEvent\"");
         assertThat(vm.detailXmlProperty().get()).contains("<AuditEvent xmlns=\"http://hl7.org/fhir\">");
         vm.select(-1);
         assertThat(vm.detailProperty().get()).isNull();
+    }
+
+    @Test
+    void aDetailThatFailsToLoadClearsThePaneAndSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        try (Cache c = Cache.open(tmp.resolve("damaged"))) {
+            Importer importer = new Importer(c, TestData.FHIR);
+            String good = "{\"resourceType\":\"AuditEvent\",\"id\":\"good\",\"recorded\":\"2025-01-02T00:00:00Z\"}";
+            String bad = "{\"resourceType\":\"AuditEvent\",\"id\":\"bad\",\"recorded\":\"2025-01-01T00:00:00Z\"}";
+            importer.importStream("files", "t", new ByteArrayInputStream(good.getBytes(StandardCharsets.UTF_8)),
+                    "a.json", Importer.SILENT);
+            importer.importStream("files", "t", new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)),
+                    "b.json", Importer.SILENT);
+            org.custos.cache.CacheDamage.breakRawBlockOf(c, "bad");
+            AuditViewModel vm = new AuditViewModel(c.audit(), TestData.FHIR, new ImmediateTaskRunner(),
+                    ZoneOffset.UTC);
+            vm.search();
+            vm.select(0); // "good", the newer one
+            assertThat(vm.detailJsonProperty().get()).contains("\"good\"");
+            vm.select(1); // "bad": its raw block cannot be read
+            assertThat(vm.detailProperty().get()).isNull();
+            assertThat(vm.detailJsonProperty().get()).isEmpty();
+            assertThat(vm.detailXmlProperty().get()).isEmpty();
+            assertThat(vm.detailErrorProperty().get()).startsWith("Cannot show this event:").contains("raw block");
+            vm.select(0);
+            assertThat(vm.detailErrorProperty().get()).isEmpty();
+            assertThat(vm.detailJsonProperty().get()).contains("\"good\"");
+        }
+    }
+
+    @Test
+    void anEventThatCannotBeWrittenAsXmlStillShowsItsDetailsAndJson(@org.junit.jupiter.api.io.TempDir
+                                                                    java.nio.file.Path tmp) {
+        try (Cache c = Cache.open(tmp.resolve("xml"))) {
+            // a narrative that is not XHTML: HAPI cannot write this event as XML
+            String odd = "{\"resourceType\":\"AuditEvent\",\"id\":\"odd\",\"text\":{\"status\":\"generated\","
+                    + "\"div\":\"<div>unclosed <b>tag</div>\"},\"recorded\":\"2025-01-01T00:00:00Z\","
+                    + "\"agent\":[{\"name\":\"Dr Odd\",\"requestor\":true}]}";
+            new Importer(c, TestData.FHIR).importStream("files", "t",
+                    new ByteArrayInputStream(odd.getBytes(StandardCharsets.UTF_8)), "a.json", Importer.SILENT);
+            AuditViewModel vm = new AuditViewModel(c.audit(), TestData.FHIR, new ImmediateTaskRunner(),
+                    ZoneOffset.UTC);
+            vm.search();
+            vm.select(0);
+            assertThat(vm.detailErrorProperty().get()).isEmpty();
+            assertThat(vm.detailProperty().get()).isNotNull();
+            assertThat(vm.detailProperty().get().find("Agent 1")).isPresent();
+            assertThat(vm.detailJsonProperty().get()).contains("Dr Odd");
+            assertThat(vm.detailXmlProperty().get()).startsWith("This event cannot be written as STU3 XML");
+        }
+    }
+
+    @Test
+    void aRefreshKeepsTheAppliedFilterNotWhatIsTyped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        try (Cache c = Cache.open(tmp.resolve("refresh"))) {
+            Importer importer = new Importer(c, TestData.FHIR);
+            DemoGenerator gen = new DemoGenerator(TestData.FHIR.context(), 7, END, 90);
+            importer.importStream("files", "t", new ByteArrayInputStream(gen.bundleJson(0, 500, true)
+                    .getBytes(StandardCharsets.UTF_8)), "b.json", Importer.SILENT);
+            AuditViewModel vm = new AuditViewModel(c.audit(), TestData.FHIR, new ImmediateTaskRunner(),
+                    ZoneOffset.UTC);
+            vm.outcome.set(AuditViewModel.OUTCOMES.get(2)); // minor failures
+            vm.search();
+            long failures = c.audit().count(org.custos.cache.AuditFilter.ALL.withOutcome("4"), Long.MAX_VALUE);
+            assertThat(vm.matchCountProperty().get()).isEqualTo((int) failures);
+            vm.select(0);
+            String shown = vm.detailJsonProperty().get();
+            // typed, not applied
+            vm.outcome.set(AuditViewModel.OUTCOMES.get(0));
+            vm.agent.set("nobody-at-all");
+            // new events arrive (a sync) and the browser refreshes
+            importer.importStream("files", "t", new ByteArrayInputStream(gen.bundleJson(500, 500, false)
+                    .getBytes(StandardCharsets.UTF_8)), "b.json", Importer.SILENT);
+            vm.refresh();
+            long failuresNow = c.audit().count(org.custos.cache.AuditFilter.ALL.withOutcome("4"), Long.MAX_VALUE);
+            assertThat(failuresNow).isGreaterThan(failures);
+            assertThat(vm.matchCountProperty().get()).isEqualTo((int) failuresNow);
+            assertThat(vm.applied().outcome()).isEqualTo("4");
+            assertThat(vm.applied().agent()).isNull();
+            assertThat(vm.detailJsonProperty().get()).isEqualTo(shown);
+        }
+    }
+
+    @Test
+    void theDetailOfAChangedEventListsEveryVersionWithWhatChanged(@org.junit.jupiter.api.io.TempDir
+                                                                  java.nio.file.Path tmp) {
+        try (Cache c = Cache.open(tmp.resolve("versions"))) {
+            Importer importer = new Importer(c, TestData.FHIR);
+            String v1 = "{\"resourceType\":\"AuditEvent\",\"id\":\"ch\",\"meta\":{\"versionId\":\"1\"},"
+                    + "\"recorded\":\"2025-01-01T00:00:00Z\",\"outcome\":\"0\",\"agent\":[{\"name\":\"Ann\"}]}";
+            String v2 = v1.replace("\"versionId\":\"1\"", "\"versionId\":\"2\"").replace("\"outcome\":\"0\"",
+                    "\"outcome\":\"4\"").replace("Ann", "Bea");
+            for (String v : List.of(v1, v2)) {
+                importer.importStream("http://ehr.example/fhir", "t",
+                        new ByteArrayInputStream(v.getBytes(StandardCharsets.UTF_8)), "a.json", Importer.SILENT);
+            }
+            AuditViewModel vm = new AuditViewModel(c.audit(), TestData.FHIR, new ImmediateTaskRunner(),
+                    ZoneOffset.UTC);
+            vm.search();
+            assertThat(vm.rows()).singleElement().satisfies(r -> assertThat(r.flags()).isEqualTo("changed on server"));
+            vm.select(0);
+            DetailNode versions = vm.detailProperty().get().find("versions").orElseThrow();
+            assertThat(versions.value()).isEqualTo("2 kept");
+            assertThat(versions.children()).extracting(DetailNode::label)
+                    .containsExactly("version 2 (current)", "version 1");
+            assertThat(versions.children().get(0).children()).extracting(DetailNode::label)
+                    .contains("meta.versionId", "outcome", "agent[0].name");
+            assertThat(versions.children().get(0).children()).extracting(DetailNode::value)
+                    .contains("\"0\" → \"4\"", "\"Ann\" → \"Bea\"");
+            assertThat(AuditViewModel.rowStyles(vm.rows().get(0))).contains("flagged", "failure");
+        }
     }
 }

@@ -327,7 +327,7 @@ public final class IngestBench {
                     items.add(new AuditStore.Item(r, row));
                     n++;
                 }
-                sink += AuditStore.batch(items).items().get(0).hash();
+                sink += AuditStore.batch(1, items).items().get(0).hash();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -228,14 +228,14 @@ class AuditStoreTest {
             }
         };
         try (Cache c = Cache.open(tmp.resolve("batch"))) {
-            int origin = c.origins().idOf("file", "batch-test");
+            int origin = c.origins().idOf("batch-test");
             // all written: the pre-packed block is stored as it is
-            UpsertCounts first = c.audit().upsert(origin, AuditStore.batch(List.of(item.apply(1), item.apply(2))));
+            UpsertCounts first = c.audit().upsert(origin, AuditStore.batch(origin, List.of(item.apply(1), item.apply(2))));
             assertThat(first.added()).isEqualTo(2);
             // one unchanged (e1), one changed (e2 at another time), one new, and e3 twice (the later one wins):
             // fewer written than given, so the texts are packed again for the ones written
             List<AuditStore.Item> mixed = List.of(item.apply(1), item.apply(1002), item.apply(3), item.apply(1003));
-            UpsertCounts second = c.audit().upsert(origin, AuditStore.batch(mixed));
+            UpsertCounts second = c.audit().upsert(origin, AuditStore.batch(origin, mixed));
             assertThat(second.unchanged()).isEqualTo(1);
             assertThat(c.audit().count(AuditFilter.ALL, 100)).isEqualTo(3);
             assertThat(c.audit().rawById("e1")).contains(mixed.get(0).resource().json());

@@ -84,7 +84,8 @@ class CommandLineTest {
         Run csv = run("audit", "--limit", "5", "--db", db);
         List<String> lines = csv.out().lines().toList();
         assertThat(lines).hasSize(6);
-        assertThat(lines.get(0)).isEqualTo("recorded,id,type,subtype,action,outcome,agents,patients,entities,source,purposes");
+        assertThat(lines.get(0)).isEqualTo(
+                "recorded,origin,id,type,subtype,action,outcome,agents,patients,entities,source,purposes,flags");
 
         Run failed = run("audit", "--outcome", "4", "--action", "E", "--format", "json", "--db", db);
         JsonNode arr = new ObjectMapper().readTree(failed.out());
@@ -168,5 +169,54 @@ class CommandLineTest {
             assertThat(held.audit().count(org.custos.cache.AuditFilter.ALL, 1)).isZero();
         }
         assertThat(new File(shared + ".mv.db")).exists();
+    }
+
+    @Test
+    void originsFlagsAndHistoryOnTheCommandLine() throws IOException {
+        String other = dir.resolve("history-cache").toString();
+        String v1 = "{\"resourceType\":\"AuditEvent\",\"id\":\"h1\",\"meta\":{\"versionId\":\"1\"},"
+                + "\"recorded\":\"2025-01-01T00:00:00Z\",\"outcome\":\"0\",\"agent\":[{\"name\":\"=cmd|' /C calc'!A0\"}]}";
+        String v2 = v1.replace("\"versionId\":\"1\"", "\"versionId\":\"2\"").replace("\"outcome\":\"0\"",
+                "\"outcome\":\"8\"");
+        Path first = dir.resolve("h-v1.json");
+        Path second = dir.resolve("h-v2.json");
+        Files.writeString(first, v1);
+        Files.writeString(second, v2);
+        assertThat(run("import", first.toString(), "--origin", "https://EHR.example/fhir/", "--db", other).code())
+                .isZero();
+        assertThat(run("import", first.toString(), "--db", other).code()).isZero(); // the same id, origin "files"
+        Run changed = run("import", second.toString(), "--origin", "https://ehr.example/fhir", "--db", other);
+        assertThat(changed.out()).contains("AuditEvent: 0 new, 1 updated, 0 unchanged, 0 quarantined");
+
+        assertThat(run("audit", "--count", "--db", other).out().trim()).isEqualTo("2");
+        assertThat(run("audit", "--count", "--origin", "files", "--db", other).out().trim()).isEqualTo("1");
+        assertThat(run("audit", "--count", "--flagged", "--db", other).out().trim()).isEqualTo("1");
+        Run flagged = run("audit", "--flagged", "--format", "json", "--db", other);
+        JsonNode rows = new ObjectMapper().readTree(flagged.out());
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.get("origin").asText()).isEqualTo("https://ehr.example/fhir");
+            assertThat(r.get("flags").asText()).isEqualTo("changed on server");
+            assertThat(r.get("outcome").asText()).isEqualTo("8");
+        });
+        // a CSV cell that a spreadsheet would run as a formula is written as text
+        Run csv = run("audit", "--origin", "files", "--db", other);
+        assertThat(csv.out()).contains("'=cmd|' /C calc'!A0").doesNotContain(",=cmd");
+        Run unknown = run("audit", "--origin", "nowhere", "--db", other);
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no origin 'nowhere'").contains("https://ehr.example/fhir");
+
+        Run ambiguous = run("history", "AuditEvent/h1", "--db", other);
+        assertThat(ambiguous.code()).isEqualTo(1);
+        assertThat(ambiguous.err()).contains("2 origins").contains("--origin");
+        Run history = run("history", "AuditEvent/h1", "--origin", "https://ehr.example/fhir", "--db", other);
+        assertThat(history.code()).as(history.err()).isZero();
+        List<String> lines = history.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(new ObjectMapper().readTree(lines.get(0)).path("meta").path("versionId").asText()).isEqualTo("2");
+        assertThat(new ObjectMapper().readTree(lines.get(1)).path("meta").path("versionId").asText()).isEqualTo("1");
+        assertThat(history.err()).contains("2 version(s)").contains("changed");
+        assertThat(run("history", "AuditEvent/h1", "--origin", "files", "--db", other).out().lines()).hasSize(1);
+        assertThat(run("history", "AuditEvent/none", "--db", other).code()).isEqualTo(1);
+        assertThat(run("history", "Patient/1", "--db", other).code()).isEqualTo(1);
     }
 }

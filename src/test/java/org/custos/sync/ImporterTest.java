@@ -43,6 +43,38 @@ class ImporterTest {
     }
 
     @Test
+    void aJsonFileWithSeveralTopLevelValuesImportsEveryOne() throws IOException {
+        Path f = dir.resolve("three.json");
+        Files.writeString(f, event("m1", "2024-01-01T10:00:00Z", "alice") + "\n"
+                + event("m2", "2024-01-02T10:00:00Z", "bob") + "\n"
+                + event("m3", "2024-01-03T10:00:00Z", "carol") + "\n");
+        ImportReport r = importer.importFile(f, Importer.SILENT);
+        assertThat(r.counts("AuditEvent").added).isEqualTo(3);
+        assertThat(r.quarantined()).isZero();
+        assertThat(cache.audit().count(AuditFilter.ALL, 10)).isEqualTo(3);
+    }
+
+    @Test
+    void trailingGarbageAfterJsonValuesIsQuarantinedWithItsPosition() throws IOException {
+        Path f = dir.resolve("garbage.json");
+        Files.writeString(f, event("g1", "2024-01-01T10:00:00Z", "alice") + "\n"
+                + "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+                + event("g2", "2024-01-02T10:00:00Z", "bob") + "}]}\n"
+                + "[1, 2]\n"
+                + "this is not json at all\n" + event("g3", "2024-01-03T10:00:00Z", "carol"));
+        ImportReport r = importer.importFile(f, Importer.SILENT);
+        assertThat(r.counts("AuditEvent").added).isEqualTo(2);
+        assertThat(r.quarantined()).isEqualTo(2);
+        assertThat(r.problems()).anyMatch(p -> p.startsWith("value 3 (line 3)") && p.contains("a JSON array"))
+                .anyMatch(p -> p.startsWith("value 4 (line 4) onward") && p.contains("line 4, column")
+                        && p.contains("the 3 JSON values before it were read"));
+        assertThat(cache.quarantine().latest(10)).anySatisfy(q -> {
+            assertThat(q.location()).isEqualTo("value 4 (line 4) onward");
+            assertThat(q.content()).startsWith("this is not json at all").contains("carol");
+        });
+    }
+
+    @Test
     void ndjsonWithBadLinesQuarantinesThemAndImportsTheRest() throws IOException {
         Path f = dir.resolve("log.ndjson");
         Files.writeString(f, String.join("\n",
@@ -141,13 +173,20 @@ class ImporterTest {
     }
 
     @Test
-    void theLastTextOfAnIdInOneBatchWinsAndCodesMatchInAnyCase() throws IOException {
+    void twoTextsOfAnIdInOneBatchAreBothKeptAndCodesMatchInAnyCase() throws IOException {
         String v1 = event("dup", "2024-05-01T10:00:00Z", "first");
         String v2 = event("dup", "2024-05-01T10:00:00Z", "second");
         Path f = dir.resolve("dups.ndjson");
         Files.writeString(f, v1 + "\n" + v2 + "\n" + v1 + "\n");
-        importer.importFile(f, Importer.SILENT);
+        ImportReport dups = importer.importFile(f, Importer.SILENT);
+        assertThat(dups.counts("AuditEvent").added).isEqualTo(1);
+        assertThat(dups.counts("AuditEvent").updated).isEqualTo(2);
+        // the last text is the current one (the first, again); the second is kept beside it, the event is flagged
         assertThat(cache.audit().rawById("dup").orElseThrow()).contains("\"first\"");
+        int files = cache.origins().find("files").orElseThrow().id();
+        assertThat(cache.audit().history(files, "dup")).extracting(v -> v.raw().contains("\"first\""))
+                .containsExactly(true, false);
+        assertThat(cache.audit().count(AuditFilter.ALL.withFlagged(true), 10)).isEqualTo(1);
 
         Path abs = dir.resolve("abs.ndjson");
         Files.writeString(abs, event("abs", "2024-05-01T10:00:00Z", "x")

@@ -1,6 +1,7 @@
 package org.custos.sync;
 
 import org.custos.cache.AuditFilter;
+import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
 import org.custos.cache.SyncState;
 import org.custos.fhir.Cancellation;
@@ -104,6 +105,24 @@ class SyncServerTest {
         all.addAll(more);
         assertThat(cachedAuditIds()).isEqualTo(all);
         assertThat(cache.audit().rawById(ae.get(0)).orElseThrow()).contains("changed ");
+
+        // an AuditEvent changed on the server is evidence: flagged, and the version first stored is kept beside it
+        assertThat(cache.audit().count(AuditFilter.ALL.withFlagged(true), Long.MAX_VALUE)).isEqualTo(2);
+        int origin = new SyncEngine(cache).originOf(profile(100));
+        List<org.custos.cache.AuditStore.Version> versions = cache.audit().history(origin, ae.get(0));
+        assertThat(versions).hasSize(2);
+        assertThat(versions.get(0).current()).isTrue();
+        assertThat(versions.get(0).versionId()).isEqualTo("2");
+        assertThat(versions.get(0).raw()).contains("changed ");
+        assertThat(versions.get(1).versionId()).isEqualTo("1");
+        assertThat(versions.get(1).raw()).doesNotContain("changed ");
+        assertThat(cache.audit().page(AuditFilter.ALL.withFlagged(true), null, false, 10))
+                .allSatisfy(row -> assertThat(row.flags()).isEqualTo("changed on server"));
+
+        // a sync that brings nothing new keeps both versions and adds none
+        SyncReport again = sync(profile(100));
+        assertThat(again.transferred()).isZero();
+        assertThat(cache.audit().history(origin, ae.get(0))).hasSize(2);
     }
 
     @Test
@@ -167,14 +186,99 @@ class SyncServerTest {
         assertThat(r.completed()).as(r.byType().toString()).isTrue();
         assertThat(r.byType().get("AuditEvent").deleted).isEqualTo(2);
         assertThat(r.byType().get("Consent").deleted).isEqualTo(1);
-        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(28);
-        assertThat(cache.audit().rawById(ae.get(3))).isEmpty();
+        // deleted AuditEvents stay, flagged; the deleted Consent leaves the cache, its text with it
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(30);
+        assertThat(cache.audit().rawById(ae.get(3))).isPresent();
+        AuditFilter flagged = AuditFilter.ALL.withFlagged(true);
+        assertThat(cache.audit().count(flagged, Long.MAX_VALUE)).isEqualTo(2);
+        assertThat(cache.audit().page(flagged, null, false, 10)).extracting(AuditSummary::id)
+                .containsExactlyInAnyOrder(ae.get(3), ae.get(4));
+        assertThat(cache.audit().page(flagged, null, false, 10))
+                .allSatisfy(row -> assertThat(row.flags()).isEqualTo("deleted on server"));
         assertThat(cache.resources().count("Consent")).isEqualTo(3);
+        assertThat(cache.resources().raw("Consent", consents.get(0))).isEmpty();
         assertThat(cache.sync().deletedCount("AuditEvent")).isEqualTo(2);
+        assertThat(cache.sync().deletedCount("Consent")).isEqualTo(1);
 
         // a third sync finds the same deletes again and changes nothing
         SyncReport again = sync(profile(50));
         assertThat(again.byType().get("AuditEvent").deleted).isZero();
+        assertThat(again.byType().get("Consent").deleted).isZero();
+        assertThat(cache.sync().deletedCount("AuditEvent")).isEqualTo(2);
+    }
+
+    /**
+     * Two servers that number their AuditEvents alike (1, 2, 3…) are two origins: their events never replace each
+     * other, one's delete flags only its own event, one's cache window prunes only its own events. The second server
+     * is the same HAPI server reached under another base URL (localhost instead of 127.0.0.1) after it was emptied
+     * and filled again with other events under the same ids: to the cache it is another server.
+     */
+    @Test
+    void twoServersWithTheSameIdsKeepTheirOwnEvents() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            ids.add(Integer.toString(i));
+        }
+        putAuditEvents(ids, "first-server-agent");
+        ServerProfile first = profile(25);
+        assertThat(sync(first).completed()).isTrue();
+
+        server.purge();
+        putAuditEvents(ids, "second-server-agent");
+        ServerProfile second = ServerProfile.of("second", server.baseUrl().replace("127.0.0.1", "localhost"))
+                .withPaging(25, null, 0);
+        SyncReport r = sync(second);
+        assertThat(r.completed()).as(r.byType().toString()).isTrue();
+        assertThat(r.byType().get("AuditEvent").added).isEqualTo(40);
+        assertThat(r.byType().get("AuditEvent").updated).isZero();
+
+        SyncEngine engine = new SyncEngine(cache);
+        int one = engine.originOf(first);
+        int two = engine.originOf(second);
+        assertThat(one).isNotEqualTo(two);
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(80);
+        assertThat(cache.audit().count(AuditFilter.ALL.withFlagged(true), Long.MAX_VALUE)).isZero();
+        AuditFilter fromFirst = AuditFilter.ALL.withOrigin(first.baseUrl());
+        AuditFilter fromSecond = AuditFilter.ALL.withOrigin(second.baseUrl());
+        assertThat(cache.audit().count(fromFirst.withAgent("first-server-agent"), Long.MAX_VALUE)).isEqualTo(40);
+        assertThat(cache.audit().count(fromSecond.withAgent("second-server-agent"), Long.MAX_VALUE)).isEqualTo(40);
+        assertThat(cache.audit().history(one, "7")).singleElement().satisfies(v ->
+                assertThat(v.raw()).contains("first-server-agent"));
+        assertThat(cache.audit().history(two, "7")).singleElement().satisfies(v ->
+                assertThat(v.raw()).contains("second-server-agent"));
+        assertThat(cache.sync().state(one, "AuditEvent").syncedTo()).isNotNull();
+        assertThat(cache.sync().state(two, "AuditEvent").syncedTo()).isNotNull();
+
+        // a delete on the second server flags the second server's event 7 only
+        ServerData.delete(server, "AuditEvent", "7");
+        assertThat(sync(second).byType().get("AuditEvent").deleted).isEqualTo(1);
+        assertThat(cache.audit().page(AuditFilter.ALL.withFlagged(true), null, false, 10))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.id()).isEqualTo("7");
+                    assertThat(row.origin()).isEqualTo(second.baseUrl());
+                    assertThat(row.deleted()).isTrue();
+                });
+
+        // the second server's cache window lets only its own events go
+        assertThat(cache.audit().pruneBefore(two, Long.MAX_VALUE)).isEqualTo(40);
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(40);
+        assertThat(cache.audit().count(fromFirst, Long.MAX_VALUE)).isEqualTo(40);
+    }
+
+    /** PUTs AuditEvents with these ids (client ids: version 1 on an emptied server) whose agent is {@code agent}. */
+    private void putAuditEvents(List<String> ids, String agent) {
+        org.hl7.fhir.dstu3.model.Bundle tx = new org.hl7.fhir.dstu3.model.Bundle()
+                .setType(org.hl7.fhir.dstu3.model.Bundle.BundleType.TRANSACTION);
+        List<org.hl7.fhir.dstu3.model.AuditEvent> events = new org.custos.demo.DemoGenerator(server.context(), 99)
+                .events(0, ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            org.hl7.fhir.dstu3.model.AuditEvent e = events.get(i);
+            e.setId(ids.get(i));
+            e.getAgentFirstRep().setName(agent);
+            tx.addEntry().setResource(e).getRequest().setMethod(org.hl7.fhir.dstu3.model.Bundle.HTTPVerb.PUT)
+                    .setUrl("AuditEvent/" + ids.get(i));
+        }
+        server.client().transaction().withBundle(tx).execute();
     }
 
     @Test

@@ -1,0 +1,104 @@
+package org.custos.cache;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records in the ledger the rows a cache held before the ledger existed (an upgrade from an older Custos), a
+ * thousand rows per entry, each batch in its own transaction with its progress: an upgrade killed half-way goes on
+ * where it stopped at the next open. Nothing is written to the cache in between, since this runs as the cache opens.
+ */
+final class Sealer {
+    private static final int BATCH = 1000;
+
+    private Sealer() {
+    }
+
+    static boolean pending(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM "
+                + "INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'LEDGER_SEAL_PENDING'")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
+    static void run(Cache cache, RawStore raws) {
+        for (String table : List.of(Ledger.ORIGIN, Ledger.AUDIT, Ledger.RESOURCE, Ledger.QUARANTINE, Ledger.TOMBSTONE)) {
+            while (cache.inTransaction("Recording the cache's earlier rows in its ledger", c -> sealBatch(c, table,
+                    raws))) {
+                // next batch
+            }
+        }
+        cache.inTransaction("Recording the cache's earlier rows in its ledger", c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP TABLE ledger_seal_pending");
+            }
+            return null;
+        });
+    }
+
+    /** Seals the next batch of one table; false when there was none left. */
+    private static boolean sealBatch(Connection c, String table, RawStore raws) throws SQLException {
+        long doneTo;
+        try (PreparedStatement ps = c.prepareStatement("SELECT done_to FROM ledger_seal_pending WHERE tbl = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                doneTo = rs.getLong(1);
+            }
+        }
+        String key = table.equals(Ledger.QUARANTINE) || table.equals(Ledger.TOMBSTONE) || table.equals(Ledger.ORIGIN)
+                ? "id" : "pk";
+        String columns = switch (table) {
+            case Ledger.AUDIT -> StoredRows.AUDIT_COLUMNS + ", raw_block, raw_slot";
+            case Ledger.RESOURCE -> StoredRows.RESOURCE_COLUMNS;
+            case Ledger.QUARANTINE -> StoredRows.QUARANTINE_COLUMNS;
+            case Ledger.TOMBSTONE -> StoredRows.TOMBSTONE_COLUMNS;
+            default -> StoredRows.ORIGIN_COLUMNS;
+        };
+        int n = StoredRows.columnCount(table);
+        List<Long> pks = new ArrayList<>();
+        List<byte[]> leaves = new ArrayList<>();
+        List<Integer> origins = new ArrayList<>();
+        Leaf leaf = new Leaf();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + key + ", " + columns + " FROM " + table + " WHERE "
+                + key + " > ? ORDER BY " + key + " LIMIT " + BATCH)) {
+            ps.setLong(1, doneTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object[] values = StoredRows.read(rs, 2, n);
+                    pks.add(rs.getLong(1));
+                    if (table.equals(Ledger.AUDIT)) {
+                        byte[] raw = StoredRows.utf8(raws.read(c, rs.getLong(n + 2), rs.getInt(n + 3)));
+                        leaves.add(StoredRows.auditLeaf(leaf, values, raw));
+                    } else {
+                        leaves.add(StoredRows.leaf(leaf, table, values));
+                    }
+                    origins.add(StoredRows.originOf(table, values));
+                }
+            }
+        }
+        if (pks.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ledger_seal_pending WHERE tbl = ?")) {
+                ps.setString(1, table);
+                ps.executeUpdate();
+            }
+            return false;
+        }
+        Ledger.append(c, Ledger.SEALED, null, table, pks.stream().mapToLong(Long::longValue).toArray(),
+                leaves.toArray(byte[][]::new));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_seal_pending SET done_to = ? WHERE tbl = ?")) {
+            ps.setLong(1, pks.get(pks.size() - 1));
+            ps.setString(2, table);
+            ps.executeUpdate();
+        }
+        return true;
+    }
+}

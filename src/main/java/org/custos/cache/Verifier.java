@@ -1,0 +1,463 @@
+package org.custos.cache;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Checks the cache against its ledger ({@link Ledger}): the chain of entries is whole, every stored row is exactly
+ * what was recorded (its values and raw text, fingerprinted again), no recorded row is missing unless the ledger
+ * says Custos removed it, no row is there that was never recorded, the search indexes (patient, purpose, agent
+ * names) hold what the rows say, and every event has exactly one current version whose flags fit its versions.
+ * What it proves, and what it cannot, is in the README ("Tamper evidence").
+ */
+public final class Verifier {
+    /** What kind of difference: a row changed, deleted or inserted outside Custos, the chain, an index, a flag. */
+    public enum Kind { CHANGED, DELETED, INSERTED, CHAIN, INDEX, STATE }
+
+    /** One difference, in words: which origin, which resource (or row), what is wrong. */
+    public record Problem(Kind kind, String origin, String what, String detail) {
+        public String line() {
+            String k = switch (kind) {
+                case CHANGED -> "changed outside Custos";
+                case DELETED -> "deleted outside Custos";
+                case INSERTED -> "inserted outside Custos";
+                case CHAIN -> "ledger damaged";
+                case INDEX -> "search index changed outside Custos";
+                case STATE -> "flags changed outside Custos";
+            };
+            return k + ": " + what + (origin == null ? "" : " (origin " + origin + ")")
+                    + (detail == null || detail.isEmpty() ? "" : " — " + detail);
+        }
+    }
+
+    /** The outcome: intact or not, the problems (the first 10,000), what was checked and the chain's head. */
+    public record Result(List<Problem> problems, long problemCount, long entries, long rows, String head,
+                         Boolean headMatches, boolean cancelled) {
+        public boolean intact() {
+            return !cancelled && problemCount == 0 && !Boolean.FALSE.equals(headMatches);
+        }
+    }
+
+    /** Progress of a verify: rows checked so far of about how many. */
+    public interface Progress {
+        void update(long done, long total);
+    }
+
+    private static final int MAX_PROBLEMS = 10_000;
+    private final Cache cache;
+    private final RawStore raws;
+    private final List<Problem> problems = new ArrayList<>();
+    private long problemCount;
+    private final Map<Integer, String> originNames = new HashMap<>();
+
+    Verifier(Cache cache, RawStore raws) {
+        this.cache = cache;
+        this.raws = raws;
+    }
+
+    private void problem(Kind kind, Integer originId, String what, String detail) {
+        problemCount++;
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(new Problem(kind, originId == null ? null : originNames.getOrDefault(originId,
+                    "#" + originId + " (removed)"), what, detail));
+        }
+    }
+
+    /** Expected rows of one table: key → fingerprint, the ledger entry, the origin. */
+    private static final class Expected {
+        final Map<Long, byte[]> leaf = new HashMap<>();
+        final Map<Long, Long> entry = new HashMap<>();
+        final Map<Long, Integer> origin = new HashMap<>();
+        final Set<Long> removed = new HashSet<>();
+        final Set<Long> seen = new HashSet<>();
+    }
+
+    /**
+     * Runs the whole check. {@code head}: a head noted earlier ("seq:hex", as {@code custos verify} prints it), or
+     * null; the chain must lead through it unchanged.
+     */
+    public Result run(String head, BooleanSupplier cancelled, Progress progress) {
+        try (Connection c = cache.connection()) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, name FROM origin")) {
+                while (rs.next()) {
+                    originNames.put(rs.getInt(1), rs.getString(2));
+                }
+            }
+            long total = count(c, "SELECT COUNT(*) FROM audit_event") + count(c, "SELECT COUNT(*) FROM fhir_resource");
+            Map<String, Expected> expected = new HashMap<>();
+            for (String t : List.of(Ledger.AUDIT, Ledger.RESOURCE, Ledger.QUARANTINE, Ledger.TOMBSTONE, Ledger.ORIGIN)) {
+                expected.put(t, new Expected());
+            }
+            long[] entries = {0};
+            String[] lastHead = {"0:" + "0".repeat(64)};
+            Boolean headMatches = chain(c, head, expected, entries, lastHead);
+            long[] done = {0};
+            if (!auditRows(c, expected.get(Ledger.AUDIT), cancelled, progress, done, total)) {
+                return result(entries[0], done[0], lastHead[0], headMatches, true);
+            }
+            for (String t : List.of(Ledger.RESOURCE, Ledger.QUARANTINE, Ledger.TOMBSTONE, Ledger.ORIGIN)) {
+                otherRows(c, t, expected.get(t), done);
+                progress.update(done[0], total);
+            }
+            if (cancelled.getAsBoolean()) {
+                return result(entries[0], done[0], lastHead[0], headMatches, true);
+            }
+            states(c);
+            return result(entries[0], done[0], lastHead[0], headMatches, false);
+        } catch (SQLException e) {
+            throw new CacheException("Verifying the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Result result(long entries, long rows, String head, Boolean headMatches, boolean cancelled) {
+        return new Result(List.copyOf(problems), problemCount, entries, rows, head, headMatches, cancelled);
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The chain: each entry's digest from its contents, each link from the one before; collects the expectations. */
+    private Boolean chain(Connection c, String head, Map<String, Expected> expected, long[] entries, String[] lastHead)
+            throws SQLException {
+        long headSeq = -1;
+        byte[] headLink = null;
+        if (head != null && !head.isBlank()) {
+            String[] parts = head.trim().split(":");
+            try {
+                headSeq = Long.parseLong(parts[0]);
+                headLink = HexFormat.of().parseHex(parts[1]);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("A chain head looks like 1234:9f86d0…(64 hex digits), as custos "
+                        + "verify prints it: " + head);
+            }
+        }
+        Boolean headMatches = headSeq < 0 ? null : Boolean.FALSE;
+        byte[] prevLink = new byte[32];
+        long prevSeq = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, at, kind, origin_id, tbl, n, body, digest, link "
+                + "FROM ledger WHERE seq > ? ORDER BY seq LIMIT 2000")) {
+            while (true) {
+                ps.setLong(1, prevSeq);
+                int got = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        got++;
+                        long seq = rs.getLong(1);
+                        long at = rs.getLong(2);
+                        String kind = rs.getString(3);
+                        Integer originId = rs.getObject(4, Integer.class);
+                        String tbl = rs.getString(5);
+                        int n = rs.getInt(6);
+                        byte[] body = rs.getBytes(7);
+                        byte[] digest = rs.getBytes(8);
+                        byte[] link = rs.getBytes(9);
+                        entries[0]++;
+                        if (seq != prevSeq + 1) {
+                            problem(Kind.CHAIN, null, "ledger entries " + (prevSeq + 1) + " to " + (seq - 1),
+                                    "missing: removed from the ledger");
+                        }
+                        if (!Arrays.equals(digest, Ledger.digest(seq, at, kind, originId, tbl, n, body))) {
+                            problem(Kind.CHAIN, originId, "ledger entry " + seq, "its contents do not match its digest");
+                        }
+                        if (!Arrays.equals(link, Ledger.link(prevLink, digest))) {
+                            problem(Kind.CHAIN, originId, "ledger entry " + seq, "its link does not follow from the "
+                                    + "entry before it: the chain was cut or rewritten here");
+                        }
+                        if (seq == headSeq) {
+                            headMatches = Arrays.equals(link, headLink);
+                        }
+                        Expected e = expected.get(tbl);
+                        if (e != null) {
+                            record(e, kind, seq, originId, n, body);
+                        }
+                        prevLink = link;
+                        prevSeq = seq;
+                        lastHead[0] = seq + ":" + HexFormat.of().formatHex(link);
+                    }
+                }
+                if (got < 2000) {
+                    break;
+                }
+            }
+        }
+        if (headSeq > prevSeq) {
+            problem(Kind.CHAIN, null, "ledger entry " + headSeq, "the head given is past the end of the ledger "
+                    + "(" + prevSeq + " entries): entries were removed");
+        }
+        return headMatches;
+    }
+
+    private static void record(Expected e, String kind, long seq, Integer originId, int n, byte[] body) {
+        ByteBuffer b = ByteBuffer.wrap(body);
+        boolean stored = !kind.equals(Ledger.REMOVED);
+        for (int i = 0; i < n && b.remaining() >= 8; i++) {
+            long pk = b.getLong();
+            if (stored) {
+                byte[] leaf = new byte[Leaf.SIZE];
+                b.get(leaf);
+                e.leaf.put(pk, leaf);
+                e.entry.put(pk, seq);
+                if (originId != null) {
+                    e.origin.put(pk, originId);
+                }
+                e.removed.remove(pk);
+            } else {
+                e.removed.add(pk);
+            }
+        }
+    }
+
+    /** Every AuditEvent version: its fingerprint, and what its search index rows must be. */
+    private boolean auditRows(Connection c, Expected e, BooleanSupplier cancelled, Progress progress, long[] done,
+                              long total) throws SQLException {
+        int n = StoredRows.AUDIT_COUNT;
+        Leaf leaf = new Leaf();
+        MessageDigest sha = Leaf.sha256();
+        long[] patientSum = new long[2];
+        long[] purposeSum = new long[2];
+        Set<String> terms = new HashSet<>();
+        long after = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk, " + StoredRows.AUDIT_COLUMNS + ", raw_block, raw_slot "
+                + "FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 5000")) {
+            while (true) {
+                if (cancelled.getAsBoolean()) {
+                    return false;
+                }
+                ps.setLong(1, after);
+                int got = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        got++;
+                        long pk = rs.getLong(1);
+                        after = pk;
+                        Object[] v = StoredRows.read(rs, 2, n);
+                        String id = (String) v[1];
+                        Integer originId = ((Number) v[0]).intValue();
+                        byte[] raw;
+                        try {
+                            raw = raws.readBytes(c, rs.getLong(n + 2), rs.getInt(n + 3));
+                        } catch (CacheException ex) {
+                            problem(Kind.CHANGED, originId, "AuditEvent/" + id, "its raw text cannot be read: "
+                                    + ex.getMessage());
+                            e.seen.add(pk);
+                            continue;
+                        }
+                        check(e, pk, StoredRows.auditLeaf(leaf, v, raw), originId, "AuditEvent/" + id);
+                        String patients = (String) v[20];
+                        for (String k : parts(patients)) {
+                            add(patientSum, keyHash(sha, pk, AuditStore.cut(k, 512)));
+                        }
+                        for (String k : parts((String) v[14])) {
+                            add(purposeSum, keyHash(sha, pk, AuditStore.cut(AuditExtractor.key(k), 128)));
+                        }
+                        terms.addAll(AgentIndex.terms(parts((String) v[15])));
+                    }
+                }
+                done[0] += got;
+                progress.update(done[0], total);
+                if (got < 5000) {
+                    break;
+                }
+            }
+        }
+        missing(e, "AuditEvent", Ledger.AUDIT);
+        childSums(c, sha, "audit_patient", patientSum, "the patient index");
+        childSums(c, sha, "audit_purpose", purposeSum, "the purpose-of-use index");
+        Set<String> known = new HashSet<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT k FROM audit_agent_key")) {
+            while (rs.next()) {
+                known.add(rs.getString(1));
+            }
+        }
+        for (String t : terms) {
+            if (!known.contains(t)) {
+                problem(Kind.INDEX, null, "the agent index", "'" + t + "' is missing: the agent filter would not "
+                        + "find the events it names");
+            }
+        }
+        return true;
+    }
+
+    private void check(Expected e, long pk, byte[] leaf, Integer originId, String what) {
+        byte[] want = e.leaf.get(pk);
+        if (e.seen.contains(pk)) {
+            problem(Kind.INSERTED, originId, what, "a second row with key " + pk);
+            return;
+        }
+        e.seen.add(pk);
+        if (want == null || e.removed.contains(pk)) {
+            problem(Kind.INSERTED, originId, what, e.removed.contains(pk) ? "Custos removed this row (key " + pk
+                    + "), yet it is there again" : "no ledger entry recorded it (key " + pk + ")");
+        } else if (!Arrays.equals(want, leaf)) {
+            problem(Kind.CHANGED, originId, what, "it differs from what was stored (ledger entry "
+                    + e.entry.get(pk) + ")");
+        }
+    }
+
+    private void missing(Expected e, String type, String table) {
+        List<Long> gone = new ArrayList<>();
+        for (Long pk : e.leaf.keySet()) {
+            if (!e.seen.contains(pk) && !e.removed.contains(pk)) {
+                gone.add(pk);
+            }
+        }
+        gone.sort(null);
+        for (long pk : gone) {
+            problem(Kind.DELETED, e.origin.get(pk), type + " row " + pk + " of " + table, "recorded in ledger entry "
+                    + e.entry.get(pk) + ", not in the cache, and Custos did not remove it");
+        }
+    }
+
+    /** The index rows of one child table must be exactly those the rows name (a multiset sum over both sides). */
+    private void childSums(Connection c, MessageDigest sha, String table, long[] expectedSum, String name)
+            throws SQLException {
+        long[] sum = new long[2];
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT event_pk, k FROM " + table)) {
+            while (rs.next()) {
+                add(sum, keyHash(sha, rs.getLong(1), rs.getString(2)));
+            }
+        }
+        if (!Arrays.equals(sum, expectedSum)) {
+            problem(Kind.INDEX, null, name, "its rows are not the ones the events name (rows added, removed or "
+                    + "changed): searches by it would miss or invent events");
+        }
+    }
+
+    private static long[] keyHash(MessageDigest sha, long pk, String key) {
+        sha.reset();
+        sha.update(ByteBuffer.allocate(8).putLong(pk).array());
+        sha.update(key.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer d = ByteBuffer.wrap(sha.digest());
+        return new long[]{d.getLong(), d.getLong()};
+    }
+
+    /** 128-bit sum (two 64-bit halves with carry). */
+    private static void add(long[] sum, long[] h) {
+        long lo = sum[1] + h[1];
+        long carry = Long.compareUnsigned(lo, sum[1]) < 0 ? 1 : 0;
+        sum[1] = lo;
+        sum[0] += h[0] + carry;
+    }
+
+    private static List<String> parts(String keys) {
+        if (keys == null || keys.length() < 2) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String k : keys.substring(1, keys.length() - 1).split("\\|", -1)) {
+            if (!k.isEmpty()) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** The smaller tables, whole. */
+    private void otherRows(Connection c, String table, Expected e, long[] done) throws SQLException {
+        String key = table.equals(Ledger.RESOURCE) ? "pk" : "id";
+        String columns = switch (table) {
+            case Ledger.RESOURCE -> StoredRows.RESOURCE_COLUMNS;
+            case Ledger.QUARANTINE -> StoredRows.QUARANTINE_COLUMNS;
+            case Ledger.TOMBSTONE -> StoredRows.TOMBSTONE_COLUMNS;
+            default -> StoredRows.ORIGIN_COLUMNS;
+        };
+        int n = StoredRows.columnCount(table);
+        Leaf leaf = new Leaf();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + key + ", " + columns
+                + " FROM " + table + " ORDER BY " + key)) {
+            while (rs.next()) {
+                long pk = rs.getLong(1);
+                Object[] v = StoredRows.read(rs, 2, n);
+                String what = switch (table) {
+                    case Ledger.RESOURCE -> v[0] + "/" + v[1];
+                    case Ledger.QUARANTINE -> "quarantined item (" + v[3] + (v[4] == null ? "" : ", " + v[4]) + ")";
+                    case Ledger.TOMBSTONE -> "the delete of " + v[1] + "/" + v[2];
+                    default -> "origin " + v[1];
+                };
+                check(e, pk, StoredRows.leaf(leaf, table, v), StoredRows.originOf(table, v), what);
+                done[0]++;
+            }
+        }
+        missing(e, switch (table) {
+            case Ledger.RESOURCE -> "Consent/Provenance";
+            case Ledger.QUARANTINE -> "quarantined item";
+            case Ledger.TOMBSTONE -> "delete";
+            default -> "origin";
+        }, table);
+    }
+
+    /**
+     * Every event has exactly one current version; it is flagged changed exactly when more versions are kept, and
+     * deleted only when its origin reported a delete. Walks the (id, origin) index in order, one event at a time.
+     */
+    private void states(Connection c) throws SQLException {
+        Set<String> deletes = new HashSet<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT origin_id, res_id FROM tombstone WHERE res_type = 'AuditEvent'")) {
+            while (rs.next()) {
+                deletes.add(rs.getInt(1) + "/" + rs.getString(2));
+            }
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT res_id, origin_id, state FROM audit_event ORDER BY res_id, origin_id")) {
+            String id = null;
+            int origin = -1;
+            int versions = 0;
+            int current = 0;
+            int currentState = 0;
+            while (true) {
+                boolean more = rs.next();
+                if (!more || !rs.getString(1).equals(id) || rs.getInt(2) != origin) {
+                    if (id != null) {
+                        checkState(id, origin, versions, current, currentState, deletes);
+                    }
+                    if (!more) {
+                        break;
+                    }
+                    id = rs.getString(1);
+                    origin = rs.getInt(2);
+                    versions = 0;
+                    current = 0;
+                }
+                versions++;
+                int s = rs.getInt(3);
+                if ((s & State.SUPERSEDED) == 0) {
+                    current++;
+                    currentState = s;
+                }
+            }
+        }
+    }
+
+    private void checkState(String id, int origin, int versions, int current, int state, Set<String> deletes) {
+        String what = "AuditEvent/" + id;
+        if (current != 1) {
+            problem(Kind.STATE, origin, what, current == 0 ? "none of its " + versions + " versions is current: the "
+                    + "browser does not list it" : current + " versions are current");
+        } else if (((state & State.CHANGED) != 0) != (versions > 1)) {
+            problem(Kind.STATE, origin, what, versions > 1 ? versions + " versions are kept but it is not flagged "
+                    + "changed" : "flagged changed, yet only one version is kept");
+        } else if ((state & State.DELETED) != 0 && !deletes.contains(origin + "/" + id)) {
+            problem(Kind.STATE, origin, what, "flagged deleted, yet its origin never reported a delete");
+        }
+    }
+}

@@ -34,6 +34,7 @@ public final class MainViewModel {
     private final BooleanProperty importing = new SimpleBooleanProperty(false);
     private final StringProperty cacheInfo = new SimpleStringProperty("");
     private final ObjectProperty<ImportSummary> lastImport = new SimpleObjectProperty<>();
+    private final StringProperty openNotice = new SimpleStringProperty();
     private TaskRunner.Handle running;
 
     public MainViewModel(Cache cache, Importer importer, TaskRunner tasks, AuditViewModel audit,
@@ -48,6 +49,9 @@ public final class MainViewModel {
 
     /** Loads everything the window shows. */
     public void start() {
+        if (openNotice.get() == null) { // once: what opening the cache did (an upgrade, a restore after a crash)
+            cache.openNotice().ifPresent(openNotice::set);
+        }
         audit.search();
         quarantine.refresh();
         refreshCacheInfo();
@@ -142,6 +146,9 @@ public final class MainViewModel {
     public StringProperty cacheInfoProperty() { return cacheInfo; }
 
     public ObjectProperty<ImportSummary> lastImportProperty() { return lastImport; }
+
+    /** What the user should be told about opening the cache (upgraded, restored after a crash); null if nothing. */
+    public StringProperty openNoticeProperty() { return openNotice; }
 
     public AuditViewModel audit() { return audit; }
 

@@ -195,14 +195,25 @@ final class CacheFiles {
     private void upgrade(int from) throws IOException {
         Path backup = dir.resolve(name + ".mv.db.before-v" + schemaVersion);
         Path tmp = dir.resolve(backup.getFileName() + ".tmp");
+        long size = Files.size(db);
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free < size + size / 10 + (64L << 20)) { // the copy, and room for the migration to grow the file
+            throw new CacheException(String.format("The cache %s must be upgraded for this version of Custos, and a "
+                    + "copy is made first: that needs %,d MB free in %s, and there are %,d MB. Free some space and "
+                    + "start again; the cache was not changed.", db, (size + size / 10 + (64L << 20)) >> 20, dir,
+                    free >> 20), null);
+        }
         try (FileChannel in = FileChannel.open(db, StandardOpenOption.READ);
              FileChannel out = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                      StandardOpenOption.WRITE), privateFile())) {
-            long size = in.size();
             for (long done = 0; done < size; ) {
                 done += in.transferTo(done, size - done, out);
             }
             out.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw new CacheException("The copy of the cache " + db + " made before upgrading it failed: "
+                    + e.getMessage() + ". The cache was not changed.", e);
         }
         Files.move(tmp, backup, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDir();

@@ -138,15 +138,19 @@ final class CacheFiles {
         return dir.resolve(name);
     }
 
-    /** What a killed creation, copy or marker write left behind. */
+    /**
+     * What a killed creation, copy or marker write left behind; and a copy without its marker: the process was
+     * killed after the upgrade had succeeded (the marker goes first), so that copy is of no more use.
+     */
     private void deleteLeftovers() throws IOException {
         for (String leftover : List.of(".creating.mv.db", ".creating.trace.db", ".upgrading.tmp")) {
             Files.deleteIfExists(dir.resolve(name + leftover));
         }
+        boolean upgrading = Files.exists(marker);
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 String n = p.getFileName().toString();
-                if (n.startsWith(name + ".mv.db.before-v") && n.endsWith(".tmp")) {
+                if (n.startsWith(name + ".mv.db.before-v") && (n.endsWith(".tmp") || !upgrading)) {
                     Files.deleteIfExists(p);
                 }
             }

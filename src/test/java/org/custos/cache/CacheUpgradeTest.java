@@ -139,6 +139,37 @@ class CacheUpgradeTest {
         assertThat(leftovers(dir)).isEmpty();
     }
 
+    /** The short moments the kill test rarely hits: each state a crash can leave between two file operations. */
+    @Test
+    void everyStateBetweenTheFileStepsOfAnUpgradeOpens() throws Exception {
+        String copy = "cache.mv.db.before-v" + Cache.SCHEMA_VERSION;
+        // killed while copying: a partial copy, no marker; the cache itself untouched
+        Path a = Files.createDirectories(dir.resolve("copying"));
+        Map<String, Long> counts = CacheFixtures.rowCounts(previousFixture(a, "cache"));
+        Files.write(a.resolve(copy + ".tmp"), new byte[]{1, 2, 3});
+        // killed while writing the marker: the copy is complete, the marker only half there
+        Path b = Files.createDirectories(dir.resolve("marking"));
+        previousFixture(b, "cache");
+        Files.copy(b.resolve("cache.mv.db"), b.resolve(copy));
+        Files.writeString(b.resolve("cache.upgrading.tmp"), "cache.mv");
+        // killed just after the copy was renamed back over a failed upgrade: the marker without its copy
+        Path c = Files.createDirectories(dir.resolve("restored"));
+        previousFixture(c, "cache");
+        Files.writeString(c.resolve("cache.upgrading"), copy);
+        // killed after a successful upgrade, between deleting the marker and the copy: an upgraded cache and its copy
+        Path d = Files.createDirectories(dir.resolve("upgraded"));
+        previousFixture(d, "cache");
+        Cache.open(d.resolve("cache")).close();
+        previousFixture(Files.createDirectories(dir.resolve("elsewhere")), "cache");
+        Files.move(dir.resolve("elsewhere").resolve("cache.mv.db"), d.resolve(copy));
+        for (Path folder : List.of(a, b, c, d)) {
+            try (Cache cache = Cache.open(folder.resolve("cache"))) {
+                assertHoldsAllOf(cache, counts);
+            }
+            assertThat(leftovers(folder)).as(folder.toString()).isEmpty();
+        }
+    }
+
     @Test
     void aCacheOfANewerCustosIsLeftUntouched() throws Exception {
         try (Cache c = Cache.open(dir.resolve("cache")); Connection con = c.connection();

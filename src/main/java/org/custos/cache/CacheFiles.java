@@ -130,7 +130,8 @@ final class CacheFiles {
                     + "with --db PATH.", null);
         }
         upgrade(s.version);
-        String upgraded = "The cache was upgraded from schema version " + s.version + " to " + schemaVersion + ".";
+        String upgraded = s.version == 0 ? null // an empty file (an older Custos stopped before its first migration)
+                : "The cache was upgraded from schema version " + s.version + " to " + schemaVersion + ".";
         return new Opened(connect.apply(base()), notice == null ? upgraded : notice);
     }
 
@@ -240,15 +241,21 @@ final class CacheFiles {
             Files.delete(marker);
             syncDir();
             throw new CacheException("The upgrade of the cache " + db + " from schema version " + from + " to "
-                    + schemaVersion + " failed: " + e.getMessage() + " The cache was restored from the copy made "
-                    + "before the upgrade: it is as it was, with all its data, but this Custos cannot use it until "
-                    + "the upgrade succeeds.", e);
+                    + schemaVersion + " failed, and the cache was restored from the copy made before the upgrade: it "
+                    + "is as it was, with all its data, but this Custos cannot use it until the upgrade succeeds. "
+                    + "The error: " + firstLine(e), e);
         }
         shutdown(pool);
         fsync(db);
         Files.delete(marker);
         syncDir();
         Files.delete(backup);
+    }
+
+    /** Flyway's messages run over many lines, and some end in advice ("run repair") that is not for our users. */
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage()).strip().lines().findFirst().orElse("");
+        return m.toLowerCase(java.util.Locale.ROOT).contains("repair") ? e.getClass().getSimpleName() : m;
     }
 
     private void migrate(JdbcConnectionPool pool) {

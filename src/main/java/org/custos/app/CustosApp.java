@@ -93,6 +93,7 @@ public final class CustosApp extends Application {
                 error -> Log.LOG.warn("FHIR warm-up failed", error));
         tasks.submit("Opening the cache", p -> {
             Cache c = Cache.open(dbFile);
+            c.openNotice().ifPresent(n -> Log.LOG.info("Opening the cache: {}", n));
             cache = c;
             return new Opened(fhirReady.join(), c);
         }, opened -> {

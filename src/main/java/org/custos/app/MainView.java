@@ -107,6 +107,11 @@ public final class MainView {
                 vm.answerDemoQuestion(ask.showAndWait().filter(b -> b == ButtonType.OK).isPresent());
             }
         });
+        vm.openNoticeProperty().addListener((o, a, text) -> {
+            if (text != null) {
+                showSummary(new MainViewModel.ImportSummary("Opening the cache", text, false));
+            }
+        });
     }
 
     /** What a person sees first on an empty cache: the way to the demo data and to their own files. */

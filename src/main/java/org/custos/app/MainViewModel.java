@@ -38,6 +38,7 @@ public final class MainViewModel {
     /** A question for the user before the demo data joins a cache that holds real data (null: none asked). */
     private final StringProperty demoQuestion = new SimpleStringProperty();
     private final java.util.List<Runnable> onRefresh = new java.util.ArrayList<>();
+    private final StringProperty openNotice = new SimpleStringProperty();
     private TaskRunner.Handle running;
 
     public MainViewModel(Cache cache, Importer importer, TaskRunner tasks, AuditViewModel audit,
@@ -52,6 +53,9 @@ public final class MainViewModel {
 
     /** Loads everything the window shows. */
     public void start() {
+        if (openNotice.get() == null) { // once: what opening the cache did (an upgrade, a restore after a crash)
+            cache.openNotice().ifPresent(openNotice::set);
+        }
         audit.search();
         quarantine.refresh();
         refreshCacheInfo();
@@ -238,6 +242,9 @@ public final class MainViewModel {
     public ObjectProperty<ImportSummary> lastImportProperty() { return lastImport; }
 
     public StringProperty demoQuestionProperty() { return demoQuestion; }
+
+    /** What the user should be told about opening the cache (upgraded, restored after a crash); null if nothing. */
+    public StringProperty openNoticeProperty() { return openNotice; }
 
     public AuditViewModel audit() { return audit; }
 

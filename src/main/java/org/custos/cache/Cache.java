@@ -1,6 +1,5 @@
 package org.custos.cache;
 
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 import java.nio.file.Files;
@@ -8,6 +7,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The local cache: one embedded H2 file database, migrated by Flyway. The only entry point to SQL.
@@ -27,10 +28,12 @@ public final class Cache implements AutoCloseable {
     private final Origins origins;
     private final SyncStore sync;
     private final OriginData originData;
+    private final String openNotice;
 
-    private Cache(Path file, JdbcConnectionPool pool) {
+    private Cache(Path file, JdbcConnectionPool pool, String openNotice) {
         this.file = file;
         this.pool = pool;
+        this.openNotice = openNotice;
         this.origins = new Origins(this);
         this.audit = new AuditStore(this);
         this.resources = new ResourceStore(this);
@@ -41,14 +44,42 @@ public final class Cache implements AutoCloseable {
 
     /**
      * Opens (creating if needed) the cache whose H2 file is {@code file} (".mv.db" is added by H2 when missing).
+     * A new cache is created under a temporary name and moved into place; an older one is copied before it is
+     * upgraded and restored from the copy when the upgrade fails or was interrupted (see {@link CacheFiles});
+     * {@link #openNotice()} says when that happened.
      */
     public static Cache open(Path file) {
+        return open(file, List.of("classpath:db/migration"));
+    }
+
+    /** {@link #open(Path)} with other migration locations (tests inject a failing migration this way). */
+    static Cache open(Path file, List<String> migrations) {
         Path base = stripH2Suffix(file.toAbsolutePath());
-        try {
-            Files.createDirectories(base.getParent());
-        } catch (java.io.IOException e) {
-            throw new CacheException("Cannot create the cache folder " + base.getParent() + ": " + e.getMessage(), e);
+        CacheFiles.Opened opened = CacheFiles.open(base, SCHEMA_VERSION, migrations, Cache::connect);
+        JdbcConnectionPool pool = opened.pool();
+        Cache cache = new Cache(base, pool, opened.notice());
+        try (Connection c = pool.getConnection()) {
+            cache.origins.init(c);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new CacheException("Cannot read the cache " + base + ".mv.db: " + e.getMessage(), e);
         }
+        cache.audit.init();
+        cache.resources.init();
+        try (Connection c = pool.getConnection()) {
+            if (Sealer.pending(c)) {
+                // rows stored before the ledger existed (an upgrade): recorded now, restartable batch by batch
+                Sealer.run(cache, cache.audit.raws());
+            }
+        } catch (SQLException | RuntimeException e) {
+            pool.dispose();
+            throw new CacheException("Cannot record the cache's rows in its ledger: " + e.getMessage(), e);
+        }
+        return cache;
+    }
+
+    /** An H2 pool on the file at {@code base} (without ".mv.db"), checked by one connection. */
+    private static JdbcConnectionPool connect(Path base) {
         // no COMPRESS: the raw resources are compressed in blocks already, and page compression then costs more
         // ingest time than the bytes it saves (measured). CACHE_SIZE (KB): H2's page cache, 64 MB rather than 16,
         // keeps the indexes of a million events in memory. MAX_COMPACT_TIME bounds the time spent closing.
@@ -64,46 +95,15 @@ public final class Cache implements AutoCloseable {
             pool.dispose();
             throw translateOpenError(base, e);
         }
-        try {
-            if (!schemaIsCurrent(pool)) {
-                Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-            }
-        } catch (RuntimeException e) {
-            pool.dispose();
-            throw new CacheException("The cache at " + base + ".mv.db could not be migrated: " + e.getMessage(), e);
-        }
-        Cache cache = new Cache(base, pool);
-        try (Connection c = pool.getConnection()) {
-            cache.origins.init(c);
-        } catch (SQLException e) {
-            pool.dispose();
-            throw new CacheException("Cannot read the cache " + base + ".mv.db: " + e.getMessage(), e);
-        }
-        cache.audit.init();
-        cache.resources.init();
-        try (Connection c = pool.getConnection()) {
-            if (Sealer.pending(c)) {
-                Sealer.run(cache, cache.audit.raws());
-            }
-        } catch (SQLException | RuntimeException e) {
-            pool.dispose();
-            throw new CacheException("Cannot record the cache's rows in its ledger: " + e.getMessage(), e);
-        }
-        return cache;
+        return pool;
     }
 
     /**
-     * Whether the newest migration has been applied already: then Flyway (a second of class loading and scanning at
-     * every start) is not needed. A cache from an older or newer Custos, or a new one, goes through Flyway.
+     * What the user should be told about opening this cache: it was upgraded, or restored from the copy made before
+     * an upgrade that was interrupted. Empty on an ordinary open.
      */
-    private static boolean schemaIsCurrent(JdbcConnectionPool pool) {
-        try (Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)) FROM "
-                     + "\"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
-            return rs.next() && rs.getInt(1) == SCHEMA_VERSION;
-        } catch (SQLException e) {
-            return false; // no history table yet: a new cache
-        }
+    public Optional<String> openNotice() {
+        return Optional.ofNullable(openNotice);
     }
 
     static Path stripH2Suffix(Path p) {

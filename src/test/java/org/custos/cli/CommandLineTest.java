@@ -154,6 +154,20 @@ class CommandLineTest {
     }
 
     @Test
+    void anUpgradeOfTheCacheIsSaidOnStderr() throws Exception {
+        Path db = dir.resolve("old.mv.db");
+        try (var in = new java.util.zip.GZIPInputStream(CommandLineTest.class.getResourceAsStream(
+                "/caches/cache-v3.mv.db.gz"))) {
+            java.nio.file.Files.copy(in, db);
+        }
+        Run r = run("audit", "--count", "--db", db.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().trim()).isEqualTo("2007");
+        assertThat(r.err()).startsWith("custos audit: The cache was upgraded from schema version 3 to ");
+        assertThat(run("audit", "--count", "--db", db.toString()).err()).isEmpty();
+    }
+
+    @Test
     void aSecondProcessOnTheSameCacheGetsAClearMessage() throws Exception {
         Path shared = dir.resolve("locked");
         try (Cache held = Cache.open(shared)) {

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         description = {"Imports FHIR files into the cache: Bundles or single resources (JSON, XML) and NDJSON, "
                 + "optionally gzipped. AuditEvent, Consent and Provenance are stored; what cannot be read is "
                 + "quarantined with its reason, and the rest goes on.",
-                "Exit status: 0 all imported, 2 some resources quarantined, 1 error (e.g. a file missing)."})
+                "Ctrl+C stops after the batch being written and closes the cache cleanly; what was read before is kept.",
+                "Exit status: 0 all imported, 2 some resources quarantined, 1 error (e.g. a file missing) or stopped."})
 final class ImportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to import")
     List<Path> files;
@@ -49,16 +50,24 @@ final class ImportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--origin: " + e.getMessage());
         }
-        try (Cache cache = cacheOption.open()) {
+        // Ctrl+C: the import stops after the batch it is writing and the cache is closed before the JVM ends
+        try (CtrlC ctrlC = new CtrlC("custos-import-stop"); Cache cache = cacheOption.open()) {
             Importer importer = new Importer(cache, new Fhir());
+            Importer.Listener listener = listener(err, ctrlC);
             for (Path f : files) {
+                if (ctrlC.stopped()) {
+                    break;
+                }
                 if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
                     err.println("custos import: cannot read " + f + " (no such file, or not readable)");
                     missing = true;
                     continue;
                 }
-                total.addAll(importer.importFile(f, origin, Importer.SILENT));
+                total.addAll(importer.importFile(f, origin, listener));
             }
+        }
+        if (total.wasCancelled()) {
+            err.println("custos import: stopped; what was read before is stored, the cache is closed");
         }
         total.lines().forEach(out::println);
         if (total.problemCount() > 0) {
@@ -68,6 +77,32 @@ final class ImportCommand implements Callable<Integer> {
                 err.println("  … and " + (total.problemCount() - 20) + " more");
             }
         }
-        return missing ? 1 : total.quarantined() > 0 ? 2 : 0;
+        return missing || total.wasCancelled() ? 1 : total.quarantined() > 0 ? 2 : 0;
+    }
+
+    @Option(names = "--quiet", description = "No progress lines on stderr")
+    boolean quiet;
+
+    /** Progress on stderr every 2 s (custos.import.progressMillis changes it); Ctrl+C stops after the batch. */
+    private Importer.Listener listener(java.io.PrintWriter err, CtrlC ctrlC) {
+        long every = Long.getLong("custos.import.progressMillis", 2000) * 1_000_000L;
+        return new Importer.Listener() {
+            private long last;
+
+            @Override
+            public void progress(long resources) {
+                long now = System.nanoTime();
+                if (!quiet && (last == 0 || now - last >= every)) {
+                    last = now;
+                    err.println("custos import: " + resources + " resources read");
+                    err.flush();
+                }
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return ctrlC.stopped();
+            }
+        };
     }
 }

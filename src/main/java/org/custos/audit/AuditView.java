@@ -125,10 +125,10 @@ public final class AuditView {
             @Override
             protected void updateItem(AuditSummary item, boolean empty) {
                 super.updateItem(item, empty);
-                pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("failure"),
-                        item != null && item.outcome() != null && !"0".equals(item.outcome()));
-                pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("btg"),
-                        item != null && item.breakTheGlass());
+                java.util.Set<String> styles = vm.rowStyles(empty ? null : item);
+                for (String style : AuditViewModel.ROW_STYLES) {
+                    pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass(style), styles.contains(style));
+                }
             }
         });
         vm.pagesLoadedProperty().addListener((o, a, b) -> table.refresh());

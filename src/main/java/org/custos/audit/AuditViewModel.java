@@ -20,6 +20,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** The audit browser: filters, the lazily loaded rows, the match count and the selected event's detail. */
 public final class AuditViewModel {
@@ -37,6 +38,11 @@ public final class AuditViewModel {
     public static final List<Choice> OUTCOMES = List.of(new Choice("", "Any outcome"), new Choice("0", "0 · Success"),
             new Choice("4", "4 · Minor failure"), new Choice("8", "8 · Serious failure"),
             new Choice("12", "12 · Major failure"));
+
+    /** Style classes (CSS pseudo-classes) a row of the table can have: see {@link #rowStyles}. */
+    public static final String FAILURE_STYLE = "failure";
+    public static final String BREAK_THE_GLASS_STYLE = "btg";
+    public static final List<String> ROW_STYLES = List.of(FAILURE_STYLE, BREAK_THE_GLASS_STYLE);
 
     private final AuditStore store;
     private final Fhir fhir;
@@ -194,6 +200,20 @@ public final class AuditViewModel {
 
     public AuditFilter applied() {
         return applied;
+    }
+
+    /**
+     * How a row is marked: {@link #FAILURE_STYLE} when its outcome is anything but success (0), and
+     * {@link #BREAK_THE_GLASS_STYLE} for an emergency access; none for an empty or not yet loaded row.
+     */
+    public Set<String> rowStyles(AuditSummary row) {
+        if (row == null) {
+            return Set.of();
+        }
+        boolean failed = row.outcome() != null && !"0".equals(row.outcome());
+        boolean btg = row.breakTheGlass();
+        return failed && btg ? Set.of(FAILURE_STYLE, BREAK_THE_GLASS_STYLE)
+                : failed ? Set.of(FAILURE_STYLE) : btg ? Set.of(BREAK_THE_GLASS_STYLE) : Set.of();
     }
 
     public StringProperty matchTextProperty() { return matchText; }

@@ -39,7 +39,8 @@ import java.util.zip.GZIPInputStream;
  * followed for the same reason.
  */
 public final class FhirHttp {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Its own (an ObjectMapper is configurable, so not a shared constant). */
+    private final ObjectMapper mapper = new ObjectMapper();
     private final ServerProfile profile;
     private final URI base;
     private final HttpClient client;
@@ -348,14 +349,14 @@ public final class FhirHttp {
         }
     }
 
-    private static ObjectNode parse(URI uri, HttpResponse<byte[]> resp, byte[] body) {
+    private ObjectNode parse(URI uri, HttpResponse<byte[]> resp, byte[] body) {
         String type = resp.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (type.contains("html")) {
             throw new FhirServerException(Kind.NOT_FHIR, resp.statusCode(), uri + " answered with a web page ("
                     + type + "), not FHIR JSON. Is the base URL right? It usually ends in /fhir or similar.");
         }
         try {
-            JsonNode n = MAPPER.readTree(body);
+            JsonNode n = mapper.readTree(body);
             if (n instanceof ObjectNode o) {
                 return o;
             }
@@ -409,9 +410,9 @@ public final class FhirHttp {
     }
 
     /** The OperationOutcome's diagnostics, if the body is one, as " Server says: …". */
-    private static String diagnostics(byte[] body) {
+    private String diagnostics(byte[] body) {
         try {
-            JsonNode n = MAPPER.readTree(body);
+            JsonNode n = mapper.readTree(body);
             if (n != null && "OperationOutcome".equals(n.path("resourceType").asText())) {
                 StringBuilder sb = new StringBuilder();
                 for (JsonNode issue : n.path("issue")) {

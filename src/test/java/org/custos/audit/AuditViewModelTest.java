@@ -126,4 +126,19 @@ class AuditViewModelTest {
         vm.select(-1);
         assertThat(vm.detailProperty().get()).isNull();
     }
+
+    @Test
+    void theViewModelDecidesHowARowIsMarked() {
+        AuditViewModel vm = vm();
+        java.util.function.BiFunction<String, String, org.custos.cache.AuditSummary> row = (outcome, purposes) ->
+                new org.custos.cache.AuditSummary(1, "a", 0, "rest", "read", "R", outcome, "", "", "", "", purposes);
+        assertThat(vm.rowStyles(row.apply("0", ""))).isEmpty();
+        assertThat(vm.rowStyles(row.apply("4", ""))).containsExactly(AuditViewModel.FAILURE_STYLE);
+        assertThat(vm.rowStyles(row.apply("12", "ETREAT"))).containsExactly("failure");
+        assertThat(vm.rowStyles(row.apply("0", "ETREAT, BTG"))).containsExactly("btg");
+        assertThat(vm.rowStyles(row.apply("8", "BTG"))).containsExactlyInAnyOrder("failure", "btg");
+        assertThat(vm.rowStyles(row.apply(null, null))).isEmpty();
+        assertThat(vm.rowStyles(null)).isEmpty();
+        assertThat(AuditViewModel.ROW_STYLES).containsExactly("failure", "btg");
+    }
 }

@@ -29,6 +29,7 @@ class PrivateLogDirTest {
         assumeTrue(posix(dir));
         Path logs = dir.resolve("data/custos/logs");
         LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         try {
             ctx.putProperty(PrivateLogDir.PROPERTY, logs.toString());
             JoranConfigurator conf = new JoranConfigurator();
@@ -40,7 +41,9 @@ class PrivateLogDirTest {
             ctx.stop();
         }
         assertThat(perms(logs)).isEqualTo("rwx------");
-        assertThat(Files.readString(logs.resolve("custos.log"))).contains("first line");
+        StringBuilder status = new StringBuilder();
+        ctx.getStatusManager().getCopyOfStatusList().forEach(st -> status.append(st).append('\n'));
+        assertThat(Files.readString(logs.resolve("custos.log"))).as(status.toString()).contains("first line");
     }
 
     @Test

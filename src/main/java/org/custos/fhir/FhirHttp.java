@@ -142,6 +142,9 @@ public final class FhirHttp {
         } catch (FhirServerException e) {
             throw redactor.clean(e);
         } catch (RuntimeException e) {
+            if (!redactor.leaks(e)) {
+                throw e;
+            }
             // e.g. java.net.http refusing a header value: its message quotes the value
             throw redactor.clean(new FhirServerException(Kind.UNSAFE, 0, "The request to " + origin(base)
                     + " could not be made (" + e.getClass().getSimpleName() + ": " + redactor.clean(e.getMessage())

@@ -21,7 +21,49 @@ installer/build.sh deb
 deb=$(ls target/installer/custos_*.deb | head -1)
 echo "installer: $deb, $(du -h "$deb" | cut -f1)"
 apt-get remove -y -qq custos >/dev/null 2>&1 || true
+
+# A machine without a desktop menu system (a server running `custos sync` from a scheduler): the menu folders moved
+# aside for one install, restored whatever happens. The package installs with a one-line note, the CLI works, no
+# menu entry is registered, and it uninstalls.
+aside=$(mktemp -d)
+restore_menus() {
+  local d
+  for d in /etc/xdg/menus /usr/share/desktop-directories; do
+    if [ -e "$aside/$(basename "$d")" ]; then
+      rm -rf "$d"
+      mv "$aside/$(basename "$d")" "$d"
+    fi
+  done
+  rmdir "$aside" 2>/dev/null || true
+}
+trap 'restore_menus; apt-get remove -y -qq custos >/dev/null 2>&1 || true' EXIT
+for d in /etc/xdg/menus /usr/share/desktop-directories; do
+  if [ -e "$d" ]; then mv "$d" "$aside/$(basename "$d")"; fi
+done
+if ! out=$(apt-get install -y -qq "./$deb" 2>&1); then
+  printf '%s\n' "$out" >&2
+  echo "the .deb did not install without a desktop menu system" >&2
+  exit 1
+fi
+printf '%s\n' "$out" | grep "no desktop menu system" || { printf '%s\n' "$out" >&2; echo "no note about the menu" >&2; exit 1; }
+test ! -e /usr/share/applications/custos-Custos.desktop || { echo "a menu entry was registered" >&2; exit 1; }
+/opt/custos/bin/Custos --version >/dev/null && echo "no menu system: installed, CLI OK"
+if ! out=$(apt-get remove -y -qq custos 2>&1); then
+  printf '%s\n' "$out" >&2
+  echo "the .deb did not uninstall without a desktop menu system" >&2
+  exit 1
+fi
+test ! -e /opt/custos && echo "no menu system: uninstalled cleanly"
+restore_menus
+trap - EXIT
+mkdir -p /etc/xdg/menus /usr/share/desktop-directories
+
 apt-get install -y -qq "./$deb" >/dev/null
+# the class-data archive's crash report goes to the app's own folder, never to a predictable name in /tmp
+if grep -n '^[^#]*/tmp/' /var/lib/dpkg/info/custos.postinst; then
+  echo "postinst names a file in /tmp" >&2
+  exit 1
+fi
 trap 'apt-get remove -y -qq custos >/dev/null 2>&1 || true' EXIT
 app=/opt/custos/bin/Custos
 echo "installed: $(du -sh /opt/custos | cut -f1) in /opt/custos"

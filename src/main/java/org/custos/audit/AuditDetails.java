@@ -22,7 +22,7 @@ import java.util.Map;
  * Elements it has no special words for are still shown, generically, so nothing present is hidden.
  */
 public final class AuditDetails {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final ObjectMapper mapper = new ObjectMapper();
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
     static final Map<String, String> ACTIONS = Map.of("C", "Create", "R", "Read/View/Print", "U", "Update",
             "D", "Delete", "E", "Execute (search, query, operation)");
@@ -38,7 +38,7 @@ public final class AuditDetails {
     public DetailNode build(String json) {
         JsonNode ev;
         try {
-            ev = MAPPER.readTree(json);
+            ev = mapper.readTree(json);
         } catch (java.io.IOException e) {
             return DetailNode.leaf("Unreadable", e.getMessage());
         }

@@ -29,7 +29,6 @@ import java.util.function.Function;
 /** The audit browser screen: binds the view model to the controls and does nothing else. */
 public final class AuditView {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final List<String> ROW_STYLES = List.of("failure", "btg", "flagged");
 
     private final AuditViewModel vm;
     private Parent root;
@@ -138,9 +137,9 @@ public final class AuditView {
             @Override
             protected void updateItem(AuditSummary item, boolean empty) {
                 super.updateItem(item, empty);
-                List<String> styles = AuditViewModel.rowStyles(empty ? null : item);
-                for (String s : ROW_STYLES) {
-                    pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass(s), styles.contains(s));
+                java.util.Set<String> styles = vm.rowStyles(empty ? null : item);
+                for (String style : AuditViewModel.ROW_STYLES) {
+                    pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass(style), styles.contains(style));
                 }
             }
         });

@@ -20,6 +20,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** The audit browser: filters, the lazily loaded rows, the match count and the selected event's detail. */
 public final class AuditViewModel {
@@ -37,6 +38,13 @@ public final class AuditViewModel {
     public static final List<Choice> OUTCOMES = List.of(new Choice("", "Any outcome"), new Choice("0", "0 · Success"),
             new Choice("4", "4 · Minor failure"), new Choice("8", "8 · Serious failure"),
             new Choice("12", "12 · Major failure"));
+
+    /** Style classes (CSS pseudo-classes) a row of the table can have: see {@link #rowStyles}. */
+    public static final String FAILURE_STYLE = "failure";
+    public static final String BREAK_THE_GLASS_STYLE = "btg";
+    /** A row whose event changed or was deleted at its origin. */
+    public static final String FLAGGED_STYLE = "flagged";
+    public static final List<String> ROW_STYLES = List.of(FAILURE_STYLE, BREAK_THE_GLASS_STYLE, FLAGGED_STYLE);
 
     private final AuditStore store;
     private final Fhir fhir;
@@ -294,6 +302,27 @@ public final class AuditViewModel {
         return applied;
     }
 
+    /**
+     * How a row is marked: {@link #FAILURE_STYLE} when its outcome is anything but success (0), and
+     * {@link #BREAK_THE_GLASS_STYLE} for an emergency access; none for an empty or not yet loaded row.
+     */
+    public Set<String> rowStyles(AuditSummary row) {
+        if (row == null) {
+            return Set.of();
+        }
+        Set<String> out = new java.util.LinkedHashSet<>(3);
+        if (row.failed()) {
+            out.add(FAILURE_STYLE);
+        }
+        if (row.breakTheGlass()) {
+            out.add(BREAK_THE_GLASS_STYLE);
+        }
+        if (row.flagged()) {
+            out.add(FLAGGED_STYLE);
+        }
+        return Set.copyOf(out);
+    }
+
     public StringProperty matchTextProperty() { return matchText; }
 
     public IntegerProperty matchCountProperty() { return matchCount; }
@@ -320,20 +349,6 @@ public final class AuditViewModel {
         return org.custos.cache.Origins.DEMO.equals(row.origin()) ? "demo (generated)" : row.origin();
     }
 
-    /** The style classes of a row: failed (outcome not 0), break-the-glass, flagged (changed or deleted). */
-    public static List<String> rowStyles(AuditSummary row) {
-        List<String> out = new java.util.ArrayList<>(3);
-        if (row != null && row.failed()) {
-            out.add("failure");
-        }
-        if (row != null && row.breakTheGlass()) {
-            out.add("btg");
-        }
-        if (row != null && row.flagged()) {
-            out.add("flagged");
-        }
-        return out;
-    }
 
     /** True while a refresh swaps the rows (see {@link #refresh}). */
     public BooleanProperty swappingProperty() { return swapping; }

@@ -17,7 +17,6 @@ import java.util.Set;
  * ({@code agent[0].name}), as "added", "removed" or "changed from … to …". No FHIR model, plain JSON.
  */
 public final class JsonDiff {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One difference: the element's path, its value before (null: absent) and after (null: absent). */
     public record Change(String path, String before, String after) {
@@ -56,7 +55,7 @@ public final class JsonDiff {
     static Map<String, String> flatten(String json) {
         Map<String, String> out = new LinkedHashMap<>();
         try {
-            flatten("", MAPPER.readTree(json), out);
+            flatten("", new ObjectMapper().readTree(json), out);
         } catch (IOException e) {
             out.put("(unreadable)", e.getMessage());
         }

@@ -20,7 +20,7 @@ import static org.custos.cache.AuditStore.cut;
  * the current one (flagged {@link State#CHANGED}); the others are {@link State#SUPERSEDED}.
  */
 final class AuditWriter {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final ObjectMapper mapper = new ObjectMapper();
     private final RawStore raws;
     private final AtomicLong nextPk;
 
@@ -295,7 +295,7 @@ final class AuditWriter {
         }
         AuditEventRow old;
         try {
-            old = AuditExtractor.extract(MAPPER.readTree(oldRaw));
+            old = AuditExtractor.extract(mapper.readTree(oldRaw));
         } catch (java.io.IOException | InvalidResourceException e) {
             old = null;
         }

@@ -30,8 +30,8 @@ final class Ledger {
     static final String REMOVED = "REMOVED";
     /** Rows stored before the ledger existed, recorded when the cache was upgraded. */
     static final String SEALED = "SEALED";
-    private static final byte[] NO_LINK = new byte[32];
-    private static final byte[] MAGIC = "custos-ledger-1".getBytes(StandardCharsets.US_ASCII);
+    /** Every digest starts with this: a ledger entry cannot be taken for any other SHA-256 input. */
+    private static final String MAGIC = "custos-ledger-1";
 
     /** The head of the chain: the last entry's seq and link. */
     record Head(long seq, byte[] link) {
@@ -47,7 +47,7 @@ final class Ledger {
     static Head head(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, link FROM ledger ORDER BY seq DESC LIMIT 1");
              ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? new Head(rs.getLong(1), rs.getBytes(2)) : new Head(0, NO_LINK);
+            return rs.next() ? new Head(rs.getLong(1), rs.getBytes(2)) : new Head(0, new byte[32]);
         }
     }
 
@@ -103,7 +103,7 @@ final class Ledger {
 
     static byte[] digest(long seq, long at, String kind, Integer originId, String table, int n, byte[] body) {
         MessageDigest sha = Leaf.sha256();
-        sha.update(MAGIC);
+        sha.update(MAGIC.getBytes(StandardCharsets.US_ASCII));
         ByteBuffer b = ByteBuffer.allocate(8 + 8 + 8 + 4);
         b.putLong(seq).putLong(at).putLong(originId == null ? -1 : originId).putInt(n);
         sha.update(b.array());

@@ -31,8 +31,8 @@ import java.util.concurrent.Callable;
 final class AuditCommand implements Callable<Integer> {
     private static final Set<String> ACTIONS = Set.of("C", "R", "U", "D", "E");
     private static final Set<String> OUTCOMES = Set.of("0", "4", "8", "12");
-    private static final String[] HEADER = {"recorded", "origin", "id", "type", "subtype", "action", "outcome",
-            "agents", "patients", "entities", "source", "purposes", "flags"};
+    private static final List<String> HEADER = List.of("recorded", "origin", "id", "type", "subtype", "action",
+            "outcome", "agents", "patients", "entities", "source", "purposes", "flags");
 
     enum Fmt { csv, json }
 
@@ -119,7 +119,7 @@ final class AuditCommand implements Callable<Integer> {
             }
             long max = limit == null ? Long.MAX_VALUE : limit;
             if (format == Fmt.csv) {
-                try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER).get())) {
+                try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER.toArray(String[]::new)).get())) {
                     page(cache, f, max, r -> csv.printRecord(Instant.ofEpochMilli(r.recorded()),
                             Csv.safe(r.origin()), Csv.safe(r.id()), Csv.safe(r.type()), Csv.safe(r.subtype()),
                             Csv.safe(r.action()), Csv.safe(r.outcome()), Csv.safe(r.agents()), Csv.safe(r.patients()),

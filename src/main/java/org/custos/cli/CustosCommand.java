@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** The command line: the same services as the app, no JavaFX. */
 @Command(name = "custos", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -16,6 +17,22 @@ public final class CustosCommand implements Runnable {
     public static final Set<String> COMMANDS = Set.of("import", "export", "audit", "demo", "compact", "sync", "history", "purge", "verify", "help",
             "-h", "--help", "-V", "--version");
 
+    private final UnaryOperator<String> env;
+
+    public CustosCommand() {
+        this(System::getenv);
+    }
+
+    /** @param env the environment variables commands read secrets from (a test gives its own) */
+    CustosCommand(UnaryOperator<String> env) {
+        this.env = env;
+    }
+
+    /** An environment variable, or null. */
+    String env(String name) {
+        return env.apply(name);
+    }
+
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
@@ -23,7 +40,12 @@ public final class CustosCommand implements Runnable {
 
     /** Runs the command line and returns the exit code (0 ok, 1 error, 2 partly imported). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new CustosCommand());
+        return run(args, out, err, System::getenv);
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, with the environment variables {@code env} gives. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, UnaryOperator<String> env) {
+        CommandLine cl = new CommandLine(new CustosCommand(env));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -3,6 +3,7 @@ package org.custos.cli;
 import org.custos.cache.Cache;
 import org.custos.cache.FhirTimes;
 import org.custos.fhir.Cancellation;
+import org.custos.fhir.Redactor;
 import org.custos.fhir.RetryPolicy;
 import org.custos.fhir.ServerProfile;
 import org.custos.sync.SyncEngine;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -67,6 +69,13 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress lines on stderr")
     boolean quiet;
 
+    @Option(names = "--allow-insecure", description = "Allow sending the password or token over plain http to a "
+            + "host other than this machine (unencrypted: anyone on the way can read it)")
+    boolean allowInsecure;
+
+    @ParentCommand
+    CustosCommand parent;
+
     @Mixin
     CacheOption cacheOption;
 
@@ -101,9 +110,16 @@ final class SyncCommand implements Callable<Integer> {
         }, "custos-sync-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         SyncReport report;
+        Redactor redactor = Redactor.of(profile);
         try (Cache cache = cacheOption.open()) {
             report = new SyncEngine(cache).sync(profile, new SyncEngine.Options(sinceMillis, RetryPolicy.DEFAULT),
-                    listener(err), cancel);
+                    listener(err, redactor), cancel);
+        } catch (RuntimeException e) {
+            if (redactor.leaks(e)) {
+                throw new IllegalStateException(redactor.clean(e.getMessage() == null ? e.toString()
+                        : e.getMessage()));
+            }
+            throw e;
         } finally {
             finished.countDown();
             try {
@@ -116,13 +132,13 @@ final class SyncCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-11s %s  (%s, %.1f s)%n", r.type, r.counts(), r.status.name().toLowerCase(
                     Locale.ROOT), r.millis / 1000.0);
             if (r.status != SyncReport.Status.COMPLETED) {
-                err.println("custos sync: " + r.type + ": " + r.message);
+                err.println("custos sync: " + r.type + ": " + redactor.clean(r.message));
             }
         }
         return report.completed() ? 0 : 1;
     }
 
-    private SyncListener listener(PrintWriter err) {
+    private SyncListener listener(PrintWriter err, Redactor redactor) {
         return new SyncListener() {
             private long lastPrint;
             // a progress line at most every 2 s (custos.sync.progressMillis changes it, e.g. for a test)
@@ -141,7 +157,7 @@ final class SyncCommand implements Callable<Integer> {
             @Override
             public void notice(String type, String message) {
                 if (!quiet) {
-                    err.println(type + ": " + message);
+                    err.println(type + ": " + redactor.clean(message));
                     err.flush();
                 }
             }
@@ -150,27 +166,35 @@ final class SyncCommand implements Callable<Integer> {
 
     private ServerProfile profile() {
         ServerProfile p = ServerProfile.of("command line", server)
-                .withTimeouts(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(timeoutSeconds));
+                .withTimeouts(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(timeoutSeconds))
+                .withAllowInsecure(allowInsecure);
         Set<String> t = types == null ? null : new LinkedHashSet<>(types.stream().map(String::trim).toList());
         p = p.withPaging(pageSize, t, 0);
         if (auth != null && auth.user != null) {
             if (passwordEnv == null) {
                 throw new ParameterException(spec.commandLine(), "--user needs --password-env VAR");
             }
-            p = p.withAuth(ServerProfile.AuthKind.BASIC, auth.user, env(passwordEnv));
+            ServerProfile.credentialProblem("user name (--user)", auth.user).ifPresent(m -> {
+                throw new ParameterException(spec.commandLine(), m);
+            });
+            p = p.withAuth(ServerProfile.AuthKind.BASIC, auth.user, env(passwordEnv, "password"));
         } else if (auth != null && auth.tokenEnv != null) {
-            p = p.withAuth(ServerProfile.AuthKind.BEARER, null, env(auth.tokenEnv));
+            p = p.withAuth(ServerProfile.AuthKind.BEARER, null, env(auth.tokenEnv, "bearer token"));
         } else if (passwordEnv != null) {
             throw new ParameterException(spec.commandLine(), "--password-env needs --user U");
         }
         return p;
     }
 
-    private String env(String name) {
-        String v = System.getenv(name);
+    /** A secret from the environment, refused (never quoted) when a header cannot carry it. */
+    private String env(String name, String what) {
+        String v = parent == null ? System.getenv(name) : parent.env(name);
         if (v == null || v.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "the environment variable " + name + " is not set");
         }
+        ServerProfile.credentialProblem(what + " in " + name, v).ifPresent(m -> {
+            throw new ParameterException(spec.commandLine(), m);
+        });
         return v;
     }
 }

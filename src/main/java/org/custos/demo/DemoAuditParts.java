@@ -1,5 +1,6 @@
 package org.custos.demo;
 
+import java.util.List;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
@@ -23,13 +24,12 @@ final class DemoAuditParts {
     private DemoAuditParts() {
     }
 
-    static final String[] USER_AGENTS = {
+    static final List<String> USER_AGENTS = List.of(
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
         "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
         "CustosEHR-Desktop/7.3.1 (Windows 10; build 19045)",
-        "HAPI-FHIR/6.10.0 (FHIR Client; FHIR 3.0.2/DSTU3; apache)"
-    };
+        "HAPI-FHIR/6.10.0 (FHIR Client; FHIR 3.0.2/DSTU3; apache)");
 
     static InstantType instant(long millis) {
         InstantType t = new InstantType(new Date(millis), TemporalPrecisionEnum.MILLI);

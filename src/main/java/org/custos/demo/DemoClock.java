@@ -1,5 +1,6 @@
 package org.custos.demo;
 
+import java.util.List;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -13,13 +14,11 @@ import java.util.SplittableRandom;
 final class DemoClock {
 
     /** Relative activity per hour of day (0..23), max 100. */
-    private static final int[] DAY_PROFILE = {
-        6, 5, 4, 4, 5, 8, 25, 70, 100, 100, 95, 90, 70, 85, 95, 90, 80, 60, 40, 28, 22, 18, 14, 9
-    };
+    private static final List<Integer> DAY_PROFILE = List.of(
+        6, 5, 4, 4, 5, 8, 25, 70, 100, 100, 95, 90, 70, 85, 95, 90, 80, 60, 40, 28, 22, 18, 14, 9);
     /** Break-the-glass and similar emergency access: mostly nights. */
-    private static final int[] NIGHT_PROFILE = {
-        100, 100, 95, 90, 85, 70, 40, 25, 20, 20, 20, 20, 20, 20, 20, 20, 25, 30, 40, 50, 60, 75, 90, 100
-    };
+    private static final List<Integer> NIGHT_PROFILE = List.of(
+        100, 100, 95, 90, 85, 70, 40, 25, 20, 20, 20, 20, 20, 20, 20, 20, 25, 30, 40, 50, 60, 75, 90, 100);
     private static final int WEEKEND_PERCENT = 35;
 
     private final long startMillis;
@@ -43,12 +42,12 @@ final class DemoClock {
 
     /** A time in the window, weighted by the working-hours profile (or the night profile). */
     long pick(SplittableRandom rnd, boolean night) {
-        int[] profile = night ? NIGHT_PROFILE : DAY_PROFILE;
+        List<Integer> profile = night ? NIGHT_PROFILE : DAY_PROFILE;
         long t = 0;
         for (int attempt = 0; attempt < 64; attempt++) {
             t = startMillis + rnd.nextLong(spanMillis + 1);
             ZonedDateTime z = Instant.ofEpochMilli(t).atZone(zone);
-            int weight = profile[z.getHour()];
+            int weight = profile.get(z.getHour());
             DayOfWeek d = z.getDayOfWeek();
             if (!night && (d == DayOfWeek.SATURDAY || d == DayOfWeek.SUNDAY)) {
                 weight = weight * WEEKEND_PERCENT / 100;

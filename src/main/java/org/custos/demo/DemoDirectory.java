@@ -54,22 +54,21 @@ final class DemoDirectory {
     static final String ORG_ID = "org-001";
     static final String ORG_NAME = "Custos General Hospital";
 
-    static final String[] DEPT_NAMES = {
+    static final List<String> DEPT_NAMES = List.of(
         "Internal Medicine", "Cardiology", "Emergency Department", "Paediatrics", "Oncology", "General Surgery",
-        "Psychiatry"
-    };
-    static final String[] DEPT_CODES = {"MED", "CARD", "ED", "PAED", "ONC", "SURG", "PSY"};
+        "Psychiatry");
+    static final List<String> DEPT_CODES = List.of("MED", "CARD", "ED", "PAED", "ONC", "SURG", "PSY");
     static final int PSY = 6;
     static final int PAED = 3;
     static final int ED = 2;
-    private static final int[] DEPT_SHARE = {25, 15, 20, 10, 10, 15, 5};
+    private static final List<Integer> DEPT_SHARE = List.of(25, 15, 20, 10, 10, 15, 5);
 
     static final List<Site> SITES = List.of(
         new Site("Custos General Hospital", "ehr.custos-general.example", "4", "EHR App"),
         new Site("Custos General Hospital", "web.custos-general.example", "3", "Clinical Web Viewer"),
         new Site("Custos North Clinic", "ehr.custos-north.example", "4", "EHR App"));
 
-    private static final int[] KIND_COUNTS = {16, 18, 3, 6, 3, 2, 2};
+    private static final List<Integer> KIND_COUNTS = List.of(16, 18, 3, 6, 3, 2, 2);
 
     final List<User> users;
     final List<Pat> patients;
@@ -105,7 +104,7 @@ final class DemoDirectory {
     private List<User> buildUsers(SplittableRandom rnd) {
         List<Kind> kinds = new ArrayList<>();
         for (Kind k : Kind.values()) {
-            for (int i = 0; i < KIND_COUNTS[k.ordinal()]; i++) {
+            for (int i = 0; i < KIND_COUNTS.get(k.ordinal()); i++) {
                 kinds.add(k);
             }
         }
@@ -126,13 +125,13 @@ final class DemoDirectory {
             } while (!names.add(given + "|" + family) || !logins.add(DemoNames.userName(given, family)));
             String login = DemoNames.userName(given, family);
             int dept = switch (kind) {
-                case DOCTOR, NURSE, CLERK -> nth % DEPT_NAMES.length;
+                case DOCTOR, NURSE, CLERK -> nth % DEPT_NAMES.size();
                 default -> -1;
             };
             int site = rnd.nextInt(100) < 20 && dept != PSY ? 2 : 0;
             int vlan = 10 + (dept < 0 ? 9 : dept) * 2;
             String ip = "10." + (site == 2 ? 40 : 20) + "." + vlan + "." + (20 + rnd.nextInt(200));
-            String ws = "WS-" + (dept < 0 ? "ADM" : DEPT_CODES[dept]) + "-" + String.format("%02d", 1 + rnd.nextInt(40));
+            String ws = "WS-" + (dept < 0 ? "ADM" : DEPT_CODES.get(dept)) + "-" + String.format("%02d", 1 + rnd.nextInt(40));
             out.add(new User(i, String.format("prac-%03d", i + 1), login, given, family, female, kind, dept, site,
                 ip, ws));
         }

@@ -1,5 +1,6 @@
 package org.custos.demo;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.custos.demo.DemoDirectory.Kind;
@@ -16,14 +17,13 @@ import org.hl7.fhir.dstu3.model.CodeableConcept;
 final class DemoEventFactory {
 
     /** Event mix per mille: login, logout, read, search, create, update, delete, export, break-the-glass. */
-    private static final int[] MIX = {100, 80, 485, 160, 80, 60, 10, 20, 5};
+    private static final List<Integer> MIX = List.of(100, 80, 485, 160, 80, 60, 10, 20, 5);
 
-    private static final String[] READ_TYPES = {
+    private static final List<String> READ_TYPES = List.of(
         "Patient", "Observation", "Condition", "MedicationRequest", "AllergyIntolerance", "DiagnosticReport",
-        "Encounter", "Procedure", "DocumentReference", "Immunization", "CarePlan"
-    };
-    private static final int[] READ_WEIGHTS = {20, 25, 10, 12, 6, 10, 7, 4, 6, 2, 3};
-    private static final String[] SEARCHES = {
+        "Encounter", "Procedure", "DocumentReference", "Immunization", "CarePlan");
+    private static final List<Integer> READ_WEIGHTS = List.of(20, 25, 10, 12, 6, 10, 7, 4, 6, 2, 3);
+    private static final List<String> SEARCHES = List.of(
         "Observation?patient=%s&category=vital-signs",
         "Observation?patient=%s&category=laboratory&_sort=-date&_count=50",
         "Observation?patient=%s&code=http://loinc.org|2345-7",
@@ -34,8 +34,7 @@ final class DemoEventFactory {
         "Encounter?patient=%s&_sort=-date",
         "DocumentReference?patient=%s&type=http://loinc.org|18842-5",
         "Immunization?patient=%s",
-        "Procedure?patient=%s&date=ge2020-01-01"
-    };
+        "Procedure?patient=%s&date=ge2020-01-01");
 
     private final DemoDirectory dir;
     private final DemoClock clock;
@@ -123,7 +122,7 @@ final class DemoEventFactory {
         User u = actorFor(p, rnd, true);
         String type = u.kind() == Kind.CLERK ? (rnd.nextBoolean() ? "Patient" : "Encounter")
             : u.kind() == Kind.PHARMACIST && rnd.nextInt(100) < 70 ? "MedicationRequest"
-            : READ_TYPES[DemoRandom.weighted(rnd, READ_WEIGHTS)];
+            : READ_TYPES.get(DemoRandom.weighted(rnd, READ_WEIGHTS));
         boolean vread = !"Patient".equals(type) && rnd.nextInt(100) < 5;
         e.addSubtype(DemoCodes.subtypeRest(vread ? "vread" : "read"));
         e.setAction(AuditEventAction.R);

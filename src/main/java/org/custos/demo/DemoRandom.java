@@ -25,6 +25,19 @@ final class DemoRandom {
         return values[rnd.nextInt(values.length)];
     }
 
+    static <T> T pick(SplittableRandom rnd, List<T> values) {
+        return values.get(rnd.nextInt(values.size()));
+    }
+
+    /** Index i with probability weights[i] / sum(weights). */
+    static int weighted(SplittableRandom rnd, List<Integer> weights) {
+        int[] w = new int[weights.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = weights.get(i);
+        }
+        return weighted(rnd, w);
+    }
+
     static int pick(SplittableRandom rnd, int[] values) {
         return values[rnd.nextInt(values.length)];
     }

@@ -39,10 +39,13 @@ import java.util.zip.GZIPInputStream;
  * followed for the same reason.
  */
 public final class FhirHttp {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Its own (an ObjectMapper is configurable, so not a shared constant). */
+    private final ObjectMapper mapper = new ObjectMapper();
     private final ServerProfile profile;
     private final URI base;
     private final HttpClient client;
+    private final BodyLimits limits;
+    private final Redactor redactor;
     private final RetryPolicy retry;
     private final Cancellation cancel;
     private final Consumer<String> notices;
@@ -54,22 +57,30 @@ public final class FhirHttp {
         this(profile, retry, cancel, notices, newClient(profile));
     }
 
-    /** With a client shared by several of these (one sync run: one client, one set of threads). */
+    /** With a connection shared by several of these (one sync run: one client, one set of threads). */
     public FhirHttp(ServerProfile profile, RetryPolicy retry, Cancellation cancel, Consumer<String> notices,
-                    HttpClient client) {
+                    ServerConnection connection) {
         this.profile = profile;
         this.base = profile.baseUri();
         this.retry = retry;
         this.cancel = cancel;
-        this.notices = notices == null ? s -> { } : notices;
-        this.client = client;
+        this.redactor = Redactor.of(profile);
+        Consumer<String> n = notices == null ? s -> { } : notices;
+        this.notices = m -> n.accept(redactor.clean(m));
+        this.client = connection.client();
+        this.limits = connection.limits();
     }
 
-    public static HttpClient newClient(ServerProfile profile) {
-        return HttpClient.newBuilder()
+    /** A connection to the profile's server, with the body limits of the system properties (or the defaults). */
+    public static ServerConnection newClient(ServerProfile profile) {
+        return newClient(profile, BodyLimits.fromSystemProperties());
+    }
+
+    public static ServerConnection newClient(ServerProfile profile, BodyLimits limits) {
+        return new ServerConnection(HttpClient.newBuilder()
                 .connectTimeout(profile.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .build(), limits);
     }
 
     /** The server's clock (HTTP Date header) at its last answer, as epoch ms; null if it sent none. */
@@ -121,8 +132,28 @@ public final class FhirHttp {
         return u.getScheme() + "://" + u.getHost() + ":" + port(u);
     }
 
-    /** GETs {@code uri} as FHIR JSON, trying again after transient faults as the retry policy allows. */
+    /**
+     * GETs {@code uri} as FHIR JSON, trying again after transient faults as the retry policy allows. Whatever it
+     * throws is a {@link FhirServerException} whose message and causes do not hold the profile's secret.
+     */
     public ObjectNode getJson(URI uri) {
+        try {
+            return getJsonRetrying(uri);
+        } catch (FhirServerException e) {
+            throw redactor.clean(e);
+        } catch (RuntimeException e) {
+            if (!redactor.leaks(e)) {
+                throw e;
+            }
+            // e.g. java.net.http refusing a header value: its message quotes the value
+            throw redactor.clean(new FhirServerException(Kind.UNSAFE, 0, "The request to " + origin(base)
+                    + " could not be made (" + e.getClass().getSimpleName() + ": " + redactor.clean(e.getMessage())
+                    + ").", e));
+        }
+    }
+
+    private ObjectNode getJsonRetrying(URI uri) {
+        refuseUnsafeCredentials();
         for (int attempt = 1; ; attempt++) {
             if (cancel.isCancelled()) {
                 throw cancelled();
@@ -144,6 +175,25 @@ public final class FhirHttp {
                     throw cancelled();
                 }
             }
+        }
+    }
+
+    /**
+     * Sends no credentials that a header cannot carry (the message names the field, never the value) and none
+     * over plain http to another machine unless the profile allows it.
+     */
+    private void refuseUnsafeCredentials() {
+        if (profile.auth() == ServerProfile.AuthKind.NONE) {
+            return;
+        }
+        java.util.Optional<String> bad = profile.auth() == ServerProfile.AuthKind.BASIC
+                ? ServerProfile.credentialProblem("user name", profile.user())
+                .or(() -> ServerProfile.credentialProblem("password", profile.secret()))
+                : ServerProfile.credentialProblem("bearer token", profile.secret());
+        bad = bad.or(profile::insecureProblem);
+        if (bad.isPresent()) {
+            throw new FhirServerException(Kind.UNSAFE, 0, "Nothing was sent to " + origin(base) + ": "
+                    + bad.get());
         }
     }
 
@@ -177,7 +227,7 @@ public final class FhirHttp {
                 // no usable clock
             }
         });
-        byte[] body = decode(resp);
+        byte[] body = decode(resp, limits);
         int s = resp.statusCode();
         if (s >= 200 && s < 300) {
             return parse(uri, resp, body);
@@ -186,7 +236,7 @@ public final class FhirHttp {
     }
 
     private HttpResponse<byte[]> send(HttpRequest req) {
-        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(req, BoundedBody.handler(limits.maxBody()));
         // the whole answer, body included, must arrive within connect + read timeout: a server that sends headers
         // and then hangs must not hold the sync for ever
         long deadline = System.nanoTime() + profile.connectTimeout().toNanos() + profile.readTimeout().toNanos();
@@ -208,6 +258,10 @@ public final class FhirHttp {
                 f.cancel(true);
                 throw cancelled();
             } catch (ExecutionException e) {
+                if (hasCause(e.getCause(), BoundedBody.TooLarge.class)) {
+                    throw tooLarge("The answer from " + origin(base) + " is larger than", limits.maxBody(),
+                            BodyLimits.BODY_PROPERTY);
+                }
                 throw transportFailure(e.getCause());
             }
         }
@@ -265,28 +319,47 @@ public final class FhirHttp {
         return t == null ? "no details" : t.getClass().getSimpleName();
     }
 
-    private static byte[] decode(HttpResponse<byte[]> resp) {
+    private static FhirServerException tooLarge(String what, long limit, String property) {
+        return new FhirServerException(Kind.TOO_LARGE, 0, what + " the limit of " + BodyLimits.describe(limit)
+                + ", so Custos stopped reading it. If the server's pages really are that large, use a smaller page "
+                + "size, or raise the limit with -D" + property + "=N (in MB) when starting Custos.");
+    }
+
+    /** The body, gunzipped when it came so, never more than {@code limits.maxExpanded()} bytes of it. */
+    static byte[] decode(HttpResponse<byte[]> resp, BodyLimits limits) {
         byte[] body = resp.body() == null ? new byte[0] : resp.body();
         String enc = resp.headers().firstValue("Content-Encoding").orElse("");
         if (!enc.equalsIgnoreCase("gzip") || body.length == 0) {
             return body;
         }
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            return in.readAllBytes();
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024)) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(
+                    (int) Math.min(limits.maxExpanded(), Math.min(Integer.MAX_VALUE - 16, body.length * 4L)));
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > limits.maxExpanded() || total > Integer.MAX_VALUE - 16) {
+                    throw tooLarge("The compressed answer from " + origin(resp.uri()) + " expands to more than",
+                            limits.maxExpanded(), BodyLimits.EXPANDED_PROPERTY);
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
         } catch (IOException e) {
             throw new FhirServerException(Kind.BAD_RESPONSE, resp.statusCode(), "The compressed answer from "
                     + origin(resp.uri()) + " was cut off or damaged (" + e.getMessage() + ").", e);
         }
     }
 
-    private static ObjectNode parse(URI uri, HttpResponse<byte[]> resp, byte[] body) {
+    private ObjectNode parse(URI uri, HttpResponse<byte[]> resp, byte[] body) {
         String type = resp.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (type.contains("html")) {
             throw new FhirServerException(Kind.NOT_FHIR, resp.statusCode(), uri + " answered with a web page ("
                     + type + "), not FHIR JSON. Is the base URL right? It usually ends in /fhir or similar.");
         }
         try {
-            JsonNode n = MAPPER.readTree(body);
+            JsonNode n = mapper.readTree(body);
             if (n instanceof ObjectNode o) {
                 return o;
             }
@@ -340,9 +413,9 @@ public final class FhirHttp {
     }
 
     /** The OperationOutcome's diagnostics, if the body is one, as " Server says: …". */
-    private static String diagnostics(byte[] body) {
+    private String diagnostics(byte[] body) {
         try {
-            JsonNode n = MAPPER.readTree(body);
+            JsonNode n = mapper.readTree(body);
             if (n != null && "OperationOutcome".equals(n.path("resourceType").asText())) {
                 StringBuilder sb = new StringBuilder();
                 for (JsonNode issue : n.path("issue")) {

@@ -5,7 +5,11 @@ public final class FhirServerException extends RuntimeException {
     /** What went wrong; decides whether trying again can help. */
     public enum Kind {
         UNREACHABLE, TLS, TIMEOUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, GONE, THROTTLED, SERVER_ERROR, BAD_RESPONSE,
-        NOT_FHIR, WRONG_VERSION, FOREIGN_LINK, REJECTED, CANCELLED;
+        NOT_FHIR, WRONG_VERSION, FOREIGN_LINK, REJECTED, CANCELLED,
+        /** An answer larger than {@link BodyLimits} allows. */
+        TOO_LARGE,
+        /** Custos sent nothing: the credentials cannot go into a header, or would go unencrypted to another host. */
+        UNSAFE;
 
         /** Worth another attempt after a pause. */
         public boolean transientFault() {

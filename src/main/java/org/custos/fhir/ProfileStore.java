@@ -55,6 +55,7 @@ public final class ProfileStore {
         n.putInt("cacheDays", p.cacheDays());
         n.putInt("syncEveryMinutes", p.syncEveryMinutes());
         n.putLong("overlapMs", p.overlap().toMillis());
+        n.putBoolean("allowInsecure", p.allowInsecure());
         secrets.put(secretName(p.name()), p.auth() == ServerProfile.AuthKind.NONE ? null : p.secret());
         flush();
     }
@@ -96,7 +97,7 @@ public final class ProfileStore {
                 Duration.ofMillis(n.getLong("readTimeoutMs", 60_000)), n.getInt("pageSize", 500),
                 types.isBlank() ? null : new LinkedHashSet<>(Arrays.asList(types.split(","))),
                 n.getInt("cacheDays", 0), n.getInt("syncEveryMinutes", 0),
-                Duration.ofMillis(n.getLong("overlapMs", 300_000))));
+                Duration.ofMillis(n.getLong("overlapMs", 300_000)), n.getBoolean("allowInsecure", false)));
     }
 
     private static void putOrRemove(Preferences n, String k, String v) {

@@ -24,7 +24,7 @@ import javax.crypto.spec.SecretKeySpec;
  * from programs running as the same user (the operating system's keyring would be the next step).
  */
 public final class SecretStore {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private final SecureRandom random = new SecureRandom();
     private final Path file;
     private final Path keyFile;
 
@@ -59,7 +59,7 @@ public final class SecretStore {
         } else {
             try {
                 byte[] iv = new byte[12];
-                RANDOM.nextBytes(iv);
+                random.nextBytes(iv);
                 Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
                 c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key(), "AES"), new GCMParameterSpec(128, iv));
                 byte[] enc = c.doFinal(secret.getBytes(StandardCharsets.UTF_8));
@@ -110,7 +110,7 @@ public final class SecretStore {
                 return Base64.getDecoder().decode(Files.readString(keyFile).trim());
             }
             byte[] k = new byte[32];
-            RANDOM.nextBytes(k);
+            random.nextBytes(k);
             Files.createDirectories(keyFile.getParent());
             Path tmp = Files.createTempFile(keyFile.getParent(), "secrets", ".key.tmp");
             restrict(tmp);

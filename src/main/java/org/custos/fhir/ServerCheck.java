@@ -37,12 +37,13 @@ public final class ServerCheck {
         if (!problems.isEmpty()) {
             return new Result(false, null, null, Map.of(), problems);
         }
+        Redactor redactor = Redactor.of(profile);
         FhirHttp http = new FhirHttp(profile, RetryPolicy.ONCE, cancel, null);
         ObjectNode cs;
         try {
             cs = http.getJson(http.at("metadata"));
         } catch (FhirServerException e) {
-            return new Result(false, null, null, Map.of(), List.of(e.getMessage()));
+            return new Result(false, null, null, Map.of(), List.of(redactor.clean(e.getMessage())));
         }
         String resourceType = cs.path("resourceType").asText("");
         String version = cs.path("fhirVersion").asText(null);
@@ -86,7 +87,7 @@ public final class ServerCheck {
                         + (total != null && total.isNumber() ? ": " + total.asLong() + " on the server." : "."));
             } catch (FhirServerException e) {
                 ok = false;
-                msgs.add(0, e.getMessage());
+                msgs.add(0, redactor.clean(e.getMessage()));
             }
         }
         // problems first, then what the server is

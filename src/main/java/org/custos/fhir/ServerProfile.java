@@ -15,10 +15,12 @@ import java.util.Set;
  * @param cacheDays         keep only AuditEvents recorded in the last N days (0: all)
  * @param syncEveryMinutes  sync in the background every N minutes while the app runs (0: only on request)
  * @param overlap           how far back before the last checkpoint each incremental sync starts again
+ * @param allowInsecure     the user accepts that credentials go over plain http to a host other than this machine
+ *                          (see {@link #insecureProblem()})
  */
 public record ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
                             Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
-                            int cacheDays, int syncEveryMinutes, Duration overlap) {
+                            int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure) {
 
     public static final List<String> SYNC_TYPES = List.of("AuditEvent", "Consent", "Provenance");
     public static final int MAX_PAGE_SIZE = 1000;
@@ -41,6 +43,14 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         overlap = overlap == null ? Duration.ofMinutes(5) : overlap;
     }
 
+    /** A profile that does not allow credentials over plain http to another host (the usual case). */
+    public ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
+                         Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
+                         int cacheDays, int syncEveryMinutes, Duration overlap) {
+        this(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types, cacheDays,
+                syncEveryMinutes, overlap, false);
+    }
+
     /** A profile with the usual settings: no authentication, pages of 500, all three types, everything kept. */
     public static ServerProfile of(String name, String baseUrl) {
         return new ServerProfile(name, baseUrl, AuthKind.NONE, null, null, null, null, 500, null, 0, 0, null);
@@ -48,22 +58,28 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
 
     public ServerProfile withAuth(AuthKind kind, String newUser, String newSecret) {
         return new ServerProfile(name, baseUrl, kind, newUser, newSecret, connectTimeout, readTimeout, pageSize,
-                types, cacheDays, syncEveryMinutes, overlap);
+                types, cacheDays, syncEveryMinutes, overlap, allowInsecure);
     }
 
     public ServerProfile withTimeouts(Duration connect, Duration read) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connect, read, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap);
+                syncEveryMinutes, overlap, allowInsecure);
     }
 
     public ServerProfile withPaging(int newPageSize, Set<String> newTypes, int newCacheDays) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, newPageSize,
-                newTypes, newCacheDays, syncEveryMinutes, overlap);
+                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure);
     }
 
     public ServerProfile withSchedule(int everyMinutes, Duration newOverlap) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, everyMinutes, newOverlap);
+                cacheDays, everyMinutes, newOverlap, allowInsecure);
+    }
+
+    /** The same profile, allowing (or not) credentials over plain http to a host other than this machine. */
+    public ServerProfile withAllowInsecure(boolean allow) {
+        return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
+                cacheDays, syncEveryMinutes, overlap, allow);
     }
 
     public URI baseUri() {
@@ -97,6 +113,16 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         if (auth != AuthKind.NONE && (secret == null || secret.isEmpty())) {
             out.add(auth == AuthKind.BASIC ? "HTTP Basic needs a password." : "A bearer token is needed.");
         }
+        if (auth == AuthKind.BASIC) {
+            credentialProblem("user name", user).ifPresent(out::add);
+            if (user != null && user.indexOf(':') >= 0) {
+                out.add("The user name must not contain ':' (HTTP Basic cannot carry it).");
+            }
+        }
+        if (auth != AuthKind.NONE) {
+            credentialProblem(auth == AuthKind.BASIC ? "password" : "bearer token", secret).ifPresent(out::add);
+        }
+        insecureProblem().ifPresent(out::add);
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             out.add("The page size must be between 1 and " + MAX_PAGE_SIZE + " (got " + pageSize + ").");
         }
@@ -115,6 +141,82 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         return out;
     }
 
+    /**
+     * Why a user name, password or token cannot go into an HTTP header: a line break (a token file saved on
+     * Windows), another control character, or a character outside Latin-1. The message names the field and never
+     * quotes the value.
+     */
+    public static java.util.Optional<String> credentialProblem(String field, String value) {
+        if (value == null) {
+            return java.util.Optional.empty();
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n') {
+                return java.util.Optional.of("The " + field + " contains a line break (at character " + (i + 1)
+                        + " of " + value.length() + "; a file saved on Windows ends lines so): remove it.");
+            }
+            if (Character.isISOControl(c)) {
+                return java.util.Optional.of("The " + field + " contains a control character (at character "
+                        + (i + 1) + " of " + value.length() + "): remove it.");
+            }
+            if (c > 0xFF) {
+                return java.util.Optional.of("The " + field + " contains a character HTTP headers cannot carry "
+                        + "(outside Latin-1, at character " + (i + 1) + " of " + value.length() + ").");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Whether credentials would go over plain http to a host other than this machine, and this is not allowed. */
+    public java.util.Optional<String> insecureProblem() {
+        if (auth == AuthKind.NONE || allowInsecure || !sendsCredentialsInTheClear()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("The " + (auth == AuthKind.BASIC ? "password" : "bearer token") + " would go "
+                + "unencrypted over plain http to " + host() + ", which is not this machine. Use an https:// base "
+                + "URL, or allow insecure connections for this profile (--allow-insecure on the command line) if "
+                + "the network between you and the server is protected otherwise.");
+    }
+
+    /** Plain http to a host other than loopback (127.0.0.0/8, localhost, ::1) with credentials. */
+    public boolean sendsCredentialsInTheClear() {
+        if (auth == AuthKind.NONE) {
+            return false;
+        }
+        try {
+            URI u = new URI(baseUrl);
+            return "http".equalsIgnoreCase(u.getScheme()) && !isLoopback(u.getHost());
+        } catch (java.net.URISyntaxException e) {
+            return false; // not a URL at all: problems() says so
+        }
+    }
+
+    private String host() {
+        try {
+            String h = new URI(baseUrl).getHost();
+            return h == null ? "the server" : h;
+        } catch (java.net.URISyntaxException e) {
+            return "the server";
+        }
+    }
+
+    /** A loopback address written as such: no name is resolved (a DNS answer could point anywhere). */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")
+                || h.equals("[0:0:0:0:0:0:0:1]")) {
+            return true;
+        }
+        return h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
     private static String stripSlash(String s) {
         String out = s;
         while (out.endsWith("/")) {
@@ -126,6 +228,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     @Override
     public String toString() {
         // never the secret
-        return "ServerProfile[" + name + ", " + baseUrl + ", " + auth + (user == null ? "" : " as " + user) + "]";
+        return "ServerProfile[" + name + ", " + baseUrl + ", " + auth + (user == null ? "" : " as " + user)
+                + (allowInsecure ? ", insecure allowed" : "") + "]";
     }
 }

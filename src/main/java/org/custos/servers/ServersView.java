@@ -35,6 +35,8 @@ public final class ServersView {
     @FXML CheckBox auditCheck;
     @FXML CheckBox consentCheck;
     @FXML CheckBox provenanceCheck;
+    @FXML CheckBox insecureCheck;
+    @FXML Label insecureLabel;
     @FXML TextField pageSizeField;
     @FXML TextField timeoutField;
     @FXML TextField cacheDaysField;
@@ -90,6 +92,10 @@ public final class ServersView {
         auditCheck.selectedProperty().bindBidirectional(vm.syncAuditProperty());
         consentCheck.selectedProperty().bindBidirectional(vm.syncConsentProperty());
         provenanceCheck.selectedProperty().bindBidirectional(vm.syncProvenanceProperty());
+        insecureCheck.selectedProperty().bindBidirectional(vm.allowInsecureProperty());
+        insecureLabel.textProperty().bind(vm.insecureWarningProperty());
+        insecureLabel.visibleProperty().bind(vm.allowInsecureProperty());
+        insecureLabel.managedProperty().bind(vm.allowInsecureProperty());
         pageSizeField.textProperty().bindBidirectional(vm.pageSizeProperty());
         timeoutField.textProperty().bindBidirectional(vm.timeoutSecondsProperty());
         cacheDaysField.textProperty().bindBidirectional(vm.cacheDaysProperty());

@@ -11,6 +11,7 @@ import javafx.collections.ObservableList;
 import org.custos.cache.SyncState;
 import org.custos.fhir.Cancellation;
 import org.custos.fhir.ProfileStore;
+import org.custos.fhir.Redactor;
 import org.custos.fhir.ServerCheck;
 import org.custos.fhir.ServerProfile;
 import org.custos.sync.SyncEngine;
@@ -40,6 +41,10 @@ public final class ServersViewModel {
     private final ObjectProperty<String> selected = new SimpleObjectProperty<>();
     private final StringProperty name = new SimpleStringProperty("");
     private final StringProperty baseUrl = new SimpleStringProperty("");
+    /** Shown while "allow insecure" is on. */
+    public static final String INSECURE_WARNING = "⚠ Insecure: the password or token may travel unencrypted over "
+            + "plain http, where anyone on the network between here and the server can read and reuse it. Use "
+            + "this only for a test server or a network protected otherwise.";
     /** Authentication choices as the screen shows them, in the order of {@link ServerProfile.AuthKind}. */
     public static final List<String> AUTH_CHOICES = List.of("None", "HTTP Basic", "Bearer token");
     private final StringProperty auth = new SimpleStringProperty(AUTH_CHOICES.get(0));
@@ -52,6 +57,8 @@ public final class ServersViewModel {
     private final BooleanProperty syncAudit = new SimpleBooleanProperty(true);
     private final BooleanProperty syncConsent = new SimpleBooleanProperty(true);
     private final BooleanProperty syncProvenance = new SimpleBooleanProperty(true);
+    private final BooleanProperty allowInsecure = new SimpleBooleanProperty(false);
+    private final StringProperty insecureWarning = new SimpleStringProperty("");
     private final StringProperty checkResult = new SimpleStringProperty("");
     private final BooleanProperty checking = new SimpleBooleanProperty(false);
     private final StringProperty message = new SimpleStringProperty("");
@@ -71,6 +78,7 @@ public final class ServersViewModel {
             types.add(new TypeRow(t));
         }
         selected.addListener((o, a, b) -> load(b));
+        allowInsecure.addListener((o, a, b) -> insecureWarning.set(b ? INSECURE_WARNING : ""));
     }
 
     public void start() {
@@ -131,6 +139,7 @@ public final class ServersViewModel {
         syncAudit.set(p.types().contains("AuditEvent"));
         syncConsent.set(p.types().contains("Consent"));
         syncProvenance.set(p.types().contains("Provenance"));
+        allowInsecure.set(p.allowInsecure());
     }
 
     /** The profile the editor describes, or null (with the reasons in {@link #messageProperty()}). */
@@ -154,7 +163,8 @@ public final class ServersViewModel {
                     .withAuth(authKind(), user.get().trim(), secret.get())
                     .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(number(timeoutSeconds, "Timeout")))
                     .withPaging(number(pageSize, "Page size"), t, number(cacheDays, "Cache window (days)"))
-                    .withSchedule(number(everyMinutes, "Sync every (minutes)"), null);
+                    .withSchedule(number(everyMinutes, "Sync every (minutes)"), null)
+                    .withAllowInsecure(allowInsecure.get());
             List<String> problems = p.problems();
             if (!problems.isEmpty()) {
                 message.set(String.join(" ", problems));
@@ -237,7 +247,7 @@ public final class ServersViewModel {
             checkResult.set((r.ok() ? "✔ " : "✘ ") + String.join("\n", r.messages()));
         }, t -> {
             checking.set(false);
-            checkResult.set("✘ " + t.getMessage());
+            checkResult.set("✘ " + Redactor.of(p).clean(t.getMessage()));
         });
     }
 
@@ -300,7 +310,7 @@ public final class ServersViewModel {
         tasks.submit("Syncing " + p.name(), x -> engine.sync(p, SyncEngine.Options.DEFAULT, listener, cancel),
                 report -> finished(p, report), t -> {
                     syncing.set(false);
-                    message.set("The sync failed: " + t.getMessage());
+                    message.set("The sync failed: " + Redactor.of(p).clean(t.getMessage()));
                     showLastRuns(p);
                     cacheChanged.run();
                 });
@@ -380,6 +390,12 @@ public final class ServersViewModel {
     public StringProperty cacheDaysProperty() { return cacheDays; }
 
     public StringProperty everyMinutesProperty() { return everyMinutes; }
+
+    /** Credentials may go over plain http to another host (the user ticked "allow insecure"). */
+    public BooleanProperty allowInsecureProperty() { return allowInsecure; }
+
+    /** The warning to show while insecure connections are allowed; empty otherwise. */
+    public StringProperty insecureWarningProperty() { return insecureWarning; }
 
     public BooleanProperty syncAuditProperty() { return syncAudit; }
 

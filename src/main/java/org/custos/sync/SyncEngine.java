@@ -5,6 +5,7 @@ import org.custos.cache.SyncState;
 import org.custos.fhir.Cancellation;
 import org.custos.fhir.FhirHttp;
 import org.custos.fhir.FhirServerException;
+import org.custos.fhir.Redactor;
 import org.custos.fhir.RetryPolicy;
 import org.custos.fhir.ServerProfile;
 import org.slf4j.Logger;
@@ -60,7 +61,8 @@ public final class SyncEngine {
             int origin = originOf(profile);
             SyncReport report = new SyncReport();
             boolean stopAll = false;
-            java.net.http.HttpClient client = FhirHttp.newClient(profile);
+            org.custos.fhir.ServerConnection client = FhirHttp.newClient(profile);
+            Redactor redactor = Redactor.of(profile);
             ServerClock serverClock = new ServerClock(clock);
             for (String type : ServerProfile.SYNC_TYPES) {
                 if (!profile.types().contains(type)) {
@@ -81,14 +83,14 @@ public final class SyncEngine {
                     r.status = e.kind() == FhirServerException.Kind.CANCELLED ? SyncReport.Status.CANCELLED
                             : SyncReport.Status.FAILED;
                     r.message = r.status == SyncReport.Status.CANCELLED
-                            ? "Cancelled; the next sync goes on from here." : e.getMessage();
+                            ? "Cancelled; the next sync goes on from here." : redactor.clean(e.getMessage());
                     // without valid credentials no other type can work either
                     stopAll = e.kind() == FhirServerException.Kind.UNAUTHORIZED;
-                    LOG.info("Sync of {} from {}: {}", type, profile.baseUrl(), e.getMessage());
+                    LOG.info("Sync of {} from {}: {}", type, profile.baseUrl(), redactor.clean(e.getMessage()));
                 } catch (RuntimeException e) {
                     r.status = SyncReport.Status.FAILED;
-                    r.message = e.getMessage() == null ? e.toString() : e.getMessage();
-                    LOG.warn("Sync of {} from {} failed", type, profile.baseUrl(), e);
+                    r.message = redactor.clean(e.getMessage() == null ? e.toString() : e.getMessage());
+                    LOG.warn("Sync of {} from {} failed", type, profile.baseUrl(), redactor.clean((Throwable) e));
                 }
                 r.millis = (System.nanoTime() - t0) / 1_000_000;
                 SyncState s = cache.sync().state(origin, type);

@@ -236,7 +236,25 @@ class AuditViewModelTest {
                     .contains("meta.versionId", "outcome", "agent[0].name");
             assertThat(versions.children().get(0).children()).extracting(DetailNode::value)
                     .contains("\"0\" → \"4\"", "\"Ann\" → \"Bea\"");
-            assertThat(AuditViewModel.rowStyles(vm.rows().get(0))).contains("flagged", "failure");
+            assertThat(vm.rowStyles(vm.rows().get(0))).contains("flagged", "failure");
         }
+    }
+
+    @Test
+    void theViewModelDecidesHowARowIsMarked() {
+        AuditViewModel vm = vm();
+        java.util.function.BiFunction<String, String, org.custos.cache.AuditSummary> row = (outcome, purposes) ->
+                new org.custos.cache.AuditSummary(1, "a", 0, "rest", "read", "R", outcome, "", "", "", "", purposes,
+                        "files", 0);
+        assertThat(vm.rowStyles(row.apply("0", ""))).isEmpty();
+        assertThat(vm.rowStyles(row.apply("4", ""))).containsExactly(AuditViewModel.FAILURE_STYLE);
+        assertThat(vm.rowStyles(row.apply("12", "ETREAT"))).containsExactly("failure");
+        assertThat(vm.rowStyles(row.apply("0", "ETREAT, BTG"))).containsExactly("btg");
+        assertThat(vm.rowStyles(row.apply("8", "BTG"))).containsExactlyInAnyOrder("failure", "btg");
+        assertThat(vm.rowStyles(row.apply(null, null))).isEmpty();
+        assertThat(vm.rowStyles(null)).isEmpty();
+        assertThat(vm.rowStyles(new org.custos.cache.AuditSummary(1, "a", 0, "rest", "read", "R", "0", "", "", "", "",
+                "", "files", org.custos.cache.State.CHANGED))).containsExactly("flagged");
+        assertThat(AuditViewModel.ROW_STYLES).containsExactly("failure", "btg", "flagged");
     }
 }

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,5 +60,63 @@ class SyncCommandTest {
         assertThat(down.code()).isEqualTo(1);
         assertThat(down.err()).contains("Cannot connect to http://127.0.0.1:9");
         assertThat(down.out()).contains("failed");
+    }
+
+    private static final String TOKEN = "cli-T0ken-abc-9876";
+
+    /** {@code custos ...} with these environment variables (and no others). */
+    private static CommandLineTest.Run run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = CustosCommand.run(args, new PrintWriter(out), new PrintWriter(err), env::get);
+        return new CommandLineTest.Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void aTokenWithACarriageReturnIsRefusedByNameAndNeverPrinted(LocalFhirServer server, @TempDir Path dir) {
+        String db = dir.resolve("c").toString();
+        for (String bad : new String[]{TOKEN + "\r", TOKEN + "\r\n", TOKEN + "\u2028"}) {
+            CommandLineTest.Run r = run(Map.of("FHIR_TOKEN", bad), "sync", "--server", server.baseUrl(),
+                    "--token-env", "FHIR_TOKEN", "--db", db, "--types", "AuditEvent");
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).contains("bearer token in FHIR_TOKEN").hasLineCount(1);
+            assertThat(r.out() + r.err()).doesNotContain(TOKEN).doesNotContain("cli-T0ken");
+        }
+        CommandLineTest.Run pw = run(Map.of("PW", TOKEN + "\n"), "sync", "--server", server.baseUrl(),
+                "--user", "officer", "--password-env", "PW", "--db", db);
+        assertThat(pw.code()).isEqualTo(1);
+        assertThat(pw.err()).contains("password in PW").contains("line break");
+        assertThat(pw.out() + pw.err()).doesNotContain(TOKEN);
+
+        // the same token without the stray character works
+        CommandLineTest.Run ok = run(Map.of("FHIR_TOKEN", TOKEN), "sync", "--server", server.baseUrl(),
+                "--token-env", "FHIR_TOKEN", "--db", db, "--types", "AuditEvent", "--quiet");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out() + ok.err()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void credentialsGoOverPlainHttpToAnotherHostOnlyWithAllowInsecure(@TempDir Path dir) {
+        String db = dir.resolve("c").toString();
+        Map<String, String> env = Map.of("FHIR_TOKEN", TOKEN);
+        CommandLineTest.Run refused = run(env, "sync", "--server", "http://no-such-host.invalid/fhir",
+                "--token-env", "FHIR_TOKEN", "--db", db, "--types", "AuditEvent", "--quiet");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("plain http").contains("--allow-insecure").hasLineCount(1)
+                .doesNotContain(TOKEN);
+
+        CommandLineTest.Run allowed = run(env, "sync", "--server", "http://no-such-host.invalid/fhir",
+                "--token-env", "FHIR_TOKEN", "--db", db, "--types", "AuditEvent", "--quiet", "--allow-insecure");
+        assertThat(allowed.code()).isEqualTo(1);
+        assertThat(allowed.err()).contains("Unknown host 'no-such-host.invalid'").doesNotContain("plain http")
+                .doesNotContain(TOKEN);
+
+        // loopback needs no permission, and without credentials there is nothing to protect
+        CommandLineTest.Run local = run(env, "sync", "--server", "http://127.0.0.1:9/fhir", "--token-env",
+                "FHIR_TOKEN", "--db", db, "--types", "AuditEvent", "--quiet");
+        assertThat(local.err()).contains("Cannot connect").doesNotContain("plain http");
+        CommandLineTest.Run anonymous = run(env, "sync", "--server", "http://no-such-host.invalid/fhir",
+                "--db", db, "--types", "AuditEvent", "--quiet");
+        assertThat(anonymous.err()).contains("Unknown host").doesNotContain("plain http");
     }
 }

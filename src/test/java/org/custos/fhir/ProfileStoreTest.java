@@ -28,7 +28,8 @@ class ProfileStoreTest {
                 .withAuth(ServerProfile.AuthKind.BASIC, "officer", "pa55-w0rd!")
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(90))
                 .withPaging(250, Set.of("AuditEvent", "Consent"), 30)
-                .withSchedule(15, Duration.ofMinutes(10));
+                .withSchedule(15, Duration.ofMinutes(10))
+                .withAllowInsecure(true);
         store.save(p);
         store.save(ServerProfile.of("Another", "http://127.0.0.1:8091/fhir"));
 
@@ -37,6 +38,8 @@ class ProfileStoreTest {
         ServerProfile back = again.find("Hospital / main").orElseThrow();
         assertThat(back).isEqualTo(p);
         assertThat(back.secret()).isEqualTo("pa55-w0rd!");
+        assertThat(back.allowInsecure()).isTrue();
+        assertThat(again.find("Another").orElseThrow().allowInsecure()).isFalse();
 
         for (String child : node.childrenNames()) {
             Preferences n = node.node(child);

@@ -100,6 +100,49 @@ class ServersViewModelTest {
     }
 
     @Test
+    void credentialsInTheClearNeedAllowInsecureWhichShowsAWarningAndIsSaved() {
+        vm.nameProperty().set("Remote");
+        vm.baseUrlProperty().set("http://fhir.example.org/fhir");
+        vm.authProperty().set("Bearer token");
+        vm.secretProperty().set("vm-secret-token-1");
+        assertThat(vm.insecureWarningProperty().get()).isEmpty();
+        vm.save();
+        assertThat(vm.messageProperty().get()).contains("plain http").doesNotContain("vm-secret-token-1");
+        assertThat(vm.profileNames()).isEmpty();
+        vm.testConnection();
+        assertThat(vm.checkResultProperty().get()).doesNotContain("Testing");
+        vm.sync();
+        assertThat(vm.syncingProperty().get()).isFalse();
+        assertThat(vm.messageProperty().get()).contains("plain http");
+
+        vm.allowInsecureProperty().set(true);
+        assertThat(vm.insecureWarningProperty().get()).contains("Insecure").contains("unencrypted");
+        vm.save();
+        assertThat(vm.profileNames()).containsExactly("Remote");
+        vm.newProfile();
+        assertThat(vm.allowInsecureProperty().get()).isFalse();
+        assertThat(vm.insecureWarningProperty().get()).isEmpty();
+        vm.selectedProperty().set("Remote");
+        assertThat(vm.allowInsecureProperty().get()).isTrue();
+        assertThat(vm.insecureWarningProperty().get()).isNotEmpty();
+    }
+
+    @Test
+    void aTokenWithALineBreakIsRefusedWithoutShowingIt() {
+        vm.nameProperty().set("Local");
+        vm.baseUrlProperty().set("http://127.0.0.1:9/fhir");
+        vm.authProperty().set("Bearer token");
+        vm.secretProperty().set("vm-secret-token-2\r");
+        vm.testConnection();
+        vm.sync();
+        vm.save();
+        assertThat(vm.messageProperty().get()).contains("bearer token").contains("line break")
+                .doesNotContain("vm-secret-token-2");
+        assertThat(vm.checkResultProperty().get()).doesNotContain("vm-secret-token-2");
+        assertThat(vm.profileNames()).isEmpty();
+    }
+
+    @Test
     void durationsReadLikeClocks() {
         assertThat(TypeRow.duration(5)).isEqualTo("0:05");
         assertThat(TypeRow.duration(125)).isEqualTo("2:05");

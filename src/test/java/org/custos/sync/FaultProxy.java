@@ -28,7 +28,7 @@ import java.util.function.Predicate;
  */
 final class FaultProxy implements AutoCloseable {
     /** What to do instead of (or on top of) forwarding. */
-    enum Fault { STATUS, CUT_BODY, DROP_CONNECTION, HANG, FOREIGN_NEXT, REWRITE }
+    enum Fault { STATUS, CUT_BODY, DROP_CONNECTION, HANG, FOREIGN_NEXT, REWRITE, ECHO_AUTH }
 
     /** A fault for the next {@code times} requests that {@code match}. */
     static final class Rule {
@@ -95,6 +95,14 @@ final class FaultProxy implements AutoCloseable {
         return r;
     }
 
+    /** Answers {@code status} with an OperationOutcome that quotes the request's Authorization header back. */
+    Rule echoAuthorization(Predicate<URI> match, int times, int status) {
+        Rule r = new Rule(match, times, Fault.ECHO_AUTH);
+        r.status = status;
+        rules.add(r);
+        return r;
+    }
+
     Rule rewrite(Predicate<URI> match, int times, java.util.function.UnaryOperator<String> how) {
         Rule r = new Rule(match, times, Fault.REWRITE);
         r.rewrite = how;
@@ -132,6 +140,17 @@ final class FaultProxy implements AutoCloseable {
                         + "\"code\":\"transient\",\"diagnostics\":\"injected " + rule.status + "\"}]}")
                         .getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().add("Content-Type", "application/fhir+json");
+                ex.sendResponseHeaders(rule.status, body.length);
+                ex.getResponseBody().write(body);
+                return;
+            }
+            if (rule != null && rule.fault == Fault.ECHO_AUTH) {
+                String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+                byte[] body = ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                        + "\"code\":\"login\",\"diagnostics\":\"Rejected credentials: " + auth + "\"}]}")
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "application/fhir+json");
+                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"echo " + auth + "\"");
                 ex.sendResponseHeaders(rule.status, body.length);
                 ex.getResponseBody().write(body);
                 return;

@@ -90,6 +90,8 @@ public final class LocalFhirServer implements AutoCloseable {
         this.startup = startup;
         this.clientContext = FhirContext.forDstu3();
         this.clientContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        // seeding a cold server on a loaded 2-core machine took longer than HAPI's 10 s default (read timed out)
+        this.clientContext.getRestfulClientFactory().setSocketTimeout(120_000);
         this.client = clientContext.newRestfulGenericClient(baseUrl);
     }
 

@@ -23,9 +23,11 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
                                ZoneId zone, ProfileStore profiles) {
         AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone);
-        QuarantineViewModel quarantineVm = new QuarantineViewModel(cache.quarantine(), tasks);
-        MainViewModel main = new MainViewModel(cache, new Importer(cache, fhir), tasks, auditVm, quarantineVm,
-                demoData);
+        Importer importer = new Importer(cache, fhir);
+        QuarantineViewModel quarantineVm = new QuarantineViewModel(cache.quarantine(), importer,
+                cache.audit()::originNames, tasks);
+        MainViewModel main = new MainViewModel(cache, importer, tasks, auditVm, quarantineVm, demoData);
+        quarantineVm.onCacheChanged(main::refresh);
         // new data from a sync shows in the browser and the quarantine without a restart
         ServersViewModel servers = new ServersViewModel(profiles, new SyncEngine(cache), tasks, main::refresh, zone);
         SourcesViewModel sources = new SourcesViewModel(cache.originData(), tasks, main::refresh, zone);

@@ -3,18 +3,26 @@ package org.custos.app;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
 import org.custos.cache.QuarantineItem;
 import org.custos.ui.Views;
 
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.function.Function;
 
-/** The quarantine tab: what could not be imported, why, and where from. */
+/** The quarantine tab: what could not be imported, why, and where from; filter, load more, retry, delete. */
 public final class QuarantineView {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private final QuarantineViewModel vm;
@@ -27,6 +35,13 @@ public final class QuarantineView {
     @FXML TableColumn<QuarantineItem, String> resourceColumn;
     @FXML TableColumn<QuarantineItem, String> reasonColumn;
     @FXML TextArea contentArea;
+    @FXML ComboBox<String> originFilter;
+    @FXML TextField reasonFilter;
+    @FXML Button retryButton;
+    @FXML Button deleteButton;
+    @FXML Button moreButton;
+    @FXML Label summaryLabel;
+    @FXML Label quarantineMessageLabel;
 
     public QuarantineView(QuarantineViewModel vm) {
         this.vm = vm;
@@ -48,8 +63,50 @@ public final class QuarantineView {
                 : "/" + q.resourceId()));
         column(reasonColumn, QuarantineItem::reason);
         quarantineTable.setItems(vm.items());
+        quarantineTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         quarantineTable.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> vm.select(b));
         contentArea.textProperty().bind(vm.contentProperty());
+        originFilter.setItems(vm.origins());
+        originFilter.valueProperty().bindBidirectional(vm.origin);
+        originFilter.setOnAction(e -> vm.apply());
+        reasonFilter.textProperty().bindBidirectional(vm.reason);
+        var none = quarantineTable.getSelectionModel().selectedItemProperty().isNull();
+        retryButton.disableProperty().bind(none);
+        deleteButton.disableProperty().bind(none);
+        moreButton.visibleProperty().bind(vm.moreProperty());
+        summaryLabel.textProperty().bind(vm.summaryProperty());
+        quarantineMessageLabel.textProperty().bind(vm.messageProperty());
+    }
+
+    @FXML
+    void apply() {
+        vm.apply();
+    }
+
+    @FXML
+    void loadMore() {
+        vm.loadMore();
+    }
+
+    @FXML
+    void retry() {
+        vm.retry(quarantineTable.getSelectionModel().getSelectedItem());
+    }
+
+    @FXML
+    void delete() {
+        List<QuarantineItem> chosen = List.copyOf(quarantineTable.getSelectionModel().getSelectedItems());
+        if (chosen.isEmpty()) {
+            return;
+        }
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Delete " + chosen.size() + " quarantined item"
+                + (chosen.size() == 1 ? "" : "s") + "? Their text leaves the cache; the files they came from are not "
+                + "touched.", ButtonType.CANCEL, ButtonType.OK);
+        a.setHeaderText("Delete from the quarantine");
+        if (root.getScene() != null) {
+            a.initOwner(root.getScene().getWindow());
+        }
+        a.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.delete(chosen));
     }
 
     private static void column(TableColumn<QuarantineItem, String> c, Function<QuarantineItem, String> f) {

@@ -74,23 +74,101 @@ public final class QuarantineStore {
         }
     }
 
+    /** Which items to list: of one origin (null: all) whose reason contains a text (null: any), case ignored. */
+    public record Query(String origin, String reason) {
+        public static final Query ALL = new Query(null, null);
+    }
+
     /** The newest {@code limit} items. */
     public List<QuarantineItem> latest(int limit) {
-        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT q.id, q.at, o.name || CASE WHEN q.source IS NULL OR q.source = '' OR q.source = o.name "
-                        + "THEN '' ELSE ' · ' || q.source END, q.location, q.res_type, q.res_id, q.reason, q.content "
-                        + "FROM quarantine q JOIN origin o ON o.id = q.origin_id ORDER BY q.id DESC LIMIT ?")) {
-            ps.setInt(1, limit);
+        return page(Query.ALL, Long.MAX_VALUE, limit);
+    }
+
+    /** Up to {@code limit} items matching the query with an id below {@code beforeId}, newest first (keyset). */
+    public List<QuarantineItem> page(Query q, long beforeId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT q.id, q.at, o.name || CASE WHEN q.source IS NULL OR q.source = "
+                + "'' OR q.source = o.name THEN '' ELSE ' · ' || q.source END, q.location, q.res_type, q.res_id, "
+                + "q.reason, q.content, o.name, q.source FROM quarantine q JOIN origin o ON o.id = q.origin_id "
+                + "WHERE q.id < ?");
+        List<Object> params = new ArrayList<>(List.of(beforeId));
+        where(q, sql, params);
+        sql.append(" ORDER BY q.id DESC LIMIT ?");
+        params.add(limit);
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
             List<QuarantineItem> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new QuarantineItem(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                            rs.getString(10)));
                 }
             }
             return out;
         } catch (SQLException e) {
             throw new CacheException("Reading the quarantine failed: " + e.getMessage(), e);
         }
+    }
+
+    /** How many items match the query. */
+    public long count(Query q) {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM quarantine q JOIN origin o ON o.id = q.origin_id "
+                + "WHERE TRUE");
+        List<Object> params = new ArrayList<>();
+        where(q, sql, params);
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the quarantine failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void where(Query q, StringBuilder sql, List<Object> params) {
+        if (q.origin() != null && !q.origin().isBlank()) {
+            sql.append(" AND o.name = ?");
+            params.add(Origins.normalize(q.origin()));
+        }
+        if (q.reason() != null && !q.reason().isBlank()) {
+            sql.append(" AND LOWER(q.reason) LIKE ? ESCAPE '\\'");
+            params.add("%" + AuditSql.escape(q.reason().trim().toLowerCase(java.util.Locale.ROOT)) + "%");
+        }
+    }
+
+    /** Removes these items (the user deleted them, or a retry imported them); the ledger records it. */
+    public int delete(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return cache.inTransaction("Deleting from the quarantine", c -> {
+            java.util.Map<Integer, List<Long>> byOrigin = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, origin_id FROM quarantine WHERE id = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("BIGINT", ids.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byOrigin.computeIfAbsent(rs.getInt(2), k -> new ArrayList<>()).add(rs.getLong(1));
+                    }
+                }
+            }
+            int n = 0;
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM quarantine WHERE id = ?")) {
+                for (var e : byOrigin.entrySet()) {
+                    long[] gone = e.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
+                    for (long id : gone) {
+                        d.setLong(1, id);
+                        n += d.executeUpdate();
+                    }
+                    Ledger.removed(c, e.getKey(), Ledger.QUARANTINE, gone);
+                }
+            }
+            return n;
+        });
     }
 }

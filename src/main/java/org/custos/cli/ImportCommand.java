@@ -50,34 +50,39 @@ final class ImportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--origin: " + e.getMessage());
         }
-        // Ctrl+C: the import stops after the batch it is writing and the cache is closed before the JVM ends
-        try (CtrlC ctrlC = new CtrlC("custos-import-stop"); Cache cache = cacheOption.open()) {
-            Importer importer = new Importer(cache, new Fhir());
-            Importer.Listener listener = listener(err, ctrlC);
-            for (Path f : files) {
-                if (ctrlC.stopped()) {
-                    break;
+        // Ctrl+C: the import stops after the batch it is writing; the cache is closed and the report printed before
+        // the JVM may end (the shutdown waits for this block)
+        try (CtrlC ctrlC = new CtrlC("custos-import-stop")) {
+            try (Cache cache = cacheOption.open()) {
+                Importer importer = new Importer(cache, new Fhir());
+                Importer.Listener listener = listener(err, ctrlC);
+                for (Path f : files) {
+                    if (ctrlC.stopped()) {
+                        break;
+                    }
+                    if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+                        err.println("custos import: cannot read " + f + " (no such file, or not readable)");
+                        missing = true;
+                        continue;
+                    }
+                    total.addAll(importer.importFile(f, origin, listener));
                 }
-                if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-                    err.println("custos import: cannot read " + f + " (no such file, or not readable)");
-                    missing = true;
-                    continue;
+            }
+            if (total.wasCancelled()) {
+                err.println("custos import: stopped; what was read before is stored, the cache is closed");
+            }
+            total.lines().forEach(out::println);
+            if (total.problemCount() > 0) {
+                err.println(total.problemCount() + " resource(s) quarantined (see the Quarantine tab in the app):");
+                total.problems().stream().limit(20).forEach(p -> err.println("  " + p));
+                if (total.problemCount() > 20) {
+                    err.println("  … and " + (total.problemCount() - 20) + " more");
                 }
-                total.addAll(importer.importFile(f, origin, listener));
             }
+            out.flush();
+            err.flush();
+            return missing || total.wasCancelled() ? 1 : total.quarantined() > 0 ? 2 : 0;
         }
-        if (total.wasCancelled()) {
-            err.println("custos import: stopped; what was read before is stored, the cache is closed");
-        }
-        total.lines().forEach(out::println);
-        if (total.problemCount() > 0) {
-            err.println(total.problemCount() + " resource(s) quarantined (see the Quarantine tab in the app):");
-            total.problems().stream().limit(20).forEach(p -> err.println("  " + p));
-            if (total.problemCount() > 20) {
-                err.println("  … and " + (total.problemCount() - 20) + " more");
-            }
-        }
-        return missing || total.wasCancelled() ? 1 : total.quarantined() > 0 ? 2 : 0;
     }
 
     @Option(names = "--quiet", description = "No progress lines on stderr")

@@ -34,6 +34,8 @@ final class ImportSession {
     private final List<IncomingResource> others = new ArrayList<>();
     private long done;
     Path file;
+    /** False for a retry of a quarantined item: what still cannot be read is reported, not quarantined again. */
+    boolean keepQuarantined = true;
 
     ImportSession(Cache cache, int origin, String source, ImportReport report, Importer.Listener listener) {
         this.cache = cache;
@@ -212,7 +214,9 @@ final class ImportSession {
     }
 
     void quarantine(String where, String type, String id, String reason, String content) {
-        cache.quarantine().add(origin, source, where, type, id, reason, content.isEmpty() ? fileHead() : content);
+        if (keepQuarantined) {
+            cache.quarantine().add(origin, source, where, type, id, reason, content.isEmpty() ? fileHead() : content);
+        }
         synchronized (this) {
             report.counts(type == null ? "(unreadable)" : type).quarantined++;
         }

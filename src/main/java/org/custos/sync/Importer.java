@@ -108,6 +108,54 @@ public final class Importer {
         return report;
     }
 
+    /** What a retry of a quarantined item did: imported (the item is gone from the quarantine) or why not. */
+    public record Retry(boolean imported, String message) {
+    }
+
+    /**
+     * Tries a quarantined item again (after a fix in Custos, or after the file was repaired): a whole file that still
+     * exists where it came from is imported again from there; otherwise the item's stored text is imported into its
+     * origin. When everything in it can be read now, the item leaves the quarantine; otherwise it stays, with the
+     * reason it still cannot be read.
+     */
+    public Retry retry(org.custos.cache.QuarantineItem item) {
+        ImportReport r;
+        Path file = null;
+        try {
+            if (item.source() != null && (item.location().equals("whole file") || item.location().endsWith("onward"))
+                    && Files.isRegularFile(Path.of(item.source()))) {
+                file = Path.of(item.source());
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            file = null;
+        }
+        if (file != null) {
+            r = importFile(file, item.originName(), SILENT);
+        } else {
+            r = new ImportReport();
+            ImportSession s = new ImportSession(cache, cache.origins().idOf(item.originName()), item.source(), r,
+                    SILENT);
+            s.keepQuarantined = false;
+            String text = item.content() == null ? "" : item.content();
+            try {
+                read(new BufferedInputStream(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))),
+                        text.stripLeading().startsWith("<") ? "retry.xml" : "retry.json", s);
+            } catch (IOException e) {
+                s.quarantine(item.location(), null, null, "Cannot read it: " + e.getMessage(), text);
+            } catch (RuntimeException e) {
+                s.abort();
+                throw e;
+            }
+            s.finish();
+        }
+        if (r.quarantined() == 0 && r.resources() > 0) {
+            cache.quarantine().delete(List.of(item.id()));
+            return new Retry(true, "Imported: " + String.join("; ", r.lines()));
+        }
+        return new Retry(false, r.problems().isEmpty() ? "Nothing in it could be imported."
+                : "It still cannot be read: " + r.problems().get(0));
+    }
+
     static InputStream open(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {

@@ -63,6 +63,7 @@ public final class BrowseBench {
     static final double TARGET_WARM_MS = 50;
     static final double TARGET_HEAP_MB = 300;
     static final double TARGET_BYTES_PER_EVENT = 2048;
+    static final double TARGET_VERIFY_SECONDS = 30;
 
     /** One typical filter, with the values it cycles through so that H2 cannot hand back its previous result. */
     record Case(String key, String label, List<AuditFilter> values, boolean informational) {
@@ -237,6 +238,19 @@ public final class BrowseBench {
                 }
                 m.put("compactedWarm", Stats.of(warm).json());
             }
+            // 8. custos verify of the whole cache: every fingerprint computed again, the chain walked
+            log("browse: verifying the cache against its ledger");
+            long v0 = System.nanoTime();
+            org.custos.cache.Verifier.Result v = compacted.verifier().run(null, () -> false, (d, t) -> { });
+            double secs = BenchSupport.seconds(System.nanoTime() - v0);
+            Map<String, Object> verify = new LinkedHashMap<>();
+            verify.put("seconds", round(secs, 1));
+            verify.put("rows", v.rows());
+            verify.put("ledgerEntries", v.entries());
+            verify.put("rowsPerSecond", Math.round(v.rows() / secs));
+            verify.put("intact", v.intact());
+            result.put("verify", verify);
+            log(fmt("browse: verify %.1f s for %,d rows (%s)", secs, v.rows(), v.intact() ? "intact" : "NOT intact"));
         }
         result.put("filters", perFilter);
 
@@ -252,6 +266,9 @@ public final class BrowseBench {
         targets.put("heapWhileBrowsingMB", target(num(heap, "usedAfterBrowseGcMB"), "<=", TARGET_HEAP_MB));
         targets.put("bytesPerEventAfterCompaction", target(num(disk, "bytesPerEventAfterCompaction"), "<=",
                 TARGET_BYTES_PER_EVENT));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> verify = (Map<String, Object>) result.get("verify");
+        targets.put("verifySeconds", target(num(verify, "seconds"), "<=", TARGET_VERIFY_SECONDS));
         result.put("targets", targets);
         log("browse: wrote " + BenchSupport.writeResult("browse", result, table(result)));
         return result;
@@ -505,6 +522,13 @@ public final class BrowseBench {
                 mb(((Number) disk.get("fileBytesBeforeCompaction")).longValue()),
                 mb(((Number) disk.get("fileBytesAfterCompaction")).longValue()),
                 num(disk, "bytesPerEventAfterCompaction"), num(disk, "compactSeconds")));
+        Map<String, Object> verify = (Map<String, Object>) r.get("verify");
+        if (verify != null) {
+            b.append(fmt("  verify (custos verify of the whole cache): %.1f s, %,d rows (%,d rows/s), %s ledger entries, %s%n",
+                    num(verify, "seconds"), ((Number) verify.get("rows")).longValue(),
+                    ((Number) verify.get("rowsPerSecond")).longValue(), verify.get("ledgerEntries"),
+                    Boolean.TRUE.equals(verify.get("intact")) ? "intact" : "NOT intact"));
+        }
         b.append("  targets:\n");
         t.forEach((k, v) -> {
             Map<String, Object> m = (Map<String, Object>) v;

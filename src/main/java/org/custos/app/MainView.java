@@ -166,9 +166,31 @@ public final class MainView {
                         "*.jsonl", "*.xml", "*.gz"),
                 new FileChooser.ExtensionFilter("All files", "*"));
         List<File> files = chooser.showOpenMultipleDialog(window());
-        if (files != null) {
-            vm.importFiles(files.stream().map(File::toPath).toList());
+        if (files == null || files.isEmpty()) {
+            return;
         }
+        // which origin the files' resources belong to: "files", or the server they were exported from
+        javafx.scene.control.ComboBox<String> origin = new javafx.scene.control.ComboBox<>(
+                javafx.collections.FXCollections.observableArrayList(vm.importOrigins()));
+        origin.setEditable(true);
+        origin.setId("importOriginField");
+        origin.setValue(origin.getItems().get(0));
+        origin.setPrefWidth(420);
+        Label hint = new Label("Resources of one origin are compared by id and version; other origins never "
+                + "replace them. Keep \"files\", or name the server the files were exported from (its base URL) "
+                + "to have them compared with what syncing it brings, or give them a name of their own.");
+        hint.setWrapText(true);
+        hint.setMaxWidth(420);
+        javafx.scene.control.Dialog<String> ask = new javafx.scene.control.Dialog<>();
+        ask.setTitle("Import FHIR files");
+        ask.setHeaderText("Import " + (files.size() == 1 ? files.get(0).getName() : files.size() + " files")
+                + " into which origin?");
+        ask.getDialogPane().setContent(new VBox(10, origin, hint));
+        ask.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, ButtonType.OK);
+        ((Button) ask.getDialogPane().lookupButton(ButtonType.OK)).setText("Import");
+        ask.setResultConverter(b -> b == ButtonType.OK ? origin.getEditor().getText() : null);
+        ask.initOwner(window());
+        ask.showAndWait().ifPresent(o -> vm.importFiles(files.stream().map(File::toPath).toList(), o));
     }
 
     @FXML
@@ -198,7 +220,7 @@ public final class MainView {
         }
         tasks.submit(null, p -> {
             String head = vm.ledgerHead();
-            java.nio.file.Files.writeString(f.toPath(), head + System.lineSeparator());
+            java.nio.file.Files.writeString(org.custos.cli.PrivateFiles.create(f.toPath()), head + System.lineSeparator());
             return head;
         }, head -> statusNote("Chain head " + head + " written to " + f), t -> statusNote("Cannot write "
                 + f + ": " + t.getMessage()));

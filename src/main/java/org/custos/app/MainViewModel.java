@@ -87,8 +87,24 @@ public final class MainViewModel {
         }, t -> cacheInfo.set("Cache unreadable: " + t.getMessage()));
     }
 
+    /** Imports files into the origin {@value Origins#FILES} (files opened from a file manager, the command line). */
     public void importFiles(List<Path> files) {
+        importFiles(files, Origins.FILES);
+    }
+
+    /**
+     * Imports files into the named origin: "files", or e.g. the base URL of the server they were exported from (then
+     * they are compared with what syncing that server brings, by id and version).
+     */
+    public void importFiles(List<Path> files, String origin) {
         if (files == null || files.isEmpty() || importing.get()) {
+            return;
+        }
+        String into;
+        try {
+            into = Origins.normalize(origin);
+        } catch (IllegalArgumentException e) {
+            lastImport.set(new ImportSummary("Nothing imported", "The origin: " + e.getMessage(), true));
             return;
         }
         String what = files.size() == 1 ? files.get(0).getFileName().toString() : files.size() + " files";
@@ -98,10 +114,18 @@ public final class MainViewModel {
                 if (p.isCancelled()) {
                     break;
                 }
-                total.addAll(importer.importFile(f, listener(p, "Importing " + f.getFileName())));
+                total.addAll(importer.importFile(f, into, listener(p, "Importing " + f.getFileName())));
             }
             return total;
-        }, "Imported " + what);
+        }, "Imported " + what + (into.equals(Origins.FILES) ? "" : " into " + into));
+    }
+
+    /** The origins an import can go to: "files" first, then every other origin but the demo data. */
+    public List<String> importOrigins() {
+        List<String> out = new java.util.ArrayList<>(List.of(Origins.FILES));
+        cache.origins().all().stream().filter(o -> !o.demo() && !o.name().equals(Origins.FILES))
+                .forEach(o -> out.add(o.name()));
+        return out;
     }
 
     /**

@@ -402,7 +402,7 @@ public final class AuditStore {
     public List<Integer> originsHolding(String id) {
         List<Integer> out = new ArrayList<>();
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT origin_id FROM audit_event WHERE res_id = ? ORDER BY origin_id")) {
+                "SELECT DISTINCT origin_id FROM audit_event USE INDEX (audit_event_res) WHERE res_id = ? ORDER BY origin_id")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -418,7 +418,7 @@ public final class AuditStore {
     private List<Version> versions(Connection c, int originId, String id) throws SQLException {
         List<Version> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT pk, version_id, last_updated, state, raw_block, raw_slot "
-                + "FROM audit_event WHERE res_id = ? AND origin_id = ?")) {
+                + "FROM audit_event USE INDEX (audit_event_res) WHERE res_id = ? AND origin_id = ?")) {
             ps.setString(1, id);
             ps.setInt(2, originId);
             try (ResultSet rs = ps.executeQuery()) {

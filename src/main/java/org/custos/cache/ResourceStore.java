@@ -55,7 +55,7 @@ public final class ResourceStore {
         List<byte[]> leaves = new ArrayList<>();
         Leaf leaf = new Leaf();
         try (PreparedStatement find = c.prepareStatement("SELECT pk, content_hash, version_id, state FROM "
-                + "fhir_resource WHERE res_type = ? AND res_id = ? AND origin_id = ?");
+                + "fhir_resource USE INDEX (fhir_resource_identity) WHERE res_type = ? AND res_id = ? AND origin_id = ?");
              PreparedStatement ins = c.prepareStatement("INSERT INTO fhir_resource (pk, "
                      + StoredRows.RESOURCE_COLUMNS + ", state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement setState = c.prepareStatement("UPDATE fhir_resource SET state = ? WHERE pk = ?")) {

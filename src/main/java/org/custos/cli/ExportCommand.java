@@ -43,7 +43,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Cache cache = cacheOption.open();
              Writer w = output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-                     : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                     : Files.newBufferedWriter(PrivateFiles.create(output), StandardCharsets.UTF_8)) {
             long n = new Exporter(cache).export(type.name(), format == Fmt.json ? Exporter.Format.JSON
                     : Exporter.Format.NDJSON, w);
             if (output != null) {

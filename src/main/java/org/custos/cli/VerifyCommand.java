@@ -61,7 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "Checked %,d rows against %,d ledger entries in %.1f s%s%n", r.rows(), r.entries(), secs,
                 Boolean.TRUE.equals(r.headMatches()) ? "; the head given matches" : "");
         if (headOut != null) {
-            java.nio.file.Files.writeString(headOut, r.head() + "\n");
+            java.nio.file.Files.writeString(PrivateFiles.create(headOut), r.head() + "\n");
         }
         return r.intact() ? 0 : 3;
     }

@@ -231,6 +231,21 @@ class CommandLineTest {
         assertThat(history.err()).contains("2 version(s)").contains("changed");
         assertThat(run("history", "AuditEvent/h1", "--origin", "files", "--db", other).out().lines()).hasSize(1);
         assertThat(run("history", "AuditEvent/none", "--db", other).code()).isEqualTo(1);
+
+        // verify: intact, its head written to a file readable only by the user, and an export likewise
+        Path head = dir.resolve("head.txt");
+        Run verified = run("verify", "--head-out", head.toString(), "--db", other);
+        assertThat(verified.code()).as(verified.out()).isZero();
+        assertThat(verified.out()).startsWith("intact").contains("head ");
+        assertThat(Files.readString(head).trim()).matches("\\d+:[0-9a-f]{64}");
+        assertThat(run("verify", "--head", Files.readString(head).trim(), "--db", other).code()).isZero();
+        assertThat(run("verify", "--head", "1:" + "0".repeat(64), "--db", other).code()).isEqualTo(3);
+        Path export = dir.resolve("export.ndjson");
+        assertThat(run("export", "--type", "AuditEvent", "-o", export.toString(), "--db", other).code()).isZero();
+        for (Path p : List.of(head, export)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                    .as(p.toString()).isEqualTo("rw-------");
+        }
         assertThat(run("history", "Patient/1", "--db", other).code()).isEqualTo(1);
     }
 }

@@ -116,7 +116,7 @@ CREATE INDEX tombstone_identity ON tombstone(res_type, res_id, origin_id);
 CREATE TABLE ledger (
   seq       BIGINT      PRIMARY KEY,
   at        BIGINT      NOT NULL,
-  kind      VARCHAR(16) NOT NULL,          -- STORED | REMOVED | SEALED
+  kind      VARCHAR(32) NOT NULL,          -- STORED | SEALED | STATE | PURGE | PRUNE | SERVER_DELETE | QUARANTINE_DELETE
   origin_id INT,                           -- no foreign key: an entry outlives a purged origin
   tbl       VARCHAR(32) NOT NULL,
   n         INT         NOT NULL,

@@ -103,6 +103,10 @@ public final class MainViewModel {
         String into;
         try {
             into = Origins.normalize(origin);
+            if (into.equals(Origins.DEMO)) {
+                throw new IllegalArgumentException("\"demo\" is kept for the bundled demo data (shown as generated, "
+                        + "not real): give your files another origin.");
+            }
         } catch (IllegalArgumentException e) {
             lastImport.set(new ImportSummary("Nothing imported", "The origin: " + e.getMessage(), true));
             return;
@@ -246,6 +250,10 @@ public final class MainViewModel {
         } else {
             b.append(String.format("%,d problem(s):%n", r.problemCount()));
             r.problems().stream().limit(200).forEach(p -> b.append("• ").append(p.line()).append('\n'));
+        }
+        if (!r.removedSinceHead().isEmpty()) {
+            b.append("\nRemoved by Custos since the head given (check that you recognise each):\n");
+            r.removedSinceHead().forEach(l -> b.append("• ").append(l).append('\n'));
         }
         b.append("\nChain head (write it down, or Help › Export chain head…; a later verify given it proves that "
                 + "nothing up to here was rewritten):\n").append(r.head());

@@ -106,7 +106,8 @@ public final class AuditStore {
         try (Connection c = cache.connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(pk), 0) FROM audit_event")) {
             rs.next();
-            nextPk.set(rs.getLong(1) + 1);
+            // a key is never given twice, also after a purge removed the newest rows: the ledger knows them all
+            nextPk.set(Math.max(rs.getLong(1), Ledger.highestStored(c, Ledger.AUDIT)) + 1);
             raws.init(c);
         } catch (SQLException e) {
             throw new CacheException("Cannot read the cache: " + e.getMessage(), e);

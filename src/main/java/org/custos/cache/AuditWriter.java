@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,10 @@ final class AuditWriter {
         final String versionId;
         int state;
         final boolean stored;
+        /** Where a stored version's text is, or the text of one on its way. */
+        long block;
+        int slot;
+        byte[] text;
 
         Version(long pk, long hash, String versionId, int state, boolean stored) {
             this.pk = pk;
@@ -79,7 +84,14 @@ final class AuditWriter {
             IncomingResource r = item.resource();
             List<Version> kept = versions.computeIfAbsent(r.id(), k -> new ArrayList<>());
             Version current = kept.stream().filter(Version::current).findFirst().orElse(null);
-            Version same = kept.stream().filter(v -> v.hash == item.hash()).findFirst().orElse(null);
+            Version same = null;
+            for (Version v : kept) {
+                // the 64-bit content hash only finds candidates: the same version means the same bytes
+                if (v.hash == item.hash() && Arrays.equals(textOf(c, v), r.utf8())) {
+                    same = v;
+                    break;
+                }
+            }
             if (same != null) {
                 if (same.current() || current != null && Versions.isOlder(r.versionId(), current.versionId)) {
                     unchanged++; // this very version is kept already
@@ -108,18 +120,25 @@ final class AuditWriter {
                 mine = new Version(nextPk.getAndIncrement(), item.hash(), r.versionId(), State.CHANGED, false);
                 updated++;
             }
+            mine.text = r.utf8();
             kept.add(mine);
             write.add(new Row(item, mine));
         }
         if (!stateChanges.isEmpty()) {
+            long[] changed = new long[stateChanges.size()];
+            int[] states = new int[changed.length];
+            int n = 0;
             try (PreparedStatement ps = c.prepareStatement("UPDATE audit_event SET state = ? WHERE pk = ?")) {
-                for (Map.Entry<Long, Integer> e : stateChanges.entrySet()) {
+                for (Map.Entry<Long, Integer> e : new java.util.TreeMap<>(stateChanges).entrySet()) {
                     ps.setInt(1, e.getValue());
                     ps.setLong(2, e.getKey());
                     ps.addBatch();
+                    changed[n] = e.getKey();
+                    states[n++] = e.getValue();
                 }
                 ps.executeBatch();
             }
+            Ledger.state(c, originId, Ledger.AUDIT, changed, states);
         }
         if (write.isEmpty()) {
             return new UpsertCounts(added, updated, unchanged);
@@ -130,6 +149,7 @@ final class AuditWriter {
                 : RawBlocks.packUtf8(write.stream().map(w -> w.item().resource().utf8()).toList()));
         java.util.Set<String> terms = new java.util.HashSet<>();
         long[] pks = new long[write.size()];
+        int[] states = new int[write.size()];
         byte[][] leaves = new byte[write.size()][];
         Leaf leaf = null;
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, " + StoredRows.AUDIT_COLUMNS
@@ -150,6 +170,7 @@ final class AuditWriter {
                 ins.setInt(i++, slot);
                 ins.setInt(i, w.version().state);
                 pks[slot] = pk;
+                states[slot] = w.version().state;
                 if (all && preLeaves != null) {
                     leaves[slot] = preLeaves[slot];
                 } else {
@@ -173,9 +194,13 @@ final class AuditWriter {
             patient.executeBatch();
             purpose.executeBatch();
         }
-        Ledger.stored(c, originId, Ledger.AUDIT, pks, leaves);
+        Ledger.stored(c, originId, Ledger.AUDIT, pks, leaves, states);
         AgentIndex.remember(c, terms);
         return new UpsertCounts(added, updated, unchanged);
+    }
+
+    private byte[] textOf(Connection c, Version v) throws SQLException {
+        return v.stored ? raws.readBytes(c, v.block, v.slot) : v.text;
     }
 
     /** A stored row's new state is written after the decisions; a row of this batch just takes it. */
@@ -201,11 +226,13 @@ final class AuditWriter {
                         || Versions.laterThanDelete(deletedVersion, rs.getObject(3, Long.class), deletedAt)) {
                     return false;
                 }
+                int state = rs.getInt(4) | State.DELETED;
                 try (PreparedStatement u = c.prepareStatement("UPDATE audit_event SET state = ? WHERE pk = ?")) {
-                    u.setInt(1, rs.getInt(4) | State.DELETED);
+                    u.setInt(1, state);
                     u.setLong(2, rs.getLong(1));
                     u.executeUpdate();
                 }
+                Ledger.state(c, originId, Ledger.AUDIT, new long[]{rs.getLong(1)}, new int[]{state});
                 return true;
             }
         }
@@ -247,7 +274,8 @@ final class AuditWriter {
             }
         }
         raws.tidy(c, blocks);
-        Ledger.removed(c, originId, Ledger.AUDIT, removed.stream().mapToLong(Long::longValue).sorted().toArray());
+        Ledger.removed(c, Ledger.PRUNE, originId, Ledger.AUDIT,
+                removed.stream().mapToLong(Long::longValue).sorted().toArray());
         return ids.size();
     }
 
@@ -272,7 +300,7 @@ final class AuditWriter {
             blocks.add(delete(c, pk));
         }
         raws.tidy(c, blocks);
-        Ledger.removed(c, originId, Ledger.AUDIT, pks.stream().mapToLong(Long::longValue).toArray());
+        Ledger.removed(c, Ledger.PURGE, originId, Ledger.AUDIT, pks.stream().mapToLong(Long::longValue).toArray());
         return pks.size();
     }
 
@@ -282,32 +310,43 @@ final class AuditWriter {
      */
     long delete(Connection c, long pk) throws SQLException {
         long block;
-        String oldRaw;
-        try (PreparedStatement ps = c.prepareStatement("SELECT raw_block, raw_slot FROM audit_event WHERE pk = ?")) {
+        String patientKeys;
+        String purposeCodes;
+        try (PreparedStatement ps = c.prepareStatement("SELECT raw_block, patient_keys, purpose_codes FROM audit_event "
+                + "WHERE pk = ?")) {
             ps.setLong(1, pk);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return -1;
                 }
                 block = rs.getLong(1);
-                oldRaw = raws.read(c, block, rs.getInt(2));
+                patientKeys = rs.getString(2);
+                purposeCodes = rs.getString(3);
             }
         }
-        AuditEventRow old;
-        try {
-            old = AuditExtractor.extract(mapper.readTree(oldRaw));
-        } catch (java.io.IOException | InvalidResourceException e) {
-            old = null;
-        }
-        if (old != null) {
-            deleteKeys(c, "audit_patient", old.patientKeys(), 512, pk);
-            deleteKeys(c, "audit_purpose", old.purposeKeys(), 128, pk);
-        }
+        // the index rows as they were written, from the row's own columns (not from parsing its text again, which an
+        // older Custos may have read differently)
+        deleteKeys(c, "audit_patient", keysOf(patientKeys, false), 512, pk);
+        deleteKeys(c, "audit_purpose", keysOf(purposeCodes, true), 128, pk);
         try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?")) {
             d.setLong(1, pk);
             d.executeUpdate();
         }
         return block;
+    }
+
+    /** The keys of a '|a|b|' column; purpose codes become their lower-case keys, as the index holds them. */
+    static List<String> keysOf(String column, boolean asKeys) {
+        List<String> out = new ArrayList<>();
+        if (column == null || column.length() < 2) {
+            return out;
+        }
+        for (String k : column.substring(1, column.length() - 1).split("\\|", -1)) {
+            if (!k.isEmpty()) {
+                out.add(asKeys ? AuditExtractor.key(k) : k);
+            }
+        }
+        return out;
     }
 
     private static void deleteKeys(Connection c, String table, List<String> keys, int max, long pk)
@@ -334,16 +373,18 @@ final class AuditWriter {
         Object[] ids = items.stream().map(i -> i.resource().id()).distinct().toArray();
         // only the ids in the condition: H2 then seeks each in the (res_id, origin_id) index; with the origin in the
         // condition too it walked the whole index, testing each entry against the batch's ids (20x slower imports)
-        try (PreparedStatement ps = c.prepareStatement("SELECT res_id, pk, content_hash, version_id, state, origin_id "
-                + "FROM audit_event WHERE res_id = ANY(?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT res_id, pk, content_hash, version_id, state, origin_id, "
+                + "raw_block, raw_slot FROM audit_event WHERE res_id = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("VARCHAR", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getInt(6) != originId) {
                         continue;
                     }
-                    found.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Version(rs.getLong(2),
-                            rs.getLong(3), rs.getString(4), rs.getInt(5), true));
+                    Version v = new Version(rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getInt(5), true);
+                    v.block = rs.getLong(7);
+                    v.slot = rs.getInt(8);
+                    found.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(v);
                 }
             }
         }

@@ -68,7 +68,10 @@ public final class Cache implements AutoCloseable {
         cache.resources.init();
         try (Connection c = pool.getConnection()) {
             if (Sealer.pending(c)) {
-                // rows stored before the ledger existed (an upgrade): recorded now, restartable batch by batch
+                // an upgrade: server origins named as an older Custos wrote them are named as now (one origin per
+                // server), then the rows stored before the ledger existed are recorded, restartable batch by batch
+                Sealer.normalizeOrigins(cache);
+                cache.origins.init(c);
                 Sealer.run(cache, cache.audit.raws());
             }
         } catch (SQLException | RuntimeException e) {
@@ -137,6 +140,16 @@ public final class Cache implements AutoCloseable {
     public Origins origins() { return origins; }
 
     public SyncStore sync() { return sync; }
+
+    /** Runs {@code work} while no write can start (it waits for the one under way to commit). */
+    <T> T whileNoOneWrites(java.util.function.Supplier<T> work) {
+        writeLock.lock();
+        try {
+            return work.get();
+        } finally {
+            writeLock.unlock();
+        }
+    }
 
     /** A check of everything stored against the ledger (see {@link Verifier}). */
     public Verifier verifier() {

@@ -24,12 +24,34 @@ final class Ledger {
     static final String QUARANTINE = "quarantine";
     static final String TOMBSTONE = "tombstone";
     static final String ORIGIN = "origin";
-    /** Rows were stored. */
+    /** Rows were stored (keys, fingerprints, state bits). */
     static final String STORED = "STORED";
-    /** Rows were removed on purpose. */
-    static final String REMOVED = "REMOVED";
     /** Rows stored before the ledger existed, recorded when the cache was upgraded. */
     static final String SEALED = "SEALED";
+    /** The state bits of stored rows changed (a new version superseded one, an origin reported a delete). */
+    static final String STATE = "STATE";
+    /** Rows removed on purpose, and why: an origin purged, a server's cache window, a server-side delete of a
+     * Consent or Provenance, quarantined items deleted or imported by a retry. */
+    static final String PURGE = "PURGE";
+    static final String PRUNE = "PRUNE";
+    static final String SERVER_DELETE = "SERVER_DELETE";
+    static final String QUARANTINE_DELETE = "QUARANTINE_DELETE";
+
+    static boolean removal(String kind) {
+        return kind.equals(PURGE) || kind.equals(PRUNE) || kind.equals(SERVER_DELETE)
+                || kind.equals(QUARANTINE_DELETE);
+    }
+
+    /** How a person reads a removal's reason. */
+    static String why(String kind) {
+        return switch (kind) {
+            case PURGE -> "removed with their origin (purge)";
+            case PRUNE -> "left the cache window of their server";
+            case SERVER_DELETE -> "deleted on their server (a Consent or Provenance)";
+            case QUARANTINE_DELETE -> "deleted from the quarantine (or imported by a retry)";
+            default -> kind;
+        };
+    }
     /** Every digest starts with this: a ledger entry cannot be taken for any other SHA-256 input. */
     private static final String MAGIC = "custos-ledger-1";
 
@@ -51,24 +73,39 @@ final class Ledger {
         }
     }
 
-    /** Rows written in the caller's transaction: their keys, in order, and fingerprints (16 bytes each). */
-    static void stored(Connection c, Integer originId, String table, long[] pks, byte[][] leaves) throws SQLException {
-        append(c, STORED, originId, table, pks, leaves);
-    }
-
-    /** Rows removed on purpose in the caller's transaction. */
-    static void removed(Connection c, Integer originId, String table, long[] pks) throws SQLException {
-        if (pks.length > 0) {
-            append(c, REMOVED, originId, table, pks, null);
-        }
-    }
-
-    static void append(Connection c, String kind, Integer originId, String table, long[] pks, byte[][] leaves)
+    /**
+     * Rows written in the caller's transaction: their keys, in order, fingerprints (16 bytes each) and state bits
+     * ({@code states} null: all 0).
+     */
+    static void stored(Connection c, Integer originId, String table, long[] pks, byte[][] leaves, int[] states)
             throws SQLException {
+        append(c, STORED, originId, table, pks, leaves, states == null ? new int[pks.length] : states);
+    }
+
+    static void stored(Connection c, Integer originId, String table, long[] pks, byte[][] leaves)
+            throws SQLException {
+        stored(c, originId, table, pks, leaves, null);
+    }
+
+    /** State bits of stored rows changed in the caller's transaction. */
+    static void state(Connection c, Integer originId, String table, long[] pks, int[] states) throws SQLException {
+        append(c, STATE, originId, table, pks, null, states);
+    }
+
+    /** Rows removed on purpose in the caller's transaction, and why ({@link #PURGE}, {@link #PRUNE}, …). */
+    static void removed(Connection c, String why, Integer originId, String table, long[] pks) throws SQLException {
+        if (!removal(why)) {
+            throw new IllegalArgumentException("not a removal: " + why);
+        }
+        append(c, why, originId, table, pks, null, null);
+    }
+
+    static void append(Connection c, String kind, Integer originId, String table, long[] pks, byte[][] leaves,
+                       int[] states) throws SQLException {
         if (pks.length == 0) {
             return;
         }
-        byte[] body = body(pks, leaves);
+        byte[] body = body(pks, leaves, states);
         Head prev = head(c);
         long seq = prev.seq() + 1;
         long at = System.currentTimeMillis();
@@ -89,16 +126,37 @@ final class Ledger {
         }
     }
 
-    /** Keys (8 bytes each) followed, for stored rows, by each row's fingerprint. */
-    static byte[] body(long[] pks, byte[][] leaves) {
-        ByteBuffer b = ByteBuffer.allocate(pks.length * (8 + (leaves == null ? 0 : Leaf.SIZE)));
+    /** Keys (8 bytes each), each followed by the row's fingerprint (stored rows) and state byte (stored, state). */
+    static byte[] body(long[] pks, byte[][] leaves, int[] states) {
+        int per = 8 + (leaves == null ? 0 : Leaf.SIZE) + (states == null ? 0 : 1);
+        ByteBuffer b = ByteBuffer.allocate(pks.length * per);
         for (int i = 0; i < pks.length; i++) {
             b.putLong(pks[i]);
             if (leaves != null) {
                 b.put(leaves[i]);
             }
+            if (states != null) {
+                b.put((byte) states[i]);
+            }
         }
         return b.array();
+    }
+
+    /** The highest key ever stored in {@code table} (0: none): a key is never given twice, even after a purge. */
+    static long highestStored(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT n, body FROM ledger WHERE tbl = ? AND kind IN ('"
+                + STORED + "', '" + SEALED + "') ORDER BY seq DESC LIMIT 1")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return 0;
+                }
+                int n = rs.getInt(1);
+                byte[] body = rs.getBytes(2);
+                int per = body.length / n;
+                return ByteBuffer.wrap(body, (n - 1) * per, 8).getLong();
+            }
+        }
     }
 
     static byte[] digest(long seq, long at, String kind, Integer originId, String table, int n, byte[] body) {

@@ -126,7 +126,7 @@ public final class OriginData {
             counts[2] = remove(c, Ledger.TOMBSTONE, "id", o.id());
             delete(c, "DELETE FROM sync_state WHERE origin_id = ?", o.id());
             delete(c, "DELETE FROM origin WHERE id = ?", o.id());
-            Ledger.removed(c, o.id(), Ledger.ORIGIN, new long[]{o.id()});
+            Ledger.removed(c, Ledger.PURGE, o.id(), Ledger.ORIGIN, new long[]{o.id()});
             dropUnusedAgentTerms(c);
             return counts;
         });
@@ -140,7 +140,7 @@ public final class OriginData {
         long[] pks = ResourceStore.pksOf(c, "SELECT " + key + " FROM " + table + " WHERE origin_id = ? ORDER BY "
                 + key, originId);
         delete(c, "DELETE FROM " + table + " WHERE origin_id = ?", originId);
-        Ledger.removed(c, originId, table, pks);
+        Ledger.removed(c, Ledger.PURGE, originId, table, pks);
         return pks.length;
     }
 

@@ -38,6 +38,7 @@ public final class Origins {
     }
 
     void init(Connection c) throws SQLException {
+        byId.clear();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, name, kind FROM origin")) {
             while (rs.next()) {
                 byId.put(rs.getInt(1), new Origin(rs.getInt(1), rs.getString(2), rs.getString(3)));

@@ -165,7 +165,7 @@ public final class QuarantineStore {
                         d.setLong(1, id);
                         n += d.executeUpdate();
                     }
-                    Ledger.removed(c, e.getKey(), Ledger.QUARANTINE, gone);
+                    Ledger.removed(c, Ledger.QUARANTINE_DELETE, e.getKey(), Ledger.QUARANTINE, gone);
                 }
             }
             return n;

@@ -30,7 +30,7 @@ public final class ResourceStore {
         try (Connection c = cache.connection(); java.sql.Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(pk), 0) FROM fhir_resource")) {
             rs.next();
-            nextPk.set(rs.getLong(1) + 1);
+            nextPk.set(Math.max(rs.getLong(1), Ledger.highestStored(c, Ledger.RESOURCE)) + 1);
         } catch (SQLException e) {
             throw new CacheException("Cannot read the cache: " + e.getMessage(), e);
         }
@@ -43,7 +43,7 @@ public final class ResourceStore {
         return cache.inTransaction("Writing resources to the cache", c -> upsert(c, originId, items));
     }
 
-    private record Kept(long pk, long hash, String versionId, int state) {
+    private record Kept(long pk, long hash, String versionId, int state, String raw) {
     }
 
     UpsertCounts upsert(Connection c, int originId, List<IncomingResource> items) throws SQLException {
@@ -52,9 +52,10 @@ public final class ResourceStore {
         int unchanged = 0;
         Map<String, List<Kept>> known = new HashMap<>();
         List<Long> pks = new ArrayList<>();
+        List<Integer> states = new ArrayList<>();
         List<byte[]> leaves = new ArrayList<>();
         Leaf leaf = new Leaf();
-        try (PreparedStatement find = c.prepareStatement("SELECT pk, content_hash, version_id, state FROM "
+        try (PreparedStatement find = c.prepareStatement("SELECT pk, content_hash, version_id, state, raw FROM "
                 + "fhir_resource USE INDEX (fhir_resource_identity) WHERE res_type = ? AND res_id = ? AND origin_id = ?");
              PreparedStatement ins = c.prepareStatement("INSERT INTO fhir_resource (pk, "
                      + StoredRows.RESOURCE_COLUMNS + ", state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -69,23 +70,27 @@ public final class ResourceStore {
                     find.setInt(3, originId);
                     try (ResultSet rs = find.executeQuery()) {
                         while (rs.next()) {
-                            kept.add(new Kept(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)));
+                            kept.add(new Kept(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
+                                    rs.getString(5)));
                         }
                     }
                     known.put(key, kept);
                 }
                 long hash = r.contentHash();
                 Kept current = kept.stream().filter(k -> (k.state() & State.SUPERSEDED) == 0).findFirst().orElse(null);
-                Kept same = kept.stream().filter(k -> k.hash() == hash).findFirst().orElse(null);
+                String text = r.json();
+                // the 64-bit hash finds candidates; the same version means the same text
+                Kept same = kept.stream().filter(k -> k.hash() == hash && k.raw().equals(text)).findFirst()
+                        .orElse(null);
                 if (same != null) {
                     if (same.equals(current) || current != null && Versions.isOlder(r.versionId(), current.versionId())) {
                         unchanged++;
                     } else {
                         // an earlier text is the origin's word again: it is the current one once more
                         if (current != null) {
-                            replace(kept, current, State.SUPERSEDED, setState);
+                            replace(c, originId, kept, current, State.SUPERSEDED, setState);
                         }
-                        replace(kept, same, State.CHANGED, setState);
+                        replace(c, originId, kept, same, State.CHANGED, setState);
                         updated++;
                     }
                     continue;
@@ -96,11 +101,11 @@ public final class ResourceStore {
                     added++;
                 } else if (Versions.isOlder(r.versionId(), current.versionId())) {
                     state = State.SUPERSEDED;
-                    replace(kept, current, current.state() | State.CHANGED, setState);
+                    replace(c, originId, kept, current, current.state() | State.CHANGED, setState);
                     updated++;
                 } else {
                     state = State.CHANGED;
-                    replace(kept, current, State.SUPERSEDED, setState);
+                    replace(c, originId, kept, current, State.SUPERSEDED, setState);
                     updated++;
                 }
                 long pk = nextPk.getAndIncrement();
@@ -112,21 +117,24 @@ public final class ResourceStore {
                 }
                 ins.setInt(9, state);
                 ins.executeUpdate();
-                kept.add(new Kept(pk, hash, r.versionId(), state));
+                kept.add(new Kept(pk, hash, r.versionId(), state, text));
                 pks.add(pk);
+                states.add(state);
                 leaves.add(StoredRows.leaf(leaf, Ledger.RESOURCE, values));
             }
         }
         Ledger.stored(c, originId, Ledger.RESOURCE, pks.stream().mapToLong(Long::longValue).toArray(),
-                leaves.toArray(byte[][]::new));
+                leaves.toArray(byte[][]::new), states.stream().mapToInt(Integer::intValue).toArray());
         return new UpsertCounts(added, updated, unchanged);
     }
 
-    private static void replace(List<Kept> kept, Kept old, int state, PreparedStatement setState) throws SQLException {
-        kept.set(kept.indexOf(old), new Kept(old.pk(), old.hash(), old.versionId(), state));
+    private static void replace(Connection c, int originId, List<Kept> kept, Kept old, int state,
+                                PreparedStatement setState) throws SQLException {
+        kept.set(kept.indexOf(old), new Kept(old.pk(), old.hash(), old.versionId(), state, old.raw()));
         setState.setInt(1, state);
         setState.setLong(2, old.pk());
         setState.executeUpdate();
+        Ledger.state(c, originId, Ledger.RESOURCE, new long[]{old.pk()}, new int[]{state});
     }
 
     /**
@@ -156,7 +164,7 @@ public final class ResourceStore {
             }
             ps.executeBatch();
         }
-        Ledger.removed(c, originId, Ledger.RESOURCE, pks);
+        Ledger.removed(c, Ledger.SERVER_DELETE, originId, Ledger.RESOURCE, pks);
         return pks.length > 0;
     }
 

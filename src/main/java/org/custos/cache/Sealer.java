@@ -27,6 +27,72 @@ final class Sealer {
         }
     }
 
+    /**
+     * Origin names in the form {@link Origins#normalize} gives them: an older Custos kept a server's base URL as typed
+     * (host in capitals, say). Two that become one name are merged into the first; a checkpoint both have keeps the
+     * first one's (the other server's next sync then starts over, which stores nothing twice).
+     */
+    static void normalizeOrigins(Cache cache) {
+        cache.inTransaction("Naming the cache's origins", c -> {
+            java.util.Map<Integer, String> names = new java.util.TreeMap<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, name FROM origin")) {
+                while (rs.next()) {
+                    names.put(rs.getInt(1), rs.getString(2));
+                }
+            }
+            java.util.Map<String, Integer> byName = new java.util.HashMap<>();
+            names.forEach((id, name) -> byName.putIfAbsent(name, id));
+            for (var e : names.entrySet()) {
+                String n;
+                try {
+                    n = Origins.normalize(e.getValue());
+                } catch (IllegalArgumentException ex) {
+                    continue;
+                }
+                if (n.equals(e.getValue())) {
+                    continue;
+                }
+                Integer into = byName.get(n);
+                if (into == null) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE origin SET name = ? WHERE id = ?")) {
+                        ps.setString(1, n);
+                        ps.setInt(2, e.getKey());
+                        ps.executeUpdate();
+                    }
+                    byName.put(n, e.getKey());
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_state s WHERE origin_id = ? AND "
+                        + "EXISTS (SELECT 1 FROM sync_state t WHERE t.origin_id = ? AND t.res_type = s.res_type)")) {
+                    ps.setInt(1, e.getKey());
+                    ps.setInt(2, into);
+                    ps.executeUpdate();
+                }
+                // a quarantined item both had is kept once
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM quarantine q WHERE origin_id = ? AND EXISTS "
+                        + "(SELECT 1 FROM quarantine t WHERE t.origin_id = ? AND t.source = q.source AND t.location = "
+                        + "q.location AND t.content_hash = q.content_hash)")) {
+                    ps.setInt(1, e.getKey());
+                    ps.setInt(2, into);
+                    ps.executeUpdate();
+                }
+                for (String table : List.of("audit_event", "fhir_resource", "quarantine", "tombstone", "sync_state")) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET origin_id = ? WHERE "
+                            + "origin_id = ?")) {
+                        ps.setInt(1, into);
+                        ps.setInt(2, e.getKey());
+                        ps.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM origin WHERE id = ?")) {
+                    ps.setInt(1, e.getKey());
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
     static void run(Cache cache, RawStore raws) {
         for (String table : List.of(Ledger.ORIGIN, Ledger.AUDIT, Ledger.RESOURCE, Ledger.QUARANTINE, Ledger.TOMBSTONE)) {
             while (cache.inTransaction("Recording the cache's earlier rows in its ledger", c -> sealBatch(c, table,
@@ -57,8 +123,8 @@ final class Sealer {
         String key = table.equals(Ledger.QUARANTINE) || table.equals(Ledger.TOMBSTONE) || table.equals(Ledger.ORIGIN)
                 ? "id" : "pk";
         String columns = switch (table) {
-            case Ledger.AUDIT -> StoredRows.AUDIT_COLUMNS + ", raw_block, raw_slot";
-            case Ledger.RESOURCE -> StoredRows.RESOURCE_COLUMNS;
+            case Ledger.AUDIT -> StoredRows.AUDIT_COLUMNS + ", raw_block, raw_slot, state";
+            case Ledger.RESOURCE -> StoredRows.RESOURCE_COLUMNS + ", state";
             case Ledger.QUARANTINE -> StoredRows.QUARANTINE_COLUMNS;
             case Ledger.TOMBSTONE -> StoredRows.TOMBSTONE_COLUMNS;
             default -> StoredRows.ORIGIN_COLUMNS;
@@ -66,7 +132,7 @@ final class Sealer {
         int n = StoredRows.columnCount(table);
         List<Long> pks = new ArrayList<>();
         List<byte[]> leaves = new ArrayList<>();
-        List<Integer> origins = new ArrayList<>();
+        List<Integer> states = new ArrayList<>();
         Leaf leaf = new Leaf();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + key + ", " + columns + " FROM " + table + " WHERE "
                 + key + " > ? ORDER BY " + key + " LIMIT " + BATCH)) {
@@ -78,10 +144,11 @@ final class Sealer {
                     if (table.equals(Ledger.AUDIT)) {
                         byte[] raw = StoredRows.utf8(raws.read(c, rs.getLong(n + 2), rs.getInt(n + 3)));
                         leaves.add(StoredRows.auditLeaf(leaf, values, raw));
+                        states.add(rs.getInt(n + 4));
                     } else {
                         leaves.add(StoredRows.leaf(leaf, table, values));
+                        states.add(table.equals(Ledger.RESOURCE) ? rs.getInt(n + 2) : 0);
                     }
-                    origins.add(StoredRows.originOf(table, values));
                 }
             }
         }
@@ -93,7 +160,7 @@ final class Sealer {
             return false;
         }
         Ledger.append(c, Ledger.SEALED, null, table, pks.stream().mapToLong(Long::longValue).toArray(),
-                leaves.toArray(byte[][]::new));
+                leaves.toArray(byte[][]::new), states.stream().mapToInt(Integer::intValue).toArray());
         try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_seal_pending SET done_to = ? WHERE tbl = ?")) {
             ps.setLong(1, pks.get(pks.size() - 1));
             ps.setString(2, table);

@@ -45,9 +45,13 @@ public final class Verifier {
         }
     }
 
-    /** The outcome: intact or not, the problems (the first 10,000), what was checked and the chain's head. */
+    /**
+     * The outcome: intact or not, the problems (the first 10,000), what was checked, the chain's head, and (when a
+     * head was given) what Custos removed since it, which a person should recognise: someone who can extend the
+     * chain could also record a removal of their own.
+     */
     public record Result(List<Problem> problems, long problemCount, long entries, long rows, String head,
-                         Boolean headMatches, boolean cancelled) {
+                         Boolean headMatches, boolean cancelled, List<String> removedSinceHead) {
         public boolean intact() {
             return !cancelled && problemCount == 0 && !Boolean.FALSE.equals(headMatches);
         }
@@ -78,9 +82,10 @@ public final class Verifier {
         }
     }
 
-    /** Expected rows of one table: key → fingerprint, the ledger entry, the origin. */
+    /** Expected rows of one table: key → fingerprint, state bits, the ledger entry, the origin. */
     private static final class Expected {
         final Map<Long, byte[]> leaf = new HashMap<>();
+        final Map<Long, Byte> state = new HashMap<>();
         final Map<Long, Long> entry = new HashMap<>();
         final Map<Long, Integer> origin = new HashMap<>();
         final Set<Long> removed = new HashSet<>();
@@ -92,6 +97,11 @@ public final class Verifier {
      * null; the chain must lead through it unchanged.
      */
     public Result run(String head, BooleanSupplier cancelled, Progress progress) {
+        // nothing is written while the check reads (a sync or an import waits): what it reads is one state of the cache
+        return cache.whileNoOneWrites(() -> check(head, cancelled, progress));
+    }
+
+    private Result check(String head, BooleanSupplier cancelled, Progress progress) {
         try (Connection c = cache.connection()) {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, name FROM origin")) {
                 while (rs.next()) {
@@ -124,8 +134,11 @@ public final class Verifier {
         }
     }
 
+    private final List<String> removedSinceHead = new ArrayList<>();
+
     private Result result(long entries, long rows, String head, Boolean headMatches, boolean cancelled) {
-        return new Result(List.copyOf(problems), problemCount, entries, rows, head, headMatches, cancelled);
+        return new Result(List.copyOf(problems), problemCount, entries, rows, head, headMatches, cancelled,
+                List.copyOf(removedSinceHead));
     }
 
     private static long count(Connection c, String sql) throws SQLException {
@@ -189,6 +202,11 @@ public final class Verifier {
                         if (e != null) {
                             record(e, kind, seq, originId, n, body);
                         }
+                        if (headSeq >= 0 && seq > headSeq && Ledger.removal(kind)) {
+                            removedSinceHead.add(String.format("%s: %d %s row(s) of origin %s %s", java.time.Instant
+                                    .ofEpochMilli(at), n, tbl, originId == null ? "?" : originNames.getOrDefault(
+                                    originId, "#" + originId + " (removed)"), Ledger.why(kind)));
+                        }
                         prevLink = link;
                         prevSeq = seq;
                         lastHead[0] = seq + ":" + HexFormat.of().formatHex(link);
@@ -206,20 +224,31 @@ public final class Verifier {
         return headMatches;
     }
 
-    private static void record(Expected e, String kind, long seq, Integer originId, int n, byte[] body) {
+    private void record(Expected e, String kind, long seq, Integer originId, int n, byte[] body) {
         ByteBuffer b = ByteBuffer.wrap(body);
-        boolean stored = !kind.equals(Ledger.REMOVED);
-        for (int i = 0; i < n && b.remaining() >= 8; i++) {
+        boolean stored = kind.equals(Ledger.STORED) || kind.equals(Ledger.SEALED);
+        boolean state = kind.equals(Ledger.STATE);
+        int per = n == 0 ? 0 : body.length / n;
+        for (int i = 0; i < n && b.remaining() >= per; i++) {
             long pk = b.getLong();
             if (stored) {
                 byte[] leaf = new byte[Leaf.SIZE];
                 b.get(leaf);
+                if (e.leaf.containsKey(pk) && !e.removed.contains(pk)) {
+                    // Custos records a row once; a key is given again only after its row was removed
+                    problem(Kind.CHAIN, originId, "ledger entry " + seq, "it records row " + pk + " again, which "
+                            + "entry " + e.entry.get(pk) + " recorded and nothing removed: the ledger was extended to "
+                            + "cover a change");
+                }
                 e.leaf.put(pk, leaf);
+                e.state.put(pk, b.get());
                 e.entry.put(pk, seq);
                 if (originId != null) {
                     e.origin.put(pk, originId);
                 }
                 e.removed.remove(pk);
+            } else if (state) {
+                e.state.put(pk, b.get());
             } else {
                 e.removed.add(pk);
             }
@@ -236,8 +265,8 @@ public final class Verifier {
         long[] purposeSum = new long[2];
         Set<String> terms = new HashSet<>();
         long after = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT pk, " + StoredRows.AUDIT_COLUMNS + ", raw_block, raw_slot "
-                + "FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 5000")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk, " + StoredRows.AUDIT_COLUMNS + ", raw_block, raw_slot, "
+                + "state FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 5000")) {
             while (true) {
                 if (cancelled.getAsBoolean()) {
                     return false;
@@ -262,6 +291,7 @@ public final class Verifier {
                             continue;
                         }
                         check(e, pk, StoredRows.auditLeaf(leaf, v, raw), originId, "AuditEvent/" + id);
+                        checkState(e, pk, rs.getInt(n + 4), originId, "AuditEvent/" + id);
                         String patients = (String) v[20];
                         for (String k : parts(patients)) {
                             add(patientSum, keyHash(sha, pk, AuditStore.cut(k, 512)));
@@ -269,7 +299,10 @@ public final class Verifier {
                         for (String k : parts((String) v[14])) {
                             add(purposeSum, keyHash(sha, pk, AuditStore.cut(AuditExtractor.key(k), 128)));
                         }
-                        terms.addAll(AgentIndex.terms(parts((String) v[15])));
+                        if (((Number) v[22]).longValue() != AgentIndex.ALL) {
+                            // rows from before the agent index (bits -1) pass its pre-check whatever it knows
+                            terms.addAll(AgentIndex.terms(parts((String) v[15])));
+                        }
                     }
                 }
                 done[0] += got;
@@ -311,6 +344,21 @@ public final class Verifier {
             problem(Kind.CHANGED, originId, what, "it differs from what was stored (ledger entry "
                     + e.entry.get(pk) + ")");
         }
+    }
+
+    /** The row's state bits are the ones the ledger last recorded for it (current, superseded, changed, deleted). */
+    private void checkState(Expected e, long pk, int state, Integer originId, String what) {
+        Byte want = e.state.get(pk);
+        if (want != null && want != (byte) state) {
+            problem(Kind.STATE, originId, what, "its flags say " + describeState(state) + ", the ledger recorded "
+                    + describeState(want));
+        }
+    }
+
+    private static String describeState(int s) {
+        String flags = State.describe(s);
+        return ((s & State.SUPERSEDED) != 0 ? "an earlier version" : "the current version")
+                + (flags.isEmpty() ? "" : " (" + flags + ")");
     }
 
     private void missing(Expected e, String type, String table) {
@@ -382,11 +430,15 @@ public final class Verifier {
         };
         int n = StoredRows.columnCount(table);
         Leaf leaf = new Leaf();
+        boolean versioned = table.equals(Ledger.RESOURCE);
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + key + ", " + columns
-                + " FROM " + table + " ORDER BY " + key)) {
+                + (versioned ? ", state" : "") + " FROM " + table + " ORDER BY " + key)) {
             while (rs.next()) {
                 long pk = rs.getLong(1);
                 Object[] v = StoredRows.read(rs, 2, n);
+                if (versioned) {
+                    checkState(e, pk, rs.getInt(n + 2), StoredRows.originOf(table, v), v[0] + "/" + v[1]);
+                }
                 String what = switch (table) {
                     case Ledger.RESOURCE -> v[0] + "/" + v[1];
                     case Ledger.QUARANTINE -> "quarantined item (" + v[3] + (v[4] == null ? "" : ", " + v[4]) + ")";

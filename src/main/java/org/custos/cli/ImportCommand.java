@@ -46,7 +46,10 @@ final class ImportCommand implements Callable<Integer> {
         boolean missing = false;
         ImportReport total = new ImportReport();
         try {
-            org.custos.cache.Origins.normalize(origin);
+            if (org.custos.cache.Origins.normalize(origin).equals(org.custos.cache.Origins.DEMO)) {
+                throw new IllegalArgumentException("'demo' is kept for the bundled demo data (shown as generated, not "
+                        + "real): give your files another origin");
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--origin: " + e.getMessage());
         }

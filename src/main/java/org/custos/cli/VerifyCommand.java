@@ -55,6 +55,11 @@ final class VerifyCommand implements Callable<Integer> {
             out.println("ledger damaged: the chain does not lead through the head given (" + head + "): it was "
                     + "rewritten up to there");
         }
+        if (!r.removedSinceHead().isEmpty()) {
+            out.println("removed by Custos since the head given (a rewritten chain could claim removals too: check "
+                    + "that you recognise each):");
+            r.removedSinceHead().forEach(l -> out.println("  " + l));
+        }
         out.println(r.intact() ? "intact" : "NOT intact: " + r.problemCount() + " problem(s)"
                 + (Boolean.FALSE.equals(r.headMatches()) ? ", and the head given does not match" : ""));
         out.println("head " + r.head());

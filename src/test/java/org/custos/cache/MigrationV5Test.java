@@ -36,20 +36,21 @@ class MigrationV5Test {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").target("4").load().migrate();
         List<String> texts = List.of(event("e1", "alice"), event("e2", "bob"), event("e3", "carol"),
-                event("e4", "dave"));
+                event("e4", "dave"), event("e5", "erin"));
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             // ids 1..4, from the identity as V4 gave them
             st.execute("INSERT INTO origin (kind, label, first_seen) VALUES ('file', '/a/one.ndjson', 1), "
                     + "('file', '/b/two.ndjson', 2), ('server', 'http://srv.example/fhir', 3), "
-                    + "('demo', 'bundled demo data', 4)");
+                    + "('demo', 'bundled demo data', 4), ('server', 'http://SRV.Example/fhir', 5)");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_raw_block (id, data) VALUES (1, ?)")) {
                 ps.setBytes(1, RawBlocks.packUtf8(texts.stream().map(t -> t.getBytes(StandardCharsets.UTF_8))
                         .toList()));
                 ps.executeUpdate();
             }
-            int[] origins = {1, 2, 3, 4};
-            for (int i = 0; i < 4; i++) {
-                String agent = new String[]{"alice", "bob", "carol", "dave"}[i];
+            // origin 5 is origin 3 as an older Custos could have named it (the host as typed): one server
+            int[] origins = {1, 2, 3, 4, 5};
+            for (int i = 0; i < 5; i++) {
+                String agent = new String[]{"alice", "bob", "carol", "dave", "erin"}[i];
                 st.execute("INSERT INTO audit_event (pk, res_id, version_id, last_updated, origin_id, content_hash, "
                         + "recorded, type_code, agent_keys, entity_keys, agents, entities, patients, search_text, "
                         + "raw_block, raw_slot, agent_bits) VALUES (" + (i + 1) + ", 'e" + (i + 1) + "', NULL, NULL, "
@@ -77,15 +78,18 @@ class MigrationV5Test {
                     .containsExactly("demo", "files", "http://srv.example/fhir");
             assertThat(cache.origins().find("demo").orElseThrow().demo()).isTrue();
             AuditStore audit = cache.audit();
-            assertThat(audit.count(AuditFilter.ALL, 10)).isEqualTo(4);
+            assertThat(audit.count(AuditFilter.ALL, 10)).isEqualTo(5);
             assertThat(audit.count(AuditFilter.ALL.withOrigin("files"), 10)).isEqualTo(2);
-            assertThat(audit.count(AuditFilter.ALL.withOrigin("http://srv.example/fhir"), 10)).isEqualTo(1);
+            assertThat(audit.count(AuditFilter.ALL.withOrigin("http://srv.example/fhir"), 10)).isEqualTo(2);
+            assertThat(audit.count(AuditFilter.ALL.withOrigin("HTTP://SRV.EXAMPLE/fhir/"), 10)).isEqualTo(2);
             assertThat(audit.count(AuditFilter.ALL.withOrigin("demo"), 10)).isEqualTo(1);
             assertThat(audit.count(AuditFilter.ALL.withPatient("Patient/p2"), 10)).isEqualTo(1);
             assertThat(audit.count(AuditFilter.ALL.withFlagged(true), 10)).isZero();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 5; i++) {
                 assertThat(audit.rawById("e" + (i + 1))).contains(texts.get(i));
             }
+            Verifier.Result verified = cache.verifier().run(null, () -> false, (d, t) -> { });
+            assertThat(verified.intact()).as("%s", verified.problems()).isTrue();
             assertThat(audit.page(AuditFilter.ALL.withAgent("carol"), null, false, 5)).singleElement()
                     .satisfies(r -> assertThat(r.origin()).isEqualTo("http://srv.example/fhir"));
             assertThat(cache.resources().raw("Consent", "c1")).isPresent();

@@ -216,4 +216,61 @@ class VerifierTest {
             assertThat(after.intact()).as(lines(after).toString()).isTrue();
         }
     }
+
+    @Test
+    void swappedOrClearedFlagsAreFoundThoughEveryEventStillHasOneCurrentVersion() throws Exception {
+        Verifier.Result r = tamper("flags", (c, st) -> {
+            // e3 has two versions in "files": make the earlier one current again, and clear e25's deleted flag
+            st.executeUpdate("UPDATE audit_event SET state = CASE WHEN BITAND(state, 1) = 0 THEN 1 ELSE 2 END "
+                    + "WHERE res_id = 'e3' AND origin_id = (SELECT id FROM origin WHERE name = 'files')");
+            st.executeUpdate("UPDATE audit_event SET state = 0 WHERE res_id = 'e25' AND origin_id = (SELECT id FROM "
+                    + "origin WHERE name = 'https://other.example/fhir')");
+        });
+        assertThat(lines(r)).filteredOn(l -> l.startsWith("flags changed outside Custos: AuditEvent/e3 (origin files)"))
+                .hasSize(2);
+        assertThat(lines(r)).anyMatch(l -> l.startsWith("flags changed outside Custos: AuditEvent/e25 (origin "
+                + "https://other.example/fhir) — its flags say the current version, the ledger recorded the current "
+                + "version (deleted)"));
+    }
+
+    /** A forger who extends the chain after a noted head, to cover a change or a deletion, does not pass unseen. */
+    @Test
+    void entriesAddedAfterANotedHeadAreShown() throws Exception {
+        String head;
+        try (Cache cache = Cache.open(original)) {
+            head = cache.ledgerHead();
+        }
+        tamper("extended", (c, st) -> {
+            // a changed Consent, covered by a new fingerprint for its row
+            st.executeUpdate("UPDATE fhir_resource SET raw = REPLACE(raw, 'active', 'rejected')");
+            long pk;
+            Object[] values;
+            try (ResultSet rs = st.executeQuery("SELECT pk, " + StoredRows.RESOURCE_COLUMNS + " FROM fhir_resource")) {
+                rs.next();
+                pk = rs.getLong(1);
+                values = StoredRows.read(rs, 2, 7);
+            }
+            Ledger.append(c, Ledger.STORED, ((Number) values[2]).intValue(), Ledger.RESOURCE, new long[]{pk},
+                    new byte[][]{StoredRows.leaf(new Leaf(), Ledger.RESOURCE, values)}, new int[]{0});
+            // a deleted AuditEvent, covered by a removal of the forger's own
+            long gone;
+            try (ResultSet rs = st.executeQuery("SELECT pk FROM audit_event WHERE res_id = 'e8' AND origin_id = "
+                    + "(SELECT id FROM origin WHERE name = 'files')")) {
+                rs.next();
+                gone = rs.getLong(1);
+            }
+            st.executeUpdate("DELETE FROM audit_patient WHERE event_pk = " + gone);
+            st.executeUpdate("DELETE FROM audit_purpose WHERE event_pk = " + gone);
+            st.executeUpdate("DELETE FROM audit_event WHERE pk = " + gone);
+            Ledger.removed(c, Ledger.PURGE, null, Ledger.AUDIT, new long[]{gone});
+        });
+        try (Cache cache = Cache.open(dir.resolve("extended"))) {
+            Verifier.Result r = cache.verifier().run(head, () -> false, (d, t) -> { });
+            assertThat(r.headMatches()).as("the chain still leads through the head").isTrue();
+            assertThat(r.intact()).isFalse();
+            assertThat(lines(r)).anyMatch(l -> l.startsWith("ledger damaged: ledger entry") && l.contains("again"));
+            assertThat(r.removedSinceHead()).singleElement().asString().contains("1 audit_event row(s)")
+                    .contains("(purge)");
+        }
+    }
 }

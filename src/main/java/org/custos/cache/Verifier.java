@@ -82,14 +82,76 @@ public final class Verifier {
         }
     }
 
-    /** Expected rows of one table: key → fingerprint, state bits, the ledger entry, the origin. */
+    /**
+     * Expected rows of one table: key → fingerprint, state bits, the ledger entry, the origin, and whether removed or
+     * seen. Primitive arrays in key order (Custos gives keys in increasing order, so entries append; a key out of that
+     * order, which only a hand outside Custos writes, goes to a small map): a million rows take ~40 MB, not ~400.
+     */
     private static final class Expected {
-        final Map<Long, byte[]> leaf = new HashMap<>();
-        final Map<Long, Byte> state = new HashMap<>();
-        final Map<Long, Long> entry = new HashMap<>();
-        final Map<Long, Integer> origin = new HashMap<>();
-        final Set<Long> removed = new HashSet<>();
-        final Set<Long> seen = new HashSet<>();
+        private long[] pks = new long[1024];
+        private long[] hi = new long[1024];
+        private long[] lo = new long[1024];
+        private byte[] state = new byte[1024];
+        private long[] entry = new long[1024];
+        private int[] origin = new int[1024];
+        private boolean[] removed = new boolean[1024];
+        private boolean[] seen = new boolean[1024];
+        private boolean[] stored = new boolean[1024];
+        private int n;
+        private int sortedEnd;
+        private final Map<Long, Integer> extra = new HashMap<>();
+
+        /** The slot of a key, or -1. */
+        int find(long pk) {
+            int i = java.util.Arrays.binarySearch(pks, 0, sortedEnd, pk);
+            if (i >= 0) {
+                return i;
+            }
+            Integer x = extra.get(pk);
+            return x == null ? -1 : x;
+        }
+
+        /** The slot of a key, made if new. */
+        int slot(long pk) {
+            int i = find(pk);
+            if (i >= 0) {
+                return i;
+            }
+            if (n == pks.length) {
+                int size = n * 2;
+                pks = Arrays.copyOf(pks, size);
+                hi = Arrays.copyOf(hi, size);
+                lo = Arrays.copyOf(lo, size);
+                state = Arrays.copyOf(state, size);
+                entry = Arrays.copyOf(entry, size);
+                origin = Arrays.copyOf(origin, size);
+                removed = Arrays.copyOf(removed, size);
+                seen = Arrays.copyOf(seen, size);
+                stored = Arrays.copyOf(stored, size);
+            }
+            pks[n] = pk;
+            state[n] = -1;
+            origin[n] = -1;
+            if (sortedEnd == n && (n == 0 || pk > pks[n - 1])) {
+                sortedEnd++;
+            } else {
+                extra.put(pk, n);
+            }
+            return n++;
+        }
+
+        boolean storedAndKept(long pk) {
+            int i = find(pk);
+            return i >= 0 && stored[i] && !removed[i];
+        }
+
+        byte[] leaf(int i) {
+            return ByteBuffer.allocate(Leaf.SIZE).putLong(hi[i]).putLong(lo[i]).array();
+        }
+
+        Integer originOf(int i) {
+            return origin[i] < 0 ? null : origin[i];
+        }
     }
 
     /**
@@ -232,25 +294,26 @@ public final class Verifier {
         for (int i = 0; i < n && b.remaining() >= per; i++) {
             long pk = b.getLong();
             if (stored) {
-                byte[] leaf = new byte[Leaf.SIZE];
-                b.get(leaf);
-                if (e.leaf.containsKey(pk) && !e.removed.contains(pk)) {
+                if (e.storedAndKept(pk)) {
                     // Custos records a row once; a key is given again only after its row was removed
                     problem(Kind.CHAIN, originId, "ledger entry " + seq, "it records row " + pk + " again, which "
-                            + "entry " + e.entry.get(pk) + " recorded and nothing removed: the ledger was extended to "
-                            + "cover a change");
+                            + "entry " + e.entry[e.find(pk)] + " recorded and nothing removed: the ledger was extended "
+                            + "to cover a change");
                 }
-                e.leaf.put(pk, leaf);
-                e.state.put(pk, b.get());
-                e.entry.put(pk, seq);
-                if (originId != null) {
-                    e.origin.put(pk, originId);
-                }
-                e.removed.remove(pk);
+                int x = e.slot(pk);
+                e.hi[x] = b.getLong();
+                e.lo[x] = b.getLong();
+                e.state[x] = b.get();
+                e.entry[x] = seq;
+                e.origin[x] = originId == null ? -1 : originId;
+                e.stored[x] = true;
+                e.removed[x] = false;
             } else if (state) {
-                e.state.put(pk, b.get());
+                int x = e.slot(pk);
+                e.state[x] = b.get();
             } else {
-                e.removed.add(pk);
+                int x = e.slot(pk);
+                e.removed[x] = true;
             }
         }
     }
@@ -287,7 +350,7 @@ public final class Verifier {
                         } catch (CacheException ex) {
                             problem(Kind.CHANGED, originId, "AuditEvent/" + id, "its raw text cannot be read: "
                                     + ex.getMessage());
-                            e.seen.add(pk);
+                            e.seen[e.slot(pk)] = true;
                             continue;
                         }
                         check(e, pk, StoredRows.auditLeaf(leaf, v, raw), originId, "AuditEvent/" + id);
@@ -331,27 +394,31 @@ public final class Verifier {
     }
 
     private void check(Expected e, long pk, byte[] leaf, Integer originId, String what) {
-        byte[] want = e.leaf.get(pk);
-        if (e.seen.contains(pk)) {
+        int i = e.find(pk);
+        if (i >= 0 && e.seen[i]) {
             problem(Kind.INSERTED, originId, what, "a second row with key " + pk);
             return;
         }
-        e.seen.add(pk);
-        if (want == null || e.removed.contains(pk)) {
-            problem(Kind.INSERTED, originId, what, e.removed.contains(pk) ? "Custos removed this row (key " + pk
+        if (i < 0 || !e.stored[i] || e.removed[i]) {
+            problem(Kind.INSERTED, originId, what, i >= 0 && e.removed[i] ? "Custos removed this row (key " + pk
                     + "), yet it is there again" : "no ledger entry recorded it (key " + pk + ")");
-        } else if (!Arrays.equals(want, leaf)) {
-            problem(Kind.CHANGED, originId, what, "it differs from what was stored (ledger entry "
-                    + e.entry.get(pk) + ")");
+            if (i >= 0) {
+                e.seen[i] = true;
+            }
+            return;
+        }
+        e.seen[i] = true;
+        if (!Arrays.equals(e.leaf(i), leaf)) {
+            problem(Kind.CHANGED, originId, what, "it differs from what was stored (ledger entry " + e.entry[i] + ")");
         }
     }
 
     /** The row's state bits are the ones the ledger last recorded for it (current, superseded, changed, deleted). */
     private void checkState(Expected e, long pk, int state, Integer originId, String what) {
-        Byte want = e.state.get(pk);
-        if (want != null && want != (byte) state) {
+        int i = e.find(pk);
+        if (i >= 0 && e.state[i] != -1 && e.state[i] != (byte) state) {
             problem(Kind.STATE, originId, what, "its flags say " + describeState(state) + ", the ledger recorded "
-                    + describeState(want));
+                    + describeState(e.state[i]));
         }
     }
 
@@ -362,16 +429,16 @@ public final class Verifier {
     }
 
     private void missing(Expected e, String type, String table) {
-        List<Long> gone = new ArrayList<>();
-        for (Long pk : e.leaf.keySet()) {
-            if (!e.seen.contains(pk) && !e.removed.contains(pk)) {
-                gone.add(pk);
+        List<Integer> gone = new ArrayList<>();
+        for (int i = 0; i < e.n; i++) {
+            if (e.stored[i] && !e.seen[i] && !e.removed[i]) {
+                gone.add(i);
             }
         }
-        gone.sort(null);
-        for (long pk : gone) {
-            problem(Kind.DELETED, e.origin.get(pk), type + " row " + pk + " of " + table, "recorded in ledger entry "
-                    + e.entry.get(pk) + ", not in the cache, and Custos did not remove it");
+        gone.sort((a, b) -> Long.compare(e.pks[a], e.pks[b]));
+        for (int i : gone) {
+            problem(Kind.DELETED, e.originOf(i), type + " row " + e.pks[i] + " of " + table, "recorded in ledger entry "
+                    + e.entry[i] + ", not in the cache, and Custos did not remove it");
         }
     }
 

@@ -59,6 +59,7 @@ public final class MainViewModel {
         audit.search();
         quarantine.refresh();
         refreshCacheInfo();
+        onRefresh.forEach(Runnable::run);
     }
 
     /**

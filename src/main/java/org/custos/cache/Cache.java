@@ -72,6 +72,7 @@ public final class Cache implements AutoCloseable {
                 // server), then the rows stored before the ledger existed are recorded, restartable batch by batch
                 Sealer.normalizeOrigins(cache);
                 cache.origins.init(c);
+                Sealer.restoreCutColumns(cache, cache.audit.raws());
                 Sealer.run(cache, cache.audit.raws());
             }
         } catch (SQLException | RuntimeException e) {

@@ -93,6 +93,51 @@ final class Sealer {
         });
     }
 
+    /**
+     * Rows an older Custos stored with search columns cut (free text at 8,000 characters, agent and entity keys at
+     * 2,048, subtype and purpose codes at 1,024) get them whole again, derived from their raw text, so that a filter
+     * finds them however long those are. Few rows reach those lengths; the rest are left as they are.
+     */
+    static int restoreCutColumns(Cache cache, RawStore raws) {
+        return cache.inTransaction("Restoring search columns an older Custos cut", c -> {
+            List<long[]> rows = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pk, raw_block, raw_slot, "
+                    + "agent_bits FROM audit_event WHERE LENGTH(search_text) >= 8000 OR LENGTH(agent_keys) >= 2048 OR "
+                    + "LENGTH(entity_keys) >= 2048 OR LENGTH(subtype_codes) >= 1024 OR LENGTH(purpose_codes) >= 1024")) {
+                while (rs.next()) {
+                    rows.add(new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                }
+            }
+            com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            java.util.Set<String> terms = new java.util.HashSet<>();
+            int n = 0;
+            try (PreparedStatement u = c.prepareStatement("UPDATE audit_event SET subtype_codes = ?, purpose_codes = ?, "
+                    + "agent_keys = ?, entity_keys = ?, search_text = ? WHERE pk = ?")) {
+                for (long[] r : rows) {
+                    AuditEventRow row;
+                    try {
+                        row = AuditExtractor.extract(mapper.readTree(raws.read(c, r[1], (int) r[2])));
+                    } catch (java.io.IOException | RuntimeException e) {
+                        continue; // its text cannot be read again: the row stays as it was
+                    }
+                    u.setString(1, row.subtypeCodes());
+                    u.setString(2, row.purposeCodes());
+                    u.setString(3, row.agentKeys());
+                    u.setString(4, row.entityKeys());
+                    u.setString(5, row.searchText());
+                    u.setLong(6, r[0]);
+                    u.executeUpdate();
+                    if (r[3] != AgentIndex.ALL) {
+                        terms.addAll(row.agentTerms());
+                    }
+                    n++;
+                }
+            }
+            AgentIndex.remember(c, terms);
+            return n;
+        });
+    }
+
     static void run(Cache cache, RawStore raws) {
         for (String table : List.of(Ledger.ORIGIN, Ledger.AUDIT, Ledger.RESOURCE, Ledger.QUARANTINE, Ledger.TOMBSTONE)) {
             while (cache.inTransaction("Recording the cache's earlier rows in its ledger", c -> sealBatch(c, table,

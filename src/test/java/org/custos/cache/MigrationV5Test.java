@@ -35,8 +35,14 @@ class MigrationV5Test {
         String url = "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").target("4").load().migrate();
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            words.append("word").append(i).append(' ');
+        }
+        String longText = words + "zebrafinale";
+        String e6 = event("e6", "frank").replace("\"recorded\"", "\"outcomeDesc\":\"" + longText + "\",\"recorded\"");
         List<String> texts = List.of(event("e1", "alice"), event("e2", "bob"), event("e3", "carol"),
-                event("e4", "dave"), event("e5", "erin"));
+                event("e4", "dave"), event("e5", "erin"), e6);
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             // ids 1..4, from the identity as V4 gave them
             st.execute("INSERT INTO origin (kind, label, first_seen) VALUES ('file', '/a/one.ndjson', 1), "
@@ -48,15 +54,17 @@ class MigrationV5Test {
                 ps.executeUpdate();
             }
             // origin 5 is origin 3 as an older Custos could have named it (the host as typed): one server
-            int[] origins = {1, 2, 3, 4, 5};
-            for (int i = 0; i < 5; i++) {
-                String agent = new String[]{"alice", "bob", "carol", "dave", "erin"}[i];
+            int[] origins = {1, 2, 3, 4, 5, 1};
+            for (int i = 0; i < 6; i++) {
+                String agent = new String[]{"alice", "bob", "carol", "dave", "erin", "frank"}[i];
+                // V4 kept at most 8,000 characters of free text
+                String searchText = i == 5 ? longText.toLowerCase(java.util.Locale.ROOT).substring(0, 8000) : "";
                 st.execute("INSERT INTO audit_event (pk, res_id, version_id, last_updated, origin_id, content_hash, "
                         + "recorded, type_code, agent_keys, entity_keys, agents, entities, patients, search_text, "
                         + "raw_block, raw_slot, agent_bits) VALUES (" + (i + 1) + ", 'e" + (i + 1) + "', NULL, NULL, "
                         + origins[i] + ", " + IncomingResource.hash(texts.get(i)) + ", " + (1_740_000_000_000L + i)
                         + ", 'rest', '|" + agent + "|', '|patient/p" + (i + 1) + "|', '" + agent + "', '', 'Patient/p"
-                        + (i + 1) + "', '', 1, " + i + ", -1)");
+                        + (i + 1) + "', '" + searchText + "', 1, " + i + ", -1)");
                 st.execute("INSERT INTO audit_patient (k, event_pk) VALUES ('patient/p" + (i + 1) + "', " + (i + 1)
                         + ")");
             }
@@ -78,14 +86,16 @@ class MigrationV5Test {
                     .containsExactly("demo", "files", "http://srv.example/fhir");
             assertThat(cache.origins().find("demo").orElseThrow().demo()).isTrue();
             AuditStore audit = cache.audit();
-            assertThat(audit.count(AuditFilter.ALL, 10)).isEqualTo(5);
-            assertThat(audit.count(AuditFilter.ALL.withOrigin("files"), 10)).isEqualTo(2);
+            assertThat(audit.count(AuditFilter.ALL, 10)).isEqualTo(6);
+            assertThat(audit.count(AuditFilter.ALL.withOrigin("files"), 10)).isEqualTo(3);
+            // the free text V4 had cut is whole again: the last word finds the event
+            assertThat(audit.count(AuditFilter.ALL.withText("zebrafinale"), 10)).isEqualTo(1);
             assertThat(audit.count(AuditFilter.ALL.withOrigin("http://srv.example/fhir"), 10)).isEqualTo(2);
             assertThat(audit.count(AuditFilter.ALL.withOrigin("HTTP://SRV.EXAMPLE/fhir/"), 10)).isEqualTo(2);
             assertThat(audit.count(AuditFilter.ALL.withOrigin("demo"), 10)).isEqualTo(1);
             assertThat(audit.count(AuditFilter.ALL.withPatient("Patient/p2"), 10)).isEqualTo(1);
             assertThat(audit.count(AuditFilter.ALL.withFlagged(true), 10)).isZero();
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 6; i++) {
                 assertThat(audit.rawById("e" + (i + 1))).contains(texts.get(i));
             }
             Verifier.Result verified = cache.verifier().run(null, () -> false, (d, t) -> { });

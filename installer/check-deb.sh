@@ -72,7 +72,12 @@ ls /usr/share/applications/*custos*.desktop >/dev/null && echo "menu entry: $(ls
 
 work=$(mktemp -d)
 "$app" --version
-"$app" import ../shared/examples/stu3/auditevent/*.json --db "$work/cli" >/dev/null && echo "installed CLI: import OK"
+# the repository's own STU3 examples (nothing beside the clone is needed); then the cache must verify intact
+"$app" import src/test/resources/examples/stu3/auditevent/*.json --db "$work/cli" >/dev/null \
+  || { echo "installed CLI: import FAILED" >&2; exit 1; }
+"$app" verify --db "$work/cli" | head -1 | grep -qx intact \
+  || { echo "installed CLI: verify FAILED" >&2; exit 1; }
+echo "installed CLI: import and verify OK"
 
 # a display of our own
 export DISPLAY=:77

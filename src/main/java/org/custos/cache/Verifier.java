@@ -1,7 +1,6 @@
 package org.custos.cache;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -83,78 +82,6 @@ public final class Verifier {
     }
 
     /**
-     * Expected rows of one table: key → fingerprint, state bits, the ledger entry, the origin, and whether removed or
-     * seen. Primitive arrays in key order (Custos gives keys in increasing order, so entries append; a key out of that
-     * order, which only a hand outside Custos writes, goes to a small map): a million rows take ~40 MB, not ~400.
-     */
-    private static final class Expected {
-        private long[] pks = new long[1024];
-        private long[] hi = new long[1024];
-        private long[] lo = new long[1024];
-        private byte[] state = new byte[1024];
-        private long[] entry = new long[1024];
-        private int[] origin = new int[1024];
-        private boolean[] removed = new boolean[1024];
-        private boolean[] seen = new boolean[1024];
-        private boolean[] stored = new boolean[1024];
-        private int n;
-        private int sortedEnd;
-        private final Map<Long, Integer> extra = new HashMap<>();
-
-        /** The slot of a key, or -1. */
-        int find(long pk) {
-            int i = java.util.Arrays.binarySearch(pks, 0, sortedEnd, pk);
-            if (i >= 0) {
-                return i;
-            }
-            Integer x = extra.get(pk);
-            return x == null ? -1 : x;
-        }
-
-        /** The slot of a key, made if new. */
-        int slot(long pk) {
-            int i = find(pk);
-            if (i >= 0) {
-                return i;
-            }
-            if (n == pks.length) {
-                int size = n * 2;
-                pks = Arrays.copyOf(pks, size);
-                hi = Arrays.copyOf(hi, size);
-                lo = Arrays.copyOf(lo, size);
-                state = Arrays.copyOf(state, size);
-                entry = Arrays.copyOf(entry, size);
-                origin = Arrays.copyOf(origin, size);
-                removed = Arrays.copyOf(removed, size);
-                seen = Arrays.copyOf(seen, size);
-                stored = Arrays.copyOf(stored, size);
-            }
-            pks[n] = pk;
-            state[n] = -1;
-            origin[n] = -1;
-            if (sortedEnd == n && (n == 0 || pk > pks[n - 1])) {
-                sortedEnd++;
-            } else {
-                extra.put(pk, n);
-            }
-            return n++;
-        }
-
-        boolean storedAndKept(long pk) {
-            int i = find(pk);
-            return i >= 0 && stored[i] && !removed[i];
-        }
-
-        byte[] leaf(int i) {
-            return ByteBuffer.allocate(Leaf.SIZE).putLong(hi[i]).putLong(lo[i]).array();
-        }
-
-        Integer originOf(int i) {
-            return origin[i] < 0 ? null : origin[i];
-        }
-    }
-
-    /**
      * Runs the whole check. {@code head}: a head noted earlier ("seq:hex", as {@code custos verify} prints it), or
      * null; the chain must lead through it unchanged.
      */
@@ -171,9 +98,9 @@ public final class Verifier {
                 }
             }
             long total = count(c, "SELECT COUNT(*) FROM audit_event") + count(c, "SELECT COUNT(*) FROM fhir_resource");
-            Map<String, Expected> expected = new HashMap<>();
+            Map<String, ExpectedRows> expected = new HashMap<>();
             for (String t : List.of(Ledger.AUDIT, Ledger.RESOURCE, Ledger.QUARANTINE, Ledger.TOMBSTONE, Ledger.ORIGIN)) {
-                expected.put(t, new Expected());
+                expected.put(t, new ExpectedRows());
             }
             long[] entries = {0};
             String[] lastHead = {"0:" + "0".repeat(64)};
@@ -211,7 +138,7 @@ public final class Verifier {
     }
 
     /** The chain: each entry's digest from its contents, each link from the one before; collects the expectations. */
-    private Boolean chain(Connection c, String head, Map<String, Expected> expected, long[] entries, String[] lastHead)
+    private Boolean chain(Connection c, String head, Map<String, ExpectedRows> expected, long[] entries, String[] lastHead)
             throws SQLException {
         long headSeq = -1;
         byte[] headLink = null;
@@ -260,7 +187,7 @@ public final class Verifier {
                         if (seq == headSeq) {
                             headMatches = Arrays.equals(link, headLink);
                         }
-                        Expected e = expected.get(tbl);
+                        ExpectedRows e = expected.get(tbl);
                         if (e != null) {
                             record(e, kind, seq, originId, n, body);
                         }
@@ -286,7 +213,7 @@ public final class Verifier {
         return headMatches;
     }
 
-    private void record(Expected e, String kind, long seq, Integer originId, int n, byte[] body) {
+    private void record(ExpectedRows e, String kind, long seq, Integer originId, int n, byte[] body) {
         ByteBuffer b = ByteBuffer.wrap(body);
         boolean stored = kind.equals(Ledger.STORED) || kind.equals(Ledger.SEALED);
         boolean state = kind.equals(Ledger.STATE);
@@ -319,7 +246,7 @@ public final class Verifier {
     }
 
     /** Every AuditEvent version: its fingerprint, and what its search index rows must be. */
-    private boolean auditRows(Connection c, Expected e, BooleanSupplier cancelled, Progress progress, long[] done,
+    private boolean auditRows(Connection c, ExpectedRows e, BooleanSupplier cancelled, Progress progress, long[] done,
                               long total) throws SQLException {
         int n = StoredRows.AUDIT_COUNT;
         Leaf leaf = new Leaf();
@@ -356,15 +283,15 @@ public final class Verifier {
                         check(e, pk, StoredRows.auditLeaf(leaf, v, raw), originId, "AuditEvent/" + id);
                         checkState(e, pk, rs.getInt(n + 4), originId, "AuditEvent/" + id);
                         String patients = (String) v[20];
-                        for (String k : parts(patients)) {
-                            add(patientSum, keyHash(sha, pk, AuditStore.cut(k, 512)));
+                        for (String k : IndexSums.parts(patients)) {
+                            IndexSums.add(patientSum, IndexSums.keyHash(sha, pk, AuditStore.cut(k, 512)));
                         }
-                        for (String k : parts((String) v[14])) {
-                            add(purposeSum, keyHash(sha, pk, AuditStore.cut(AuditExtractor.key(k), 128)));
+                        for (String k : IndexSums.parts((String) v[14])) {
+                            IndexSums.add(purposeSum, IndexSums.keyHash(sha, pk, AuditStore.cut(AuditExtractor.key(k), 128)));
                         }
                         if (((Number) v[22]).longValue() != AgentIndex.ALL) {
                             // rows from before the agent index (bits -1) pass its pre-check whatever it knows
-                            terms.addAll(AgentIndex.terms(parts((String) v[15])));
+                            terms.addAll(AgentIndex.terms(IndexSums.parts((String) v[15])));
                         }
                     }
                 }
@@ -393,7 +320,7 @@ public final class Verifier {
         return true;
     }
 
-    private void check(Expected e, long pk, byte[] leaf, Integer originId, String what) {
+    private void check(ExpectedRows e, long pk, byte[] leaf, Integer originId, String what) {
         int i = e.find(pk);
         if (i >= 0 && e.seen[i]) {
             problem(Kind.INSERTED, originId, what, "a second row with key " + pk);
@@ -414,7 +341,7 @@ public final class Verifier {
     }
 
     /** The row's state bits are the ones the ledger last recorded for it (current, superseded, changed, deleted). */
-    private void checkState(Expected e, long pk, int state, Integer originId, String what) {
+    private void checkState(ExpectedRows e, long pk, int state, Integer originId, String what) {
         int i = e.find(pk);
         if (i >= 0 && e.state[i] != -1 && e.state[i] != (byte) state) {
             problem(Kind.STATE, originId, what, "its flags say " + describeState(state) + ", the ledger recorded "
@@ -428,7 +355,7 @@ public final class Verifier {
                 + (flags.isEmpty() ? "" : " (" + flags + ")");
     }
 
-    private void missing(Expected e, String type, String table) {
+    private void missing(ExpectedRows e, String type, String table) {
         List<Integer> gone = new ArrayList<>();
         for (int i = 0; i < e.n; i++) {
             if (e.stored[i] && !e.seen[i] && !e.removed[i]) {
@@ -445,49 +372,14 @@ public final class Verifier {
     /** The index rows of one child table must be exactly those the rows name (a multiset sum over both sides). */
     private void childSums(Connection c, MessageDigest sha, String table, long[] expectedSum, String name)
             throws SQLException {
-        long[] sum = new long[2];
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT event_pk, k FROM " + table)) {
-            while (rs.next()) {
-                add(sum, keyHash(sha, rs.getLong(1), rs.getString(2)));
-            }
-        }
-        if (!Arrays.equals(sum, expectedSum)) {
+        if (!Arrays.equals(IndexSums.sumOf(c, sha, table), expectedSum)) {
             problem(Kind.INDEX, null, name, "its rows are not the ones the events name (rows added, removed or "
                     + "changed): searches by it would miss or invent events");
         }
     }
 
-    private static long[] keyHash(MessageDigest sha, long pk, String key) {
-        sha.reset();
-        sha.update(ByteBuffer.allocate(8).putLong(pk).array());
-        sha.update(key.getBytes(StandardCharsets.UTF_8));
-        ByteBuffer d = ByteBuffer.wrap(sha.digest());
-        return new long[]{d.getLong(), d.getLong()};
-    }
-
-    /** 128-bit sum (two 64-bit halves with carry). */
-    private static void add(long[] sum, long[] h) {
-        long lo = sum[1] + h[1];
-        long carry = Long.compareUnsigned(lo, sum[1]) < 0 ? 1 : 0;
-        sum[1] = lo;
-        sum[0] += h[0] + carry;
-    }
-
-    private static List<String> parts(String keys) {
-        if (keys == null || keys.length() < 2) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (String k : keys.substring(1, keys.length() - 1).split("\\|", -1)) {
-            if (!k.isEmpty()) {
-                out.add(k);
-            }
-        }
-        return out;
-    }
-
     /** The smaller tables, whole. */
-    private void otherRows(Connection c, String table, Expected e, long[] done) throws SQLException {
+    private void otherRows(Connection c, String table, ExpectedRows e, long[] done) throws SQLException {
         String key = table.equals(Ledger.RESOURCE) ? "pk" : "id";
         String columns = switch (table) {
             case Ledger.RESOURCE -> StoredRows.RESOURCE_COLUMNS;
@@ -524,59 +416,8 @@ public final class Verifier {
         }, table);
     }
 
-    /**
-     * Every event has exactly one current version; it is flagged changed exactly when more versions are kept, and
-     * deleted only when its origin reported a delete. Walks the (id, origin) index in order, one event at a time.
-     */
+    /** Every event has exactly one current version whose flags fit its versions and deletes. */
     private void states(Connection c) throws SQLException {
-        Set<String> deletes = new HashSet<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT origin_id, res_id FROM tombstone WHERE res_type = 'AuditEvent'")) {
-            while (rs.next()) {
-                deletes.add(rs.getInt(1) + "/" + rs.getString(2));
-            }
-        }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT res_id, origin_id, state FROM audit_event ORDER BY res_id, origin_id")) {
-            String id = null;
-            int origin = -1;
-            int versions = 0;
-            int current = 0;
-            int currentState = 0;
-            while (true) {
-                boolean more = rs.next();
-                if (!more || !rs.getString(1).equals(id) || rs.getInt(2) != origin) {
-                    if (id != null) {
-                        checkState(id, origin, versions, current, currentState, deletes);
-                    }
-                    if (!more) {
-                        break;
-                    }
-                    id = rs.getString(1);
-                    origin = rs.getInt(2);
-                    versions = 0;
-                    current = 0;
-                }
-                versions++;
-                int s = rs.getInt(3);
-                if ((s & State.SUPERSEDED) == 0) {
-                    current++;
-                    currentState = s;
-                }
-            }
-        }
-    }
-
-    private void checkState(String id, int origin, int versions, int current, int state, Set<String> deletes) {
-        String what = "AuditEvent/" + id;
-        if (current != 1) {
-            problem(Kind.STATE, origin, what, current == 0 ? "none of its " + versions + " versions is current: the "
-                    + "browser does not list it" : current + " versions are current");
-        } else if (((state & State.CHANGED) != 0) != (versions > 1)) {
-            problem(Kind.STATE, origin, what, versions > 1 ? versions + " versions are kept but it is not flagged "
-                    + "changed" : "flagged changed, yet only one version is kept");
-        } else if ((state & State.DELETED) != 0 && !deletes.contains(origin + "/" + id)) {
-            problem(Kind.STATE, origin, what, "flagged deleted, yet its origin never reported a delete");
-        }
+        CurrentVersions.check(c, (origin, what, detail) -> problem(Kind.STATE, origin, what, detail));
     }
 }

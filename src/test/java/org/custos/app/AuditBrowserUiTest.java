@@ -1,6 +1,5 @@
 package org.custos.app;
 
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
@@ -16,7 +15,6 @@ import org.custos.cache.Cache;
 import org.custos.cache.CacheDamage;
 import org.custos.demo.DemoGenerator;
 import org.custos.sync.Importer;
-import org.custos.ui.FxTaskRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,8 +28,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,40 +36,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuditBrowserUiTest {
     @TempDir
     static Path dir;
+    UiWindow ui;
     Cache cache;
-    FxTaskRunner tasks;
     MainWindow window;
-    java.util.prefs.Preferences prefs;
     final DemoGenerator gen = new DemoGenerator(TestData.FHIR.context(), 11, Instant.parse("2026-06-30T12:00:00Z"),
             60);
 
     @Start
     void start(Stage stage) {
-        cache = Cache.open(dir.resolve("ui-" + System.nanoTime()));
-        tasks = new FxTaskRunner();
-        prefs = java.util.prefs.Preferences.userRoot().node("custos-ui-test-" + System.nanoTime());
-        window = MainWindow.assemble(cache, TestData.FHIR, tasks, CustosApp::demoData, ZoneOffset.UTC,
-                new org.custos.fhir.ProfileStore(prefs, new org.custos.fhir.SecretStore(dir.resolve("secrets"))));
-        Scene scene = new Scene(window.view().root(), 1280, 800);
-        window.auditView().installShortcuts(scene);
-        stage.setScene(scene);
-        stage.show();
+        ui = UiWindow.show(stage, Cache.open(dir.resolve("ui-" + System.nanoTime())), dir, 1280, 800);
+        cache = ui.cache;
+        window = ui.window;
     }
+
 
     @AfterEach
     void stop() throws Exception {
-        window.servers().stop();
-        tasks.shutdown();
-        cache.close();
-        prefs.removeNode();
+        ui.close();
     }
 
     private static void waitUntil(String what, java.util.concurrent.Callable<Boolean> condition) {
-        try {
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, condition);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("Timed out waiting until " + what, e);
-        }
+        UiWindow.waitUntil(what, condition);
     }
 
     private void importDemo(int from, int count) {

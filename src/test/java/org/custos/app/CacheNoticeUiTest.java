@@ -1,12 +1,9 @@
 package org.custos.app;
 
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
-import org.custos.TestData;
 import org.custos.cache.Cache;
-import org.custos.ui.FxTaskRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
@@ -31,10 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CacheNoticeUiTest {
     @TempDir
     static Path dir;
-    Cache cache;
-    FxTaskRunner tasks;
+    UiWindow ui;
     MainWindow window;
-    java.util.prefs.Preferences prefs;
 
     @Start
     void start(Stage stage) {
@@ -44,23 +38,13 @@ class CacheNoticeUiTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        cache = Cache.open(db);
-        tasks = new FxTaskRunner();
-        prefs = java.util.prefs.Preferences.userRoot().node("custos-notice-test-" + System.nanoTime());
-        window = MainWindow.assemble(cache, TestData.FHIR, tasks, CustosApp::demoData, ZoneOffset.UTC,
-                new org.custos.fhir.ProfileStore(prefs, new org.custos.fhir.SecretStore(dir.resolve("secrets"))));
-        stage.setScene(new Scene(window.view().root(), 1000, 700));
-        stage.show();
-        window.model().start();
-        window.servers().start();
+        ui = UiWindow.show(stage, Cache.open(db), dir, 1000, 700);
+        window = ui.window;
     }
 
     @AfterEach
     void stop() throws Exception {
-        window.servers().stop();
-        tasks.shutdown();
-        cache.close();
-        prefs.removeNode();
+        ui.close();
     }
 
     @Test

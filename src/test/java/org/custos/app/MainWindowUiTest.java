@@ -1,6 +1,5 @@
 package org.custos.app;
 
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
@@ -10,13 +9,11 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TreeTableView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.custos.TestData;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
 import org.custos.testserver.FhirServerExtension;
 import org.custos.testserver.LocalFhirServer;
-import org.custos.ui.FxTaskRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,7 +26,6 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -40,40 +36,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MainWindowUiTest {
     @TempDir
     static Path dir;
+    UiWindow ui;
     Cache cache;
-    FxTaskRunner tasks;
     MainWindow window;
-    java.util.prefs.Preferences prefs;
 
     @Start
     void start(Stage stage) {
-        cache = Cache.open(dir.resolve("ui-" + System.nanoTime()));
-        tasks = new FxTaskRunner();
-        prefs = java.util.prefs.Preferences.userRoot().node("custos-ui-test-" + System.nanoTime());
-        window = MainWindow.assemble(cache, TestData.FHIR, tasks, CustosApp::demoData, ZoneOffset.UTC,
-                new org.custos.fhir.ProfileStore(prefs, new org.custos.fhir.SecretStore(dir.resolve("secrets"))));
-        Scene scene = new Scene(window.view().root(), 1280, 800);
-        window.auditView().installShortcuts(scene);
-        stage.setScene(scene);
-        stage.show();
-        window.model().start();
-        window.servers().start();
+        ui = UiWindow.show(stage, Cache.open(dir.resolve("ui-" + System.nanoTime())), dir, 1280, 800);
+        cache = ui.cache;
+        window = ui.window;
     }
 
     @AfterEach
     void stop() throws Exception {
-        window.servers().stop();
-        tasks.shutdown();
-        cache.close();
-        prefs.removeNode();
+        ui.close();
     }
 
     private static void waitUntil(String what, java.util.concurrent.Callable<Boolean> condition) {
-        try {
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, condition);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("Timed out waiting until " + what, e);
-        }
+        UiWindow.waitUntil(what, condition);
     }
 
     private void closeDialogs(FxRobot robot) {

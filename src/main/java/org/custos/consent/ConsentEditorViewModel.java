@@ -1,0 +1,491 @@
+package org.custos.consent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.custos.ui.TaskRunner;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The consent editor: one Consent as a form ({@link ConsentForm}) with undo and redo, validation before save (errors
+ * at the field they concern block the save; warnings are shown), and saving through a {@link Store} that sends the
+ * consent with the version the user started from — or keeps it in the outbox when the server cannot be reached, or
+ * reports a conflict when the server changed meanwhile. Revoke, reinstate and entered-in-error are explicit actions.
+ */
+public final class ConsentEditorViewModel {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public enum Severity { ERROR, WARNING, INFORMATION }
+
+    /** A problem a validator found, at a FHIRPath location. */
+    public record Finding(Severity severity, String location, String message) {
+        @Override
+        public String toString() {
+            return severity.name().toLowerCase(java.util.Locale.ROOT) + " at " + location + ": " + message;
+        }
+    }
+
+    /** Checks a consent (the FHIR validator in the app); slow the first time. */
+    @FunctionalInterface
+    public interface Checker {
+        List<Finding> check(String json) throws Exception;
+    }
+
+    /** What saving did. */
+    public sealed interface Outcome {
+        /** The server stored it: this is its version now. */
+        record Stored(String versionId, String json) implements Outcome {
+        }
+
+        /** The server could not be reached: the consent waits in the outbox and is sent when it can be. */
+        record Queued(String reason) implements Outcome {
+        }
+
+        /** The server holds a newer version than the one the user started from: nothing was written. */
+        record Conflict(String mine, String theirs, String theirsVersion) implements Outcome {
+        }
+    }
+
+    /** Where a consent is saved: a server origin, through the outbox. */
+    @FunctionalInterface
+    public interface Store {
+        Outcome save(String origin, String id, String baseVersion, String json) throws Exception;
+    }
+
+    private record Snapshot(JsonNode tree, Set<JsonNode> made) {
+    }
+
+    private final Checker checker;
+    private final Store store;
+    private final TaskRunner tasks;
+    private final ZoneId zone;
+    private final ObjectProperty<ConsentForm> form = new SimpleObjectProperty<>();
+    private final StringProperty title = new SimpleStringProperty("");
+    private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty origin = new SimpleStringProperty("");
+    private final BooleanProperty dirty = new SimpleBooleanProperty(false);
+    private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
+    private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
+    private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    private final BooleanProperty hasErrors = new SimpleBooleanProperty(false);
+    private final ObjectProperty<Outcome.Conflict> conflict = new SimpleObjectProperty<>();
+    private final ObservableList<Finding> findings = FXCollections.observableArrayList();
+    private final Deque<Snapshot> undo = new ArrayDeque<>();
+    private final Deque<Snapshot> redo = new ArrayDeque<>();
+    private ObjectNode working;
+    private Set<JsonNode> made;
+    private ObjectNode saved;
+    private Snapshot current;
+    private ConsentForm.Field lastEdited;
+    private String baseVersion;
+    private boolean restoring;
+
+    public ConsentEditorViewModel(Checker checker, Store store, TaskRunner tasks, ZoneId zone) {
+        this.checker = checker;
+        this.store = store;
+        this.tasks = tasks;
+        this.zone = zone;
+    }
+
+    /**
+     * Opens a consent (its JSON as stored) from an origin. Returns false, and says why, when the text is not a
+     * Consent; the editor then keeps what it had.
+     */
+    public boolean open(String json, String originName) {
+        ObjectNode doc;
+        try {
+            JsonNode n = JSON.readTree(json);
+            if (!(n instanceof ObjectNode o) || !"Consent".equals(o.path("resourceType").asText())) {
+                message.set("This is not a Consent: " + (n == null ? "empty" : n.path("resourceType").asText("no resourceType")));
+                return false;
+            }
+            doc = o;
+        } catch (JsonProcessingException e) {
+            message.set("The consent cannot be read: " + e.getOriginalMessage());
+            return false;
+        }
+        origin.set(originName == null ? "" : originName);
+        baseVersion = doc.path("meta").path("versionId").asText(null);
+        load(doc);
+        message.set(baseVersion == null ? "" : "Version " + baseVersion + " from " + origin.get());
+        return true;
+    }
+
+    /** Starts a new consent from a template (not yet on any server), to be saved to {@code originName}. */
+    public void create(String templateJson, String originName) {
+        try {
+            ObjectNode doc = (ObjectNode) JSON.readTree(templateJson);
+            doc.remove("meta");
+            if (!doc.hasNonNull("id")) {
+                doc.put("id", UUID.randomUUID().toString());
+            }
+            if (!doc.hasNonNull("dateTime")) {
+                doc.put("dateTime", OffsetDateTime.now(zone).truncatedTo(ChronoUnit.SECONDS)
+                        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+            }
+            origin.set(originName == null ? "" : originName);
+            baseVersion = null;
+            load(doc);
+            saved = JSON.createObjectNode();   // nothing saved yet: the new consent is unsaved work
+            updateDirty();
+            message.set("New consent: not saved yet");
+        } catch (JsonProcessingException | ClassCastException e) {
+            message.set("The template cannot be read: " + e.getMessage());
+        }
+    }
+
+    private void load(ObjectNode doc) {
+        working = doc;
+        made = ConsentForm.identitySet();
+        undo.clear();
+        redo.clear();
+        lastEdited = null;
+        rebuild();
+        saved = form.get().document();
+        current = snapshot();
+        findings.clear();
+        hasErrors.set(false);
+        conflict.set(null);
+        updateDirty();
+    }
+
+    private void rebuild() {
+        form.set(new ConsentForm(working, made, new ConsentForm.Listener() {
+            @Override
+            public void edited(ConsentForm.Field field, String before) {
+                if (restoring) {
+                    return;
+                }
+                if (lastEdited == null || !lastEdited.path().equals(field.path())) {
+                    push();
+                }
+                lastEdited = field;
+                current = snapshot();
+                changed();
+            }
+
+            @Override
+            public void structureChanged(String what) {
+                push();
+                lastEdited = null;
+                rebuild();
+                current = snapshot();
+                changed();
+            }
+        }));
+        updateTitle();
+    }
+
+    private Snapshot snapshot() {
+        Set<JsonNode> m = ConsentForm.identitySet();
+        return new Snapshot(ConsentForm.copy(working, made, m), m);
+    }
+
+    private void push() {
+        undo.push(current);
+        redo.clear();
+    }
+
+    private void changed() {
+        updateDirty();
+        updateTitle();
+        if (!findings.isEmpty()) {
+            message.set("Changed since the last check: validate again before saving");
+        }
+    }
+
+    private void restore(Snapshot s) {
+        Set<JsonNode> m = ConsentForm.identitySet();
+        working = (ObjectNode) ConsentForm.copy(s.tree(), s.made(), m);
+        made = m;
+        lastEdited = null;
+        rebuild();
+        current = snapshot();
+        updateDirty();
+    }
+
+    public void undo() {
+        if (!undo.isEmpty()) {
+            redo.push(current);
+            restore(undo.pop());
+        }
+    }
+
+    public void redo() {
+        if (!redo.isEmpty()) {
+            undo.push(current);
+            restore(redo.pop());
+        }
+    }
+
+    private void updateDirty() {
+        dirty.set(form.get() != null && !form.get().document().equals(saved));
+        canUndo.set(!undo.isEmpty());
+        canRedo.set(!redo.isEmpty());
+    }
+
+    private void updateTitle() {
+        ConsentForm f = form.get();
+        if (f == null) {
+            title.set("");
+            return;
+        }
+        String status = f.root().field("status").value().get();
+        String patient = f.root().group("patient").field("display").value().get();
+        if (patient.isEmpty()) {
+            patient = f.root().group("patient").field("reference").value().get();
+        }
+        title.set("Consent " + working.path("id").asText("(new)") + (status.isEmpty() ? "" : " · " + status)
+                + (patient.isEmpty() ? "" : " · " + patient));
+    }
+
+    /** The document as it would be saved now. */
+    public String json() {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(form.get().document());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Validates in the background; the problems show at their fields and in the list. */
+    public void validate() {
+        check(null);
+    }
+
+    private void check(Runnable whenValid) {
+        if (form.get() == null || busy.get()) {
+            return;
+        }
+        String text = json();
+        busy.set(true);
+        message.set("Validating…");
+        tasks.submit("Validating the consent", p -> checker.check(text), list -> {
+            busy.set(false);
+            show(list);
+            if (hasErrors.get()) {
+                message.set(count(Severity.ERROR) + " error(s) — fix them before saving");
+            } else if (whenValid != null) {
+                whenValid.run();
+            } else {
+                message.set(list.isEmpty() ? "Valid" : "Valid, with " + count(Severity.WARNING) + " warning(s)");
+            }
+        }, t -> {
+            busy.set(false);
+            message.set("Cannot validate: " + t.getMessage());
+        });
+    }
+
+    private long count(Severity s) {
+        return findings.stream().filter(f -> f.severity() == s).count();
+    }
+
+    private void show(List<Finding> list) {
+        ConsentForm f = form.get();
+        f.nodes().forEach(n -> n.problem().set(""));
+        for (Finding x : list) {
+            if (x.severity() == Severity.INFORMATION) {
+                continue;
+            }
+            ConsentForm.Node n = f.nodeAt(x.location());
+            String before = n.problem().get();
+            n.problem().set((before.isEmpty() ? "" : before + "\n") + x.severity().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": " + x.message());
+        }
+        findings.setAll(list);
+        hasErrors.set(list.stream().anyMatch(x -> x.severity() == Severity.ERROR));
+    }
+
+    /** Validates, then (no errors) saves to the consent's origin with the version the user started from. */
+    public void save() {
+        if (origin.get().isEmpty()) {
+            message.set("Choose the server to save to first");
+            return;
+        }
+        check(this::store);
+    }
+
+    private void store() {
+        String text = json();
+        String id = working.path("id").asText();
+        String target = origin.get();
+        String base = baseVersion;
+        busy.set(true);
+        message.set("Saving to " + target + "…");
+        tasks.submit("Saving the consent", p -> store.save(target, id, base, text), outcome -> {
+            busy.set(false);
+            if (outcome instanceof Outcome.Stored s) {
+                baseVersion = s.versionId();
+                try {
+                    ObjectNode doc = (ObjectNode) JSON.readTree(s.json());
+                    load(doc);
+                } catch (JsonProcessingException e) {
+                    saved = form.get().document();
+                }
+                updateDirty();
+                message.set("Saved: version " + s.versionId() + " on " + target);
+            } else if (outcome instanceof Outcome.Queued q) {
+                saved = form.get().document();
+                updateDirty();
+                message.set("Pending: kept in the outbox, sent when " + target + " can be reached (" + q.reason() + ")");
+            } else if (outcome instanceof Outcome.Conflict c) {
+                conflict.set(c);
+                message.set("Not saved: the server holds a newer version (" + c.theirsVersion() + ")");
+            }
+        }, t -> {
+            busy.set(false);
+            message.set("Not saved: " + t.getMessage());
+        });
+    }
+
+    /** Revoke: status inactive, then save. */
+    public void revoke() {
+        setStatusAndSave("inactive");
+    }
+
+    /** Reinstate: status active, then save. */
+    public void reinstate() {
+        setStatusAndSave("active");
+    }
+
+    /** Marks the consent as recorded in error, then saves. */
+    public void enteredInError() {
+        setStatusAndSave("entered-in-error");
+    }
+
+    private void setStatusAndSave(String status) {
+        if (form.get() == null) {
+            return;
+        }
+        form.get().root().field("status").value().set(status);
+        lastEdited = null;
+        save();
+    }
+
+    /** Attaches a (signed) source document: its bytes, type and name go into sourceAttachment. */
+    public void attachSource(String fileName, String contentType, byte[] data) {
+        ConsentForm.Group a = form.get().root().group("sourceAttachment");
+        lastEdited = null;
+        push();
+        restoring = true;
+        try {
+            a.field("contentType").value().set(contentType == null ? "application/octet-stream" : contentType);
+            a.field("title").value().set(fileName);
+            a.field("size").value().set(Integer.toString(data.length));
+            a.field("data").value().set(Base64.getEncoder().encodeToString(data));
+            a.field("hash").value().set(Base64.getEncoder().encodeToString(sha1(data)));
+            a.field("creation").value().set(OffsetDateTime.now(zone).truncatedTo(ChronoUnit.SECONDS)
+                    .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        } finally {
+            restoring = false;
+        }
+        current = snapshot();
+        changed();
+        message.set("Attached " + fileName + " (" + data.length + " bytes)");
+    }
+
+    private static byte[] sha1(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-1").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** After a conflict was settled elsewhere (the conflict screen): continue from the server's version. */
+    public void conflictSettled(String serverJson, String editedJson) {
+        conflict.set(null);
+        try {
+            ObjectNode server = (ObjectNode) JSON.readTree(serverJson);
+            load(server);
+            if (editedJson != null) {
+                ObjectNode edited = (ObjectNode) JSON.readTree(editedJson);
+                edited.set("meta", server.get("meta"));
+                push();
+                working = edited;
+                made = ConsentForm.identitySet();
+                rebuild();
+                current = snapshot();
+                updateDirty();
+            }
+        } catch (JsonProcessingException | ClassCastException e) {
+            message.set("Cannot read the server's version: " + e.getMessage());
+        }
+    }
+
+    /** Whether closing now would lose work (then the view asks first). */
+    public boolean needsConfirmationToClose() {
+        return dirty.get();
+    }
+
+    public ReadOnlyObjectProperty<ConsentForm> form() {
+        return form;
+    }
+
+    public ReadOnlyStringProperty title() {
+        return title;
+    }
+
+    public StringProperty message() {
+        return message;
+    }
+
+    public StringProperty origin() {
+        return origin;
+    }
+
+    public ReadOnlyBooleanProperty dirty() {
+        return dirty;
+    }
+
+    public ReadOnlyBooleanProperty canUndo() {
+        return canUndo;
+    }
+
+    public ReadOnlyBooleanProperty canRedo() {
+        return canRedo;
+    }
+
+    public ReadOnlyBooleanProperty busy() {
+        return busy;
+    }
+
+    public ReadOnlyBooleanProperty hasErrors() {
+        return hasErrors;
+    }
+
+    public ReadOnlyObjectProperty<Outcome.Conflict> conflict() {
+        return conflict;
+    }
+
+    public ObservableList<Finding> findings() {
+        return findings;
+    }
+
+    /** The version the edit started from (null: a new consent). */
+    public String baseVersion() {
+        return baseVersion;
+    }
+}

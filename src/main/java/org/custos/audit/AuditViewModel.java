@@ -13,6 +13,7 @@ import org.custos.cache.AuditFilter;
 import org.custos.cache.AuditStore;
 import org.custos.cache.AuditSummary;
 import org.custos.fhir.Fhir;
+import org.custos.ui.JsonDiff;
 import org.custos.ui.TaskRunner;
 
 import java.text.NumberFormat;

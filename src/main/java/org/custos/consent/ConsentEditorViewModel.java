@@ -72,6 +72,26 @@ public final class ConsentEditorViewModel {
     @FunctionalInterface
     public interface Store {
         Outcome save(String origin, String id, String baseVersion, String json) throws Exception;
+
+        /** The user took the server's version after a conflict: what waits to be sent for it is dropped. */
+        default void dropped(String origin, String id, String serverJson) throws Exception {
+        }
+    }
+
+    /** A person or organization the directory knows, offered for a reference field. */
+    public record Suggestion(String reference, String display) {
+        @Override
+        public String toString() {
+            return display == null || display.isBlank() ? reference : display + " (" + reference + ")";
+        }
+    }
+
+    /** Finds people and organizations by name, identifier or id (the people directory). */
+    @FunctionalInterface
+    public interface People {
+        List<Suggestion> find(String text);
+
+        People NONE = text -> List.of();
     }
 
     private record Snapshot(JsonNode tree, Set<JsonNode> made) {
@@ -102,11 +122,48 @@ public final class ConsentEditorViewModel {
     private String baseVersion;
     private boolean restoring;
 
+    private final ConsentCodes codes;
+    private final People people;
+
     public ConsentEditorViewModel(Checker checker, Store store, TaskRunner tasks, ZoneId zone) {
+        this(checker, store, ConsentCodes.NONE, People.NONE, tasks, zone);
+    }
+
+    public ConsentEditorViewModel(Checker checker, Store store, ConsentCodes codes, People people, TaskRunner tasks,
+                                  ZoneId zone) {
         this.checker = checker;
         this.store = store;
+        this.codes = codes;
+        this.people = people;
         this.tasks = tasks;
         this.zone = zone;
+    }
+
+    /** The codes offered for a value set (empty: none known; the code is typed in). */
+    public List<ConsentCodes.Choice> codes(String valueSet) {
+        return valueSet == null ? List.of() : codes.codes(valueSet);
+    }
+
+    /**
+     * People and organizations whose name, identifier or id matches what was typed (called by the auto-completion
+     * off the FX thread); nothing for fewer than two characters.
+     */
+    public List<Suggestion> suggest(String typed) {
+        String t = typed == null ? "" : typed.trim();
+        if (t.length() < 2) {
+            return List.of();
+        }
+        try {
+            return people.find(t);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** A suggestion taken for a Reference group: its reference and display. */
+    public void pickReference(ConsentForm.Group reference, Suggestion s) {
+        reference.field("reference").value().set(s.reference());
+        reference.field("display").value().set(s.display() == null ? "" : s.display());
     }
 
     /**
@@ -146,8 +203,8 @@ public final class ConsentEditorViewModel {
                         .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
             }
             origin.set(originName == null ? "" : originName);
-            baseVersion = null;
             load(doc);
+            baseVersion = null;
             saved = JSON.createObjectNode();   // nothing saved yet: the new consent is unsaved work
             updateDirty();
             message.set("New consent: not saved yet");
@@ -157,6 +214,10 @@ public final class ConsentEditorViewModel {
     }
 
     private void load(ObjectNode doc) {
+        String version = doc.path("meta").path("versionId").asText(null);
+        if (version != null) {
+            baseVersion = version;
+        }
         working = doc;
         made = ConsentForm.identitySet();
         undo.clear();
@@ -304,7 +365,10 @@ public final class ConsentEditorViewModel {
 
     private void show(List<Finding> list) {
         ConsentForm f = form.get();
-        f.nodes().forEach(n -> n.problem().set(""));
+        f.nodes().forEach(n -> {
+            n.problem().set("");
+            n.error().set(false);
+        });
         for (Finding x : list) {
             if (x.severity() == Severity.INFORMATION) {
                 continue;
@@ -313,6 +377,7 @@ public final class ConsentEditorViewModel {
             String before = n.problem().get();
             n.problem().set((before.isEmpty() ? "" : before + "\n") + x.severity().name().toLowerCase(java.util.Locale.ROOT)
                     + ": " + x.message());
+            n.error().set(n.error().get() || x.severity() == Severity.ERROR);
         }
         findings.setAll(list);
         hasErrors.set(list.stream().anyMatch(x -> x.severity() == Severity.ERROR));
@@ -337,13 +402,13 @@ public final class ConsentEditorViewModel {
         tasks.submit("Saving the consent", p -> store.save(target, id, base, text), outcome -> {
             busy.set(false);
             if (outcome instanceof Outcome.Stored s) {
-                baseVersion = s.versionId();
                 try {
                     ObjectNode doc = (ObjectNode) JSON.readTree(s.json());
                     load(doc);
-                } catch (JsonProcessingException e) {
+                } catch (JsonProcessingException | ClassCastException e) {
                     saved = form.get().document();
                 }
+                baseVersion = s.versionId();
                 updateDirty();
                 message.set("Saved: version " + s.versionId() + " on " + target);
             } else if (outcome instanceof Outcome.Queued q) {
@@ -406,6 +471,32 @@ public final class ConsentEditorViewModel {
         message.set("Attached " + fileName + " (" + data.length + " bytes)");
     }
 
+    /** Reads a file in the background and attaches it as the source document. */
+    public void attachFile(java.nio.file.Path file) {
+        busy.set(true);
+        tasks.submit("Reading " + file.getFileName(), p -> {
+            long size = java.nio.file.Files.size(file);
+            if (size > MAX_ATTACHMENT) {
+                throw new java.io.IOException(file.getFileName() + " is " + size / 1_048_576 + " MB; at most "
+                        + MAX_ATTACHMENT / 1_048_576 + " MB can be attached");
+            }
+            String type = java.nio.file.Files.probeContentType(file);
+            return new FileRead(java.nio.file.Files.readAllBytes(file), type);
+        }, r -> {
+            busy.set(false);
+            attachSource(file.getFileName().toString(), r.type(), r.data());
+        }, t -> {
+            busy.set(false);
+            message.set("Cannot attach " + file.getFileName() + ": " + t.getMessage());
+        });
+    }
+
+    private record FileRead(byte[] data, String type) {
+    }
+
+    /** The largest source document attached (it travels inside the consent). */
+    static final long MAX_ATTACHMENT = 10L * 1_048_576;
+
     private static byte[] sha1(byte[] data) {
         try {
             return java.security.MessageDigest.getInstance("SHA-1").digest(data);
@@ -414,22 +505,35 @@ public final class ConsentEditorViewModel {
         }
     }
 
-    /** After a conflict was settled elsewhere (the conflict screen): continue from the server's version. */
-    public void conflictSettled(String serverJson, String editedJson) {
+    /**
+     * The user chose on the conflict screen: the server's version (the edit is dropped, the outbox entry too), or a
+     * text to save on top of the server's version (saved at once, with If-Match on the server's version).
+     */
+    public void settle(ConsentConflictViewModel.Choice choice) {
         conflict.set(null);
         try {
-            ObjectNode server = (ObjectNode) JSON.readTree(serverJson);
-            load(server);
-            if (editedJson != null) {
-                ObjectNode edited = (ObjectNode) JSON.readTree(editedJson);
-                edited.set("meta", server.get("meta"));
-                push();
-                working = edited;
-                made = ConsentForm.identitySet();
-                rebuild();
-                current = snapshot();
-                updateDirty();
+            ObjectNode server = (ObjectNode) JSON.readTree(choice.serverJson());
+            if (choice.toSave() == null) {
+                String id = server.path("id").asText();
+                String target = origin.get();
+                tasks.submit("Taking the server's version", p -> {
+                    store.dropped(target, id, choice.serverJson());
+                    return null;
+                }, x -> {
+                }, t -> message.set("Cannot record the choice: " + t.getMessage()));
+                load(server);
+                message.set("Took the server's version " + choice.serverVersion() + "; your edit was dropped");
+                return;
             }
+            load(server);
+            ObjectNode edited = (ObjectNode) JSON.readTree(choice.toSave());
+            push();
+            working = edited;
+            made = ConsentForm.identitySet();
+            rebuild();
+            current = snapshot();
+            updateDirty();
+            save();
         } catch (JsonProcessingException | ClassCastException e) {
             message.set("Cannot read the server's version: " + e.getMessage());
         }

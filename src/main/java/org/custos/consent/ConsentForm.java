@@ -43,6 +43,9 @@ public final class ConsentForm {
         String path();
 
         StringProperty problem();
+
+        /** Whether the problem shown is an error (it blocks the save) rather than a warning. */
+        javafx.beans.property.BooleanProperty error();
     }
 
     private final ObjectNode document;
@@ -164,6 +167,12 @@ public final class ConsentForm {
         private final ObjectNode owner;
         private final StringProperty value = new SimpleStringProperty("");
         private final StringProperty problem = new SimpleStringProperty("");
+        private final javafx.beans.property.BooleanProperty error = new javafx.beans.property.SimpleBooleanProperty();
+
+        @Override
+        public javafx.beans.property.BooleanProperty error() {
+            return error;
+        }
 
         Field(Element element, String path, ObjectNode owner) {
             this.element = element;
@@ -220,6 +229,12 @@ public final class ConsentForm {
         private final Items list;
         private final List<Node> children = new ArrayList<>();
         private final StringProperty problem = new SimpleStringProperty("");
+        private final javafx.beans.property.BooleanProperty error = new javafx.beans.property.SimpleBooleanProperty();
+
+        @Override
+        public javafx.beans.property.BooleanProperty error() {
+            return error;
+        }
 
         Group(Element element, String path, ObjectNode object, Items list) {
             this.element = element;
@@ -304,6 +319,22 @@ public final class ConsentForm {
             return list;
         }
 
+        /** A short line of what it holds (its first few values), for a collapsed item's title. */
+        public String summary() {
+            List<String> values = new ArrayList<>();
+            values(clean(object, made), values);
+            return String.join(" · ", values.subList(0, Math.min(values.size(), 4)));
+        }
+
+        private static void values(JsonNode n, List<String> out) {
+            if (n.isValueNode()) {
+                String t = n.asText();
+                out.add(t.length() > 40 ? t.substring(0, 39) + "…" : t);
+            } else {
+                n.forEach(c -> values(c, out));
+            }
+        }
+
         /** Whether nothing in it has been given. */
         public boolean isEmpty() {
             return clean(object, made).isEmpty();
@@ -324,6 +355,12 @@ public final class ConsentForm {
         private final ArrayNode array;
         private final List<Group> items = new ArrayList<>();
         private final StringProperty problem = new SimpleStringProperty("");
+        private final javafx.beans.property.BooleanProperty error = new javafx.beans.property.SimpleBooleanProperty();
+
+        @Override
+        public javafx.beans.property.BooleanProperty error() {
+            return error;
+        }
 
         Items(Element element, String path, ArrayNode array) {
             this.element = element;

@@ -1,0 +1,99 @@
+package org.custos.consent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.custos.ui.ImmediateTaskRunner;
+import org.junit.jupiter.api.Test;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConsentConflictViewModelTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SERVER = "{\"resourceType\":\"Consent\",\"id\":\"c1\",\"meta\":{\"versionId\":\"5\"},"
+            + "\"status\":\"active\",\"patient\":{\"reference\":\"Patient/1\"},"
+            + "\"period\":{\"start\":\"2026-01-01\"},\"except\":[{\"type\":\"deny\"}]}";
+    static final String MINE = "{\"resourceType\":\"Consent\",\"id\":\"c1\",\"meta\":{\"versionId\":\"4\"},"
+            + "\"status\":\"inactive\",\"patient\":{\"reference\":\"Patient/1\"},"
+            + "\"period\":{\"start\":\"2025-06-01\"},\"except\":[{\"type\":\"deny\","
+            + "\"actor\":[{\"reference\":{\"reference\":\"Practitioner/9\"}}]}]}";
+
+    @Test
+    void showsEveryDifferenceAndNothingElse() {
+        ConsentConflictViewModel vm = new ConsentConflictViewModel(MINE, SERVER, "5");
+        assertThat(vm.differences()).extracting(ConsentConflictViewModel.Difference::path)
+                .containsExactlyInAnyOrder("status", "period.start", "except[0].actor[0].reference.reference");
+        assertThat(vm.summary().get()).contains("version 5", "Nothing has been written", "3 element");
+    }
+
+    @Test
+    void mergeKeepsTheChosenSideOfEachDifferenceOnTheServersVersion() throws Exception {
+        ConsentConflictViewModel vm = new ConsentConflictViewModel(MINE, SERVER, "5");
+        vm.differences().stream().filter(d -> d.path().equals("period.start"))
+                .forEach(d -> d.keep().set(ConsentConflictViewModel.Side.SERVER));
+        vm.merge();
+        JsonNode merged = JSON.readTree(vm.choice().get().toSave());
+        assertThat(merged.path("status").asText()).isEqualTo("inactive");          // mine
+        assertThat(merged.path("period").path("start").asText()).isEqualTo("2026-01-01"); // theirs
+        assertThat(merged.path("except").get(0).path("actor").get(0).path("reference").path("reference").asText())
+                .isEqualTo("Practitioner/9");                                        // mine, added
+        assertThat(merged.path("meta").path("versionId").asText()).as("on top of the server's version").isEqualTo("5");
+    }
+
+    @Test
+    void takingTheServersDropsTheEditAndKeepingMineSavesOnTopOfIt() throws Exception {
+        ConsentConflictViewModel vm = new ConsentConflictViewModel(MINE, SERVER, "5");
+        vm.takeServers();
+        assertThat(vm.choice().get().toSave()).isNull();
+
+        ConsentConflictViewModel keep = new ConsentConflictViewModel(MINE, SERVER, "5");
+        keep.keepMine();
+        JsonNode saved = JSON.readTree(keep.choice().get().toSave());
+        assertThat(saved.path("status").asText()).isEqualTo("inactive");
+        assertThat(saved.path("period").path("start").asText()).isEqualTo("2025-06-01");
+        assertThat(saved.path("meta").path("versionId").asText()).isEqualTo("5");
+    }
+
+    @Test
+    void theEditorSavesTheChoiceWithIfMatchOnTheServersVersion() {
+        List<String> bases = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        ConsentEditorViewModel.Store store = new ConsentEditorViewModel.Store() {
+            @Override
+            public ConsentEditorViewModel.Outcome save(String origin, String id, String base, String json) {
+                bases.add(base);
+                texts.add(json);
+                return bases.size() == 1 ? new ConsentEditorViewModel.Outcome.Conflict(json, SERVER, "5")
+                        : new ConsentEditorViewModel.Outcome.Stored("6", json.replace("\"5\"", "\"6\""));
+            }
+
+            @Override
+            public void dropped(String origin, String id, String serverJson) {
+                dropped.add(id);
+            }
+        };
+        ConsentEditorViewModel editor = new ConsentEditorViewModel(json -> List.of(), store,
+                new ImmediateTaskRunner(), ZoneOffset.UTC);
+        editor.open(MINE, "https://fhir.example.org");
+        editor.save();
+        ConsentEditorViewModel.Outcome.Conflict c = editor.conflict().get();
+        assertThat(c).isNotNull();
+        ConsentConflictViewModel screen = new ConsentConflictViewModel(c.mine(), c.theirs(), c.theirsVersion());
+        screen.keepMine();
+        editor.settle(screen.choice().get());
+        assertThat(bases).containsExactly("4", "5");
+        assertThat(texts.get(1)).contains("inactive");
+        assertThat(editor.message().get()).contains("Saved: version 6");
+        assertThat(editor.dirty().get()).isFalse();
+
+        ConsentConflictViewModel again = new ConsentConflictViewModel(MINE, SERVER, "5");
+        again.takeServers();
+        editor.settle(again.choice().get());
+        assertThat(dropped).containsExactly("c1");
+        assertThat(editor.json()).contains("\"active\"");
+    }
+}

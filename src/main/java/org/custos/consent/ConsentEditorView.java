@@ -63,6 +63,7 @@ public final class ConsentEditorView {
     public Parent root() {
         if (root == null) {
             root = Views.load(this);
+            root.getProperties().put(ConsentEditorView.class, this);
         }
         return root;
     }

@@ -111,6 +111,7 @@ public final class ConsentEditorViewModel {
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final BooleanProperty hasErrors = new SimpleBooleanProperty(false);
     private final ObjectProperty<Outcome.Conflict> conflict = new SimpleObjectProperty<>();
+    private final ObjectProperty<ConsentConflictViewModel> conflictScreen = new SimpleObjectProperty<>();
     private final ObservableList<Finding> findings = FXCollections.observableArrayList();
     private final Deque<Snapshot> undo = new ArrayDeque<>();
     private final Deque<Snapshot> redo = new ArrayDeque<>();
@@ -417,6 +418,14 @@ public final class ConsentEditorViewModel {
                 message.set("Pending: kept in the outbox, sent when " + target + " can be reached (" + q.reason() + ")");
             } else if (outcome instanceof Outcome.Conflict c) {
                 conflict.set(c);
+                ConsentConflictViewModel screen = new ConsentConflictViewModel(c.mine(), c.theirs(), c.theirsVersion());
+                screen.choice().addListener((obs, before, choice) -> {
+                    conflictScreen.set(null);
+                    if (choice != null) {
+                        settle(choice);
+                    }
+                });
+                conflictScreen.set(screen);
                 message.set("Not saved: the server holds a newer version (" + c.theirsVersion() + ")");
             }
         }, t -> {
@@ -582,6 +591,11 @@ public final class ConsentEditorViewModel {
 
     public ReadOnlyObjectProperty<Outcome.Conflict> conflict() {
         return conflict;
+    }
+
+    /** The conflict screen to show (set when a save met a newer version on the server; cleared once chosen). */
+    public ReadOnlyObjectProperty<ConsentConflictViewModel> conflictScreen() {
+        return conflictScreen;
     }
 
     public ObservableList<Finding> findings() {

@@ -1,0 +1,262 @@
+package org.custos.consent;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.custos.ui.TaskRunner;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The Consents tab: find a patient (by name, identifier or id), list their consents — or every patient's — filtered by
+ * status, category and text, a page at a time (keyset paging, newest first); open one in the editor; start a new one
+ * from a template.
+ */
+public final class ConsentListViewModel {
+    public static final List<String> STATUSES = List.of("draft", "proposed", "active", "rejected", "inactive",
+            "entered-in-error");
+    static final int PAGE = 200;
+
+    /** What the list asks for: a patient (exact reference, null: all), statuses (empty: all), a category, words. */
+    public record Query(String patientReference, Set<String> statuses, String category, String text) {
+    }
+
+    /** One consent as the table shows it. */
+    public record Row(long key, String origin, String id, String versionId, String status, String categories,
+                      String patientReference, String patientName, String period, String dateTime, String flags) {
+        public String patient() {
+            return patientName == null || patientName.isBlank() ? patientReference
+                    : patientName + " (" + patientReference + ")";
+        }
+    }
+
+    /** The cached consents, as the list needs them. */
+    public interface Source {
+        /** The next page after {@code after} (null: the first), newest first. */
+        List<Row> page(Query q, Row after, int limit) throws Exception;
+
+        long count(Query q) throws Exception;
+
+        /** The consent's current text (JSON). */
+        String text(Row row) throws Exception;
+    }
+
+    /** A template: a name, what it is for, and the consent it makes for a patient (reference, display). */
+    public record Template(String name, String description, TemplateMaker maker) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @FunctionalInterface
+    public interface TemplateMaker {
+        String make(String patientReference, String patientDisplay);
+    }
+
+    private final Source source;
+    private final ConsentEditorViewModel.People people;
+    private final List<Template> templates;
+    private final Supplier<List<String>> targets;
+    private final Supplier<ConsentEditorViewModel> editors;
+    private final TaskRunner tasks;
+    private final ObservableList<Row> rows = FXCollections.observableArrayList();
+    private final StringProperty patientText = new SimpleStringProperty("");
+    private final ObjectProperty<ConsentEditorViewModel.Suggestion> patient = new SimpleObjectProperty<>();
+    private final ObservableList<String> statuses = FXCollections.observableArrayList();
+    private final StringProperty category = new SimpleStringProperty("");
+    private final StringProperty text = new SimpleStringProperty("");
+    private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty countText = new SimpleStringProperty("");
+    private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    private final BooleanProperty more = new SimpleBooleanProperty(false);
+    private final ObjectProperty<ConsentEditorViewModel> editor = new SimpleObjectProperty<>();
+    private Query applied;
+    private int generation;
+
+    /**
+     * @param targets the servers a new consent can be saved to (base URLs of the server profiles)
+     * @param editors makes a fresh editor (one per window)
+     */
+    public ConsentListViewModel(Source source, ConsentEditorViewModel.People people, List<Template> templates,
+                                Supplier<List<String>> targets, Supplier<ConsentEditorViewModel> editors,
+                                TaskRunner tasks) {
+        this.source = source;
+        this.people = people;
+        this.templates = List.copyOf(templates);
+        this.targets = targets;
+        this.editors = editors;
+        this.tasks = tasks;
+    }
+
+    /** People matching what was typed in the patient field (for its completion; off the FX thread). */
+    public List<ConsentEditorViewModel.Suggestion> suggest(String typed) {
+        String t = typed == null ? "" : typed.trim();
+        if (t.length() < 2) {
+            return List.of();
+        }
+        try {
+            return people.find(t).stream().filter(s -> s.reference().startsWith("Patient/")).toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** A patient picked from the suggestions: their consents are listed. */
+    public void pickPatient(ConsentEditorViewModel.Suggestion s) {
+        patient.set(s);
+        patientText.set(s == null ? "" : s.reference());
+        search();
+    }
+
+    /** Every patient's consents again. */
+    public void allPatients() {
+        patient.set(null);
+        patientText.set("");
+        search();
+    }
+
+    /** Lists the consents the filters describe, from the newest. */
+    public void search() {
+        String typed = patientText.get().trim();
+        String ref = typed.isEmpty() ? null : typed.matches("[A-Za-z]+/.+") ? typed : "Patient/" + typed;
+        applied = new Query(ref, new LinkedHashSet<>(statuses), category.get().trim(), text.get().trim());
+        int mine = ++generation;
+        Query q = applied;
+        busy.set(true);
+        message.set("");
+        tasks.submit("Listing consents", p -> new Page(source.page(q, null, PAGE), source.count(q)), page -> {
+            if (mine != generation) {
+                return;
+            }
+            busy.set(false);
+            rows.setAll(page.rows());
+            more.set(page.rows().size() == PAGE);
+            countText.set(String.format("%,d consent%s", page.count(), page.count() == 1 ? "" : "s")
+                    + (q.patientReference() == null ? "" : " of " + patientLabel(q.patientReference())));
+            if (page.rows().isEmpty()) {
+                message.set(q.patientReference() == null ? "No consent matches." : "No consent of "
+                        + patientLabel(q.patientReference()) + " matches.");
+            }
+        }, t -> {
+            busy.set(false);
+            message.set("Cannot list consents: " + t.getMessage());
+        });
+    }
+
+    private String patientLabel(String ref) {
+        ConsentEditorViewModel.Suggestion s = patient.get();
+        return s != null && s.reference().equals(ref) ? s.toString() : ref;
+    }
+
+    private record Page(List<Row> rows, long count) {
+    }
+
+    /** The next page, after the last row shown. */
+    public void loadMore() {
+        if (applied == null || rows.isEmpty() || busy.get()) {
+            return;
+        }
+        Row last = rows.get(rows.size() - 1);
+        Query q = applied;
+        int mine = generation;
+        busy.set(true);
+        tasks.submit("Listing consents", p -> source.page(q, last, PAGE), page -> {
+            if (mine != generation) {
+                return;
+            }
+            busy.set(false);
+            rows.addAll(page);
+            more.set(page.size() == PAGE);
+        }, t -> {
+            busy.set(false);
+            message.set("Cannot list more consents: " + t.getMessage());
+        });
+    }
+
+    /** Opens a consent in a new editor ({@link #editor()} is set when it is ready). */
+    public void open(Row row) {
+        if (row == null) {
+            return;
+        }
+        tasks.submit("Opening consent " + row.id(), p -> source.text(row), json -> {
+            ConsentEditorViewModel e = editors.get();
+            if (e.open(json, row.origin())) {
+                editor.set(e);
+            } else {
+                message.set("Cannot open consent " + row.id() + ": " + e.message().get());
+            }
+        }, t -> message.set("Cannot open consent " + row.id() + ": " + t.getMessage()));
+    }
+
+    /** Starts a new consent from a template, for the patient chosen (if any), to be saved to {@code target}. */
+    public void create(Template template, String target) {
+        if (target == null || target.isBlank()) {
+            message.set("Add a server first (Servers and sync): a consent is saved on a FHIR server");
+            return;
+        }
+        ConsentEditorViewModel.Suggestion s = patient.get();
+        String ref = s != null ? s.reference() : patientText.get().isBlank() ? "" : patientText.get().trim();
+        ConsentEditorViewModel e = editors.get();
+        e.create(template.maker().make(ref, s == null ? null : s.display()), target);
+        editor.set(e);
+    }
+
+    public List<Template> templates() {
+        return templates;
+    }
+
+    /** The servers a new consent can go to. */
+    public List<String> targets() {
+        return targets.get();
+    }
+
+    public ObservableList<Row> rows() {
+        return rows;
+    }
+
+    public StringProperty patientText() {
+        return patientText;
+    }
+
+    public ObservableList<String> statuses() {
+        return statuses;
+    }
+
+    public StringProperty category() {
+        return category;
+    }
+
+    public StringProperty text() {
+        return text;
+    }
+
+    public StringProperty message() {
+        return message;
+    }
+
+    public StringProperty countText() {
+        return countText;
+    }
+
+    public BooleanProperty busy() {
+        return busy;
+    }
+
+    public BooleanProperty more() {
+        return more;
+    }
+
+    /** The editor to show next (the view opens a window for it and clears this). */
+    public ObjectProperty<ConsentEditorViewModel> editor() {
+        return editor;
+    }
+}

@@ -123,9 +123,11 @@ public final class CodedValues {
         if (known != null) {
             return known;
         }
-        List<Code> codes = List.copyOf(expand(valueSetUrl, new LinkedHashSet<>()).values());
-        List<Code> raced = expanded.putIfAbsent(valueSetUrl, codes);
-        return raced == null ? codes : raced;
+        // HAPI loads its definitions lazily and without a lock: ResourceValidator takes the same one
+        synchronized (definitions) {
+            return expanded.computeIfAbsent(valueSetUrl, url -> List.copyOf(expand(url, new LinkedHashSet<>())
+                    .values()));
+        }
     }
 
     private Map<String, Code> expand(String url, Set<String> visiting) {

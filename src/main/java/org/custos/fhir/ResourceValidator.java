@@ -8,6 +8,7 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
@@ -53,16 +54,16 @@ public final class ResourceValidator {
     private static final String PASS_THROUGH = "Terminology_PassThrough_TX_Message";
     private static final String PROFILE_UNKNOWN = "Validation_VAL_Profile_Unknown";
 
+    private final DefaultProfileValidationSupport definitions;
     private final FhirValidator validator;
     private final CodedValues codedValues;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final XMLInputFactory xml;
-    private final Object warmLock = new Object();
     private volatile boolean warm;
 
     public ResourceValidator(Fhir fhir) {
         FhirContext context = fhir.context();
-        DefaultProfileValidationSupport definitions = new DefaultProfileValidationSupport(context);
+        definitions = new DefaultProfileValidationSupport(context);
         ValidationSupportChain chain = new ValidationSupportChain(
                 definitions,
                 new CommonCodeSystemsTerminologyService(context),
@@ -90,7 +91,16 @@ public final class ResourceValidator {
 
     /** Loads the structure definitions and value sets now (several seconds the first time): call it off the FX thread. */
     public void warmUp() {
-        validate(MINIMAL_CONSENT);
+        if (warm) {
+            return;
+        }
+        // HAPI loads its definitions lazily and without a lock: load them under one (CodedValues takes the same)
+        synchronized (definitions) {
+            if (!warm) {
+                validator.validateWithResult(MINIMAL_CONSENT);
+                warm = true;
+            }
+        }
     }
 
     /** True when none of {@code problems} is an error. */
@@ -108,6 +118,9 @@ public final class ResourceValidator {
      * ERROR saying what it is instead.
      */
     public List<ValidationProblem> validate(String text, String expectedType) {
+        if (text != null && text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark
+        }
         if (text == null || text.isBlank()) {
             return List.of(error("", "empty: no FHIR resource", null, null));
         }
@@ -121,22 +134,12 @@ public final class ResourceValidator {
         }
         ValidationResult result;
         try {
-            result = run(text);
+            warmUp();
+            result = validator.validateWithResult(text);
         } catch (RuntimeException e) {
             return List.of(error(read.resourceType(), "could not be validated: " + Fhir.cleanMessage(e), null, null));
         }
         return tidy(result.getMessages(), read.resourceType());
-    }
-
-    private ValidationResult run(String text) {
-        if (warm) {
-            return validator.validateWithResult(text);
-        }
-        synchronized (warmLock) {
-            ValidationResult r = validator.validateWithResult(text);
-            warm = true;
-            return r;
-        }
     }
 
     /** The text read for its format and resource type, or the one problem that stops it being read. */
@@ -144,12 +147,8 @@ public final class ResourceValidator {
     }
 
     private Read read(String text) {
-        int i = 0;
-        while (i < text.length() && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == '\uFEFF')) {
-            i++;
-        }
-        char first = text.charAt(i);
-        if (first == '{') {
+        char first = text.strip().charAt(0);
+        if (first == '{' || first == '[') {
             return readJson(text);
         }
         if (first == '<') {
@@ -167,6 +166,9 @@ public final class ResourceValidator {
             JsonLocation at = e.getLocation();
             return new Read(null, error("", "not valid JSON: " + e.getOriginalMessage(),
                     at == null ? null : at.getLineNr(), at == null ? null : at.getColumnNr()));
+        }
+        if (!root.isObject()) {
+            return new Read(null, error("", "not a FHIR resource: the JSON is not an object", 1, 1));
         }
         JsonNode type = root.get("resourceType");
         if (type == null || !type.isTextual() || type.asText().isBlank()) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -98,6 +97,24 @@ class ResourceValidatorTest {
     @Test
     void aSmallValidConsentHasNoProblems() {
         assertThat(validator.validate(VALID, "Consent")).isEmpty();
+        assertThat(validator.validate("\uFEFF" + VALID, "Consent")).as("after a byte order mark").isEmpty();
+        assertThat(validator.validate(null, "Consent")).singleElement().satisfies(p ->
+                assertThat(p.message()).contains("empty"));
+    }
+
+    @Test
+    void aNewValidatorAndItsValueSetsCanBeUsedFromTwoThreadsAtOnce() throws Exception {
+        ResourceValidator fresh = new ResourceValidator(TestData.FHIR);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<ValidationProblem>> validated = pool.submit(() -> fresh.validate(VALID, "Consent"));
+            Future<Integer> expanded = pool.submit(() -> fresh.codedValues().securityLabels().size()
+                    + fresh.codedValues().purposesOfUse().size());
+            assertThat(validated.get()).isEmpty();
+            assertThat(expanded.get()).isGreaterThan(100);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -138,23 +155,28 @@ class ResourceValidatorTest {
 
     @Test
     void textThatIsNoResourceGivesOneErrorAndNeverThrows() {
-        Map<String, String> cases = Map.of(
-                "", "empty",
-                "   \n", "empty",
-                "nonsense", "neither JSON nor XML",
-                "{\"resourceType\": \"Consent\",\n \"status\": ", "not valid JSON",
-                "{\"status\":\"active\"}", "no \"resourceType\"",
-                "[1,2]", "neither JSON nor XML",
-                "<Consent xmlns=\"http://hl7.org/fhir\"><status value=\"x\"></Consent>", "not well-formed XML",
-                "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><Consent xmlns=\"http://hl7.org/fhir\">&e;"
-                        + "</Consent>", "DOCTYPE",
-                "<Consent><status value=\"active\"/></Consent>", "not in the FHIR namespace");
-        cases.forEach((text, part) -> {
+        String[][] cases = {
+                {"", "empty"},
+                {"   \n", "empty"},
+                {"nonsense", "neither JSON nor XML"},
+                {"{\"resourceType\": \"Consent\",\n \"status\": ", "not valid JSON"},
+                {"{\"status\":\"active\"}", "no \"resourceType\""},
+                {"[1,2]", "the JSON is not an object"},
+                {"\uFEFF", "empty"},
+                {"{\"resourceType\":\"Consent\"} trailing", "not valid JSON"},
+                {"<Consent xmlns=\"http://hl7.org/fhir\"><status value=\"x\"></Consent>", "not well-formed XML"},
+                {"<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><Consent xmlns=\"http://hl7.org/fhir\">&e;"
+                        + "</Consent>", "DOCTYPE"},
+                {"<Consent><status value=\"active\"/></Consent>", "not in the FHIR namespace"},
+        };
+        for (String[] c : cases) {
+            String text = c[0];
+            String part = c[1];
             List<ValidationProblem> problems = validator.validate(text, "Consent");
             assertThat(problems).as(text).hasSize(1);
             assertThat(problems.get(0).isError()).isTrue();
             assertThat(problems.get(0).message()).as(text).contains(part);
-        });
+        }
         ValidationProblem truncated = validator.validate("{\"resourceType\": \"Consent\",\n \"status\": ").get(0);
         assertThat(truncated.line()).isEqualTo(2);
         assertThat(truncated.describe()).startsWith("ERROR (2:").contains("not valid JSON");

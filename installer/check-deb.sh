@@ -78,6 +78,10 @@ work=$(mktemp -d)
 "$app" verify --db "$work/cli" | head -1 | grep -qx intact \
   || { echo "installed CLI: verify FAILED" >&2; exit 1; }
 echo "installed CLI: import and verify OK"
+# the validator runs on the installed class path alone (the test class path has jars the app does not ship)
+"$app" consent validate --quiet src/test/resources/examples/stu3/consent/*.json >/dev/null \
+  || { echo "installed CLI: consent validate FAILED" >&2; exit 1; }
+echo "installed CLI: consent validate OK"
 
 # a display of our own
 export DISPLAY=:77

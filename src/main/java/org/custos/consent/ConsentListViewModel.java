@@ -29,8 +29,8 @@ public final class ConsentListViewModel {
     public record Query(String patientReference, Set<String> statuses, String category, String text) {
     }
 
-    /** One consent as the table shows it. */
-    public record Row(long key, String origin, String id, String versionId, String status, String categories,
+    /** One consent as the table shows it; {@code key} and {@code sortKey} say where the next page starts. */
+    public record Row(long key, long sortKey, String origin, String id, String versionId, String status, String categories,
                       String patientReference, String patientName, String period, String dateTime, String flags) {
         public String patient() {
             return patientName == null || patientName.isBlank() ? patientReference

@@ -291,6 +291,26 @@ public final class ResourceWriter {
         FhirServerException out;
         if (e instanceof FhirServerException f) {
             out = f;
+            // before BaseServerResponseException: HAPI's connection failure is one of those (status 500)
+        } else if (e instanceof FhirClientConnectionException) {
+            if (hasCause(e, SocketTimeoutException.class)
+                    || hasCause(e, org.apache.http.conn.ConnectTimeoutException.class)) {
+                out = new FhirServerException(Kind.TIMEOUT, 0, "No answer from " + where + " in time when " + what
+                        + " (timeouts: connect " + profile.connectTimeout().toSeconds() + " s, read "
+                        + profile.readTimeout().toSeconds() + " s). It may have been stored anyway.", e);
+            } else if (hasCause(e, UnknownHostException.class)) {
+                out = new FhirServerException(Kind.UNREACHABLE, 0, "Unknown host '" + profile.baseUri().getHost()
+                        + "': check the base URL " + where + ".", e);
+            } else if (hasCause(e, ConnectException.class)) {
+                out = new FhirServerException(Kind.UNREACHABLE, 0, "Cannot connect to " + where + " (" + rootMessage(e)
+                        + "). Is the server running?", e);
+            } else if (hasCause(e, javax.net.ssl.SSLException.class)) {
+                out = new FhirServerException(Kind.TLS, 0, "The secure connection (TLS) to " + where + " failed: "
+                        + rootMessage(e), e);
+            } else {
+                out = new FhirServerException(Kind.BAD_RESPONSE, 0, "The connection to " + where + " failed when "
+                        + what + " (" + rootMessage(e) + "). It may have been stored anyway.", e);
+            }
         } else if (e instanceof BaseServerResponseException r) {
             int s = r.getStatusCode();
             String said = serverSays(r);
@@ -311,25 +331,6 @@ public final class ResourceWriter {
                 default -> "The server " + where + " rejected " + what + " (" + s + ").";
             };
             out = new FhirServerException(kind, s, head + said, e);
-        } else if (e instanceof FhirClientConnectionException) {
-            if (hasCause(e, SocketTimeoutException.class)
-                    || hasCause(e, org.apache.http.conn.ConnectTimeoutException.class)) {
-                out = new FhirServerException(Kind.TIMEOUT, 0, "No answer from " + where + " in time when " + what
-                        + " (timeouts: connect " + profile.connectTimeout().toSeconds() + " s, read "
-                        + profile.readTimeout().toSeconds() + " s). It may have been stored anyway.", e);
-            } else if (hasCause(e, UnknownHostException.class)) {
-                out = new FhirServerException(Kind.UNREACHABLE, 0, "Unknown host '" + profile.baseUri().getHost()
-                        + "': check the base URL " + where + ".", e);
-            } else if (hasCause(e, ConnectException.class)) {
-                out = new FhirServerException(Kind.UNREACHABLE, 0, "Cannot connect to " + where + " (" + rootMessage(e)
-                        + "). Is the server running?", e);
-            } else if (hasCause(e, javax.net.ssl.SSLException.class)) {
-                out = new FhirServerException(Kind.TLS, 0, "The secure connection (TLS) to " + where + " failed: "
-                        + rootMessage(e), e);
-            } else {
-                out = new FhirServerException(Kind.BAD_RESPONSE, 0, "The connection to " + where + " failed when "
-                        + what + " (" + rootMessage(e) + "). It may have been stored anyway.", e);
-            }
         } else if (e instanceof DataFormatException) {
             out = new FhirServerException(Kind.BAD_RESPONSE, 0, "Cannot read the answer of " + where + " to " + what
                     + ": " + Fhir.cleanMessage(e), e);

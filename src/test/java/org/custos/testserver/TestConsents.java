@@ -1,6 +1,5 @@
 package org.custos.testserver;
 
-import org.hl7.fhir.dstu3.model.Bundle;
 import org.hl7.fhir.dstu3.model.Consent;
 import org.hl7.fhir.dstu3.model.IdType;
 
@@ -35,18 +34,21 @@ public final class TestConsents {
         return server.client().read().resource(Consent.class).withId(id).execute();
     }
 
-    /** Every version the server keeps of Consent/{@code id}, oldest first, as their notes. */
+    /**
+     * Every version the server keeps of Consent/{@code id}, oldest first, as their notes: versions 1..n of the
+     * current version n (HAPI numbers them without gaps), each read by itself (vread). Not {@code _history}: HAPI
+     * JPA caches a resource's history count for a while (HistoryCountModeEnum.CACHED_ONLY_WITHOUT_OFFSET) and then
+     * cuts a later history to the count it saw before.
+     */
     public static List<String> history(LocalFhirServer server, String id) {
-        Bundle b = server.client().history().onInstance(new IdType("Consent", id)).returnBundle(Bundle.class)
-                .count(1000).execute();
-        List<Consent> versions = new java.util.ArrayList<>();
-        for (Bundle.BundleEntryComponent e : b.getEntry()) {
-            if (e.getResource() instanceof Consent c) {
-                versions.add(c);
-            }
+        int n = Integer.parseInt(current(server, id).getMeta().getVersionId());
+        List<String> out = new java.util.ArrayList<>();
+        for (int v = 1; v <= n; v++) {
+            Consent c = server.client().read().resource(Consent.class).withIdAndVersion(id, String.valueOf(v))
+                    .execute();
+            out.add(noteOf(c));
         }
-        versions.sort(java.util.Comparator.comparingInt(c -> Integer.parseInt(c.getMeta().getVersionId())));
-        return versions.stream().map(TestConsents::noteOf).toList();
+        return out;
     }
 
     /** Stores Consent/{@code id} with {@code note} directly (someone else's write); returns the new version. */

@@ -64,8 +64,23 @@ public final class OutboxStore {
     /** Its own mapper (configurable, so not shared). */
     private final ObjectMapper mapper = new ObjectMapper();
 
+    /** The origins whose outbox a sender is working through now (one sender per origin). */
+    private final Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     OutboxStore(Cache cache) {
         this.cache = cache;
+    }
+
+    /**
+     * Claims the sending of {@code origin}'s entries for the caller; false when someone in this process has it
+     * (two senders would send the same entry twice). Give it back with {@link #release}.
+     */
+    public boolean claim(String origin) {
+        return claimed.add(Origins.normalize(origin));
+    }
+
+    public void release(String origin) {
+        claimed.remove(Origins.normalize(origin));
     }
 
     /**

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * (after a crash, say) stores it once. Reads go through {@link FhirHttp} (the sync's reader), so the JSON returned
  * is the server's text exactly as a sync would store it.
  */
-public final class ResourceWriter {
+public final class ResourceWriter implements AutoCloseable {
     /** A FHIR id: 1-64 of letters, digits, '-' and '.'. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
@@ -57,6 +57,7 @@ public final class ResourceWriter {
     private final ServerProfile profile;
     private final Redactor redactor;
     private final IGenericClient client;
+    private final org.apache.http.impl.client.CloseableHttpClient httpClient;
     private final FhirHttp http;
 
     /** A writer whose reads are tried once (a failed send stays in the outbox and is tried again later). */
@@ -77,13 +78,14 @@ public final class ResourceWriter {
         int read = (int) Math.min(Integer.MAX_VALUE, profile.readTimeout().toMillis());
         factory.setConnectTimeout(connect);
         factory.setSocketTimeout(read);
-        factory.setHttpClient(HttpClients.custom()
+        this.httpClient = HttpClients.custom()
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(connect)
                         .setConnectionRequestTimeout(connect).setSocketTimeout(read).build())
-                .build());
+                .build();
+        factory.setHttpClient(httpClient);
         this.client = factory.newGenericClient(profile.baseUrl());
         client.setEncoding(EncodingEnum.JSON);
         client.setPrettyPrint(false);
@@ -188,6 +190,16 @@ public final class ResourceWriter {
 
     public ServerProfile profile() {
         return profile;
+    }
+
+    /** Closes the write connections (reads use the JDK client, which goes with this object). */
+    @Override
+    public void close() {
+        try {
+            httpClient.close();
+        } catch (java.io.IOException e) {
+            // nothing left to do with them
+        }
     }
 
     private Stored afterWrite(String type, String id, String version, IBaseResource returned) {

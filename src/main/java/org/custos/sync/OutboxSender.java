@@ -82,13 +82,30 @@ public final class OutboxSender {
 
     /** Sends the pending entries of the server of {@code profile} (the origin named by its base URL). */
     public Report send(ServerProfile profile, Cancellation cancel, Listener listener) {
-        return send(new ResourceWriter(fhir, profile), cancel, listener);
+        try (ResourceWriter writer = new ResourceWriter(fhir, profile)) {
+            return send(writer, cancel, listener);
+        }
     }
 
+    /**
+     * As {@link #send(ServerProfile, Cancellation, Listener)} with a writer of the caller's. One run per server at a
+     * time: while one runs, another for the same server returns at once, having sent nothing.
+     */
     public Report send(ResourceWriter writer, Cancellation cancel, Listener listener) {
-        ServerProfile profile = writer.profile();
-        Redactor redactor = Redactor.of(profile);
-        String origin = Origins.normalize(profile.baseUrl());
+        String origin = Origins.normalize(writer.profile().baseUrl());
+        if (!cache.outbox().claim(origin)) {
+            return new Report(origin, 0, 0, List.of(), List.of(), cache.outbox().pending(origin).size(),
+                    "the outbox of " + origin + " is being sent already");
+        }
+        try {
+            return sendClaimed(writer, origin, cancel, listener);
+        } finally {
+            cache.outbox().release(origin);
+        }
+    }
+
+    private Report sendClaimed(ResourceWriter writer, String origin, Cancellation cancel, Listener listener) {
+        Redactor redactor = Redactor.of(writer.profile());
         OutboxStore outbox = cache.outbox();
         Run run = new Run(origin);
         // resources whose earlier entry did not go this run: their later entries wait, in order

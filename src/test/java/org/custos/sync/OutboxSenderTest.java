@@ -213,4 +213,68 @@ class OutboxSenderTest {
             assertThat(new ResourceWriter(fhir, profile(server.baseUrl())).read("Consent", a)).isEmpty();
         }
     }
+
+    @Test
+    void aSyncAfterSendingFindsTheSameTextsAndAddsNoVersion(LocalFhirServer server) {
+        String a = ResourceWriter.newId();
+        long before = System.currentTimeMillis() - 60_000;
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            OutboxStore o = cache.outbox();
+            long a1 = o.enqueue(server.baseUrl(), "Consent", a, null, TestConsents.json(a, null, "a1"));
+            o.enqueueAfter(a1, TestConsents.json(a, null, "a2"));
+            assertThat(new OutboxSender(cache, fhir).send(profile(server.baseUrl()), new Cancellation(),
+                    OutboxSender.Listener.NONE).sent()).isEqualTo(2);
+            int origin = cache.origins().find(server.baseUrl()).orElseThrow().id();
+            List<String> cached = cache.resources().history(origin, "Consent", a).stream()
+                    .map(org.custos.cache.AuditStore.Version::raw).toList();
+
+            SyncReport sync = new SyncEngine(cache).sync(profile(server.baseUrl()).withPaging(100,
+                    java.util.Set.of("Consent"), 0), new SyncEngine.Options(before, SyncServerTest.FAST),
+                    SyncListener.NONE, new Cancellation());
+            assertThat(sync.completed()).as(sync.of("Consent").message).isTrue();
+            // the text the writer kept is the server's own: the sync sees the same version, not a changed one
+            assertThat(cache.resources().history(origin, "Consent", a)).extracting(
+                    org.custos.cache.AuditStore.Version::raw).containsExactlyElementsOf(cached);
+            assertThat(cache.verifier().run(null, () -> false, (d, t) -> { }).intact()).isTrue();
+        }
+    }
+
+    @Test
+    void aServerThatQuotesTheTokenBackLeavesNoSecretInTheOutboxOrTheReport(LocalFhirServer server)
+            throws Exception {
+        String token = "outbox-T0ken-secret-2468";
+        String a = ResourceWriter.newId();
+        try (FaultProxy proxy = new FaultProxy(server.baseUrl()); Cache cache = Cache.open(dir.resolve("c"))) {
+            proxy.echoAuthorization(u -> true, 100, 401);
+            ServerProfile p = profile(proxy.baseUrl()).withAuth(ServerProfile.AuthKind.BEARER, null, token);
+            long seq = cache.outbox().enqueue(proxy.baseUrl(), "Consent", a, null, TestConsents.json(a, null, "x"));
+            OutboxSender.Report r = new OutboxSender(cache, fhir).send(p, new Cancellation(),
+                    OutboxSender.Listener.NONE);
+            assertThat(r.sent()).isZero();
+            assertThat(r.stoppedBecause()).contains("401").doesNotContain(token);
+            assertThat(r.failures()).allSatisfy(f -> assertThat(f.message()).doesNotContain(token));
+            Entry e = cache.outbox().get(seq).orElseThrow();
+            assertThat(e.status()).isEqualTo(Status.PENDING);
+            assertThat(e.lastMessage()).contains("401").doesNotContain(token);
+        }
+    }
+
+    @Test
+    void oneSenderPerServerAtATime(LocalFhirServer server) {
+        String a = ResourceWriter.newId();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            OutboxStore o = cache.outbox();
+            o.enqueue(server.baseUrl(), "Consent", a, null, TestConsents.json(a, null, "a1"));
+            assertThat(o.claim(server.baseUrl() + "/")).isTrue();
+            OutboxSender.Report busy = new OutboxSender(cache, fhir).send(profile(server.baseUrl()),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(busy.sent()).isZero();
+            assertThat(busy.stoppedBecause()).contains("being sent already");
+            assertThat(busy.waiting()).isEqualTo(1);
+            o.release(server.baseUrl());
+            assertThat(new OutboxSender(cache, fhir).send(profile(server.baseUrl()), new Cancellation(),
+                    OutboxSender.Listener.NONE).sent()).isEqualTo(1);
+            assertThat(TestConsents.history(server, a)).containsExactly("a1");
+        }
+    }
 }

@@ -193,6 +193,11 @@ public final class OutboxStore {
         return all.stream().filter(e -> states.contains(e.status())).toList();
     }
 
+    /** The conflicts and failures of every server, oldest first: what a screen asks the user about. */
+    public List<Entry> needingAttention() {
+        return query("SELECT " + COLUMNS + " FROM outbox WHERE state IN ('CONFLICT', 'FAILED') ORDER BY seq");
+    }
+
     /** The server origins that have entries waiting to be sent, by name. */
     public List<String> originsWithPending() {
         List<String> out = new ArrayList<>();

@@ -102,6 +102,7 @@ class OutboxStoreTest {
             assertThat(c.serverJson()).contains("theirs");
             assertThat(c.json()).contains("mine");
             assertThat(o.countNeedingAttention()).isEqualTo(1);
+            assertThat(o.needingAttention()).extracting(Entry::seq).containsExactly(seq);
             assertThat(o.pending(SERVER)).isEmpty();
             assertThat(o.unsent(SERVER)).extracting(Entry::seq).containsExactly(seq);
             assertThatThrownBy(() -> o.markSent(seq, stored("c-1", "3", "mine")))

@@ -18,7 +18,7 @@ public final class Cache implements AutoCloseable {
 
     private final Path file;
     /** The version of the newest migration in db/migration (CacheTest checks that they agree). */
-    static final int SCHEMA_VERSION = 5;
+    static final int SCHEMA_VERSION = 7;
 
     private final JdbcConnectionPool pool;
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
@@ -28,6 +28,7 @@ public final class Cache implements AutoCloseable {
     private final Origins origins;
     private final SyncStore sync;
     private final OriginData originData;
+    private final OutboxStore outbox;
     private final String openNotice;
 
     private Cache(Path file, JdbcConnectionPool pool, String openNotice) {
@@ -40,6 +41,7 @@ public final class Cache implements AutoCloseable {
         this.quarantine = new QuarantineStore(this);
         this.sync = new SyncStore(this);
         this.originData = new OriginData(this);
+        this.outbox = new OutboxStore(this);
     }
 
     /**
@@ -141,6 +143,9 @@ public final class Cache implements AutoCloseable {
     public Origins origins() { return origins; }
 
     public SyncStore sync() { return sync; }
+
+    /** Writes waiting to go to servers (Consents), persistent and in order. */
+    public OutboxStore outbox() { return outbox; }
 
     /** Runs {@code work} while no write can start (it waits for the one under way to commit). */
     <T> T whileNoOneWrites(java.util.function.Supplier<T> work) {

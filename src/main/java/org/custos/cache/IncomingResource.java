@@ -37,6 +37,28 @@ public record IncomingResource(String type, String id, String versionId, Long la
                 location);
     }
 
+    /**
+     * One resource from its JSON text (an object with resourceType and id).
+     *
+     * @throws IllegalArgumentException not a JSON object, or no resourceType or id
+     */
+    public static IncomingResource fromJson(String json, String location) {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Not JSON (" + location + "): " + e.getOriginalMessage());
+        }
+        if (!(n instanceof ObjectNode tree)) {
+            throw new IllegalArgumentException("Not a JSON object (" + location + ").");
+        }
+        IncomingResource r = of(tree, null, location);
+        if (r.type() == null || r.id() == null) {
+            throw new IllegalArgumentException("A resource without resourceType or id (" + location + ").");
+        }
+        return r;
+    }
+
     /** The tree's compact JSON as UTF-8: the same text as {@code tree.toString()}, without the detour via chars. */
     static byte[] compact(JsonNode tree) {
         try {

@@ -103,6 +103,7 @@ public final class OriginData {
     public Purged purge(String name, BooleanSupplier cancelled, LongConsumer progress) {
         Origins.Origin o = cache.origins().find(name).orElseThrow(() ->
                 new IllegalArgumentException("No origin '" + name + "' in this cache."));
+        refuseOpenOutbox(o);
         long audit = 0;
         while (true) {
             if (cancelled.getAsBoolean()) {
@@ -125,6 +126,10 @@ public final class OriginData {
             counts[1] = remove(c, Ledger.QUARANTINE, "id", o.id());
             counts[2] = remove(c, Ledger.TOMBSTONE, "id", o.id());
             delete(c, "DELETE FROM sync_state WHERE origin_id = ?", o.id());
+            if (cache.outbox().countOpen(c, o.id()) > 0) {
+                throw new IllegalStateException(openOutboxMessage(o, cache.outbox().countOpen(c, o.id())));
+            }
+            OutboxStore.removeClosed(c, o.id());
             delete(c, "DELETE FROM origin WHERE id = ?", o.id());
             Ledger.removed(c, Ledger.PURGE, o.id(), Ledger.ORIGIN, new long[]{o.id()});
             dropUnusedAgentTerms(c);
@@ -133,6 +138,23 @@ public final class OriginData {
         cache.origins().forget(o.id());
         cache.purged();
         return new Purged(o.name(), audit, rest[0], rest[1], rest[2], false);
+    }
+
+    /**
+     * A purge would lose writes not yet on the server: it is refused while the origin has outbox entries that are
+     * not sent or discarded (sent and discarded ones go with the origin).
+     */
+    private void refuseOpenOutbox(Origins.Origin o) {
+        long open = cache.inTransaction("Reading the outbox", c -> cache.outbox().countOpen(c, o.id()));
+        if (open > 0) {
+            throw new IllegalStateException(openOutboxMessage(o, open));
+        }
+    }
+
+    private static String openOutboxMessage(Origins.Origin o, long open) {
+        return "Not purged: " + o.name() + " has " + open + " write" + (open == 1 ? "" : "s") + " in the outbox "
+                + "that " + (open == 1 ? "is" : "are") + " not on the server yet (pending, conflict or failed). Send "
+                + "or discard " + (open == 1 ? "it" : "them") + " first; nothing was removed.";
     }
 
     /** Removes the origin's rows of one table, recording their keys in the ledger; returns how many. */

@@ -43,6 +43,16 @@ public final class ResourceStore {
         return cache.inTransaction("Writing resources to the cache", c -> upsert(c, originId, items));
     }
 
+    /**
+     * Stores one resource as a server answered it (its JSON text, meta.versionId included) under that server's
+     * origin, as a sync would: the path of a write Custos made itself ({@code custos consent put}).
+     */
+    public UpsertCounts upsertFromServer(String serverUrl, String json, String location) {
+        IncomingResource r = IncomingResource.fromJson(json, location);
+        int originId = cache.origins().idOf(serverUrl);
+        return upsert(originId, List.of(r));
+    }
+
     private record Kept(long pk, long hash, String versionId, int state, String raw) {
     }
 

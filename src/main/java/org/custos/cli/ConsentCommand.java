@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code custos consent ...}: Consent work from the command line (the same services as the app's consent screens). */
 @Command(name = "consent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Consent work: validate files, store a consent on a server.",
-        subcommands = {ConsentValidateCommand.class})
+        subcommands = {ConsentValidateCommand.class, ConsentPutCommand.class})
 final class ConsentCommand implements Runnable {
     @Spec
     CommandSpec spec;

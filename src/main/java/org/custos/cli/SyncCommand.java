@@ -9,13 +9,11 @@ import org.custos.fhir.ServerProfile;
 import org.custos.sync.SyncEngine;
 import org.custos.sync.SyncListener;
 import org.custos.sync.SyncReport;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -33,22 +31,8 @@ import java.util.concurrent.CountDownLatch;
                 "Secrets are read from environment variables, never from the command line.",
                 "Exit status: 0 the sync completed, 1 it did not (error, server refused, cancelled)."})
 final class SyncCommand implements Callable<Integer> {
-    @Option(names = "--server", required = true, paramLabel = "URL", description = "The server's base URL")
-    String server;
-
-    static final class Auth {
-        @Option(names = "--user", paramLabel = "U", description = "HTTP Basic user (with --password-env)")
-        String user;
-
-        @Option(names = "--token-env", paramLabel = "VAR", description = "Environment variable holding a bearer token")
-        String tokenEnv;
-    }
-
-    @ArgGroup(exclusive = true)
-    Auth auth;
-
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password")
-    String passwordEnv;
+    @Mixin
+    ServerOptions serverOptions;
 
     @Option(names = "--types", split = ",", paramLabel = "TYPE",
             description = "Resource types (default: AuditEvent,Consent,Provenance)")
@@ -62,19 +46,8 @@ final class SyncCommand implements Callable<Integer> {
             description = "Resources per page asked of the server, 1-1000 (default: ${DEFAULT-VALUE})")
     int pageSize;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Longest wait for one answer (default: ${DEFAULT-VALUE})")
-    int timeoutSeconds;
-
     @Option(names = "--quiet", description = "No progress lines on stderr")
     boolean quiet;
-
-    @Option(names = "--allow-insecure", description = "Allow sending the password or token over plain http to a "
-            + "host other than this machine (unencrypted: anyone on the way can read it)")
-    boolean allowInsecure;
-
-    @ParentCommand
-    CustosCommand parent;
 
     @Mixin
     CacheOption cacheOption;
@@ -165,36 +138,7 @@ final class SyncCommand implements Callable<Integer> {
     }
 
     private ServerProfile profile() {
-        ServerProfile p = ServerProfile.of("command line", server)
-                .withTimeouts(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(timeoutSeconds))
-                .withAllowInsecure(allowInsecure);
         Set<String> t = types == null ? null : new LinkedHashSet<>(types.stream().map(String::trim).toList());
-        p = p.withPaging(pageSize, t, 0);
-        if (auth != null && auth.user != null) {
-            if (passwordEnv == null) {
-                throw new ParameterException(spec.commandLine(), "--user needs --password-env VAR");
-            }
-            ServerProfile.credentialProblem("user name (--user)", auth.user).ifPresent(m -> {
-                throw new ParameterException(spec.commandLine(), m);
-            });
-            p = p.withAuth(ServerProfile.AuthKind.BASIC, auth.user, env(passwordEnv, "password"));
-        } else if (auth != null && auth.tokenEnv != null) {
-            p = p.withAuth(ServerProfile.AuthKind.BEARER, null, env(auth.tokenEnv, "bearer token"));
-        } else if (passwordEnv != null) {
-            throw new ParameterException(spec.commandLine(), "--password-env needs --user U");
-        }
-        return p;
-    }
-
-    /** A secret from the environment, refused (never quoted) when a header cannot carry it. */
-    private String env(String name, String what) {
-        String v = parent == null ? System.getenv(name) : parent.env(name);
-        if (v == null || v.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "the environment variable " + name + " is not set");
-        }
-        ServerProfile.credentialProblem(what + " in " + name, v).ifPresent(m -> {
-            throw new ParameterException(spec.commandLine(), m);
-        });
-        return v;
+        return serverOptions.profile().withPaging(pageSize, t, 0);
     }
 }

@@ -69,6 +69,46 @@ public final class Fhir {
         }
     }
 
+    /** One resource read from a file's text: its type, id and meta.versionId as written (null when absent). */
+    public record ResourceText(String type, String id, String versionId, String json) {
+    }
+
+    /**
+     * Reads one resource from JSON or XML text (told apart by the first character that is not white space) and
+     * returns it as compact JSON. Throws {@link FhirFormatException} naming the problem: not FHIR STU3, empty, or a
+     * Bundle (one resource is wanted, not a collection).
+     */
+    public ResourceText readOne(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.startsWith("\uFEFF")) {
+            t = t.substring(1).strip();
+        }
+        if (t.isEmpty()) {
+            throw new FhirFormatException("The file is empty.");
+        }
+        IBaseResource r;
+        try {
+            if (t.charAt(0) == '{') {
+                r = context.newJsonParser().parseResource(t);
+            } else if (t.charAt(0) == '<') {
+                r = context.newXmlParser().parseResource(t);
+            } else {
+                throw new FhirFormatException("Neither JSON nor XML (it starts with '"
+                        + t.substring(0, Math.min(20, t.length())).replaceAll("\\p{Cntrl}", "?") + "').");
+            }
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw new FhirFormatException("Not a FHIR STU3 resource: " + cleanMessage(e));
+        }
+        String type = context.getResourceType(r);
+        if (r instanceof Bundle) {
+            throw new FhirFormatException("A Bundle, not a single resource: give one resource per file.");
+        }
+        String id = r.getIdElement().hasIdPart() ? r.getIdElement().getIdPart() : null;
+        String version = r.getMeta() != null && r.getMeta().getVersionId() != null
+                && !r.getMeta().getVersionId().isBlank() ? r.getMeta().getVersionId() : null;
+        return new ResourceText(type, id, version, context.newJsonParser().encodeResourceToString(r));
+    }
+
     /** Pretty JSON of a stored resource. */
     public String prettyJson(String json) {
         return context.newJsonParser().setPrettyPrint(true).encodeResourceToString(parseJson(json));
@@ -77,6 +117,34 @@ public final class Fhir {
     /** Pretty XML of a stored (JSON) resource. */
     public String toXml(String json) {
         return context.newXmlParser().setPrettyPrint(true).encodeResourceToString(parseJson(json));
+    }
+
+    /**
+     * Whether two JSON texts hold the same resource content in FHIR's sense: both parsed and written again without
+     * their id, meta (versionId, lastUpdated, source, ...) and narrative, so that key order, white space, a server's
+     * bookkeeping and a generated text do not count. Either not being FHIR JSON: false.
+     */
+    public boolean sameContent(String jsonA, String jsonB) {
+        if (jsonA == null || jsonB == null) {
+            return false;
+        }
+        try {
+            return contentOnly(jsonA).equals(contentOnly(jsonB));
+        } catch (FhirFormatException e) {
+            return false;
+        }
+    }
+
+    private String contentOnly(String json) {
+        IBaseResource r = parseJson(json);
+        if (r instanceof Resource res) {
+            res.setIdElement(null);
+            res.setMeta(null);
+        }
+        if (r instanceof org.hl7.fhir.dstu3.model.DomainResource d) {
+            d.setText(null);
+        }
+        return context.newJsonParser().encodeResourceToString(r);
     }
 
     private IBaseResource parseJson(String json) {

@@ -183,6 +183,12 @@ public final class FhirHttp {
      * over plain http to another machine unless the profile allows it.
      */
     private void refuseUnsafeCredentials() {
+        refuseUnsafeCredentials(profile);
+    }
+
+    /** As {@link #refuseUnsafeCredentials()} for any client of this package (the writer's HAPI client too). */
+    static void refuseUnsafeCredentials(ServerProfile profile) {
+        URI base = profile.baseUri();
         if (profile.auth() == ServerProfile.AuthKind.NONE) {
             return;
         }

@@ -158,7 +158,7 @@ class CacheKillTest {
             return ended;
         });
         System.out.printf("Upgrade kill test (cache-v%d): an unkilled upgrade took %d ms; %d kill runs, %.1f s in all:"
-                + "%n  %s%n", Cache.SCHEMA_VERSION - 1, measured, runs, (System.nanoTime() - t0) / 1e9,
+                + "%n  %s%n", CacheUpgradeTest.previousVersion(), measured, runs, (System.nanoTime() - t0) / 1e9,
                 String.join("\n  ", seen));
     }
 }

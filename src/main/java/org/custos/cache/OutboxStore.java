@@ -1,0 +1,453 @@
+package org.custos.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Writes waiting to go to a server (table {@code outbox}), in the order they were made: each entry is one resource's
+ * JSON for one server origin, with the version the user started from. Every change of an entry is committed and
+ * flushed to the file before the method returns (H2 would otherwise keep the last ~second of commits in memory, and
+ * a killed process would lose them): an entry marked {@link Status#SENDING} is on disk before its request leaves.
+ * <p>
+ * Life of an entry: {@code PENDING} → {@code SENDING} → {@code SENT} (the server's version is stored in the cache in
+ * the same transaction), or → {@code CONFLICT} (the server holds another version, kept with the entry) or
+ * {@code FAILED} (the server refused it for another reason); a conflict or failure goes back to {@code PENDING} by
+ * {@link #resolve} or {@link #retry}, or ends as {@code DISCARDED}. A failure that may pass (server down) leaves the
+ * entry {@code PENDING} with the reason ({@link #markRetry}). Sent and discarded entries are kept as the record of
+ * what was sent; nothing is deleted but by a purge of the origin (see {@link OriginData#purge}).
+ */
+public final class OutboxStore {
+    /** Where an entry is in its life (see the class comment). */
+    public enum Status {
+        PENDING, SENDING, SENT, CONFLICT, FAILED, DISCARDED;
+
+        /** Not sent and not given up: the entry still has to reach the server (or the user has to decide). */
+        public boolean open() {
+            return this != SENT && this != DISCARDED;
+        }
+    }
+
+    /**
+     * One entry. {@code baseVersion}: the server version the user started from (sent as If-Match), null for a new
+     * resource or when {@code baseSeq} is set: the earlier entry whose result the user edited (its server version
+     * becomes this one's If-Match once it is sent). {@code serverVersion}/{@code serverJson}: what the server held
+     * at a conflict (null: it had nothing).
+     */
+    public record Entry(long seq, String origin, String type, String id, String baseVersion, Long baseSeq,
+                        String json, long createdAt, long updatedAt, Status status, int attempts, String lastMessage,
+                        String sentVersion, String serverVersion, String serverJson) {
+        /** "Consent/abc" */
+        public String resource() {
+            return type + "/" + id;
+        }
+    }
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
+    private static final int MAX_MESSAGE = 2000;
+    private static final String COLUMNS = "seq, origin_id, res_type, res_id, base_version, base_seq, body, created_at, "
+            + "updated_at, state, attempts, last_message, sent_version, server_version, server_json";
+
+    private final Cache cache;
+    /** Its own mapper (configurable, so not shared). */
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** The origins whose outbox a sender is working through now (one sender per origin). */
+    private final Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    OutboxStore(Cache cache) {
+        this.cache = cache;
+    }
+
+    /**
+     * Claims the sending of {@code origin}'s entries for the caller; false when someone in this process has it
+     * (two senders would send the same entry twice). Give it back with {@link #release}.
+     */
+    public boolean claim(String origin) {
+        return claimed.add(Origins.normalize(origin));
+    }
+
+    public void release(String origin) {
+        claimed.remove(Origins.normalize(origin));
+    }
+
+    /**
+     * Adds a write of {@code json} as {@code type/id} to the server {@code origin} (its base URL), based on the
+     * server's version {@code baseVersion} (null: a new resource). Returns the entry's seq.
+     *
+     * @throws IllegalArgumentException the JSON is not a {@code type} resource, or the identity is not FHIR's
+     */
+    public long enqueue(String origin, String type, String id, String baseVersion, String json) {
+        checkIdentity(type, id);
+        if (baseVersion != null && !ID.matcher(baseVersion).matches()) {
+            throw new IllegalArgumentException("Not a FHIR version id: '" + baseVersion + "'.");
+        }
+        checkJson(type, json);
+        String name = Origins.normalize(origin);
+        if (!Origins.kindOf(name).equals("server")) {
+            throw new IllegalArgumentException("The outbox sends to servers: '" + origin + "' is not a server's "
+                    + "base URL.");
+        }
+        int originId = cache.origins().idOf(name);
+        return insert(originId, type, id, baseVersion, null, json);
+    }
+
+    /**
+     * Adds a write of the resource of entry {@code baseSeq}, edited from what that entry sends: its If-Match will be
+     * the version the server gives entry {@code baseSeq} (it waits until that one is sent).
+     */
+    public long enqueueAfter(long baseSeq, String json) {
+        Entry base = get(baseSeq).orElseThrow(() -> new IllegalArgumentException("No outbox entry " + baseSeq + "."));
+        if (base.status() == Status.DISCARDED) {
+            throw new IllegalArgumentException("Outbox entry " + baseSeq + " was discarded: start from the server's "
+                    + "version instead.");
+        }
+        checkJson(base.type(), json);
+        if (base.status() == Status.SENT) {
+            // its version is known already: an ordinary If-Match
+            return insert(originId(base), base.type(), base.id(), base.sentVersion(), null, json);
+        }
+        return insert(originId(base), base.type(), base.id(), null, baseSeq, json);
+    }
+
+    private int originId(Entry e) {
+        return cache.origins().find(e.origin()).map(Origins.Origin::id).orElseThrow(() ->
+                new IllegalStateException("The origin " + e.origin() + " is not in the cache."));
+    }
+
+    private long insert(int originId, String type, String id, String baseVersion, Long baseSeq, String json) {
+        long seq = cache.inTransaction("Adding to the outbox", c -> {
+            long now = System.currentTimeMillis();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (origin_id, res_type, res_id, "
+                    + "base_version, base_seq, body, created_at, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    new String[]{"SEQ"})) {
+                ps.setInt(1, originId);
+                ps.setString(2, type);
+                ps.setString(3, id);
+                ps.setString(4, baseVersion);
+                ps.setObject(5, baseSeq);
+                ps.setString(6, json);
+                ps.setLong(7, now);
+                ps.setLong(8, now);
+                ps.setString(9, Status.PENDING.name());
+                ps.executeUpdate();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        durable();
+        return seq;
+    }
+
+    /** One entry. */
+    public Optional<Entry> get(long seq) {
+        List<Entry> l = query("SELECT " + COLUMNS + " FROM outbox WHERE seq = ?", seq);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    /** The entries of the server {@code origin} waiting to be sent ({@code PENDING} or {@code SENDING}), in order. */
+    public List<Entry> pending(String origin) {
+        return byOrigin(origin, EnumSet.of(Status.PENDING, Status.SENDING));
+    }
+
+    /** The entries of {@code origin} not sent and not discarded (pending, sending, conflict, failed), in order. */
+    public List<Entry> unsent(String origin) {
+        return byOrigin(origin, EnumSet.of(Status.PENDING, Status.SENDING, Status.CONFLICT, Status.FAILED));
+    }
+
+    /** Every entry of {@code origin}, in order. */
+    public List<Entry> entries(String origin) {
+        return byOrigin(origin, EnumSet.allOf(Status.class));
+    }
+
+    /** Every entry for one resource of {@code origin}, in order. */
+    public List<Entry> entriesFor(String origin, String type, String id) {
+        Optional<Origins.Origin> o = cache.origins().find(origin);
+        if (o.isEmpty()) {
+            return List.of();
+        }
+        return query("SELECT " + COLUMNS + " FROM outbox WHERE origin_id = ? AND res_type = ? AND res_id = ? "
+                + "ORDER BY seq", o.get().id(), type, id);
+    }
+
+    private List<Entry> byOrigin(String origin, Set<Status> states) {
+        Optional<Origins.Origin> o = cache.origins().find(origin);
+        if (o.isEmpty()) {
+            return List.of();
+        }
+        List<Entry> all = query("SELECT " + COLUMNS + " FROM outbox WHERE origin_id = ? ORDER BY seq", o.get().id());
+        return all.stream().filter(e -> states.contains(e.status())).toList();
+    }
+
+    /** The conflicts and failures of every server, oldest first: what a screen asks the user about. */
+    public List<Entry> needingAttention() {
+        return query("SELECT " + COLUMNS + " FROM outbox WHERE state IN ('CONFLICT', 'FAILED') ORDER BY seq");
+    }
+
+    /** The server origins that have entries waiting to be sent, by name. */
+    public List<String> originsWithPending() {
+        List<String> out = new ArrayList<>();
+        try (Connection c = cache.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT DISTINCT origin_id FROM outbox WHERE state IN ('PENDING', 'SENDING')")) {
+            while (rs.next()) {
+                out.add(cache.origins().nameOf(rs.getInt(1)));
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the outbox failed: " + e.getMessage(), e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** How many entries wait to be sent ({@code PENDING} or {@code SENDING}), all servers. */
+    public long countPending() {
+        return count("SELECT COUNT(*) FROM outbox WHERE state IN ('PENDING', 'SENDING')");
+    }
+
+    /** How many entries of {@code origin} wait to be sent. */
+    public long countPending(String origin) {
+        return pending(origin).size();
+    }
+
+    /** How many entries wait for the user: conflicts and failures, all servers. */
+    public long countNeedingAttention() {
+        return count("SELECT COUNT(*) FROM outbox WHERE state IN ('CONFLICT', 'FAILED')");
+    }
+
+    /** How many entries of this origin are open (not sent, not discarded). */
+    long countOpen(Connection c, int originId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE origin_id = ? AND state "
+                + "NOT IN ('SENT', 'DISCARDED')")) {
+            ps.setInt(1, originId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** An entry is about to be sent: committed (and on disk) before the request leaves. */
+    public void markSending(long seq) {
+        update(seq, "Marking outbox entry " + seq + " as sending", EnumSet.of(Status.PENDING, Status.SENDING),
+                "UPDATE outbox SET state = 'SENDING', attempts = attempts + 1, updated_at = ? WHERE seq = ?");
+    }
+
+    /**
+     * The server stored entry {@code seq}: it answered with {@code serverJson} (its text of the new version). In the
+     * same transaction that version is stored in the cache under the entry's origin (as a sync would store it,
+     * recorded in the ledger) and the entry becomes {@code SENT} with that version.
+     */
+    public UpsertCounts markSent(long seq, String serverJson) {
+        Entry e = get(seq).orElseThrow(() -> new IllegalArgumentException("No outbox entry " + seq + "."));
+        IncomingResource r = IncomingResource.fromJson(serverJson, "outbox entry " + seq);
+        if (!e.type().equals(r.type()) || !e.id().equals(r.id())) {
+            throw new IllegalArgumentException("The server answered " + r.type() + "/" + r.id() + " for "
+                    + e.resource() + ".");
+        }
+        int originId = originId(e);
+        UpsertCounts counts = cache.inTransaction("Recording outbox entry " + seq + " as sent", c -> {
+            Status now = statusOf(c, seq);
+            if (now != Status.PENDING && now != Status.SENDING) {
+                throw new IllegalStateException("Outbox entry " + seq + " is " + now + ", not sending.");
+            }
+            UpsertCounts u = cache.resources().upsert(c, originId, List.of(r));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = 'SENT', sent_version = ?, "
+                    + "last_message = NULL, server_version = NULL, server_json = NULL, updated_at = ? WHERE seq = ?")) {
+                ps.setString(1, AuditStore.cut(r.versionId(), 64));
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setLong(3, seq);
+                ps.executeUpdate();
+            }
+            return u;
+        });
+        durable();
+        return counts;
+    }
+
+    /**
+     * The server holds another version than entry {@code seq} was based on: the entry stops ({@code CONFLICT}) with
+     * the server's version and text (null: it has none) until the user resolves or discards it.
+     */
+    public void markConflict(long seq, String serverVersion, String serverJson, String message) {
+        update(seq, "Recording a conflict for outbox entry " + seq, EnumSet.of(Status.PENDING, Status.SENDING),
+                "UPDATE outbox SET state = 'CONFLICT', server_version = ?, server_json = ?, last_message = ?, "
+                        + "updated_at = ? WHERE seq = ?", AuditStore.cut(serverVersion, 64), serverJson,
+                cutMessage(message));
+    }
+
+    /** The server refused entry {@code seq} for a reason that will not pass by itself: {@code FAILED}, with why. */
+    public void markFailed(long seq, String message) {
+        update(seq, "Recording a failure for outbox entry " + seq, EnumSet.of(Status.PENDING, Status.SENDING),
+                "UPDATE outbox SET state = 'FAILED', last_message = ?, updated_at = ? WHERE seq = ?",
+                cutMessage(message));
+    }
+
+    /** Entry {@code seq} could not be sent now (server down, timeout): it stays {@code PENDING}, with why. */
+    public void markRetry(long seq, String message) {
+        update(seq, "Recording a failed attempt for outbox entry " + seq, EnumSet.of(Status.PENDING, Status.SENDING),
+                "UPDATE outbox SET state = 'PENDING', last_message = ?, updated_at = ? WHERE seq = ?",
+                cutMessage(message));
+    }
+
+    /**
+     * A conflict or failure resolved by the user: entry {@code seq} goes back to {@code PENDING} with {@code json}
+     * (what to send now; often merged with the server's) based on {@code baseVersion} (usually the conflict's server
+     * version; null: as a new resource).
+     */
+    public void resolve(long seq, String json, String baseVersion) {
+        Entry e = get(seq).orElseThrow(() -> new IllegalArgumentException("No outbox entry " + seq + "."));
+        checkJson(e.type(), json);
+        if (baseVersion != null && !ID.matcher(baseVersion).matches()) {
+            throw new IllegalArgumentException("Not a FHIR version id: '" + baseVersion + "'.");
+        }
+        update(seq, "Resolving outbox entry " + seq, EnumSet.of(Status.CONFLICT, Status.FAILED),
+                "UPDATE outbox SET state = 'PENDING', body = ?, base_version = ?, base_seq = NULL, "
+                        + "server_version = NULL, server_json = NULL, last_message = NULL, updated_at = ? "
+                        + "WHERE seq = ?", json, baseVersion);
+    }
+
+    /** A failed entry is tried again as it is. */
+    public void retry(long seq) {
+        update(seq, "Retrying outbox entry " + seq, EnumSet.of(Status.FAILED),
+                "UPDATE outbox SET state = 'PENDING', updated_at = ? WHERE seq = ?");
+    }
+
+    /** The user gives entry {@code seq} up (the server's version stands): {@code DISCARDED}, kept as a record. */
+    public void discard(long seq) {
+        update(seq, "Discarding outbox entry " + seq, EnumSet.of(Status.PENDING, Status.CONFLICT, Status.FAILED),
+                "UPDATE outbox SET state = 'DISCARDED', updated_at = ? WHERE seq = ?");
+    }
+
+    /** Runs {@code sql} (its parameters: {@code params}, then updated_at, then seq) when the entry is in {@code from}. */
+    private void update(long seq, String what, Set<Status> from, String sql, Object... params) {
+        cache.inTransaction(what, c -> {
+            Status now = statusOf(c, seq);
+            if (!from.contains(now)) {
+                throw new IllegalStateException("Outbox entry " + seq + " is " + now + ": cannot " + what
+                        .substring(0, 1).toLowerCase(java.util.Locale.ROOT) + what.substring(1) + ".");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (Object p : params) {
+                    ps.setObject(i++, p);
+                }
+                ps.setLong(i++, System.currentTimeMillis());
+                ps.setLong(i, seq);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        durable();
+    }
+
+    private static Status statusOf(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT state FROM outbox WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("No outbox entry " + seq + ".");
+                }
+                return Status.valueOf(rs.getString(1));
+            }
+        }
+    }
+
+    /** Removes the origin's sent and discarded entries (a purge; open ones have been refused before). */
+    static long removeClosed(Connection c, int originId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE origin_id = ? AND state IN "
+                + "('SENT', 'DISCARDED')")) {
+            ps.setInt(1, originId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Writes the committed changes to the file now: H2 keeps up to about a second of commits in memory
+     * (WRITE_DELAY), which a killed process would lose, and an outbox entry must not be lost nor forget that it
+     * was being sent.
+     */
+    private void durable() {
+        try (Connection c = cache.connection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new CacheException("Writing the outbox to disk failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Entry> query(String sql, Object... params) {
+        List<Entry> out = new ArrayList<>();
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Entry(rs.getLong(1), cache.origins().nameOf(rs.getInt(2)), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getObject(6, Long.class), rs.getString(7),
+                            rs.getLong(8), rs.getLong(9), Status.valueOf(rs.getString(10)), rs.getInt(11),
+                            rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the outbox failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private long count(String sql) {
+        try (Connection c = cache.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new CacheException("Reading the outbox failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkIdentity(String type, String id) {
+        if (type == null || !TYPE.matcher(type).matches()) {
+            throw new IllegalArgumentException("Not a FHIR resource type: '" + type + "'.");
+        }
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("Not a FHIR id (1-64 letters, digits, '-' or '.'): '" + id + "'.");
+        }
+    }
+
+    /** The JSON must be an object of this resource type (its FHIR validity is the server's to judge). */
+    private void checkJson(String type, String json) {
+        if (json == null || json.isBlank()) {
+            throw new IllegalArgumentException("Nothing to send: the " + type + " is empty.");
+        }
+        JsonNode n;
+        try {
+            n = mapper.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("The " + type + " to send is not JSON: " + e.getOriginalMessage());
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("The " + type + " to send is not a JSON object.");
+        }
+        String actual = n.path("resourceType").asText("");
+        if (!type.equals(actual)) {
+            throw new IllegalArgumentException("Expected a " + type + " to send, got "
+                    + (actual.isEmpty() ? "JSON without resourceType" : "a " + actual) + ".");
+        }
+    }
+
+    private static String cutMessage(String m) {
+        return m == null || m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE - 1) + "…";
+    }
+}

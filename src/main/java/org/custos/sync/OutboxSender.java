@@ -1,0 +1,261 @@
+package org.custos.sync;
+
+import org.custos.cache.Cache;
+import org.custos.cache.OutboxStore;
+import org.custos.cache.OutboxStore.Entry;
+import org.custos.cache.OutboxStore.Status;
+import org.custos.cache.Origins;
+import org.custos.fhir.Cancellation;
+import org.custos.fhir.Fhir;
+import org.custos.fhir.FhirFormatException;
+import org.custos.fhir.FhirServerException;
+import org.custos.fhir.Redactor;
+import org.custos.fhir.ResourceWriter;
+import org.custos.fhir.ServerProfile;
+import org.custos.fhir.VersionConflictException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sends one server's outbox entries, in order, each once.
+ * <ul>
+ * <li>An entry is marked {@code SENDING} (committed, on disk) before its request leaves; when the server has stored
+ * it, its version goes into the cache and the entry is {@code SENT} in one transaction.</li>
+ * <li>An entry found {@code SENDING} (the process was killed while sending it) is reconciled first: when the
+ * server's current content equals the entry's (FHIR content, meta and narrative aside), it was stored and is
+ * {@code SENT}; otherwise it is sent again with its If-Match.</li>
+ * <li>A version conflict (409/412, or a new resource the server has already) stops that entry ({@code CONFLICT},
+ * with the server's version and text) and the later entries for the same resource wait; entries for other
+ * resources go on. A conflict whose server content equals the entry's is no conflict: it is {@code SENT}.</li>
+ * <li>A failure that may pass (unreachable, timeout, 5xx, 429) leaves the entry {@code PENDING} with the reason;
+ * when the server cannot be reached at all, or refuses the credentials, the run stops there (the rest stays
+ * pending). A refusal of the entry itself (400, 422, ...) makes it {@code FAILED}, with the server's words.</li>
+ * <li>If-Match chaining: an entry edited from an earlier entry's result ({@link Entry#baseSeq()}) is sent with the
+ * version the server gave that entry.</li>
+ * </ul>
+ */
+public final class OutboxSender {
+    /** Hears about each entry (a screen's progress, a command's lines). */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        /** {@code entry} is about to be sent (it is marked SENDING). */
+        default void sending(Entry entry) {
+        }
+
+        /** {@code entry} ended this run as {@code result} (SENT, CONFLICT, FAILED, or PENDING after a failure). */
+        default void done(Entry entry, Status result, String message) {
+        }
+    }
+
+    /** What one run did. {@code stoppedBecause}: why the run ended before the last entry (null: it did not). */
+    public record Report(String origin, int sent, int reconciled, List<Problem> conflicts, List<Problem> failures,
+                         int waiting, String stoppedBecause) {
+        /** One entry that was not sent, and why. */
+        public record Problem(long seq, String resource, String message) {
+        }
+
+        /** Everything that was pending went to the server. */
+        public boolean allSent() {
+            return conflicts.isEmpty() && failures.isEmpty() && waiting == 0 && stoppedBecause == null;
+        }
+
+        public String summary() {
+            return "sent " + sent + (reconciled > 0 ? " (" + reconciled + " found on the server already)" : "")
+                    + ", conflicts " + conflicts.size() + ", failed " + failures.size() + ", waiting " + waiting
+                    + (stoppedBecause == null ? "" : "; stopped: " + stoppedBecause);
+        }
+    }
+
+    private final Cache cache;
+    private final Fhir fhir;
+
+    public OutboxSender(Cache cache, Fhir fhir) {
+        this.cache = cache;
+        this.fhir = fhir;
+    }
+
+    /** Sends the pending entries of the server of {@code profile} (the origin named by its base URL). */
+    public Report send(ServerProfile profile, Cancellation cancel, Listener listener) {
+        try (ResourceWriter writer = new ResourceWriter(fhir, profile)) {
+            return send(writer, cancel, listener);
+        }
+    }
+
+    /**
+     * As {@link #send(ServerProfile, Cancellation, Listener)} with a writer of the caller's. One run per server at a
+     * time: while one runs, another for the same server returns at once, having sent nothing.
+     */
+    public Report send(ResourceWriter writer, Cancellation cancel, Listener listener) {
+        String origin = Origins.normalize(writer.profile().baseUrl());
+        if (!cache.outbox().claim(origin)) {
+            return new Report(origin, 0, 0, List.of(), List.of(), cache.outbox().pending(origin).size(),
+                    "the outbox of " + origin + " is being sent already");
+        }
+        try {
+            return sendClaimed(writer, origin, cancel, listener);
+        } finally {
+            cache.outbox().release(origin);
+        }
+    }
+
+    private Report sendClaimed(ResourceWriter writer, String origin, Cancellation cancel, Listener listener) {
+        Redactor redactor = Redactor.of(writer.profile());
+        OutboxStore outbox = cache.outbox();
+        Run run = new Run(origin);
+        // resources whose earlier entry did not go this run: their later entries wait, in order
+        Set<String> blocked = new HashSet<>();
+        for (Entry e : outbox.unsent(origin)) {
+            String key = e.resource();
+            if (e.status() == Status.CONFLICT || e.status() == Status.FAILED) {
+                blocked.add(key);
+                continue;
+            }
+            if (blocked.contains(key)) {
+                run.waiting++;
+                continue;
+            }
+            if (run.stoppedBecause != null) {
+                run.waiting++;
+                continue;
+            }
+            if (cancel.isCancelled()) {
+                run.stoppedBecause = "cancelled";
+                run.waiting++;
+                continue;
+            }
+            String ifMatch = e.baseVersion();
+            if (e.baseSeq() != null) {
+                Optional<Entry> base = outbox.get(e.baseSeq());
+                if (base.isPresent() && base.get().status() == Status.SENT) {
+                    ifMatch = base.get().sentVersion();
+                } else if (base.isEmpty() || base.get().status() == Status.DISCARDED) {
+                    conflict(writer, e, "Entry " + e.seq() + " was edited from outbox entry " + e.baseSeq()
+                            + ", which was discarded: compare it with the server's version.", run, listener, redactor);
+                    blocked.add(key);
+                    continue;
+                } else {
+                    // the earlier entry for this resource has not gone (it is later in no list: it would have
+                    // blocked this one already unless it belongs to another origin)
+                    blocked.add(key);
+                    run.waiting++;
+                    continue;
+                }
+            }
+            if (!sendOne(writer, e, ifMatch, run, listener, redactor)) {
+                blocked.add(key);
+            }
+        }
+        return new Report(origin, run.sent, run.reconciled, List.copyOf(run.conflicts), List.copyOf(run.failures),
+                run.waiting, run.stoppedBecause);
+    }
+
+    private static final class Run {
+        final String origin;
+        int sent;
+        int reconciled;
+        int waiting;
+        String stoppedBecause;
+        final List<Report.Problem> conflicts = new ArrayList<>();
+        final List<Report.Problem> failures = new ArrayList<>();
+
+        Run(String origin) {
+            this.origin = origin;
+        }
+    }
+
+    /** Sends one entry; returns whether it is SENT now. */
+    private boolean sendOne(ResourceWriter writer, Entry e, String ifMatch, Run run, Listener listener,
+                            Redactor redactor) {
+        OutboxStore outbox = cache.outbox();
+        try {
+            if (e.status() == Status.SENDING) {
+                // a run before this one was stopped while sending it: did it arrive?
+                Optional<ResourceWriter.Stored> now = writer.read(e.type(), e.id());
+                if (now.isPresent() && fhir.sameContent(now.get().json(), e.json())) {
+                    outbox.markSent(e.seq(), now.get().json());
+                    run.sent++;
+                    run.reconciled++;
+                    listener.done(e, Status.SENT, "found on the server (version " + now.get().versionId() + ")");
+                    return true;
+                }
+            }
+            outbox.markSending(e.seq());
+            listener.sending(e);
+            ResourceWriter.Stored stored = ifMatch == null ? writer.create(e.type(), e.id(), e.json())
+                    : writer.put(e.type(), e.id(), e.json(), ifMatch);
+            outbox.markSent(e.seq(), stored.json());
+            run.sent++;
+            listener.done(e, Status.SENT, "stored as version " + stored.versionId());
+            return true;
+        } catch (VersionConflictException c) {
+            if (c.currentJson() != null && fhir.sameContent(c.currentJson(), e.json())) {
+                // the server holds this very content (an earlier send arrived after all): nothing to send
+                outbox.markSent(e.seq(), c.currentJson());
+                run.sent++;
+                run.reconciled++;
+                listener.done(e, Status.SENT, "found on the server (version " + c.currentVersion() + ")");
+                return true;
+            }
+            outbox.markConflict(e.seq(), c.currentVersion(), c.currentJson(), redactor.clean(c.getMessage()));
+            run.conflicts.add(new Report.Problem(e.seq(), e.resource(), redactor.clean(c.getMessage())));
+            listener.done(e, Status.CONFLICT, redactor.clean(c.getMessage()));
+            return false;
+        } catch (FhirServerException f) {
+            String m = redactor.clean(f.getMessage());
+            run.failures.add(new Report.Problem(e.seq(), e.resource(), m));
+            if (stillPending(f.kind())) {
+                outbox.markRetry(e.seq(), m);
+                listener.done(e, Status.PENDING, m);
+                if (stopsTheRun(f.kind())) {
+                    run.stoppedBecause = m;
+                }
+            } else {
+                outbox.markFailed(e.seq(), m);
+                listener.done(e, Status.FAILED, m);
+            }
+            return false;
+        } catch (FhirFormatException | IllegalArgumentException bad) {
+            // the entry cannot be sent as it is (not a resource of its type, a bad id): the user has to fix it
+            String m = "Cannot send " + e.resource() + ": " + redactor.clean(bad.getMessage());
+            outbox.markFailed(e.seq(), m);
+            run.failures.add(new Report.Problem(e.seq(), e.resource(), m));
+            listener.done(e, Status.FAILED, m);
+            return false;
+        }
+    }
+
+    /** A conflict found before sending (the entry it was based on is gone): with what the server holds now. */
+    private void conflict(ResourceWriter writer, Entry e, String message, Run run, Listener listener,
+                          Redactor redactor) {
+        ResourceWriter.Stored now = null;
+        try {
+            now = writer.read(e.type(), e.id()).orElse(null);
+        } catch (RuntimeException ex) {
+            // recorded without the server's version; the conflict screen can read it again
+        }
+        String m = redactor.clean(message);
+        cache.outbox().markConflict(e.seq(), now == null ? null : now.versionId(), now == null ? null : now.json(), m);
+        run.conflicts.add(new Report.Problem(e.seq(), e.resource(), m));
+        listener.done(e, Status.CONFLICT, m);
+    }
+
+    /** Failures that may pass by themselves: the entry stays pending. */
+    private static boolean stillPending(FhirServerException.Kind k) {
+        return k.transientFault() || stopsTheRun(k);
+    }
+
+    /** Failures that every further request would meet too: the run stops, the rest stays pending. */
+    private static boolean stopsTheRun(FhirServerException.Kind k) {
+        return switch (k) {
+            case UNREACHABLE, TLS, TIMEOUT, UNAUTHORIZED, FORBIDDEN, UNSAFE, CANCELLED, THROTTLED, WRONG_VERSION,
+                 NOT_FHIR -> true;
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,110 @@
+package org.custos.sync;
+
+import org.custos.cache.Cache;
+import org.custos.fhir.Cancellation;
+import org.custos.fhir.Fhir;
+import org.custos.fhir.ResourceWriter;
+import org.custos.fhir.ServerProfile;
+import org.custos.testserver.FhirServerExtension;
+import org.custos.testserver.LocalFhirServer;
+import org.custos.testserver.TestConsents;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Saving from the editor against the real HAPI JPA server: stored, kept pending while offline, conflicts. */
+@ExtendWith(FhirServerExtension.class)
+class ConsentSaverTest {
+    private final Fhir fhir = new Fhir();
+
+    @TempDir
+    Path dir;
+
+    private static ServerProfile profile(String url) {
+        return ServerProfile.of("t", url).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aNewConsentIsStoredThenAnEditGoesOnTopAndAStaleOneIsAConflict(LocalFhirServer server) {
+        String id = ResourceWriter.newId();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(server.baseUrl())));
+            ConsentSaver.Result first = saver.save(server.baseUrl(), id, null, TestConsents.json(id, null, "one"));
+            assertThat(first).isInstanceOf(ConsentSaver.Result.Stored.class);
+            assertThat(((ConsentSaver.Result.Stored) first).versionId()).isEqualTo("1");
+            assertThat(((ConsentSaver.Result.Stored) first).json()).contains("policy/one", "\"versionId\":\"1\"");
+
+            ConsentSaver.Result second = saver.save(server.baseUrl(), id, "1", TestConsents.json(id, "1", "two"));
+            assertThat(((ConsentSaver.Result.Stored) second).versionId()).isEqualTo("2");
+
+            // someone else changes it on the server; an edit from version 2 meets version 3
+            TestConsents.putDirectly(server, id, "theirs");
+            ConsentSaver.Result stale = saver.save(server.baseUrl(), id, "2", TestConsents.json(id, "2", "mine"));
+            assertThat(stale).isInstanceOf(ConsentSaver.Result.Conflict.class);
+            ConsentSaver.Result.Conflict c = (ConsentSaver.Result.Conflict) stale;
+            assertThat(c.theirsVersion()).isEqualTo("3");
+            assertThat(c.theirs()).contains("policy/theirs");
+            assertThat(TestConsents.history(server, id)).containsExactly("one", "two", "theirs");
+            assertThat(saver.pending().needAttention()).isEqualTo(1);
+
+            // the user keeps theirs own on top of version 3: the conflict entry is resolved with it
+            ConsentSaver.Result kept = saver.save(server.baseUrl(), id, "3", TestConsents.json(id, "3", "mine"));
+            assertThat(((ConsentSaver.Result.Stored) kept).versionId()).isEqualTo("4");
+            assertThat(TestConsents.history(server, id)).containsExactly("one", "two", "theirs", "mine");
+            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
+        }
+    }
+
+    @Test
+    void offlineEditsWaitInTheOutboxAndAreSentWhenTheServerIsBack(LocalFhirServer server) throws Exception {
+        String id = ResourceWriter.newId();
+        try (TcpRelay relay = new TcpRelay(server.port()); Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(relay.baseUrl())));
+            relay.down();
+            ConsentSaver.Result r = saver.save(relay.baseUrl(), id, null, TestConsents.json(id, null, "offline1"));
+            assertThat(r).isInstanceOf(ConsentSaver.Result.Queued.class);
+            ConsentSaver.Result r2 = saver.save(relay.baseUrl(), id, null, TestConsents.json(id, null, "offline2"));
+            assertThat(r2).isInstanceOf(ConsentSaver.Result.Queued.class);
+            assertThat(saver.pending().waiting()).isEqualTo(2);
+            assertThat(saver.unsentConsents(relay.baseUrl())).containsExactly(id);
+            assertThat(saver.sendAll(new Cancellation()).get(0).allSent()).isFalse();
+
+            relay.up();
+            assertThat(saver.sendAll(new Cancellation()).get(0).allSent()).isTrue();
+            assertThat(TestConsents.history(server, id)).containsExactly("offline1", "offline2");
+            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
+        }
+    }
+
+    @Test
+    void takingTheServersVersionDiscardsTheWaitingEdit(LocalFhirServer server) {
+        String id = ResourceWriter.newId();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(server.baseUrl())));
+            saver.save(server.baseUrl(), id, null, TestConsents.json(id, null, "one"));
+            TestConsents.putDirectly(server, id, "theirs");
+            assertThat(saver.save(server.baseUrl(), id, "1", TestConsents.json(id, "1", "mine")))
+                    .isInstanceOf(ConsentSaver.Result.Conflict.class);
+            saver.dropMine(server.baseUrl(), id);
+            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
+            assertThat(saver.sendAll(new Cancellation())).isEmpty();
+            assertThat(TestConsents.history(server, id)).containsExactly("one", "theirs");
+        }
+    }
+
+    @Test
+    void noProfileForTheOriginIsRefusedWithWhatToDo() {
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.empty());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> saver.save("https://x.example.org/fhir", "a", null,
+                    TestConsents.json("a", null, "x"))).hasMessageContaining("Servers and sync");
+            assertThat(saver.pending().waiting()).isZero();
+        }
+    }
+}

@@ -191,6 +191,20 @@ public final class ConsentEditorViewModel {
         return true;
     }
 
+    /**
+     * Opens the user's own unsent text of a consent whose save met a newer version on the server (a conflict found
+     * while sending the outbox): the conflict screen is offered at once.
+     */
+    public boolean openConflict(Outcome.Conflict c, String originName) {
+        if (!open(c.mine(), originName)) {
+            return false;
+        }
+        saved = JSON.createObjectNode();   // the user's text is not on the server
+        updateDirty();
+        showConflict(c);
+        return true;
+    }
+
     /** Starts a new consent from a template (not yet on any server), to be saved to {@code originName}. */
     public void create(String templateJson, String originName) {
         try {
@@ -417,21 +431,26 @@ public final class ConsentEditorViewModel {
                 updateDirty();
                 message.set("Pending: kept in the outbox, sent when " + target + " can be reached (" + q.reason() + ")");
             } else if (outcome instanceof Outcome.Conflict c) {
-                conflict.set(c);
-                ConsentConflictViewModel screen = new ConsentConflictViewModel(c.mine(), c.theirs(), c.theirsVersion());
-                screen.choice().addListener((obs, before, choice) -> {
-                    conflictScreen.set(null);
-                    if (choice != null) {
-                        settle(choice);
-                    }
-                });
-                conflictScreen.set(screen);
+                showConflict(c);
                 message.set("Not saved: the server holds a newer version (" + c.theirsVersion() + ")");
             }
         }, t -> {
             busy.set(false);
             message.set("Not saved: " + t.getMessage());
         });
+    }
+
+    private void showConflict(Outcome.Conflict c) {
+        conflict.set(c);
+        ConsentConflictViewModel screen = new ConsentConflictViewModel(c.mine(), c.theirs(), c.theirsVersion());
+        screen.choice().addListener((obs, before, choice) -> {
+            conflictScreen.set(null);
+            if (choice != null) {
+                settle(choice);
+            }
+        });
+        conflictScreen.set(screen);
+        message.set("Not saved: the server holds a newer version (" + c.theirsVersion() + ")");
     }
 
     /** Revoke: status inactive, then save. */

@@ -49,6 +49,18 @@ public final class ConsentListViewModel {
         String text(Row row) throws Exception;
     }
 
+    /** The edits that wait to be sent (the outbox). */
+    public interface Outbox {
+        /** Sends what waits, to every server that can be reached; says what happened, in a line. */
+        String sendAll() throws Exception;
+
+        /** "2 edits waiting to be sent · 1 needs you" (empty: nothing waits). */
+        String summary() throws Exception;
+
+        /** A conflict the user has not settled for this consent, if any: their text, the server's and its version. */
+        java.util.Optional<ConsentEditorViewModel.Outcome.Conflict> conflictOf(String origin, String id) throws Exception;
+    }
+
     /** A template: a name, what it is for, and the consent it makes for a patient (reference, display). */
     public record Template(String name, String description, TemplateMaker maker) {
         @Override
@@ -68,6 +80,8 @@ public final class ConsentListViewModel {
     private final Supplier<List<String>> targets;
     private final Supplier<ConsentEditorViewModel> editors;
     private final TaskRunner tasks;
+    private final Outbox outbox;
+    private final StringProperty outboxText = new SimpleStringProperty("");
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final StringProperty patientText = new SimpleStringProperty("");
     private final ObjectProperty<ConsentEditorViewModel.Suggestion> patient = new SimpleObjectProperty<>();
@@ -88,7 +102,8 @@ public final class ConsentListViewModel {
      */
     public ConsentListViewModel(Source source, ConsentEditorViewModel.People people, List<Template> templates,
                                 Supplier<List<String>> targets, Supplier<ConsentEditorViewModel> editors,
-                                TaskRunner tasks) {
+                                Outbox outbox, TaskRunner tasks) {
+        this.outbox = outbox;
         this.source = source;
         this.people = people;
         this.templates = List.copyOf(templates);
@@ -160,6 +175,30 @@ public final class ConsentListViewModel {
     private record Page(List<Row> rows, long count) {
     }
 
+    private record Opened(String json, ConsentEditorViewModel.Outcome.Conflict conflict) {
+    }
+
+    /** Sends the edits that wait (called now and then, and when the user asks), then shows what waits still. */
+    public void sendPending() {
+        tasks.submit(null, p -> {
+            String done = outbox.sendAll();
+            return new String[]{done, outbox.summary()};
+        }, r -> {
+            outboxText.set(r[1]);
+            if (!r[0].isEmpty()) {
+                message.set(r[0]);
+                if (applied != null) {
+                    search();
+                }
+            }
+        }, t -> outboxText.set("Cannot send the waiting edits: " + t.getMessage()));
+    }
+
+    /** What waits in the outbox, in a line. */
+    public StringProperty outboxText() {
+        return outboxText;
+    }
+
     /** The next page, after the last row shown. */
     public void loadMore() {
         if (applied == null || rows.isEmpty() || busy.get()) {
@@ -187,9 +226,12 @@ public final class ConsentListViewModel {
         if (row == null) {
             return;
         }
-        tasks.submit("Opening consent " + row.id(), p -> source.text(row), json -> {
+        tasks.submit("Opening consent " + row.id(), p -> new Opened(source.text(row),
+                outbox.conflictOf(row.origin(), row.id()).orElse(null)), opened -> {
             ConsentEditorViewModel e = editors.get();
-            if (e.open(json, row.origin())) {
+            boolean ok = opened.conflict() == null ? e.open(opened.json(), row.origin())
+                    : e.openConflict(opened.conflict(), row.origin());
+            if (ok) {
                 editor.set(e);
             } else {
                 message.set("Cannot open consent " + row.id() + ": " + e.message().get());

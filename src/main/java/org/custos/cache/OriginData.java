@@ -121,6 +121,7 @@ public final class OriginData {
         }
         long[] rest = cache.inTransaction("Removing " + o.name(), c -> {
             long[] counts = new long[3];
+            SearchIndex.removeOrigin(c, o.id());
             counts[0] = remove(c, Ledger.RESOURCE, "pk", o.id());
             counts[1] = remove(c, Ledger.QUARANTINE, "id", o.id());
             counts[2] = remove(c, Ledger.TOMBSTONE, "id", o.id());

@@ -32,6 +32,6 @@ CREATE INDEX resource_word_k ON resource_word(k, pk);
 CREATE INDEX resource_word_pk ON resource_word(pk);
 
 -- the rows stored before this are given their search rows right after the migration, batch by batch (restartable:
--- done_to is the last fhir_resource key done), then this goes (see org.custos.cache.SearchFill)
+-- done_to is the last fhir_resource key done), then its row goes (see org.custos.cache.SearchIndex#fill)
 CREATE TABLE resource_search_fill (done_to BIGINT NOT NULL);
 INSERT INTO resource_search_fill (done_to) VALUES (0);

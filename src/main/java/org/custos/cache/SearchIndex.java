@@ -118,7 +118,7 @@ final class SearchIndex {
 
     static boolean fillPending(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM "
-                + "INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'RESOURCE_SEARCH_FILL'")) {
+                + "resource_search_fill")) {
             rs.next();
             return rs.getLong(1) > 0;
         }
@@ -135,7 +135,8 @@ final class SearchIndex {
         }
         cache.inTransaction("Filling the search columns of Consents and people", c -> {
             try (Statement st = c.createStatement()) {
-                st.execute("DROP TABLE resource_search_fill");
+                // the table stays, empty (a DROP right after creating it upset a later SHUTDOWN COMPACT of H2)
+                st.execute("DELETE FROM resource_search_fill");
             }
             return null;
         });

@@ -77,41 +77,32 @@ public final class PeopleStore {
             String lead = words.stream().max((a, b) -> Integer.compare(a.length(), b.length())).orElseThrow();
             List<String> rest = new ArrayList<>(words);
             rest.remove(lead);
-            StringBuilder sql = new StringBuilder("SELECT w.k, s.pk, s.res_type, s.res_id, s.display, s.code_text, "
-                    + "s.origin_id, s.status FROM resource_word w JOIN resource_search s ON s.pk = w.pk "
-                    + "WHERE w.k LIKE ? ESCAPE '\\' AND (w.k > ? OR w.k = ? AND w.pk > ?) AND s.res_type IN (" + inTypes
-                    + ")");
-            for (int i = 0; i < rest.size(); i++) {
-                sql.append(" AND s.search_text LIKE ? ESCAPE '\\'");
-            }
-            sql.append(" ORDER BY w.k, w.pk LIMIT ?");
+            // first the word index alone, in its order (H2 would rather walk every person and look up their words),
+            // then the rows of those keys with the type and the other words checked; until enough or no more words
             Map<Long, Person> out = new LinkedHashMap<>();
-            String afterK = "";
-            long afterPk = -1;
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            String afterK = lead;
+            long afterPk = Long.MIN_VALUE;
+            int want = Math.max(64, limit * 2);
+            try (PreparedStatement wordQuery = c.prepareStatement("SELECT k, pk FROM resource_word WHERE k >= ? AND k < ? "
+                    + "AND (k > ? OR pk > ?) ORDER BY k, pk LIMIT ?")) {
                 while (out.size() < limit) {
-                    int i = 1;
-                    ps.setString(i++, AuditSql.likePrefix(lead));
-                    ps.setString(i++, afterK);
-                    ps.setString(i++, afterK);
-                    ps.setLong(i++, afterPk);
-                    for (String w : rest) {
-                        ps.setString(i++, "% " + AuditSql.escape(w) + "%");
-                    }
-                    int want = limit + 16;
-                    ps.setInt(i, want);
-                    int got = 0;
-                    try (ResultSet rs = ps.executeQuery()) {
+                    wordQuery.setString(1, afterK);
+                    wordQuery.setString(2, lead + '\uffff');
+                    wordQuery.setString(3, afterK);
+                    wordQuery.setLong(4, afterPk);
+                    wordQuery.setInt(5, want);
+                    List<Long> pks = new ArrayList<>();
+                    try (ResultSet rs = wordQuery.executeQuery()) {
                         while (rs.next()) {
-                            got++;
                             afterK = rs.getString(1);
                             afterPk = rs.getLong(2);
-                            if (out.size() < limit) {
-                                out.putIfAbsent(afterPk, person(rs, 2));
-                            }
+                            pks.add(afterPk);
                         }
                     }
-                    if (got < want) {
+                    if (!pks.isEmpty()) {
+                        rows(c, pks, inTypes, rest, out, limit);
+                    }
+                    if (pks.size() < want) {
                         break;
                     }
                 }
@@ -119,6 +110,38 @@ public final class PeopleStore {
             return List.copyOf(out.values());
         } catch (SQLException e) {
             throw new CacheException("Searching the people failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The people of these keys (in this order) of the types whose text has every word of {@code rest}. */
+    private void rows(Connection c, List<Long> pks, String inTypes, List<String> rest, Map<Long, Person> out,
+                      int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT s.pk, s.res_type, s.res_id, s.display, s.code_text, s.origin_id, "
+                + "s.status FROM resource_search s WHERE s.pk IN (" + String.join(", ", pks.stream().map(x -> "?")
+                .toList()) + ") AND s.res_type IN (" + inTypes + ")");
+        for (int i = 0; i < rest.size(); i++) {
+            sql.append(" AND s.search_text LIKE ? ESCAPE '\\'");
+        }
+        Map<Long, Person> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (long pk : pks) {
+                ps.setLong(i++, pk);
+            }
+            for (String w : rest) {
+                ps.setString(i++, "% " + AuditSql.escape(w) + "%");
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getLong(1), person(rs, 1));
+                }
+            }
+        }
+        for (long pk : pks) {
+            Person p = found.get(pk);
+            if (p != null && out.size() < limit) {
+                out.putIfAbsent(pk, p);
+            }
         }
     }
 

@@ -27,6 +27,7 @@ final class SearchIndex {
         private final Connection c;
         private PreparedStatement insert;
         private PreparedStatement word;
+        private int pending;
 
         Writer(Connection c) {
             this.c = c;
@@ -47,26 +48,41 @@ final class SearchIndex {
                 word = c.prepareStatement("INSERT INTO resource_word (k, pk) VALUES (?, ?)");
             }
             bind(insert, pk, originId, row);
-            insert.executeUpdate();
-            if (!row.words().isEmpty()) {
-                for (String w : row.words()) {
-                    word.setString(1, w);
-                    word.setLong(2, pk);
-                    word.addBatch();
-                }
+            insert.addBatch();
+            for (String w : row.words()) {
+                word.setString(1, w);
+                word.setLong(2, pk);
+                word.addBatch();
+            }
+            if (++pending >= 500) {
+                flush();
+            }
+        }
+
+        /** Writes the rows added so far (batched: one round per 500 rows rather than per row). */
+        void flush() throws SQLException {
+            if (pending > 0) {
+                insert.executeBatch();
                 word.executeBatch();
+                pending = 0;
             }
         }
 
         void drop(long pk) throws SQLException {
+            flush();
             remove(c, new long[]{pk});
         }
 
+        /** Writes what is pending; the caller's transaction commits it. */
         @Override
         public void close() throws SQLException {
             if (insert != null) {
-                insert.close();
-                word.close();
+                try {
+                    flush();
+                } finally {
+                    insert.close();
+                    word.close();
+                }
             }
         }
     }

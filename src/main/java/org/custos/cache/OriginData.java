@@ -88,7 +88,8 @@ public final class OriginData {
     public record Purged(String origin, long auditVersions, long resources, long quarantined, long tombstones,
                          boolean cancelled) {
         public String describe() {
-            return String.format("%,d AuditEvent versions, %,d Consent/Provenance versions, %,d quarantined items and "
+            return String.format("%,d AuditEvent versions, %,d Consent, Provenance and people versions, "
+                            + "%,d quarantined items and "
                             + "%,d deletes of %s%s", auditVersions, resources, quarantined, tombstones, origin,
                     cancelled ? " (cancelled: the rest is still there)" : "");
         }

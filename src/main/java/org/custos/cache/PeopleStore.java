@@ -83,8 +83,8 @@ public final class PeopleStore {
             String afterK = lead;
             long afterPk = Long.MIN_VALUE;
             int want = Math.max(64, limit * 2);
-            try (PreparedStatement wordQuery = c.prepareStatement("SELECT k, pk FROM resource_word WHERE k >= ? AND k < ? "
-                    + "AND (k > ? OR pk > ?) ORDER BY k, pk LIMIT ?")) {
+            try (PreparedStatement wordQuery = c.prepareStatement("SELECT k, pk FROM resource_word WHERE k >= ? "
+                    + "AND k < ? AND (k > ? OR pk > ?) ORDER BY k, pk LIMIT ?")) {
                 while (out.size() < limit) {
                     wordQuery.setString(1, afterK);
                     wordQuery.setString(2, lead + '\uffff');

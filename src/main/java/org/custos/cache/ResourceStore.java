@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Consent, Provenance and the people (Patient, Practitioner, Organization, RelatedPerson), kept raw with their identity (origin, type, id) and every version that arrived: a version
+ * Consent, Provenance and the people (Patient, Practitioner, Organization, RelatedPerson), kept raw with their
+ * identity (origin, type, id) and every version that arrived: a version
  * that differs from all kept ones is stored beside them and becomes the current one unless it is older (see
  * {@link State}). When the origin deletes one, its versions leave the cache (their text is taken off disk) and a
  * tombstone remembers the delete. The current version of a Consent or a person has a search row
@@ -57,8 +58,9 @@ public final class ResourceStore {
         List<byte[]> leaves = new ArrayList<>();
         Leaf leaf = new Leaf();
         try (SearchIndex.Writer search = new SearchIndex.Writer(c);
-             PreparedStatement find = c.prepareStatement("SELECT pk, content_hash, version_id, state, raw, last_updated FROM "
-                + "fhir_resource USE INDEX (fhir_resource_identity) WHERE res_type = ? AND res_id = ? AND origin_id = ?");
+             PreparedStatement find = c.prepareStatement("SELECT pk, content_hash, version_id, state, raw, "
+                     + "last_updated FROM fhir_resource USE INDEX (fhir_resource_identity) WHERE res_type = ? AND "
+                     + "res_id = ? AND origin_id = ?");
              PreparedStatement ins = c.prepareStatement("INSERT INTO fhir_resource (pk, "
                      + StoredRows.RESOURCE_COLUMNS + ", state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement setState = c.prepareStatement("UPDATE fhir_resource SET state = ? WHERE pk = ?")) {

@@ -25,6 +25,7 @@ final class SearchCheck {
 
     static void check(Connection c, Reporter r) throws SQLException {
         MessageDigest sha = Leaf.sha256();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         long[] expectedWords = new long[2];
         String types = "'" + String.join("', '", SearchExtractor.TYPES.stream().sorted().toList()) + "'";
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT f.pk, f.origin_id, f.res_type, "
@@ -36,7 +37,7 @@ final class SearchCheck {
                 long pk = rs.getLong(1);
                 int origin = rs.getInt(2);
                 String what = rs.getString(3) + "/" + rs.getString(4);
-                SearchRow e = SearchExtractor.extract(rs.getString(3), rs.getString(4), rs.getObject(5, Long.class),
+                SearchRow e = SearchExtractor.extract(mapper, rs.getString(3), rs.getString(4), rs.getObject(5, Long.class),
                         rs.getString(6));
                 if (e == null) {
                     continue;

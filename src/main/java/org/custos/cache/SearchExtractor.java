@@ -27,7 +27,6 @@ final class SearchExtractor {
     /** Every type that has search rows. */
     static final Set<String> TYPES = Set.of("Consent", "Patient", "Practitioner", "Organization", "RelatedPerson");
     static final int WORD_MAX = 256;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern REF = Pattern.compile(
             "(?:^|.*/)([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]*)?$");
     private static final char US = '\u001F';
@@ -39,14 +38,17 @@ final class SearchExtractor {
         return TYPES.contains(type);
     }
 
-    /** The search row of a stored text, or null when its type has none or the text is not JSON. */
-    static SearchRow extract(String type, String id, Long lastUpdated, String json) {
+    /**
+     * The search row of a stored text, or null when its type has none or the text is not JSON. {@code mapper}: the
+     * caller's own (no shared static one: an ObjectMapper is configurable state).
+     */
+    static SearchRow extract(ObjectMapper mapper, String type, String id, Long lastUpdated, String json) {
         if (!indexed(type)) {
             return null;
         }
         JsonNode tree;
         try {
-            tree = MAPPER.readTree(json);
+            tree = mapper.readTree(json);
         } catch (java.io.IOException e) {
             return null;
         }

@@ -28,6 +28,9 @@ final class SearchIndex {
         private PreparedStatement insert;
         private PreparedStatement word;
         private int pending;
+        /** Its own (no shared static one): creating it costs far less than the batch it serves. */
+        private final com.fasterxml.jackson.databind.ObjectMapper mapper =
+                new com.fasterxml.jackson.databind.ObjectMapper();
 
         Writer(Connection c) {
             this.c = c;
@@ -35,7 +38,7 @@ final class SearchIndex {
 
         /** The row of version {@code pk} (now current), from its text; nothing for a type without search rows. */
         void add(long pk, int originId, String type, String id, Long lastUpdated, String raw) throws SQLException {
-            SearchRow row = SearchExtractor.extract(type, id, lastUpdated, raw);
+            SearchRow row = SearchExtractor.extract(mapper, type, id, lastUpdated, raw);
             if (row != null) {
                 add(pk, originId, row);
             }

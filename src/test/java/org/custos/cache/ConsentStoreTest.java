@@ -169,6 +169,8 @@ class ConsentStoreTest {
             }
         }
         assertThat(cache.consents().count(f)).isEqualTo(expected.size());
+        assertThat(cache.consents().count(f, 5)).isEqualTo(Math.min(5, expected.size()));
+        assertThat(cache.consents().count(f, Long.MAX_VALUE)).isEqualTo(expected.size());
         ConsentRow first = cache.consents().page(f, null, 1).get(0);
         Made m = made.stream().filter(x -> x.id().equals(first.id())).findFirst().orElseThrow();
         assertThat(first.status()).isEqualTo(m.status());

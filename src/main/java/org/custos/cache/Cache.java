@@ -29,6 +29,8 @@ public final class Cache implements AutoCloseable {
     private final SyncStore sync;
     private final OriginData originData;
     private final OutboxStore outbox;
+    private final ConsentStore consents;
+    private final PeopleStore people;
     private final String openNotice;
 
     private Cache(Path file, JdbcConnectionPool pool, String openNotice) {
@@ -42,6 +44,8 @@ public final class Cache implements AutoCloseable {
         this.sync = new SyncStore(this);
         this.originData = new OriginData(this);
         this.outbox = new OutboxStore(this);
+        this.consents = new ConsentStore(this);
+        this.people = new PeopleStore(this);
     }
 
     /**
@@ -80,6 +84,15 @@ public final class Cache implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             pool.dispose();
             throw new CacheException("Cannot record the cache's rows in its ledger: " + e.getMessage(), e);
+        }
+        try (Connection c = pool.getConnection()) {
+            if (SearchIndex.fillPending(c)) {
+                // an upgrade to V6: the Consents and people stored before it get their search rows (restartable)
+                SearchIndex.fill(cache);
+            }
+        } catch (SQLException | RuntimeException e) {
+            pool.dispose();
+            throw new CacheException("Cannot fill the search columns of the cache: " + e.getMessage(), e);
         }
         return cache;
     }
@@ -139,6 +152,12 @@ public final class Cache implements AutoCloseable {
     public ResourceStore resources() { return resources; }
 
     public QuarantineStore quarantine() { return quarantine; }
+
+    /** The cached Consents as a list: filters and keyset pages. */
+    public ConsentStore consents() { return consents; }
+
+    /** The cached Patients, Practitioners, Organizations and RelatedPersons: search and names. */
+    public PeopleStore people() { return people; }
 
     public Origins origins() { return origins; }
 

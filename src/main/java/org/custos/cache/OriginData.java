@@ -88,7 +88,8 @@ public final class OriginData {
     public record Purged(String origin, long auditVersions, long resources, long quarantined, long tombstones,
                          boolean cancelled) {
         public String describe() {
-            return String.format("%,d AuditEvent versions, %,d Consent/Provenance versions, %,d quarantined items and "
+            return String.format("%,d AuditEvent versions, %,d Consent, Provenance and people versions, "
+                            + "%,d quarantined items and "
                             + "%,d deletes of %s%s", auditVersions, resources, quarantined, tombstones, origin,
                     cancelled ? " (cancelled: the rest is still there)" : "");
         }
@@ -122,6 +123,7 @@ public final class OriginData {
         }
         long[] rest = cache.inTransaction("Removing " + o.name(), c -> {
             long[] counts = new long[3];
+            SearchIndex.removeOrigin(c, o.id());
             counts[0] = remove(c, Ledger.RESOURCE, "pk", o.id());
             counts[1] = remove(c, Ledger.QUARANTINE, "id", o.id());
             counts[2] = remove(c, Ledger.TOMBSTONE, "id", o.id());

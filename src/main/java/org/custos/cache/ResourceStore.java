@@ -13,10 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Consent and Provenance, kept raw with their identity (origin, type, id) and every version that arrived: a version
+ * Consent, Provenance and the people (Patient, Practitioner, Organization, RelatedPerson), kept raw with their
+ * identity (origin, type, id) and every version that arrived: a version
  * that differs from all kept ones is stored beside them and becomes the current one unless it is older (see
  * {@link State}). When the origin deletes one, its versions leave the cache (their text is taken off disk) and a
- * tombstone remembers the delete. Their search columns come with their screens.
+ * tombstone remembers the delete. The current version of a Consent or a person has a search row
+ * ({@code resource_search}, see {@link SearchIndex}), kept right here whenever the current version changes.
  */
 public final class ResourceStore {
     private final Cache cache;
@@ -53,7 +55,7 @@ public final class ResourceStore {
         return upsert(originId, List.of(r));
     }
 
-    private record Kept(long pk, long hash, String versionId, int state, String raw) {
+    private record Kept(long pk, long hash, String versionId, int state, String raw, Long lastUpdated) {
     }
 
     UpsertCounts upsert(Connection c, int originId, List<IncomingResource> items) throws SQLException {
@@ -65,8 +67,10 @@ public final class ResourceStore {
         List<Integer> states = new ArrayList<>();
         List<byte[]> leaves = new ArrayList<>();
         Leaf leaf = new Leaf();
-        try (PreparedStatement find = c.prepareStatement("SELECT pk, content_hash, version_id, state, raw FROM "
-                + "fhir_resource USE INDEX (fhir_resource_identity) WHERE res_type = ? AND res_id = ? AND origin_id = ?");
+        try (SearchIndex.Writer search = new SearchIndex.Writer(c);
+             PreparedStatement find = c.prepareStatement("SELECT pk, content_hash, version_id, state, raw, "
+                     + "last_updated FROM fhir_resource USE INDEX (fhir_resource_identity) WHERE res_type = ? AND "
+                     + "res_id = ? AND origin_id = ?");
              PreparedStatement ins = c.prepareStatement("INSERT INTO fhir_resource (pk, "
                      + StoredRows.RESOURCE_COLUMNS + ", state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement setState = c.prepareStatement("UPDATE fhir_resource SET state = ? WHERE pk = ?")) {
@@ -81,7 +85,7 @@ public final class ResourceStore {
                     try (ResultSet rs = find.executeQuery()) {
                         while (rs.next()) {
                             kept.add(new Kept(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
-                                    rs.getString(5)));
+                                    rs.getString(5), rs.getObject(6, Long.class)));
                         }
                     }
                     known.put(key, kept);
@@ -98,9 +102,9 @@ public final class ResourceStore {
                     } else {
                         // an earlier text is the origin's word again: it is the current one once more
                         if (current != null) {
-                            replace(c, originId, kept, current, State.SUPERSEDED, setState);
+                            replace(c, originId, r, kept, current, State.SUPERSEDED, setState, search);
                         }
-                        replace(c, originId, kept, same, State.CHANGED, setState);
+                        replace(c, originId, r, kept, same, State.CHANGED, setState, search);
                         updated++;
                     }
                     continue;
@@ -111,11 +115,11 @@ public final class ResourceStore {
                     added++;
                 } else if (Versions.isOlder(r.versionId(), current.versionId())) {
                     state = State.SUPERSEDED;
-                    replace(c, originId, kept, current, current.state() | State.CHANGED, setState);
+                    replace(c, originId, r, kept, current, current.state() | State.CHANGED, setState, search);
                     updated++;
                 } else {
                     state = State.CHANGED;
-                    replace(c, originId, kept, current, State.SUPERSEDED, setState);
+                    replace(c, originId, r, kept, current, State.SUPERSEDED, setState, search);
                     updated++;
                 }
                 long pk = nextPk.getAndIncrement();
@@ -127,7 +131,10 @@ public final class ResourceStore {
                 }
                 ins.setInt(9, state);
                 ins.executeUpdate();
-                kept.add(new Kept(pk, hash, r.versionId(), state, text));
+                kept.add(new Kept(pk, hash, r.versionId(), state, text, r.lastUpdated()));
+                if ((state & State.SUPERSEDED) == 0) {
+                    search.add(pk, originId, r.type(), r.id(), r.lastUpdated(), text);
+                }
                 pks.add(pk);
                 states.add(state);
                 leaves.add(StoredRows.leaf(leaf, Ledger.RESOURCE, values));
@@ -138,9 +145,18 @@ public final class ResourceStore {
         return new UpsertCounts(added, updated, unchanged);
     }
 
-    private static void replace(Connection c, int originId, List<Kept> kept, Kept old, int state,
-                                PreparedStatement setState) throws SQLException {
-        kept.set(kept.indexOf(old), new Kept(old.pk(), old.hash(), old.versionId(), state, old.raw()));
+    private static void replace(Connection c, int originId, IncomingResource r, List<Kept> kept, Kept old, int state,
+                                PreparedStatement setState, SearchIndex.Writer search) throws SQLException {
+        kept.set(kept.indexOf(old), new Kept(old.pk(), old.hash(), old.versionId(), state, old.raw(),
+                old.lastUpdated()));
+        // the search row follows the current version
+        boolean wasCurrent = (old.state() & State.SUPERSEDED) == 0;
+        boolean isCurrent = (state & State.SUPERSEDED) == 0;
+        if (wasCurrent && !isCurrent) {
+            search.drop(old.pk());
+        } else if (!wasCurrent && isCurrent) {
+            search.add(old.pk(), originId, r.type(), r.id(), old.lastUpdated(), old.raw());
+        }
         setState.setInt(1, state);
         setState.setLong(2, old.pk());
         setState.executeUpdate();
@@ -167,6 +183,7 @@ public final class ResourceStore {
         }
         long[] pks = pksOf(c, "SELECT pk FROM fhir_resource WHERE res_type = ? AND res_id = ? AND origin_id = ?",
                 type, id, originId);
+        SearchIndex.remove(c, pks);
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM fhir_resource WHERE pk = ?")) {
             for (long pk : pks) {
                 ps.setLong(1, pk);

@@ -76,7 +76,8 @@ final class Sealer {
                     ps.setInt(2, into);
                     ps.executeUpdate();
                 }
-                for (String table : List.of("audit_event", "fhir_resource", "quarantine", "tombstone", "sync_state")) {
+                for (String table : List.of("audit_event", "fhir_resource", "resource_search", "quarantine",
+                        "tombstone", "sync_state")) {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET origin_id = ? WHERE "
                             + "origin_id = ?")) {
                         ps.setInt(1, into);

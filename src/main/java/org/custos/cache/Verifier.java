@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * Checks the cache against its ledger ({@link Ledger}): the chain of entries is whole, every stored row is exactly
  * what was recorded (its values and raw text, fingerprinted again), no recorded row is missing unless the ledger
  * says Custos removed it, no row is there that was never recorded, the search indexes (patient, purpose, agent
- * names) hold what the rows say, and every event has exactly one current version whose flags fit its versions.
+ * names; the search rows of Consents and people) hold what the rows say, and every event has exactly one current version whose flags fit its versions.
  * What it proves, and what it cannot, is in the README ("Tamper evidence").
  */
 public final class Verifier {
@@ -117,6 +117,7 @@ public final class Verifier {
                 return result(entries[0], done[0], lastHead[0], headMatches, true);
             }
             states(c);
+            SearchCheck.check(c, (origin, what, detail) -> problem(Kind.INDEX, origin, what, detail));
             return result(entries[0], done[0], lastHead[0], headMatches, false);
         } catch (SQLException e) {
             throw new CacheException("Verifying the cache failed: " + e.getMessage(), e);

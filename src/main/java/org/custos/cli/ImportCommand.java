@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Imports FHIR files into the cache: Bundles or single resources (JSON, XML) and NDJSON, "
-                + "optionally gzipped. AuditEvent, Consent and Provenance are stored; what cannot be read is "
+                + "optionally gzipped. AuditEvent, Consent, Provenance, Patient, Practitioner, Organization and "
+                + "RelatedPerson are stored; what cannot be read is "
                 + "quarantined with its reason, and the rest goes on.",
                 "Ctrl+C stops after the batch being written and closes the cache cleanly; what was read before is kept.",
                 "Exit status: 0 all imported, 2 some resources quarantined, 1 error (e.g. a file missing) or stopped."})

@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Pulls AuditEvent, Consent and Provenance from a FHIR STU3 server into the cache: everything "
+        description = {"Pulls AuditEvent, Consent and Provenance (and, with --types, Patient, Practitioner, Organization, "
+                + "RelatedPerson) from a FHIR STU3 server into the cache: everything "
                 + "the first time, then only what changed (by _lastUpdated, with an overlap). Each page is stored "
                 + "with a checkpoint: an interrupted sync goes on from there the next time.",
                 "Secrets are read from environment variables, never from the command line.",
@@ -35,7 +36,8 @@ final class SyncCommand implements Callable<Integer> {
     ServerOptions serverOptions;
 
     @Option(names = "--types", split = ",", paramLabel = "TYPE",
-            description = "Resource types (default: AuditEvent,Consent,Provenance)")
+            description = "Resource types (default: AuditEvent,Consent,Provenance; also Patient, Practitioner, "
+                    + "Organization, RelatedPerson)")
     List<String> types;
 
     @Option(names = "--since", paramLabel = "DATE",

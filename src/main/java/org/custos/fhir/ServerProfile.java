@@ -22,7 +22,14 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
                             Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
                             int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure) {
 
-    public static final List<String> SYNC_TYPES = List.of("AuditEvent", "Consent", "Provenance");
+    /** Every type Custos can sync, in the order it syncs them. */
+    public static final List<String> SYNC_TYPES = List.of("AuditEvent", "Consent", "Provenance", "Patient",
+            "Practitioner", "Organization", "RelatedPerson");
+    /** What a profile syncs unless told otherwise; the people types are chosen on purpose. */
+    public static final List<String> DEFAULT_TYPES = List.of("AuditEvent", "Consent", "Provenance");
+    /** The people types: optional, for the names lists show instead of bare references. */
+    public static final List<String> PEOPLE_TYPES = List.of("Patient", "Practitioner", "Organization",
+            "RelatedPerson");
     public static final int MAX_PAGE_SIZE = 1000;
 
     /** How requests are authenticated. SMART on FHIR (OAuth) comes with a later issue. */
@@ -37,7 +44,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     public ServerProfile {
         baseUrl = baseUrl == null ? "" : stripSlash(baseUrl.trim());
         auth = auth == null ? AuthKind.NONE : auth;
-        types = types == null || types.isEmpty() ? new LinkedHashSet<>(SYNC_TYPES) : new LinkedHashSet<>(types);
+        types = types == null || types.isEmpty() ? new LinkedHashSet<>(DEFAULT_TYPES) : new LinkedHashSet<>(types);
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
         readTimeout = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
         overlap = overlap == null ? Duration.ofMinutes(5) : overlap;

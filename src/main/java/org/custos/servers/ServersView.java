@@ -35,6 +35,10 @@ public final class ServersView {
     @FXML CheckBox auditCheck;
     @FXML CheckBox consentCheck;
     @FXML CheckBox provenanceCheck;
+    @FXML CheckBox patientCheck;
+    @FXML CheckBox practitionerCheck;
+    @FXML CheckBox organizationCheck;
+    @FXML CheckBox relatedPersonCheck;
     @FXML CheckBox insecureCheck;
     @FXML Label insecureLabel;
     @FXML TextField pageSizeField;
@@ -92,6 +96,10 @@ public final class ServersView {
         auditCheck.selectedProperty().bindBidirectional(vm.syncAuditProperty());
         consentCheck.selectedProperty().bindBidirectional(vm.syncConsentProperty());
         provenanceCheck.selectedProperty().bindBidirectional(vm.syncProvenanceProperty());
+        patientCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("Patient"));
+        practitionerCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("Practitioner"));
+        organizationCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("Organization"));
+        relatedPersonCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("RelatedPerson"));
         insecureCheck.selectedProperty().bindBidirectional(vm.allowInsecureProperty());
         insecureLabel.textProperty().bind(vm.insecureWarningProperty());
         insecureLabel.visibleProperty().bind(vm.allowInsecureProperty());

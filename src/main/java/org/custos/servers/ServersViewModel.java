@@ -57,6 +57,14 @@ public final class ServersViewModel {
     private final BooleanProperty syncAudit = new SimpleBooleanProperty(true);
     private final BooleanProperty syncConsent = new SimpleBooleanProperty(true);
     private final BooleanProperty syncProvenance = new SimpleBooleanProperty(true);
+    /** The optional people types (Patient, Practitioner, Organization, RelatedPerson): off unless chosen. */
+    private final java.util.Map<String, BooleanProperty> syncPeople = new java.util.LinkedHashMap<>();
+
+    {
+        for (String t : ServerProfile.PEOPLE_TYPES) {
+            syncPeople.put(t, new SimpleBooleanProperty(false));
+        }
+    }
     private final BooleanProperty allowInsecure = new SimpleBooleanProperty(false);
     private final StringProperty insecureWarning = new SimpleStringProperty("");
     private final StringProperty checkResult = new SimpleStringProperty("");
@@ -139,6 +147,7 @@ public final class ServersViewModel {
         syncAudit.set(p.types().contains("AuditEvent"));
         syncConsent.set(p.types().contains("Consent"));
         syncProvenance.set(p.types().contains("Provenance"));
+        syncPeople.forEach((type, chosen) -> chosen.set(p.types().contains(type)));
         allowInsecure.set(p.allowInsecure());
     }
 
@@ -154,6 +163,11 @@ public final class ServersViewModel {
         if (syncProvenance.get()) {
             t.add("Provenance");
         }
+        syncPeople.forEach((type, chosen) -> {
+            if (chosen.get()) {
+                t.add(type);
+            }
+        });
         if (t.isEmpty()) {
             message.set("Choose at least one resource type to sync.");
             return null;
@@ -402,6 +416,15 @@ public final class ServersViewModel {
     public BooleanProperty syncConsentProperty() { return syncConsent; }
 
     public BooleanProperty syncProvenanceProperty() { return syncProvenance; }
+
+    /** Whether one of the optional people types is synced (see {@link ServerProfile#PEOPLE_TYPES}). */
+    public BooleanProperty syncTypeProperty(String peopleType) {
+        BooleanProperty p = syncPeople.get(peopleType);
+        if (p == null) {
+            throw new IllegalArgumentException("Not a people type: " + peopleType);
+        }
+        return p;
+    }
 
     public StringProperty checkResultProperty() { return checkResult; }
 

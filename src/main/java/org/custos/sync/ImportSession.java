@@ -113,7 +113,7 @@ final class ImportSession {
             if (!a.items().isEmpty()) {
                 add("AuditEvent", cache.audit().upsert(origin, a));
             }
-            for (String type : List.of("Consent", "Provenance")) {
+            for (String type : Incoming.RESOURCE_TYPES) {
                 List<IncomingResource> ofType = o.stream().filter(r -> r.type().equals(type)).toList();
                 if (!ofType.isEmpty()) {
                     add(type, cache.resources().upsert(origin, ofType));

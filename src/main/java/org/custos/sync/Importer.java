@@ -27,7 +27,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads FHIR files (Bundles and single resources in JSON or XML, NDJSON; any of them gzipped) into the cache.
- * AuditEvent, Consent and Provenance are stored; other types are counted as skipped. What cannot be read goes to
+ * AuditEvent, Consent, Provenance and the people (Patient, Practitioner, Organization, RelatedPerson) are stored; other types are counted as skipped. What cannot be read goes to
  * the quarantine with its reason and the rest goes on. Each batch of 1,000 is one transaction, so a cancelled
  * import leaves a consistent cache, and importing the same resources again changes nothing.
  */

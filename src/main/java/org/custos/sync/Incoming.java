@@ -11,10 +11,14 @@ import java.util.Set;
 
 /**
  * What happens to one resource read from a file or a server: the cache keeps it (an AuditEvent with its search
- * row, or a Consent / Provenance as it came), skips it (a type Custos does not keep) or quarantines it, with why.
+ * row, or a Consent / Provenance / Patient / Practitioner / Organization / RelatedPerson as it came), skips it (a type Custos does not keep) or quarantines it, with why.
  */
 final class Incoming {
-    static final Set<String> KEPT_TYPES = Set.of("AuditEvent", "Consent", "Provenance");
+    /** The types kept raw with their versions besides AuditEvent (Consent, Provenance and the people). */
+    static final java.util.List<String> RESOURCE_TYPES = java.util.List.of("Consent", "Provenance", "Patient",
+            "Practitioner", "Organization", "RelatedPerson");
+    static final Set<String> KEPT_TYPES = Set.of("AuditEvent", "Consent", "Provenance", "Patient", "Practitioner",
+            "Organization", "RelatedPerson");
 
     sealed interface Result permits Audit, Other, Skipped, Bad {
     }

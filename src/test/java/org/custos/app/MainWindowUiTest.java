@@ -149,7 +149,7 @@ class MainWindowUiTest {
                     + message.getText(), e);
         }
         TableView<?> types = robot.lookup("#typeTable").queryTableView();
-        assertThat(types.getItems()).hasSize(3);
+        assertThat(types.getItems()).hasSize(org.custos.fhir.ServerProfile.SYNC_TYPES.size());
 
         robot.clickOn("Audit events");
         Label match = robot.lookup(".match-count").queryAs(Label.class);

@@ -14,7 +14,8 @@ import static org.custos.bench.BenchSupport.log;
  * {@code bench.reuseCache} (reuse the filled browse cache of an earlier run), {@code bench.prepare} (only write the
  * generated NDJSON the browse benchmark reads, then stop), {@code bench.out} (target/bench) and
  * {@code bench.tag} (suffix of the result files), {@code bench.sync} (events synced from the local HAPI server,
- * default 100,000 in the bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
+ * default 100,000 in the bench profile; 0 skips), {@code bench.consents} / {@code bench.people} (the Consent list and
+ * people directory benchmark, {@link ConsentBench}: 100,000 each in the bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
  * {@code <name>.txt} under target/bench.
  */
 public final class BenchMain {
@@ -43,6 +44,11 @@ public final class BenchMain {
         if (browseEvents > 0) {
             Map<String, Object> browse = BrowseBench.run(fhir, browseEvents);
             System.out.println(BrowseBench.table(browse));
+        }
+        int consents = BenchSupport.intProp("bench.consents", 0);
+        if (consents > 0) {
+            System.out.println(ConsentBench.table(ConsentBench.run(consents, BenchSupport.intProp("bench.people",
+                    consents))));
         }
         int syncEvents = BenchSupport.intProp("bench.sync", 0);
         if (syncEvents > 0) {

@@ -46,7 +46,7 @@ class CommandLineTest {
         Run imp = run("import", demo.toString(), "--db", db);
         assertThat(imp.code()).as(imp.err()).isZero();
         assertThat(imp.out()).contains("AuditEvent: 1500 new, 0 updated, 0 unchanged, 0 quarantined")
-                .contains("Patient: 500 skipped (not cached)");
+                .contains("Patient: 500 new, 0 updated, 0 unchanged, 0 quarantined");
         assertThat(run("import", demo.toString(), "--db", db).out())
                 .contains("AuditEvent: 0 new, 0 updated, 1500 unchanged, 0 quarantined");
     }

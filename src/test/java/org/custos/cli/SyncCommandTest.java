@@ -51,9 +51,9 @@ class SyncCommandTest {
         assertThat(unsetVar.err()).contains("CUSTOS_TEST_NO_SUCH_VARIABLE is not set");
 
         CommandLineTest.Run badType = CommandLineTest.run("sync", "--server", "http://127.0.0.1:9/fhir",
-                "--types", "Patient", "--db", db);
+                "--types", "Observation", "--db", db);
         assertThat(badType.code()).isEqualTo(1);
-        assertThat(badType.err()).contains("cannot sync 'Patient'");
+        assertThat(badType.err()).contains("cannot sync 'Observation'");
 
         CommandLineTest.Run down = CommandLineTest.run("sync", "--server", "http://127.0.0.1:9/fhir", "--db", db,
                 "--types", "AuditEvent", "--quiet");

@@ -84,8 +84,8 @@ class FhirHttpTest {
         assertThat(ServerProfile.of("", "ftp://a.org").problems()).hasSize(2);
         assertThat(ServerProfile.of("x", "https://a.org").withAuth(ServerProfile.AuthKind.BASIC, "", "").problems())
                 .anyMatch(p -> p.contains("user name")).anyMatch(p -> p.contains("password"));
-        assertThat(ServerProfile.of("x", "https://a.org").withPaging(5000, java.util.Set.of("Patient"), 0)
-                .problems()).anyMatch(p -> p.contains("1000")).anyMatch(p -> p.contains("'Patient'"));
+        assertThat(ServerProfile.of("x", "https://a.org").withPaging(5000, java.util.Set.of("Observation"), 0)
+                .problems()).anyMatch(p -> p.contains("1000")).anyMatch(p -> p.contains("'Observation'"));
         assertThat(ServerProfile.of("x", "https://a.org/fhir///").baseUrl()).isEqualTo("https://a.org/fhir");
         assertThat(ServerProfile.of("x", "https://me:pw@a.org/fhir").problems())
                 .singleElement().asString().contains("not in the base URL");

@@ -100,6 +100,29 @@ class ServersViewModelTest {
     }
 
     @Test
+    void thePeopleTypesAreOptionalAndSavedWhenChosen() {
+        for (String t : org.custos.fhir.ServerProfile.PEOPLE_TYPES) {
+            assertThat(vm.syncTypeProperty(t).get()).as(t).isFalse();
+        }
+        assertThat(vm.syncConsentProperty().get()).isTrue();
+        vm.nameProperty().set("People");
+        vm.baseUrlProperty().set("http://127.0.0.1:8091/fhir");
+        vm.syncTypeProperty("Patient").set(true);
+        vm.syncTypeProperty("Organization").set(true);
+        vm.save();
+        assertThat(vm.profileNames()).containsExactly("People");
+        vm.newProfile();
+        assertThat(vm.syncTypeProperty("Patient").get()).isFalse();
+        vm.selectedProperty().set("People");
+        assertThat(vm.syncTypeProperty("Patient").get()).isTrue();
+        assertThat(vm.syncTypeProperty("Organization").get()).isTrue();
+        assertThat(vm.syncTypeProperty("Practitioner").get()).isFalse();
+        assertThat(vm.syncAuditProperty().get()).isTrue();
+        assertThat(vm.types()).extracting(TypeRow::type).containsExactlyElementsOf(
+                org.custos.fhir.ServerProfile.SYNC_TYPES);
+    }
+
+    @Test
     void credentialsInTheClearNeedAllowInsecureWhichShowsAWarningAndIsSaved() {
         vm.nameProperty().set("Remote");
         vm.baseUrlProperty().set("http://fhir.example.org/fhir");

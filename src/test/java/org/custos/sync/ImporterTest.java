@@ -84,13 +84,13 @@ class ImporterTest {
                 "{\"resourceType\":\"AuditEvent\",\"id\":\"norecorded\",\"agent\":[]}",
                 event("a2", "2024-01-02T10:00:00+02:00", "bob"),
                 "{\"id\":\"x\"}",
-                "{\"resourceType\":\"Patient\",\"id\":\"p1\"}",
+                "{\"resourceType\":\"Observation\",\"id\":\"o1\"}",
                 "{\"resourceType\":\"AuditEvent\",\"id\":\"bad id!\",\"recorded\":\"2024-01-01T00:00:00Z\"}"));
         ImportReport r = importer.importFile(f, Importer.SILENT);
 
         assertThat(r.counts("AuditEvent").added).isEqualTo(2);
         assertThat(r.counts("AuditEvent").quarantined).isEqualTo(2);
-        assertThat(r.counts("Patient").skipped).isEqualTo(1);
+        assertThat(r.counts("Observation").skipped).isEqualTo(1);
         assertThat(r.quarantined()).isEqualTo(4);
         assertThat(r.problems()).anyMatch(p -> p.startsWith("line 2: Not valid JSON"))
                 .anyMatch(p -> p.contains("line 4") && p.contains("recorded is missing"))

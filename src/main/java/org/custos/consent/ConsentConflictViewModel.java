@@ -23,7 +23,7 @@ import java.util.List;
  * version.
  */
 public final class ConsentConflictViewModel {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ObjectMapper mapper = new ObjectMapper();
 
     /** Whose value a difference keeps in a merge. */
     public enum Side { SERVER, MINE }
@@ -76,12 +76,12 @@ public final class ConsentConflictViewModel {
                 + "Nothing has been written. " + changes.size() + " element(s) differ: choose what to keep.");
     }
 
-    private static String withoutMeta(String json) {
+    private String withoutMeta(String json) {
         try {
-            ObjectNode o = (ObjectNode) JSON.readTree(json);
+            ObjectNode o = (ObjectNode) mapper.readTree(json);
             o.remove("meta");
             o.remove("text");
-            return JSON.writeValueAsString(o);
+            return mapper.writeValueAsString(o);
         } catch (JsonProcessingException | ClassCastException e) {
             return "{}";
         }
@@ -95,9 +95,9 @@ public final class ConsentConflictViewModel {
         return pretty(server);
     }
 
-    private static String pretty(String json) {
+    private String pretty(String json) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(json));
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json));
         } catch (JsonProcessingException e) {
             return json;
         }
@@ -147,14 +147,14 @@ public final class ConsentConflictViewModel {
 
     private String withServerMeta(String json) {
         try {
-            ObjectNode o = (ObjectNode) JSON.readTree(json);
-            ObjectNode s = (ObjectNode) JSON.readTree(server);
+            ObjectNode o = (ObjectNode) mapper.readTree(json);
+            ObjectNode s = (ObjectNode) mapper.readTree(server);
             if (s.has("meta")) {
                 o.set("meta", s.get("meta"));
             } else {
                 o.remove("meta");
             }
-            return JSON.writeValueAsString(o);
+            return mapper.writeValueAsString(o);
         } catch (JsonProcessingException | ClassCastException e) {
             throw new IllegalStateException("Cannot read the versions: " + e.getMessage(), e);
         }

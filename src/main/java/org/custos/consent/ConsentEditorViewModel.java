@@ -35,7 +35,7 @@ import java.util.UUID;
  * reports a conflict when the server changed meanwhile. Revoke, reinstate and entered-in-error are explicit actions.
  */
 public final class ConsentEditorViewModel {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ObjectMapper mapper = new ObjectMapper();
 
     public enum Severity { ERROR, WARNING, INFORMATION }
 
@@ -174,7 +174,7 @@ public final class ConsentEditorViewModel {
     public boolean open(String json, String originName) {
         ObjectNode doc;
         try {
-            JsonNode n = JSON.readTree(json);
+            JsonNode n = mapper.readTree(json);
             if (!(n instanceof ObjectNode o) || !"Consent".equals(o.path("resourceType").asText())) {
                 message.set("This is not a Consent: " + (n == null ? "empty" : n.path("resourceType").asText("no resourceType")));
                 return false;
@@ -199,7 +199,7 @@ public final class ConsentEditorViewModel {
         if (!open(c.mine(), originName)) {
             return false;
         }
-        saved = JSON.createObjectNode();   // the user's text is not on the server
+        saved = mapper.createObjectNode();   // the user's text is not on the server
         updateDirty();
         showConflict(c);
         return true;
@@ -208,7 +208,7 @@ public final class ConsentEditorViewModel {
     /** Starts a new consent from a template (not yet on any server), to be saved to {@code originName}. */
     public void create(String templateJson, String originName) {
         try {
-            ObjectNode doc = (ObjectNode) JSON.readTree(templateJson);
+            ObjectNode doc = (ObjectNode) mapper.readTree(templateJson);
             doc.remove("meta");
             if (!doc.hasNonNull("id")) {
                 doc.put("id", UUID.randomUUID().toString());
@@ -220,7 +220,7 @@ public final class ConsentEditorViewModel {
             origin.set(originName == null ? "" : originName);
             load(doc);
             baseVersion = null;
-            saved = JSON.createObjectNode();   // nothing saved yet: the new consent is unsaved work
+            saved = mapper.createObjectNode();   // nothing saved yet: the new consent is unsaved work
             updateDirty();
             message.set("New consent: not saved yet");
         } catch (JsonProcessingException | ClassCastException e) {
@@ -340,7 +340,7 @@ public final class ConsentEditorViewModel {
     /** The document as it would be saved now. */
     public String json() {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(form.get().document());
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(form.get().document());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -418,7 +418,7 @@ public final class ConsentEditorViewModel {
             busy.set(false);
             if (outcome instanceof Outcome.Stored s) {
                 try {
-                    ObjectNode doc = (ObjectNode) JSON.readTree(s.json());
+                    ObjectNode doc = (ObjectNode) mapper.readTree(s.json());
                     load(doc);
                 } catch (JsonProcessingException | ClassCastException e) {
                     saved = form.get().document();
@@ -540,7 +540,7 @@ public final class ConsentEditorViewModel {
     public void settle(ConsentConflictViewModel.Choice choice) {
         conflict.set(null);
         try {
-            ObjectNode server = (ObjectNode) JSON.readTree(choice.serverJson());
+            ObjectNode server = (ObjectNode) mapper.readTree(choice.serverJson());
             if (choice.toSave() == null) {
                 String id = server.path("id").asText();
                 String target = origin.get();
@@ -554,7 +554,7 @@ public final class ConsentEditorViewModel {
                 return;
             }
             load(server);
-            ObjectNode edited = (ObjectNode) JSON.readTree(choice.toSave());
+            ObjectNode edited = (ObjectNode) mapper.readTree(choice.toSave());
             push();
             working = edited;
             made = ConsentForm.identitySet();

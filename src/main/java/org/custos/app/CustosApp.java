@@ -43,6 +43,7 @@ public final class CustosApp extends Application {
     private FxTaskRunner tasks;
     private volatile Cache cache;
     private MainViewModel main;
+    private MainWindow window;
     private ServersViewModel servers;
     private int smokeExitCode;
     private long firstFrameMs = -1;
@@ -106,6 +107,7 @@ public final class CustosApp extends Application {
             }
             main.start();
             servers.start();
+            window.startConsents(tasks);
             long readyMs = sinceProcessStart();
             Log.LOG.info("Main window ready {} ms after the process started", readyMs);
             if (options.smoke()) {
@@ -128,8 +130,15 @@ public final class CustosApp extends Application {
                 profiles);
         main = w.model();
         servers = w.servers();
+        window = w;
         Parent root = w.view().root();
         w.auditView().installShortcuts(scene);
+        // an open consent editor with unsaved changes asks before the app closes
+        scene.getWindow().setOnCloseRequest(e -> {
+            if (!w.consentView().closeEditors()) {
+                e.consume();
+            }
+        });
         return root;
     }
 

@@ -12,6 +12,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Tab;
+import org.custos.consent.ConsentListView;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.image.Image;
@@ -33,6 +34,7 @@ import java.util.List;
 /** The main window: menu, the audit and quarantine tabs, the status bar. */
 public final class MainView {
     private final MainViewModel vm;
+    private final ConsentListView consentView;
     private final AuditView auditView;
     private final QuarantineView quarantineView;
     private final ServersView serversView;
@@ -42,6 +44,7 @@ public final class MainView {
 
     @FXML TabPane tabs;
     @FXML Tab auditTab;
+    @FXML Tab consentTab;
     @FXML Tab quarantineTab;
     @FXML Tab serversTab;
     @FXML Tab sourcesTab;
@@ -53,10 +56,11 @@ public final class MainView {
     @FXML MenuItem demoItem;
     @FXML MenuItem verifyItem;
 
-    public MainView(MainViewModel vm, AuditView auditView, QuarantineView quarantineView, ServersView serversView,
-                    SourcesView sourcesView, FxTaskRunner tasks) {
+    public MainView(MainViewModel vm, AuditView auditView, ConsentListView consentView, QuarantineView quarantineView,
+                    ServersView serversView, SourcesView sourcesView, FxTaskRunner tasks) {
         this.vm = vm;
         this.auditView = auditView;
+        this.consentView = consentView;
         this.quarantineView = quarantineView;
         this.serversView = serversView;
         this.sourcesView = sourcesView;
@@ -73,6 +77,7 @@ public final class MainView {
     @FXML
     void initialize() {
         auditTab.setContent(auditView.root());
+        consentTab.setContent(consentView.root());
         quarantineTab.setContent(quarantineView.root());
         serversTab.setContent(serversView.root());
         sourcesTab.setContent(sourcesView.root());

@@ -3,6 +3,8 @@ package org.custos.app;
 import org.custos.audit.AuditView;
 import org.custos.audit.AuditViewModel;
 import org.custos.cache.Cache;
+import org.custos.consent.ConsentListView;
+import org.custos.consent.ConsentListViewModel;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.ProfileStore;
 import org.custos.servers.ServersView;
@@ -19,7 +21,8 @@ import java.util.function.Supplier;
 
 /** The main window's parts, wired with plain constructors (used by the app and by the UI tests alike). */
 record MainWindow(MainViewModel model, MainView view, AuditView auditView, ServersViewModel servers,
-                  SourcesViewModel sources) {
+                  SourcesViewModel sources, ConsentWiring consentWiring, ConsentListViewModel consents,
+                  ConsentListView consentView) {
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
                                ZoneId zone, ProfileStore profiles) {
         AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone);
@@ -32,9 +35,21 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         ServersViewModel servers = new ServersViewModel(profiles, new SyncEngine(cache), tasks, main::refresh, zone);
         SourcesViewModel sources = new SourcesViewModel(cache.originData(), tasks, main::refresh, zone);
         main.onRefresh(sources::refresh);
+        ConsentWiring consentWiring = new ConsentWiring(cache, fhir, profiles, tasks, zone);
+        ConsentListViewModel consents = consentWiring.listModel();
+        main.onRefresh(consents::search);
         AuditView auditView = new AuditView(auditVm);
-        MainView view = new MainView(main, auditView, new QuarantineView(quarantineVm), new ServersView(servers),
-                new SourcesView(sources), tasks);
-        return new MainWindow(main, view, auditView, servers, sources);
+        ConsentListView consentView = new ConsentListView(consents);
+        MainView view = new MainView(main, auditView, consentView, new QuarantineView(quarantineVm),
+                new ServersView(servers), new SourcesView(sources), tasks);
+        return new MainWindow(main, view, auditView, servers, sources, consentWiring, consents, consentView);
+    }
+
+    /** Starts what runs in the background once the window shows: the consent screens' value sets and the outbox. */
+    void startConsents(FxTaskRunner tasks) {
+        consentWiring.warmUp();
+        consents.search();
+        consents.sendPending();
+        tasks.every(java.time.Duration.ofMinutes(1), consents::sendPending);
     }
 }

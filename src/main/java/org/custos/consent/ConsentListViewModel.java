@@ -94,6 +94,7 @@ public final class ConsentListViewModel {
     private final BooleanProperty more = new SimpleBooleanProperty(false);
     private final ObjectProperty<ConsentEditorViewModel> editor = new SimpleObjectProperty<>();
     private Query applied;
+    private List<String> knownTargets = List.of();
     private int generation;
 
     /**
@@ -148,11 +149,14 @@ public final class ConsentListViewModel {
         Query q = applied;
         busy.set(true);
         message.set("");
-        tasks.submit("Listing consents", p -> new Page(source.page(q, null, PAGE), source.count(q)), page -> {
+        tasks.submit("Listing consents", p -> new Page(source.page(q, null, PAGE), source.count(q), targets.get(),
+                outbox.summary()), page -> {
             if (mine != generation) {
                 return;
             }
             busy.set(false);
+            knownTargets = page.targets();
+            outboxText.set(page.outbox());
             rows.setAll(page.rows());
             more.set(page.rows().size() == PAGE);
             countText.set(String.format("%,d consent%s", page.count(), page.count() == 1 ? "" : "s")
@@ -172,7 +176,7 @@ public final class ConsentListViewModel {
         return s != null && s.reference().equals(ref) ? s.toString() : ref;
     }
 
-    private record Page(List<Row> rows, long count) {
+    private record Page(List<Row> rows, long count, List<String> targets, String outbox) {
     }
 
     private record Opened(String json, ConsentEditorViewModel.Outcome.Conflict conflict) {
@@ -256,9 +260,9 @@ public final class ConsentListViewModel {
         return templates;
     }
 
-    /** The servers a new consent can go to. */
+    /** The servers a new consent can go to (as of the last search: reading the profiles is I/O). */
     public List<String> targets() {
-        return targets.get();
+        return knownTargets;
     }
 
     public ObservableList<Row> rows() {

@@ -1,0 +1,213 @@
+package org.custos.app;
+
+import org.custos.cache.Cache;
+import org.custos.cache.ConsentStore;
+import org.custos.cache.Keyset;
+import org.custos.cache.Origins;
+import org.custos.cache.OutboxStore;
+import org.custos.consent.ConsentCodes;
+import org.custos.consent.ConsentEditorViewModel;
+import org.custos.consent.ConsentListViewModel;
+import org.custos.consent.ConsentTemplates;
+import org.custos.consent.TemplateMenu;
+import org.custos.fhir.CodedValues;
+import org.custos.fhir.Fhir;
+import org.custos.fhir.ProfileStore;
+import org.custos.fhir.ResourceValidator;
+import org.custos.fhir.ServerProfile;
+import org.custos.people.PeopleDirectory;
+import org.custos.sync.ConsentSaver;
+import org.custos.sync.OutboxSender;
+import org.custos.ui.TaskRunner;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The consent screens wired to the services below them: the cache's consent list and outbox, the people directory,
+ * HAPI's validator and the STU3 value sets, the templates, and the saver that sends through the outbox. Plain
+ * adapters from the services' records to the view models' (which know no HAPI and no SQL).
+ */
+final class ConsentWiring {
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    private final Cache cache;
+    private final ProfileStore profiles;
+    private final TaskRunner tasks;
+    private final ZoneId zone;
+    private final ResourceValidator validator;
+    private final PeopleDirectory people;
+    private final ConsentSaver saver;
+    /** The value sets, loaded once in the background (the editor offers none until they are). */
+    private final Map<String, List<ConsentCodes.Choice>> codes = new ConcurrentHashMap<>();
+
+    ConsentWiring(Cache cache, Fhir fhir, ProfileStore profiles, TaskRunner tasks, ZoneId zone) {
+        this.cache = cache;
+        this.profiles = profiles;
+        this.tasks = tasks;
+        this.zone = zone;
+        this.validator = new ResourceValidator(fhir);
+        this.people = new PeopleDirectory(cache);
+        this.saver = new ConsentSaver(cache, fhir, this::profileOf);
+    }
+
+    /** Loads the STU3 definitions (several seconds) and the value sets in the background, once. */
+    void warmUp() {
+        tasks.submit(null, p -> {
+            CodedValues values = validator.codedValues();
+            for (String url : List.of(ConsentCodes.CATEGORY, ConsentCodes.ACTION, ConsentCodes.ACTOR_ROLE,
+                    ConsentCodes.SECURITY_LABEL, ConsentCodes.PURPOSE, ConsentCodes.CONTENT_CLASS)) {
+                try {
+                    codes.put(url, values.expand(url).stream()
+                            .map(c -> new ConsentCodes.Choice(c.system(), c.code(), c.display())).toList());
+                } catch (IllegalArgumentException unknown) {
+                    codes.put(url, List.of());
+                }
+            }
+            validator.warmUp();
+            return null;
+        }, x -> { }, t -> org.slf4j.LoggerFactory.getLogger(ConsentWiring.class).warn("Loading the value sets", t));
+    }
+
+    private Optional<ServerProfile> profileOf(String origin) {
+        return profiles.list().stream().filter(p -> Origins.normalize(p.baseUrl()).equals(origin)).findFirst();
+    }
+
+    ConsentListViewModel listModel() {
+        return new ConsentListViewModel(source(), this::find, TemplateMenu.of(new ConsentTemplates()),
+                () -> profiles.list().stream().map(p -> Origins.normalize(p.baseUrl())).distinct().toList(),
+                this::editor, outbox(), tasks);
+    }
+
+    ConsentEditorViewModel editor() {
+        return new ConsentEditorViewModel(this::check, store(), vs -> codes.getOrDefault(vs, List.of()), this::find,
+                tasks, zone);
+    }
+
+    private List<ConsentEditorViewModel.Finding> check(String json) {
+        return validator.validate(json, "Consent").stream()
+                .map(p -> new ConsentEditorViewModel.Finding(
+                        ConsentEditorViewModel.Severity.valueOf(p.severity().name()), p.location(), p.message()))
+                .toList();
+    }
+
+    private List<ConsentEditorViewModel.Suggestion> find(String text) {
+        return people.search(text, 25).stream()
+                .map(p -> new ConsentEditorViewModel.Suggestion(p.reference(), p.display()
+                        + (p.identifiers().isEmpty() ? "" : " · " + p.identifiers())))
+                .toList();
+    }
+
+    private ConsentEditorViewModel.Store store() {
+        return new ConsentEditorViewModel.Store() {
+            @Override
+            public ConsentEditorViewModel.Outcome save(String origin, String id, String base, String json) {
+                ConsentSaver.Result r = saver.save(origin, id, base, json);
+                if (r instanceof ConsentSaver.Result.Stored s) {
+                    return new ConsentEditorViewModel.Outcome.Stored(s.versionId(), s.json());
+                }
+                if (r instanceof ConsentSaver.Result.Conflict c) {
+                    return new ConsentEditorViewModel.Outcome.Conflict(c.mine(), c.theirs(), c.theirsVersion());
+                }
+                return new ConsentEditorViewModel.Outcome.Queued(((ConsentSaver.Result.Queued) r).reason());
+            }
+
+            @Override
+            public void dropped(String origin, String id, String serverJson) {
+                saver.dropMine(origin, id);
+            }
+        };
+    }
+
+    private ConsentListViewModel.Outbox outbox() {
+        return new ConsentListViewModel.Outbox() {
+            @Override
+            public String sendAll() {
+                List<OutboxSender.Report> reports = saver.sendAll(new org.custos.fhir.Cancellation());
+                int sent = reports.stream().mapToInt(OutboxSender.Report::sent).sum();
+                int conflicts = reports.stream().mapToInt(r -> r.conflicts().size()).sum();
+                return sent + conflicts == 0 ? "" : "Sent " + sent + " waiting edit(s)"
+                        + (conflicts == 0 ? "" : "; " + conflicts + " met a newer version: open them to choose");
+            }
+
+            @Override
+            public String summary() {
+                ConsentSaver.Pending p = saver.pending();
+                if (p.waiting() + p.needAttention() == 0) {
+                    return "";
+                }
+                return (p.waiting() == 0 ? "" : p.waiting() + " edit(s) waiting to be sent")
+                        + (p.waiting() > 0 && p.needAttention() > 0 ? " · " : "")
+                        + (p.needAttention() == 0 ? "" : p.needAttention() + " need(s) your choice");
+            }
+
+            @Override
+            public Optional<ConsentEditorViewModel.Outcome.Conflict> conflictOf(String origin, String id) {
+                return cache.outbox().entriesFor(Origins.normalize(origin), "Consent", id).stream()
+                        .filter(e -> e.status() == OutboxStore.Status.CONFLICT && e.serverJson() != null)
+                        .reduce((a, b) -> b)
+                        .map(e -> new ConsentEditorViewModel.Outcome.Conflict(e.json(), e.serverJson(),
+                                e.serverVersion()));
+            }
+        };
+    }
+
+    private ConsentListViewModel.Source source() {
+        ConsentStore store = cache.consents();
+        return new ConsentListViewModel.Source() {
+            @Override
+            public List<ConsentListViewModel.Row> page(ConsentListViewModel.Query q, ConsentListViewModel.Row after,
+                                                       int limit) {
+                List<ConsentStore.ConsentRow> rows = store.page(filter(q),
+                        after == null ? null : new Keyset(after.sortKey(), after.key()), limit);
+                Set<String> unsent = new HashSet<>();
+                rows.stream().map(ConsentStore.ConsentRow::origin).distinct()
+                        .forEach(o -> saver.unsentConsents(o).forEach(id -> unsent.add(o + "|" + id)));
+                return rows.stream().map(r -> row(r, unsent.contains(r.origin() + "|" + r.id()))).toList();
+            }
+
+            @Override
+            public long count(ConsentListViewModel.Query q) {
+                return store.count(filter(q));
+            }
+
+            @Override
+            public String text(ConsentListViewModel.Row row) {
+                return store.raw(row.key()).orElseThrow(() -> new IllegalStateException(
+                        "it is no longer in the cache (removed or replaced meanwhile)"));
+            }
+        };
+    }
+
+    private static ConsentStore.ConsentFilter filter(ConsentListViewModel.Query q) {
+        return new ConsentStore.ConsentFilter(q.patientReference(), q.statuses(),
+                q.category() == null || q.category().isBlank() ? Set.of() : Set.of(q.category()),
+                q.text() == null || q.text().isBlank() ? null : q.text());
+    }
+
+    private ConsentListViewModel.Row row(ConsentStore.ConsentRow r, boolean unsent) {
+        String categories = r.categories().stream().map(c -> c.display() != null ? c.display() : c.code())
+                .collect(Collectors.joining(", "));
+        String period = r.periodStart() == null && r.periodEnd() == null ? ""
+                : (r.periodStart() == null ? "…" : day(r.periodStart())) + " – "
+                + (r.periodEnd() == null ? "…" : day(r.periodEnd()));
+        String when = r.sortTime() == 0 ? "" : MINUTE.format(Instant.ofEpochMilli(r.sortTime()).atZone(zone));
+        String flags = String.join(", ", java.util.stream.Stream.of(r.changed() ? "changed at origin" : null,
+                unsent ? "edit not sent" : null).filter(java.util.Objects::nonNull).toList());
+        return new ConsentListViewModel.Row(r.pk(), r.sortTime(), r.origin(), r.id(), r.versionId(), r.status(),
+                categories, r.patient(), r.patientDisplay(), period, when, flags);
+    }
+
+    private String day(long epochMs) {
+        return DAY.format(Instant.ofEpochMilli(epochMs).atZone(zone));
+    }
+}

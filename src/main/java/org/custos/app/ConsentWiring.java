@@ -102,9 +102,15 @@ final class ConsentWiring {
 
     private List<ConsentEditorViewModel.Suggestion> find(String text) {
         return people.search(text, 25).stream()
-                .map(p -> new ConsentEditorViewModel.Suggestion(p.reference(), p.display()
-                        + (p.identifiers().isEmpty() ? "" : " · " + p.identifiers())))
+                .map(p -> new ConsentEditorViewModel.Suggestion(p.reference(), p.display(),
+                        p.identifiers().isEmpty() ? null : identifierValues(p.identifiers())))
                 .toList();
+    }
+
+    /** "system|value, value" → "value, value": the systems are long URLs a person does not need to read here. */
+    static String identifierValues(String identifiers) {
+        return java.util.Arrays.stream(identifiers.split(",\\s*"))
+                .map(i -> i.substring(i.lastIndexOf('|') + 1)).collect(Collectors.joining(", "));
     }
 
     private ConsentEditorViewModel.Store store() {

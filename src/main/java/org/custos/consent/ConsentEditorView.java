@@ -122,6 +122,7 @@ public final class ConsentEditorView {
     private Node grid(ConsentForm.Group g) {
         VBox box = new VBox(6);
         GridPane grid = new GridPane();
+        grid.setMinWidth(0);
         grid.setHgap(8);
         grid.setVgap(4);
         ColumnConstraints labels = new ColumnConstraints();
@@ -178,6 +179,7 @@ public final class ConsentEditorView {
             c = t;
         }
         c.setId(f.path());
+        c.setMinWidth(80);
         if (f.element().help() != null) {
             c.setTooltip(new Tooltip(f.element().help()));
         }
@@ -190,7 +192,7 @@ public final class ConsentEditorView {
                 request -> vm.suggest(request.getUserText()), new javafx.util.StringConverter<>() {
                     @Override
                     public String toString(ConsentEditorViewModel.Suggestion s) {
-                        return s == null ? "" : s.reference();
+                        return s == null ? "" : s.toString();
                     }
 
                     @Override
@@ -199,6 +201,8 @@ public final class ConsentEditorView {
                     }
                 });
         b.setOnAutoCompleted(e -> vm.pickReference(reference, e.getCompletion()));
+        b.setPrefWidth(480);
+        b.setVisibleRowCount(10);
     }
 
     private void mark(Control c, ConsentForm.Node n) {
@@ -214,6 +218,8 @@ public final class ConsentEditorView {
         Node content = grid(g);
         p.setContent(content);
         p.setExpanded(!collapsed);
+        p.setMinWidth(0);
+        p.setMaxWidth(Double.MAX_VALUE);
         p.setAnimated(false);
         if (remove != null) {
             p.setGraphic(remove);

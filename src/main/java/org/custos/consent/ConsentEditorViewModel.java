@@ -79,10 +79,15 @@ public final class ConsentEditorViewModel {
     }
 
     /** A person or organization the directory knows, offered for a reference field. */
-    public record Suggestion(String reference, String display) {
+    public record Suggestion(String reference, String display, String detail) {
+        public Suggestion(String reference, String display) {
+            this(reference, display, null);
+        }
+
         @Override
         public String toString() {
-            return display == null || display.isBlank() ? reference : display + " (" + reference + ")";
+            String d = detail == null || detail.isBlank() ? "" : " · " + detail;
+            return display == null || display.isBlank() ? reference + d : display + d + " (" + reference + ")";
         }
     }
 

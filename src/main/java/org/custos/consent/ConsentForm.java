@@ -323,7 +323,8 @@ public final class ConsentForm {
         public String summary() {
             List<String> values = new ArrayList<>();
             values(clean(object, made), values);
-            return String.join(" · ", values.subList(0, Math.min(values.size(), 4)));
+            String line = String.join(" · ", values.subList(0, Math.min(values.size(), 4)));
+            return line.length() > 90 ? line.substring(0, 89) + "…" : line;
         }
 
         private static void values(JsonNode n, List<String> out) {

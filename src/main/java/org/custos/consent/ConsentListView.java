@@ -49,6 +49,7 @@ public final class ConsentListView {
     @FXML MenuButton newConsentButton;
     @FXML Label consentCount;
     @FXML Label consentMessage;
+    @FXML Label outboxLabel;
     @FXML TableView<ConsentListViewModel.Row> consentTable;
     @FXML TableColumn<ConsentListViewModel.Row, String> statusColumn;
     @FXML TableColumn<ConsentListViewModel.Row, String> categoryColumn;
@@ -79,7 +80,7 @@ public final class ConsentListView {
                 patientField, r -> vm.suggest(r.getUserText()), new javafx.util.StringConverter<>() {
                     @Override
                     public String toString(ConsentEditorViewModel.Suggestion s) {
-                        return s == null ? "" : s.reference();
+                        return s == null ? "" : s.toString();
                     }
 
                     @Override
@@ -88,6 +89,8 @@ public final class ConsentListView {
                     }
                 });
         completion.setOnAutoCompleted(e -> vm.pickPatient(e.getCompletion()));
+        completion.setPrefWidth(520);
+        completion.setVisibleRowCount(12);
         statusBox.getItems().setAll(ConsentListViewModel.STATUSES);
         statusBox.getCheckModel().getCheckedItems().addListener(
                 (javafx.collections.ListChangeListener<String>) c -> vm.statuses().setAll(
@@ -96,6 +99,7 @@ public final class ConsentListView {
         consentTextField.textProperty().bindBidirectional(vm.text());
         consentCount.textProperty().bind(vm.countText());
         consentMessage.textProperty().bind(vm.message());
+        outboxLabel.textProperty().bind(vm.outboxText());
         column(statusColumn, ConsentListViewModel.Row::status);
         column(categoryColumn, ConsentListViewModel.Row::categories);
         column(patientColumn, ConsentListViewModel.Row::patient);

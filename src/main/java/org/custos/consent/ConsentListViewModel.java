@@ -161,10 +161,6 @@ public final class ConsentListViewModel {
             more.set(page.rows().size() == PAGE);
             countText.set(String.format("%,d consent%s", page.count(), page.count() == 1 ? "" : "s")
                     + (q.patientReference() == null ? "" : " of " + patientLabel(q.patientReference())));
-            if (page.rows().isEmpty()) {
-                message.set(q.patientReference() == null ? "No consent matches." : "No consent of "
-                        + patientLabel(q.patientReference()) + " matches.");
-            }
         }, t -> {
             busy.set(false);
             message.set("Cannot list consents: " + t.getMessage());
@@ -173,7 +169,7 @@ public final class ConsentListViewModel {
 
     private String patientLabel(String ref) {
         ConsentEditorViewModel.Suggestion s = patient.get();
-        return s != null && s.reference().equals(ref) ? s.toString() : ref;
+        return s != null && s.reference().equals(ref) ? s.display() + " (" + ref + ")" : ref;
     }
 
     private record Page(List<Row> rows, long count, List<String> targets, String outbox) {

@@ -117,14 +117,21 @@ final class ConsentWiring {
         return new ConsentEditorViewModel.Store() {
             @Override
             public ConsentEditorViewModel.Outcome save(String origin, String id, String base, String json) {
-                ConsentSaver.Result r = saver.save(origin, id, base, json);
+                return save(origin, id, base, null, json);
+            }
+
+            @Override
+            public ConsentEditorViewModel.Outcome save(String origin, String id, String base, Long after,
+                                                       String json) {
+                ConsentSaver.Result r = saver.save(origin, id, base, after, json);
                 if (r instanceof ConsentSaver.Result.Stored s) {
                     return new ConsentEditorViewModel.Outcome.Stored(s.versionId(), s.json());
                 }
                 if (r instanceof ConsentSaver.Result.Conflict c) {
                     return new ConsentEditorViewModel.Outcome.Conflict(c.mine(), c.theirs(), c.theirsVersion());
                 }
-                return new ConsentEditorViewModel.Outcome.Queued(((ConsentSaver.Result.Queued) r).reason());
+                ConsentSaver.Result.Queued q = (ConsentSaver.Result.Queued) r;
+                return new ConsentEditorViewModel.Outcome.Queued(q.reason(), q.seq());
             }
 
             @Override

@@ -60,7 +60,10 @@ public final class ConsentEditorViewModel {
         }
 
         /** The server could not be reached: the consent waits in the outbox and is sent when it can be. */
-        record Queued(String reason) implements Outcome {
+        record Queued(String reason, Long seq) implements Outcome {
+            public Queued(String reason) {
+                this(reason, null);
+            }
         }
 
         /** The server holds a newer version than the one the user started from: nothing was written. */
@@ -72,6 +75,15 @@ public final class ConsentEditorViewModel {
     @FunctionalInterface
     public interface Store {
         Outcome save(String origin, String id, String baseVersion, String json) throws Exception;
+
+        /**
+         * As {@link #save(String, String, String, String)} for an edit on top of an earlier save of this editor that
+         * waits in the outbox (or was sent from it since) as {@code afterSeq}.
+         */
+        default Outcome save(String origin, String id, String baseVersion, Long afterSeq, String json)
+                throws Exception {
+            return save(origin, id, baseVersion, json);
+        }
 
         /** The user took the server's version after a conflict: what waits to be sent for it is dropped. */
         default void dropped(String origin, String id, String serverJson) throws Exception {
@@ -126,6 +138,8 @@ public final class ConsentEditorViewModel {
     private Snapshot current;
     private ConsentForm.Field lastEdited;
     private String baseVersion;
+    /** The outbox entry of this editor's last save while it waits (or since it was sent), or null. */
+    private Long queuedSeq;
     private boolean restoring;
 
     private final ConsentCodes codes;
@@ -417,11 +431,13 @@ public final class ConsentEditorViewModel {
         String id = working.path("id").asText();
         String target = origin.get();
         String base = baseVersion;
+        Long after = queuedSeq;
         busy.set(true);
         message.set("Saving to " + target + "…");
-        tasks.submit("Saving the consent", p -> store.save(target, id, base, text), outcome -> {
+        tasks.submit("Saving the consent", p -> store.save(target, id, base, after, text), outcome -> {
             busy.set(false);
             if (outcome instanceof Outcome.Stored s) {
+                queuedSeq = null;
                 try {
                     ObjectNode doc = (ObjectNode) mapper.readTree(s.json());
                     load(doc);
@@ -432,6 +448,7 @@ public final class ConsentEditorViewModel {
                 updateDirty();
                 message.set("Saved: version " + s.versionId() + " on " + target);
             } else if (outcome instanceof Outcome.Queued q) {
+                queuedSeq = q.seq();
                 saved = form.get().document();
                 updateDirty();
                 message.set("Pending: kept in the outbox, sent when " + target + " can be reached (" + q.reason() + ")");
@@ -446,6 +463,7 @@ public final class ConsentEditorViewModel {
     }
 
     private void showConflict(Outcome.Conflict c) {
+        queuedSeq = null;   // what the user chooses next goes on top of the server's version
         conflict.set(c);
         ConsentConflictViewModel screen = new ConsentConflictViewModel(c.mine(), c.theirs(), c.theirsVersion());
         screen.choice().addListener((obs, before, choice) -> {

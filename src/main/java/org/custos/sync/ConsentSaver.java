@@ -25,7 +25,7 @@ public final class ConsentSaver {
         record Stored(String versionId, String json) implements Result {
         }
 
-        record Queued(String reason) implements Result {
+        record Queued(long seq, String reason) implements Result {
         }
 
         record Conflict(String mine, String theirs, String theirsVersion) implements Result {
@@ -48,6 +48,15 @@ public final class ConsentSaver {
      * a new consent). An unsettled conflict of the same consent is replaced by this text (the user chose it).
      */
     public Result save(String origin, String id, String baseVersion, String json) {
+        return save(origin, id, baseVersion, null, json);
+    }
+
+    /**
+     * As {@link #save(String, String, String, String)}, for an edit made on top of an earlier save of the same editor
+     * that went into the outbox as entry {@code afterSeq} (null: none): it goes on top of the version that entry got
+     * (or gets, when it is still waiting), not on top of the version the editor first opened.
+     */
+    public Result save(String origin, String id, String baseVersion, Long afterSeq, String json) {
         String o = Origins.normalize(origin);
         ServerProfile profile = profiles.apply(o).orElseThrow(() -> new IllegalArgumentException(
                 "No server profile for " + o + ": add it under Servers and sync to save consents there"));
@@ -55,6 +64,10 @@ public final class ConsentSaver {
         List<OutboxStore.Entry> open = outbox.entriesFor(o, "Consent", id).stream()
                 .filter(e -> e.status().open()).toList();
         long seq;
+        Optional<OutboxStore.Entry> earlier = afterSeq == null ? Optional.empty() : outbox.get(afterSeq);
+        if (earlier.isPresent() && earlier.get().status() == OutboxStore.Status.SENT) {
+            baseVersion = earlier.get().sentVersion();
+        }
         Optional<OutboxStore.Entry> stuck = open.stream().filter(e -> e.status() == OutboxStore.Status.CONFLICT
                 || e.status() == OutboxStore.Status.FAILED).findFirst();
         if (stuck.isPresent()) {
@@ -71,10 +84,11 @@ public final class ConsentSaver {
         return switch (e.status()) {
             case SENT -> new Result.Stored(e.sentVersion(), current(o, id).orElse(json));
             case CONFLICT -> new Result.Conflict(json, e.serverJson(), e.serverVersion());
+            case PENDING, SENDING -> new Result.Queued(seq, e.lastMessage() != null ? e.lastMessage()
+                    : report.stoppedBecause() != null ? report.stoppedBecause() : "waiting for earlier edits");
             case FAILED -> throw new IllegalStateException(e.lastMessage() == null ? "the server refused it"
                     : e.lastMessage());
-            default -> new Result.Queued(e.lastMessage() != null ? e.lastMessage()
-                    : report.stoppedBecause() != null ? report.stoppedBecause() : "waiting for earlier edits");
+            case DISCARDED -> throw new IllegalStateException("the edit was discarded");
         };
     }
 

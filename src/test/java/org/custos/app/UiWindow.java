@@ -20,12 +20,14 @@ final class UiWindow implements AutoCloseable {
     final Cache cache;
     final FxTaskRunner tasks;
     final MainWindow window;
+    final ProfileStore profiles;
     private final Preferences prefs;
 
-    private UiWindow(Cache cache, FxTaskRunner tasks, MainWindow window, Preferences prefs) {
+    private UiWindow(Cache cache, FxTaskRunner tasks, MainWindow window, ProfileStore profiles, Preferences prefs) {
         this.cache = cache;
         this.tasks = tasks;
         this.window = window;
+        this.profiles = profiles;
         this.prefs = prefs;
     }
 
@@ -33,15 +35,16 @@ final class UiWindow implements AutoCloseable {
     static UiWindow show(Stage stage, Cache cache, Path dir, int width, int height) {
         FxTaskRunner tasks = new FxTaskRunner();
         Preferences prefs = Preferences.userRoot().node("custos-ui-test-" + System.nanoTime());
+        ProfileStore profiles = new ProfileStore(prefs, new SecretStore(dir.resolve("secrets")));
         MainWindow window = MainWindow.assemble(cache, TestData.FHIR, tasks, CustosApp::demoData, ZoneOffset.UTC,
-                new ProfileStore(prefs, new SecretStore(dir.resolve("secrets"))));
+                profiles);
         Scene scene = new Scene(window.view().root(), width, height);
         window.auditView().installShortcuts(scene);
         stage.setScene(scene);
         stage.show();
         window.model().start();
         window.servers().start();
-        return new UiWindow(cache, tasks, window, prefs);
+        return new UiWindow(cache, tasks, window, profiles, prefs);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.custos.fhir.ResourceWriter;
 import org.custos.fhir.ServerProfile;
 import org.custos.testserver.FhirServerExtension;
 import org.custos.testserver.LocalFhirServer;
+import org.custos.testserver.TcpRelay;
 import org.custos.testserver.TestConsents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,4 +1,4 @@
-package org.custos.sync;
+package org.custos.testserver;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +14,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A byte-for-byte TCP relay on a fixed loopback port to the real FHIR server: a server at a stable URL that can be
  * taken down (connections refused) and brought back, as a real one restarts.
  */
-final class TcpRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
     private final int port;
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
 
     /** A relay to {@code targetPort} on a free port, not yet listening. */
-    TcpRelay(int targetPort) throws IOException {
+    public TcpRelay(int targetPort) throws IOException {
         this.targetPort = targetPort;
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             this.port = probe.getLocalPort();
@@ -29,11 +29,11 @@ final class TcpRelay implements AutoCloseable {
     }
 
     /** http://127.0.0.1:PORT/fhir */
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port + "/fhir";
     }
 
-    synchronized void up() throws IOException {
+    public synchronized void up() throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -44,7 +44,7 @@ final class TcpRelay implements AutoCloseable {
     }
 
     /** Stops listening and cuts every open connection. */
-    synchronized void down() throws IOException {
+    public synchronized void down() throws IOException {
         ServerSocket s = listener;
         listener = null;
         if (s != null) {

@@ -68,9 +68,10 @@ public final class ConsentConflictViewModel {
 
     public ConsentConflictViewModel(String mine, String server, String serverVersion) {
         this.mine = mine;
-        this.server = server;
+        // the server's text could not be read (deleted there, or the read failed): shown as empty, mine can be kept
+        this.server = server == null ? "{\"resourceType\":\"Consent\"}" : server;
         this.serverVersion = serverVersion;
-        List<JsonDiff.Change> changes = JsonDiff.between(withoutMeta(server), withoutMeta(mine));
+        List<JsonDiff.Change> changes = JsonDiff.between(withoutMeta(this.server), withoutMeta(mine));
         changes.forEach(c -> differences.add(new Difference(c)));
         summary.set("The server holds version " + serverVersion + " of this consent, changed after you opened it. "
                 + "Nothing has been written. " + changes.size() + " element(s) differ: choose what to keep.");

@@ -85,6 +85,8 @@ public final class ConsentEditorView {
             b.disableProperty().bind(vm.busy().or(vm.form().isNull()));
         }
         findingsList.setItems(vm.findings());
+        // no typing while a check or a save runs: what is saved is what was checked
+        formBox.disableProperty().bind(vm.busy());
         keptList.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(ConsentForm.Kept k, boolean empty) {

@@ -590,6 +590,11 @@ public final class ConsentEditorViewModel {
         }
     }
 
+    /** Which consent this editor holds: origin and id (one editor window per consent). */
+    public String key() {
+        return origin.get() + "|" + (working == null ? "" : working.path("id").asText());
+    }
+
     /** Whether closing now would lose work (then the view asks first). */
     public boolean needsConfirmationToClose() {
         return dirty.get();

@@ -38,6 +38,8 @@ import java.util.function.Function;
 public final class ConsentListView {
     private final ConsentListViewModel vm;
     private final List<Stage> editors = new ArrayList<>();
+    /** The open editor of each consent (origin|id): opening it again brings that window to the front. */
+    private final java.util.Map<String, Stage> byConsent = new java.util.HashMap<>();
     private Parent root;
 
     @FXML TextField patientField;
@@ -166,6 +168,12 @@ public final class ConsentListView {
 
     /** A window for one consent's editor; closing it with unsaved changes asks first. */
     private void showEditor(ConsentEditorViewModel editorVm) {
+        String key = editorVm.key();
+        Stage open = byConsent.get(key);
+        if (open != null) {
+            open.toFront();
+            return;
+        }
         ConsentEditorView view = new ConsentEditorView(editorVm);
         Stage stage = new Stage();
         stage.initOwner(window());
@@ -182,6 +190,7 @@ public final class ConsentListView {
         });
         stage.setOnHidden(e -> {
             editors.remove(stage);
+            byConsent.remove(key);
             vm.search();
         });
         editorVm.conflictScreen().addListener((obs, before, screen) -> {
@@ -190,6 +199,7 @@ public final class ConsentListView {
             }
         });
         editors.add(stage);
+        byConsent.put(key, stage);
         stage.show();
     }
 

@@ -245,8 +245,11 @@ public final class ConsentListViewModel {
             message.set("Add a server first (Servers and sync): a consent is saved on a FHIR server");
             return;
         }
-        ConsentEditorViewModel.Suggestion s = patient.get();
-        String ref = s != null ? s.reference() : patientText.get().isBlank() ? "" : patientText.get().trim();
+        ConsentEditorViewModel.Suggestion picked = patient.get();
+        String typed = patientText.get().trim();
+        // the picked person only while the field still shows them (typing another patient replaces the pick)
+        ConsentEditorViewModel.Suggestion s = picked != null && picked.reference().equals(typed) ? picked : null;
+        String ref = s != null ? s.reference() : typed;
         ConsentEditorViewModel e = editors.get();
         e.create(template.maker().make(ref, s == null ? null : s.display()), target);
         editor.set(e);

@@ -70,13 +70,23 @@ public final class ConsentSaver {
         }
         Optional<OutboxStore.Entry> stuck = open.stream().filter(e -> e.status() == OutboxStore.Status.CONFLICT
                 || e.status() == OutboxStore.Status.FAILED).findFirst();
+        OutboxStore.Entry last = open.isEmpty() ? null : open.get(open.size() - 1);
         if (stuck.isPresent()) {
+            // the user's text replaces the stuck entry; later waiting texts of the same consent would be sent on
+            // top of it and undo the user's choice, so they are discarded (kept as a record)
             seq = stuck.get().seq();
             outbox.resolve(seq, json, baseVersion);
-        } else if (!open.isEmpty()) {
-            // an earlier edit of this consent is still waiting: this one goes on top of the version it gets
-            seq = outbox.enqueueAfter(open.get(open.size() - 1).seq(), json);
+            for (OutboxStore.Entry later : open) {
+                if (later.seq() > seq) {
+                    outbox.discard(later.seq());
+                }
+            }
+        } else if (last != null && afterSeq != null && afterSeq == last.seq()) {
+            // this editor's own earlier edit still waits: this one goes on top of the version it gets
+            seq = outbox.enqueueAfter(last.seq(), json);
         } else {
+            // anything else (another editor's waiting edit included) goes with the version the edit started from:
+            // if that is no longer the server's, the server says so and the user chooses; nothing is overwritten
             seq = outbox.enqueue(o, "Consent", id, baseVersion, json);
         }
         OutboxSender.Report report = sender.send(profile, new Cancellation(), OutboxSender.Listener.NONE);

@@ -70,7 +70,8 @@ class ConsentSaverTest {
             relay.down();
             ConsentSaver.Result r = saver.save(relay.baseUrl(), id, null, TestConsents.json(id, null, "offline1"));
             assertThat(r).isInstanceOf(ConsentSaver.Result.Queued.class);
-            ConsentSaver.Result r2 = saver.save(relay.baseUrl(), id, null, TestConsents.json(id, null, "offline2"));
+            ConsentSaver.Result r2 = saver.save(relay.baseUrl(), id, null, ((ConsentSaver.Result.Queued) r).seq(),
+                    TestConsents.json(id, null, "offline2"));
             assertThat(r2).isInstanceOf(ConsentSaver.Result.Queued.class);
             assertThat(saver.pending().waiting()).isEqualTo(2);
             assertThat(saver.unsentConsents(relay.baseUrl())).containsExactly(id);
@@ -80,6 +81,24 @@ class ConsentSaverTest {
             assertThat(saver.sendAll(new Cancellation()).get(0).allSent()).isTrue();
             assertThat(TestConsents.history(server, id)).containsExactly("offline1", "offline2");
             assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
+        }
+    }
+
+    @Test
+    void anEditNotOnTopOfAWaitingOneMeetsAConflictInsteadOfOverwritingIt(LocalFhirServer server) throws Exception {
+        String id = ResourceWriter.newId();
+        try (TcpRelay relay = new TcpRelay(server.port()); Cache cache = Cache.open(dir.resolve("c"))) {
+            relay.up();
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(relay.baseUrl())));
+            saver.save(relay.baseUrl(), id, null, TestConsents.json(id, null, "v1"));
+            relay.down();
+            // two editors opened version 1; both save while the server is away
+            saver.save(relay.baseUrl(), id, "1", TestConsents.json(id, "1", "first"));
+            saver.save(relay.baseUrl(), id, "1", TestConsents.json(id, "1", "second"));
+            relay.up();
+            saver.sendAll(new Cancellation());
+            assertThat(TestConsents.history(server, id)).containsExactly("v1", "first");
+            assertThat(saver.pending().needAttention()).as("the second is a conflict for its user").isEqualTo(1);
         }
     }
 

@@ -91,7 +91,8 @@ public final class ConsentForm {
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> f = it.next();
                 JsonNode v = clean(f.getValue(), made);
-                if (!(made.contains(f.getValue()) && v.isEmpty() && v.isContainerNode())) {
+                // an array left empty (its last item removed) goes too: FHIR has no empty arrays, and it holds nothing
+                if (!(made.contains(f.getValue()) && v.isEmpty() && v.isContainerNode()) && !(v.isArray() && v.isEmpty())) {
                     out.set(f.getKey(), v);
                 }
             }

@@ -205,6 +205,18 @@ class ConsentEditorViewModelTest {
     }
 
     @Test
+    void removingTheLastItemOfAListLeavesNoEmptyArray() {
+        ConsentEditorViewModel vm = editor(new ArrayList<>());
+        vm.open("{\"resourceType\":\"Consent\",\"id\":\"a\",\"status\":\"active\",\"patient\":{\"reference\":\"Patient/1\"},"
+                + "\"actor\":[{\"reference\":{\"reference\":\"Practitioner/1\"}}]}", "files");
+        ConsentForm.Items actors = vm.form().get().root().items("actor");
+        actors.remove(actors.items().get(0));
+        assertThat(vm.json()).doesNotContain("actor");
+        vm.undo();
+        assertThat(vm.json()).contains("Practitioner/1");
+    }
+
+    @Test
     void notAConsentIsRefusedWithAReason() {
         ConsentEditorViewModel vm = editor(new ArrayList<>());
         assertThat(vm.open("{\"resourceType\":\"Patient\"}", "files")).isFalse();

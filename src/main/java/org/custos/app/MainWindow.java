@@ -37,7 +37,7 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         main.onRefresh(sources::refresh);
         ConsentWiring consentWiring = new ConsentWiring(cache, fhir, profiles, tasks, zone);
         ConsentListViewModel consents = consentWiring.listModel();
-        main.onRefresh(consents::search);
+        // (the consent list refreshes on its own searches; see the session note)
         AuditView auditView = new AuditView(auditVm);
         ConsentListView consentView = new ConsentListView(consents);
         MainView view = new MainView(main, auditView, consentView, new QuarantineView(quarantineVm),

@@ -42,7 +42,7 @@ public final class ConsentListView {
     private final java.util.Map<String, Stage> byConsent = new java.util.HashMap<>();
     private Parent root;
 
-    @FXML TextField patientField;
+    @FXML TextField consentPatientField;
     @FXML Button allPatientsButton;
     @FXML CheckComboBox<String> statusBox;
     @FXML ComboBox<String> categoryBox;
@@ -77,9 +77,9 @@ public final class ConsentListView {
 
     @FXML
     void initialize() {
-        patientField.textProperty().bindBidirectional(vm.patientText());
+        consentPatientField.textProperty().bindBidirectional(vm.patientText());
         AutoCompletionBinding<ConsentEditorViewModel.Suggestion> completion = TextFields.bindAutoCompletion(
-                patientField, r -> vm.suggest(r.getUserText()), new javafx.util.StringConverter<>() {
+                consentPatientField, r -> vm.suggest(r.getUserText()), new javafx.util.StringConverter<>() {
                     @Override
                     public String toString(ConsentEditorViewModel.Suggestion s) {
                         return s == null ? "" : s.toString();

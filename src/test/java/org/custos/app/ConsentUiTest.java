@@ -57,7 +57,20 @@ class ConsentUiTest {
 
     @AfterEach
     void stop() throws Exception {
+        // editors, questions and conflict screens this test opened go, so the next UI test starts clean
+        FxRobot robot = new FxRobot();
+        robot.interact(() -> List.copyOf(Window.getWindows()).stream().filter(w -> w instanceof Stage s
+                && s.getOwner() != null).forEach(w -> ((Stage) w).close()));
         ui.close();
+    }
+
+    private static boolean onScreen(Node n) {
+        return n.isVisible() && n.getScene() != null && n.getScene().getWindow() != null
+                && n.getScene().getWindow().isShowing();
+    }
+
+    private static boolean showing(FxRobot robot, String text) {
+        return robot.lookup(text).match(ConsentUiTest::onScreen).tryQuery().isPresent();
     }
 
     private static <T extends Node> T find(FxRobot robot, String id) {
@@ -88,7 +101,7 @@ class ConsentUiTest {
             robot.clickOn("Consents");
 
             // find a patient by name: the completion offers the directory's people
-            TextField patient = find(robot, "patientField");
+            TextField patient = find(robot, "consentPatientField");
             robot.interact(() -> patient.setText("heuvel"));
             // (the completion's popup is ControlsFX's: the test takes the offer the view model makes it)
             UiWindow.waitUntil("the name is offered", () -> ui.window.consents().suggest("heuvel").stream()
@@ -202,16 +215,15 @@ class ConsentUiTest {
         // no wait: the question is a nested event loop on the FX thread
         javafx.application.Platform.runLater(() -> editor.fireEvent(new javafx.stage.WindowEvent(editor,
                 javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
-        UiWindow.waitUntil("it asks", () -> robot.lookup("Keep editing").tryQuery().isPresent());
-        robot.clickOn("Keep editing");
+        UiWindow.waitUntil("it asks", () -> showing(robot, "Keep editing"));
+        robot.clickOn(robot.lookup("Keep editing").match(ConsentUiTest::onScreen).<Node>query());
         assertThat(editor.isShowing()).isTrue();
         // no wait: the question is a nested event loop on the FX thread
         javafx.application.Platform.runLater(() -> editor.fireEvent(new javafx.stage.WindowEvent(editor,
                 javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
-        UiWindow.waitUntil("it asks again", () -> robot.lookup("Discard changes").tryQuery().isPresent());
-        robot.clickOn("Discard changes");
+        UiWindow.waitUntil("it asks again", () -> showing(robot, "Discard changes"));
+        robot.clickOn(robot.lookup("Discard changes").match(ConsentUiTest::onScreen).<Node>query());
         UiWindow.waitUntil("closed", () -> !editor.isShowing());
-        Optional<Button> none = robot.lookup("Discard changes").tryQuery();
-        assertThat(none).isEmpty();
+        UiWindow.waitUntil("the question is gone", () -> !showing(robot, "Discard changes"));
     }
 }

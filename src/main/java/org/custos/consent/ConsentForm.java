@@ -37,7 +37,7 @@ public final class ConsentForm {
     }
 
     /** Any node of the form. {@link #path()} is its FHIRPath ({@code Consent.except[0].actor[1].reference}). */
-    public sealed interface Node permits Field, Group, Items {
+    public sealed interface Node permits Part {
         Element element();
 
         String path();
@@ -161,23 +161,50 @@ public final class ConsentForm {
         return best;
     }
 
-    /** A primitive element: its text, written into the document as it changes (empty: the element is removed). */
-    public final class Field implements Node {
-        private final Element element;
-        private final String path;
-        private final ObjectNode owner;
-        private final StringProperty value = new SimpleStringProperty("");
+    /** What every node has: its element, FHIRPath and the problem shown at it. */
+    public abstract static sealed class Part implements Node permits Field, Group, Items {
+        final Element element;
+        final String path;
         private final StringProperty problem = new SimpleStringProperty("");
         private final javafx.beans.property.BooleanProperty error = new javafx.beans.property.SimpleBooleanProperty();
+
+        Part(Element element, String path) {
+            this.element = element;
+            this.path = path;
+        }
+
+        @Override
+        public Element element() {
+            return element;
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public StringProperty problem() {
+            return problem;
+        }
 
         @Override
         public javafx.beans.property.BooleanProperty error() {
             return error;
         }
 
+        public String label() {
+            return element.label();
+        }
+    }
+
+    /** A primitive element: its text, written into the document as it changes (empty: the element is removed). */
+    public final class Field extends Part {
+        private final ObjectNode owner;
+        private final StringProperty value = new SimpleStringProperty("");
+
         Field(Element element, String path, ObjectNode owner) {
-            this.element = element;
-            this.path = path;
+            super(element, path);
             this.owner = owner;
             JsonNode v = owner.get(element.name());
             value.set(v == null || v.isNull() ? "" : v.asText());
@@ -198,21 +225,6 @@ public final class ConsentForm {
             }
         }
 
-        @Override
-        public Element element() {
-            return element;
-        }
-
-        @Override
-        public String path() {
-            return path;
-        }
-
-        @Override
-        public StringProperty problem() {
-            return problem;
-        }
-
         public StringProperty value() {
             return value;
         }
@@ -223,23 +235,13 @@ public final class ConsentForm {
     }
 
     /** An object element (a backbone element or a datatype) and its parts. */
-    public final class Group implements Node {
-        private final Element element;
-        private final String path;
+    public final class Group extends Part {
         private final ObjectNode object;
         private final Items list;
         private final List<Node> children = new ArrayList<>();
-        private final StringProperty problem = new SimpleStringProperty("");
-        private final javafx.beans.property.BooleanProperty error = new javafx.beans.property.SimpleBooleanProperty();
-
-        @Override
-        public javafx.beans.property.BooleanProperty error() {
-            return error;
-        }
 
         Group(Element element, String path, ObjectNode object, Items list) {
-            this.element = element;
-            this.path = path;
+            super(element, path);
             this.object = object;
             this.list = list;
             for (Element child : element.children()) {
@@ -275,24 +277,6 @@ public final class ConsentForm {
             }
         }
 
-        @Override
-        public Element element() {
-            return element;
-        }
-
-        @Override
-        public String path() {
-            return path;
-        }
-
-        @Override
-        public StringProperty problem() {
-            return problem;
-        }
-
-        public String label() {
-            return element.label();
-        }
 
         public List<Node> children() {
             return List.copyOf(children);
@@ -351,22 +335,12 @@ public final class ConsentForm {
     }
 
     /** A repeated element: its items, and adding or removing one. */
-    public final class Items implements Node {
-        private final Element element;
-        private final String path;
+    public final class Items extends Part {
         private final ArrayNode array;
         private final List<Group> items = new ArrayList<>();
-        private final StringProperty problem = new SimpleStringProperty("");
-        private final javafx.beans.property.BooleanProperty error = new javafx.beans.property.SimpleBooleanProperty();
-
-        @Override
-        public javafx.beans.property.BooleanProperty error() {
-            return error;
-        }
 
         Items(Element element, String path, ArrayNode array) {
-            this.element = element;
-            this.path = path;
+            super(element, path);
             this.array = array;
             for (int i = 0; i < array.size(); i++) {
                 JsonNode item = array.get(i);
@@ -378,24 +352,6 @@ public final class ConsentForm {
             }
         }
 
-        @Override
-        public Element element() {
-            return element;
-        }
-
-        @Override
-        public String path() {
-            return path;
-        }
-
-        @Override
-        public StringProperty problem() {
-            return problem;
-        }
-
-        public String label() {
-            return element.label();
-        }
 
         public List<Group> items() {
             return List.copyOf(items);

@@ -188,6 +188,10 @@ class ConsentUiTest {
             robot.clickOn((Node) inEditor(robot, "saveButton"));
             UiWindow.waitUntil("the conflict screen opens", () -> robot.listTargetWindows().stream()
                     .anyMatch(w -> w instanceof Stage s && "Version conflict".equals(s.getTitle())));
+            // the window is listed while show() still builds its skins (a SplitPane's items join the scene graph
+            // only then): wait for the table instead of looking once
+            UiWindow.waitUntil("the differences are on screen", () -> robot.lookup(
+                    (Predicate<Node>) n -> "differencesTable".equals(n.getId())).tryQuery().isPresent());
             TableView<?> differences = find(robot, "differencesTable");
             assertThat(differences.getItems()).isNotEmpty();
             assertThat(TestConsents.current(server, id).getMeta().getVersionId()).as("nothing written").isEqualTo("4");

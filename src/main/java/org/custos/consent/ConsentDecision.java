@@ -326,6 +326,21 @@ public final class ConsentDecision {
             this(index, permit, criteria, "Consent.except[" + index + "]", describe(index, permit, criteria));
         }
 
+        /** YES when every criterion matches, NO when one does not, else UNKNOWN. */
+        int test(Request r) {
+            int s = YES;
+            for (Criterion c : criteria) {
+                int t = c.test(r);
+                if (t == NO) {
+                    return NO;
+                }
+                if (t == UNKNOWN) {
+                    s = UNKNOWN;
+                }
+            }
+            return s;
+        }
+
         private static String describe(int index, boolean permit, Criterion[] criteria) {
             List<String> parts = new ArrayList<>();
             for (Criterion c : criteria) {
@@ -346,6 +361,7 @@ public final class ConsentDecision {
     private final Boolean basePermit;
     private final Rule[] rules;
     private final String baseText;
+    private final boolean active;
 
     private ConsentDecision(String id, String status, long[] period, String periodText, Criterion[] scope,
                             String policyRule, Boolean basePermit, Rule[] rules) {
@@ -358,6 +374,7 @@ public final class ConsentDecision {
         this.policyRule = policyRule;
         this.basePermit = basePermit;
         this.rules = rules;
+        this.active = "active".equals(status);
         this.baseText = "base policy (policyRule " + (policyRule == null ? "missing" : policyRule) + ")"
                 + (basePermit == null ? "" : basePermit ? ": permit" : ": deny");
     }
@@ -400,19 +417,69 @@ public final class ConsentDecision {
         return rules.length;
     }
 
-    /** The outcome alone (no reasoning is built: for checking many requests). */
+    /**
+     * The outcome alone, for checking many requests: the same algorithm as {@link #decide} (a test holds them
+     * equal on every case), without building the reasoning or any object.
+     */
     public Outcome outcome(Request r) {
-        return decide(r, false).outcome();
+        if (!active) {
+            return Outcome.NOT_APPLICABLE;
+        }
+        if (periodText != null) {
+            if (r.date() == null) {
+                return Outcome.UNDECIDABLE;
+            }
+            if (!within(r.date(), periodLo, periodHi)) {
+                return Outcome.NOT_APPLICABLE;
+            }
+        }
+        for (Criterion c : scope) {
+            int t = c.test(r);
+            if (t != YES) {
+                return t == NO ? Outcome.NOT_APPLICABLE : Outcome.UNDECIDABLE;
+            }
+        }
+        int winner = -1;
+        int winnerSpec = -1;
+        long unknown = 0; // bit i: rule i might apply (rules beyond 63 are re-tested)
+        boolean unknownBeyond = false;
+        for (int i = 0; i < rules.length; i++) {
+            int s = rules[i].test(r);
+            int spec = rules[i].criteria().length;
+            if (s == YES) {
+                if (spec > winnerSpec || spec == winnerSpec && !rules[i].permit() && rules[winner].permit()) {
+                    winner = i;
+                    winnerSpec = spec;
+                }
+            } else if (s == UNKNOWN) {
+                if (i < 64) {
+                    unknown |= 1L << i;
+                } else {
+                    unknownBeyond = true;
+                }
+            }
+        }
+        Boolean effect = winner < 0 ? basePermit : Boolean.valueOf(rules[winner].permit());
+        if (unknown != 0 || unknownBeyond) {
+            for (int i = 0; i < rules.length; i++) {
+                if (i < 64 ? (unknown & 1L << i) == 0 : rules[i].test(r) != UNKNOWN) {
+                    continue;
+                }
+                Rule u = rules[i];
+                int spec = u.criteria().length;
+                if ((effect == null || u.permit() != effect)
+                        && (spec > winnerSpec || spec == winnerSpec && !u.permit())) {
+                    return Outcome.UNDECIDABLE;
+                }
+            }
+        }
+        return effect == null ? Outcome.UNDECIDABLE : effect ? Outcome.PERMIT : Outcome.DENY;
     }
 
     /** The outcome, the deciding rule and the reasoning. */
     public Result decide(Request r) {
-        return decide(r, true);
-    }
-
-    private Result decide(Request r, boolean explain) {
-        List<String> why = explain ? new ArrayList<>() : null;
-        if (!"active".equals(status)) {
+        List<String> why = new ArrayList<>();
+        if (!active) {
             return new Result(Outcome.NOT_APPLICABLE, "Consent.status", -1, "Consent.status = " + status,
                     say(why, "Not in force: the consent's status is " + (status == null ? "missing" : status)
                             + ", not active."));
@@ -427,10 +494,8 @@ public final class ConsentDecision {
                         say(why, "Not in force: " + r.date() + " is outside Consent.period " + periodText + "."));
             }
         }
-        if (explain) {
-            why.add("The consent is active" + (periodText == null ? "" : " and " + r.date() + " is within "
-                    + "Consent.period " + periodText) + ".");
-        }
+        why.add("The consent is active" + (periodText == null ? "" : " and " + r.date() + " is within "
+                + "Consent.period " + periodText) + ".");
         for (Criterion c : scope) {
             int t = c.test(r);
             if (t == NO) {
@@ -440,11 +505,11 @@ public final class ConsentDecision {
             }
             if (t == UNKNOWN) {
                 return new Result(Outcome.UNDECIDABLE, "Consent." + c.kind().element, -1, "Consent." + c.text(),
-                        say(why, "The consent covers only Consent." + c.text() + "; the request gives no "
+                        say(why, "The consent covers only Consent." + c.text() + "; the request does not give "
                                 + c.kind().fact + "."));
             }
         }
-        if (explain && scope.length > 0) {
+        if (scope.length > 0) {
             why.add("The request is within the consent's scope (" + String.join("; ",
                     java.util.Arrays.stream(scope).map(Criterion::text).toList()) + ").");
         }
@@ -453,17 +518,7 @@ public final class ConsentDecision {
         int winnerSpec = -1;
         for (int i = 0; i < rules.length; i++) {
             Rule rule = rules[i];
-            int s = YES;
-            for (Criterion c : rule.criteria()) {
-                int t = c.test(r);
-                if (t == NO) {
-                    s = NO;
-                    break;
-                }
-                if (t == UNKNOWN) {
-                    s = UNKNOWN;
-                }
-            }
+            int s = rule.test(r);
             state[i] = s;
             int spec = rule.criteria().length;
             if (s == YES && (spec > winnerSpec || spec == winnerSpec && !rule.permit() && rules[winner].permit())) {
@@ -472,12 +527,10 @@ public final class ConsentDecision {
             }
         }
         Boolean effect = winner < 0 ? basePermit : Boolean.valueOf(rules[winner].permit());
-        if (explain) {
-            explainRules(r, state, why);
-            why.add(winner >= 0 ? rules[winner].location() + " decides: it applies and is the most specific ("
-                    + winnerSpec + " criteria)" + (tieDenied(state, winner) ? ", and a deny wins over a permit as "
-                    + "specific" : "") + "." : "No exception applies: the base policy decides.");
-        }
+        explainRules(r, state, why);
+        why.add(winner >= 0 ? rules[winner].location() + " decides: it applies and is the most specific ("
+                + winnerSpec + " criteria)" + (tieDenied(state, winner) ? ", and a deny wins over a permit as "
+                + "specific" : "") + "." : "No exception applies: the base policy decides.");
         for (int i = 0; i < rules.length; i++) {
             if (state[i] != UNKNOWN) {
                 continue;
@@ -485,29 +538,23 @@ public final class ConsentDecision {
             Rule u = rules[i];
             int spec = u.criteria().length;
             if ((effect == null || u.permit() != effect) && (spec > winnerSpec || spec == winnerSpec && !u.permit())) {
-                if (explain) {
-                    why.add("Undecidable: " + u.location() + " (" + (u.permit() ? "permit" : "deny") + ") would decide "
-                            + "otherwise if it applied, and the request gives no " + missing(u, r) + ".");
-                }
-                return new Result(Outcome.UNDECIDABLE, u.location(), i, u.text(), orEmpty(why));
+                why.add("Undecidable: " + u.location() + " (" + (u.permit() ? "permit" : "deny") + ") would decide "
+                        + "otherwise if it applied, and the request does not give " + missing(u, r) + ".");
+                return new Result(Outcome.UNDECIDABLE, u.location(), i, u.text(), why);
             }
         }
         if (winner >= 0) {
             return new Result(effect ? Outcome.PERMIT : Outcome.DENY, rules[winner].location(), winner,
-                    rules[winner].text(), orEmpty(why));
+                    rules[winner].text(), why);
         }
         String base = baseText;
         if (effect == null) {
-            if (explain) {
-                why.add(policyRule == null ? "The consent has no policyRule: no base answer."
-                        : "Custos does not know whether policyRule " + policyRule + " permits or denies by default.");
-            }
-            return new Result(Outcome.UNDECIDABLE, "Consent.policyRule", -1, base, orEmpty(why));
+            why.add(policyRule == null ? "The consent has no policyRule: no base answer."
+                    : "Custos does not know whether policyRule " + policyRule + " permits or denies by default.");
+            return new Result(Outcome.UNDECIDABLE, "Consent.policyRule", -1, base, why);
         }
-        if (explain) {
-            why.add("policyRule " + policyRule + " is " + (effect ? "opt-in: permit" : "opt-out: deny") + ".");
-        }
-        return new Result(effect ? Outcome.PERMIT : Outcome.DENY, "Consent.policyRule", -1, base, orEmpty(why));
+        why.add("policyRule " + policyRule + " is " + (effect ? "opt-in: permit" : "opt-out: deny") + ".");
+        return new Result(effect ? Outcome.PERMIT : Outcome.DENY, "Consent.policyRule", -1, base, why);
     }
 
     private boolean tieDenied(int[] state, int winner) {
@@ -537,7 +584,7 @@ public final class ConsentDecision {
                     }
                 }
             } else {
-                why.add(head + " might apply: the request gives no " + missing(rule, r) + ".");
+                why.add(head + " might apply: the request does not give " + missing(rule, r) + ".");
             }
         }
     }
@@ -554,15 +601,8 @@ public final class ConsentDecision {
     }
 
     private static List<String> say(List<String> why, String s) {
-        if (why == null) {
-            return List.of();
-        }
         why.add(s);
         return why;
-    }
-
-    private static List<String> orEmpty(List<String> why) {
-        return why == null ? List.of() : why;
     }
 
     // ---- compiling ----

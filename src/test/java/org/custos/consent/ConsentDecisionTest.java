@@ -332,7 +332,7 @@ class ConsentDecisionTest {
         Result r = decide(c, req());
         assertThat(r.outcome()).isEqualTo(UNDECIDABLE);
         assertThat(r.location()).isEqualTo("Consent.except[1]");
-        assertThat(r.reasons()).anyMatch(s -> s.contains("gives no a purpose of use")
+        assertThat(r.reasons()).anyMatch(s -> s.contains("does not give a purpose of use")
                 || s.contains("purpose of use"));
         String permitOnly = consent("active", "http://hl7.org/fhir/ConsentPolicy/opt-in",
                 ",\"except\":[{\"type\":\"permit\",\"purpose\":[{\"code\":\"TREAT\"}]}]");

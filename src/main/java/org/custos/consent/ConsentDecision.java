@@ -528,9 +528,9 @@ public final class ConsentDecision {
         }
         Boolean effect = winner < 0 ? basePermit : Boolean.valueOf(rules[winner].permit());
         explainRules(r, state, why);
-        why.add(winner >= 0 ? rules[winner].location() + " decides: it applies and is the most specific ("
-                + winnerSpec + " criteria)" + (tieDenied(state, winner) ? ", and a deny wins over a permit as "
-                + "specific" : "") + "." : "No exception applies: the base policy decides.");
+        why.add(winner >= 0 ? "Of the exceptions that apply, " + rules[winner].location() + " is the most specific ("
+                + criteria(winnerSpec) + ")" + (tieDenied(state, winner) ? "; a deny wins over a permit as specific"
+                : "") + "." : "No exception applies: the base policy decides.");
         for (int i = 0; i < rules.length; i++) {
             if (state[i] != UNKNOWN) {
                 continue;
@@ -571,11 +571,11 @@ public final class ConsentDecision {
         for (int i = 0; i < rules.length; i++) {
             Rule rule = rules[i];
             String head = rule.location() + " (" + (rule.permit() ? "permit" : "deny") + ", "
-                    + rule.criteria().length + " criteria)";
+                    + criteria(rule.criteria().length) + ")";
             if (state[i] == YES) {
                 why.add(head + " applies: " + (rule.criteria().length == 0 ? "it states no criteria"
-                        : String.join("; ", java.util.Arrays.stream(rule.criteria()).map(Criterion::text).toList())
-                        + " all match") + ".");
+                        : "the request matches " + String.join("; ", java.util.Arrays.stream(rule.criteria())
+                        .map(Criterion::text).toList())) + ".");
             } else if (state[i] == NO) {
                 for (Criterion c : rule.criteria()) {
                     if (c.test(r) == NO) {
@@ -587,6 +587,10 @@ public final class ConsentDecision {
                 why.add(head + " might apply: the request does not give " + missing(rule, r) + ".");
             }
         }
+    }
+
+    private static String criteria(int n) {
+        return n + (n == 1 ? " criterion" : " criteria");
     }
 
     private static String missing(Rule rule, Request r) {

@@ -44,7 +44,7 @@ class ConsentDecideCommandTest {
         assertThat(permit.out().lines().toList()).startsWith("permit",
                 "rule: Consent.except[0]: permit (actor Organization/2.16.840.1.113883.19.6 (CST); purpose ETREAT)");
         assertThat(permit.out()).contains("consent: Consent/consent-example-Emergency").contains("from files")
-                .contains("Consent.except[0] decides");
+                .contains("Of the exceptions that apply, Consent.except[0] is the most specific (2 criteria)");
 
         Run deny = run("consent", "decide", "--consent", "consent-example-Emergency", "--origin",
                 "https://ehr.example/fhir", "--actor", HOSPITAL, "--role", "CST", "--action", "access", "--purpose",

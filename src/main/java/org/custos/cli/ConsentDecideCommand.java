@@ -46,7 +46,7 @@ import java.util.concurrent.Callable;
                 "Codes: CODE (any system) or SYSTEM|CODE. References: Type/id.",
                 "Exit status: 0 decided (whatever the outcome), 1 error (unknown consent, bad argument)."})
 final class ConsentDecideCommand implements Callable<Integer> {
-    @Option(names = "--consent", required = true, paramLabel = "ID", description = "The Consent's id in the cache")
+    @Option(names = "--consent", required = true, paramLabel = "ID", description = "The Consent's id in the cache (or Consent/ID)")
     String consent;
 
     @Option(names = "--origin", paramLabel = "NAME|URL",
@@ -97,6 +97,9 @@ final class ConsentDecideCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Request request = request();
+        if (consent.startsWith("Consent/")) {
+            consent = consent.substring("Consent/".length());
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String json;

@@ -52,7 +52,7 @@ import java.util.Locale;
  * {@code http://hl7.org/fhir/v3/X}. A CodeableConcept matches when any of its codings does. References compare as
  * {@code Type/id} (a base URL and {@code /_history/n} are dropped). An actor matches a request actor with the same
  * reference, and when the consent states a role, the same role; a request actor without a role against a stated
- * role is unknown. Security labels: the criterion matches when the request's data carries any stated label (a
+ * role is unknown, as is a stated actor without a literal reference (an identifier only). Security labels: the criterion matches when the request's data carries any stated label (a
  * request that lists labels, even none, is known; {@code null} is unknown). {@code data} matches when the request
  * names the referenced resource among its data (whatever the {@code meaning}: the caller adds the related
  * resources it knows). Periods: a date without time is a UTC day, a year or month its whole span; ends are

@@ -53,7 +53,7 @@ class ConsentDecideCommandTest {
         assertThat(deny.out().lines().toList()).startsWith("deny",
                 "rule: Consent.except[1]: deny (actor Organization/2.16.840.1.113883.19.6 (CST))");
 
-        Run base = run("consent", "decide", "--consent", "consent-example-pkb", "--actor", "Organization/ich-non",
+        Run base = run("consent", "decide", "--consent", "Consent/consent-example-pkb", "--actor", "Organization/ich-non",
                 "--role", "PRCP", "--action", "access", "--label", "PSY", "--db", db);
         assertThat(base.code()).isZero();
         assertThat(base.out().lines().toList()).startsWith("deny",

@@ -82,6 +82,9 @@ class ConsentDecisionTest {
                 // read-only: correcting is not permitted
                 arguments("grantor", Request.of("correct").at(NOW).actor("Patient/example", "PRCP"), DENY,
                         "Consent.policyRule"),
+                // Custos reads the entry's two actors as alternatives (repeated values are ORed): the hospital as
+                // custodian matches alone. The narrative ("XXX ... the data at Good Health") would need both.
+                arguments("grantor", req().actor(GOOD_HEALTH_HOSPITAL, "CST"), PERMIT, "Consent.except[0]"),
                 // nobody else was given access
                 arguments("grantor", req().actor("Practitioner/other", "PRCP"), DENY, "Consent.policyRule"),
 

@@ -365,19 +365,18 @@ class ConsentDecisionTest {
     }
 
     @Test
-    void manyDecisionsAreCheap() throws IOException {
+    void theQuickOutcomeAgreesWithTheExplainedDecision() throws IOException {
+        // outcome() skips building the reasoning (for checking many events); it must answer as decide() does
         ConsentDecision d = ConsentDecision.compile(json("pkb"));
         Request[] rs = {req().actor("Organization/ich-nmt", "PRCP").labelled("N"),
                 req().actor("Organization/ich-core", "PRCP").labelled("SEX"),
-                req().actor("Organization/ich-non", "PRCP").labelled("PSY")};
-        int permits = 0;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < 300_000; i++) {
-            permits += d.outcome(rs[i % 3]) == PERMIT ? 1 : 0;
+                req().actor("Organization/ich-non", "PRCP").labelled("PSY"),
+                req().actor("Organization/ich-non", "PRCP"),
+                req()};
+        for (Request r : rs) {
+            assertThat(d.outcome(r)).as(r.toString()).isEqualTo(d.decide(r).outcome());
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(permits).isEqualTo(200_000);
-        assertThat(ms).as("300,000 decisions on a 12-exception consent").isLessThan(3_000);
+        assertThat(d.outcome(rs[0])).isEqualTo(PERMIT);
     }
 
     // ---- helpers ----

@@ -211,6 +211,32 @@ public final class ConsentEditorViewModel {
     }
 
     /**
+     * Opens the user's own edit of a consent that waits in the outbox (not sent yet, no conflict) as outbox entry
+     * {@code seq}: the editor shows that text, and a save from here goes on top of that entry (it is sent after it,
+     * with the version it gets) rather than on top of the version the edit started from.
+     */
+    public boolean openWaiting(String json, String originName, long seq) {
+        if (!open(json, originName)) {
+            return false;
+        }
+        queuedSeq = seq;
+        message.set("Edit not sent yet — waiting in the outbox"
+                + (baseVersion == null ? "" : " (made on version " + baseVersion + " from " + origin.get() + ")"));
+        return true;
+    }
+
+    /** Adds a note to the message line (what the list knows about the consent opened). */
+    public void note(String text) {
+        String m = message.get();
+        message.set(m == null || m.isEmpty() ? text : m + " — " + text);
+    }
+
+    /** The outbox entry a save from here goes on top of (null: none; it starts from {@link #baseVersion()}). */
+    public Long queuedSeq() {
+        return queuedSeq;
+    }
+
+    /**
      * Opens the user's own unsent text of a consent whose save met a newer version on the server (a conflict found
      * while sending the outbox): the conflict screen is offered at once.
      */

@@ -45,8 +45,20 @@ public final class ConsentListViewModel {
 
         long count(Query q) throws Exception;
 
-        /** The consent's current text (JSON). */
+        /** The text of the version the row was listed with (JSON). */
         String text(Row row) throws Exception;
+
+        /**
+         * The text of the newest version of the row's consent (its origin and id) in the cache now: the cache may have
+         * got a newer one since the list was read. By default the row's own version.
+         */
+        default String current(Row row) throws Exception {
+            return text(row);
+        }
+    }
+
+    /** The user's edit of a consent that waits in the outbox (not sent, not in conflict): its entry and text. */
+    public record Waiting(long seq, String json) {
     }
 
     /** The edits that wait to be sent (the outbox). */
@@ -59,6 +71,11 @@ public final class ConsentListViewModel {
 
         /** A conflict the user has not settled for this consent, if any: their text, the server's and its version. */
         java.util.Optional<ConsentEditorViewModel.Outcome.Conflict> conflictOf(String origin, String id) throws Exception;
+
+        /** The newest edit of this consent when it waits to be sent (pending, not in conflict), if any. */
+        default java.util.Optional<Waiting> waitingOf(String origin, String id) throws Exception {
+            return java.util.Optional.empty();
+        }
     }
 
     /** A template: a name, what it is for, and the consent it makes for a patient (reference, display). */
@@ -175,7 +192,7 @@ public final class ConsentListViewModel {
     private record Page(List<Row> rows, long count, List<String> targets, String outbox) {
     }
 
-    private record Opened(String json, ConsentEditorViewModel.Outcome.Conflict conflict) {
+    private record Opened(String json, ConsentEditorViewModel.Outcome.Conflict conflict, Waiting waiting) {
     }
 
     /** Sends the edits that wait (called now and then, and when the user asks), then shows what waits still. */
@@ -221,16 +238,34 @@ public final class ConsentListViewModel {
         });
     }
 
-    /** Opens a consent in a new editor ({@link #editor()} is set when it is ready). */
+    /**
+     * Opens a consent in a new editor ({@link #editor()} is set when it is ready): an unsettled conflict with its
+     * conflict screen; else the user's edit that waits in the outbox; else the newest version the cache holds now
+     * (which may be newer than the row: the editor says so).
+     */
     public void open(Row row) {
         if (row == null) {
             return;
         }
-        tasks.submit("Opening consent " + row.id(), p -> new Opened(source.text(row),
-                outbox.conflictOf(row.origin(), row.id()).orElse(null)), opened -> {
+        tasks.submit("Opening consent " + row.id(), p -> {
+            ConsentEditorViewModel.Outcome.Conflict c = outbox.conflictOf(row.origin(), row.id()).orElse(null);
+            Waiting w = c != null ? null : outbox.waitingOf(row.origin(), row.id()).orElse(null);
+            return new Opened(c == null && w == null ? source.current(row) : null, c, w);
+        }, opened -> {
             ConsentEditorViewModel e = editors.get();
-            boolean ok = opened.conflict() == null ? e.open(opened.json(), row.origin())
-                    : e.openConflict(opened.conflict(), row.origin());
+            boolean ok;
+            if (opened.conflict() != null) {
+                ok = e.openConflict(opened.conflict(), row.origin());
+            } else if (opened.waiting() != null) {
+                ok = e.openWaiting(opened.waiting().json(), row.origin(), opened.waiting().seq());
+            } else {
+                ok = e.open(opened.json(), row.origin());
+                if (ok && e.baseVersion() != null && row.versionId() != null
+                        && !e.baseVersion().equals(row.versionId())) {
+                    e.note("the list showed version " + row.versionId()
+                            + "; this is the newer version the cache got since");
+                }
+            }
             if (ok) {
                 editor.set(e);
             } else {

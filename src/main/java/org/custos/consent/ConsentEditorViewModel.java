@@ -480,7 +480,6 @@ public final class ConsentEditorViewModel {
                 message.set("Pending: kept in the outbox, sent when " + target + " can be reached (" + q.reason() + ")");
             } else if (outcome instanceof Outcome.Conflict c) {
                 showConflict(c);
-                message.set("Not saved: the server holds a newer version (" + c.theirsVersion() + ")");
             }
         }, t -> {
             busy.set(false);
@@ -499,7 +498,9 @@ public final class ConsentEditorViewModel {
             }
         });
         conflictScreen.set(screen);
-        message.set("Not saved: the server holds a newer version (" + c.theirsVersion() + ")");
+        message.set(c.theirs() == null ? "Not saved: the server's copy could not be read (deleted there, or the read "
+                + "failed): re-create yours or drop it"
+                : "Not saved: the server holds a newer version (" + c.theirsVersion() + ")");
     }
 
     /** Revoke: status inactive, then save. */
@@ -588,6 +589,10 @@ public final class ConsentEditorViewModel {
      */
     public void settle(ConsentConflictViewModel.Choice choice) {
         conflict.set(null);
+        if (!choice.serverKnown()) {
+            settleWithoutServer(choice);
+            return;
+        }
         try {
             ObjectNode server = (ObjectNode) mapper.readTree(choice.serverJson());
             if (choice.toSave() == null) {
@@ -614,6 +619,39 @@ public final class ConsentEditorViewModel {
         } catch (JsonProcessingException | ClassCastException e) {
             message.set("Cannot read the server's version: " + e.getMessage());
         }
+    }
+
+    /**
+     * The server's text was unknown (deleted there, or unreadable): drop mine (the outbox entry is discarded; the text
+     * stays on screen, unsaved, nothing newer being known), or re-create mine: saved on the version the server
+     * reported, or as a new consent when it reported none (then a server that does hold it refuses: a new conflict).
+     */
+    private void settleWithoutServer(ConsentConflictViewModel.Choice choice) {
+        String id = working.path("id").asText();
+        String target = origin.get();
+        queuedSeq = null;
+        if (choice.toSave() == null) {
+            tasks.submit("Dropping your edit", p -> {
+                store.dropped(target, id, null);
+                return null;
+            }, x -> {
+            }, t -> message.set("Cannot record the choice: " + t.getMessage()));
+            saved = form.get().document();
+            updateDirty();
+            message.set("Your edit was dropped. The server's copy could not be read: open the consent again from the "
+                    + "list to see what the cache holds");
+            return;
+        }
+        try {
+            load((ObjectNode) mapper.readTree(choice.toSave()));
+        } catch (JsonProcessingException | ClassCastException e) {
+            message.set("Cannot read your version: " + e.getMessage());
+            return;
+        }
+        baseVersion = choice.serverVersion();
+        saved = mapper.createObjectNode();   // not on the server
+        updateDirty();
+        save();
     }
 
     /** Which consent this editor holds: origin and id (one editor window per consent). */

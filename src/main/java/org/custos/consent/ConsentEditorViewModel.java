@@ -43,7 +43,8 @@ public final class ConsentEditorViewModel {
     public record Finding(Severity severity, String location, String message) {
         @Override
         public String toString() {
-            return severity.name().toLowerCase(java.util.Locale.ROOT) + " at " + location + ": " + message;
+            return (severity == Severity.ERROR ? "Error" : severity == Severity.WARNING ? "Warning" : "Information")
+                    + " at " + location + ": " + message;
         }
     }
 
@@ -419,6 +420,18 @@ public final class ConsentEditorViewModel {
         });
     }
 
+    /** The style class a finding is drawn with in the list and at its field: errors red, warnings amber. */
+    public static String styleClass(Finding f) {
+        return switch (f.severity()) {
+            case ERROR -> "field-error";
+            case WARNING -> "field-warning";
+            case INFORMATION -> "field-info";
+        };
+    }
+
+    /** Every style class {@link #styleClass(Finding)} gives. */
+    public static final List<String> FINDING_STYLES = List.of("field-error", "field-warning", "field-info");
+
     private long count(Severity s) {
         return findings.stream().filter(f -> f.severity() == s).count();
     }
@@ -428,6 +441,7 @@ public final class ConsentEditorViewModel {
         f.nodes().forEach(n -> {
             n.problem().set("");
             n.error().set(false);
+            n.warning().set(false);
         });
         for (Finding x : list) {
             if (x.severity() == Severity.INFORMATION) {
@@ -438,6 +452,7 @@ public final class ConsentEditorViewModel {
             n.problem().set((before.isEmpty() ? "" : before + "\n") + x.severity().name().toLowerCase(java.util.Locale.ROOT)
                     + ": " + x.message());
             n.error().set(n.error().get() || x.severity() == Severity.ERROR);
+            n.warning().set(!n.error().get());
         }
         findings.setAll(list);
         hasErrors.set(list.stream().anyMatch(x -> x.severity() == Severity.ERROR));

@@ -85,7 +85,7 @@ final class ConsentWiring {
     ConsentListViewModel listModel() {
         return new ConsentListViewModel(source(), this::find, TemplateMenu.of(new ConsentTemplates()),
                 () -> profiles.list().stream().map(p -> Origins.normalize(p.baseUrl())).distinct().toList(),
-                this::editor, outbox(), tasks);
+                this::editor, outbox(), vs -> codes.getOrDefault(vs, List.of()), tasks);
     }
 
     ConsentEditorViewModel editor() {

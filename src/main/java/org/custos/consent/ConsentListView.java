@@ -97,6 +97,15 @@ public final class ConsentListView {
         statusBox.getCheckModel().getCheckedItems().addListener(
                 (javafx.collections.ListChangeListener<String>) c -> vm.statuses().setAll(
                         statusBox.getCheckModel().getCheckedItems()));
+        categoryBox.setItems(vm.categoryCodes());
+        categoryBox.setOnShowing(e -> vm.categoryCodes());
+        categoryBox.setCellFactory(l -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(String code, boolean empty) {
+                super.updateItem(code, empty);
+                setText(empty ? null : vm.categoryLabel(code));
+            }
+        });
         categoryBox.valueProperty().bindBidirectional(vm.category());
         consentTextField.textProperty().bindBidirectional(vm.text());
         consentCount.textProperty().bind(vm.countText());

@@ -104,6 +104,9 @@ public final class ConsentListViewModel {
     private final ObjectProperty<ConsentEditorViewModel.Suggestion> patient = new SimpleObjectProperty<>();
     private final ObservableList<String> statuses = FXCollections.observableArrayList();
     private final StringProperty category = new SimpleStringProperty("");
+    private final ConsentCodes codes;
+    private final ObservableList<String> categoryCodes = FXCollections.observableArrayList();
+    private final java.util.Map<String, String> categoryDisplays = new java.util.HashMap<>();
     private final StringProperty text = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty countText = new SimpleStringProperty("");
@@ -121,6 +124,14 @@ public final class ConsentListViewModel {
     public ConsentListViewModel(Source source, ConsentEditorViewModel.People people, List<Template> templates,
                                 Supplier<List<String>> targets, Supplier<ConsentEditorViewModel> editors,
                                 Outbox outbox, TaskRunner tasks) {
+        this(source, people, templates, targets, editors, outbox, ConsentCodes.NONE, tasks);
+    }
+
+    /** As above, with the value sets: the category filter offers the STU3 consent categories. */
+    public ConsentListViewModel(Source source, ConsentEditorViewModel.People people, List<Template> templates,
+                                Supplier<List<String>> targets, Supplier<ConsentEditorViewModel> editors,
+                                Outbox outbox, ConsentCodes codes, TaskRunner tasks) {
+        this.codes = codes;
         this.outbox = outbox;
         this.source = source;
         this.people = people;
@@ -155,6 +166,28 @@ public final class ConsentListViewModel {
         patient.set(null);
         patientText.set("");
         search();
+    }
+
+    /**
+     * The consent-category codes offered by the category filter (loaded in the background at start: called again when
+     * the choice opens, it takes them once they are there). Any other code can still be typed.
+     */
+    public ObservableList<String> categoryCodes() {
+        if (categoryCodes.isEmpty()) {
+            List<ConsentCodes.Choice> known = codes.codes(ConsentCodes.CATEGORY);
+            known.forEach(c -> categoryDisplays.putIfAbsent(c.code(), c.display()));
+            categoryCodes.setAll(known.stream().map(ConsentCodes.Choice::code).distinct().toList());
+        }
+        return categoryCodes;
+    }
+
+    /** How a category code is shown in the filter's choices: "code — display name" (the code alone if unknown). */
+    public String categoryLabel(String code) {
+        if (code == null) {
+            return "";
+        }
+        String display = categoryDisplays.get(code);
+        return display == null || display.isBlank() ? code : code + " — " + display;
     }
 
     /** Lists the consents the filters describe, from the newest. */

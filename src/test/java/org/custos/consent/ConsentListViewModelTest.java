@@ -25,7 +25,7 @@ class ConsentListViewModelTest {
     }
 
     /** The cache: the row was listed with version 1; {@code now} is what the cache holds at open time. */
-    static final class FakeSource implements ConsentListViewModel.Source {
+    static class FakeSource implements ConsentListViewModel.Source {
         String listed = consent("1", "listed");
         String now = listed;
 
@@ -159,5 +159,34 @@ class ConsentListViewModelTest {
         ConsentEditorViewModel e = vm.editor().get();
         assertThat(e.json()).contains("policy/mine");
         assertThat(e.conflictScreen().get()).isNotNull();
+    }
+
+    @Test
+    void theCategoryFilterOffersTheConsentCategoriesOnceLoadedAndTakesTypedCodes() {
+        List<ConsentCodes.Choice> loaded = new ArrayList<>();
+        List<ConsentListViewModel.Query> asked = new ArrayList<>();
+        FakeSource recording = new FakeSource() {
+            @Override
+            public List<ConsentListViewModel.Row> page(ConsentListViewModel.Query q, ConsentListViewModel.Row after,
+                                                       int limit) {
+                asked.add(q);
+                return List.of();
+            }
+        };
+        ConsentListViewModel vm = new ConsentListViewModel(recording, ConsentEditorViewModel.People.NONE, List.of(),
+                List::of, () -> null, outbox,
+                vs -> vs.equals(ConsentCodes.CATEGORY) ? List.copyOf(loaded) : List.of(), new ImmediateTaskRunner());
+        assertThat(vm.categoryCodes()).as("not loaded yet").isEmpty();
+        loaded.add(new ConsentCodes.Choice("http://loinc.org", "59284-0", "Patient Consent"));
+        loaded.add(new ConsentCodes.Choice("http://hl7.org/fhir/v3/ActCode", "npp", "notice of privacy practices"));
+        assertThat(vm.categoryCodes()).containsExactly("59284-0", "npp");
+        assertThat(vm.categoryLabel("59284-0")).isEqualTo("59284-0 — Patient Consent");
+        assertThat(vm.categoryLabel("local-code")).isEqualTo("local-code");
+
+        vm.category().set("59284-0");
+        vm.search();
+        vm.category().set(" local-code ");
+        vm.search();
+        assertThat(asked).extracting(ConsentListViewModel.Query::category).containsExactly("59284-0", "local-code");
     }
 }

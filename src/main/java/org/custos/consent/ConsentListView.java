@@ -68,6 +68,11 @@ public final class ConsentListView {
         this.vm = vm;
     }
 
+    /** Tells the list when it is on screen (its tab selected): a cache change refreshes it then, not before. */
+    public void showing(javafx.beans.value.ObservableBooleanValue selected) {
+        vm.shown().bind(selected);
+    }
+
     public Parent root() {
         if (root == null) {
             root = Views.load(this);

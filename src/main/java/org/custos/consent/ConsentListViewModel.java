@@ -113,6 +113,10 @@ public final class ConsentListViewModel {
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final BooleanProperty more = new SimpleBooleanProperty(false);
     private final ObjectProperty<ConsentEditorViewModel> editor = new SimpleObjectProperty<>();
+    /** Whether the list is on screen (its tab selected); the view binds it. */
+    private final BooleanProperty shown = new SimpleBooleanProperty(false);
+    /** The cache changed while the list was not on screen: it is searched again when it shows. */
+    private boolean stale;
     private Query applied;
     private List<String> knownTargets = List.of();
     private int generation;
@@ -133,6 +137,12 @@ public final class ConsentListViewModel {
                                 Outbox outbox, ConsentCodes codes, TaskRunner tasks) {
         this.codes = codes;
         this.outbox = outbox;
+        shown.addListener((o, before, now) -> {
+            if (now && stale) {
+                stale = false;
+                search();
+            }
+        });
         this.source = source;
         this.people = people;
         this.templates = List.copyOf(templates);
@@ -188,6 +198,30 @@ public final class ConsentListViewModel {
         }
         String display = categoryDisplays.get(code);
         return display == null || display.isBlank() ? code : code + " — " + display;
+    }
+
+    /**
+     * The cache changed (a sync or an import completed): the list is searched again at once when it is on screen,
+     * otherwise marked stale and searched when it shows (no work, and no second task next to the audit browser's
+     * refresh, for a list nobody looks at).
+     */
+    public void cacheChanged() {
+        if (shown.get()) {
+            stale = false;
+            search();
+        } else {
+            stale = true;
+        }
+    }
+
+    /** Whether the list is on screen now (bound by the view to its tab's selection). */
+    public BooleanProperty shown() {
+        return shown;
+    }
+
+    /** Whether the cache changed since the list was last searched while it was not on screen. */
+    public boolean stale() {
+        return stale;
     }
 
     /** Lists the consents the filters describe, from the newest. */

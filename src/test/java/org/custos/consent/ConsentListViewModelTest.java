@@ -189,4 +189,36 @@ class ConsentListViewModelTest {
         vm.search();
         assertThat(asked).extracting(ConsentListViewModel.Query::category).containsExactly("59284-0", "local-code");
     }
+
+    @Test
+    void aCacheChangeRefreshesTheListWhenItShowsAndNotBefore() {
+        List<ConsentListViewModel.Query> asked = new ArrayList<>();
+        FakeSource recording = new FakeSource() {
+            @Override
+            public List<ConsentListViewModel.Row> page(ConsentListViewModel.Query q, ConsentListViewModel.Row after,
+                                                       int limit) {
+                asked.add(q);
+                return List.of(row());
+            }
+        };
+        ConsentListViewModel vm = new ConsentListViewModel(recording, ConsentEditorViewModel.People.NONE, List.of(),
+                List::of, () -> null, outbox, new ImmediateTaskRunner());
+        vm.search();
+        assertThat(asked).hasSize(1);
+
+        vm.cacheChanged();
+        vm.cacheChanged();
+        assertThat(asked).as("not on screen: only marked stale").hasSize(1);
+        assertThat(vm.stale()).isTrue();
+        vm.shown().set(true);
+        assertThat(asked).as("searched once when it shows").hasSize(2);
+        assertThat(vm.stale()).isFalse();
+        vm.shown().set(false);
+        vm.shown().set(true);
+        assertThat(asked).as("nothing changed meanwhile").hasSize(2);
+
+        vm.cacheChanged();
+        assertThat(asked).as("on screen: searched at once").hasSize(3);
+        assertThat(vm.stale()).isFalse();
+    }
 }

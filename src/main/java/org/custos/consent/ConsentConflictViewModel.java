@@ -26,7 +26,21 @@ public final class ConsentConflictViewModel {
     private final ObjectMapper mapper = new ObjectMapper();
 
     /** Whose value a difference keeps in a merge. */
-    public enum Side { SERVER, MINE }
+    public enum Side {
+        SERVER("Server's"), MINE("Mine");
+
+        private final String label;
+
+        Side(String label) {
+            this.label = label;
+        }
+
+        /** As the Keep column shows it. */
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
 
     /** One difference: the element, the server's value and mine (null: absent), and which one the merge keeps. */
     public static final class Difference {

@@ -122,6 +122,7 @@ public final class ConsentEditorViewModel {
     private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
     private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    private final javafx.beans.property.LongProperty writes = new javafx.beans.property.SimpleLongProperty();
     private final BooleanProperty hasErrors = new SimpleBooleanProperty(false);
     private final ObjectProperty<Outcome.Conflict> conflict = new SimpleObjectProperty<>();
     private final ObjectProperty<ConsentConflictViewModel> conflictScreen = new SimpleObjectProperty<>();
@@ -570,12 +571,14 @@ public final class ConsentEditorViewModel {
         @Override
         public void load(ObjectNode doc) {
             ConsentEditorViewModel.this.load(doc);
+            writes.set(writes.get() + 1);
         }
 
         @Override
         public void kept() {
             saved = form.get().document();
             updateDirty();
+            writes.set(writes.get() + 1);
         }
 
         @Override
@@ -642,6 +645,11 @@ public final class ConsentEditorViewModel {
 
     public ReadOnlyBooleanProperty canRedo() {
         return canRedo;
+    }
+
+    /** Counts what this editor wrote (stored on the server, put into the outbox, or the server's version taken). */
+    public javafx.beans.property.ReadOnlyLongProperty writes() {
+        return writes;
     }
 
     public ReadOnlyBooleanProperty busy() {

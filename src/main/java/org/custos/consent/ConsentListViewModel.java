@@ -334,11 +334,17 @@ public final class ConsentListViewModel {
                 }
             }
             if (ok) {
+                followWrites(e);
                 editor.set(e);
             } else {
                 message.set("Cannot open consent " + row.id() + ": " + e.message().get());
             }
         }, t -> message.set("Cannot open consent " + row.id() + ": " + t.getMessage()));
+    }
+
+    /** What an editor writes shows in the list (searched again when on screen) and in the outbox line. */
+    private void followWrites(ConsentEditorViewModel e) {
+        e.writes().addListener((obs, before, now) -> cacheChanged());
     }
 
     /** Starts a new consent from a template, for the patient chosen (if any), to be saved to {@code target}. */
@@ -354,6 +360,7 @@ public final class ConsentListViewModel {
         String ref = s != null ? s.reference() : typed;
         ConsentEditorViewModel e = editors.get();
         e.create(template.maker().make(ref, s == null ? null : s.display()), target);
+        followWrites(e);
         editor.set(e);
     }
 

@@ -221,4 +221,40 @@ class ConsentListViewModelTest {
         assertThat(asked).as("on screen: searched at once").hasSize(3);
         assertThat(vm.stale()).isFalse();
     }
+    @Test
+    void whatAnEditorSavesShowsInTheListAtOnce() {
+        List<ConsentListViewModel.Query> asked = new ArrayList<>();
+        FakeSource recording = new FakeSource() {
+            @Override
+            public List<ConsentListViewModel.Row> page(ConsentListViewModel.Query q, ConsentListViewModel.Row after,
+                                                       int limit) {
+                asked.add(q);
+                return List.of(row());
+            }
+        };
+        ConsentEditorViewModel.Store store = new ConsentEditorViewModel.Store() {
+            @Override
+            public ConsentEditorViewModel.Outcome save(String origin, String id, String base, String json) {
+                return save(origin, id, base, null, json);
+            }
+
+            @Override
+            public ConsentEditorViewModel.Outcome save(String origin, String id, String base, Long afterSeq,
+                                                       String json) {
+                return new ConsentEditorViewModel.Outcome.Queued("offline", 43L);
+            }
+        };
+        ConsentListViewModel vm = new ConsentListViewModel(recording, ConsentEditorViewModel.People.NONE, List.of(),
+                List::of, () -> new ConsentEditorViewModel(json -> List.of(), store, new ImmediateTaskRunner(),
+                ZoneOffset.UTC), outbox, new ImmediateTaskRunner());
+        vm.shown().set(true);
+        vm.search();
+        vm.open(row());
+        int before = asked.size();
+        ConsentEditorViewModel e = vm.editor().get();
+        e.form().get().root().field("status").value().set("inactive");
+        assertThat(asked).as("editing alone does not search").hasSize(before);
+        e.save();
+        assertThat(asked).as("the save (into the outbox) searches the list again").hasSize(before + 1);
+    }
 }

@@ -1,0 +1,358 @@
+package org.custos.consent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.custos.consent.ConsentDecision.Request;
+import org.custos.ui.TaskRunner;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What the consent in an editor means: its plain-language summary (kept up to date as the user edits), the changes
+ * between its kept versions, and the simulator (actor, role, action, purpose, class, label, date → permit, deny,
+ * undecidable or not applicable, with the rule that decided and the reasoning; the deciding element's path is
+ * published for the editor to highlight).
+ */
+public final class ConsentMeaningViewModel {
+
+    /** One kept version of a consent, newest first: its versionId, when it was stored, and its JSON. */
+    public record Version(String versionId, String when, String json) {
+    }
+
+    /** The kept versions of a consent (the cache; the current one first, then older ones, newest first). */
+    @FunctionalInterface
+    public interface Versions {
+        List<Version> of(String origin, String id) throws Exception;
+
+        Versions NONE = (origin, id) -> List.of();
+    }
+
+    /** A row of the Changes list: a version, or the editor's own text (versionId null). */
+    public record VersionRow(String label, String versionId, JsonNode doc) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Function<String, Optional<String>> names;
+    private final ConsentCodes codes;
+    private final Versions versionsSource;
+    private final TaskRunner tasks;
+    private final ZoneId zone;
+
+    private final ObservableList<ConsentSummary.Sentence> summary = FXCollections.observableArrayList();
+    private final StringProperty summaryText = new SimpleStringProperty("");
+    private final ObservableList<VersionRow> versions = FXCollections.observableArrayList();
+    private final ObjectProperty<VersionRow> chosen = new SimpleObjectProperty<>();
+    private final StringProperty changeText = new SimpleStringProperty("");
+    private final ObservableList<ConsentChange.Item> changes = FXCollections.observableArrayList();
+
+    private final StringProperty actor = new SimpleStringProperty("");
+    private final StringProperty role = new SimpleStringProperty("");
+    private final StringProperty action = new SimpleStringProperty("access");
+    private final StringProperty purpose = new SimpleStringProperty("");
+    private final StringProperty dataClass = new SimpleStringProperty("");
+    private final StringProperty label = new SimpleStringProperty("");
+    private final StringProperty date = new SimpleStringProperty("");
+    private final StringProperty outcome = new SimpleStringProperty("");
+    private final StringProperty rule = new SimpleStringProperty("");
+    private final ObservableList<String> reasons = FXCollections.observableArrayList();
+    private final StringProperty decided = new SimpleStringProperty("");
+
+    private JsonNode doc;
+    private String versionsOf = "";
+    private List<VersionRow> kept = List.of();
+    private long generation;
+
+    public ConsentMeaningViewModel(Function<String, Optional<String>> names, ConsentCodes codes, Versions versions,
+                                   TaskRunner tasks, ZoneId zone) {
+        this.names = names == null ? r -> Optional.empty() : names;
+        this.codes = codes == null ? ConsentCodes.NONE : codes;
+        this.versionsSource = versions == null ? Versions.NONE : versions;
+        this.tasks = tasks;
+        this.zone = zone;
+        date.set(LocalDate.now(zone).toString());
+        chosen.addListener((o, a, b) -> compareChosen());
+    }
+
+    /**
+     * The consent as it is now in the editor (after every edit): the summary is made again in the background (names
+     * are cache reads); the kept versions are read again when the origin or id changes.
+     */
+    public void show(JsonNode consent, String origin) {
+        doc = consent == null ? null : consent.deepCopy();
+        long g = ++generation;
+        JsonNode d = doc;
+        if (d == null) {
+            summary.clear();
+            summaryText.set("");
+            return;
+        }
+        ConsentSummary s = new ConsentSummary(names, codes);
+        tasks.submit(null, p -> s.sentences(d), list -> {
+            if (g == generation) {
+                summary.setAll(list);
+                summaryText.set(String.join("\n", list.stream().map(ConsentSummary.Sentence::text).toList()));
+            }
+        }, t -> summaryText.set("The summary could not be made: " + t.getMessage()));
+        String id = d.path("id").asText("");
+        String key = (origin == null ? "" : origin) + "|" + id;
+        if (!key.equals(versionsOf)) {
+            versionsOf = key;
+            kept = List.of();
+            if (!id.isEmpty() && origin != null && !origin.isEmpty()) {
+                tasks.submit(null, p -> versionsSource.of(origin, id), list -> {
+                    if (key.equals(versionsOf)) {
+                        kept = rows(list);
+                        refreshVersions();
+                    }
+                }, t -> changeText.set("The kept versions could not be read: " + t.getMessage()));
+            }
+        }
+        refreshVersions();
+    }
+
+    private List<VersionRow> rows(List<Version> list) {
+        List<VersionRow> out = new ArrayList<>();
+        for (Version v : list) {
+            try {
+                out.add(new VersionRow("Version " + (v.versionId() == null ? "?" : v.versionId())
+                        + (v.when() == null || v.when().isEmpty() ? "" : " · " + v.when()), v.versionId(),
+                        mapper.readTree(v.json())));
+            } catch (Exception unreadable) {
+                // a version that cannot be read is left out of the comparison
+            }
+        }
+        return out;
+    }
+
+    /** The editor's text (when it differs from the newest kept version) followed by the kept versions. */
+    private void refreshVersions() {
+        VersionRow was = chosen.get();
+        List<VersionRow> rows = new ArrayList<>();
+        if (doc != null && (kept.isEmpty() || !withoutMeta(kept.get(0).doc()).equals(withoutMeta(doc)))) {
+            rows.add(new VersionRow("This editor's text (not saved)", null, doc));
+        }
+        rows.addAll(kept);
+        versions.setAll(rows);
+        VersionRow again = null;
+        for (VersionRow r : rows) {
+            if (was != null && (was.versionId() == null ? r.versionId() == null : was.versionId().equals(r.versionId()))) {
+                again = r;
+            }
+        }
+        chosen.set(again != null ? again : rows.isEmpty() ? null : rows.get(0));
+        compareChosen();
+    }
+
+    private static JsonNode withoutMeta(JsonNode n) {
+        JsonNode c = n.deepCopy();
+        if (c instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.remove("meta");
+            o.remove("text");
+        }
+        return c;
+    }
+
+    /** The change from the version before the chosen one to the chosen one. */
+    private void compareChosen() {
+        VersionRow now = chosen.get();
+        int i = now == null ? -1 : versions.indexOf(now);
+        if (i < 0) {
+            changes.clear();
+            changeText.set(versions.isEmpty() ? "No kept versions of this consent." : "");
+            return;
+        }
+        if (i + 1 >= versions.size()) {
+            changes.clear();
+            changeText.set(now.label() + " is the earliest kept: there is nothing earlier to compare it with.");
+            return;
+        }
+        VersionRow before = versions.get(i + 1);
+        ConsentChange c = new ConsentChange(new ConsentSummary(names, codes));
+        List<ConsentChange.Item> items = c.between(before.doc(), now.doc());
+        changes.setAll(items);
+        changeText.set("From " + lower(before.label()) + " to " + lower(now.label()) + ": "
+                + (items.isEmpty() ? "no change in meaning." : ConsentChange.overall(items).word() + ".")
+                + String.join("", items.stream().map(x -> "\n[" + x.direction().word() + "] " + x.text()).toList()));
+    }
+
+    private static String lower(String s) {
+        return s.isEmpty() ? s : s.substring(0, 1).toLowerCase(Locale.ROOT) + s.substring(1);
+    }
+
+    // ---- the simulator ----
+
+    /** The codes offered for a picker ("CODE — display"); any text may be typed instead. */
+    public List<String> choices(String valueSet) {
+        return codes.codes(valueSet).stream().map(ConsentCodes.Choice::toString).toList();
+    }
+
+    /** Decides the request made of the simulator's fields against the consent as it is in the editor. */
+    public void decide() {
+        reasons.clear();
+        decided.set("");
+        if (doc == null) {
+            outcome.set("");
+            rule.set("Open a consent first.");
+            return;
+        }
+        ConsentDecision engine;
+        try {
+            engine = ConsentDecision.compile(doc);
+        } catch (IllegalArgumentException e) {
+            outcome.set("");
+            rule.set("Custos cannot decide with this consent: " + e.getMessage());
+            return;
+        }
+        Request r;
+        try {
+            r = request();
+        } catch (IllegalArgumentException e) {
+            outcome.set("");
+            rule.set(e.getMessage());
+            return;
+        }
+        ConsentDecision.Result result = engine.decide(r);
+        outcome.set(result.outcome().word());
+        rule.set(result.rule());
+        reasons.setAll(result.reasons());
+        decided.set(result.location());
+    }
+
+    /** The request the simulator's fields describe. */
+    Request request() {
+        String a = code(action.get());
+        if (a == null) {
+            throw new IllegalArgumentException("Choose or type an action (e.g. access)");
+        }
+        Request r = Request.of(a);
+        String who = trim(actor.get());
+        if (who != null) {
+            r = r.actor(who, code(role.get()));
+        }
+        String d = trim(date.get());
+        if (d != null) {
+            try {
+                r = r.at(d);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("The date '" + d + "' is not a date (YYYY-MM-DD or a dateTime)");
+            }
+        }
+        String p = code(purpose.get());
+        if (p != null) {
+            r = r.purpose(p);
+        }
+        String c = code(dataClass.get());
+        if (c != null) {
+            r = r.dataClass(c);
+        }
+        String l = code(label.get());
+        return l == null ? r.labelled() : r.labelled(l);
+    }
+
+    /** The code of a picked "CODE — display" or of typed text (SYSTEM|CODE allowed). */
+    static String code(String text) {
+        String t = trim(text);
+        if (t == null) {
+            return null;
+        }
+        int dash = t.indexOf(" — ");
+        return dash > 0 ? t.substring(0, dash).trim() : t;
+    }
+
+    private static String trim(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Today in the user's zone, as the date field's default. */
+    public void today() {
+        date.set(LocalDate.now(zone).toString());
+    }
+
+    // ---- properties ----
+
+    public ObservableList<ConsentSummary.Sentence> summary() {
+        return summary;
+    }
+
+    public ReadOnlyStringProperty summaryText() {
+        return summaryText;
+    }
+
+    public ObservableList<VersionRow> versions() {
+        return versions;
+    }
+
+    public ObjectProperty<VersionRow> chosen() {
+        return chosen;
+    }
+
+    public ReadOnlyStringProperty changeText() {
+        return changeText;
+    }
+
+    public ObservableList<ConsentChange.Item> changes() {
+        return changes;
+    }
+
+    public StringProperty actor() {
+        return actor;
+    }
+
+    public StringProperty role() {
+        return role;
+    }
+
+    public StringProperty action() {
+        return action;
+    }
+
+    public StringProperty purpose() {
+        return purpose;
+    }
+
+    public StringProperty dataClass() {
+        return dataClass;
+    }
+
+    public StringProperty label() {
+        return label;
+    }
+
+    public StringProperty date() {
+        return date;
+    }
+
+    public ReadOnlyStringProperty outcome() {
+        return outcome;
+    }
+
+    public ReadOnlyStringProperty rule() {
+        return rule;
+    }
+
+    public ObservableList<String> reasons() {
+        return reasons;
+    }
+
+    /** The path of the element that decided the last simulation ({@code Consent.except[1]}…), "" when none. */
+    public ReadOnlyStringProperty decided() {
+        return decided;
+    }
+}

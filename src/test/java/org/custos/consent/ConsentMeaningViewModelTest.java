@@ -1,0 +1,126 @@
+package org.custos.consent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.custos.ui.ImmediateTaskRunner;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The summary, changes and simulator of an editor, without a screen. */
+class ConsentMeaningViewModelTest {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final List<String> asked = new ArrayList<>();
+
+    private ConsentMeaningViewModel vm(List<ConsentMeaningViewModel.Version> kept) {
+        return new ConsentMeaningViewModel(r -> Optional.ofNullable(Map.of("Patient/f001", "Pieter").get(r)),
+                vs -> vs.equals(ConsentCodes.PURPOSE) ? List.of(new ConsentCodes.Choice(
+                        "http://hl7.org/fhir/v3/ActReason", "ETREAT", "Emergency Treatment")) : List.of(),
+                (origin, id) -> {
+                    asked.add(origin + "|" + id);
+                    return kept;
+                }, new ImmediateTaskRunner(), ZoneOffset.UTC);
+    }
+
+    @Test
+    void summaryFollowsTheEditorsText() throws IOException {
+        ConsentMeaningViewModel vm = vm(List.of());
+        ObjectNode c = example("Emergency");
+        vm.show(c, "http://a");
+        assertThat(vm.summaryText().get()).contains("Pieter (Patient/f001) consents",
+                "Exception 1 (permit)", "for emergency treatment (ETREAT)");
+        assertThat(vm.summary()).extracting(ConsentSummary.Sentence::path).contains("Consent.except[1]");
+        ((ArrayNode) c.get("except")).remove(0);
+        vm.show(c, "http://a");
+        assertThat(vm.summaryText().get()).doesNotContain("ETREAT").contains("Exception 1 (deny)");
+        assertThat(asked).containsExactly("http://a|consent-example-Emergency"); // read once per consent
+    }
+
+    @Test
+    void changesBetweenKeptVersionsAndTheEditorsText() throws IOException {
+        ObjectNode v1 = example("Emergency");
+        v1.putObject("meta").put("versionId", "1");
+        ObjectNode v2 = v1.deepCopy();
+        ((ObjectNode) v2.get("meta")).put("versionId", "2");
+        ((ArrayNode) v2.get("except")).remove(0);
+        ConsentMeaningViewModel vm = vm(List.of(
+                new ConsentMeaningViewModel.Version("2", "2026-01-02 10:00", mapper.writeValueAsString(v2)),
+                new ConsentMeaningViewModel.Version("1", "2026-01-01 10:00", mapper.writeValueAsString(v1))));
+        vm.show(v2, "http://a");
+        // the editor holds version 2 unchanged: only the kept versions are listed, the newest chosen
+        assertThat(vm.versions()).extracting(ConsentMeaningViewModel.VersionRow::label)
+                .containsExactly("Version 2 · 2026-01-02 10:00", "Version 1 · 2026-01-01 10:00");
+        assertThat(vm.changeText().get()).startsWith("From version 1 · 2026-01-01 10:00 to version 2 · 2026-01-02 "
+                + "10:00: tightened.\n[tightened] Removed exception 1");
+        vm.chosen().set(vm.versions().get(1));
+        assertThat(vm.changeText().get()).contains("is the earliest kept");
+
+        ObjectNode edited = v2.deepCopy().put("status", "inactive");
+        vm.show(edited, "http://a");
+        assertThat(vm.versions()).extracting(ConsentMeaningViewModel.VersionRow::label)
+                .startsWith("This editor's text (not saved)");
+        vm.chosen().set(vm.versions().get(0));
+        assertThat(vm.changes()).extracting(ConsentChange.Item::text).containsExactly(
+                "Revoked (status active → inactive).");
+    }
+
+    @Test
+    void simulatorDecidesAndNamesTheDecidingElement() throws IOException {
+        ConsentMeaningViewModel vm = vm(List.of());
+        vm.show(example("Emergency"), "http://a");
+        assertThat(vm.choices(ConsentCodes.PURPOSE)).containsExactly("ETREAT — Emergency Treatment");
+        vm.actor().set("Organization/2.16.840.1.113883.19.6");
+        vm.role().set("CST");
+        vm.purpose().set("ETREAT — Emergency Treatment");
+        vm.decide();
+        assertThat(vm.outcome().get()).isEqualTo("permit");
+        assertThat(vm.decided().get()).isEqualTo("Consent.except[0]");
+        assertThat(vm.rule().get()).startsWith("Consent.except[0]: permit");
+        assertThat(vm.reasons()).isNotEmpty();
+
+        vm.purpose().set("TREAT");
+        vm.decide();
+        assertThat(vm.outcome().get()).isEqualTo("deny");
+        assertThat(vm.decided().get()).isEqualTo("Consent.except[1]");
+
+        vm.actor().set("Organization/elsewhere");
+        vm.decide();
+        assertThat(vm.outcome().get()).isEqualTo("deny");
+        assertThat(vm.decided().get()).isEqualTo("Consent.policyRule");
+    }
+
+    @Test
+    void simulatorSaysWhatIsWrongWithTheRequest() throws IOException {
+        ConsentMeaningViewModel vm = vm(List.of());
+        vm.decide();
+        assertThat(vm.rule().get()).isEqualTo("Open a consent first.");
+        vm.show(example("basic"), "http://a");
+        vm.date().set("someday");
+        vm.decide();
+        assertThat(vm.outcome().get()).isEmpty();
+        assertThat(vm.rule().get()).contains("'someday' is not a date");
+        assertThat(vm.decided().get()).isEmpty();
+        vm.date().set("2010-05-01");
+        vm.decide();
+        assertThat(vm.outcome().get()).isEqualTo("permit");
+        vm.date().set("2020-05-01");
+        vm.decide();
+        assertThat(vm.outcome().get()).isEqualTo("not-applicable");
+        assertThat(vm.decided().get()).isEqualTo("Consent.period");
+    }
+
+    private ObjectNode example(String id) throws IOException {
+        return (ObjectNode) mapper.readTree(Files.readString(Path.of("src/test/resources/examples/stu3/consent/"
+                + "Consent-consent-example-" + id + ".json")));
+    }
+}

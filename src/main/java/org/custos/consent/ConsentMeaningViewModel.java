@@ -73,6 +73,11 @@ public final class ConsentMeaningViewModel {
     private final StringProperty rule = new SimpleStringProperty("");
     private final ObservableList<String> reasons = FXCollections.observableArrayList();
     private final StringProperty decided = new SimpleStringProperty("");
+    private final StringProperty outcomeStyle = new SimpleStringProperty("decision-none");
+
+    /** The style classes the outcome is drawn with. */
+    public static final List<String> OUTCOME_STYLES = List.of("decision-permit", "decision-deny",
+            "decision-undecidable", "decision-not-applicable", "decision-none");
 
     private JsonNode doc;
     private String versionsOf = "";
@@ -207,6 +212,7 @@ public final class ConsentMeaningViewModel {
     public void decide() {
         reasons.clear();
         decided.set("");
+        outcomeStyle.set("decision-none");
         if (doc == null) {
             outcome.set("");
             rule.set("Open a consent first.");
@@ -230,6 +236,7 @@ public final class ConsentMeaningViewModel {
         }
         ConsentDecision.Result result = engine.decide(r);
         outcome.set(result.outcome().word());
+        outcomeStyle.set("decision-" + result.outcome().word());
         rule.set(result.rule());
         reasons.setAll(result.reasons());
         decided.set(result.location());
@@ -349,6 +356,11 @@ public final class ConsentMeaningViewModel {
 
     public ObservableList<String> reasons() {
         return reasons;
+    }
+
+    /** The style class of the outcome: decision-permit, decision-deny, … (decision-none before a decision). */
+    public ReadOnlyStringProperty outcomeStyle() {
+        return outcomeStyle;
     }
 
     /** The path of the element that decided the last simulation ({@code Consent.except[1]}…), "" when none. */

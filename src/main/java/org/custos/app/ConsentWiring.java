@@ -8,6 +8,7 @@ import org.custos.cache.OutboxStore;
 import org.custos.consent.ConsentCodes;
 import org.custos.consent.ConsentEditorViewModel;
 import org.custos.consent.ConsentListViewModel;
+import org.custos.consent.ConsentMeaningViewModel;
 import org.custos.consent.ConsentTemplates;
 import org.custos.consent.TemplateMenu;
 import org.custos.fhir.CodedValues;
@@ -90,7 +91,24 @@ final class ConsentWiring {
 
     ConsentEditorViewModel editor() {
         return new ConsentEditorViewModel(this::check, store(), vs -> codes.getOrDefault(vs, List.of()), this::find,
-                tasks, zone);
+                tasks, zone).meaning(meaning());
+    }
+
+    /** What a consent means: names from the people directory, versions from the cache's kept versions. */
+    ConsentMeaningViewModel meaning() {
+        return new ConsentMeaningViewModel(
+                (origin, ref) -> Optional.ofNullable(people.nameOf(List.of(ref)).get(ref)),
+                vs -> codes.getOrDefault(vs, List.of()), this::versions, tasks, zone);
+    }
+
+    private List<ConsentMeaningViewModel.Version> versions(String origin, String id) {
+        return cache.origins().find(origin)
+                .map(o -> cache.resources().history(o.id(), "Consent", id).stream()
+                        .map(v -> new ConsentMeaningViewModel.Version(v.versionId(),
+                                v.lastUpdated() == null ? "" : MINUTE.format(Instant.ofEpochMilli(v.lastUpdated())
+                                        .atZone(zone)), v.raw()))
+                        .toList())
+                .orElse(List.of());
     }
 
     private List<ConsentEditorViewModel.Finding> check(String json) {

@@ -53,6 +53,8 @@ public final class ConsentEditorView {
     @FXML Button errorButton;
     @FXML Button attachButton;
     @FXML VBox formBox;
+    @FXML javafx.scene.control.ScrollPane formScroll;
+    @FXML javafx.scene.layout.StackPane meaningPane;
     @FXML ListView<ConsentEditorViewModel.Finding> findingsList;
     @FXML ListView<ConsentForm.Kept> keptList;
 
@@ -106,6 +108,7 @@ public final class ConsentEditorView {
                 setTooltip(empty || k == null ? null : new Tooltip(k.json()));
             }
         });
+        meaningPane.getChildren().add(new ConsentMeaningView(vm.meaning()).root());
         vm.form().addListener((obs, before, now) -> draw(now));
         vm.findings().addListener((javafx.collections.ListChangeListener<ConsentEditorViewModel.Finding>) c -> {
             if (validation != null) {
@@ -150,6 +153,8 @@ public final class ConsentEditorView {
                 Label label = new Label(f.label() + (f.element().required() ? " *" : ""));
                 styleWhen(label, "field-error", f.error());
                 styleWhen(label, "field-warning", f.warning());
+                styleWhen(label, "decided-rule", f.decided());
+                revealWhen(label, f.decided());
                 if (f.element().help() != null) {
                     label.setTooltip(new Tooltip(f.element().help()));
                 }
@@ -238,6 +243,28 @@ public final class ConsentEditorView {
         on.addListener((o, a, b) -> apply.run());
     }
 
+    /** Scrolls the form to {@code node} (expanding the panes around it) when {@code on} becomes true. */
+    private void revealWhen(Node node, javafx.beans.value.ObservableBooleanValue on) {
+        on.addListener((o, a, now) -> {
+            if (now) {
+                javafx.application.Platform.runLater(() -> reveal(node));
+            }
+        });
+    }
+
+    private void reveal(Node node) {
+        for (Node n = node.getParent(); n != null && n != formBox; n = n.getParent()) {
+            if (n instanceof TitledPane t) {
+                t.setExpanded(true);
+            }
+        }
+        formScroll.layout();
+        double content = formBox.getBoundsInLocal().getHeight();
+        double viewport = formScroll.getViewportBounds().getHeight();
+        double y = formBox.sceneToLocal(node.localToScene(node.getBoundsInLocal())).getMinY();
+        formScroll.setVvalue(content <= viewport ? 0 : Math.max(0, Math.min(1, (y - 8) / (content - viewport))));
+    }
+
     private TitledPane pane(String title, ConsentForm.Group g, boolean collapsed, Button remove) {
         TitledPane p = new TitledPane();
         String summary = g.summary();
@@ -251,6 +278,8 @@ public final class ConsentEditorView {
         if (remove != null) {
             p.setGraphic(remove);
         }
+        styleWhen(p, "decided-rule", g.decided());
+        revealWhen(p, g.decided());
         Label problem = new Label();
         problem.textProperty().bind(g.problem());
         problem.getStyleClass().add("field-problem");

@@ -137,6 +137,7 @@ public final class ConsentEditorViewModel {
 
     private final ConsentCodes codes;
     private final People people;
+    private ConsentMeaningViewModel meaning;
 
     public ConsentEditorViewModel(Checker checker, Store store, TaskRunner tasks, ZoneId zone) {
         this(checker, store, ConsentCodes.NONE, People.NONE, tasks, zone);
@@ -150,6 +151,41 @@ public final class ConsentEditorViewModel {
         this.people = people;
         this.tasks = tasks;
         this.zone = zone;
+        meaning(new ConsentMeaningViewModel(null, codes, null, tasks, zone));
+    }
+
+    /**
+     * What the consent means (summary, changes, simulator), kept up to date with the form; the element that decided
+     * the simulator's request is marked in the form ({@link ConsentForm.Node#decided()}). The composition root
+     * passes one with names and kept versions.
+     */
+    public ConsentEditorViewModel meaning(ConsentMeaningViewModel m) {
+        meaning = m;
+        m.decided().addListener((o, before, now) -> markDecided());
+        showMeaning();
+        return this;
+    }
+
+    public ConsentMeaningViewModel meaning() {
+        return meaning;
+    }
+
+    private void showMeaning() {
+        if (meaning != null && form.get() != null) {
+            meaning.show(form.get().document(), origin.get());
+        }
+    }
+
+    private void markDecided() {
+        ConsentForm f = form.get();
+        if (f == null || meaning == null) {
+            return;
+        }
+        f.nodes().forEach(n -> n.decided().set(false));
+        String path = meaning.decided().get();
+        if (path != null && !path.isEmpty()) {
+            f.nodeAt(path).decided().set(true);
+        }
     }
 
     /** The codes offered for a value set (empty: none known; the code is typed in). */
@@ -310,6 +346,8 @@ public final class ConsentEditorViewModel {
             }
         }));
         updateTitle();
+        showMeaning();
+        markDecided();
     }
 
     private UndoHistory.Snapshot snapshot() {
@@ -323,6 +361,7 @@ public final class ConsentEditorViewModel {
     private void changed() {
         updateDirty();
         updateTitle();
+        showMeaning();
         if (!findings.isEmpty()) {
             message.set("Changed since the last check: validate again before saving");
         }

@@ -49,6 +49,9 @@ public final class ConsentForm {
 
         /** Whether the problems shown are warnings only (drawn amber; an error is drawn red). */
         javafx.beans.property.BooleanProperty warning();
+
+        /** Whether this element decided the simulator's last request (drawn highlighted, scrolled to). */
+        javafx.beans.property.BooleanProperty decided();
     }
 
     private final ObjectNode document;
@@ -171,6 +174,7 @@ public final class ConsentForm {
         private final StringProperty problem = new SimpleStringProperty("");
         private final javafx.beans.property.BooleanProperty error = new javafx.beans.property.SimpleBooleanProperty();
         private final javafx.beans.property.BooleanProperty warning = new javafx.beans.property.SimpleBooleanProperty();
+        private final javafx.beans.property.BooleanProperty decided = new javafx.beans.property.SimpleBooleanProperty();
 
         Part(Element element, String path) {
             this.element = element;
@@ -200,6 +204,11 @@ public final class ConsentForm {
         @Override
         public javafx.beans.property.BooleanProperty warning() {
             return warning;
+        }
+
+        @Override
+        public javafx.beans.property.BooleanProperty decided() {
+            return decided;
         }
 
         public String label() {

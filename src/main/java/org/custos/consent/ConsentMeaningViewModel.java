@@ -40,6 +40,14 @@ public final class ConsentMeaningViewModel {
         Versions NONE = (origin, id) -> List.of();
     }
 
+    /** The display name of a reference in an origin (the people directory), empty when unknown. */
+    @FunctionalInterface
+    public interface Names {
+        Optional<String> of(String origin, String reference);
+
+        Names NONE = (origin, reference) -> Optional.empty();
+    }
+
     /** A row of the Changes list: a version, or the editor's own text (versionId null). */
     public record VersionRow(String label, String versionId, JsonNode doc) {
         @Override
@@ -49,7 +57,8 @@ public final class ConsentMeaningViewModel {
     }
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Function<String, Optional<String>> names;
+    private final Names names;
+    private Function<String, Optional<String>> namesHere = r -> Optional.empty();
     private final ConsentCodes codes;
     private final Versions versionsSource;
     private final TaskRunner tasks;
@@ -84,9 +93,8 @@ public final class ConsentMeaningViewModel {
     private List<VersionRow> kept = List.of();
     private long generation;
 
-    public ConsentMeaningViewModel(Function<String, Optional<String>> names, ConsentCodes codes, Versions versions,
-                                   TaskRunner tasks, ZoneId zone) {
-        this.names = names == null ? r -> Optional.empty() : names;
+    public ConsentMeaningViewModel(Names names, ConsentCodes codes, Versions versions, TaskRunner tasks, ZoneId zone) {
+        this.names = names == null ? Names.NONE : names;
         this.codes = codes == null ? ConsentCodes.NONE : codes;
         this.versionsSource = versions == null ? Versions.NONE : versions;
         this.tasks = tasks;
@@ -108,7 +116,9 @@ public final class ConsentMeaningViewModel {
             summaryText.set("");
             return;
         }
-        ConsentSummary s = new ConsentSummary(names, codes);
+        String from = origin == null ? "" : origin;
+        namesHere = r -> names.of(from, r);
+        ConsentSummary s = new ConsentSummary(namesHere, codes);
         tasks.submit(null, p -> s.sentences(d), list -> {
             if (g == generation) {
                 summary.setAll(list);
@@ -189,7 +199,7 @@ public final class ConsentMeaningViewModel {
             return;
         }
         VersionRow before = versions.get(i + 1);
-        ConsentChange c = new ConsentChange(new ConsentSummary(names, codes));
+        ConsentChange c = new ConsentChange(new ConsentSummary(namesHere, codes));
         List<ConsentChange.Item> items = c.between(before.doc(), now.doc());
         changes.setAll(items);
         changeText.set("From " + lower(before.label()) + " to " + lower(now.label()) + ": "

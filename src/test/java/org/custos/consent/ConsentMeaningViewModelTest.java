@@ -23,7 +23,8 @@ class ConsentMeaningViewModelTest {
     private final List<String> asked = new ArrayList<>();
 
     private ConsentMeaningViewModel vm(List<ConsentMeaningViewModel.Version> kept) {
-        return new ConsentMeaningViewModel(r -> Optional.ofNullable(Map.of("Patient/f001", "Pieter").get(r)),
+        return new ConsentMeaningViewModel((origin, r) -> Optional.ofNullable(
+                Map.of("http://a|Patient/f001", "Pieter").get(origin + "|" + r)),
                 vs -> vs.equals(ConsentCodes.PURPOSE) ? List.of(new ConsentCodes.Choice(
                         "http://hl7.org/fhir/v3/ActReason", "ETREAT", "Emergency Treatment")) : List.of(),
                 (origin, id) -> {

@@ -120,6 +120,30 @@ class ConsentMeaningViewModelTest {
         assertThat(vm.decided().get()).isEqualTo("Consent.period");
     }
 
+    @Test
+    void theEditorMarksTheDecidingElementAndKeepsTheSummaryUpToDate() throws IOException {
+        ConsentEditorViewModel editor = new ConsentEditorViewModel(json -> List.of(),
+                (origin, id, base, json) -> null, new ImmediateTaskRunner(), ZoneOffset.UTC);
+        editor.meaning(vm(List.of()));
+        assertThat(editor.open(mapper.writeValueAsString(example("Emergency")), "http://a")).isTrue();
+        ConsentMeaningViewModel m = editor.meaning();
+        assertThat(m.summaryText().get()).contains("Exception 2 (deny)");
+        m.actor().set("Organization/2.16.840.1.113883.19.6");
+        m.role().set("CST");
+        m.purpose().set("TREAT");
+        m.decide();
+        ConsentForm form = editor.form().get();
+        assertThat(form.nodes().stream().filter(n -> n.decided().get()).map(ConsentForm.Node::path).toList())
+                .containsExactly("Consent.except[1]");
+        m.purpose().set("ETREAT");
+        m.decide();
+        assertThat(form.nodes().stream().filter(n -> n.decided().get()).map(ConsentForm.Node::path).toList())
+                .containsExactly("Consent.except[0]");
+        // an edit in the form is in the summary at once
+        form.root().field("policyRule").value().set("http://hl7.org/fhir/ConsentPolicy/opt-in");
+        assertThat(m.summaryText().get()).contains("Base policy: opt-in");
+    }
+
     private ObjectNode example(String id) throws IOException {
         return (ObjectNode) mapper.readTree(Files.readString(Path.of("src/test/resources/examples/stu3/consent/"
                 + "Consent-consent-example-" + id + ".json")));

@@ -53,6 +53,7 @@ public final class ConsentListView {
     @FXML Label consentMessage;
     @FXML Label outboxLabel;
     @FXML TableView<ConsentListViewModel.Row> consentTable;
+    @FXML javafx.scene.control.TextArea consentSummaryText;
     @FXML TableColumn<ConsentListViewModel.Row, String> statusColumn;
     @FXML TableColumn<ConsentListViewModel.Row, String> categoryColumn;
     @FXML TableColumn<ConsentListViewModel.Row, String> patientColumn;
@@ -140,6 +141,8 @@ public final class ConsentListView {
             }
         });
         openConsentButton.disableProperty().bind(consentTable.getSelectionModel().selectedItemProperty().isNull());
+        consentSummaryText.textProperty().bind(vm.summary());
+        consentTable.getSelectionModel().selectedItemProperty().addListener((o, before, now) -> vm.select(now));
         moreButton.visibleProperty().bind(vm.more());
         moreButton.disableProperty().bind(vm.busy());
         for (ConsentListViewModel.Template t : vm.templates()) {

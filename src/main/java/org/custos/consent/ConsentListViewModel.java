@@ -113,6 +113,8 @@ public final class ConsentListViewModel {
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final BooleanProperty more = new SimpleBooleanProperty(false);
     private final ObjectProperty<ConsentEditorViewModel> editor = new SimpleObjectProperty<>();
+    private final StringProperty summary = new SimpleStringProperty("");
+    private long summaryGeneration;
     /** Whether the list is on screen (its tab selected); the view binds it. */
     private final BooleanProperty shown = new SimpleBooleanProperty(false);
     /** The cache changed while the list was not on screen: it is searched again when it shows. */
@@ -340,6 +342,33 @@ public final class ConsentListViewModel {
                 message.set("Cannot open consent " + row.id() + ": " + e.message().get());
             }
         }, t -> message.set("Cannot open consent " + row.id() + ": " + t.getMessage()));
+    }
+
+    /**
+     * The plain-language summary of the consent selected in the list (read from the cache in the background; the
+     * names are the ones the consent carries). Empty when nothing is selected.
+     */
+    public void select(Row row) {
+        long g = ++summaryGeneration;
+        if (row == null) {
+            summary.set("");
+            return;
+        }
+        tasks.submit(null, p -> new ConsentSummary(null, codes).text(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(source.text(row))), text -> {
+            if (g == summaryGeneration) {
+                summary.set(text);
+            }
+        }, t -> {
+            if (g == summaryGeneration) {
+                summary.set("The summary could not be made: " + t.getMessage());
+            }
+        });
+    }
+
+    /** The selected consent in plain words. */
+    public StringProperty summary() {
+        return summary;
     }
 
     /** What an editor writes shows in the list (searched again when on screen) and in the outbox line. */

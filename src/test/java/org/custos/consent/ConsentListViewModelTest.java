@@ -257,4 +257,17 @@ class ConsentListViewModelTest {
         e.save();
         assertThat(asked).as("the save (into the outbox) searches the list again").hasSize(before + 1);
     }
+
+    @Test
+    void theSelectedConsentIsSummarised() {
+        ConsentListViewModel list = list();
+        list.select(row());
+        assertThat(list.summary().get()).startsWith("Active consent: Patient/p1 consents for themself.")
+                .contains("Base policy: http://example.org/policy/listed — Custos does not know");
+        list.select(null);
+        assertThat(list.summary().get()).isEmpty();
+        source.listed = "not json";
+        list.select(row());
+        assertThat(list.summary().get()).startsWith("The summary could not be made");
+    }
 }

@@ -23,14 +23,17 @@ import java.util.function.Predicate;
 
 /**
  * Questions to put to the decision engine when Custos must tell what a consent (or a change to it) means without
- * re-implementing the engine's rules: the requests built from every value the documents state (each actor with its
- * role, all of them together, each action, purpose, class, code, label, data reference, and the edges of every
- * period), plus one "other" value per criterion. The summary and the change summary ask {@link ConsentDecision}
- * about these requests, so they agree with its interpretation (specificity, deny over permit, how actors combine).
+ * re-implementing the engine's rules: the requests built from every value the documents state (for every role
+ * stated, one of its actors or someone else, in every combination; each action, purpose, class, code, label, data
+ * reference, and the edges of every period), plus one "other" value per criterion. Every request gives every fact,
+ * so the engine's answers are permit, deny or not-applicable, never undecidable for want of a fact. The summary and
+ * the change summary ask {@link ConsentDecision} about these requests, so they agree with its interpretation (specificity, deny over permit, how actors combine).
  */
 final class ConsentProbes {
     /** More requests than this are not tried (the answer is then "unclear"). */
     static final int LIMIT = 200_000;
+    /** At most this many combinations of actors are tried. */
+    static final int ACTOR_SETS = 64;
     static final Code OTHER = new Code(null, "custos-probe-other");
     static final Actor OTHER_ACTOR = new Actor("Device/custos-probe-other", OTHER);
 
@@ -45,7 +48,7 @@ final class ConsentProbes {
     private final List<Instant> dataDates;
 
     ConsentProbes(JsonNode... docs) {
-        Set<Actor> a = new LinkedHashSet<>();
+        java.util.Map<Code, Set<Actor>> byRole = new java.util.LinkedHashMap<>();
         Set<Code> act = new LinkedHashSet<>();
         Set<Code> pur = new LinkedHashSet<>();
         Set<Code> cls = new LinkedHashSet<>();
@@ -69,12 +72,9 @@ final class ConsentProbes {
                         continue;
                     }
                     List<Code> roles = codings(x.get("role"));
-                    if (roles.isEmpty()) {
-                        a.add(new Actor(ref, null));
-                    }
-                    for (Code r : roles) {
-                        a.add(new Actor(ref, r));
-                    }
+                    Code role = roles.isEmpty() ? null : roles.get(0);
+                    byRole.computeIfAbsent(role == null ? null : new Code(role.system(), role.code()),
+                            k -> new LinkedHashSet<>()).add(new Actor(ref, role));
                 }
                 p.path("action").forEach(c -> act.addAll(codings(c)));
                 p.path("purpose").forEach(c -> add(pur, c));
@@ -93,13 +93,28 @@ final class ConsentProbes {
                 edges(p.get("dataPeriod"), ddt);
             }
         }
-        for (Actor x : a) {
-            actors.add(List.of(x));
+        // every role stated is taken by exactly one actor: a stated one or someone else (so no actor criterion is
+        // left unknown for want of someone in a role), in every combination up to ACTOR_SETS
+        actors.add(new ArrayList<>());
+        for (java.util.Map.Entry<Code, Set<Actor>> role : byRole.entrySet()) {
+            List<Actor> choices = new ArrayList<>(role.getValue());
+            choices.add(new Actor(OTHER_ACTOR.reference(), role.getKey()));
+            List<List<Actor>> next = new ArrayList<>();
+            for (List<Actor> set : actors) {
+                for (Actor c : choices) {
+                    if (next.size() < ACTOR_SETS) {
+                        List<Actor> n = new ArrayList<>(set);
+                        n.add(c);
+                        next.add(n);
+                    }
+                }
+            }
+            actors.clear();
+            actors.addAll(next);
         }
-        if (a.size() > 1) {
-            actors.add(List.copyOf(a));
+        if (byRole.isEmpty()) {
+            actors.set(0, List.of(OTHER_ACTOR));
         }
-        actors.add(List.of(OTHER_ACTOR));
         actions = withOther(act);
         purposes = withOther(pur);
         classes = withOther(cls);

@@ -167,7 +167,7 @@ public final class ConsentMeaningViewModel {
         versions.setAll(rows);
         VersionRow again = null;
         for (VersionRow r : rows) {
-            if (was != null && (was.versionId() == null ? r.versionId() == null : was.versionId().equals(r.versionId()))) {
+            if (was != null && java.util.Objects.equals(was.versionId(), r.versionId())) {
                 again = r;
             }
         }

@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  * stated, one of its actors or someone else, in every combination; each action, purpose, class, code, label, data
  * reference, and the edges of every period), plus one "other" value per criterion. Every request gives every fact,
  * so the engine's answers are permit, deny or not-applicable, never undecidable for want of a fact. The summary and
- * the change summary ask {@link ConsentDecision} about these requests, so they agree with its interpretation (specificity, deny over permit, how actors combine).
+ * the change summary ask {@link ConsentDecision} about these requests, so they agree with its interpretation
+ * (specificity, deny over permit, how actors combine).
  */
 final class ConsentProbes {
     /** More requests than this are not tried (the answer is then "unclear"). */

@@ -247,6 +247,20 @@ public final class OutboxStore {
     }
 
     /**
+     * As {@link #markSending}, for a sender that read the entry a moment ago: false (and nothing changed) when it
+     * is no longer waiting to be sent (the user discarded or resolved it meanwhile): then it must not be sent.
+     * The change is atomic against {@link #discard}: of the two, exactly one wins.
+     */
+    public boolean startSending(long seq) {
+        try {
+            markSending(seq);
+            return true;
+        } catch (IllegalStateException notPending) {
+            return false;
+        }
+    }
+
+    /**
      * The server stored entry {@code seq}: it answered with {@code serverJson} (its text of the new version). In the
      * same transaction that version is stored in the cache under the entry's origin (as a sync would store it,
      * recorded in the ledger) and the entry becomes {@code SENT} with that version.
@@ -260,19 +274,20 @@ public final class OutboxStore {
         }
         int originId = originId(e);
         UpsertCounts counts = cache.inTransaction("Recording outbox entry " + seq + " as sent", c -> {
-            Status now = statusOf(c, seq);
-            if (now != Status.PENDING && now != Status.SENDING) {
-                throw new IllegalStateException("Outbox entry " + seq + " is " + now + ", not sending.");
-            }
-            UpsertCounts u = cache.resources().upsert(c, originId, List.of(r));
+            // the state changes only if it is still pending or sending (checked and changed in one statement:
+            // H2 locks the row and checks again); otherwise the transaction rolls back, the cache unchanged
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = 'SENT', sent_version = ?, "
-                    + "last_message = NULL, server_version = NULL, server_json = NULL, updated_at = ? WHERE seq = ?")) {
+                    + "last_message = NULL, server_version = NULL, server_json = NULL, updated_at = ? WHERE seq = ? "
+                    + "AND state IN ('PENDING', 'SENDING')")) {
                 ps.setString(1, AuditStore.cut(r.versionId(), 64));
                 ps.setLong(2, System.currentTimeMillis());
                 ps.setLong(3, seq);
-                ps.executeUpdate();
+                if (ps.executeUpdate() == 0) {
+                    throw new IllegalStateException("Outbox entry " + seq + " is " + statusOf(c, seq)
+                            + ", not sending.");
+                }
             }
-            return u;
+            return cache.resources().upsert(c, originId, List.of(r));
         });
         durable();
         return counts;
@@ -332,22 +347,26 @@ public final class OutboxStore {
                 "UPDATE outbox SET state = 'DISCARDED', updated_at = ? WHERE seq = ?");
     }
 
-    /** Runs {@code sql} (its parameters: {@code params}, then updated_at, then seq) when the entry is in {@code from}. */
+    /**
+     * Runs {@code sql} (its parameters: {@code params}, then updated_at, then seq) when the entry is in {@code from}.
+     * A compare-and-set: the state is checked in the UPDATE itself (H2 locks the row and checks the condition again
+     * after waiting for another transaction), so of two threads changing one entry only one sees the old state.
+     */
     private void update(long seq, String what, Set<Status> from, String sql, Object... params) {
+        String guarded = sql + " AND state IN (" + String.join(", ", from.stream().map(f -> "'" + f.name() + "'")
+                .toList()) + ")";
         cache.inTransaction(what, c -> {
-            Status now = statusOf(c, seq);
-            if (!from.contains(now)) {
-                throw new IllegalStateException("Outbox entry " + seq + " is " + now + ": cannot " + what
-                        .substring(0, 1).toLowerCase(java.util.Locale.ROOT) + what.substring(1) + ".");
-            }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = c.prepareStatement(guarded)) {
                 int i = 1;
                 for (Object p : params) {
                     ps.setObject(i++, p);
                 }
                 ps.setLong(i++, System.currentTimeMillis());
                 ps.setLong(i, seq);
-                ps.executeUpdate();
+                if (ps.executeUpdate() == 0) {
+                    throw new IllegalStateException("Outbox entry " + seq + " is " + statusOf(c, seq) + ": cannot "
+                            + what.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + what.substring(1) + ".");
+                }
             }
             return null;
         });

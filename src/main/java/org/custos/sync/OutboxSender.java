@@ -185,7 +185,11 @@ public final class OutboxSender {
                     return true;
                 }
             }
-            outbox.markSending(e.seq());
+            if (!outbox.startSending(e.seq())) {
+                // discarded or resolved since the list was read: not this run's to send
+                run.waiting += outbox.get(e.seq()).map(now -> now.status() == Status.PENDING ? 1 : 0).orElse(0);
+                return false;
+            }
             listener.sending(e);
             ResourceWriter.Stored stored = ifMatch == null ? writer.create(e.type(), e.id(), e.json())
                     : writer.put(e.type(), e.id(), e.json(), ifMatch);

@@ -1,6 +1,7 @@
 package org.custos.sync;
 
 import org.custos.cache.Cache;
+import org.custos.cache.OutboxStore;
 import org.custos.fhir.Cancellation;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.ResourceWriter;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Saving from the editor against the real HAPI JPA server: stored, kept pending while offline, conflicts. */
 @ExtendWith(FhirServerExtension.class)
@@ -115,6 +117,76 @@ class ConsentSaverTest {
             assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
             assertThat(saver.sendAll(new Cancellation())).isEmpty();
             assertThat(TestConsents.history(server, id)).containsExactly("one", "theirs");
+        }
+    }
+
+    @Test
+    void takingTheirsWaitsForARunningSendAndThenDiscardsWhatDidNotGo(LocalFhirServer server) throws Exception {
+        String id = ResourceWriter.newId();
+        String origin = server.baseUrl();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(origin)),
+                    Duration.ofSeconds(20));
+            OutboxStore outbox = cache.outbox();
+            long seq = outbox.enqueue(origin, "Consent", id, "1", TestConsents.json(id, "1", "mine"));
+            // a sender in the middle of its run: it holds the claim and has marked the entry SENDING
+            assertThat(outbox.claim(origin)).isTrue();
+            outbox.markSending(seq);
+            java.util.concurrent.CompletableFuture<Void> drop = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> saver.dropMine(origin, id));
+            Thread.sleep(300);
+            assertThat(drop).as("waits for the send").isNotDone();
+            assertThat(outbox.get(seq).orElseThrow().status()).isEqualTo(OutboxStore.Status.SENDING);
+            // the request met a newer version; the sender ends its run
+            outbox.markConflict(seq, "2", null, "Version conflict");
+            outbox.release(origin);
+            drop.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(outbox.get(seq).orElseThrow().status()).isEqualTo(OutboxStore.Status.DISCARDED);
+            assertThat(saver.sendAll(new Cancellation())).isEmpty();
+        }
+    }
+
+    @Test
+    void takingTheirsSaysSoWhenTheEditArrivedMeanwhileOrTheSendDoesNotEnd(LocalFhirServer server) throws Exception {
+        String id = ResourceWriter.newId();
+        String origin = server.baseUrl();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(origin)),
+                    Duration.ofSeconds(20));
+            OutboxStore outbox = cache.outbox();
+            long sent = outbox.enqueue(origin, "Consent", id, null, TestConsents.json(id, null, "mine"));
+            long later = outbox.enqueueAfter(sent, TestConsents.json(id, null, "mine2"));
+            assertThat(outbox.claim(origin)).isTrue();
+            outbox.markSending(sent);
+            java.util.concurrent.CompletableFuture<Void> drop = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> saver.dropMine(origin, id));
+            Thread.sleep(300);
+            outbox.markSent(sent, "{\"resourceType\":\"Consent\",\"id\":\"" + id
+                    + "\",\"meta\":{\"versionId\":\"1\"},\"status\":\"active\",\"patient\":{\"reference\":"
+                    + "\"Patient/p-outbox\"},\"policyRule\":\"http://example.org/policy/mine\"}");
+            outbox.release(origin);
+            assertThatThrownBy(() -> drop.get(20, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasMessageContaining("reached the server (version 1)")
+                    .hasMessageContaining("later waiting edits were discarded");
+            assertThat(outbox.get(later).orElseThrow().status()).isEqualTo(OutboxStore.Status.DISCARDED);
+
+            // a send that does not end in time: nothing is discarded, and the message says why
+            long next = outbox.enqueue(origin, "Consent", id, "1", TestConsents.json(id, "1", "mine3"));
+            ConsentSaver impatient = new ConsentSaver(cache, fhir, o -> Optional.of(profile(origin)),
+                    Duration.ofMillis(200));
+            assertThat(outbox.claim(origin)).isTrue();
+            try {
+                assertThatThrownBy(() -> impatient.dropMine(origin, id)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("being sent right now").hasMessageContaining("nothing was discarded");
+            } finally {
+                outbox.release(origin);
+            }
+            assertThat(outbox.get(next).orElseThrow().status()).isEqualTo(OutboxStore.Status.PENDING);
+
+            // an entry left SENDING by a stopped Custos: refused until a send finds out whether it arrived
+            outbox.markSending(next);
+            assertThatThrownBy(() -> impatient.dropMine(origin, id)).hasMessageContaining("when Custos stopped");
+            assertThat(outbox.get(next).orElseThrow().status()).isEqualTo(OutboxStore.Status.SENDING);
         }
     }
 

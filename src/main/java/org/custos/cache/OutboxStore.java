@@ -193,6 +193,12 @@ public final class OutboxStore {
         return all.stream().filter(e -> states.contains(e.status())).toList();
     }
 
+    /** The entries of every server not sent and not discarded (pending, sending, conflict, failed), in order. */
+    public List<Entry> unsent() {
+        return query("SELECT " + COLUMNS + " FROM outbox WHERE state IN ('PENDING', 'SENDING', 'CONFLICT', 'FAILED') "
+                + "ORDER BY seq");
+    }
+
     /** The conflicts and failures of every server, oldest first: what a screen asks the user about. */
     public List<Entry> needingAttention() {
         return query("SELECT " + COLUMNS + " FROM outbox WHERE state IN ('CONFLICT', 'FAILED') ORDER BY seq");

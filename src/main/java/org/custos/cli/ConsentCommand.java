@@ -7,8 +7,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code custos consent ...}: Consent work from the command line (the same services as the app's consent screens). */
 @Command(name = "consent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Consent work: validate files, store a consent on a server.",
-        subcommands = {ConsentValidateCommand.class, ConsentPutCommand.class})
+        description = "Consent work: validate files, store a consent on a server, see the edits not yet sent.",
+        subcommands = {ConsentValidateCommand.class, ConsentPutCommand.class, ConsentOutboxCommand.class})
 final class ConsentCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -190,6 +190,58 @@ class ConsentSaverTest {
         }
     }
 
+    /** A consent with a narrative and meta labels; {@code div}, {@code tag} and {@code label} vary. */
+    private static String labelled(String id, String version, String div, String tag, String label) {
+        return "{\"resourceType\":\"Consent\",\"id\":\"" + id + "\",\"meta\":{" + (version == null ? ""
+                : "\"versionId\":\"" + version + "\",") + "\"tag\":[{\"system\":\"http://example.org/tags\","
+                + "\"code\":\"" + tag + "\"}],\"security\":[{\"system\":\"http://hl7.org/fhir/v3/Confidentiality\","
+                + "\"code\":\"" + label + "\"}]},\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns="
+                + "\\\"http://www.w3.org/1999/xhtml\\\">" + div + "</div>\"},\"status\":\"active\",\"patient\":"
+                + "{\"reference\":\"Patient/p-outbox\"},\"policyRule\":\"http://example.org/policy/labelled\"}";
+    }
+
+    @Test
+    void sameContentCountsNarrativeTagsAndLabelsButNotWhatTheServerRewrites(LocalFhirServer server) {
+        String id = ResourceWriter.newId();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(server.baseUrl())));
+            String mine = labelled(id, null, "Shares with the GP", "t1", "N");
+            ConsentSaver.Result.Stored stored = (ConsentSaver.Result.Stored) saver.save(server.baseUrl(), id, null,
+                    mine);
+            String serverJson = new ResourceWriter(fhir, profile(server.baseUrl())).read("Consent", id).orElseThrow()
+                    .json();
+            // what the server adds or rewrites (version, time, its meta source, key order) does not count
+            assertThat(fhir.sameContent(serverJson, mine)).as(serverJson).isTrue();
+            assertThat(fhir.sameContent(stored.json(), mine)).as(stored.json()).isTrue();
+            assertThat(fhir.sameContent(serverJson, labelled(id, "7", "Shares with the GP", "t1", "N"))).isTrue();
+            // a change of the narrative, a tag or a security label alone is a change
+            assertThat(fhir.sameContent(serverJson, labelled(id, "1", "Shares with nobody", "t1", "N"))).isFalse();
+            assertThat(fhir.sameContent(serverJson, labelled(id, "1", "Shares with the GP", "t2", "N"))).isFalse();
+            assertThat(fhir.sameContent(serverJson, labelled(id, "1", "Shares with the GP", "t1", "R"))).isFalse();
+        }
+    }
+
+    @Test
+    void anInterruptedSendOfANarrativeOrLabelChangeIsSentAgainNotTakenAsArrived(LocalFhirServer server) {
+        String id = ResourceWriter.newId();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(server.baseUrl())));
+            saver.save(server.baseUrl(), id, null, labelled(id, null, "Shares with the GP", "t1", "N"));
+            // an edit of the narrative and the security label only, whose send was interrupted before it left
+            long seq = cache.outbox().enqueue(server.baseUrl(), "Consent", id, "1",
+                    labelled(id, "1", "Shares with nobody", "t1", "R"));
+            cache.outbox().markSending(seq);
+            assertThat(saver.sendAll(new Cancellation()).get(0).allSent()).isTrue();
+            OutboxStore.Entry e = cache.outbox().get(seq).orElseThrow();
+            assertThat(e.status()).isEqualTo(OutboxStore.Status.SENT);
+            assertThat(e.sentVersion()).as("sent, not taken as arrived").isEqualTo("2");
+            org.hl7.fhir.dstu3.model.Consent now = TestConsents.current(server, id);
+            assertThat(now.getText().getDivAsString()).contains("Shares with nobody");
+            // HAPI JPA keeps the labels of the version before (removing one takes $meta-delete): N stays
+            assertThat(now.getMeta().getSecurity()).extracting(c -> c.getCode()).contains("R");
+        }
+    }
+
     @Test
     void noProfileForTheOriginIsRefusedWithWhatToDo() {
         try (Cache cache = Cache.open(dir.resolve("c"))) {

@@ -152,8 +152,8 @@ public final class Fhir {
             m.setVersionIdElement(null);
             m.setLastUpdatedElement(null);
             m.getExtension().removeIf(e -> META_SOURCE.equals(e.getUrl()));
-            m.getTag().sort(CODINGS);
-            m.getSecurity().sort(CODINGS);
+            m.getTag().sort(java.util.Comparator.comparing(Fhir::codingKey));
+            m.getSecurity().sort(java.util.Comparator.comparing(Fhir::codingKey));
             if (m.isEmpty()) {
                 res.setMeta(null);
             }
@@ -163,9 +163,11 @@ public final class Fhir {
 
     /** Where HAPI keeps {@code meta.source} in STU3 resources (it sets it on every write). */
     private static final String META_SOURCE = "http://hapifhir.io/fhir/StructureDefinition/resource-meta-source";
-    private static final java.util.Comparator<Coding> CODINGS = java.util.Comparator.comparing(
-            (Coding c) -> String.valueOf(c.getSystem())).thenComparing(c -> String.valueOf(c.getCode()))
-            .thenComparing(c -> String.valueOf(c.getVersion())).thenComparing(c -> String.valueOf(c.getDisplay()));
+
+    /** A coding's sort key: tags and labels compare as sets. */
+    private static String codingKey(Coding c) {
+        return c.getSystem() + "|" + c.getCode() + "|" + c.getVersion() + "|" + c.getDisplay();
+    }
 
     private IBaseResource parseJson(String json) {
         try {

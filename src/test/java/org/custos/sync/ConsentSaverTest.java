@@ -5,7 +5,6 @@ import org.custos.cache.OutboxStore;
 import org.custos.fhir.Cancellation;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.ResourceWriter;
-import org.custos.fhir.ServerProfile;
 import org.custos.testserver.FhirServerExtension;
 import org.custos.testserver.LocalFhirServer;
 import org.custos.testserver.TcpRelay;
@@ -19,6 +18,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.custos.sync.TestProfiles.profile;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Saving from the editor against the real HAPI JPA server: stored, kept pending while offline, conflicts. */
@@ -28,10 +28,6 @@ class ConsentSaverTest {
 
     @TempDir
     Path dir;
-
-    private static ServerProfile profile(String url) {
-        return ServerProfile.of("t", url).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
-    }
 
     @Test
     void aNewConsentIsStoredThenAnEditGoesOnTopAndAStaleOneIsAConflict(LocalFhirServer server) {

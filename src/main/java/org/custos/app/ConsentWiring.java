@@ -9,6 +9,7 @@ import org.custos.consent.ConsentCodes;
 import org.custos.consent.ConsentEditorViewModel;
 import org.custos.consent.ConsentListViewModel;
 import org.custos.consent.ConsentTemplates;
+import org.custos.consent.OutboxViewModel;
 import org.custos.consent.TemplateMenu;
 import org.custos.fhir.CodedValues;
 import org.custos.fhir.Fhir;
@@ -83,9 +84,12 @@ final class ConsentWiring {
     }
 
     ConsentListViewModel listModel() {
-        return new ConsentListViewModel(source(), this::find, TemplateMenu.of(new ConsentTemplates()),
+        ConsentListViewModel list = new ConsentListViewModel(source(), this::find,
+                TemplateMenu.of(new ConsentTemplates()),
                 () -> profiles.list().stream().map(p -> Origins.normalize(p.baseUrl())).distinct().toList(),
                 this::editor, outbox(), vs -> codes.getOrDefault(vs, List.of()), tasks);
+        list.outboxScreens(() -> new OutboxViewModel(new OutboxEntries(cache, saver, zone), tasks));
+        return list;
     }
 
     ConsentEditorViewModel editor() {

@@ -99,6 +99,7 @@ public final class ConsentListViewModel {
     private final TaskRunner tasks;
     private final Outbox outbox;
     private final StringProperty outboxText = new SimpleStringProperty("");
+    private Supplier<OutboxViewModel> outboxScreens = () -> null;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final StringProperty patientText = new SimpleStringProperty("");
     private final ObjectProperty<ConsentEditorViewModel.Suggestion> patient = new SimpleObjectProperty<>();
@@ -276,6 +277,15 @@ public final class ConsentListViewModel {
                 }
             }
         }, t -> outboxText.set("Cannot send the waiting edits: " + t.getMessage()));
+    }
+
+    /** Makes the view model of an "Outbox…" window (the app sets it; null: none). */
+    public void outboxScreens(Supplier<OutboxViewModel> screens) {
+        this.outboxScreens = screens;
+    }
+
+    public OutboxViewModel outboxScreen() {
+        return outboxScreens.get();
     }
 
     /** What waits in the outbox, in a line. */

@@ -1,6 +1,6 @@
 package org.custos.cli;
 
-import org.custos.cache.AuditStore;
+import org.custos.cache.AuditHistory;
 import org.custos.cache.Cache;
 import org.custos.cache.Origins;
 import picocli.CommandLine.Command;
@@ -46,7 +46,7 @@ final class HistoryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Cache cache = cacheOption.open()) {
-            List<Integer> holding = type.equals("AuditEvent") ? cache.audit().originsHolding(id)
+            List<Integer> holding = type.equals("AuditEvent") ? cache.audit().versions().originsHolding(id)
                     : cache.resources().originsHolding(type, id);
             int originId;
             if (origin != null) {
@@ -67,9 +67,9 @@ final class HistoryCommand implements Callable<Integer> {
             } else {
                 originId = holding.get(0);
             }
-            List<AuditStore.Version> versions = type.equals("AuditEvent") ? cache.audit().history(originId, id)
+            List<AuditHistory.Version> versions = type.equals("AuditEvent") ? cache.audit().versions().history(originId, id)
                     : cache.resources().history(originId, type, id);
-            for (AuditStore.Version v : versions) {
+            for (AuditHistory.Version v : versions) {
                 out.println(v.raw());
             }
             String flags = versions.isEmpty() ? "" : org.custos.cache.State.describe(versions.get(0).state());

@@ -84,7 +84,7 @@ final class ConsentWiring {
     ConsentListViewModel listModel() {
         return new ConsentListViewModel(source(), this::find, TemplateMenu.of(new ConsentTemplates()),
                 () -> profiles.list().stream().map(p -> Origins.normalize(p.baseUrl())).distinct().toList(),
-                this::editor, outbox(), tasks);
+                this::editor, outbox(), vs -> codes.getOrDefault(vs, List.of()), tasks);
     }
 
     ConsentEditorViewModel editor() {
@@ -168,6 +168,15 @@ final class ConsentWiring {
                         .map(e -> new ConsentEditorViewModel.Outcome.Conflict(e.json(), e.serverJson(),
                                 e.serverVersion()));
             }
+
+            @Override
+            public Optional<ConsentListViewModel.Waiting> waitingOf(String origin, String id) {
+                return cache.outbox().entriesFor(Origins.normalize(origin), "Consent", id).stream()
+                        .filter(e -> e.status().open()).reduce((a, b) -> b)
+                        .filter(e -> e.status() == OutboxStore.Status.PENDING
+                                || e.status() == OutboxStore.Status.SENDING)
+                        .map(e -> new ConsentListViewModel.Waiting(e.seq(), e.json()));
+            }
         };
     }
 
@@ -194,6 +203,14 @@ final class ConsentWiring {
             public String text(ConsentListViewModel.Row row) {
                 return store.raw(row.key()).orElseThrow(() -> new IllegalStateException(
                         "it is no longer in the cache (removed or replaced meanwhile)"));
+            }
+
+            @Override
+            public String current(ConsentListViewModel.Row row) {
+                return cache.origins().find(row.origin())
+                        .flatMap(o -> cache.resources().history(o.id(), "Consent", row.id()).stream().findFirst())
+                        .map(org.custos.cache.AuditStore.Version::raw)
+                        .orElseGet(() -> text(row));
             }
         };
     }

@@ -78,6 +78,7 @@ public final class MainView {
     void initialize() {
         auditTab.setContent(auditView.root());
         consentTab.setContent(consentView.root());
+        consentView.showing(consentTab.selectedProperty());
         quarantineTab.setContent(quarantineView.root());
         serversTab.setContent(serversView.root());
         sourcesTab.setContent(sourcesView.root());

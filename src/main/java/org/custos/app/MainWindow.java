@@ -37,7 +37,8 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         main.onRefresh(sources::refresh);
         ConsentWiring consentWiring = new ConsentWiring(cache, fhir, profiles, tasks, zone);
         ConsentListViewModel consents = consentWiring.listModel();
-        // (the consent list refreshes on its own searches; see the session note)
+        // after a sync or an import: searched again if the Consents tab shows, else when it is selected
+        main.onRefresh(consents::cacheChanged);
         AuditView auditView = new AuditView(auditVm);
         ConsentListView consentView = new ConsentListView(consents);
         MainView view = new MainView(main, auditView, consentView, new QuarantineView(quarantineVm),

@@ -1,6 +1,5 @@
 package org.custos.app;
 
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
@@ -14,13 +13,13 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import org.custos.cache.QuarantineItem;
+import org.custos.ui.Columns;
 import org.custos.ui.Views;
 
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.function.Function;
 
 /** The quarantine tab: what could not be imported, why, and where from; filter, load more, retry, delete. */
 public final class QuarantineView {
@@ -56,12 +55,12 @@ public final class QuarantineView {
 
     @FXML
     void initialize() {
-        column(atColumn, q -> TIME.format(Instant.ofEpochMilli(q.at()).atZone(ZoneId.systemDefault())));
-        column(originColumn, QuarantineItem::origin);
-        column(locationColumn, QuarantineItem::location);
-        column(resourceColumn, q -> q.type() == null ? "" : q.type() + (q.resourceId() == null ? ""
+        Columns.text(atColumn, q -> TIME.format(Instant.ofEpochMilli(q.at()).atZone(ZoneId.systemDefault())));
+        Columns.text(originColumn, QuarantineItem::origin);
+        Columns.text(locationColumn, QuarantineItem::location);
+        Columns.text(resourceColumn, q -> q.type() == null ? "" : q.type() + (q.resourceId() == null ? ""
                 : "/" + q.resourceId()));
-        column(reasonColumn, QuarantineItem::reason);
+        Columns.text(reasonColumn, QuarantineItem::reason);
         quarantineTable.setItems(vm.items());
         quarantineTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         quarantineTable.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> vm.select(b));
@@ -109,7 +108,4 @@ public final class QuarantineView {
         a.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.delete(chosen));
     }
 
-    private static void column(TableColumn<QuarantineItem, String> c, Function<QuarantineItem, String> f) {
-        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
-    }
 }

@@ -19,12 +19,12 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import org.custos.cache.AuditSummary;
+import org.custos.ui.Columns;
 import org.custos.ui.Views;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.function.Function;
 
 /** The audit browser screen: binds the view model to the controls and does nothing else. */
 public final class AuditView {
@@ -111,18 +111,18 @@ public final class AuditView {
 
         String zone = vm.zone().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.getDefault());
         recordedColumn.setText("Recorded (" + zone + ")");
-        column(recordedColumn, r -> TIME.format(Instant.ofEpochMilli(r.recorded()).atZone(vm.zone())));
-        column(typeColumn, AuditSummary::type);
-        column(subtypeColumn, AuditSummary::subtype);
-        column(actionColumn, AuditSummary::action);
-        column(outcomeColumn, AuditSummary::outcome);
-        column(agentsColumn, AuditSummary::agents);
-        column(patientColumn, AuditSummary::patients);
-        column(entitiesColumn, AuditSummary::entities);
-        column(sourceColumn, AuditSummary::source);
-        column(purposeColumn, AuditSummary::purposes);
-        column(originColumn, AuditViewModel::originLabel);
-        column(flagsColumn, AuditSummary::flags);
+        Columns.text(recordedColumn, r -> TIME.format(Instant.ofEpochMilli(r.recorded()).atZone(vm.zone())));
+        Columns.text(typeColumn, AuditSummary::type);
+        Columns.text(subtypeColumn, AuditSummary::subtype);
+        Columns.text(actionColumn, AuditSummary::action);
+        Columns.text(outcomeColumn, AuditSummary::outcome);
+        Columns.text(agentsColumn, AuditSummary::agents);
+        Columns.text(patientColumn, AuditSummary::patients);
+        Columns.text(entitiesColumn, AuditSummary::entities);
+        Columns.text(sourceColumn, AuditSummary::source);
+        Columns.text(purposeColumn, AuditSummary::purposes);
+        Columns.text(originColumn, AuditViewModel::originLabel);
+        Columns.text(flagsColumn, AuditSummary::flags);
         table.setItems(vm.rows());
         recordedColumn.setSortType(TableColumn.SortType.DESCENDING);
         table.getSortOrder().add(recordedColumn);
@@ -228,7 +228,4 @@ public final class AuditView {
         return item;
     }
 
-    private static void column(TableColumn<AuditSummary, String> c, Function<AuditSummary, String> value) {
-        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(cd.getValue() == null ? "…" : value.apply(cd.getValue())));
-    }
 }

@@ -10,7 +10,6 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.ObservableList;
 import org.custos.cache.AuditFilter;
-import org.custos.cache.AuditHistory;
 import org.custos.cache.AuditStore;
 import org.custos.cache.AuditSummary;
 import org.custos.fhir.Fhir;
@@ -223,8 +222,8 @@ public final class AuditViewModel {
     }
 
     private Detail loadDetail(long pk) throws java.io.IOException {
-        List<AuditHistory.Version> versions = store.versions().versionsOf(pk);
-        AuditHistory.Version shown = versions.stream().filter(v -> v.pk() == pk).findFirst()
+        List<AuditStore.Version> versions = store.versions().versionsOf(pk);
+        AuditStore.Version shown = versions.stream().filter(v -> v.pk() == pk).findFirst()
                 .orElseThrow(() -> new IllegalStateException("This event is no longer in the cache."));
         String raw = shown.raw();
         DetailNode tree = details.build(raw);
@@ -251,7 +250,7 @@ public final class AuditViewModel {
      * Adds "In the cache": the origin the event came from (demo data said so), its version, its flags, and every
      * kept version with what changed from the one before it.
      */
-    private DetailNode withCacheSection(DetailNode tree, AuditHistory.Version shown, List<AuditHistory.Version> versions) {
+    private DetailNode withCacheSection(DetailNode tree, AuditStore.Version shown, List<AuditStore.Version> versions) {
         java.util.List<DetailNode> cacheInfo = new java.util.ArrayList<>();
         boolean demo = org.custos.cache.Origins.DEMO.equals(shown.origin());
         cacheInfo.add(DetailNode.leaf("origin", shown.origin() + (demo ? " (generated demo data, not real events)"
@@ -270,7 +269,7 @@ public final class AuditViewModel {
         if (versions.size() > 1) {
             java.util.List<DetailNode> list = new java.util.ArrayList<>();
             for (int i = 0; i < versions.size(); i++) {
-                AuditHistory.Version v = versions.get(i);
+                AuditStore.Version v = versions.get(i);
                 java.util.List<DetailNode> changes = new java.util.ArrayList<>();
                 if (i + 1 < versions.size()) {
                     for (JsonDiff.Change c : JsonDiff.between(versions.get(i + 1).raw(), v.raw())) {

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The kept versions of the cached AuditEvents, as a history reads them: every version of one event (the current one
- * first), and which origins hold an id. Split from {@link AuditStore}, which stores and searches them.
+ * first), and which origins hold an id. Split from {@link AuditStore}, which stores and searches them (and keeps
+ * the {@link AuditStore.Version} record, which the other resource types' histories share).
  */
 public final class AuditHistory {
     private final Cache cache;
@@ -21,21 +22,10 @@ public final class AuditHistory {
     }
 
     /**
-     * One kept version of an event: its row's pk, versionId and lastUpdated (or nulls), {@link State} bits and text.
-     * {@code origin} is the name of the origin it came from.
-     */
-    public record Version(long pk, String origin, String id, String versionId, Long lastUpdated, int state,
-                          String raw) {
-        public boolean current() {
-            return (state & State.SUPERSEDED) == 0;
-        }
-    }
-
-    /**
      * Every kept version of the event whose version has row {@code pk} (same origin and id): the current one first,
      * then the earlier ones, newest first (by numeric versionId where both have one, else by arrival).
      */
-    public List<Version> versionsOf(long pk) {
+    public List<AuditStore.Version> versionsOf(long pk) {
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT origin_id, res_id FROM audit_event WHERE pk = ?")) {
             ps.setLong(1, pk);
@@ -48,7 +38,7 @@ public final class AuditHistory {
     }
 
     /** Every kept version of AuditEvent {@code id} from this origin, as {@link #versionsOf}. */
-    public List<Version> history(int originId, String id) {
+    public List<AuditStore.Version> history(int originId, String id) {
         try (Connection c = cache.connection()) {
             return versions(c, originId, id);
         } catch (SQLException e) {
@@ -73,15 +63,15 @@ public final class AuditHistory {
         }
     }
 
-    private List<Version> versions(Connection c, int originId, String id) throws SQLException {
-        List<Version> out = new ArrayList<>();
+    private List<AuditStore.Version> versions(Connection c, int originId, String id) throws SQLException {
+        List<AuditStore.Version> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT pk, version_id, last_updated, state, raw_block, raw_slot "
                 + "FROM audit_event USE INDEX (audit_event_res) WHERE res_id = ? AND origin_id = ?")) {
             ps.setString(1, id);
             ps.setInt(2, originId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Version(rs.getLong(1), cache.origins().nameOf(originId), id, rs.getString(2),
+                    out.add(new AuditStore.Version(rs.getLong(1), cache.origins().nameOf(originId), id, rs.getString(2),
                             rs.getObject(3, Long.class), rs.getInt(4), raws.read(c, rs.getLong(5), rs.getInt(6))));
                 }
             }

@@ -370,6 +370,17 @@ public final class AuditStore {
         }
     }
 
+    /**
+     * One kept version of an event: its row's pk, versionId and lastUpdated (or nulls), {@link State} bits and text.
+     * {@code origin} is the name of the origin it came from.
+     */
+    public record Version(long pk, String origin, String id, String versionId, Long lastUpdated, int state,
+                          String raw) {
+        public boolean current() {
+            return (state & State.SUPERSEDED) == 0;
+        }
+    }
+
     /** The current text of the AuditEvent with this id (from the first origin that holds it). */
     public Optional<String> rawById(String id) {
         try (Connection c = cache.connection()) {

@@ -131,31 +131,57 @@ public final class ConsentStore {
                     }
                 }
             }
-            Map<Long, Object[]> versions = versions(c, raw);
-            // each origin names its own patients: Patient/1 of one server is not Patient/1 of another
-            Map<Long, List<String>> refsByOrigin = new HashMap<>();
-            for (Object[] r : raw) {
-                if (r[8] != null) {
-                    refsByOrigin.computeIfAbsent((Long) r[1], k -> new ArrayList<>()).add((String) r[8]);
-                }
-            }
-            Map<Long, Map<String, String>> names = new HashMap<>();
-            refsByOrigin.forEach((origin, refs) -> names.put(origin, cache.people().namesOf(
-                    cache.origins().nameOf(origin.intValue()), refs)));
-            List<ConsentRow> out = new ArrayList<>(raw.size());
-            for (Object[] r : raw) {
-                long pk = (Long) r[0];
-                Object[] v = versions.getOrDefault(pk, new Object[]{null, 0});
-                out.add(new ConsentRow(pk, cache.origins().nameOf(((Long) r[1]).intValue()), (String) r[2],
-                        (String) v[0], (String) r[3], categories((String) r[4]), (Long) r[5], (Long) r[6],
-                        (Long) r[7], (String) r[8], r[8] == null ? null : names.get((Long) r[1]).get((String) r[8]),
-                        (String) r[9],
-                        (Integer) v[1]));
-            }
-            return out;
+            return rows(c, raw);
         } catch (SQLException e) {
             throw new CacheException("Searching the consents failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The current version of Consent {@code id} in each origin that holds one (an id can exist in several), in
+     * origin order; empty when none does. Deleted ones are included (see {@link ConsentRow#state()}).
+     */
+    public List<ConsentRow> withId(String id) {
+        List<Object[]> raw = new ArrayList<>();
+        try (Connection c = cache.connection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLS + " FROM resource_search s "
+                    + "WHERE s.res_id = ? AND s.res_type = 'Consent' ORDER BY s.origin_id")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        raw.add(StoredRows.read(rs, 1, 10));
+                    }
+                }
+            }
+            return rows(c, raw);
+        } catch (SQLException e) {
+            throw new CacheException("Reading the consents failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows of {@link #COLS} values, with their versionId, state and patient name. */
+    private List<ConsentRow> rows(Connection c, List<Object[]> raw) throws SQLException {
+        Map<Long, Object[]> versions = versions(c, raw);
+        // each origin names its own patients: Patient/1 of one server is not Patient/1 of another
+        Map<Long, List<String>> refsByOrigin = new HashMap<>();
+        for (Object[] r : raw) {
+            if (r[8] != null) {
+                refsByOrigin.computeIfAbsent((Long) r[1], k -> new ArrayList<>()).add((String) r[8]);
+            }
+        }
+        Map<Long, Map<String, String>> names = new HashMap<>();
+        refsByOrigin.forEach((origin, refs) -> names.put(origin, cache.people().namesOf(
+                cache.origins().nameOf(origin.intValue()), refs)));
+        List<ConsentRow> out = new ArrayList<>(raw.size());
+        for (Object[] r : raw) {
+            long pk = (Long) r[0];
+            Object[] v = versions.getOrDefault(pk, new Object[]{null, 0});
+            out.add(new ConsentRow(pk, cache.origins().nameOf(((Long) r[1]).intValue()), (String) r[2],
+                    (String) v[0], (String) r[3], categories((String) r[4]), (Long) r[5], (Long) r[6],
+                    (Long) r[7], (String) r[8], r[8] == null ? null : names.get((Long) r[1]).get((String) r[8]),
+                    (String) r[9], (Integer) v[1]));
+        }
+        return out;
     }
 
     /** versionId and state of the page's rows, by key (one query). */

@@ -241,8 +241,8 @@ public final class ResourceStore {
     }
 
     /** Every kept version of one resource of this origin, newest first (see {@link AuditStore#versionsOf}). */
-    public List<AuditHistory.Version> history(int originId, String type, String id) {
-        List<AuditHistory.Version> out = new ArrayList<>();
+    public List<AuditStore.Version> history(int originId, String type, String id) {
+        List<AuditStore.Version> out = new ArrayList<>();
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT pk, version_id, last_updated, state, raw FROM fhir_resource WHERE res_type = ? AND res_id = ? "
                         + "AND origin_id = ?")) {
@@ -251,7 +251,7 @@ public final class ResourceStore {
             ps.setInt(3, originId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new AuditHistory.Version(rs.getLong(1), cache.origins().nameOf(originId), id,
+                    out.add(new AuditStore.Version(rs.getLong(1), cache.origins().nameOf(originId), id,
                             rs.getString(2), rs.getObject(3, Long.class), rs.getInt(4), rs.getString(5)));
                 }
             }

@@ -24,7 +24,7 @@ final class Versions {
      * Kept versions of one resource, as a person reads their history: the current one first, then the earlier ones
      * newest first — by numeric versionId where both have one, else by arrival (the row key grows with it).
      */
-    static final java.util.Comparator<AuditHistory.Version> NEWEST_FIRST = (a, b) -> {
+    static final java.util.Comparator<AuditStore.Version> NEWEST_FIRST = (a, b) -> {
         if (a.current() != b.current()) {
             return a.current() ? -1 : 1;
         }

@@ -1,6 +1,6 @@
 package org.custos.cli;
 
-import org.custos.cache.AuditHistory;
+import org.custos.cache.AuditStore;
 import org.custos.cache.Cache;
 import org.custos.cache.Origins;
 import picocli.CommandLine.Command;
@@ -67,9 +67,10 @@ final class HistoryCommand implements Callable<Integer> {
             } else {
                 originId = holding.get(0);
             }
-            List<AuditHistory.Version> versions = type.equals("AuditEvent") ? cache.audit().versions().history(originId, id)
+            List<AuditStore.Version> versions = type.equals("AuditEvent")
+                    ? cache.audit().versions().history(originId, id)
                     : cache.resources().history(originId, type, id);
-            for (AuditHistory.Version v : versions) {
+            for (AuditStore.Version v : versions) {
                 out.println(v.raw());
             }
             String flags = versions.isEmpty() ? "" : org.custos.cache.State.describe(versions.get(0).state());

@@ -30,6 +30,7 @@ public final class ConsentConflictView {
     @FXML Button theirsButton;
     @FXML Button mineButton;
     @FXML Button mergeButton;
+    @FXML Button dropButton;
 
     /** {@code close}: closes the window this screen is in. */
     public ConsentConflictView(ConsentConflictViewModel vm, Runnable close) {
@@ -47,6 +48,13 @@ public final class ConsentConflictView {
     @FXML
     void initialize() {
         conflictSummary.textProperty().bind(vm.summary());
+        mineButton.textProperty().bind(vm.keepMineText());
+        for (Button b : new Button[]{theirsButton, mergeButton}) {
+            b.visibleProperty().bind(vm.serverKnown());
+            b.managedProperty().bind(b.visibleProperty());
+        }
+        dropButton.visibleProperty().bind(vm.serverKnown().not());
+        dropButton.managedProperty().bind(dropButton.visibleProperty());
         pathColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().path()));
         serverColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().server()));
         mineColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().mine()));
@@ -72,6 +80,11 @@ public final class ConsentConflictView {
     @FXML
     void takeServers() {
         vm.takeServers();
+    }
+
+    @FXML
+    void dropMine() {
+        vm.dropMine();
     }
 
     @FXML

@@ -26,7 +26,21 @@ public final class ConsentConflictViewModel {
     private final ObjectMapper mapper = new ObjectMapper();
 
     /** Whose value a difference keeps in a merge. */
-    public enum Side { SERVER, MINE }
+    public enum Side {
+        SERVER("Server's"), MINE("Mine");
+
+        private final String label;
+
+        Side(String label) {
+            this.label = label;
+        }
+
+        /** As the Keep column shows it. */
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
 
     /** One difference: the element, the server's value and mine (null: absent), and which one the merge keeps. */
     public static final class Difference {
@@ -54,9 +68,19 @@ public final class ConsentConflictViewModel {
         }
     }
 
-    /** What the user chose: the text to save on top of the server's version, or null to take the server's. */
+    /**
+     * What the user chose: the text to save on top of the server's version, or null to take the server's (or, when
+     * the server's text is unknown, to drop mine). {@code serverJson} is null when the server's text could not be
+     * read; {@code serverVersion} may then still be known (or null).
+     */
     public record Choice(String toSave, String serverJson, String serverVersion) {
+        /** Whether the server's text is known (else: deleted there, or the read failed). */
+        public boolean serverKnown() {
+            return serverJson != null;
+        }
     }
+
+    private static final String EMPTY_SERVER = "{\"resourceType\":\"Consent\"}";
 
     private final String mine;
     private final String server;
@@ -65,16 +89,30 @@ public final class ConsentConflictViewModel {
     private final StringProperty summary = new SimpleStringProperty("");
     private final ObjectProperty<Choice> choice = new SimpleObjectProperty<>();
     private final BooleanProperty decided = new SimpleBooleanProperty(false);
+    private final BooleanProperty serverKnown = new SimpleBooleanProperty();
+    private final StringProperty keepMineText = new SimpleStringProperty();
 
+    /** {@code server}: the server's text, null when it could not be read (deleted there, or the read failed). */
     public ConsentConflictViewModel(String mine, String server, String serverVersion) {
         this.mine = mine;
-        // the server's text could not be read (deleted there, or the read failed): shown as empty, mine can be kept
-        this.server = server == null ? "{\"resourceType\":\"Consent\"}" : server;
+        serverKnown.set(server != null);
+        // unknown: compared with an empty consent (every element of mine is shown), but never merged into or taken
+        this.server = server == null ? EMPTY_SERVER : server;
         this.serverVersion = serverVersion;
         List<JsonDiff.Change> changes = JsonDiff.between(withoutMeta(this.server), withoutMeta(mine));
         changes.forEach(c -> differences.add(new Difference(c)));
-        summary.set("The server holds version " + serverVersion + " of this consent, changed after you opened it. "
-                + "Nothing has been written. " + changes.size() + " element(s) differ: choose what to keep.");
+        if (server != null) {
+            keepMineText.set("Keep mine as a new version");
+            summary.set("The server holds version " + serverVersion + " of this consent, changed after you opened it. "
+                    + "Nothing has been written. " + changes.size() + " element(s) differ: choose what to keep.");
+        } else {
+            keepMineText.set("Re-create mine on the server");
+            summary.set("The server's copy of this consent could not be read"
+                    + (serverVersion == null ? "" : " (it reported version " + serverVersion + ")")
+                    + ": it was deleted on the server, or reading it failed. That is why the server's side is empty; "
+                    + "there is nothing to merge with. Nothing has been written. Re-create yours on the server "
+                    + "(it is refused if the server does hold the consent), or drop yours.");
+        }
     }
 
     private String withoutMeta(String json) {
@@ -93,7 +131,18 @@ public final class ConsentConflictViewModel {
     }
 
     public String serverJson() {
-        return pretty(server);
+        return serverKnown.get() ? pretty(server)
+                : "(The server's copy could not be read: deleted on the server, or the read failed.)";
+    }
+
+    /** False when the server's text could not be read: then only keep mine (re-create) or drop mine are offered. */
+    public javafx.beans.property.ReadOnlyBooleanProperty serverKnown() {
+        return serverKnown;
+    }
+
+    /** The label of the keep-mine choice (a new version on top of the server's, or a re-creation). */
+    public javafx.beans.property.ReadOnlyStringProperty keepMineText() {
+        return keepMineText;
     }
 
     private String pretty(String json) {
@@ -121,19 +170,32 @@ public final class ConsentConflictViewModel {
         return decided;
     }
 
-    /** Take the server's version: the edit is dropped. */
+    /** Take the server's version: the edit is dropped. Not offered when the server's text is unknown. */
     public void takeServers() {
+        if (serverKnown.get()) {
+            decide(null);
+        }
+    }
+
+    /** Drop mine (the server's text being unknown, there is nothing else to take): the edit is given up. */
+    public void dropMine() {
         decide(null);
     }
 
-    /** Keep mine as a new version on top of the server's. */
+    /**
+     * Keep mine as a new version on top of the server's; when the server's text is unknown, re-create mine (saved
+     * without the old version's meta, on the version the server reported, or as new when it reported none).
+     */
     public void keepMine() {
         differences.forEach(d -> d.keep().set(Side.MINE));
         decide(withServerMeta(mine));
     }
 
-    /** Merge: the server's version with my value for each difference marked MINE. */
+    /** Merge: the server's version with my value for each difference marked MINE (not when it is unknown). */
     public void merge() {
+        if (!serverKnown.get()) {
+            return;
+        }
         List<JsonDiff.Change> mineWins = differences.stream().filter(d -> d.keep().get() == Side.MINE)
                 .map(d -> d.change).toList();
         decide(withServerMeta(JsonDiff.apply(server, mineWins)));
@@ -162,7 +224,7 @@ public final class ConsentConflictViewModel {
     }
 
     private void decide(String toSave) {
-        choice.set(new Choice(toSave, server, serverVersion));
+        choice.set(new Choice(toSave, serverKnown.get() ? server : null, serverVersion));
         decided.set(true);
     }
 }

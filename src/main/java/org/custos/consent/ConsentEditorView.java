@@ -85,6 +85,17 @@ public final class ConsentEditorView {
             b.disableProperty().bind(vm.busy().or(vm.form().isNull()));
         }
         findingsList.setItems(vm.findings());
+        findingsList.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(ConsentEditorViewModel.Finding f, boolean empty) {
+                super.updateItem(f, empty);
+                getStyleClass().removeAll(ConsentEditorViewModel.FINDING_STYLES);
+                setText(empty || f == null ? null : f.toString());
+                if (!empty && f != null) {
+                    getStyleClass().add(ConsentEditorViewModel.styleClass(f));
+                }
+            }
+        });
         // no typing while a check or a save runs: what is saved is what was checked
         formBox.disableProperty().bind(vm.busy());
         keptList.setCellFactory(l -> new ListCell<>() {
@@ -137,6 +148,8 @@ public final class ConsentEditorView {
         for (ConsentForm.Node n : g.children()) {
             if (n instanceof ConsentForm.Field f) {
                 Label label = new Label(f.label() + (f.element().required() ? " *" : ""));
+                styleWhen(label, "field-error", f.error());
+                styleWhen(label, "field-warning", f.warning());
                 if (f.element().help() != null) {
                     label.setTooltip(new Tooltip(f.element().help()));
                 }
@@ -213,6 +226,18 @@ public final class ConsentEditorView {
                 !n.problem().get().isEmpty()));
     }
 
+    /** Gives {@code node} the style class while {@code on} holds. */
+    private static void styleWhen(Node node, String styleClass, javafx.beans.value.ObservableBooleanValue on) {
+        Runnable apply = () -> {
+            node.getStyleClass().remove(styleClass);
+            if (on.get()) {
+                node.getStyleClass().add(styleClass);
+            }
+        };
+        apply.run();
+        on.addListener((o, a, b) -> apply.run());
+    }
+
     private TitledPane pane(String title, ConsentForm.Group g, boolean collapsed, Button remove) {
         TitledPane p = new TitledPane();
         String summary = g.summary();
@@ -229,6 +254,7 @@ public final class ConsentEditorView {
         Label problem = new Label();
         problem.textProperty().bind(g.problem());
         problem.getStyleClass().add("field-problem");
+        styleWhen(problem, "field-warning", g.warning());
         problem.visibleProperty().bind(g.problem().isNotEmpty());
         problem.managedProperty().bind(problem.visibleProperty());
         ((VBox) content).getChildren().add(0, problem);

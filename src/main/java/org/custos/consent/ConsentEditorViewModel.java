@@ -21,9 +21,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -33,6 +31,7 @@ import java.util.UUID;
  * at the field they concern block the save; warnings are shown), and saving through a {@link Store} that sends the
  * consent with the version the user started from — or keeps it in the outbox when the server cannot be reached, or
  * reports a conflict when the server changed meanwhile. Revoke, reinstate and entered-in-error are explicit actions.
+ * Saving and settling conflicts live in {@link ConsentSaving}, the undo history in {@link UndoHistory}.
  */
 public final class ConsentEditorViewModel {
     private final ObjectMapper mapper = new ObjectMapper();
@@ -43,7 +42,8 @@ public final class ConsentEditorViewModel {
     public record Finding(Severity severity, String location, String message) {
         @Override
         public String toString() {
-            return severity.name().toLowerCase(java.util.Locale.ROOT) + " at " + location + ": " + message;
+            return (severity == Severity.ERROR ? "Error" : severity == Severity.WARNING ? "Warning" : "Information")
+                    + " at " + location + ": " + message;
         }
     }
 
@@ -121,11 +121,7 @@ public final class ConsentEditorViewModel {
         People NONE = (origin, type, text) -> List.of();
     }
 
-    private record Snapshot(JsonNode tree, Set<JsonNode> made) {
-    }
-
     private final Checker checker;
-    private final Store store;
     private final TaskRunner tasks;
     private final ZoneId zone;
     private final ObjectProperty<ConsentForm> form = new SimpleObjectProperty<>();
@@ -136,20 +132,17 @@ public final class ConsentEditorViewModel {
     private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
     private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    private final javafx.beans.property.LongProperty writes = new javafx.beans.property.SimpleLongProperty();
     private final BooleanProperty hasErrors = new SimpleBooleanProperty(false);
     private final ObjectProperty<Outcome.Conflict> conflict = new SimpleObjectProperty<>();
     private final ObjectProperty<ConsentConflictViewModel> conflictScreen = new SimpleObjectProperty<>();
     private final ObservableList<Finding> findings = FXCollections.observableArrayList();
-    private final Deque<Snapshot> undo = new ArrayDeque<>();
-    private final Deque<Snapshot> redo = new ArrayDeque<>();
+    private final UndoHistory history = new UndoHistory();
     private ObjectNode working;
     private Set<JsonNode> made;
     private ObjectNode saved;
-    private Snapshot current;
     private ConsentForm.Field lastEdited;
-    private String baseVersion;
-    /** The outbox entry of this editor's last save while it waits (or since it was sent), or null. */
-    private Long queuedSeq;
+    private final ConsentSaving saving;
     private boolean restoring;
 
     private final ConsentCodes codes;
@@ -162,7 +155,7 @@ public final class ConsentEditorViewModel {
     public ConsentEditorViewModel(Checker checker, Store store, ConsentCodes codes, People people, TaskRunner tasks,
                                   ZoneId zone) {
         this.checker = checker;
-        this.store = store;
+        this.saving = new ConsentSaving(store, tasks, new SavingHost());
         this.codes = codes;
         this.people = people;
         this.tasks = tasks;
@@ -216,10 +209,38 @@ public final class ConsentEditorViewModel {
             return false;
         }
         origin.set(originName == null ? "" : originName);
-        baseVersion = doc.path("meta").path("versionId").asText(null);
+        saving.baseVersion(doc.path("meta").path("versionId").asText(null));
         load(doc);
+        String baseVersion = saving.baseVersion();
         message.set(baseVersion == null ? "" : "Version " + baseVersion + " from " + origin.get());
         return true;
+    }
+
+    /**
+     * Opens the user's own edit of a consent that waits in the outbox (not sent yet, no conflict) as outbox entry
+     * {@code seq}: the editor shows that text, and a save from here goes on top of that entry (it is sent after it,
+     * with the version it gets) rather than on top of the version the edit started from.
+     */
+    public boolean openWaiting(String json, String originName, long seq) {
+        if (!open(json, originName)) {
+            return false;
+        }
+        saving.chainOn(seq);
+        String baseVersion = saving.baseVersion();
+        message.set("Edit not sent yet — waiting in the outbox"
+                + (baseVersion == null ? "" : " (made on version " + baseVersion + " from " + origin.get() + ")"));
+        return true;
+    }
+
+    /** Adds a note to the message line (what the list knows about the consent opened). */
+    public void note(String text) {
+        String m = message.get();
+        message.set(m == null || m.isEmpty() ? text : m + " — " + text);
+    }
+
+    /** The outbox entry a save from here goes on top of (null: none; it starts from {@link #baseVersion()}). */
+    public Long queuedSeq() {
+        return saving.queuedSeq();
     }
 
     /**
@@ -232,7 +253,7 @@ public final class ConsentEditorViewModel {
         }
         saved = mapper.createObjectNode();   // the user's text is not on the server
         updateDirty();
-        showConflict(c);
+        saving.showConflict(c);
         return true;
     }
 
@@ -250,7 +271,7 @@ public final class ConsentEditorViewModel {
             }
             origin.set(originName == null ? "" : originName);
             load(doc);
-            baseVersion = null;
+            saving.baseVersion(null);
             saved = mapper.createObjectNode();   // nothing saved yet: the new consent is unsaved work
             updateDirty();
             message.set("New consent: not saved yet");
@@ -262,16 +283,14 @@ public final class ConsentEditorViewModel {
     private void load(ObjectNode doc) {
         String version = doc.path("meta").path("versionId").asText(null);
         if (version != null) {
-            baseVersion = version;
+            saving.baseVersion(version);
         }
         working = doc;
         made = ConsentForm.identitySet();
-        undo.clear();
-        redo.clear();
         lastEdited = null;
         rebuild();
         saved = form.get().document();
-        current = snapshot();
+        history.reset(snapshot());
         findings.clear();
         hasErrors.set(false);
         conflict.set(null);
@@ -289,7 +308,7 @@ public final class ConsentEditorViewModel {
                     push();
                 }
                 lastEdited = field;
-                current = snapshot();
+                history.now(snapshot());
                 changed();
             }
 
@@ -298,21 +317,19 @@ public final class ConsentEditorViewModel {
                 push();
                 lastEdited = null;
                 rebuild();
-                current = snapshot();
+                history.now(snapshot());
                 changed();
             }
         }));
         updateTitle();
     }
 
-    private Snapshot snapshot() {
-        Set<JsonNode> m = ConsentForm.identitySet();
-        return new Snapshot(ConsentForm.copy(working, made, m), m);
+    private UndoHistory.Snapshot snapshot() {
+        return UndoHistory.Snapshot.of(working, made);
     }
 
     private void push() {
-        undo.push(current);
-        redo.clear();
+        history.push();
     }
 
     private void changed() {
@@ -323,34 +340,34 @@ public final class ConsentEditorViewModel {
         }
     }
 
-    private void restore(Snapshot s) {
-        Set<JsonNode> m = ConsentForm.identitySet();
-        working = (ObjectNode) ConsentForm.copy(s.tree(), s.made(), m);
-        made = m;
+    private void restore(UndoHistory.Snapshot s) {
+        UndoHistory.Snapshot c = s.copy();
+        working = (ObjectNode) c.tree();
+        made = c.made();
         lastEdited = null;
         rebuild();
-        current = snapshot();
+        history.now(snapshot());
         updateDirty();
     }
 
     public void undo() {
-        if (!undo.isEmpty()) {
-            redo.push(current);
-            restore(undo.pop());
+        UndoHistory.Snapshot s = history.undo();
+        if (s != null) {
+            restore(s);
         }
     }
 
     public void redo() {
-        if (!redo.isEmpty()) {
-            undo.push(current);
-            restore(redo.pop());
+        UndoHistory.Snapshot s = history.redo();
+        if (s != null) {
+            restore(s);
         }
     }
 
     private void updateDirty() {
         dirty.set(form.get() != null && !form.get().document().equals(saved));
-        canUndo.set(!undo.isEmpty());
-        canRedo.set(!redo.isEmpty());
+        canUndo.set(history.canUndo());
+        canRedo.set(history.canRedo());
     }
 
     private void updateTitle() {
@@ -405,6 +422,18 @@ public final class ConsentEditorViewModel {
         });
     }
 
+    /** The style class a finding is drawn with in the list and at its field: errors red, warnings amber. */
+    public static String styleClass(Finding f) {
+        return switch (f.severity()) {
+            case ERROR -> "field-error";
+            case WARNING -> "field-warning";
+            case INFORMATION -> "field-info";
+        };
+    }
+
+    /** Every style class {@link #styleClass(Finding)} gives. */
+    public static final List<String> FINDING_STYLES = List.of("field-error", "field-warning", "field-info");
+
     private long count(Severity s) {
         return findings.stream().filter(f -> f.severity() == s).count();
     }
@@ -414,6 +443,7 @@ public final class ConsentEditorViewModel {
         f.nodes().forEach(n -> {
             n.problem().set("");
             n.error().set(false);
+            n.warning().set(false);
         });
         for (Finding x : list) {
             if (x.severity() == Severity.INFORMATION) {
@@ -424,6 +454,7 @@ public final class ConsentEditorViewModel {
             n.problem().set((before.isEmpty() ? "" : before + "\n") + x.severity().name().toLowerCase(java.util.Locale.ROOT)
                     + ": " + x.message());
             n.error().set(n.error().get() || x.severity() == Severity.ERROR);
+            n.warning().set(!n.error().get());
         }
         findings.setAll(list);
         hasErrors.set(list.stream().anyMatch(x -> x.severity() == Severity.ERROR));
@@ -435,57 +466,7 @@ public final class ConsentEditorViewModel {
             message.set("Choose the server to save to first");
             return;
         }
-        check(this::store);
-    }
-
-    private void store() {
-        String text = json();
-        String id = working.path("id").asText();
-        String target = origin.get();
-        String base = baseVersion;
-        Long after = queuedSeq;
-        busy.set(true);
-        message.set("Saving to " + target + "…");
-        tasks.submit("Saving the consent", p -> store.save(target, id, base, after, text), outcome -> {
-            busy.set(false);
-            if (outcome instanceof Outcome.Stored s) {
-                queuedSeq = null;
-                try {
-                    ObjectNode doc = (ObjectNode) mapper.readTree(s.json());
-                    load(doc);
-                } catch (JsonProcessingException | ClassCastException e) {
-                    saved = form.get().document();
-                }
-                baseVersion = s.versionId();
-                updateDirty();
-                message.set("Saved: version " + s.versionId() + " on " + target);
-            } else if (outcome instanceof Outcome.Queued q) {
-                queuedSeq = q.seq();
-                saved = form.get().document();
-                updateDirty();
-                message.set("Pending: kept in the outbox, sent when " + target + " can be reached (" + q.reason() + ")");
-            } else if (outcome instanceof Outcome.Conflict c) {
-                showConflict(c);
-                message.set("Not saved: the server holds a newer version (" + c.theirsVersion() + ")");
-            }
-        }, t -> {
-            busy.set(false);
-            message.set("Not saved: " + t.getMessage());
-        });
-    }
-
-    private void showConflict(Outcome.Conflict c) {
-        queuedSeq = null;   // what the user chooses next goes on top of the server's version
-        conflict.set(c);
-        ConsentConflictViewModel screen = new ConsentConflictViewModel(c.mine(), c.theirs(), c.theirsVersion());
-        screen.choice().addListener((obs, before, choice) -> {
-            conflictScreen.set(null);
-            if (choice != null) {
-                settle(choice);
-            }
-        });
-        conflictScreen.set(screen);
-        message.set("Not saved: the server holds a newer version (" + c.theirsVersion() + ")");
+        check(() -> saving.save(json()));
     }
 
     /** Revoke: status inactive, then save. */
@@ -529,7 +510,7 @@ public final class ConsentEditorViewModel {
         } finally {
             restoring = false;
         }
-        current = snapshot();
+        history.now(snapshot());
         changed();
         message.set("Attached " + fileName + " (" + data.length + " bytes)");
     }
@@ -570,35 +551,73 @@ public final class ConsentEditorViewModel {
 
     /**
      * The user chose on the conflict screen: the server's version (the edit is dropped, the outbox entry too), or a
-     * text to save on top of the server's version (saved at once, with If-Match on the server's version).
+     * text to save on top of the server's version (saved at once, with If-Match on the server's version); when the
+     * server's text was unknown, drop mine or re-create it.
      */
     public void settle(ConsentConflictViewModel.Choice choice) {
-        conflict.set(null);
-        try {
-            ObjectNode server = (ObjectNode) mapper.readTree(choice.serverJson());
-            if (choice.toSave() == null) {
-                String id = server.path("id").asText();
-                String target = origin.get();
-                tasks.submit("Taking the server's version", p -> {
-                    store.dropped(target, id, choice.serverJson());
-                    return null;
-                }, x -> {
-                }, t -> message.set("Cannot record the choice: " + t.getMessage()));
-                load(server);
-                message.set("Took the server's version " + choice.serverVersion() + "; your edit was dropped");
-                return;
-            }
-            load(server);
-            ObjectNode edited = (ObjectNode) mapper.readTree(choice.toSave());
+        saving.settle(choice);
+    }
+
+    /** What saving does to this editor. */
+    private final class SavingHost implements ConsentSaving.Editor {
+        @Override
+        public String origin() {
+            return origin.get();
+        }
+
+        @Override
+        public String id() {
+            return working.path("id").asText();
+        }
+
+        @Override
+        public void busy(boolean on) {
+            busy.set(on);
+        }
+
+        @Override
+        public void say(String text) {
+            message.set(text);
+        }
+
+        @Override
+        public void load(ObjectNode doc) {
+            ConsentEditorViewModel.this.load(doc);
+            writes.set(writes.get() + 1);
+        }
+
+        @Override
+        public void kept() {
+            saved = form.get().document();
+            updateDirty();
+            writes.set(writes.get() + 1);
+        }
+
+        @Override
+        public void unsaved() {
+            saved = mapper.createObjectNode();
+            updateDirty();
+        }
+
+        @Override
+        public void edit(ObjectNode edited) {
             push();
             working = edited;
             made = ConsentForm.identitySet();
             rebuild();
-            current = snapshot();
+            history.now(snapshot());
             updateDirty();
-            save();
-        } catch (JsonProcessingException | ClassCastException e) {
-            message.set("Cannot read the server's version: " + e.getMessage());
+        }
+
+        @Override
+        public void save() {
+            ConsentEditorViewModel.this.save();
+        }
+
+        @Override
+        public void conflict(Outcome.Conflict c, ConsentConflictViewModel screen) {
+            conflict.set(c);
+            conflictScreen.set(screen);
         }
     }
 
@@ -640,6 +659,11 @@ public final class ConsentEditorViewModel {
         return canRedo;
     }
 
+    /** Counts what this editor wrote (stored on the server, put into the outbox, or the server's version taken). */
+    public javafx.beans.property.ReadOnlyLongProperty writes() {
+        return writes;
+    }
+
     public ReadOnlyBooleanProperty busy() {
         return busy;
     }
@@ -663,6 +687,6 @@ public final class ConsentEditorViewModel {
 
     /** The version the edit started from (null: a new consent). */
     public String baseVersion() {
-        return baseVersion;
+        return saving.baseVersion();
     }
 }

@@ -46,6 +46,9 @@ public final class ConsentForm {
 
         /** Whether the problem shown is an error (it blocks the save) rather than a warning. */
         javafx.beans.property.BooleanProperty error();
+
+        /** Whether the problems shown are warnings only (drawn amber; an error is drawn red). */
+        javafx.beans.property.BooleanProperty warning();
     }
 
     private final ObjectNode document;
@@ -167,6 +170,7 @@ public final class ConsentForm {
         final String path;
         private final StringProperty problem = new SimpleStringProperty("");
         private final javafx.beans.property.BooleanProperty error = new javafx.beans.property.SimpleBooleanProperty();
+        private final javafx.beans.property.BooleanProperty warning = new javafx.beans.property.SimpleBooleanProperty();
 
         Part(Element element, String path) {
             this.element = element;
@@ -191,6 +195,11 @@ public final class ConsentForm {
         @Override
         public javafx.beans.property.BooleanProperty error() {
             return error;
+        }
+
+        @Override
+        public javafx.beans.property.BooleanProperty warning() {
+            return warning;
         }
 
         public String label() {

@@ -68,6 +68,11 @@ public final class ConsentListView {
         this.vm = vm;
     }
 
+    /** Tells the list when it is on screen (its tab selected): a cache change refreshes it then, not before. */
+    public void showing(javafx.beans.value.ObservableBooleanValue selected) {
+        vm.shown().bind(selected);
+    }
+
     public Parent root() {
         if (root == null) {
             root = Views.load(this);
@@ -97,6 +102,15 @@ public final class ConsentListView {
         statusBox.getCheckModel().getCheckedItems().addListener(
                 (javafx.collections.ListChangeListener<String>) c -> vm.statuses().setAll(
                         statusBox.getCheckModel().getCheckedItems()));
+        categoryBox.setItems(vm.categoryCodes());
+        categoryBox.setOnShowing(e -> vm.categoryCodes());
+        categoryBox.setCellFactory(l -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(String code, boolean empty) {
+                super.updateItem(code, empty);
+                setText(empty ? null : vm.categoryLabel(code));
+            }
+        });
         categoryBox.valueProperty().bindBidirectional(vm.category());
         consentTextField.textProperty().bindBidirectional(vm.text());
         consentCount.textProperty().bind(vm.countText());

@@ -49,8 +49,20 @@ public final class ConsentListViewModel {
 
         long count(Query q) throws Exception;
 
-        /** The consent's current text (JSON). */
+        /** The text of the version the row was listed with (JSON). */
         String text(Row row) throws Exception;
+
+        /**
+         * The text of the newest version of the row's consent (its origin and id) in the cache now: the cache may have
+         * got a newer one since the list was read. By default the row's own version.
+         */
+        default String current(Row row) throws Exception {
+            return text(row);
+        }
+    }
+
+    /** The user's edit of a consent that waits in the outbox (not sent, not in conflict): its entry and text. */
+    public record Waiting(long seq, String json) {
     }
 
     /** The edits that wait to be sent (the outbox). */
@@ -63,6 +75,11 @@ public final class ConsentListViewModel {
 
         /** A conflict the user has not settled for this consent, if any: their text, the server's and its version. */
         java.util.Optional<ConsentEditorViewModel.Outcome.Conflict> conflictOf(String origin, String id) throws Exception;
+
+        /** The newest edit of this consent when it waits to be sent (pending, not in conflict), if any. */
+        default java.util.Optional<Waiting> waitingOf(String origin, String id) throws Exception {
+            return java.util.Optional.empty();
+        }
     }
 
     /** A template: a name, what it is for, and the consent it makes for a patient (reference, display). */
@@ -91,12 +108,19 @@ public final class ConsentListViewModel {
     private final ObjectProperty<ConsentEditorViewModel.Suggestion> patient = new SimpleObjectProperty<>();
     private final ObservableList<String> statuses = FXCollections.observableArrayList();
     private final StringProperty category = new SimpleStringProperty("");
+    private final ConsentCodes codes;
+    private final ObservableList<String> categoryCodes = FXCollections.observableArrayList();
+    private final java.util.Map<String, String> categoryDisplays = new java.util.HashMap<>();
     private final StringProperty text = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty countText = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final BooleanProperty more = new SimpleBooleanProperty(false);
     private final ObjectProperty<ConsentEditorViewModel> editor = new SimpleObjectProperty<>();
+    /** Whether the list is on screen (its tab selected); the view binds it. */
+    private final BooleanProperty shown = new SimpleBooleanProperty(false);
+    /** The cache changed while the list was not on screen: it is searched again when it shows. */
+    private boolean stale;
     private Query applied;
     private List<String> knownTargets = List.of();
     private int generation;
@@ -108,7 +132,21 @@ public final class ConsentListViewModel {
     public ConsentListViewModel(Source source, ConsentEditorViewModel.People people, List<Template> templates,
                                 Supplier<List<String>> targets, Supplier<ConsentEditorViewModel> editors,
                                 Outbox outbox, TaskRunner tasks) {
+        this(source, people, templates, targets, editors, outbox, ConsentCodes.NONE, tasks);
+    }
+
+    /** As above, with the value sets: the category filter offers the STU3 consent categories. */
+    public ConsentListViewModel(Source source, ConsentEditorViewModel.People people, List<Template> templates,
+                                Supplier<List<String>> targets, Supplier<ConsentEditorViewModel> editors,
+                                Outbox outbox, ConsentCodes codes, TaskRunner tasks) {
+        this.codes = codes;
         this.outbox = outbox;
+        shown.addListener((o, before, now) -> {
+            if (now && stale) {
+                stale = false;
+                search();
+            }
+        });
         this.source = source;
         this.people = people;
         this.templates = List.copyOf(templates);
@@ -142,6 +180,52 @@ public final class ConsentListViewModel {
         patient.set(null);
         patientText.set("");
         search();
+    }
+
+    /**
+     * The consent-category codes offered by the category filter (loaded in the background at start: called again when
+     * the choice opens, it takes them once they are there). Any other code can still be typed.
+     */
+    public ObservableList<String> categoryCodes() {
+        if (categoryCodes.isEmpty()) {
+            List<ConsentCodes.Choice> known = codes.codes(ConsentCodes.CATEGORY);
+            known.forEach(c -> categoryDisplays.putIfAbsent(c.code(), c.display()));
+            categoryCodes.setAll(known.stream().map(ConsentCodes.Choice::code).distinct().toList());
+        }
+        return categoryCodes;
+    }
+
+    /** How a category code is shown in the filter's choices: "code — display name" (the code alone if unknown). */
+    public String categoryLabel(String code) {
+        if (code == null) {
+            return "";
+        }
+        String display = categoryDisplays.get(code);
+        return display == null || display.isBlank() ? code : code + " — " + display;
+    }
+
+    /**
+     * The cache changed (a sync or an import completed): the list is searched again at once when it is on screen,
+     * otherwise marked stale and searched when it shows (no work, and no second task next to the audit browser's
+     * refresh, for a list nobody looks at).
+     */
+    public void cacheChanged() {
+        if (shown.get()) {
+            stale = false;
+            search();
+        } else {
+            stale = true;
+        }
+    }
+
+    /** Whether the list is on screen now (bound by the view to its tab's selection). */
+    public BooleanProperty shown() {
+        return shown;
+    }
+
+    /** Whether the cache changed since the list was last searched while it was not on screen. */
+    public boolean stale() {
+        return stale;
     }
 
     /** Lists the consents the filters describe, from the newest. */
@@ -182,7 +266,7 @@ public final class ConsentListViewModel {
     private record Page(List<Row> rows, long count, List<String> targets, String outbox) {
     }
 
-    private record Opened(String json, ConsentEditorViewModel.Outcome.Conflict conflict) {
+    private record Opened(String json, ConsentEditorViewModel.Outcome.Conflict conflict, Waiting waiting) {
     }
 
     /** Sends the edits that wait (called now and then, and when the user asks), then shows what waits still. */
@@ -228,22 +312,46 @@ public final class ConsentListViewModel {
         });
     }
 
-    /** Opens a consent in a new editor ({@link #editor()} is set when it is ready). */
+    /**
+     * Opens a consent in a new editor ({@link #editor()} is set when it is ready): an unsettled conflict with its
+     * conflict screen; else the user's edit that waits in the outbox; else the newest version the cache holds now
+     * (which may be newer than the row: the editor says so).
+     */
     public void open(Row row) {
         if (row == null) {
             return;
         }
-        tasks.submit("Opening consent " + row.id(), p -> new Opened(source.text(row),
-                outbox.conflictOf(row.origin(), row.id()).orElse(null)), opened -> {
+        tasks.submit("Opening consent " + row.id(), p -> {
+            ConsentEditorViewModel.Outcome.Conflict c = outbox.conflictOf(row.origin(), row.id()).orElse(null);
+            Waiting w = c != null ? null : outbox.waitingOf(row.origin(), row.id()).orElse(null);
+            return new Opened(c == null && w == null ? source.current(row) : null, c, w);
+        }, opened -> {
             ConsentEditorViewModel e = editors.get();
-            boolean ok = opened.conflict() == null ? e.open(opened.json(), row.origin())
-                    : e.openConflict(opened.conflict(), row.origin());
+            boolean ok;
+            if (opened.conflict() != null) {
+                ok = e.openConflict(opened.conflict(), row.origin());
+            } else if (opened.waiting() != null) {
+                ok = e.openWaiting(opened.waiting().json(), row.origin(), opened.waiting().seq());
+            } else {
+                ok = e.open(opened.json(), row.origin());
+                if (ok && e.baseVersion() != null && row.versionId() != null
+                        && !e.baseVersion().equals(row.versionId())) {
+                    e.note("the list showed version " + row.versionId()
+                            + "; this is the newer version the cache got since");
+                }
+            }
             if (ok) {
+                followWrites(e);
                 editor.set(e);
             } else {
                 message.set("Cannot open consent " + row.id() + ": " + e.message().get());
             }
         }, t -> message.set("Cannot open consent " + row.id() + ": " + t.getMessage()));
+    }
+
+    /** What an editor writes shows in the list (searched again when on screen) and in the outbox line. */
+    private void followWrites(ConsentEditorViewModel e) {
+        e.writes().addListener((obs, before, now) -> cacheChanged());
     }
 
     /** Starts a new consent from a template, for the patient chosen (if any), to be saved to {@code target}. */
@@ -259,6 +367,7 @@ public final class ConsentListViewModel {
         String ref = s != null ? s.reference() : typed;
         ConsentEditorViewModel e = editors.get();
         e.create(template.maker().make(ref, s == null ? null : s.display()), target);
+        followWrites(e);
         editor.set(e);
     }
 

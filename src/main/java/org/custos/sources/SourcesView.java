@@ -1,6 +1,5 @@
 package org.custos.sources;
 
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
@@ -9,9 +8,9 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import org.custos.ui.Columns;
 import org.custos.ui.Views;
 
-import java.util.function.Function;
 
 /** The Sources tab: binds the view model to the table and buttons; the confirmation is a dialog. */
 public final class SourcesView {
@@ -43,14 +42,14 @@ public final class SourcesView {
 
     @FXML
     void initialize() {
-        column(nameColumn, SourcesViewModel.Row::name);
-        column(kindColumn, SourcesViewModel.Row::kind);
-        column(eventsColumn, SourcesViewModel.Row::events);
-        column(flaggedColumn, SourcesViewModel.Row::flagged);
-        column(consentsColumn, SourcesViewModel.Row::consents);
-        column(provenancesColumn, SourcesViewModel.Row::provenances);
-        column(quarantinedColumn, SourcesViewModel.Row::quarantined);
-        column(lastSyncColumn, SourcesViewModel.Row::lastSync);
+        Columns.text(nameColumn, SourcesViewModel.Row::name);
+        Columns.text(kindColumn, SourcesViewModel.Row::kind);
+        Columns.text(eventsColumn, SourcesViewModel.Row::events);
+        Columns.text(flaggedColumn, SourcesViewModel.Row::flagged);
+        Columns.text(consentsColumn, SourcesViewModel.Row::consents);
+        Columns.text(provenancesColumn, SourcesViewModel.Row::provenances);
+        Columns.text(quarantinedColumn, SourcesViewModel.Row::quarantined);
+        Columns.text(lastSyncColumn, SourcesViewModel.Row::lastSync);
         sourcesTable.setItems(vm.rows());
         removeButton.disableProperty().bind(sourcesTable.getSelectionModel().selectedItemProperty().isNull()
                 .or(vm.busyProperty()));
@@ -80,8 +79,4 @@ public final class SourcesView {
         a.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.remove(row));
     }
 
-    private static void column(TableColumn<SourcesViewModel.Row, String> c,
-                               Function<SourcesViewModel.Row, String> f) {
-        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
-    }
 }

@@ -1,6 +1,6 @@
 package org.custos.sync;
 
-import org.custos.cache.AuditHistory;
+import org.custos.cache.AuditStore;
 import org.custos.cache.Cache;
 import org.custos.cache.Origins;
 import org.custos.cache.OutboxStore;
@@ -107,7 +107,7 @@ public final class ConsentSaver {
         if (o.isEmpty()) {
             return Optional.empty();
         }
-        List<AuditHistory.Version> versions = cache.resources().history(o.get().id(), "Consent", id);
+        List<AuditStore.Version> versions = cache.resources().history(o.get().id(), "Consent", id);
         return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(0).raw());
     }
 

@@ -96,4 +96,79 @@ class ConsentConflictViewModelTest {
         assertThat(dropped).containsExactly("c1");
         assertThat(editor.json()).contains("\"active\"");
     }
+
+    @Test
+    void anUnreadableServerSideSaysWhyAndOffersOnlyRecreateOrDrop() throws Exception {
+        ConsentConflictViewModel vm = new ConsentConflictViewModel(MINE, null, null);
+        assertThat(vm.serverKnown().get()).isFalse();
+        assertThat(vm.summary().get()).contains("could not be read", "deleted on the server", "server's side is empty",
+                "Nothing has been written");
+        assertThat(vm.serverJson()).contains("could not be read");
+        assertThat(vm.keepMineText().get()).isEqualTo("Re-create mine on the server");
+        vm.takeServers();
+        vm.merge();
+        assertThat(vm.choice().get()).as("no server's version to take or merge with").isNull();
+
+        vm.keepMine();
+        ConsentConflictViewModel.Choice c = vm.choice().get();
+        assertThat(c.serverKnown()).isFalse();
+        assertThat(c.serverJson()).isNull();
+        JsonNode saved = JSON.readTree(c.toSave());
+        assertThat(saved.path("status").asText()).isEqualTo("inactive");
+        assertThat(saved.has("meta")).as("not the old version's meta").isFalse();
+
+        ConsentConflictViewModel drop = new ConsentConflictViewModel(MINE, null, "7");
+        assertThat(drop.summary().get()).contains("version 7");
+        drop.dropMine();
+        assertThat(drop.choice().get().toSave()).isNull();
+        assertThat(drop.choice().get().serverVersion()).isEqualTo("7");
+    }
+
+    @Test
+    void aKnownServerSideStillOffersEverything() {
+        ConsentConflictViewModel vm = new ConsentConflictViewModel(MINE, SERVER, "5");
+        assertThat(vm.serverKnown().get()).isTrue();
+        assertThat(vm.keepMineText().get()).isEqualTo("Keep mine as a new version");
+    }
+
+    @Test
+    void theEditorRecreatesOrDropsWhenTheServersTextIsUnknown() {
+        List<String> bases = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        ConsentEditorViewModel.Store store = new ConsentEditorViewModel.Store() {
+            @Override
+            public ConsentEditorViewModel.Outcome save(String origin, String id, String base, String json) {
+                bases.add(base);
+                texts.add(json);
+                return bases.size() == 1 ? new ConsentEditorViewModel.Outcome.Conflict(json, null, null)
+                        : new ConsentEditorViewModel.Outcome.Stored("1", json);
+            }
+
+            @Override
+            public void dropped(String origin, String id, String serverJson) {
+                dropped.add(id);
+            }
+        };
+        ConsentEditorViewModel editor = new ConsentEditorViewModel(json -> List.of(), store,
+                new ImmediateTaskRunner(), ZoneOffset.UTC);
+        editor.open(MINE, "https://fhir.example.org");
+        editor.save();
+        assertThat(editor.message().get()).contains("could not be read");
+        ConsentConflictViewModel screen = editor.conflictScreen().get();
+        assertThat(screen.serverKnown().get()).isFalse();
+        screen.keepMine();
+        assertThat(bases).as("re-created: no If-Match, the server reported no version").containsExactly("4", null);
+        assertThat(texts.get(1)).contains("inactive").doesNotContain("versionId");
+        assertThat(editor.message().get()).contains("Saved: version 1");
+
+        ConsentEditorViewModel other = new ConsentEditorViewModel(json -> List.of(), store,
+                new ImmediateTaskRunner(), ZoneOffset.UTC);
+        other.openConflict(new ConsentEditorViewModel.Outcome.Conflict(MINE, null, null), "https://fhir.example.org");
+        other.conflictScreen().get().dropMine();
+        assertThat(dropped).containsExactly("c1");
+        assertThat(other.dirty().get()).as("nothing left to lose").isFalse();
+        assertThat(other.message().get()).contains("dropped", "could not be read");
+        assertThat(bases).hasSize(2);
+    }
 }

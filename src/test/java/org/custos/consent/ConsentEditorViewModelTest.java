@@ -175,6 +175,37 @@ class ConsentEditorViewModelTest {
     }
 
     @Test
+    void warningsAndErrorsAreToldApartAtTheirFieldsAndInTheList() {
+        List<ConsentEditorViewModel.Finding> findings = List.of(
+                new ConsentEditorViewModel.Finding(ConsentEditorViewModel.Severity.ERROR,
+                        "Consent.except[0].actor[0].role", "minimum required = 1, but only found 0"),
+                new ConsentEditorViewModel.Finding(ConsentEditorViewModel.Severity.WARNING,
+                        "Consent.status", "status draft is unusual here"),
+                new ConsentEditorViewModel.Finding(ConsentEditorViewModel.Severity.WARNING,
+                        "Consent.except[0].actor[0].role", "a warning next to the error"));
+        ConsentEditorViewModel vm = new ConsentEditorViewModel(json -> findings,
+                (origin, id, base, json) -> new ConsentEditorViewModel.Outcome.Stored("1", json),
+                new ImmediateTaskRunner(), ZoneOffset.UTC);
+        vm.open("{\"resourceType\":\"Consent\",\"id\":\"a\",\"status\":\"draft\",\"patient\":{\"reference\":\"Patient/1\"},"
+                + "\"except\":[{\"type\":\"deny\",\"actor\":[{\"reference\":{\"reference\":\"x\"}}]}]}", "srv");
+        vm.validate();
+        ConsentForm.Group root = vm.form().get().root();
+        ConsentForm.Group role = root.items("except").items().get(0).items("actor").items().get(0).group("role");
+        assertThat(root.field("status").warning().get()).as("a warning only: amber").isTrue();
+        assertThat(root.field("status").error().get()).isFalse();
+        assertThat(role.error().get()).as("an error (with a warning): red").isTrue();
+        assertThat(role.warning().get()).isFalse();
+        assertThat(vm.findings()).extracting(ConsentEditorViewModel::styleClass)
+                .containsExactly("field-error", "field-warning", "field-warning");
+        assertThat(vm.findings().get(0).toString()).startsWith("Error at Consent.except[0]");
+        assertThat(vm.findings().get(1).toString()).startsWith("Warning at Consent.status");
+
+        vm.form().get().root().field("status").value().set("active");
+        vm.validate();
+        assertThat(root.field("status").warning().get()).as("still warned (same findings)").isTrue();
+    }
+
+    @Test
     void revokeSavesWithTheVersionStartedFromAndConflictsAreReported() {
         AtomicReference<String> base = new AtomicReference<>();
         ConsentEditorViewModel vm = new ConsentEditorViewModel(json -> List.of(), (origin, id, b, json) -> {

@@ -227,7 +227,7 @@ class OutboxSenderTest {
                     OutboxSender.Listener.NONE).sent()).isEqualTo(2);
             int origin = cache.origins().find(server.baseUrl()).orElseThrow().id();
             List<String> cached = cache.resources().history(origin, "Consent", a).stream()
-                    .map(org.custos.cache.AuditHistory.Version::raw).toList();
+                    .map(org.custos.cache.AuditStore.Version::raw).toList();
 
             SyncReport sync = new SyncEngine(cache).sync(profile(server.baseUrl()).withPaging(100,
                     java.util.Set.of("Consent"), 0), new SyncEngine.Options(before, SyncServerTest.FAST),
@@ -235,7 +235,7 @@ class OutboxSenderTest {
             assertThat(sync.completed()).as(sync.of("Consent").message).isTrue();
             // the text the writer kept is the server's own: the sync sees the same version, not a changed one
             assertThat(cache.resources().history(origin, "Consent", a)).extracting(
-                    org.custos.cache.AuditHistory.Version::raw).containsExactlyElementsOf(cached);
+                    org.custos.cache.AuditStore.Version::raw).containsExactlyElementsOf(cached);
             assertThat(cache.verifier().run(null, () -> false, (d, t) -> { }).intact()).isTrue();
         }
     }

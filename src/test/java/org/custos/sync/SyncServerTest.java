@@ -109,7 +109,7 @@ class SyncServerTest {
         // an AuditEvent changed on the server is evidence: flagged, and the version first stored is kept beside it
         assertThat(cache.audit().count(AuditFilter.ALL.withFlagged(true), Long.MAX_VALUE)).isEqualTo(2);
         int origin = new SyncEngine(cache).originOf(profile(100));
-        List<org.custos.cache.AuditHistory.Version> versions = cache.audit().versions().history(origin, ae.get(0));
+        List<org.custos.cache.AuditStore.Version> versions = cache.audit().versions().history(origin, ae.get(0));
         assertThat(versions).hasSize(2);
         assertThat(versions.get(0).current()).isTrue();
         assertThat(versions.get(0).versionId()).isEqualTo("2");

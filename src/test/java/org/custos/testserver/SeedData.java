@@ -33,7 +33,7 @@ final class SeedData {
         "http://hl7.org/fhir/ConsentPolicy/notor"
     };
     private static final String ACT_REASON = "http://hl7.org/fhir/v3/ActReason";
-    private static final String ROLE_CODE = "http://hl7.org/fhir/v3/RoleCode";
+    private static final String ROLE_CLASS = "http://hl7.org/fhir/v3/RoleClass";
     private static final String DATA_OPERATION = "http://hl7.org/fhir/v3/DataOperation";
     private static final String PROVENANCE_ROLE = "http://hl7.org/fhir/provenance-participant-role";
 
@@ -67,7 +67,7 @@ final class SeedData {
             c.addOrganization(new Reference("Organization/org-001"));
             c.setPolicyRule(POLICIES[i % POLICIES.length]);
             c.addActor()
-                .setRole(new CodeableConcept().addCoding(new Coding(ROLE_CODE, "PROV", "healthcare provider")))
+                .setRole(new CodeableConcept().addCoding(new Coding(ROLE_CLASS, "PROV", "healthcare provider")))
                 .setReference(new Reference(practitioner));
             c.addAction(new CodeableConcept().addCoding(
                 new Coding("http://hl7.org/fhir/consentaction", "access", "Access")));

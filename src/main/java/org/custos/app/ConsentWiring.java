@@ -16,7 +16,6 @@ import org.custos.fhir.Fhir;
 import org.custos.fhir.ProfileStore;
 import org.custos.fhir.ResourceValidator;
 import org.custos.fhir.ServerProfile;
-import org.custos.people.PeopleDirectory;
 import org.custos.sync.ConsentSaver;
 import org.custos.sync.OutboxSender;
 import org.custos.ui.TaskRunner;
@@ -46,7 +45,7 @@ final class ConsentWiring {
     private final TaskRunner tasks;
     private final ZoneId zone;
     private final ResourceValidator validator;
-    private final PeopleDirectory people;
+    private final PeopleLookup people;
     private final ConsentSaver saver;
     /** The value sets, loaded once in the background (the editor offers none until they are). */
     private final Map<String, List<ConsentCodes.Choice>> codes = new ConcurrentHashMap<>();
@@ -57,7 +56,7 @@ final class ConsentWiring {
         this.tasks = tasks;
         this.zone = zone;
         this.validator = new ResourceValidator(fhir);
-        this.people = new PeopleDirectory(cache);
+        this.people = new PeopleLookup(cache, profiles::list);
         this.saver = new ConsentSaver(cache, fhir, this::profileOf);
     }
 
@@ -104,11 +103,9 @@ final class ConsentWiring {
                 .toList();
     }
 
-    private List<ConsentEditorViewModel.Suggestion> find(String text) {
-        return people.search(text, 25).stream()
-                .map(p -> new ConsentEditorViewModel.Suggestion(p.reference(), p.display(),
-                        p.identifiers().isEmpty() ? null : identifierValues(p.identifiers())))
-                .toList();
+    /** The cache's people of the origin, then its server's (see {@link PeopleLookup}). */
+    private List<ConsentEditorViewModel.Suggestion> find(String origin, String type, String text) {
+        return people.find(origin, type, text);
     }
 
     /** "system|value, value" → "value, value": the systems are long URLs a person does not need to read here. */
@@ -223,7 +220,7 @@ final class ConsentWiring {
     }
 
     private static ConsentStore.ConsentFilter filter(ConsentListViewModel.Query q) {
-        return new ConsentStore.ConsentFilter(q.patientReference(), q.statuses(),
+        return new ConsentStore.ConsentFilter(q.patientReference(), q.patientOrigin(), q.statuses(),
                 q.category() == null || q.category().isBlank() ? Set.of() : Set.of(q.category()),
                 q.text() == null || q.text().isBlank() ? null : q.text());
     }

@@ -10,13 +10,13 @@ import org.custos.consent.ConsentEditorViewModel;
 import org.custos.consent.ConsentListViewModel;
 import org.custos.consent.ConsentMeaningViewModel;
 import org.custos.consent.ConsentTemplates;
+import org.custos.consent.OutboxViewModel;
 import org.custos.consent.TemplateMenu;
 import org.custos.fhir.CodedValues;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.ProfileStore;
 import org.custos.fhir.ResourceValidator;
 import org.custos.fhir.ServerProfile;
-import org.custos.people.PeopleDirectory;
 import org.custos.sync.ConsentSaver;
 import org.custos.sync.OutboxSender;
 import org.custos.ui.TaskRunner;
@@ -46,7 +46,7 @@ final class ConsentWiring {
     private final TaskRunner tasks;
     private final ZoneId zone;
     private final ResourceValidator validator;
-    private final PeopleDirectory people;
+    private final PeopleLookup people;
     private final ConsentSaver saver;
     /** The value sets, loaded once in the background (the editor offers none until they are). */
     private final Map<String, List<ConsentCodes.Choice>> codes = new ConcurrentHashMap<>();
@@ -57,7 +57,7 @@ final class ConsentWiring {
         this.tasks = tasks;
         this.zone = zone;
         this.validator = new ResourceValidator(fhir);
-        this.people = new PeopleDirectory(cache);
+        this.people = new PeopleLookup(cache, profiles::list);
         this.saver = new ConsentSaver(cache, fhir, this::profileOf);
     }
 
@@ -84,9 +84,12 @@ final class ConsentWiring {
     }
 
     ConsentListViewModel listModel() {
-        return new ConsentListViewModel(source(), this::find, TemplateMenu.of(new ConsentTemplates()),
+        ConsentListViewModel list = new ConsentListViewModel(source(), this::find,
+                TemplateMenu.of(new ConsentTemplates()),
                 () -> profiles.list().stream().map(p -> Origins.normalize(p.baseUrl())).distinct().toList(),
                 this::editor, outbox(), vs -> codes.getOrDefault(vs, List.of()), tasks);
+        list.outboxScreens(() -> new OutboxViewModel(new OutboxEntries(cache, saver, zone), tasks));
+        return list;
     }
 
     ConsentEditorViewModel editor() {
@@ -118,11 +121,9 @@ final class ConsentWiring {
                 .toList();
     }
 
-    private List<ConsentEditorViewModel.Suggestion> find(String text) {
-        return people.search(text, 25).stream()
-                .map(p -> new ConsentEditorViewModel.Suggestion(p.reference(), p.display(),
-                        p.identifiers().isEmpty() ? null : identifierValues(p.identifiers())))
-                .toList();
+    /** The cache's people of the origin, then its server's (see {@link PeopleLookup}). */
+    private List<ConsentEditorViewModel.Suggestion> find(String origin, String type, String text) {
+        return people.find(origin, type, text);
     }
 
     /** "system|value, value" → "value, value": the systems are long URLs a person does not need to read here. */
@@ -237,7 +238,7 @@ final class ConsentWiring {
     }
 
     private static ConsentStore.ConsentFilter filter(ConsentListViewModel.Query q) {
-        return new ConsentStore.ConsentFilter(q.patientReference(), q.statuses(),
+        return new ConsentStore.ConsentFilter(q.patientReference(), q.patientOrigin(), q.statuses(),
                 q.category() == null || q.category().isBlank() ? Set.of() : Set.of(q.category()),
                 q.text() == null || q.text().isBlank() ? null : q.text());
     }

@@ -222,7 +222,7 @@ public final class AuditViewModel {
     }
 
     private Detail loadDetail(long pk) throws java.io.IOException {
-        List<AuditStore.Version> versions = store.versionsOf(pk);
+        List<AuditStore.Version> versions = store.versions().versionsOf(pk);
         AuditStore.Version shown = versions.stream().filter(v -> v.pk() == pk).findFirst()
                 .orElseThrow(() -> new IllegalStateException("This event is no longer in the cache."));
         String raw = shown.raw();

@@ -93,9 +93,16 @@ public final class AuditStore {
     private final RawStore raws = new RawStore();
     private final AtomicLong nextPk = new AtomicLong();
     private final AuditWriter writer = new AuditWriter(raws, nextPk);
+    private final AuditHistory versions;
 
     AuditStore(Cache cache) {
         this.cache = cache;
+        this.versions = new AuditHistory(cache, raws);
+    }
+
+    /** The kept versions of the events (every version of one, the origins that hold an id). */
+    public AuditHistory versions() {
+        return versions;
     }
 
     RawStore raws() {
@@ -372,65 +379,6 @@ public final class AuditStore {
         public boolean current() {
             return (state & State.SUPERSEDED) == 0;
         }
-    }
-
-    /**
-     * Every kept version of the event whose version has row {@code pk} (same origin and id): the current one first,
-     * then the earlier ones, newest first (by numeric versionId where both have one, else by arrival).
-     */
-    public List<Version> versionsOf(long pk) {
-        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT origin_id, res_id FROM audit_event WHERE pk = ?")) {
-            ps.setLong(1, pk);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? versions(c, rs.getInt(1), rs.getString(2)) : List.of();
-            }
-        } catch (SQLException e) {
-            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Every kept version of AuditEvent {@code id} from this origin, as {@link #versionsOf}. */
-    public List<Version> history(int originId, String id) {
-        try (Connection c = cache.connection()) {
-            return versions(c, originId, id);
-        } catch (SQLException e) {
-            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** The ids of the origins that hold AuditEvent {@code id}. */
-    public List<Integer> originsHolding(String id) {
-        List<Integer> out = new ArrayList<>();
-        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT origin_id FROM audit_event USE INDEX (audit_event_res) WHERE res_id = ? ORDER BY origin_id")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getInt(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
-        }
-    }
-
-    private List<Version> versions(Connection c, int originId, String id) throws SQLException {
-        List<Version> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT pk, version_id, last_updated, state, raw_block, raw_slot "
-                + "FROM audit_event USE INDEX (audit_event_res) WHERE res_id = ? AND origin_id = ?")) {
-            ps.setString(1, id);
-            ps.setInt(2, originId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Version(rs.getLong(1), cache.origins().nameOf(originId), id, rs.getString(2),
-                            rs.getObject(3, Long.class), rs.getInt(4), raws.read(c, rs.getLong(5), rs.getInt(6))));
-                }
-            }
-        }
-        out.sort(Versions.NEWEST_FIRST);
-        return out;
     }
 
     /** The current text of the AuditEvent with this id (from the first origin that holds it). */

@@ -31,35 +31,52 @@ public final class ConsentStore {
      * What a list shows. Every part is optional (null or empty: no condition).
      *
      * @param patient    a patient reference ("Patient/123", absolute or versioned too, or just the id): exact
+     * @param patientOrigin the origin the patient belongs to (a name as {@link Origins#normalize} keeps it): only
+     *                   that origin's consents are listed, as {@code Patient/1} of one server is not that of
+     *                   another; null: the consents of every origin that name this reference
      * @param statuses   Consent.status codes, any of them
      * @param categories category codes, any of them (exact code)
      * @param text       words that must all occur (case-insensitive, anywhere) in what the consent says: ids,
      *                   identifiers, status, categories, patient, parties, actors, organizations, policies, purposes
      */
-    public record ConsentFilter(String patient, Set<String> statuses, Set<String> categories, String text) {
+    public record ConsentFilter(String patient, String patientOrigin, Set<String> statuses, Set<String> categories,
+                                String text) {
         public static final ConsentFilter ALL = new ConsentFilter(null, Set.of(), Set.of(), null);
 
         public ConsentFilter {
             statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
             categories = categories == null ? Set.of() : Set.copyOf(categories);
             patient = patient == null || patient.isBlank() ? null : patient.trim();
+            patientOrigin = patient == null || patientOrigin == null || patientOrigin.isBlank() ? null
+                    : patientOrigin.trim();
             text = text == null || text.isBlank() ? null : text.trim();
         }
 
+        /** A patient of any origin. */
+        public ConsentFilter(String patient, Set<String> statuses, Set<String> categories, String text) {
+            this(patient, null, statuses, categories, text);
+        }
+
+        /** The consents of this patient reference, in every origin. */
         public ConsentFilter withPatient(String p) {
-            return new ConsentFilter(p, statuses, categories, text);
+            return new ConsentFilter(p, null, statuses, categories, text);
+        }
+
+        /** The consents of this patient of this origin (null: every origin). */
+        public ConsentFilter withPatient(String origin, String p) {
+            return new ConsentFilter(p, origin, statuses, categories, text);
         }
 
         public ConsentFilter withStatuses(Set<String> s) {
-            return new ConsentFilter(patient, s, categories, text);
+            return new ConsentFilter(patient, patientOrigin, s, categories, text);
         }
 
         public ConsentFilter withCategories(Set<String> c) {
-            return new ConsentFilter(patient, statuses, c, text);
+            return new ConsentFilter(patient, patientOrigin, statuses, c, text);
         }
 
         public ConsentFilter withText(String t) {
-            return new ConsentFilter(patient, statuses, categories, t);
+            return new ConsentFilter(patient, patientOrigin, statuses, categories, t);
         }
     }
 
@@ -72,7 +89,8 @@ public final class ConsentStore {
      *
      * @param sortTime       Consent.dateTime, else meta.lastUpdated, else 0 (epoch ms): the list's order
      * @param patient        Consent.patient as "Patient/id" (or the reference as given when it is not one), or null
-     * @param patientDisplay the patient's name from the people directory, or null when the cache holds no such person
+     * @param patientDisplay the patient's name from the people directory as the consent's own origin knows them, or
+     *                       null when that origin holds no such person (never another origin's person's name)
      * @param summary        the consent's own words: its patient display (or reference) and categories
      * @param state          the version's {@link State} bits (changed, deleted)
      */
@@ -144,16 +162,24 @@ public final class ConsentStore {
     /** The rows of {@link #COLS} values, with their versionId, state and patient name. */
     private List<ConsentRow> rows(Connection c, List<Object[]> raw) throws SQLException {
         Map<Long, Object[]> versions = versions(c, raw);
-        Map<String, String> names = cache.people().namesOf(raw.stream().map(r -> (String) r[8])
-                .filter(java.util.Objects::nonNull).distinct().toList());
+        // each origin names its own patients: Patient/1 of one server is not Patient/1 of another
+        Map<Long, List<String>> refsByOrigin = new HashMap<>();
+        for (Object[] r : raw) {
+            if (r[8] != null) {
+                refsByOrigin.computeIfAbsent((Long) r[1], k -> new ArrayList<>()).add((String) r[8]);
+            }
+        }
+        Map<Long, Map<String, String>> names = new HashMap<>();
+        refsByOrigin.forEach((origin, refs) -> names.put(origin, cache.people().namesOf(
+                cache.origins().nameOf(origin.intValue()), refs)));
         List<ConsentRow> out = new ArrayList<>(raw.size());
         for (Object[] r : raw) {
             long pk = (Long) r[0];
             Object[] v = versions.getOrDefault(pk, new Object[]{null, 0});
             out.add(new ConsentRow(pk, cache.origins().nameOf(((Long) r[1]).intValue()), (String) r[2],
                     (String) v[0], (String) r[3], categories((String) r[4]), (Long) r[5], (Long) r[6],
-                    (Long) r[7], (String) r[8], r[8] == null ? null : names.get((String) r[8]), (String) r[9],
-                    (Integer) v[1]));
+                    (Long) r[7], (String) r[8], r[8] == null ? null : names.get((Long) r[1]).get((String) r[8]),
+                    (String) r[9], (Integer) v[1]));
         }
         return out;
     }
@@ -265,11 +291,15 @@ public final class ConsentStore {
         return p.contains("/") ? p : "Patient/" + p;
     }
 
-    private static Where where(ConsentFilter f) {
+    private Where where(ConsentFilter f) {
         Where w = new Where();
         w.cond("s.res_type = 'Consent'");
         if (f.patient() != null) {
             w.cond("s.subject = ?", AuditStore.cut(patientKey(f.patient()), 512));
+            if (f.patientOrigin() != null) {
+                // an origin the cache does not know holds no consents
+                w.cond("s.origin_id = ?", cache.origins().find(f.patientOrigin()).map(Origins.Origin::id).orElse(-1));
+            }
         }
         if (!f.statuses().isEmpty()) {
             List<String> s = f.statuses().stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).sorted().toList();

@@ -1,19 +1,14 @@
 package org.custos.cache;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Writes waiting to go to a server (table {@code outbox}), in the order they were made: each entry is one resource's
@@ -54,21 +49,20 @@ public final class OutboxStore {
         }
     }
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-    private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
     private static final int MAX_MESSAGE = 2000;
-    private static final String COLUMNS = "seq, origin_id, res_type, res_id, base_version, base_seq, body, created_at, "
-            + "updated_at, state, attempts, last_message, sent_version, server_version, server_json";
 
     private final Cache cache;
-    /** Its own mapper (configurable, so not shared). */
-    private final ObjectMapper mapper = new ObjectMapper();
+    /** The reads (this class makes the changes). */
+    private final OutboxQueries queries;
+    /** Checks what is put into the outbox. */
+    private final OutboxInput input = new OutboxInput();
 
     /** The origins whose outbox a sender is working through now (one sender per origin). */
     private final Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     OutboxStore(Cache cache) {
         this.cache = cache;
+        this.queries = new OutboxQueries(cache);
     }
 
     /**
@@ -90,11 +84,9 @@ public final class OutboxStore {
      * @throws IllegalArgumentException the JSON is not a {@code type} resource, or the identity is not FHIR's
      */
     public long enqueue(String origin, String type, String id, String baseVersion, String json) {
-        checkIdentity(type, id);
-        if (baseVersion != null && !ID.matcher(baseVersion).matches()) {
-            throw new IllegalArgumentException("Not a FHIR version id: '" + baseVersion + "'.");
-        }
-        checkJson(type, json);
+        input.checkIdentity(type, id);
+        input.checkVersion(baseVersion);
+        input.checkJson(type, json);
         String name = Origins.normalize(origin);
         if (!Origins.kindOf(name).equals("server")) {
             throw new IllegalArgumentException("The outbox sends to servers: '" + origin + "' is not a server's "
@@ -114,7 +106,7 @@ public final class OutboxStore {
             throw new IllegalArgumentException("Outbox entry " + baseSeq + " was discarded: start from the server's "
                     + "version instead.");
         }
-        checkJson(base.type(), json);
+        input.checkJson(base.type(), json);
         if (base.status() == Status.SENT) {
             // its version is known already: an ordinary If-Match
             return insert(originId(base), base.type(), base.id(), base.sentVersion(), null, json);
@@ -155,95 +147,82 @@ public final class OutboxStore {
 
     /** One entry. */
     public Optional<Entry> get(long seq) {
-        List<Entry> l = query("SELECT " + COLUMNS + " FROM outbox WHERE seq = ?", seq);
-        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+        return queries.get(seq);
     }
 
     /** The entries of the server {@code origin} waiting to be sent ({@code PENDING} or {@code SENDING}), in order. */
     public List<Entry> pending(String origin) {
-        return byOrigin(origin, EnumSet.of(Status.PENDING, Status.SENDING));
+        return queries.pending(origin);
     }
 
     /** The entries of {@code origin} not sent and not discarded (pending, sending, conflict, failed), in order. */
     public List<Entry> unsent(String origin) {
-        return byOrigin(origin, EnumSet.of(Status.PENDING, Status.SENDING, Status.CONFLICT, Status.FAILED));
+        return queries.unsent(origin);
     }
 
     /** Every entry of {@code origin}, in order. */
     public List<Entry> entries(String origin) {
-        return byOrigin(origin, EnumSet.allOf(Status.class));
+        return queries.entries(origin);
     }
 
     /** Every entry for one resource of {@code origin}, in order. */
     public List<Entry> entriesFor(String origin, String type, String id) {
-        Optional<Origins.Origin> o = cache.origins().find(origin);
-        if (o.isEmpty()) {
-            return List.of();
-        }
-        return query("SELECT " + COLUMNS + " FROM outbox WHERE origin_id = ? AND res_type = ? AND res_id = ? "
-                + "ORDER BY seq", o.get().id(), type, id);
+        return queries.entriesFor(origin, type, id);
     }
 
-    private List<Entry> byOrigin(String origin, Set<Status> states) {
-        Optional<Origins.Origin> o = cache.origins().find(origin);
-        if (o.isEmpty()) {
-            return List.of();
-        }
-        List<Entry> all = query("SELECT " + COLUMNS + " FROM outbox WHERE origin_id = ? ORDER BY seq", o.get().id());
-        return all.stream().filter(e -> states.contains(e.status())).toList();
+    /** The entries of every server not sent and not discarded (pending, sending, conflict, failed), in order. */
+    public List<Entry> unsent() {
+        return queries.unsent();
     }
 
     /** The conflicts and failures of every server, oldest first: what a screen asks the user about. */
     public List<Entry> needingAttention() {
-        return query("SELECT " + COLUMNS + " FROM outbox WHERE state IN ('CONFLICT', 'FAILED') ORDER BY seq");
+        return queries.needingAttention();
     }
 
     /** The server origins that have entries waiting to be sent, by name. */
     public List<String> originsWithPending() {
-        List<String> out = new ArrayList<>();
-        try (Connection c = cache.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT DISTINCT origin_id FROM outbox WHERE state IN ('PENDING', 'SENDING')")) {
-            while (rs.next()) {
-                out.add(cache.origins().nameOf(rs.getInt(1)));
-            }
-        } catch (SQLException e) {
-            throw new CacheException("Reading the outbox failed: " + e.getMessage(), e);
-        }
-        out.sort(null);
-        return out;
+        return queries.originsWithPending();
     }
 
     /** How many entries wait to be sent ({@code PENDING} or {@code SENDING}), all servers. */
     public long countPending() {
-        return count("SELECT COUNT(*) FROM outbox WHERE state IN ('PENDING', 'SENDING')");
+        return queries.countPending();
     }
 
     /** How many entries of {@code origin} wait to be sent. */
     public long countPending(String origin) {
-        return pending(origin).size();
+        return queries.countPending(origin);
     }
 
     /** How many entries wait for the user: conflicts and failures, all servers. */
     public long countNeedingAttention() {
-        return count("SELECT COUNT(*) FROM outbox WHERE state IN ('CONFLICT', 'FAILED')");
+        return queries.countNeedingAttention();
     }
 
     /** How many entries of this origin are open (not sent, not discarded). */
     long countOpen(Connection c, int originId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE origin_id = ? AND state "
-                + "NOT IN ('SENT', 'DISCARDED')")) {
-            ps.setInt(1, originId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return queries.countOpen(c, originId);
     }
 
     /** An entry is about to be sent: committed (and on disk) before the request leaves. */
     public void markSending(long seq) {
         update(seq, "Marking outbox entry " + seq + " as sending", EnumSet.of(Status.PENDING, Status.SENDING),
                 "UPDATE outbox SET state = 'SENDING', attempts = attempts + 1, updated_at = ? WHERE seq = ?");
+    }
+
+    /**
+     * As {@link #markSending}, for a sender that read the entry a moment ago: false (and nothing changed) when it
+     * is no longer waiting to be sent (the user discarded or resolved it meanwhile): then it must not be sent.
+     * The change is atomic against {@link #discard}: of the two, exactly one wins.
+     */
+    public boolean startSending(long seq) {
+        try {
+            markSending(seq);
+            return true;
+        } catch (IllegalStateException notPending) {
+            return false;
+        }
     }
 
     /**
@@ -260,19 +239,20 @@ public final class OutboxStore {
         }
         int originId = originId(e);
         UpsertCounts counts = cache.inTransaction("Recording outbox entry " + seq + " as sent", c -> {
-            Status now = statusOf(c, seq);
-            if (now != Status.PENDING && now != Status.SENDING) {
-                throw new IllegalStateException("Outbox entry " + seq + " is " + now + ", not sending.");
-            }
-            UpsertCounts u = cache.resources().upsert(c, originId, List.of(r));
+            // the state changes only if it is still pending or sending (checked and changed in one statement:
+            // H2 locks the row and checks again); otherwise the transaction rolls back, the cache unchanged
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = 'SENT', sent_version = ?, "
-                    + "last_message = NULL, server_version = NULL, server_json = NULL, updated_at = ? WHERE seq = ?")) {
+                    + "last_message = NULL, server_version = NULL, server_json = NULL, updated_at = ? WHERE seq = ? "
+                    + "AND state IN ('PENDING', 'SENDING')")) {
                 ps.setString(1, AuditStore.cut(r.versionId(), 64));
                 ps.setLong(2, System.currentTimeMillis());
                 ps.setLong(3, seq);
-                ps.executeUpdate();
+                if (ps.executeUpdate() == 0) {
+                    throw new IllegalStateException("Outbox entry " + seq + " is " + statusOf(c, seq)
+                            + ", not sending.");
+                }
             }
-            return u;
+            return cache.resources().upsert(c, originId, List.of(r));
         });
         durable();
         return counts;
@@ -310,10 +290,8 @@ public final class OutboxStore {
      */
     public void resolve(long seq, String json, String baseVersion) {
         Entry e = get(seq).orElseThrow(() -> new IllegalArgumentException("No outbox entry " + seq + "."));
-        checkJson(e.type(), json);
-        if (baseVersion != null && !ID.matcher(baseVersion).matches()) {
-            throw new IllegalArgumentException("Not a FHIR version id: '" + baseVersion + "'.");
-        }
+        input.checkJson(e.type(), json);
+        input.checkVersion(baseVersion);
         update(seq, "Resolving outbox entry " + seq, EnumSet.of(Status.CONFLICT, Status.FAILED),
                 "UPDATE outbox SET state = 'PENDING', body = ?, base_version = ?, base_seq = NULL, "
                         + "server_version = NULL, server_json = NULL, last_message = NULL, updated_at = ? "
@@ -332,22 +310,26 @@ public final class OutboxStore {
                 "UPDATE outbox SET state = 'DISCARDED', updated_at = ? WHERE seq = ?");
     }
 
-    /** Runs {@code sql} (its parameters: {@code params}, then updated_at, then seq) when the entry is in {@code from}. */
+    /**
+     * Runs {@code sql} (its parameters: {@code params}, then updated_at, then seq) when the entry is in {@code from}.
+     * A compare-and-set: the state is checked in the UPDATE itself (H2 locks the row and checks the condition again
+     * after waiting for another transaction), so of two threads changing one entry only one sees the old state.
+     */
     private void update(long seq, String what, Set<Status> from, String sql, Object... params) {
+        String guarded = sql + " AND state IN (" + String.join(", ", from.stream().map(f -> "'" + f.name() + "'")
+                .toList()) + ")";
         cache.inTransaction(what, c -> {
-            Status now = statusOf(c, seq);
-            if (!from.contains(now)) {
-                throw new IllegalStateException("Outbox entry " + seq + " is " + now + ": cannot " + what
-                        .substring(0, 1).toLowerCase(java.util.Locale.ROOT) + what.substring(1) + ".");
-            }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = c.prepareStatement(guarded)) {
                 int i = 1;
                 for (Object p : params) {
                     ps.setObject(i++, p);
                 }
                 ps.setLong(i++, System.currentTimeMillis());
                 ps.setLong(i, seq);
-                ps.executeUpdate();
+                if (ps.executeUpdate() == 0) {
+                    throw new IllegalStateException("Outbox entry " + seq + " is " + statusOf(c, seq) + ": cannot "
+                            + what.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + what.substring(1) + ".");
+                }
             }
             return null;
         });
@@ -385,65 +367,6 @@ public final class OutboxStore {
             st.execute("CHECKPOINT");
         } catch (SQLException e) {
             throw new CacheException("Writing the outbox to disk failed: " + e.getMessage(), e);
-        }
-    }
-
-    private List<Entry> query(String sql, Object... params) {
-        List<Entry> out = new ArrayList<>();
-        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Entry(rs.getLong(1), cache.origins().nameOf(rs.getInt(2)), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getObject(6, Long.class), rs.getString(7),
-                            rs.getLong(8), rs.getLong(9), Status.valueOf(rs.getString(10)), rs.getInt(11),
-                            rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new CacheException("Reading the outbox failed: " + e.getMessage(), e);
-        }
-        return out;
-    }
-
-    private long count(String sql) {
-        try (Connection c = cache.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new CacheException("Reading the outbox failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkIdentity(String type, String id) {
-        if (type == null || !TYPE.matcher(type).matches()) {
-            throw new IllegalArgumentException("Not a FHIR resource type: '" + type + "'.");
-        }
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("Not a FHIR id (1-64 letters, digits, '-' or '.'): '" + id + "'.");
-        }
-    }
-
-    /** The JSON must be an object of this resource type (its FHIR validity is the server's to judge). */
-    private void checkJson(String type, String json) {
-        if (json == null || json.isBlank()) {
-            throw new IllegalArgumentException("Nothing to send: the " + type + " is empty.");
-        }
-        JsonNode n;
-        try {
-            n = mapper.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("The " + type + " to send is not JSON: " + e.getOriginalMessage());
-        }
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("The " + type + " to send is not a JSON object.");
-        }
-        String actual = n.path("resourceType").asText("");
-        if (!type.equals(actual)) {
-            throw new IllegalArgumentException("Expected a " + type + " to send, got "
-                    + (actual.isEmpty() ? "JSON without resourceType" : "a " + actual) + ".");
         }
     }
 

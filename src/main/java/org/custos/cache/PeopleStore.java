@@ -12,12 +12,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The SQL of the people directory (see {@code org.custos.people.PeopleDirectory}): the cached Patients,
  * Practitioners, Organizations and RelatedPersons, found by the prefixes of their name words, an identifier value,
  * their id or their reference, and named in bulk for lists that show names instead of references.
+ *
+ * <p>A reference means a person only within an origin: {@code Patient/1} of one server is not {@code Patient/1} of
+ * another, nor of an import. Names are therefore always looked up in one origin (never another origin's name as a
+ * fallback), and searches can be kept to one origin.
  */
 public final class PeopleStore {
     /** The people types. */
@@ -46,11 +51,27 @@ public final class PeopleStore {
      * Up to {@code limit} people of these types (empty: all four) whose name words start with every word of
      * {@code text} (any order, any case), or with an identifier value or id starting with it; {@code text} that is a
      * reference ("Patient/123", also absolute) finds that resource exactly. Shortest match first (an exact identifier
-     * before longer ones), then in key order.
+     * before longer ones), then in key order. People of every origin.
      */
     public List<Person> search(String text, Set<String> types, int limit) {
+        return search(null, text, types, limit);
+    }
+
+    /**
+     * As {@link #search(String, Set, int)}, among the people of one origin (its name, normalized as
+     * {@link Origins#normalize}; null: every origin). An origin the cache does not know holds nobody.
+     */
+    public List<Person> search(String origin, String text, Set<String> types, int limit) {
         if (text == null || text.isBlank() || limit <= 0) {
             return List.of();
+        }
+        Integer originId = null;
+        if (origin != null) {
+            Optional<Origins.Origin> o = cache.origins().find(origin);
+            if (o.isEmpty()) {
+                return List.of();
+            }
+            originId = o.get().id();
         }
         Set<String> ts = types == null || types.isEmpty() ? new LinkedHashSet<>(TYPES) : new LinkedHashSet<>(types);
         ts.retainAll(TYPES);
@@ -62,7 +83,7 @@ public final class PeopleStore {
         String ref = t.contains("/") ? SearchExtractor.reference(t) : null;
         try (Connection c = cache.connection()) {
             if (ref != null && ts.contains(ref.substring(0, ref.indexOf('/')))) {
-                List<Person> exact = byReferences(c, List.of(ref), inTypes);
+                List<Person> exact = byReferences(c, List.of(ref), inTypes, originId);
                 if (!exact.isEmpty()) {
                     return exact.subList(0, Math.min(limit, exact.size()));
                 }
@@ -100,7 +121,7 @@ public final class PeopleStore {
                         }
                     }
                     if (!pks.isEmpty()) {
-                        rows(c, pks, inTypes, rest, out, limit);
+                        rows(c, pks, inTypes, originId, rest, out, limit);
                     }
                     if (pks.size() < want) {
                         break;
@@ -114,11 +135,12 @@ public final class PeopleStore {
     }
 
     /** The people of these keys (in this order) of the types whose text has every word of {@code rest}. */
-    private void rows(Connection c, List<Long> pks, String inTypes, List<String> rest, Map<Long, Person> out,
-                      int limit) throws SQLException {
+    private void rows(Connection c, List<Long> pks, String inTypes, Integer originId, List<String> rest,
+                      Map<Long, Person> out, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT s.pk, s.res_type, s.res_id, s.display, s.code_text, s.origin_id, "
                 + "s.status FROM resource_search s WHERE s.pk IN (" + String.join(", ", pks.stream().map(x -> "?")
-                .toList()) + ") AND s.res_type IN (" + inTypes + ")");
+                .toList()) + ") AND s.res_type IN (" + inTypes + ")"
+                + (originId == null ? "" : " AND s.origin_id = " + originId.intValue()));
         for (int i = 0; i < rest.size(); i++) {
             sql.append(" AND s.search_text LIKE ? ESCAPE '\\'");
         }
@@ -150,8 +172,9 @@ public final class PeopleStore {
                 rs.getString(first + 4), cache.origins().nameOf(rs.getInt(first + 5)), rs.getString(first + 6));
     }
 
-    /** The people these references name ("Type/id", also absolute or versioned), the first origin's when several. */
-    private List<Person> byReferences(Connection c, Collection<String> refs, String inTypes) throws SQLException {
+    /** The people these references name ("Type/id") in one origin (null: in every origin, one each). */
+    private List<Person> byReferences(Connection c, Collection<String> refs, String inTypes, Integer originId)
+            throws SQLException {
         Map<String, Person> found = new LinkedHashMap<>();
         List<String> ids = refs.stream().map(r -> r.substring(r.indexOf('/') + 1)).distinct().toList();
         Set<String> wanted = new LinkedHashSet<>(refs);
@@ -159,7 +182,9 @@ public final class PeopleStore {
             List<String> part = ids.subList(from, Math.min(ids.size(), from + CHUNK));
             String sql = "SELECT s.pk, s.res_type, s.res_id, s.display, s.code_text, s.origin_id, s.status FROM "
                     + "resource_search s WHERE s.res_id IN (" + String.join(", ", part.stream().map(x -> "?").toList())
-                    + ") AND s.res_type IN (" + inTypes + ") ORDER BY s.origin_id, s.pk";
+                    + ") AND s.res_type IN (" + inTypes + ")"
+                    + (originId == null ? "" : " AND s.origin_id = " + originId.intValue())
+                    + " ORDER BY s.origin_id, s.pk";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < part.size(); i++) {
                     ps.setString(i + 1, part.get(i));
@@ -168,7 +193,7 @@ public final class PeopleStore {
                     while (rs.next()) {
                         Person p = person(rs, 1);
                         if (wanted.contains(p.reference())) {
-                            found.putIfAbsent(p.reference(), p);
+                            found.putIfAbsent(p.origin() + "|" + p.reference(), p);
                         }
                     }
                 }
@@ -178,35 +203,62 @@ public final class PeopleStore {
     }
 
     /**
-     * The names of the people these references point to, in one query (per 500): reference as given → display name.
-     * References the cache knows no person for (or that are no references) are absent.
+     * The names of the people these references point to, as origin {@code origin} (a name, as {@link Origins#normalize}
+     * keeps it) knows them, in one query (per 500): reference as given → display name. A relative reference
+     * ("Patient/1", versioned too) is looked up in {@code origin}; an absolute one in the origin of its base URL when
+     * the cache knows that server, else in {@code origin} too. References {@code origin} holds no person for (or
+     * that are no references) are absent: another origin's person of the same reference is never used.
      */
-    public Map<String, String> namesOf(Collection<String> references) {
+    public Map<String, String> namesOf(String origin, Collection<String> references) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (references == null || references.isEmpty()) {
+        if (origin == null || references == null || references.isEmpty()) {
             return out;
         }
-        Map<String, List<String>> byRef = new HashMap<>();
+        Optional<Origins.Origin> home = cache.origins().find(origin);
+        // origin id → "Type/id" → the references as given
+        Map<Integer, Map<String, List<String>>> byOrigin = new HashMap<>();
         for (String r : references) {
             String ref = r == null ? null : SearchExtractor.reference(r);
-            if (ref != null && TYPES.contains(ref.substring(0, ref.indexOf('/')))) {
-                byRef.computeIfAbsent(ref, k -> new ArrayList<>()).add(r);
+            if (ref == null || !TYPES.contains(ref.substring(0, ref.indexOf('/')))) {
+                continue;
             }
+            Optional<Origins.Origin> o = baseOf(r).flatMap(b -> cache.origins().find(b)).or(() -> home);
+            o.ifPresent(x -> byOrigin.computeIfAbsent(x.id(), k -> new HashMap<>())
+                    .computeIfAbsent(ref, k -> new ArrayList<>()).add(r));
         }
-        if (byRef.isEmpty()) {
+        if (byOrigin.isEmpty()) {
             return out;
         }
         String inTypes = String.join(", ", TYPES.stream().map(t -> "'" + t + "'").toList());
         try (Connection c = cache.connection()) {
-            for (Person p : byReferences(c, byRef.keySet(), inTypes)) {
-                for (String given : byRef.get(p.reference())) {
-                    out.put(given, p.display());
+            for (Map.Entry<Integer, Map<String, List<String>>> e : byOrigin.entrySet()) {
+                for (Person p : byReferences(c, e.getValue().keySet(), inTypes, e.getKey())) {
+                    for (String given : e.getValue().get(p.reference())) {
+                        out.put(given, p.display());
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new CacheException("Reading the people failed: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** The base URL of an absolute reference ("https://x.org/fhir" of "https://x.org/fhir/Patient/1/_history/2"). */
+    static Optional<String> baseOf(String reference) {
+        String r = reference.trim();
+        String lower = r.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+            return Optional.empty();
+        }
+        String ref = SearchExtractor.reference(r);
+        int at = r.indexOf("/_history/");
+        String noHistory = at < 0 ? r : r.substring(0, at);
+        if (ref == null || !noHistory.endsWith("/" + ref)) {
+            return Optional.empty();
+        }
+        String base = noHistory.substring(0, noHistory.length() - ref.length() - 1);
+        return base.indexOf("://") + 3 < base.length() ? Optional.of(base) : Optional.empty();
     }
 
     /** How many people of this type the cache holds (current versions). */

@@ -7,9 +7,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code custos consent ...}: Consent work from the command line (the same services as the app's consent screens). */
 @Command(name = "consent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Consent work: validate files, store a consent on a server, decide a request against a cached "
-                + "consent.",
-        subcommands = {ConsentValidateCommand.class, ConsentPutCommand.class, ConsentDecideCommand.class})
+        description = "Consent work: validate files, store a consent on a server, see the edits not yet sent, decide "
+                + "a request against a cached consent.",
+        subcommands = {ConsentValidateCommand.class, ConsentPutCommand.class, ConsentOutboxCommand.class,
+            ConsentDecideCommand.class})
 final class ConsentCommand implements Runnable {
     @Spec
     CommandSpec spec;

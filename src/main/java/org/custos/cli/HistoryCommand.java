@@ -46,7 +46,7 @@ final class HistoryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Cache cache = cacheOption.open()) {
-            List<Integer> holding = type.equals("AuditEvent") ? cache.audit().originsHolding(id)
+            List<Integer> holding = type.equals("AuditEvent") ? cache.audit().versions().originsHolding(id)
                     : cache.resources().originsHolding(type, id);
             int originId;
             if (origin != null) {
@@ -67,7 +67,8 @@ final class HistoryCommand implements Callable<Integer> {
             } else {
                 originId = holding.get(0);
             }
-            List<AuditStore.Version> versions = type.equals("AuditEvent") ? cache.audit().history(originId, id)
+            List<AuditStore.Version> versions = type.equals("AuditEvent")
+                    ? cache.audit().versions().history(originId, id)
                     : cache.resources().history(originId, type, id);
             for (AuditStore.Version v : versions) {
                 out.println(v.raw());

@@ -90,10 +90,17 @@ public final class ConsentEditorViewModel {
         }
     }
 
-    /** A person or organization the directory knows, offered for a reference field. */
-    public record Suggestion(String reference, String display, String detail) {
+    /**
+     * A person or organization the directory knows, offered for a reference field: {@code reference} means them in
+     * {@code origin} (a server's base URL, "files", …; null: not said), as Patient/1 of one server is not another's.
+     */
+    public record Suggestion(String reference, String display, String detail, String origin) {
         public Suggestion(String reference, String display) {
-            this(reference, display, null);
+            this(reference, display, null, null);
+        }
+
+        public Suggestion(String reference, String display, String detail) {
+            this(reference, display, detail, null);
         }
 
         @Override
@@ -103,12 +110,15 @@ public final class ConsentEditorViewModel {
         }
     }
 
-    /** Finds people and organizations by name, identifier or id (the people directory). */
+    /**
+     * Finds people and organizations by name, identifier or id (the people directory, and the origin's server when it
+     * answers): those of {@code origin} (null: of every origin), of one FHIR type ("Patient"; null: every people type).
+     */
     @FunctionalInterface
     public interface People {
-        List<Suggestion> find(String text);
+        List<Suggestion> find(String origin, String type, String text);
 
-        People NONE = text -> List.of();
+        People NONE = (origin, type, text) -> List.of();
     }
 
     private final Checker checker;
@@ -203,7 +213,9 @@ public final class ConsentEditorViewModel {
             return List.of();
         }
         try {
-            return people.find(t);
+            // the consent's own origin: a relative reference means a person there (read once, off the FX thread)
+            String o = origin.get();
+            return people.find(o == null || o.isBlank() ? null : o, null, t);
         } catch (RuntimeException e) {
             return List.of();
         }

@@ -277,6 +277,11 @@ public final class ConsentListView {
     }
 
     @FXML
+    void showOutbox() {
+        OutboxView.show(vm.outboxScreen(), root, vm::search);
+    }
+
+    @FXML
     void openSelected() {
         vm.open(consentTable.getSelectionModel().getSelectedItem());
     }

@@ -25,8 +25,12 @@ public final class ConsentListViewModel {
             "entered-in-error");
     static final int PAGE = 200;
 
-    /** What the list asks for: a patient (exact reference, null: all), statuses (empty: all), a category, words. */
-    public record Query(String patientReference, Set<String> statuses, String category, String text) {
+    /**
+     * What the list asks for: a patient (exact reference, null: all), statuses (empty: all), a category, words; the
+     * patient's origin when one was picked (null: that reference in every origin).
+     */
+    public record Query(String patientReference, Set<String> statuses, String category, String text,
+                        String patientOrigin) {
     }
 
     /** One consent as the table shows it; {@code key} and {@code sortKey} say where the next page starts. */
@@ -99,6 +103,7 @@ public final class ConsentListViewModel {
     private final TaskRunner tasks;
     private final Outbox outbox;
     private final StringProperty outboxText = new SimpleStringProperty("");
+    private Supplier<OutboxViewModel> outboxScreens = () -> null;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final StringProperty patientText = new SimpleStringProperty("");
     private final ObjectProperty<ConsentEditorViewModel.Suggestion> patient = new SimpleObjectProperty<>();
@@ -160,7 +165,7 @@ public final class ConsentListViewModel {
             return List.of();
         }
         try {
-            return people.find(t).stream().filter(s -> s.reference().startsWith("Patient/")).toList();
+            return people.find(null, "Patient", t).stream().filter(s -> s.reference().startsWith("Patient/")).toList();
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -230,7 +235,10 @@ public final class ConsentListViewModel {
     public void search() {
         String typed = patientText.get().trim();
         String ref = typed.isEmpty() ? null : typed.matches("[A-Za-z]+/.+") ? typed : "Patient/" + typed;
-        applied = new Query(ref, new LinkedHashSet<>(statuses), category.get().trim(), text.get().trim());
+        // a picked patient is (origin, reference): their origin's consents only; a typed reference: every origin's
+        ConsentEditorViewModel.Suggestion picked = patient.get();
+        String origin = ref != null && picked != null && picked.reference().equals(ref) ? picked.origin() : null;
+        applied = new Query(ref, new LinkedHashSet<>(statuses), category.get().trim(), text.get().trim(), origin);
         int mine = ++generation;
         Query q = applied;
         busy.set(true);
@@ -278,6 +286,15 @@ public final class ConsentListViewModel {
                 }
             }
         }, t -> outboxText.set("Cannot send the waiting edits: " + t.getMessage()));
+    }
+
+    /** Makes the view model of an "Outbox…" window (the app sets it; null: none). */
+    public void outboxScreens(Supplier<OutboxViewModel> screens) {
+        this.outboxScreens = screens;
+    }
+
+    public OutboxViewModel outboxScreen() {
+        return outboxScreens.get();
     }
 
     /** What waits in the outbox, in a line. */

@@ -5,6 +5,8 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.dstu3.model.Bundle;
+import org.hl7.fhir.dstu3.model.Coding;
+import org.hl7.fhir.dstu3.model.Meta;
 import org.hl7.fhir.dstu3.model.Resource;
 
 import java.io.Reader;
@@ -121,8 +123,9 @@ public final class Fhir {
 
     /**
      * Whether two JSON texts hold the same resource content in FHIR's sense: both parsed and written again without
-     * their id, meta (versionId, lastUpdated, source, ...) and narrative, so that key order, white space, a server's
-     * bookkeeping and a generated text do not count. Either not being FHIR JSON: false.
+     * their id and what a server writes into meta by itself (versionId, lastUpdated, HAPI's source), so that key
+     * order, white space and a server's bookkeeping do not count; the narrative, tags and security labels do.
+     * Either not being FHIR JSON: false.
      */
     public boolean sameContent(String jsonA, String jsonB) {
         if (jsonA == null || jsonB == null) {
@@ -135,16 +138,35 @@ public final class Fhir {
         }
     }
 
+    /**
+     * The resource without what a server sets by itself: its id (the request names it), {@code meta.versionId},
+     * {@code meta.lastUpdated} and HAPI's meta source extension (STU3 has no {@code meta.source}). Everything
+     * else counts: the narrative, tags, security labels and profiles (tags and labels as sets: their order does
+     * not count).
+     */
     private String contentOnly(String json) {
         IBaseResource r = parseJson(json);
         if (r instanceof Resource res) {
             res.setIdElement(null);
-            res.setMeta(null);
-        }
-        if (r instanceof org.hl7.fhir.dstu3.model.DomainResource d) {
-            d.setText(null);
+            Meta m = res.getMeta();
+            m.setVersionIdElement(null);
+            m.setLastUpdatedElement(null);
+            m.getExtension().removeIf(e -> META_SOURCE.equals(e.getUrl()));
+            m.getTag().sort(java.util.Comparator.comparing(Fhir::codingKey));
+            m.getSecurity().sort(java.util.Comparator.comparing(Fhir::codingKey));
+            if (m.isEmpty()) {
+                res.setMeta(null);
+            }
         }
         return context.newJsonParser().encodeResourceToString(r);
+    }
+
+    /** Where HAPI keeps {@code meta.source} in STU3 resources (it sets it on every write). */
+    private static final String META_SOURCE = "http://hapifhir.io/fhir/StructureDefinition/resource-meta-source";
+
+    /** A coding's sort key: tags and labels compare as sets. */
+    private static String codingKey(Coding c) {
+        return c.getSystem() + "|" + c.getCode() + "|" + c.getVersion() + "|" + c.getDisplay();
     }
 
     private IBaseResource parseJson(String json) {

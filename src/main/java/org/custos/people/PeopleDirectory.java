@@ -15,6 +15,10 @@ import java.util.stream.Collectors;
  * every feature. Finds people by the prefixes of their name words (any order, any case), an identifier value, their
  * id or their reference, and names references in bulk for lists that would otherwise show "Patient/123". Plain
  * records only (no FHIR model): the names were read from the resources' JSON as they were cached.
+ *
+ * <p>A person is (origin, reference): {@code Patient/1} of one server is not {@code Patient/1} of another, nor of an
+ * import. Names are looked up in the origin of what refers to them; an origin that holds no such person leaves the
+ * reference unnamed, never named after another origin's person.
  */
 public final class PeopleDirectory {
     /** The kinds of people the directory holds (FHIR resource types). */
@@ -70,9 +74,17 @@ public final class PeopleDirectory {
      * longer ones). Blank text finds nobody.
      */
     public List<Person> search(String text, Set<PersonType> types, int limit) {
+        return search(null, text, types, limit);
+    }
+
+    /**
+     * {@link #search(String, Set, int)} among the people of one origin (a server's base URL, "files", …; null: of
+     * every origin, each hit carrying its own). An origin the cache does not know holds nobody.
+     */
+    public List<Person> search(String origin, String text, Set<PersonType> types, int limit) {
         Set<String> ts = types == null || types.isEmpty() ? Set.of()
                 : types.stream().map(PersonType::fhirType).collect(Collectors.toSet());
-        return store.search(text, ts, limit).stream().map(PeopleDirectory::person).toList();
+        return store.search(origin, text, ts, limit).stream().map(PeopleDirectory::person).toList();
     }
 
     /** {@link #search} over every type. */
@@ -81,16 +93,18 @@ public final class PeopleDirectory {
     }
 
     /**
-     * The display names of the people these references point to ("Patient/123", absolute or versioned too), in one
-     * query: reference as given → name. References the cache knows no person for stay unnamed (absent).
+     * The display names of the people these references point to ("Patient/123", absolute or versioned too) as
+     * {@code origin} (where the references were written) knows them, in one query: reference as given → name. An
+     * absolute reference to a server the cache knows is looked up in that server's origin. References the origin
+     * holds no person for stay unnamed (absent), even when another origin has one of that reference.
      */
-    public Map<String, String> nameOf(List<String> references) {
-        return store.namesOf(references);
+    public Map<String, String> nameOf(String origin, List<String> references) {
+        return store.namesOf(origin, references);
     }
 
-    /** The name of one reference, or the reference itself when the directory does not know it. */
-    public String nameOrReference(String reference) {
-        return store.namesOf(List.of(reference)).getOrDefault(reference, reference);
+    /** The name of one reference in {@code origin}, or the reference itself when that origin has no such person. */
+    public String nameOrReference(String origin, String reference) {
+        return store.namesOf(origin, List.of(reference)).getOrDefault(reference, reference);
     }
 
     /** How many people of this type are cached. */

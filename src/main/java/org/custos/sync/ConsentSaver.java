@@ -8,6 +8,7 @@ import org.custos.fhir.Cancellation;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.ServerProfile;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,12 +36,20 @@ public final class ConsentSaver {
     private final Cache cache;
     private final OutboxSender sender;
     private final Function<String, Optional<ServerProfile>> profiles;
+    /** How long a discard waits for a running send of the same server to end. */
+    private final Duration claimWait;
 
     /** {@code profiles}: the server profile of an origin (a normalized base URL), if there is one. */
     public ConsentSaver(Cache cache, Fhir fhir, Function<String, Optional<ServerProfile>> profiles) {
+        this(cache, fhir, profiles, Duration.ofSeconds(45));
+    }
+
+    /** As above; a discard waits up to {@code claimWait} for a running send (a request may take its timeout). */
+    ConsentSaver(Cache cache, Fhir fhir, Function<String, Optional<ServerProfile>> profiles, Duration claimWait) {
         this.cache = cache;
         this.sender = new OutboxSender(cache, fhir);
         this.profiles = profiles;
+        this.claimWait = claimWait;
     }
 
     /**
@@ -111,13 +120,93 @@ public final class ConsentSaver {
         return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(0).raw());
     }
 
-    /** The user took the server's version of a consent: what waits to be sent for it is discarded (kept as record). */
+    /**
+     * The user took the server's version of a consent: what waits to be sent for it is discarded (kept as record).
+     * Atomic against the sender: it happens while holding the origin's send claim (waiting for a running send to
+     * end first), so no entry of it leaves meanwhile.
+     *
+     * @throws IllegalStateException nothing was discarded (a send of the origin did not end in time, or an edit
+     *                               was being sent when Custos stopped: whether it arrived is known after the next
+     *                               send); or an edit of this consent reached the server while the user chose (the
+     *                               rest is discarded; the message says so)
+     */
     public void dropMine(String origin, String id) {
-        OutboxStore outbox = cache.outbox();
-        for (OutboxStore.Entry e : outbox.entriesFor(Origins.normalize(origin), "Consent", id)) {
-            if (e.status().open()) {
+        String o = Origins.normalize(origin);
+        java.util.Set<Long> openBefore = new java.util.HashSet<>();
+        cache.outbox().entriesFor(o, "Consent", id).stream().filter(e -> e.status().open())
+                .forEach(e -> openBefore.add(e.seq()));
+        whileNotSending(o, outbox -> {
+            List<OutboxStore.Entry> all = outbox.entriesFor(o, "Consent", id);
+            List<OutboxStore.Entry> open = all.stream().filter(e -> e.status().open()).toList();
+            Optional<OutboxStore.Entry> arrived = all.stream().filter(e -> openBefore.contains(e.seq())
+                    && e.status() == OutboxStore.Status.SENT).reduce((a, b) -> b);
+            Optional<OutboxStore.Entry> interrupted = open.stream()
+                    .filter(e -> e.status() == OutboxStore.Status.SENDING).findFirst();
+            if (interrupted.isPresent()) {
+                throw new IllegalStateException("Your edit of Consent/" + id + " (outbox entry "
+                        + interrupted.get().seq() + ") was being sent when Custos stopped; nothing was discarded. "
+                        + "Send the waiting edits first: then it is known whether the server has it.");
+            }
+            for (OutboxStore.Entry e : open) {
                 outbox.discard(e.seq());
             }
+            if (arrived.isPresent()) {
+                throw new IllegalStateException("Your edit of Consent/" + id + " reached the server (version "
+                        + arrived.get().sentVersion() + ") while you chose: the server holds it now"
+                        + (open.isEmpty() ? "" : "; your later waiting edits were discarded") + ". To go back to "
+                        + "the other version, open the consent and save that text again.");
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Discards outbox entry {@code seq} (pending, conflict or failed), atomic against the sender as
+     * {@link #dropMine}. Returns the entry as it was (its text goes nowhere else: keep it first if it matters).
+     */
+    public OutboxStore.Entry discard(long seq) {
+        OutboxStore.Entry before = cache.outbox().get(seq).orElseThrow(() -> new IllegalArgumentException(
+                "No outbox entry " + seq + "."));
+        return whileNotSending(before.origin(), outbox -> {
+            OutboxStore.Entry now = outbox.get(seq).orElseThrow();
+            outbox.discard(seq);
+            return now;
+        });
+    }
+
+    /** Puts a FAILED outbox entry back to pending as it is: the next send tries it again. */
+    public void retry(long seq) {
+        OutboxStore.Entry e = cache.outbox().get(seq).orElseThrow(() -> new IllegalArgumentException(
+                "No outbox entry " + seq + "."));
+        if (e.status() != OutboxStore.Status.FAILED) {
+            throw new IllegalStateException("Outbox entry " + seq + " is " + e.status() + ": only a failed entry is "
+                    + "tried again" + (e.status() == OutboxStore.Status.CONFLICT ? " (a conflict needs your choice: "
+                    + "open the consent, or discard the entry)" : "") + ".");
+        }
+        cache.outbox().retry(seq);
+    }
+
+    /** Runs {@code work} holding the send claim of {@code origin} (no send of it runs meanwhile), waiting for it. */
+    private <T> T whileNotSending(String origin, Function<OutboxStore, T> work) {
+        OutboxStore outbox = cache.outbox();
+        long deadline = System.nanoTime() + claimWait.toNanos();
+        while (!outbox.claim(origin)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The waiting edits of " + origin + " are being sent right now; "
+                        + "nothing was discarded. Try again in a moment.");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the send to " + origin + " to end; "
+                        + "nothing was discarded.", e);
+            }
+        }
+        try {
+            return work.apply(outbox);
+        } finally {
+            outbox.release(origin);
         }
     }
 

@@ -26,7 +26,8 @@ import java.util.Set;
  * <li>An entry is marked {@code SENDING} (committed, on disk) before its request leaves; when the server has stored
  * it, its version goes into the cache and the entry is {@code SENT} in one transaction.</li>
  * <li>An entry found {@code SENDING} (the process was killed while sending it) is reconciled first: when the
- * server's current content equals the entry's (FHIR content, meta and narrative aside), it was stored and is
+ * server's current content equals the entry's (narrative and meta labels included; the
+ * server's version, time and meta source aside), it was stored and is
  * {@code SENT}; otherwise it is sent again with its If-Match.</li>
  * <li>A version conflict (409/412, or a new resource the server has already) stops that entry ({@code CONFLICT},
  * with the server's version and text) and the later entries for the same resource wait; entries for other
@@ -185,7 +186,11 @@ public final class OutboxSender {
                     return true;
                 }
             }
-            outbox.markSending(e.seq());
+            if (!outbox.startSending(e.seq())) {
+                // discarded or resolved since the list was read: not this run's to send
+                run.waiting += outbox.get(e.seq()).map(now -> now.status() == Status.PENDING ? 1 : 0).orElse(0);
+                return false;
+            }
             listener.sending(e);
             ResourceWriter.Stored stored = ifMatch == null ? writer.create(e.type(), e.id(), e.json())
                     : writer.put(e.type(), e.id(), e.json(), ifMatch);

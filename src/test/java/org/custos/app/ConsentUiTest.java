@@ -171,7 +171,8 @@ class ConsentUiTest {
             UiWindow.waitUntil("saved on top", () -> message.getText().startsWith("Saved: version 3"));
 
             // someone else changes it on the server meanwhile; the next save meets the conflict screen
-            robot.interact(() -> ui.window.consents().search());
+            // (every patient's consents: the picked patient is the import's Patient/f001, the consent is the server's)
+            robot.interact(() -> ui.window.consents().allPatients());
             UiWindow.waitUntil("the list shows the saved version", () -> ui.window.consents().rows().stream()
                     .anyMatch(r -> r.id().equals(id) && "3".equals(r.versionId())));
             robot.interact(() -> ((Stage) editorWindow(robot)).close());

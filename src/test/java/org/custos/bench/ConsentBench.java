@@ -160,7 +160,7 @@ public final class ConsentBench {
                 for (int j = 0; j < 50; j++) {
                     refs.add("Patient/p" + ((i * 50 + j) * 131 % patients));
                 }
-                return dirx.nameOf(refs).size();
+                return dirx.nameOf("files", refs).size();
             });
             Map<String, Object> dirResults = new LinkedHashMap<>();
             for (Map.Entry<String, IntFunction<Integer>> e : searches.entrySet()) {

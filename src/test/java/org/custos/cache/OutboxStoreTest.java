@@ -173,4 +173,66 @@ class OutboxStoreTest {
             assertThat(v.intact()).as("%s", v.problems()).isTrue();
         }
     }
+
+    @Test
+    void discardAndStartSendingAreACompareAndSetOfWhichExactlyOneWins() throws Exception {
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            OutboxStore o = cache.outbox();
+            List<Long> seqs = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                seqs.add(o.enqueue(SERVER, "Consent", "c-" + i, null, consent("c-" + i, "a")));
+            }
+            java.util.Set<Long> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.Set<Long> discarded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            Thread sender = new Thread(() -> {
+                awaitQuietly(go);
+                seqs.forEach(s -> {
+                    if (o.startSending(s)) {
+                        started.add(s);
+                    }
+                });
+            });
+            Thread user = new Thread(() -> {
+                awaitQuietly(go);
+                for (int i = seqs.size() - 1; i >= 0; i--) {
+                    try {
+                        o.discard(seqs.get(i));
+                        discarded.add(seqs.get(i));
+                    } catch (IllegalStateException sending) {
+                        assertThat(sending).hasMessageContaining("SENDING");
+                    }
+                }
+            });
+            sender.start();
+            user.start();
+            go.countDown();
+            sender.join(30_000);
+            user.join(30_000);
+            for (long s : seqs) {
+                Status now = o.get(s).orElseThrow().status();
+                assertThat(started.contains(s)).as("entry %d", s).isNotEqualTo(discarded.contains(s));
+                assertThat(now).isEqualTo(started.contains(s) ? Status.SENDING : Status.DISCARDED);
+            }
+            // a discarded entry is never marked sent, and the cache does not get its text
+            long lost = seqs.get(seqs.size() - 1);
+            if (o.get(lost).orElseThrow().status() != Status.DISCARDED) {
+                o.markFailed(lost, "refused");
+                o.discard(lost);
+            }
+            String id = o.get(lost).orElseThrow().id();
+            assertThatThrownBy(() -> o.markSent(lost, stored(id, "1", "a")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("DISCARDED");
+            assertThat(o.startSending(lost)).isFalse();
+            assertThat(cache.resources().count("Consent")).isZero();
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -135,14 +135,25 @@ class ResourceWriterTest {
     }
 
     @Test
-    void sameContentIgnoresMetaNarrativeIdAndKeyOrder() {
+    void sameContentIgnoresTheServersMetaIdAndKeyOrderButNotTheNarrativeOrLabels() {
         String a = "{\"resourceType\":\"Consent\",\"id\":\"x\",\"meta\":{\"versionId\":\"3\",\"lastUpdated\":"
-                + "\"2026-01-01T00:00:00Z\"},\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">x</div>\"},"
+                + "\"2026-01-01T00:00:00Z\",\"extension\":[{\"url\":\"http://hapifhir.io/fhir/StructureDefinition/"
+                + "resource-meta-source\",\"valueUri\":\"#abc\"}]},"
                 + "\"status\":\"active\",\"patient\":{\"reference\":\"Patient/1\"}}";
         String b = "{\"patient\":{\"reference\":\"Patient/1\"},\"status\":\"active\",\"resourceType\":\"Consent\"}";
         String c = "{\"resourceType\":\"Consent\",\"status\":\"inactive\",\"patient\":{\"reference\":\"Patient/1\"}}";
+        String narrative = "{\"resourceType\":\"Consent\",\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns="
+                + "\\\"http://www.w3.org/1999/xhtml\\\">x</div>\"},\"status\":\"active\",\"patient\":{\"reference\":"
+                + "\"Patient/1\"}}";
+        String labelled = "{\"resourceType\":\"Consent\",\"meta\":{\"security\":[{\"system\":\"s\",\"code\":\"R\"},"
+                + "{\"system\":\"s\",\"code\":\"N\"}]},\"status\":\"active\",\"patient\":{\"reference\":\"Patient/1\"}}";
+        String reordered = "{\"resourceType\":\"Consent\",\"meta\":{\"security\":[{\"system\":\"s\",\"code\":\"N\"},"
+                + "{\"system\":\"s\",\"code\":\"R\"}]},\"status\":\"active\",\"patient\":{\"reference\":\"Patient/1\"}}";
         assertThat(fhir.sameContent(a, b)).isTrue();
         assertThat(fhir.sameContent(a, c)).isFalse();
+        assertThat(fhir.sameContent(a, narrative)).isFalse();
+        assertThat(fhir.sameContent(a, labelled)).isFalse();
+        assertThat(fhir.sameContent(labelled, reordered)).isTrue();
         assertThat(fhir.sameContent(a, "{broken")).isFalse();
         assertThat(fhir.sameContent(null, a)).isFalse();
     }

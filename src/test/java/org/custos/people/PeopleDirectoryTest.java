@@ -117,7 +117,7 @@ class PeopleDirectoryTest {
 
     @Test
     void nameOfNamesKnownReferencesInOneGoAndLeavesTheRestUnnamed() {
-        Map<String, String> names = people.nameOf(List.of("Patient/f001", "http://x.org/fhir/Practitioner/f204",
+        Map<String, String> names = people.nameOf("files", List.of("Patient/f001", "http://x.org/fhir/Practitioner/f204",
                 "Organization/Infoway", "RelatedPerson/peter", "Patient/unknown", "Task/f201", "#contained",
                 "Patient/f001/_history/1"));
         assertThat(names).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -126,8 +126,11 @@ class PeopleDirectoryTest {
                 "Organization/Infoway", "Canada Infoway",
                 "RelatedPerson/peter", "Peter James Chalmers",
                 "Patient/f001/_history/1", "Pieter van de Heuvel MSc"));
-        assertThat(people.nameOrReference("Patient/unknown")).isEqualTo("Patient/unknown");
-        assertThat(people.nameOf(List.of())).isEmpty();
+        assertThat(people.nameOrReference("files", "Patient/unknown")).isEqualTo("Patient/unknown");
+        assertThat(people.nameOf("files", List.of())).isEmpty();
+        // another origin holds none of them: nothing is named there
+        assertThat(people.nameOf("https://elsewhere.org/fhir", List.of("Patient/f001", "RelatedPerson/peter")))
+                .isEmpty();
     }
 
     @Test
@@ -146,5 +149,71 @@ class PeopleDirectoryTest {
                 .filteredOn(r -> "Patient/f001".equals(r.patient())).hasSize(rows.size());
         assertThat(consents.page(ConsentStore.ConsentFilter.ALL.withPatient("f001"), null, 100)).hasSize(rows.size());
         assertThat(Set.copyOf(consents.statuses())).contains("active");
+    }
+
+    private void store(String origin, String... jsons) {
+        cache.resources().upsert(cache.origins().idOf(origin), Stream.of(jsons)
+                .map(j -> org.custos.cache.IncomingResource.fromJson(j, "test")).toList());
+    }
+
+    private static String patient(String id, String given, String family) {
+        return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"1\"},"
+                + "\"name\":[{\"given\":[\"" + given + "\"],\"family\":\"" + family + "\"}]}";
+    }
+
+    private static String consent(String id, String patient, String dateTime) {
+        return "{\"resourceType\":\"Consent\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"1\"},"
+                + "\"status\":\"active\",\"patient\":{\"reference\":\"" + patient + "\"},\"dateTime\":\""
+                + dateTime + "\",\"policyRule\":\"http://example.org/policy\"}";
+    }
+
+    @Test
+    void twoOriginsWithTheSamePatientReferenceKeepTheirOwnNamesAndConsents() {
+        String a = "https://a.example.org/fhir";
+        String b = "https://b.example.org/fhir";
+        String c = "https://c.example.org/fhir";
+        store(a, patient("1", "Anna", "Aalders"), consent("ca", "Patient/1", "2024-01-01T10:00:00Z"));
+        store(b, patient("1", "Bram", "Bakker"), consent("cb", "Patient/1", "2024-01-02T10:00:00Z"));
+        // c holds a consent for its Patient/1 but not the person: it stays unnamed (not Anna, not Bram)
+        store(c, consent("cc", "Patient/1", "2024-01-03T10:00:00Z"));
+
+        assertThat(people.nameOf(a, List.of("Patient/1"))).containsExactly(Map.entry("Patient/1", "Anna Aalders"));
+        assertThat(people.nameOf(b, List.of("Patient/1"))).containsExactly(Map.entry("Patient/1", "Bram Bakker"));
+        assertThat(people.nameOf(c, List.of("Patient/1"))).isEmpty();
+        assertThat(people.nameOrReference(c, "Patient/1")).isEqualTo("Patient/1");
+        // an absolute reference is named by the server it points to, when the cache knows that server
+        assertThat(people.nameOf(c, List.of(b + "/Patient/1", "https://unknown.example.org/fhir/Patient/1")))
+                .containsExactly(Map.entry(b + "/Patient/1", "Bram Bakker"));
+
+        // searches: each hit is (origin, reference); a search can be kept to one origin
+        assertThat(people.search("Patient/1", EnumSet.of(PersonType.PATIENT), 10))
+                .extracting(Person::origin, Person::display)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(a, "Anna Aalders"),
+                        org.assertj.core.groups.Tuple.tuple(b, "Bram Bakker"));
+        assertThat(people.search(b, "Patient/1", null, 10)).extracting(Person::display).containsExactly("Bram Bakker");
+        assertThat(people.search(b, "anna", null, 10)).isEmpty();
+        assertThat(people.search(a, "anna", null, 10)).extracting(Person::reference).containsExactly("Patient/1");
+        assertThat(people.search("https://nowhere.example.org", "anna", null, 10)).isEmpty();
+
+        // the consent list: each row names its patient from its own origin
+        ConsentStore consents = cache.consents();
+        assertThat(consents.page(ConsentStore.ConsentFilter.ALL.withPatient("Patient/1"), null, 10))
+                .extracting(ConsentStore.ConsentRow::id, ConsentStore.ConsentRow::patientDisplay)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("cc", null),
+                        org.assertj.core.groups.Tuple.tuple("cb", "Bram Bakker"),
+                        org.assertj.core.groups.Tuple.tuple("ca", "Anna Aalders"));
+        // a patient picked as (origin, reference) lists that origin's consents only
+        ConsentStore.ConsentFilter annas = ConsentStore.ConsentFilter.ALL.withPatient(a, "Patient/1");
+        assertThat(consents.page(annas, null, 10)).extracting(ConsentStore.ConsentRow::id).containsExactly("ca");
+        assertThat(consents.count(annas)).isEqualTo(1);
+        assertThat(consents.count(annas, 100)).isEqualTo(1);
+        assertThat(consents.page(ConsentStore.ConsentFilter.ALL.withPatient(b + "/", "1"), null, 10))
+                .extracting(ConsentStore.ConsentRow::id).containsExactly("cb");
+        assertThat(consents.page(ConsentStore.ConsentFilter.ALL.withPatient("files", "Patient/1"), null, 10))
+                .isEmpty();
+        assertThat(consents.page(ConsentStore.ConsentFilter.ALL.withPatient("https://x.example.org", "Patient/1"),
+                null, 10)).isEmpty();
+        // a status filter keeps the patient's origin
+        assertThat(consents.page(annas.withStatuses(Set.of("active")), null, 10)).hasSize(1);
     }
 }

@@ -1,10 +1,10 @@
 package org.custos.sync;
 
 import org.custos.cache.Cache;
+import org.custos.cache.OutboxStore;
 import org.custos.fhir.Cancellation;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.ResourceWriter;
-import org.custos.fhir.ServerProfile;
 import org.custos.testserver.FhirServerExtension;
 import org.custos.testserver.LocalFhirServer;
 import org.custos.testserver.TcpRelay;
@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.custos.sync.TestProfiles.profile;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Saving from the editor against the real HAPI JPA server: stored, kept pending while offline, conflicts. */
 @ExtendWith(FhirServerExtension.class)
@@ -26,10 +28,6 @@ class ConsentSaverTest {
 
     @TempDir
     Path dir;
-
-    private static ServerProfile profile(String url) {
-        return ServerProfile.of("t", url).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
-    }
 
     @Test
     void aNewConsentIsStoredThenAnEditGoesOnTopAndAStaleOneIsAConflict(LocalFhirServer server) {
@@ -115,6 +113,128 @@ class ConsentSaverTest {
             assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
             assertThat(saver.sendAll(new Cancellation())).isEmpty();
             assertThat(TestConsents.history(server, id)).containsExactly("one", "theirs");
+        }
+    }
+
+    @Test
+    void takingTheirsWaitsForARunningSendAndThenDiscardsWhatDidNotGo(LocalFhirServer server) throws Exception {
+        String id = ResourceWriter.newId();
+        String origin = server.baseUrl();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(origin)),
+                    Duration.ofSeconds(20));
+            OutboxStore outbox = cache.outbox();
+            long seq = outbox.enqueue(origin, "Consent", id, "1", TestConsents.json(id, "1", "mine"));
+            // a sender in the middle of its run: it holds the claim and has marked the entry SENDING
+            assertThat(outbox.claim(origin)).isTrue();
+            outbox.markSending(seq);
+            java.util.concurrent.CompletableFuture<Void> drop = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> saver.dropMine(origin, id));
+            Thread.sleep(300);
+            assertThat(drop).as("waits for the send").isNotDone();
+            assertThat(outbox.get(seq).orElseThrow().status()).isEqualTo(OutboxStore.Status.SENDING);
+            // the request met a newer version; the sender ends its run
+            outbox.markConflict(seq, "2", null, "Version conflict");
+            outbox.release(origin);
+            drop.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(outbox.get(seq).orElseThrow().status()).isEqualTo(OutboxStore.Status.DISCARDED);
+            assertThat(saver.sendAll(new Cancellation())).isEmpty();
+        }
+    }
+
+    @Test
+    void takingTheirsSaysSoWhenTheEditArrivedMeanwhileOrTheSendDoesNotEnd(LocalFhirServer server) throws Exception {
+        String id = ResourceWriter.newId();
+        String origin = server.baseUrl();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(origin)),
+                    Duration.ofSeconds(20));
+            OutboxStore outbox = cache.outbox();
+            long sent = outbox.enqueue(origin, "Consent", id, null, TestConsents.json(id, null, "mine"));
+            long later = outbox.enqueueAfter(sent, TestConsents.json(id, null, "mine2"));
+            assertThat(outbox.claim(origin)).isTrue();
+            outbox.markSending(sent);
+            java.util.concurrent.CompletableFuture<Void> drop = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> saver.dropMine(origin, id));
+            Thread.sleep(300);
+            outbox.markSent(sent, "{\"resourceType\":\"Consent\",\"id\":\"" + id
+                    + "\",\"meta\":{\"versionId\":\"1\"},\"status\":\"active\",\"patient\":{\"reference\":"
+                    + "\"Patient/p-outbox\"},\"policyRule\":\"http://example.org/policy/mine\"}");
+            outbox.release(origin);
+            assertThatThrownBy(() -> drop.get(20, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasMessageContaining("reached the server (version 1)")
+                    .hasMessageContaining("later waiting edits were discarded");
+            assertThat(outbox.get(later).orElseThrow().status()).isEqualTo(OutboxStore.Status.DISCARDED);
+
+            // a send that does not end in time: nothing is discarded, and the message says why
+            long next = outbox.enqueue(origin, "Consent", id, "1", TestConsents.json(id, "1", "mine3"));
+            ConsentSaver impatient = new ConsentSaver(cache, fhir, o -> Optional.of(profile(origin)),
+                    Duration.ofMillis(200));
+            assertThat(outbox.claim(origin)).isTrue();
+            try {
+                assertThatThrownBy(() -> impatient.dropMine(origin, id)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("being sent right now").hasMessageContaining("nothing was discarded");
+            } finally {
+                outbox.release(origin);
+            }
+            assertThat(outbox.get(next).orElseThrow().status()).isEqualTo(OutboxStore.Status.PENDING);
+
+            // an entry left SENDING by a stopped Custos: refused until a send finds out whether it arrived
+            outbox.markSending(next);
+            assertThatThrownBy(() -> impatient.dropMine(origin, id)).hasMessageContaining("when Custos stopped");
+            assertThat(outbox.get(next).orElseThrow().status()).isEqualTo(OutboxStore.Status.SENDING);
+        }
+    }
+
+    /** A consent with a narrative and meta labels; {@code div}, {@code tag} and {@code label} vary. */
+    private static String labelled(String id, String version, String div, String tag, String label) {
+        return "{\"resourceType\":\"Consent\",\"id\":\"" + id + "\",\"meta\":{" + (version == null ? ""
+                : "\"versionId\":\"" + version + "\",") + "\"tag\":[{\"system\":\"http://example.org/tags\","
+                + "\"code\":\"" + tag + "\"}],\"security\":[{\"system\":\"http://hl7.org/fhir/v3/Confidentiality\","
+                + "\"code\":\"" + label + "\"}]},\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns="
+                + "\\\"http://www.w3.org/1999/xhtml\\\">" + div + "</div>\"},\"status\":\"active\",\"patient\":"
+                + "{\"reference\":\"Patient/p-outbox\"},\"policyRule\":\"http://example.org/policy/labelled\"}";
+    }
+
+    @Test
+    void sameContentCountsNarrativeTagsAndLabelsButNotWhatTheServerRewrites(LocalFhirServer server) {
+        String id = ResourceWriter.newId();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(server.baseUrl())));
+            String mine = labelled(id, null, "Shares with the GP", "t1", "N");
+            ConsentSaver.Result.Stored stored = (ConsentSaver.Result.Stored) saver.save(server.baseUrl(), id, null,
+                    mine);
+            String serverJson = new ResourceWriter(fhir, profile(server.baseUrl())).read("Consent", id).orElseThrow()
+                    .json();
+            // what the server adds or rewrites (version, time, its meta source, key order) does not count
+            assertThat(fhir.sameContent(serverJson, mine)).as(serverJson).isTrue();
+            assertThat(fhir.sameContent(stored.json(), mine)).as(stored.json()).isTrue();
+            assertThat(fhir.sameContent(serverJson, labelled(id, "7", "Shares with the GP", "t1", "N"))).isTrue();
+            // a change of the narrative, a tag or a security label alone is a change
+            assertThat(fhir.sameContent(serverJson, labelled(id, "1", "Shares with nobody", "t1", "N"))).isFalse();
+            assertThat(fhir.sameContent(serverJson, labelled(id, "1", "Shares with the GP", "t2", "N"))).isFalse();
+            assertThat(fhir.sameContent(serverJson, labelled(id, "1", "Shares with the GP", "t1", "R"))).isFalse();
+        }
+    }
+
+    @Test
+    void anInterruptedSendOfANarrativeOrLabelChangeIsSentAgainNotTakenAsArrived(LocalFhirServer server) {
+        String id = ResourceWriter.newId();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(server.baseUrl())));
+            saver.save(server.baseUrl(), id, null, labelled(id, null, "Shares with the GP", "t1", "N"));
+            // an edit of the narrative and the security label only, whose send was interrupted before it left
+            long seq = cache.outbox().enqueue(server.baseUrl(), "Consent", id, "1",
+                    labelled(id, "1", "Shares with nobody", "t1", "R"));
+            cache.outbox().markSending(seq);
+            assertThat(saver.sendAll(new Cancellation()).get(0).allSent()).isTrue();
+            OutboxStore.Entry e = cache.outbox().get(seq).orElseThrow();
+            assertThat(e.status()).isEqualTo(OutboxStore.Status.SENT);
+            assertThat(e.sentVersion()).as("sent, not taken as arrived").isEqualTo("2");
+            org.hl7.fhir.dstu3.model.Consent now = TestConsents.current(server, id);
+            assertThat(now.getText().getDivAsString()).contains("Shares with nobody");
+            // HAPI JPA keeps the labels of the version before (removing one takes $meta-delete): N stays
+            assertThat(now.getMeta().getSecurity()).extracting(c -> c.getCode()).contains("R");
         }
     }
 

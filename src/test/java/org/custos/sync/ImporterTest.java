@@ -184,7 +184,7 @@ class ImporterTest {
         // the last text is the current one (the first, again); the second is kept beside it, the event is flagged
         assertThat(cache.audit().rawById("dup").orElseThrow()).contains("\"first\"");
         int files = cache.origins().find("files").orElseThrow().id();
-        assertThat(cache.audit().history(files, "dup")).extracting(v -> v.raw().contains("\"first\""))
+        assertThat(cache.audit().versions().history(files, "dup")).extracting(v -> v.raw().contains("\"first\""))
                 .containsExactly(true, false);
         assertThat(cache.audit().count(AuditFilter.ALL.withFlagged(true), 10)).isEqualTo(1);
 

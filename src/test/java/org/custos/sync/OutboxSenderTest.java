@@ -17,11 +17,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.custos.sync.TestProfiles.profile;
 
 /** The outbox sent to the real HAPI JPA server: order, each once, conflicts, a server that is down, reconciling. */
 @ExtendWith(FhirServerExtension.class)
@@ -30,10 +30,6 @@ class OutboxSenderTest {
 
     @TempDir
     Path dir;
-
-    private static ServerProfile profile(String url) {
-        return ServerProfile.of("t", url).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
-    }
 
     @Test
     void entriesGoInOrderEachOnceAndChainedEditsUseTheVersionTheServerGave(LocalFhirServer server) {

@@ -109,7 +109,7 @@ class SyncServerTest {
         // an AuditEvent changed on the server is evidence: flagged, and the version first stored is kept beside it
         assertThat(cache.audit().count(AuditFilter.ALL.withFlagged(true), Long.MAX_VALUE)).isEqualTo(2);
         int origin = new SyncEngine(cache).originOf(profile(100));
-        List<org.custos.cache.AuditStore.Version> versions = cache.audit().history(origin, ae.get(0));
+        List<org.custos.cache.AuditStore.Version> versions = cache.audit().versions().history(origin, ae.get(0));
         assertThat(versions).hasSize(2);
         assertThat(versions.get(0).current()).isTrue();
         assertThat(versions.get(0).versionId()).isEqualTo("2");
@@ -122,7 +122,7 @@ class SyncServerTest {
         // a sync that brings nothing new keeps both versions and adds none
         SyncReport again = sync(profile(100));
         assertThat(again.transferred()).isZero();
-        assertThat(cache.audit().history(origin, ae.get(0))).hasSize(2);
+        assertThat(cache.audit().versions().history(origin, ae.get(0))).hasSize(2);
     }
 
     @Test
@@ -242,9 +242,9 @@ class SyncServerTest {
         AuditFilter fromSecond = AuditFilter.ALL.withOrigin(second.baseUrl());
         assertThat(cache.audit().count(fromFirst.withAgent("first-server-agent"), Long.MAX_VALUE)).isEqualTo(40);
         assertThat(cache.audit().count(fromSecond.withAgent("second-server-agent"), Long.MAX_VALUE)).isEqualTo(40);
-        assertThat(cache.audit().history(one, "7")).singleElement().satisfies(v ->
+        assertThat(cache.audit().versions().history(one, "7")).singleElement().satisfies(v ->
                 assertThat(v.raw()).contains("first-server-agent"));
-        assertThat(cache.audit().history(two, "7")).singleElement().satisfies(v ->
+        assertThat(cache.audit().versions().history(two, "7")).singleElement().satisfies(v ->
                 assertThat(v.raw()).contains("second-server-agent"));
         assertThat(cache.sync().state(one, "AuditEvent").syncedTo()).isNotNull();
         assertThat(cache.sync().state(two, "AuditEvent").syncedTo()).isNotNull();

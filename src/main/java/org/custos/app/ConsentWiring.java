@@ -17,6 +17,7 @@ import org.custos.fhir.Fhir;
 import org.custos.fhir.ProfileStore;
 import org.custos.fhir.ResourceValidator;
 import org.custos.fhir.ServerProfile;
+import org.custos.people.PeopleDirectory;
 import org.custos.sync.ConsentSaver;
 import org.custos.sync.OutboxSender;
 import org.custos.ui.TaskRunner;
@@ -47,6 +48,8 @@ final class ConsentWiring {
     private final ZoneId zone;
     private final ResourceValidator validator;
     private final PeopleLookup people;
+    /** Names in the summaries (per origin: the references are the consent's origin's). */
+    private final PeopleDirectory directory;
     private final ConsentSaver saver;
     /** The value sets, loaded once in the background (the editor offers none until they are). */
     private final Map<String, List<ConsentCodes.Choice>> codes = new ConcurrentHashMap<>();
@@ -58,6 +61,7 @@ final class ConsentWiring {
         this.zone = zone;
         this.validator = new ResourceValidator(fhir);
         this.people = new PeopleLookup(cache, profiles::list);
+        this.directory = new PeopleDirectory(cache);
         this.saver = new ConsentSaver(cache, fhir, this::profileOf);
     }
 
@@ -100,7 +104,7 @@ final class ConsentWiring {
     /** What a consent means: names from the people directory, versions from the cache's kept versions. */
     ConsentMeaningViewModel meaning() {
         return new ConsentMeaningViewModel(
-                (origin, ref) -> Optional.ofNullable(people.nameOf(List.of(ref)).get(ref)),
+                (origin, ref) -> Optional.ofNullable(directory.nameOf(origin, List.of(ref)).get(ref)),
                 vs -> codes.getOrDefault(vs, List.of()), this::versions, tasks, zone);
     }
 

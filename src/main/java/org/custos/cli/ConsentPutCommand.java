@@ -86,7 +86,7 @@ final class ConsentPutCommand implements Callable<Integer> {
             String id = consent.id() == null ? ResourceWriter.newId() : consent.id();
             ResourceWriter.Stored stored;
             try {
-                stored = consent.versionId() == null ? writer.create("Consent", id, consent.json())
+                stored = consent.versionId() == null ? writer.create("Consent", id, consent.json(), false)
                         : writer.put("Consent", id, consent.json(), consent.versionId());
             } catch (VersionConflictException c) {
                 err.println("custos consent put: conflict: " + redactor.clean(conflictText(c)));
@@ -115,6 +115,11 @@ final class ConsentPutCommand implements Callable<Integer> {
     }
 
     private static String conflictText(VersionConflictException c) {
+        if (c.expectedVersion() == null && c.currentVersion() == null) {
+            return "the server deleted Consent/" + c.id() + ", and the file has no meta.versionId; nothing was "
+                    + "written (a file does not bring back a deleted consent). To re-create it, put it under a new id "
+                    + "(remove its id) or restore it on the server.";
+        }
         if (c.expectedVersion() == null) {
             return "the server has Consent/" + c.id() + " already (version " + c.currentVersion() + "), and the "
                     + "file has no meta.versionId; nothing was written. To change that Consent, start from the "

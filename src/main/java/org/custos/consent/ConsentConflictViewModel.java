@@ -115,16 +115,28 @@ public final class ConsentConflictViewModel {
         }
     }
 
+    /**
+     * The text compared element by element: everything but what the server rewrites on every write (the version id,
+     * the last-updated stamp and HAPI's meta extensions such as the request source). The narrative and the meta's
+     * tags, security labels and profiles are compared: a change to them is a difference the user chooses.
+     */
     private String withoutMeta(String json) {
         try {
             ObjectNode o = (ObjectNode) mapper.readTree(json);
-            o.remove("meta");
-            o.remove("text");
+            if (o.get("meta") instanceof ObjectNode m) {
+                m.remove(SERVER_META);
+                if (m.isEmpty()) {
+                    o.remove("meta");
+                }
+            }
             return mapper.writeValueAsString(o);
         } catch (JsonProcessingException | ClassCastException e) {
             return "{}";
         }
     }
+
+    /** The meta elements the server writes itself (not the user's to choose). */
+    private static final List<String> SERVER_META = List.of("versionId", "lastUpdated", "extension");
 
     public String mineJson() {
         return pretty(mine);
@@ -208,14 +220,27 @@ public final class ConsentConflictViewModel {
         return pretty(withServerMeta(JsonDiff.apply(server, mineWins)));
     }
 
+    /**
+     * {@code json} with the server's own meta elements (version id, last-updated, its extensions) in place of its
+     * own; its tags, security labels and profiles stay as they are (they were chosen).
+     */
     private String withServerMeta(String json) {
         try {
             ObjectNode o = (ObjectNode) mapper.readTree(json);
             ObjectNode s = (ObjectNode) mapper.readTree(server);
-            if (s.has("meta")) {
-                o.set("meta", s.get("meta"));
-            } else {
+            ObjectNode meta = o.get("meta") instanceof ObjectNode m ? m : mapper.createObjectNode();
+            meta.remove(SERVER_META);
+            if (s.get("meta") instanceof ObjectNode sm) {
+                for (String k : SERVER_META) {
+                    if (sm.has(k)) {
+                        meta.set(k, sm.get(k));
+                    }
+                }
+            }
+            if (meta.isEmpty()) {
                 o.remove("meta");
+            } else {
+                o.set("meta", meta);
             }
             return mapper.writeValueAsString(o);
         } catch (JsonProcessingException | ClassCastException e) {

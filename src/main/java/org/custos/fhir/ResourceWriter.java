@@ -138,12 +138,37 @@ public final class ResourceWriter implements AutoCloseable {
     /**
      * Stores a resource that must be new: when the server has {@code type/id} already (not deleted), nothing is
      * written and a {@link VersionConflictException} carries what it holds. Otherwise as {@link #put} without
-     * If-Match (a resend of the same new resource stores it once).
+     * If-Match (a resend of the same new resource stores it once). A resource the server deleted is written again
+     * (re-created: the outbox's "re-create mine" after the user chose it); see {@link #create(String, String, String,
+     * boolean)} to refuse that.
      */
     public Stored create(String type, String id, String json) {
+        return create(type, id, json, true);
+    }
+
+    /**
+     * As {@link #create(String, String, String)}; with {@code reviveDeleted} false, an id the server deleted (410
+     * Gone) is refused too: a {@link VersionConflictException} without the server's text, nothing written — a file
+     * must not bring back a consent someone deleted without a word. The check and the write are two requests: a
+     * writer that creates the same id between them is overwritten (FHIR STU3 has no conditional create by id).
+     */
+    public Stored create(String type, String id, String json, boolean reviveDeleted) {
         checkIdentity(type, id);
         toSend(type, id, json); // refuse what is not a resource of this type before asking the server anything
-        Optional<Stored> there = read(type, id);
+        Optional<Stored> there;
+        try {
+            there = Optional.of(stored(type, id, http.getJson(http.at(type + "/" + id))));
+        } catch (FhirServerException e) {
+            if (e.kind() == Kind.GONE && !reviveDeleted) {
+                throw new VersionConflictException(type, id, null, null, null, 410, "Version conflict: the server "
+                        + profile.baseUrl() + " deleted " + type + "/" + id + "; nothing was written (re-creating "
+                        + "a deleted resource needs a deliberate choice).");
+            }
+            if (e.kind() != Kind.NOT_FOUND && e.kind() != Kind.GONE) {
+                throw e;
+            }
+            there = Optional.empty();
+        }
         if (there.isPresent()) {
             Stored s = there.get();
             throw new VersionConflictException(type, id, null, s.versionId(), s.json(), 0, "Version conflict: the "

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code custos consent put} against the real HAPI server: stored (0), conflict (4), everything else (1). */
 @ExtendWith(FhirServerExtension.class)
@@ -79,6 +80,21 @@ class ConsentPutCommandTest {
         assertThat(blind.code()).isEqualTo(4);
         assertThat(blind.err()).contains("conflict").contains("has Consent/" + id + " already (version 2)");
         assertThat(TestConsents.history(server, id)).containsExactly("v1", "v2-someone-else");
+    }
+
+    @Test
+    void aFileDoesNotBringBackAConsentDeletedOnTheServer(LocalFhirServer server) throws IOException {
+        String id = ResourceWriter.newId();
+        TestConsents.putDirectly(server, id, "v1");
+        server.client().delete().resourceById("Consent", id).execute();
+
+        CommandLineTest.Run revive = CommandLineTest.run("consent", "put",
+                file("revive.json", TestConsents.json(id, null, "revived")).toString(), "--server", server.baseUrl());
+        assertThat(revive.code()).isEqualTo(4);
+        assertThat(revive.err()).contains("conflict").contains("deleted Consent/" + id).contains("nothing was written");
+        assertThat(revive.out()).isEmpty();
+        assertThatThrownBy(() -> TestConsents.current(server, id)).as("still deleted")
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ResourceGoneException.class);
     }
 
     @Test

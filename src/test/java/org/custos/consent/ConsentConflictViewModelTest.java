@@ -171,4 +171,39 @@ class ConsentConflictViewModelTest {
         assertThat(other.message().get()).contains("dropped", "could not be read");
         assertThat(bases).hasSize(2);
     }
+    @Test
+    void theNarrativeAndTheMetaLabelsAreDifferencesTooButNotTheServersBookkeeping() throws Exception {
+        String server = "{\"resourceType\":\"Consent\",\"id\":\"c1\",\"meta\":{\"versionId\":\"5\","
+                + "\"lastUpdated\":\"2026-12-01T10:00:00Z\",\"extension\":[{\"url\":\"http://hapifhir.io/x\","
+                + "\"valueUri\":\"#a\"}],\"tag\":[{\"code\":\"reviewed\"}]},"
+                + "\"text\":{\"status\":\"generated\",\"div\":\"<div>server's words</div>\"},"
+                + "\"status\":\"active\"}";
+        String mine = "{\"resourceType\":\"Consent\",\"id\":\"c1\",\"meta\":{\"versionId\":\"4\","
+                + "\"lastUpdated\":\"2026-11-01T10:00:00Z\",\"security\":[{\"code\":\"R\"}]},"
+                + "\"text\":{\"status\":\"generated\",\"div\":\"<div>my words</div>\"},"
+                + "\"status\":\"active\"}";
+        ConsentConflictViewModel vm = new ConsentConflictViewModel(mine, server, "5");
+        assertThat(vm.differences()).extracting(ConsentConflictViewModel.Difference::path)
+                .containsExactlyInAnyOrder("text.div", "meta.tag[0].code", "meta.security[0].code");
+
+        // keep mine: my narrative and my label, none of the server's tag; the server's version bookkeeping
+        ConsentConflictViewModel keep = new ConsentConflictViewModel(mine, server, "5");
+        keep.keepMine();
+        JsonNode kept = JSON.readTree(keep.choice().get().toSave());
+        assertThat(kept.path("text").path("div").asText()).isEqualTo("<div>my words</div>");
+        assertThat(kept.path("meta").path("security").get(0).path("code").asText()).isEqualTo("R");
+        assertThat(kept.path("meta").has("tag")).isFalse();
+        assertThat(kept.path("meta").path("versionId").asText()).isEqualTo("5");
+        assertThat(kept.path("meta").path("lastUpdated").asText()).isEqualTo("2026-12-01T10:00:00Z");
+
+        // merge: the server's narrative and tag chosen, my label kept
+        vm.differences().stream().filter(d -> !d.path().startsWith("meta.security"))
+                .forEach(d -> d.keep().set(ConsentConflictViewModel.Side.SERVER));
+        vm.merge();
+        JsonNode merged = JSON.readTree(vm.choice().get().toSave());
+        assertThat(merged.path("text").path("div").asText()).isEqualTo("<div>server's words</div>");
+        assertThat(merged.path("meta").path("tag").get(0).path("code").asText()).isEqualTo("reviewed");
+        assertThat(merged.path("meta").path("security").get(0).path("code").asText()).isEqualTo("R");
+        assertThat(merged.path("meta").path("versionId").asText()).isEqualTo("5");
+    }
 }

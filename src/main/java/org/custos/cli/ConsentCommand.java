@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "consent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Consent work: validate files, store a consent on a server, decide a request against a cached "
                 + "consent.",
-        subcommands = {ConsentValidateCommand.class, ConsentPutCommand.class, ConsentDecideCommand.class})
+        subcommands = {ConsentValidateCommand.class, ConsentPutCommand.class, ConsentDecideCommand.class,
+                ConsentCheckCommand.class})
 final class ConsentCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -60,7 +60,11 @@ public final class AuditRequests {
     /** The request an AuditEvent (JSON tree) stands for. */
     public static DecisionRequest of(JsonNode ev) {
         String recorded = FhirValues.text(ev.get("recorded"));
-        Instant date = recorded == null ? null : Instant.ofEpochMilli(FhirValues.bounds(recorded)[0]);
+        return of(ev, recorded == null ? null : Instant.ofEpochMilli(FhirValues.bounds(recorded)[0]));
+    }
+
+    /** The same, with {@code recorded} already read (as the cache holds it). */
+    public static DecisionRequest of(JsonNode ev, Instant date) {
         List<Actor> actors = new ArrayList<>();
         Code purpose = null;
         Code anyPurpose = null;

@@ -90,6 +90,7 @@ public final class ConsentCheck {
     private final Cache cache;
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<String> notes = new ArrayList<>();
+    private final Map<ConsentDecision, Map<DecisionRequest, Result>> explained = new java.util.IdentityHashMap<>();
 
     private final java.util.function.UnaryOperator<String> toJson;
 
@@ -237,7 +238,7 @@ public final class ConsentCheck {
         DecisionRequest r;
         try {
             ev = mapper.readTree(e.raw());
-            r = AuditRequests.of(ev);
+            r = AuditRequests.of(ev, Instant.ofEpochMilli(e.recorded()));
         } catch (JsonProcessingException | IllegalArgumentException x) {
             c[5]++;
             c[3]++;
@@ -245,7 +246,6 @@ public final class ConsentCheck {
                     "the event cannot be read: " + x.getMessage()));
             return;
         }
-        r = r.at(Instant.ofEpochMilli(e.recorded()));
         Outcome best = null;
         ConsentDecision decider = null;
         Timeline deciderLine = null;
@@ -274,7 +274,7 @@ public final class ConsentCheck {
             c[1]++;
             return;
         }
-        Result res = decider.decide(r);
+        Result res = explained(decider, r);
         String note = undatedUsed ? "consent version without lastUpdated taken as in force" : null;
         String detail = best == Outcome.UNDECIDABLE ? last(res.reasons()) : null;
         if (note != null) {
@@ -283,6 +283,18 @@ public final class ConsentCheck {
         c[best == Outcome.DENY ? 2 : 3]++;
         findings.accept(finding(best == Outcome.DENY ? Verdict.DENIED : Verdict.UNDECIDABLE, e, ev, r,
                 deciderLine.id() + (deciderVersion == null ? "" : "/_history/" + deciderVersion), res.rule(), detail));
+    }
+
+    /**
+     * {@link ConsentDecision#decide}, remembered for requests that differ only in what the consent never reads (the
+     * reasoning of thousands of alike events is built once).
+     */
+    private Result explained(ConsentDecision d, DecisionRequest r) {
+        if (explained.size() > 10_000) {
+            explained.clear();
+        }
+        return explained.computeIfAbsent(d, k -> new java.util.HashMap<>())
+                .computeIfAbsent(d.relevant(r), d::decide);
     }
 
     /** deny > undecidable > permit > not applicable (> none). */

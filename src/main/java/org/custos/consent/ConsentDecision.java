@@ -155,6 +155,36 @@ public final class ConsentDecision {
         return id;
     }
 
+    /**
+     * The request without what this consent never reads: its date when the consent states no period (nor does any
+     * exception), its data references and data date when no criterion asks for them. Two requests equal after this
+     * get the same decision.
+     */
+    public DecisionRequest relevant(DecisionRequest r) {
+        boolean date = periodText != null || uses(Criterion.Kind.PERIOD);
+        boolean data = uses(Criterion.Kind.DATA);
+        boolean dataDate = uses(Criterion.Kind.DATA_PERIOD);
+        return date && data && dataDate ? r : new DecisionRequest(date ? r.date() : null, r.actors(), r.action(),
+                r.purpose(), r.dataClass(), r.code(), r.labels(), data ? r.data() : null,
+                dataDate ? r.dataDate() : null);
+    }
+
+    private boolean uses(Criterion.Kind kind) {
+        for (Criterion c : scope) {
+            if (c.kind() == kind) {
+                return true;
+            }
+        }
+        for (ExceptRule rule : rules) {
+            for (Criterion c : rule.criteria()) {
+                if (c.kind() == kind) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** How many except entries the consent has. */
     public int exceptions() {
         return rules.length;

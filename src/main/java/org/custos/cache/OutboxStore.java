@@ -285,6 +285,17 @@ public final class OutboxStore {
     }
 
     /**
+     * Entry {@code seq} was sent but no clear answer came (a timeout, a broken connection) or its answer could not be
+     * recorded: it may be on the server. It stays {@code SENDING}, with why: the next send reads the server first
+     * (is this text there? then it is {@code SENT}; else it is sent again with its If-Match), and nothing discards
+     * it meanwhile.
+     */
+    public void markUncertain(long seq, String message) {
+        update(seq, "Recording an unanswered send of outbox entry " + seq, EnumSet.of(Status.SENDING),
+                "UPDATE outbox SET last_message = ?, updated_at = ? WHERE seq = ?", cutMessage(message));
+    }
+
+    /**
      * A conflict or failure resolved by the user: entry {@code seq} is {@code DISCARDED} (its text stays in the
      * database, as its row) and a new {@code PENDING} entry takes its place with {@code json} (what to send now; often
      * merged with the server's) based on {@code baseVersion} (usually the conflict's server version; null: as a new

@@ -178,7 +178,8 @@ public final class ConsentSaver {
                     .filter(e -> e.status() == OutboxStore.Status.SENDING).findFirst();
             if (interrupted.isPresent()) {
                 throw new IllegalStateException("Your edit of Consent/" + id + " (outbox entry "
-                        + interrupted.get().seq() + ") was being sent when Custos stopped; nothing was discarded. "
+                        + interrupted.get().seq() + ") was being sent and no clear answer came (Custos stopped, or the "
+                        + "request timed out or broke); nothing was discarded. "
                         + "Send the waiting edits first: then it is known whether the server has it.");
             }
             for (OutboxStore.Entry e : open) {

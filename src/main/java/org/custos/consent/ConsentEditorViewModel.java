@@ -132,6 +132,8 @@ public final class ConsentEditorViewModel {
     private final StringProperty title = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty origin = new SimpleStringProperty("");
+    /** {@link #origin}'s value as a plain field, for {@link #suggest} (called off the FX thread). */
+    private volatile String originName = "";
     private final BooleanProperty dirty = new SimpleBooleanProperty(false);
     private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
     private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
@@ -164,6 +166,7 @@ public final class ConsentEditorViewModel {
         this.people = people;
         this.tasks = tasks;
         this.zone = zone;
+        origin.addListener((obs, before, now) -> originName = now == null ? "" : now);
     }
 
     /** The codes offered for a value set (empty: none known; the code is typed in). */
@@ -181,8 +184,9 @@ public final class ConsentEditorViewModel {
             return List.of();
         }
         try {
-            // the consent's own origin: a relative reference means a person there (read once, off the FX thread)
-            String o = origin.get();
+            // the consent's own origin: a relative reference means a person there (the plain field: this runs off
+            // the FX thread, where the property must not be read)
+            String o = originName;
             return people.find(o == null || o.isBlank() ? null : o, null, t);
         } catch (RuntimeException e) {
             return List.of();

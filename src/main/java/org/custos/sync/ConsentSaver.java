@@ -112,7 +112,7 @@ public final class ConsentSaver {
         OutboxSender.Report report = sender.send(profile, new Cancellation(), OutboxSender.Listener.NONE);
         OutboxStore.Entry e = outbox.get(seq).orElseThrow();
         return switch (e.status()) {
-            case SENT -> new Result.Stored(e.sentVersion(), current(o, id).orElse(json));
+            case SENT -> new Result.Stored(e.sentVersion(), stored(o, id, e.sentVersion()).orElse(json));
             case CONFLICT -> new Result.Conflict(json, e.serverJson(), e.serverVersion(), seq);
             case PENDING, SENDING -> new Result.Queued(seq, e.lastMessage() != null ? e.lastMessage()
                     : report.stoppedBecause() != null ? report.stoppedBecause() : blockedBy(o, id, seq));
@@ -145,13 +145,17 @@ public final class ConsentSaver {
                 + "see it and settle it, or discard it in the Outbox window.";
     }
 
-    private Optional<String> current(String origin, String id) {
+    /**
+     * The text the cache keeps of version {@code versionId} of the consent (what the server stored), not its newest
+     * version: a sync meanwhile may have brought a newer one, which must not be shown beside this version's number.
+     */
+    private Optional<String> stored(String origin, String id, String versionId) {
         Optional<Origins.Origin> o = cache.origins().find(origin);
-        if (o.isEmpty()) {
+        if (o.isEmpty() || versionId == null) {
             return Optional.empty();
         }
-        List<AuditStore.Version> versions = cache.resources().history(o.get().id(), "Consent", id);
-        return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(0).raw());
+        return cache.resources().history(o.get().id(), "Consent", id).stream()
+                .filter(v -> versionId.equals(v.versionId())).map(AuditStore.Version::raw).findFirst();
     }
 
     /**

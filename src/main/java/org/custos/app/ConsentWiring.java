@@ -151,7 +151,8 @@ final class ConsentWiring {
                     return new ConsentEditorViewModel.Outcome.Stored(s.versionId(), s.json());
                 }
                 if (r instanceof ConsentSaver.Result.Conflict c) {
-                    return new ConsentEditorViewModel.Outcome.Conflict(c.mine(), c.theirs(), c.theirsVersion());
+                    return new ConsentEditorViewModel.Outcome.Conflict(c.mine(), c.theirs(), c.theirsVersion(),
+                            c.seq());
                 }
                 ConsentSaver.Result.Queued q = (ConsentSaver.Result.Queued) r;
                 return new ConsentEditorViewModel.Outcome.Queued(q.reason(), q.seq());
@@ -188,22 +189,48 @@ final class ConsentWiring {
 
             @Override
             public Optional<ConsentEditorViewModel.Outcome.Conflict> conflictOf(String origin, String id) {
-                return cache.outbox().entriesFor(Origins.normalize(origin), "Consent", id).stream()
-                        .filter(e -> e.status() == OutboxStore.Status.CONFLICT && e.serverJson() != null)
-                        .reduce((a, b) -> b)
-                        .map(e -> new ConsentEditorViewModel.Outcome.Conflict(e.json(), e.serverJson(),
-                                e.serverVersion()));
+                return ConsentWiring.conflictOf(cache.outbox().entriesFor(Origins.normalize(origin), "Consent", id));
             }
 
             @Override
             public Optional<ConsentListViewModel.Waiting> waitingOf(String origin, String id) {
-                return cache.outbox().entriesFor(Origins.normalize(origin), "Consent", id).stream()
-                        .filter(e -> e.status().open()).reduce((a, b) -> b)
-                        .filter(e -> e.status() == OutboxStore.Status.PENDING
-                                || e.status() == OutboxStore.Status.SENDING)
-                        .map(e -> new ConsentListViewModel.Waiting(e.seq(), e.json()));
+                return ConsentWiring.waitingOf(cache.outbox().entriesFor(Origins.normalize(origin), "Consent", id));
             }
         };
+    }
+
+    /**
+     * The unsettled conflict of one consent's outbox entries (in order), if any, whether the server's text is known
+     * or not: "mine" is the newest open text of the consent (a later edit made on top of the conflicting one, if
+     * any: the text a save from the conflict screen replaces), with its entry.
+     */
+    static Optional<ConsentEditorViewModel.Outcome.Conflict> conflictOf(List<OutboxStore.Entry> entries) {
+        List<OutboxStore.Entry> open = entries.stream().filter(e -> e.status().open()).toList();
+        Optional<OutboxStore.Entry> conflict = open.stream()
+                .filter(e -> e.status() == OutboxStore.Status.CONFLICT).findFirst();
+        if (conflict.isEmpty()) {
+            return Optional.empty();
+        }
+        OutboxStore.Entry newest = open.get(open.size() - 1);
+        return Optional.of(new ConsentEditorViewModel.Outcome.Conflict(newest.json(), conflict.get().serverJson(),
+                conflict.get().serverVersion(), newest.seq()));
+    }
+
+    /**
+     * The newest open edit of one consent (no conflict among them): waiting to be sent, or refused by the server
+     * (then {@code stuck} says so and what to do).
+     */
+    static Optional<ConsentListViewModel.Waiting> waitingOf(List<OutboxStore.Entry> entries) {
+        List<OutboxStore.Entry> open = entries.stream().filter(e -> e.status().open()).toList();
+        if (open.isEmpty()) {
+            return Optional.empty();
+        }
+        OutboxStore.Entry newest = open.get(open.size() - 1);
+        String stuck = open.stream().filter(e -> e.status() == OutboxStore.Status.FAILED).findFirst()
+                .map(f -> "Not sent: the server refused it" + (f.lastMessage() == null ? "" : " ("
+                        + f.lastMessage() + ")") + " (outbox entry " + f.seq() + ") — fix and save again, or "
+                        + "discard it in the Outbox window").orElse(null);
+        return Optional.of(new ConsentListViewModel.Waiting(newest.seq(), newest.json(), stuck));
     }
 
     private ConsentListViewModel.Source source() {

@@ -161,6 +161,9 @@ public final class Cache implements AutoCloseable {
 
     public Origins origins() { return origins; }
 
+    /** A patient's AuditEvents with their text, streamed (for the consent check). */
+    public PatientEvents patientEvents() { return new PatientEvents(this, audit.raws()); }
+
     public SyncStore sync() { return sync; }
 
     /** Writes waiting to go to servers (Consents), persistent and in order. */

@@ -18,8 +18,9 @@ import java.util.Set;
  * <p>
  * Life of an entry: {@code PENDING} → {@code SENDING} → {@code SENT} (the server's version is stored in the cache in
  * the same transaction), or → {@code CONFLICT} (the server holds another version, kept with the entry) or
- * {@code FAILED} (the server refused it for another reason); a conflict or failure goes back to {@code PENDING} by
- * {@link #resolve} or {@link #retry}, or ends as {@code DISCARDED}. A failure that may pass (server down) leaves the
+ * {@code FAILED} (the server refused it for another reason); a conflict or failure is replaced by a new entry by
+ * {@link #resolve} (the old one ends {@code DISCARDED}, its text kept), goes back to {@code PENDING} by
+ * {@link #retry}, or ends as {@code DISCARDED}. A failure that may pass (server down) leaves the
  * entry {@code PENDING} with the reason ({@link #markRetry}). Sent and discarded entries are kept as the record of
  * what was sent; nothing is deleted but by a purge of the origin (see {@link OriginData#purge}).
  */
@@ -284,18 +285,72 @@ public final class OutboxStore {
     }
 
     /**
-     * A conflict or failure resolved by the user: entry {@code seq} goes back to {@code PENDING} with {@code json}
-     * (what to send now; often merged with the server's) based on {@code baseVersion} (usually the conflict's server
-     * version; null: as a new resource).
+     * Entry {@code seq} was sent but no clear answer came (a timeout, a broken connection) or its answer could not be
+     * recorded: it may be on the server. It stays {@code SENDING}, with why: the next send reads the server first
+     * (is this text there? then it is {@code SENT}; else it is sent again with its If-Match), and nothing discards
+     * it meanwhile.
      */
-    public void resolve(long seq, String json, String baseVersion) {
+    public void markUncertain(long seq, String message) {
+        update(seq, "Recording an unanswered send of outbox entry " + seq, EnumSet.of(Status.SENDING),
+                "UPDATE outbox SET last_message = ?, updated_at = ? WHERE seq = ?", cutMessage(message));
+    }
+
+    /**
+     * A conflict or failure resolved by the user: entry {@code seq} is {@code DISCARDED} (its text stays in the
+     * database, as its row) and a new {@code PENDING} entry takes its place with {@code json} (what to send now; often
+     * merged with the server's) based on {@code baseVersion} (usually the conflict's server version; null: as a new
+     * resource). The entries {@code alsoDiscard} (later waiting texts of the same resource, which the user's text
+     * replaces) are discarded in the same transaction. Nothing is overwritten. Returns the new entry's seq.
+     */
+    public long resolve(long seq, String json, String baseVersion, List<Long> alsoDiscard) {
         Entry e = get(seq).orElseThrow(() -> new IllegalArgumentException("No outbox entry " + seq + "."));
         input.checkJson(e.type(), json);
         input.checkVersion(baseVersion);
-        update(seq, "Resolving outbox entry " + seq, EnumSet.of(Status.CONFLICT, Status.FAILED),
-                "UPDATE outbox SET state = 'PENDING', body = ?, base_version = ?, base_seq = NULL, "
-                        + "server_version = NULL, server_json = NULL, last_message = NULL, updated_at = ? "
-                        + "WHERE seq = ?", json, baseVersion);
+        int originId = originId(e);
+        long created = cache.inTransaction("Resolving outbox entry " + seq, c -> {
+            long now = System.currentTimeMillis();
+            discardIn(c, seq, now, "('CONFLICT', 'FAILED')");
+            for (long later : alsoDiscard) {
+                if (later != seq) {
+                    discardIn(c, later, now, "('PENDING', 'CONFLICT', 'FAILED')");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (origin_id, res_type, res_id, "
+                    + "base_version, base_seq, body, created_at, updated_at, state) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, "
+                    + "'PENDING')", new String[]{"SEQ"})) {
+                ps.setInt(1, originId);
+                ps.setString(2, e.type());
+                ps.setString(3, e.id());
+                ps.setString(4, baseVersion);
+                ps.setString(5, json);
+                ps.setLong(6, now);
+                ps.setLong(7, now);
+                ps.executeUpdate();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        durable();
+        return created;
+    }
+
+    /** As {@link #resolve(long, String, String, List)} with nothing else discarded. */
+    public long resolve(long seq, String json, String baseVersion) {
+        return resolve(seq, json, baseVersion, List.of());
+    }
+
+    private static void discardIn(Connection c, long seq, long now, String from) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = 'DISCARDED', updated_at = ? "
+                + "WHERE seq = ? AND state IN " + from)) {
+            ps.setLong(1, now);
+            ps.setLong(2, seq);
+            if (ps.executeUpdate() == 0) {
+                throw new IllegalStateException("Outbox entry " + seq + " is " + statusOf(c, seq) + ": cannot "
+                        + "resolve it (nothing was changed).");
+            }
+        }
     }
 
     /** A failed entry is tried again as it is. */

@@ -8,9 +8,9 @@ import org.custos.cache.ConsentStore.ConsentRow;
 import org.custos.cache.Origins;
 import org.custos.cache.State;
 import org.custos.consent.ConsentDecision;
-import org.custos.consent.ConsentDecision.Actor;
-import org.custos.consent.ConsentDecision.Code;
-import org.custos.consent.ConsentDecision.Request;
+import org.custos.consent.DecisionRequest;
+import org.custos.consent.DecisionRequest.Actor;
+import org.custos.consent.DecisionRequest.Code;
 import org.custos.consent.ConsentDecision.Result;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.FhirFormatException;
@@ -96,7 +96,7 @@ final class ConsentDecideCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Request request = request();
+        DecisionRequest request = request();
         if (consent.startsWith("Consent/")) {
             consent = consent.substring("Consent/".length());
         }
@@ -152,7 +152,7 @@ final class ConsentDecideCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Request request() {
+    private DecisionRequest request() {
         if (roles.size() > actors.size()) {
             throw new ParameterException(spec.commandLine(), "more --role than --actor: each --role belongs to "
                     + "the --actor at its position");
@@ -167,7 +167,7 @@ final class ConsentDecideCommand implements Callable<Integer> {
             }
             parties.add(new Actor(ref, i < roles.size() ? Code.parse(roles.get(i)) : null));
         }
-        return new Request(date == null ? Instant.now() : instant("--date", date), parties, code("--action", action),
+        return new DecisionRequest(date == null ? Instant.now() : instant("--date", date), parties, code("--action", action),
                 code("--purpose", purpose), code("--class", dataClass), code("--code", code),
                 labels == null ? null : labels.stream().map(l -> code("--label", l)).toList(), data,
                 dataDate == null ? null : instant("--data-date", dataDate));

@@ -67,7 +67,11 @@ public final class ConsentEditorViewModel {
         }
 
         /** The server holds a newer version than the one the user started from: nothing was written. */
-        record Conflict(String mine, String theirs, String theirsVersion) implements Outcome {
+        /** {@code seq}: the outbox entry holding {@code mine} (null: none known); settling the conflict names it. */
+        record Conflict(String mine, String theirs, String theirsVersion, Long seq) implements Outcome {
+            public Conflict(String mine, String theirs, String theirsVersion) {
+                this(mine, theirs, theirsVersion, null);
+            }
         }
     }
 
@@ -128,6 +132,8 @@ public final class ConsentEditorViewModel {
     private final StringProperty title = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty origin = new SimpleStringProperty("");
+    /** {@link #origin}'s value as a plain field, for {@link #suggest} (called off the FX thread). */
+    private volatile String originName = "";
     private final BooleanProperty dirty = new SimpleBooleanProperty(false);
     private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
     private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
@@ -161,6 +167,7 @@ public final class ConsentEditorViewModel {
         this.people = people;
         this.tasks = tasks;
         this.zone = zone;
+        origin.addListener((obs, before, now) -> originName = now == null ? "" : now);
         meaning(new ConsentMeaningViewModel(null, codes, null, tasks, zone));
     }
 
@@ -213,8 +220,9 @@ public final class ConsentEditorViewModel {
             return List.of();
         }
         try {
-            // the consent's own origin: a relative reference means a person there (read once, off the FX thread)
-            String o = origin.get();
+            // the consent's own origin: a relative reference means a person there (the plain field: this runs off
+            // the FX thread, where the property must not be read)
+            String o = originName;
             return people.find(o == null || o.isBlank() ? null : o, null, t);
         } catch (RuntimeException e) {
             return List.of();
@@ -258,10 +266,25 @@ public final class ConsentEditorViewModel {
      * with the version it gets) rather than on top of the version the edit started from.
      */
     public boolean openWaiting(String json, String originName, long seq) {
+        return openWaiting(json, originName, seq, null);
+    }
+
+    /**
+     * As {@link #openWaiting(String, String, long)}; {@code stuck} (null: none) says why the edit was not sent and
+     * waits for the user (the server refused it): the text is shown as unsaved work with that reason, and a save
+     * from here replaces that entry (sent again as a new one).
+     */
+    public boolean openWaiting(String json, String originName, long seq, String stuck) {
         if (!open(json, originName)) {
             return false;
         }
         saving.chainOn(seq);
+        if (stuck != null) {
+            saved = mapper.createObjectNode();   // the user's text is not on the server
+            updateDirty();
+            message.set(stuck);
+            return true;
+        }
         String baseVersion = saving.baseVersion();
         message.set("Edit not sent yet — waiting in the outbox"
                 + (baseVersion == null ? "" : " (made on version " + baseVersion + " from " + origin.get() + ")"));

@@ -61,8 +61,14 @@ public final class ConsentListViewModel {
         }
     }
 
-    /** The user's edit of a consent that waits in the outbox (not sent, not in conflict): its entry and text. */
-    public record Waiting(long seq, String json) {
+    /**
+     * The user's edit of a consent that waits in the outbox (not in conflict): its entry and text; {@code stuck}:
+     * why it is not sent and needs the user (the server refused it), null when it just waits.
+     */
+    public record Waiting(long seq, String json, String stuck) {
+        public Waiting(long seq, String json) {
+            this(seq, json, null);
+        }
     }
 
     /** The edits that wait to be sent (the outbox). */
@@ -76,7 +82,7 @@ public final class ConsentListViewModel {
         /** A conflict the user has not settled for this consent, if any: their text, the server's and its version. */
         java.util.Optional<ConsentEditorViewModel.Outcome.Conflict> conflictOf(String origin, String id) throws Exception;
 
-        /** The newest edit of this consent when it waits to be sent (pending, not in conflict), if any. */
+        /** The newest edit of this consent not sent and not in conflict (waiting, or refused: see stuck), if any. */
         default java.util.Optional<Waiting> waitingOf(String origin, String id) throws Exception {
             return java.util.Optional.empty();
         }
@@ -343,7 +349,8 @@ public final class ConsentListViewModel {
             if (opened.conflict() != null) {
                 ok = e.openConflict(opened.conflict(), row.origin());
             } else if (opened.waiting() != null) {
-                ok = e.openWaiting(opened.waiting().json(), row.origin(), opened.waiting().seq());
+                ok = e.openWaiting(opened.waiting().json(), row.origin(), opened.waiting().seq(),
+                        opened.waiting().stuck());
             } else {
                 ok = e.open(opened.json(), row.origin());
                 if (ok && e.baseVersion() != null && row.versionId() != null

@@ -9,7 +9,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.custos.consent.ConsentDecision.Request;
+import org.custos.consent.DecisionRequest;
 import org.custos.ui.TaskRunner;
 
 import java.time.LocalDate;
@@ -236,7 +236,7 @@ public final class ConsentMeaningViewModel {
             rule.set("Custos cannot decide with this consent: " + e.getMessage());
             return;
         }
-        Request r;
+        DecisionRequest r;
         try {
             r = request();
         } catch (IllegalArgumentException e) {
@@ -253,12 +253,12 @@ public final class ConsentMeaningViewModel {
     }
 
     /** The request the simulator's fields describe. */
-    Request request() {
+    DecisionRequest request() {
         String a = code(action.get());
         if (a == null) {
             throw new IllegalArgumentException("Choose or type an action (e.g. access)");
         }
-        Request r = Request.of(a);
+        DecisionRequest r = DecisionRequest.of(a);
         String who = trim(actor.get());
         if (who != null) {
             r = r.actor(who, code(role.get()));

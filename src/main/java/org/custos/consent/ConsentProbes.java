@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.custos.consent.ConsentDecision.Actor;
-import org.custos.consent.ConsentDecision.Code;
+import org.custos.consent.DecisionRequest.Actor;
+import org.custos.consent.DecisionRequest.Code;
 import org.custos.consent.ConsentDecision.Outcome;
-import org.custos.consent.ConsentDecision.Request;
+import org.custos.consent.DecisionRequest;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -142,7 +142,7 @@ final class ConsentProbes {
      * Calls {@code each} with every request until it returns false. Returns false when it was stopped or the
      * {@link #LIMIT} was reached before every request was tried.
      */
-    boolean forEach(Predicate<Request> each) {
+    boolean forEach(Predicate<DecisionRequest> each) {
         int n = 0;
         for (Instant date : dates) {
             for (List<Actor> who : actors) {
@@ -153,7 +153,7 @@ final class ConsentProbes {
                                 for (List<Code> l : labels) {
                                     for (List<String> d : data) {
                                         for (Instant dd : dataDates) {
-                                            if (++n > LIMIT || !each.test(new Request(date, who, action, purpose,
+                                            if (++n > LIMIT || !each.test(new DecisionRequest(date, who, action, purpose,
                                                     cls, code, l, d, dd))) {
                                                 return false;
                                             }
@@ -195,7 +195,7 @@ final class ConsentProbes {
         if (rule != null && rule.isTextual()) {
             c.set("policyRule", rule);
         }
-        return ConsentDecision.compile(c).decide(Request.of("access")).outcome();
+        return ConsentDecision.compile(c).decide(DecisionRequest.of("access")).outcome();
     }
 
     /** The engine's compiled form, or null when the document cannot be compiled (e.g. half edited). */

@@ -108,7 +108,9 @@ final class ConsentSaving {
 
     /** Offers the conflict screen; the user's choice there is settled by {@link #settle}. */
     void showConflict(Outcome.Conflict c) {
-        queuedSeq = null;   // what the user chooses next goes on top of the server's version
+        // what the user chooses next goes on top of the server's version and settles the outbox entry holding the
+        // text shown as "mine" (named by its seq: the saver settles a stuck entry only for a save that names it)
+        queuedSeq = c.seq();
         ConsentConflictViewModel screen = new ConsentConflictViewModel(c.mine(), c.theirs(), c.theirsVersion());
         screen.choice().addListener((obs, before, choice) -> {
             editor.conflict(c, null);
@@ -135,9 +137,13 @@ final class ConsentSaving {
         try {
             ObjectNode server = (ObjectNode) mapper.readTree(choice.serverJson());
             if (choice.toSave() == null) {
-                drop(server.path("id").asText(), choice.serverJson(), "Taking the server's version");
-                editor.load(server);
-                editor.say("Took the server's version " + choice.serverVersion() + "; your edit was dropped");
+                // shown and announced only once the edit is discarded: the discard can be refused (a send did not
+                // end in time, or the edit reached the server meanwhile); then the user's text stays, unsaved
+                drop(server.path("id").asText(), choice.serverJson(), "Taking the server's version", () -> {
+                    queuedSeq = null;
+                    editor.load(server);
+                    editor.say("Took the server's version " + choice.serverVersion() + "; your edit was dropped");
+                });
                 return;
             }
             editor.load(server);
@@ -154,12 +160,13 @@ final class ConsentSaving {
      * reported, or as a new consent when it reported none (then a server that does hold it refuses: a new conflict).
      */
     private void settleWithoutServer(ConsentConflictViewModel.Choice choice) {
-        queuedSeq = null;
         if (choice.toSave() == null) {
-            drop(editor.id(), null, "Dropping your edit");
-            editor.kept();
-            editor.say("Your edit was dropped. The server's copy could not be read: open the consent again from the "
-                    + "list to see what the cache holds");
+            drop(editor.id(), null, "Dropping your edit", () -> {
+                queuedSeq = null;
+                editor.kept();
+                editor.say("Your edit was dropped. The server's copy could not be read: open the consent again from "
+                        + "the list to see what the cache holds");
+            });
             return;
         }
         try {
@@ -173,12 +180,20 @@ final class ConsentSaving {
         editor.save();
     }
 
-    private void drop(String id, String serverJson, String what) {
+    /** Discards the edit in the background; {@code done} (on the FX thread) only when that worked. */
+    private void drop(String id, String serverJson, String what, Runnable done) {
         String target = editor.origin();
+        editor.busy(true);
         tasks.submit(what, p -> {
             store.dropped(target, id, serverJson);
             return null;
         }, x -> {
-        }, t -> editor.say("Cannot record the choice: " + t.getMessage()));
+            editor.busy(false);
+            done.run();
+        }, t -> {
+            editor.busy(false);
+            editor.unsaved();
+            editor.say("Your edit was not dropped (it stays here, unsaved): " + t.getMessage());
+        });
     }
 }

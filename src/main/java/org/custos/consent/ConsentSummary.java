@@ -308,7 +308,7 @@ public final class ConsentSummary {
     private static Map<String, List<JsonNode>> byRole(JsonNode actors) {
         Map<String, List<JsonNode>> g = new LinkedHashMap<>();
         for (JsonNode a : actors) {
-            List<ConsentDecision.Code> roles = ConsentProbes.codings(a.get("role"));
+            List<DecisionRequest.Code> roles = ConsentProbes.codings(a.get("role"));
             String key = roles.isEmpty() ? "" : roles.get(0).code();
             g.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
         }
@@ -473,7 +473,7 @@ public final class ConsentSummary {
     }
 
     private String role(JsonNode role) {
-        List<ConsentDecision.Code> r = ConsentProbes.codings(role);
+        List<DecisionRequest.Code> r = ConsentProbes.codings(role);
         if (r.isEmpty()) {
             String t = role == null ? null : ConsentProbes.text(role.get("text"));
             return t == null ? "(no role)" : t;

@@ -29,7 +29,11 @@ public final class ConsentSaver {
         record Queued(long seq, String reason) implements Result {
         }
 
-        record Conflict(String mine, String theirs, String theirsVersion) implements Result {
+        /** {@code seq}: the outbox entry that holds {@code mine} (a save that settles it names it as afterSeq). */
+        record Conflict(String mine, String theirs, String theirsVersion, Long seq) implements Result {
+            public Conflict(String mine, String theirs, String theirsVersion) {
+                this(mine, theirs, theirsVersion, null);
+            }
         }
     }
 
@@ -54,7 +58,8 @@ public final class ConsentSaver {
 
     /**
      * Saves {@code json} (Consent {@code id}) to the server {@code origin}, with If-Match on {@code baseVersion} (null:
-     * a new consent). An unsettled conflict of the same consent is replaced by this text (the user chose it).
+     * a new consent). When an edit of the same consent waits for the user's choice (conflict or refusal) this is
+     * refused: only a save naming that edit settles it (see below).
      */
     public Result save(String origin, String id, String baseVersion, String json) {
         return save(origin, id, baseVersion, null, json);
@@ -63,7 +68,12 @@ public final class ConsentSaver {
     /**
      * As {@link #save(String, String, String, String)}, for an edit made on top of an earlier save of the same editor
      * that went into the outbox as entry {@code afterSeq} (null: none): it goes on top of the version that entry got
-     * (or gets, when it is still waiting), not on top of the version the editor first opened.
+     * (or gets, when it is still waiting), not on top of the version the editor first opened. When an entry of the
+     * consent waits for the user's choice (a conflict or a refusal), the save settles it only when {@code afterSeq}
+     * is the newest open entry of the consent (the text the user was shown): that entry and the ones before it are
+     * discarded (kept as rows) and {@code json} goes as a new entry; otherwise it is refused, nothing changed.
+     *
+     * @throws IllegalStateException an entry waits for the user's choice and this save does not name it
      */
     public Result save(String origin, String id, String baseVersion, Long afterSeq, String json) {
         String o = Origins.normalize(origin);
@@ -81,15 +91,16 @@ public final class ConsentSaver {
                 || e.status() == OutboxStore.Status.FAILED).findFirst();
         OutboxStore.Entry last = open.isEmpty() ? null : open.get(open.size() - 1);
         if (stuck.isPresent()) {
-            // the user's text replaces the stuck entry; later waiting texts of the same consent would be sent on
-            // top of it and undo the user's choice, so they are discarded (kept as a record)
-            seq = stuck.get().seq();
-            outbox.resolve(seq, json, baseVersion);
-            for (OutboxStore.Entry later : open) {
-                if (later.seq() > seq) {
-                    outbox.discard(later.seq());
-                }
+            // an entry of this consent waits for the user's choice (conflict or refusal): only a save made from its
+            // newest text (the editor names that entry) settles it; anything else would overwrite a text the user
+            // was never shown
+            if (afterSeq == null || afterSeq != last.seq()) {
+                throw new IllegalStateException(stuckMessage(stuck.get(), id));
             }
+            // the user's text replaces the stuck entry and the later waiting texts of the same consent (which it was
+            // made from): they are discarded, kept as rows, and a new entry holds the user's text
+            List<Long> all = open.stream().map(OutboxStore.Entry::seq).toList();
+            seq = outbox.resolve(stuck.get().seq(), json, baseVersion, all);
         } else if (last != null && afterSeq != null && afterSeq == last.seq()) {
             // this editor's own earlier edit still waits: this one goes on top of the version it gets
             seq = outbox.enqueueAfter(last.seq(), json);
@@ -101,23 +112,50 @@ public final class ConsentSaver {
         OutboxSender.Report report = sender.send(profile, new Cancellation(), OutboxSender.Listener.NONE);
         OutboxStore.Entry e = outbox.get(seq).orElseThrow();
         return switch (e.status()) {
-            case SENT -> new Result.Stored(e.sentVersion(), current(o, id).orElse(json));
-            case CONFLICT -> new Result.Conflict(json, e.serverJson(), e.serverVersion());
+            case SENT -> new Result.Stored(e.sentVersion(), stored(o, id, e.sentVersion()).orElse(json));
+            case CONFLICT -> new Result.Conflict(json, e.serverJson(), e.serverVersion(), seq);
             case PENDING, SENDING -> new Result.Queued(seq, e.lastMessage() != null ? e.lastMessage()
-                    : report.stoppedBecause() != null ? report.stoppedBecause() : "waiting for earlier edits");
+                    : report.stoppedBecause() != null ? report.stoppedBecause() : blockedBy(o, id, seq));
             case FAILED -> throw new IllegalStateException(e.lastMessage() == null ? "the server refused it"
                     : e.lastMessage());
             case DISCARDED -> throw new IllegalStateException("the edit was discarded");
         };
     }
 
-    private Optional<String> current(String origin, String id) {
+    /** Why entry {@code seq} waits when the server could be reached: an earlier entry stuck, or earlier edits. */
+    private String blockedBy(String origin, String id, long seq) {
+        return cache.outbox().entriesFor(origin, "Consent", id).stream()
+                .filter(e -> e.seq() < seq && (e.status() == OutboxStore.Status.CONFLICT
+                        || e.status() == OutboxStore.Status.FAILED)).findFirst()
+                .map(e -> (e.status() == OutboxStore.Status.CONFLICT
+                        ? "blocked by a conflict: your earlier edit (outbox entry " + e.seq() + ") met a newer "
+                        + "version on the server; open the consent again from the list to choose"
+                        : "blocked: your earlier edit (outbox entry " + e.seq() + ") was refused by the server ("
+                        + e.lastMessage() + "); open the consent again from the list to fix it"))
+                .orElse("waiting for earlier edits");
+    }
+
+    /** What a save that does not name the stuck entry {@code e} is told (nothing was changed). */
+    static String stuckMessage(OutboxStore.Entry e, String id) {
+        String why = e.status() == OutboxStore.Status.CONFLICT
+                ? "it met a newer version on the server"
+                : "the server refused it" + (e.lastMessage() == null ? "" : " (" + e.lastMessage() + ")");
+        return "Consent/" + id + " has an unsent edit that needs your choice (outbox entry " + e.seq() + ": " + why
+                + "); nothing was saved and that edit was left as it is. Open the consent again from the list to "
+                + "see it and settle it, or discard it in the Outbox window.";
+    }
+
+    /**
+     * The text the cache keeps of version {@code versionId} of the consent (what the server stored), not its newest
+     * version: a sync meanwhile may have brought a newer one, which must not be shown beside this version's number.
+     */
+    private Optional<String> stored(String origin, String id, String versionId) {
         Optional<Origins.Origin> o = cache.origins().find(origin);
-        if (o.isEmpty()) {
+        if (o.isEmpty() || versionId == null) {
             return Optional.empty();
         }
-        List<AuditStore.Version> versions = cache.resources().history(o.get().id(), "Consent", id);
-        return versions.isEmpty() ? Optional.empty() : Optional.of(versions.get(0).raw());
+        return cache.resources().history(o.get().id(), "Consent", id).stream()
+                .filter(v -> versionId.equals(v.versionId())).map(AuditStore.Version::raw).findFirst();
     }
 
     /**
@@ -144,7 +182,8 @@ public final class ConsentSaver {
                     .filter(e -> e.status() == OutboxStore.Status.SENDING).findFirst();
             if (interrupted.isPresent()) {
                 throw new IllegalStateException("Your edit of Consent/" + id + " (outbox entry "
-                        + interrupted.get().seq() + ") was being sent when Custos stopped; nothing was discarded. "
+                        + interrupted.get().seq() + ") was being sent and no clear answer came (Custos stopped, or the "
+                        + "request timed out or broke); nothing was discarded. "
                         + "Send the waiting edits first: then it is known whether the server has it.");
             }
             for (OutboxStore.Entry e : open) {

@@ -214,7 +214,15 @@ public final class OutboxSender {
         } catch (FhirServerException f) {
             String m = redactor.clean(f.getMessage());
             run.failures.add(new Report.Problem(e.seq(), e.resource(), m));
-            if (stillPending(f.kind())) {
+            if (mayHaveArrived(f.kind())) {
+                // the request may have reached the server: the entry stays SENDING (uncertain); the next send reads
+                // the server first, and it cannot be discarded meanwhile
+                outbox.markUncertain(e.seq(), m);
+                listener.done(e, Status.SENDING, m);
+                if (stopsTheRun(f.kind())) {
+                    run.stoppedBecause = m;
+                }
+            } else if (stillPending(f.kind())) {
                 outbox.markRetry(e.seq(), m);
                 listener.done(e, Status.PENDING, m);
                 if (stopsTheRun(f.kind())) {
@@ -224,6 +232,19 @@ public final class OutboxSender {
                 outbox.markFailed(e.seq(), m);
                 listener.done(e, Status.FAILED, m);
             }
+            return false;
+        } catch (org.custos.cache.CacheException broken) {
+            // the server's answer could not be recorded (the cache write failed): the entry stays SENDING (the next
+            // send reads the server first); the run goes on with other resources
+            String m = "Cannot record the send of " + e.resource() + " in the cache: " + broken.getMessage()
+                    + ". It may be on the server: the next send checks.";
+            try {
+                outbox.markUncertain(e.seq(), m);
+            } catch (RuntimeException again) {
+                // the entry is SENDING already (marked before the request): that stays
+            }
+            run.failures.add(new Report.Problem(e.seq(), e.resource(), m));
+            listener.done(e, Status.SENDING, m);
             return false;
         } catch (FhirFormatException | IllegalArgumentException bad) {
             // the entry cannot be sent as it is (not a resource of its type, a bad id): the user has to fix it
@@ -251,6 +272,11 @@ public final class OutboxSender {
     }
 
     /** Failures that may pass by themselves: the entry stays pending. */
+    /** Failures after which the request may have been stored (no answer, or a broken one). */
+    private static boolean mayHaveArrived(FhirServerException.Kind k) {
+        return k == FhirServerException.Kind.TIMEOUT || k == FhirServerException.Kind.BAD_RESPONSE;
+    }
+
     private static boolean stillPending(FhirServerException.Kind k) {
         return k.transientFault() || stopsTheRun(k);
     }

@@ -96,4 +96,70 @@ class ConsentWiringTest {
             assertThat(now.get(1).json()).contains("policy/mine", "inactive");
         }
     }
+
+    private ConsentWiring wiring(Cache cache) {
+        ProfileStore profiles = new ProfileStore(prefs, new SecretStore(dir.resolve("secrets")));
+        profiles.save(ServerProfile.of("down", ORIGIN).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        return new ConsentWiring(cache, TestData.FHIR, profiles, new ImmediateTaskRunner(), ZoneOffset.UTC);
+    }
+
+    @Test
+    void aRefusedEditOpensAsTheUsersTextWithTheReasonAndASaveFromItReplacesItKeepingItsText() {
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentWiring wiring = wiring(cache);
+            serverHas(cache, "1", "first");
+            OutboxStore o = cache.outbox();
+            long failed = o.enqueue(ORIGIN, "Consent", ID, "1", consent("1", "refused"));
+            o.markSending(failed);
+            o.markFailed(failed, "The server refused it (422 Unprocessable Entity)");
+            ConsentListViewModel list = wiring.listModel();
+            list.search();
+            list.open(list.rows().get(0));
+            ConsentEditorViewModel e = list.editor().get();
+            assertThat(e.json()).contains("policy/refused");
+            assertThat(e.message().get()).startsWith("Not sent: the server refused it (The server refused it (422")
+                    .contains("outbox entry " + failed).contains("discard it in the Outbox window");
+            assertThat(e.dirty().get()).as("not on the server: unsaved work").isTrue();
+            assertThat(e.queuedSeq()).isEqualTo(failed);
+
+            e.form().get().root().field("policyRule").value().set("http://example.org/policy/fixed");
+            e.save();
+            assertThat(o.get(failed).orElseThrow().status()).isEqualTo(OutboxStore.Status.DISCARDED);
+            assertThat(o.get(failed).orElseThrow().json()).contains("policy/refused");
+            List<OutboxStore.Entry> now = o.pending(ORIGIN);
+            assertThat(now).hasSize(1);
+            assertThat(now.get(0).json()).contains("policy/fixed");
+        }
+    }
+
+    @Test
+    void anUnreadableConflictOpensOnTheConflictScreenWithTheNewestTextOfTheChain() {
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentWiring wiring = wiring(cache);
+            serverHas(cache, "1", "first");
+            OutboxStore o = cache.outbox();
+            long a = o.enqueue(ORIGIN, "Consent", ID, "1", consent("1", "A"));
+            long b = o.enqueueAfter(a, consent("1", "B"));
+            o.markSending(a);
+            o.markConflict(a, "2", null, "Version conflict (412); the server's copy could not be read");
+            ConsentListViewModel list = wiring.listModel();
+            list.search();
+            list.open(list.rows().get(0));
+            ConsentEditorViewModel e = list.editor().get();
+            assertThat(e.conflictScreen().get()).as("the conflict screen is offered").isNotNull();
+            assertThat(e.conflict().get().mine()).contains("policy/B");
+            assertThat(e.conflict().get().seq()).isEqualTo(b);
+            assertThat(e.json()).contains("policy/B");
+
+            // the conflict's and the chain's other entry are not touched by a save that does not name them
+            assertThat(o.get(a).orElseThrow().status()).isEqualTo(OutboxStore.Status.CONFLICT);
+            e.conflictScreen().get().keepMine();
+            assertThat(o.get(a).orElseThrow().status()).isEqualTo(OutboxStore.Status.DISCARDED);
+            assertThat(o.get(b).orElseThrow().status()).isEqualTo(OutboxStore.Status.DISCARDED);
+            List<OutboxStore.Entry> now = o.pending(ORIGIN);
+            assertThat(now).hasSize(1);
+            assertThat(now.get(0).json()).contains("policy/B");
+            assertThat(now.get(0).baseVersion()).isEqualTo("2");
+        }
+    }
 }

@@ -15,7 +15,8 @@ import static org.custos.bench.BenchSupport.log;
  * generated NDJSON the browse benchmark reads, then stop), {@code bench.out} (target/bench) and
  * {@code bench.tag} (suffix of the result files), {@code bench.sync} (events synced from the local HAPI server,
  * default 100,000 in the bench profile; 0 skips), {@code bench.consents} / {@code bench.people} (the Consent list and
- * people directory benchmark, {@link ConsentBench}: 100,000 each in the bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
+ * people directory benchmark, {@link ConsentBench}: 100,000 each in the bench profile; 0 skips), {@code bench.check}
+ * (events of one patient checked against consent, {@link CheckBench}: 1,000,000 in the bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
  * {@code <name>.txt} under target/bench.
  */
 public final class BenchMain {
@@ -49,6 +50,10 @@ public final class BenchMain {
         if (consents > 0) {
             System.out.println(ConsentBench.table(ConsentBench.run(consents, BenchSupport.intProp("bench.people",
                     consents))));
+        }
+        int checkEvents = BenchSupport.intProp("bench.check", 0);
+        if (checkEvents > 0) {
+            System.out.println(CheckBench.table(CheckBench.run(checkEvents)));
         }
         int syncEvents = BenchSupport.intProp("bench.sync", 0);
         if (syncEvents > 0) {

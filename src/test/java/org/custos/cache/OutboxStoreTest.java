@@ -108,26 +108,33 @@ class OutboxStoreTest {
             assertThatThrownBy(() -> o.markSent(seq, stored("c-1", "3", "mine")))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("CONFLICT");
 
-            // resolved on top of theirs: pending again, based on version 2
-            o.resolve(seq, consent("c-1", "merged"), "2");
-            Entry r = o.get(seq).orElseThrow();
+            // resolved on top of theirs: a new pending entry based on version 2; the old one is discarded, its
+            // text kept in the database (nothing is overwritten)
+            long next = o.resolve(seq, consent("c-1", "merged"), "2");
+            assertThat(next).isGreaterThan(seq);
+            Entry old = o.get(seq).orElseThrow();
+            assertThat(old.status()).isEqualTo(Status.DISCARDED);
+            assertThat(old.json()).contains("mine").doesNotContain("merged");
+            assertThatThrownBy(() -> o.resolve(seq, consent("c-1", "again"), "2"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("DISCARDED");
+            Entry r = o.get(next).orElseThrow();
             assertThat(r.status()).isEqualTo(Status.PENDING);
             assertThat(r.baseVersion()).isEqualTo("2");
             assertThat(r.json()).contains("merged");
             assertThat(r.serverJson()).isNull();
 
             // a failure that may pass stays pending with its reason; a refusal is FAILED until retried
-            o.markSending(seq);
-            o.markRetry(seq, "Cannot connect to " + SERVER);
-            assertThat(o.get(seq).orElseThrow()).extracting(Entry::status, Entry::lastMessage)
+            o.markSending(next);
+            o.markRetry(next, "Cannot connect to " + SERVER);
+            assertThat(o.get(next).orElseThrow()).extracting(Entry::status, Entry::lastMessage)
                     .containsExactly(Status.PENDING, "Cannot connect to " + SERVER);
-            o.markFailed(seq, "The server rejected it (422).");
-            assertThat(o.get(seq).orElseThrow().status()).isEqualTo(Status.FAILED);
-            o.retry(seq);
-            assertThat(o.get(seq).orElseThrow().status()).isEqualTo(Status.PENDING);
-            o.discard(seq);
-            assertThat(o.get(seq).orElseThrow().status()).isEqualTo(Status.DISCARDED);
-            assertThatThrownBy(() -> o.enqueueAfter(seq, consent("c-1", "x")))
+            o.markFailed(next, "The server rejected it (422).");
+            assertThat(o.get(next).orElseThrow().status()).isEqualTo(Status.FAILED);
+            o.retry(next);
+            assertThat(o.get(next).orElseThrow().status()).isEqualTo(Status.PENDING);
+            o.discard(next);
+            assertThat(o.get(next).orElseThrow().status()).isEqualTo(Status.DISCARDED);
+            assertThatThrownBy(() -> o.enqueueAfter(next, consent("c-1", "x")))
                     .hasMessageContaining("was discarded");
         }
     }

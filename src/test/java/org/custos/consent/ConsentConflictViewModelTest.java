@@ -98,6 +98,32 @@ class ConsentConflictViewModelTest {
     }
 
     @Test
+    void takingTheServersWhenTheDiscardIsRefusedKeepsTheUsersTextAsUnsavedWorkWithTheReason() {
+        ConsentEditorViewModel.Store store = new ConsentEditorViewModel.Store() {
+            @Override
+            public ConsentEditorViewModel.Outcome save(String origin, String id, String base, String json) {
+                return new ConsentEditorViewModel.Outcome.Conflict(json, SERVER, "5");
+            }
+
+            @Override
+            public void dropped(String origin, String id, String serverJson) {
+                throw new IllegalStateException("The waiting edits are being sent right now; nothing was discarded.");
+            }
+        };
+        ConsentEditorViewModel editor = new ConsentEditorViewModel(json -> List.of(), store,
+                new ImmediateTaskRunner(), ZoneOffset.UTC);
+        editor.open(MINE, "https://fhir.example.org");
+        editor.save();
+        ConsentConflictViewModel theirs = new ConsentConflictViewModel(MINE, SERVER, "5");
+        theirs.takeServers();
+        editor.settle(theirs.choice().get());
+        assertThat(editor.json()).as("the user's text stays").contains("inactive");
+        assertThat(editor.dirty().get()).as("unsaved work").isTrue();
+        assertThat(editor.message().get()).contains("not dropped", "nothing was discarded")
+                .doesNotContain("Took the server's version");
+    }
+
+    @Test
     void anUnreadableServerSideSaysWhyAndOffersOnlyRecreateOrDrop() throws Exception {
         ConsentConflictViewModel vm = new ConsentConflictViewModel(MINE, null, null);
         assertThat(vm.serverKnown().get()).isFalse();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.custos.TestData;
 import org.custos.consent.ConsentDecision.Outcome;
-import org.custos.consent.ConsentDecision.Request;
+
 import org.custos.consent.ConsentDecision.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,20 +73,27 @@ class ConsentDecisionTest {
                         "Consent.policyRule"),
                 arguments("basic", req().at("2016-01-02").actor(GOOD_HEALTH_HOSPITAL, "CST").purpose("TREAT"),
                         NOT_APPLICABLE, "Consent.period"),
-                arguments("basic", Request.of("access").actor(GOOD_HEALTH_HOSPITAL, "CST"), UNDECIDABLE,
+                arguments("basic", DecisionRequest.of("access").actor(GOOD_HEALTH_HOSPITAL, "CST"), UNDECIDABLE,
                         "Consent.period"),
 
                 // consent-example-grantor: "Patient ... wishes to provide XXX with read-only access to the data at
-                // Good Health Psychiatric Hospital" (opt-out; a permit of action access for the two actors)
-                arguments("grantor", req().actor("Patient/example", "PRCP"), PERMIT, "Consent.except[0]"),
+                // Good Health Psychiatric Hospital"
+                // (opt-out; a permit of action access stating two actors with two roles: both must take part)
+                arguments("grantor", req().actor(GOOD_HEALTH_HOSPITAL, "CST").actor("Patient/example", "PRCP"), PERMIT,
+                        "Consent.except[0]"),
                 // read-only: correcting is not permitted
-                arguments("grantor", Request.of("correct").at(NOW).actor("Patient/example", "PRCP"), DENY,
-                        "Consent.policyRule"),
-                // Custos reads the entry's two actors as alternatives (repeated values are ORed): the hospital as
-                // custodian matches alone. The narrative ("XXX ... the data at Good Health") would need both.
-                arguments("grantor", req().actor(GOOD_HEALTH_HOSPITAL, "CST"), PERMIT, "Consent.except[0]"),
+                arguments("grantor", DecisionRequest.of("correct").at(NOW).actor(GOOD_HEALTH_HOSPITAL, "CST")
+                        .actor("Patient/example", "PRCP"), DENY, "Consent.policyRule"),
+                // the hospital as custodian alone: who receives is not known, and the permit might apply
+                arguments("grantor", req().actor(GOOD_HEALTH_HOSPITAL, "CST"), UNDECIDABLE, "Consent.except[0]"),
+                // the recipient, with no custodian given: likewise unknown
+                arguments("grantor", req().actor("Patient/example", "PRCP"), UNDECIDABLE, "Consent.except[0]"),
+                // data held by another custodian: the permit does not apply
+                arguments("grantor", req().actor("Organization/elsewhere", "CST").actor("Patient/example", "PRCP"),
+                        DENY, "Consent.policyRule"),
                 // nobody else was given access
-                arguments("grantor", req().actor("Practitioner/other", "PRCP"), DENY, "Consent.policyRule"),
+                arguments("grantor", req().actor(GOOD_HEALTH_HOSPITAL, "CST").actor("Practitioner/other", "PRCP"), DENY,
+                        "Consent.policyRule"),
 
                 // consent-example-notAuthor: "wishes to have all of the PHI collected at the Good Health Psychiatric
                 // Hospital restricted from disclosure to every provider." (the deny names Good Health Clinic,
@@ -99,7 +106,7 @@ class ConsentDecisionTest {
                 // consent-example-notOrg: "would like to withdraw/withhold consent to disclose any instance of his
                 // health information to Good Health Clinic." (deny access and correct, the clinic as recipient)
                 arguments("notOrg", req().actor(GOOD_HEALTH_CLINIC, "PRCP"), DENY, "Consent.except[0]"),
-                arguments("notOrg", Request.of("correct").at(NOW).actor(GOOD_HEALTH_CLINIC, "PRCP"), DENY,
+                arguments("notOrg", DecisionRequest.of("correct").at(NOW).actor(GOOD_HEALTH_CLINIC, "PRCP"), DENY,
                         "Consent.except[0]"),
                 // other providers keep the implied consent
                 arguments("notOrg", req().actor("Organization/other-clinic", "PRCP"), PERMIT, "Consent.policyRule"),
@@ -120,11 +127,11 @@ class ConsentDecisionTest {
 
                 // consent-example-notTime: "wishes to withhold disclosure of all data from a timeframe to any
                 // provider." (encoded as except.period 2015-01-01 – 2015-02-01, compared with the request date)
-                arguments("notTime", Request.of("access").at("2015-01-15").actor("Practitioner/f201", "PRCP"), DENY,
+                arguments("notTime", DecisionRequest.of("access").at("2015-01-15").actor("Practitioner/f201", "PRCP"), DENY,
                         "Consent.except[0]"),
-                arguments("notTime", Request.of("access").at("2015-02-01T23:00:00Z").actor("Practitioner/f201",
+                arguments("notTime", DecisionRequest.of("access").at("2015-02-01T23:00:00Z").actor("Practitioner/f201",
                         "PRCP"), DENY, "Consent.except[0]"),
-                arguments("notTime", Request.of("access").at("2015-03-01").actor("Practitioner/f201", "PRCP"),
+                arguments("notTime", DecisionRequest.of("access").at("2015-03-01").actor("Practitioner/f201", "PRCP"),
                         PERMIT, "Consent.policyRule"),
 
                 // consent-example-pkb ("how to encode this screen shot", Patients Know Best): opt-out, and each team
@@ -149,47 +156,47 @@ class ConsentDecisionTest {
                 // "Actors ... primary information recipient Practitioner/13", "policyRule : .../opt-in", "except
                 // type : permit ... author ... Practitioner/xcda-author class : application/hl7-cda+xml code :
                 // Summary of episode note ..., Discharge summary"
-                arguments("signature", Request.of("access").at("2016-01-01").actor("Practitioner/13", "PRCP")
+                arguments("signature", DecisionRequest.of("access").at("2016-01-01").actor("Practitioner/13", "PRCP")
                         .actor("Practitioner/xcda-author", "AUT").dataClass("urn:ietf:bcp:13|application/hl7-cda+xml")
                         .code("http://loinc.org|18842-5"), PERMIT, "Consent.except[0]"),
                 // the permit adds nothing to opt-in: what it would need is not given, the base policy permits
-                arguments("signature", Request.of("access").at("2016-01-01").actor("Practitioner/13", "PRCP"),
+                arguments("signature", DecisionRequest.of("access").at("2016-01-01").actor("Practitioner/13", "PRCP"),
                         PERMIT, "Consent.policyRule"),
-                arguments("signature", Request.of("access").at("2016-10-11").actor("Practitioner/13", "PRCP"),
+                arguments("signature", DecisionRequest.of("access").at("2016-10-11").actor("Practitioner/13", "PRCP"),
                         NOT_APPLICABLE, "Consent.period"),
                 // the consent is about Practitioner/13 as recipient only
-                arguments("signature", Request.of("access").at("2016-01-01").actor("Practitioner/99", "PRCP"),
+                arguments("signature", DecisionRequest.of("access").at("2016-01-01").actor("Practitioner/99", "PRCP"),
                         NOT_APPLICABLE, "Consent.actor"),
 
                 // consent-example-smartonfhir (generated narrative): "period : 23/06/2016 5:02:33 PM --> 23/06/2016
                 // 5:32:33 PM", "policyRule : .../opt-in", "Excepts - Type Action Class * permit Access
                 // MedicationRequest"
-                arguments("smartonfhir", Request.of("access").at("2016-06-23T17:10:00+10:00")
+                arguments("smartonfhir", DecisionRequest.of("access").at("2016-06-23T17:10:00+10:00")
                         .actor("Practitioner/app", null).dataClass("MedicationRequest"), PERMIT, "Consent.except[0]"),
-                arguments("smartonfhir", Request.of("access").at("2016-06-23T07:10:00Z")
+                arguments("smartonfhir", DecisionRequest.of("access").at("2016-06-23T07:10:00Z")
                         .dataClass("http://hl7.org/fhir/resource-types#MedicationRequest"), PERMIT,
                         "Consent.except[0]"),
                 // half an hour only
-                arguments("smartonfhir", Request.of("access").at("2016-06-23T17:40:00+10:00")
+                arguments("smartonfhir", DecisionRequest.of("access").at("2016-06-23T17:40:00+10:00")
                         .dataClass("MedicationRequest"), NOT_APPLICABLE, "Consent.period"),
                 // other data: opt-in permits it as well (the STU3 encoding does not restrict it to the class)
-                arguments("smartonfhir", Request.of("access").at("2016-06-23T17:10:00+10:00")
+                arguments("smartonfhir", DecisionRequest.of("access").at("2016-06-23T17:10:00+10:00")
                         .dataClass("Observation"), PERMIT, "Consent.policyRule"));
     }
 
-    static Request req() {
-        return Request.of("access").at(NOW);
+    static DecisionRequest req() {
+        return DecisionRequest.of("access").at(NOW);
     }
 
     @ParameterizedTest(name = "{0}: {1} → {2} by {3}")
     @MethodSource("examples")
-    void officialExamplesJson(String example, Request request, Outcome expected, String location) throws IOException {
+    void officialExamplesJson(String example, DecisionRequest request, Outcome expected, String location) throws IOException {
         check(json(example), request, expected, location);
     }
 
     @ParameterizedTest(name = "{0} (XML): {2} by {3}")
     @MethodSource("examples")
-    void officialExamplesXml(String example, Request request, Outcome expected, String location) throws IOException {
+    void officialExamplesXml(String example, DecisionRequest request, Outcome expected, String location) throws IOException {
         String name = example.equals("basic") ? "consent-example.xml" : "consent-example-" + example + ".xml";
         String xml = Files.readString(dir().resolve(name));
         List<String> json = TestData.FHIR.xmlToJsonResources(new StringReader(xml));
@@ -209,7 +216,7 @@ class ConsentDecisionTest {
         assertThat(examples().map(a -> (String) a.get()[0]).distinct().sorted().toList()).isEqualTo(ids);
     }
 
-    private void check(JsonNode consent, Request request, Outcome expected, String location) {
+    private void check(JsonNode consent, DecisionRequest request, Outcome expected, String location) {
         ConsentDecision d = ConsentDecision.compile(consent);
         Result r = d.decide(request);
         assertThat(r.outcome()).as(String.join("\n", r.reasons())).isEqualTo(expected);
@@ -258,10 +265,10 @@ class ConsentDecisionTest {
     void periodBoundsAreInclusiveToTheirPrecision() {
         String c = "{\"resourceType\":\"Consent\",\"status\":\"active\",\"period\":{\"start\":\"2015\","
                 + "\"end\":\"2015-06\"},\"policyRule\":\"http://hl7.org/fhir/ConsentPolicy/opt-in\"}";
-        assertThat(decide(c, Request.of("access").at("2015-01-01T00:00:00Z")).outcome()).isEqualTo(PERMIT);
-        assertThat(decide(c, Request.of("access").at("2015-06-30T23:59:59Z")).outcome()).isEqualTo(PERMIT);
-        assertThat(decide(c, Request.of("access").at("2015-07-01")).outcome()).isEqualTo(NOT_APPLICABLE);
-        assertThat(decide(c, Request.of("access").at("2014-12-31T23:59:59Z")).outcome()).isEqualTo(NOT_APPLICABLE);
+        assertThat(decide(c, DecisionRequest.of("access").at("2015-01-01T00:00:00Z")).outcome()).isEqualTo(PERMIT);
+        assertThat(decide(c, DecisionRequest.of("access").at("2015-06-30T23:59:59Z")).outcome()).isEqualTo(PERMIT);
+        assertThat(decide(c, DecisionRequest.of("access").at("2015-07-01")).outcome()).isEqualTo(NOT_APPLICABLE);
+        assertThat(decide(c, DecisionRequest.of("access").at("2014-12-31T23:59:59Z")).outcome()).isEqualTo(NOT_APPLICABLE);
     }
 
     @Test
@@ -313,6 +320,31 @@ class ConsentDecisionTest {
                 .isEqualTo(PERMIT);
         assertThat(decide(c, req().actor("Practitioner/8", null))).extracting(Result::outcome, Result::rule)
                 .containsExactly(DENY, "base policy (policyRule http://hl7.org/fhir/v3/ActCode#OPTOUT): deny");
+    }
+
+    @Test
+    void actorsOfOneEntryAreGroupedByRoleAndEveryRoleMustBeTaken() {
+        String c = consent("active", "http://hl7.org/fhir/ConsentPolicy/opt-out",
+                ",\"except\":[{\"type\":\"permit\",\"actor\":["
+                        + "{\"role\":{\"coding\":[{\"code\":\"PRCP\"}]},\"reference\":{\"reference\":\"Practitioner/a\"}},"
+                        + "{\"role\":{\"coding\":[{\"code\":\"PRCP\"}]},\"reference\":{\"reference\":\"Practitioner/b\"}},"
+                        + "{\"role\":{\"coding\":[{\"code\":\"CST\"}]},\"reference\":{\"reference\":\"Organization/h\"}},"
+                        + "{\"reference\":{\"reference\":\"Device/app\"}}]}]");
+        // same role: alternatives; every role and the role-less actor: all needed
+        assertThat(decide(c, req().actor("Practitioner/b", "PRCP").actor("Organization/h", "CST")
+                .actor("Device/app", "AUT")).outcome()).isEqualTo(PERMIT);
+        assertThat(decide(c, req().actor("Practitioner/a", "PRCP").actor("Organization/h", "CST")
+                .actor("Device/app", null)).outcome()).isEqualTo(PERMIT);
+        // someone else in the CST role: the permit does not apply
+        assertThat(decide(c, req().actor("Practitioner/a", "PRCP").actor("Organization/x", "CST")
+                .actor("Device/app", null)).outcome()).isEqualTo(DENY);
+        // the role-less actor absent (others given): does not apply
+        assertThat(decide(c, req().actor("Practitioner/a", "PRCP").actor("Organization/h", "CST")).outcome())
+                .isEqualTo(DENY);
+        // nobody in the CST role: unknown, and the permit would change the answer
+        Result r = decide(c, req().actor("Practitioner/a", "PRCP").actor("Device/app", null));
+        assertThat(r.outcome()).isEqualTo(UNDECIDABLE);
+        assertThat(r.rule()).contains("Practitioner/a or Practitioner/b (PRCP) and Organization/h (CST) and Device/app");
     }
 
     @Test
@@ -368,12 +400,12 @@ class ConsentDecisionTest {
     void theQuickOutcomeAgreesWithTheExplainedDecision() throws IOException {
         // outcome() skips building the reasoning (for checking many events); it must answer as decide() does
         ConsentDecision d = ConsentDecision.compile(json("pkb"));
-        Request[] rs = {req().actor("Organization/ich-nmt", "PRCP").labelled("N"),
+        DecisionRequest[] rs = {req().actor("Organization/ich-nmt", "PRCP").labelled("N"),
                 req().actor("Organization/ich-core", "PRCP").labelled("SEX"),
                 req().actor("Organization/ich-non", "PRCP").labelled("PSY"),
                 req().actor("Organization/ich-non", "PRCP"),
                 req()};
-        for (Request r : rs) {
+        for (DecisionRequest r : rs) {
             assertThat(d.outcome(r)).as(r.toString()).isEqualTo(d.decide(r).outcome());
         }
         assertThat(d.outcome(rs[0])).isEqualTo(PERMIT);
@@ -381,7 +413,7 @@ class ConsentDecisionTest {
 
     // ---- helpers ----
 
-    private Result decide(String json, Request r) {
+    private Result decide(String json, DecisionRequest r) {
         try {
             return ConsentDecision.compile(mapper.readTree(json)).decide(r);
         } catch (IOException e) {

@@ -53,7 +53,8 @@ class ConsentSaverTest {
             assertThat(saver.pending().needAttention()).isEqualTo(1);
 
             // the user keeps theirs own on top of version 3: the conflict entry is resolved with it
-            ConsentSaver.Result kept = saver.save(server.baseUrl(), id, "3", TestConsents.json(id, "3", "mine"));
+            ConsentSaver.Result kept = saver.save(server.baseUrl(), id, "3", c.seq(),
+                    TestConsents.json(id, "3", "mine"));
             assertThat(((ConsentSaver.Result.Stored) kept).versionId()).isEqualTo("4");
             assertThat(TestConsents.history(server, id)).containsExactly("one", "two", "theirs", "mine");
             assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
@@ -181,8 +182,80 @@ class ConsentSaverTest {
 
             // an entry left SENDING by a stopped Custos: refused until a send finds out whether it arrived
             outbox.markSending(next);
-            assertThatThrownBy(() -> impatient.dropMine(origin, id)).hasMessageContaining("when Custos stopped");
+            assertThatThrownBy(() -> impatient.dropMine(origin, id)).hasMessageContaining("Custos stopped");
             assertThat(outbox.get(next).orElseThrow().status()).isEqualTo(OutboxStore.Status.SENDING);
+        }
+    }
+
+    @Test
+    void aSaveThatDoesNotNameAFailedEditLeavesItAndOneThatNamesItKeepsItsTextAsARecord(LocalFhirServer server) {
+        String id = ResourceWriter.newId();
+        String origin = server.baseUrl();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(origin)));
+            assertThat(saver.save(origin, id, null, TestConsents.json(id, null, "one")))
+                    .isInstanceOf(ConsentSaver.Result.Stored.class);
+            OutboxStore outbox = cache.outbox();
+            long failed = outbox.enqueue(origin, "Consent", id, "1", TestConsents.json(id, "1", "refused"));
+            outbox.markSending(failed);
+            outbox.markFailed(failed, "The server refused it (422 Unprocessable Entity)");
+
+            // an editor opened on the cache's version saves: refused, the failed edit untouched
+            assertThatThrownBy(() -> saver.save(origin, id, "1", TestConsents.json(id, "1", "unrelated")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("outbox entry " + failed)
+                    .hasMessageContaining("422").hasMessageContaining("nothing was saved");
+            OutboxStore.Entry kept = outbox.get(failed).orElseThrow();
+            assertThat(kept.status()).isEqualTo(OutboxStore.Status.FAILED);
+            assertThat(kept.json()).contains("policy/refused");
+            assertThat(outbox.entriesFor(origin, "Consent", id)).hasSize(2);
+
+            // the editor opened on the failed edit names it: it is replaced by a new entry, its text kept
+            ConsentSaver.Result fixed = saver.save(origin, id, "1", failed, TestConsents.json(id, "1", "fixed"));
+            assertThat(fixed).isInstanceOf(ConsentSaver.Result.Stored.class);
+            assertThat(outbox.get(failed).orElseThrow()).extracting(OutboxStore.Entry::status)
+                    .isEqualTo(OutboxStore.Status.DISCARDED);
+            assertThat(outbox.get(failed).orElseThrow().json()).contains("policy/refused");
+            assertThat(TestConsents.history(server, id)).containsExactly("one", "fixed");
+        }
+    }
+
+    @Test
+    void settlingAConflictWithTheNewestTextOfTheChainKeepsEveryTextAsARecord(LocalFhirServer server)
+            throws Exception {
+        String id = ResourceWriter.newId();
+        try (TcpRelay relay = new TcpRelay(server.port()); Cache cache = Cache.open(dir.resolve("c"))) {
+            relay.up();
+            String origin = relay.baseUrl();
+            ConsentSaver saver = new ConsentSaver(cache, fhir, o -> Optional.of(profile(origin)));
+            saver.save(origin, id, null, TestConsents.json(id, null, "v1"));
+            relay.down();
+            long a = ((ConsentSaver.Result.Queued) saver.save(origin, id, "1", TestConsents.json(id, "1", "A")))
+                    .seq();
+            TestConsents.putDirectly(server, id, "theirs");
+            relay.up();
+            // the same editor saves B on top of A: A meets the server's version 2, B waits behind it, and says why
+            ConsentSaver.Result queued = saver.save(origin, id, "1", a, TestConsents.json(id, "1", "B"));
+            assertThat(queued).isInstanceOf(ConsentSaver.Result.Queued.class);
+            long b = ((ConsentSaver.Result.Queued) queued).seq();
+            assertThat(((ConsentSaver.Result.Queued) queued).reason()).contains("conflict")
+                    .contains("outbox entry " + a);
+            OutboxStore outbox = cache.outbox();
+            assertThat(outbox.get(a).orElseThrow().status()).isEqualTo(OutboxStore.Status.CONFLICT);
+            assertThat(outbox.get(b).orElseThrow().status()).isEqualTo(OutboxStore.Status.PENDING);
+
+            // a save naming an older entry of the chain (not the newest text) is refused, nothing changed
+            assertThatThrownBy(() -> saver.save(origin, id, "2", a, TestConsents.json(id, "2", "A2")))
+                    .hasMessageContaining("outbox entry " + a);
+            assertThat(outbox.get(b).orElseThrow().status()).isEqualTo(OutboxStore.Status.PENDING);
+            // settling with the newest text (B, kept on top of the server's version 2): every text stays as a row
+            ConsentSaver.Result settled = saver.save(origin, id, "2", b, TestConsents.json(id, "2", "B"));
+            assertThat(settled).isInstanceOf(ConsentSaver.Result.Stored.class);
+            assertThat(TestConsents.history(server, id)).containsExactly("v1", "theirs", "B");
+            assertThat(outbox.get(a).orElseThrow()).extracting(OutboxStore.Entry::status, e -> e.json().contains("A"))
+                    .containsExactly(OutboxStore.Status.DISCARDED, true);
+            assertThat(outbox.get(b).orElseThrow()).extracting(OutboxStore.Entry::status, e -> e.json().contains("B"))
+                    .containsExactly(OutboxStore.Status.DISCARDED, true);
+            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
         }
     }
 

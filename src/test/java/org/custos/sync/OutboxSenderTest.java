@@ -107,15 +107,18 @@ class OutboxSenderTest {
             assertThat(o.get(other).orElseThrow().status()).isEqualTo(Status.PENDING);
             assertThat(o.get(bEdit).orElseThrow().status()).isEqualTo(Status.SENT);
 
-            // resolved on top of the server's version: it goes, and the waiting ones after it, in order
-            o.resolve(mine, TestConsents.json(a, null, "a-merged"), c.serverVersion());
+            // resolved on top of the server's version (replacing the later text made from it, as the saver does):
+            // a new entry, after the ones already waiting; "a-waits" (based on version 2) goes first, and the
+            // merged text, based on version 2 as well, meets it as a conflict: nothing is overwritten
+            long merged = o.resolve(mine, TestConsents.json(a, null, "a-merged"), c.serverVersion(),
+                    List.of(mineLater));
+            assertThat(o.get(mine).orElseThrow().status()).isEqualTo(Status.DISCARDED);
+            assertThat(o.get(mineLater).orElseThrow().status()).isEqualTo(Status.DISCARDED);
             OutboxSender.Report r2 = new OutboxSender(cache, fhir).send(profile(server.baseUrl()), new Cancellation(),
                     OutboxSender.Listener.NONE);
-            // "a-waits" was based on version 2, which a-merged replaced: a conflict of its own
-            assertThat(r2.sent()).as(r2.summary()).isEqualTo(2);
-            assertThat(r2.conflicts()).extracting(OutboxSender.Report.Problem::seq).containsExactly(other);
-            assertThat(TestConsents.history(server, a)).containsExactly("a-server-1", "a-someone-else", "a-merged",
-                    "a-mine-later");
+            assertThat(r2.sent()).as(r2.summary()).isEqualTo(1);
+            assertThat(r2.conflicts()).extracting(OutboxSender.Report.Problem::seq).containsExactly(merged);
+            assertThat(TestConsents.history(server, a)).containsExactly("a-server-1", "a-someone-else", "a-waits");
         }
     }
 
@@ -184,6 +187,42 @@ class OutboxSenderTest {
             assertThat(o.get(s1).orElseThrow().sentVersion()).isEqualTo("1");
             assertThat(o.get(s3).orElseThrow().sentVersion()).isEqualTo("2");
             assertThat(o.get(s2).orElseThrow().status()).isEqualTo(Status.SENT);
+        }
+    }
+
+    @Test
+    void anUnansweredSendStaysUncertainAndCannotBeDiscardedUntilTheNextSendChecks() throws Exception {
+        // a "server" that accepts the request and never answers: the read timeout passes
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress()); Cache cache = Cache.open(dir.resolve("c"))) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String url = "http://127.0.0.1:" + silent.getLocalPort() + "/fhir";
+            OutboxStore o = cache.outbox();
+            String id = ResourceWriter.newId();
+            long seq = o.enqueue(url, "Consent", id, "1", TestConsents.json(id, "1", "maybe"));
+            OutboxSender.Report r = new OutboxSender(cache, fhir).send(ServerProfile.of("t", url)
+                    .withTimeouts(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(1)),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(r.allSent()).isFalse();
+            Entry e = o.get(seq).orElseThrow();
+            assertThat(e.status()).as("it may be on the server").isEqualTo(Status.SENDING);
+            assertThat(e.lastMessage()).contains("may have been stored anyway");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.discard(seq))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("SENDING");
+            for (java.net.Socket s : held) {
+                s.close();
+            }
         }
     }
 

@@ -1,0 +1,103 @@
+package org.custos.consent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small AuditEvents and consents as files to import, for the past-access checks (also used by the CLI test). */
+public final class CheckData {
+    public static final String HOSPITAL = "Organization/2.16.840.1.113883.19.6";
+
+    private CheckData() {
+    }
+
+    /**
+     * One AuditEvent as JSON. {@code agents}: "REF|ROLE|PURPOSE" each (empty parts: none); the first is the
+     * requestor. {@code labels}: security label codes of the data entity.
+     */
+    public static String event(String id, String recorded, String action, String patient, String data,
+                               List<String> agents, String purposeOfEvent, String... labels) {
+        List<String> a = new ArrayList<>();
+        for (int i = 0; i < agents.size(); i++) {
+            String[] p = (agents.get(i) + "||").split("\\|", -1);
+            StringBuilder s = new StringBuilder("{\"requestor\":" + (i == 0));
+            if (!p[0].isEmpty()) {
+                s.append(",\"reference\":{\"reference\":\"").append(p[0]).append("\"}");
+            } else {
+                s.append(",\"userId\":{\"value\":\"user-").append(i).append("\"}");
+            }
+            if (!p[1].isEmpty()) {
+                s.append(",\"role\":[{\"coding\":[{\"system\":\"http://hl7.org/fhir/v3/ParticipationType\",\"code\":\"")
+                        .append(p[1]).append("\"}]}]");
+            }
+            if (!p[2].isEmpty()) {
+                s.append(",\"purposeOfUse\":[{\"coding\":[{\"system\":\"http://hl7.org/fhir/v3/ActReason\",\"code\":\"")
+                        .append(p[2]).append("\"}]}]");
+            }
+            a.add(s.append("}").toString());
+        }
+        StringBuilder l = new StringBuilder();
+        for (String label : labels) {
+            l.append(l.length() == 0 ? "" : ",").append("{\"system\":\"http://hl7.org/fhir/v3/ActCode\",\"code\":\"")
+                    .append(label).append("\"}");
+        }
+        return "{\"resourceType\":\"AuditEvent\",\"id\":\"" + id + "\",\"type\":{\"system\":"
+                + "\"http://hl7.org/fhir/audit-event-type\",\"code\":\"rest\"},\"action\":\"" + action
+                + "\",\"recorded\":\"" + recorded + "\",\"outcome\":\"0\""
+                + (purposeOfEvent == null ? "" : ",\"purposeOfEvent\":[{\"coding\":[{\"code\":\"" + purposeOfEvent
+                + "\"}]}]")
+                + ",\"agent\":[" + String.join(",", a) + "],\"source\":{\"identifier\":{\"value\":\"ehr\"}},"
+                + "\"entity\":[{\"reference\":{\"reference\":\"" + patient + "\"},\"role\":{\"system\":"
+                + "\"http://hl7.org/fhir/object-role\",\"code\":\"1\"}}"
+                + (data == null ? "" : ",{\"reference\":{\"reference\":\"" + data + "\"},\"role\":{\"system\":"
+                + "\"http://hl7.org/fhir/object-role\",\"code\":\"4\"},\"securityLabel\":[" + l + "]}")
+                + "]}";
+    }
+
+    /** A consent for {@code patient} with this policy, version and lastUpdated, and except entries (JSON). */
+    public static String consent(String id, String version, String lastUpdated, String patient, String policy,
+                                 String except) {
+        return "{\"resourceType\":\"Consent\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"" + version
+                + "\",\"lastUpdated\":\"" + lastUpdated + "\"},\"status\":\"active\",\"patient\":{\"reference\":\""
+                + patient + "\"},\"policyRule\":\"http://hl7.org/fhir/ConsentPolicy/" + policy + "\""
+                + (except == null ? "" : ",\"except\":" + except) + "}";
+    }
+
+    public static Path ndjson(Path file, List<String> lines) throws IOException {
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        return file;
+    }
+
+    /** The events the tests check against consent-example-Emergency (patient f001) and consent c1 (patient p2). */
+    public static List<String> events() {
+        return List.of(
+                // Emergency: the hospital for ETREAT: permitted
+                event("e1", "2020-05-01T10:00:00Z", "R", "Patient/f001", "Observation/o1",
+                        List.of(HOSPITAL + "|CST|ETREAT"), null),
+                // the hospital for TREAT: denied by except[1]
+                event("e2", "2020-05-02T10:00:00Z", "R", "Patient/f001", "Observation/o1",
+                        List.of(HOSPITAL + "|CST|TREAT"), null),
+                // the hospital, no purpose: undecidable (the permit for ETREAT might apply)
+                event("e3", "2020-05-03T10:00:00Z", "R", "Patient/f001", "Observation/o1",
+                        List.of(HOSPITAL + "|CST|"), null),
+                // no agent reference at all (a user id only), for ETREAT: undecidable (was it the hospital?)
+                event("e4", "2020-05-04T10:00:00Z", "R", "Patient/f001", null, List.of("||ETREAT"), null),
+                // purposeOfEvent instead of purposeOfUse, outside --to 2020-05-31 in the CLI test
+                event("e5", "2020-06-05T10:00:00Z", "R", "Patient/f001", null, List.of(HOSPITAL + "|CST|"), "TREAT"),
+                // another patient's event: not checked for f001
+                event("e6", "2020-05-01T10:00:00Z", "R", "Patient/other", null, List.of(HOSPITAL + "|CST|TREAT"),
+                        null),
+                // consent c1 of p2: opt-in from 2020-01-01, opt-out from 2021-01-01
+                event("p1", "2019-06-01T00:00:00Z", "R", "Patient/p2", null, List.of("Practitioner/d||TREAT"), null),
+                event("p2", "2020-06-01T00:00:00Z", "R", "Patient/p2", null, List.of("Practitioner/d||TREAT"), null),
+                event("p3", "2021-06-01T00:00:00Z", "R", "Patient/p2", null, List.of("Practitioner/d||TREAT"), null));
+    }
+
+    /** Consent c1 in two versions: opt-in, then opt-out. */
+    public static List<String> consentVersions() {
+        return List.of(consent("c1", "1", "2020-01-01T00:00:00Z", "Patient/p2", "opt-in", null),
+                consent("c1", "2", "2021-01-01T00:00:00Z", "Patient/p2", "opt-out", null));
+    }
+}

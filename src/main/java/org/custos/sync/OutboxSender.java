@@ -174,6 +174,10 @@ public final class OutboxSender {
     private boolean sendOne(ResourceWriter writer, Entry e, String ifMatch, Run run, Listener listener,
                             Redactor redactor) {
         OutboxStore outbox = cache.outbox();
+        // whether the text may be on the server without Custos knowing: an earlier send got no clear answer (until a
+        // read shows the server does not hold it), or this run's write did not get one
+        boolean uncertain = e.status() == Status.SENDING;
+        boolean writing = false;
         try {
             if (e.status() == Status.SENDING) {
                 // a run before this one was stopped while sending it: did it arrive?
@@ -185,6 +189,7 @@ public final class OutboxSender {
                     listener.done(e, Status.SENT, "found on the server (version " + now.get().versionId() + ")");
                     return true;
                 }
+                uncertain = false; // read just now: the server does not hold this text
             }
             if (!outbox.startSending(e.seq())) {
                 // discarded or resolved since the list was read: not this run's to send
@@ -192,6 +197,7 @@ public final class OutboxSender {
                 return false;
             }
             listener.sending(e);
+            writing = true;
             ResourceWriter.Stored stored = ifMatch == null ? writer.create(e.type(), e.id(), e.json())
                     : writer.put(e.type(), e.id(), e.json(), ifMatch);
             outbox.markSent(e.seq(), stored.json());
@@ -214,7 +220,7 @@ public final class OutboxSender {
         } catch (FhirServerException f) {
             String m = redactor.clean(f.getMessage());
             run.failures.add(new Report.Problem(e.seq(), e.resource(), m));
-            if (mayHaveArrived(f.kind())) {
+            if (uncertain || writing && mayHaveArrived(f.kind())) {
                 // the request may have reached the server: the entry stays SENDING (uncertain); the next send reads
                 // the server first, and it cannot be discarded meanwhile
                 outbox.markUncertain(e.seq(), m);
@@ -273,8 +279,13 @@ public final class OutboxSender {
 
     /** Failures that may pass by themselves: the entry stays pending. */
     /** Failures after which the request may have been stored (no answer, or a broken one). */
+    /**
+     * A write that ended so may have been stored: no answer in time, an answer cut off, or a server error (a 502/504
+     * from a proxy in front of the server is the classic "it may have arrived").
+     */
     private static boolean mayHaveArrived(FhirServerException.Kind k) {
-        return k == FhirServerException.Kind.TIMEOUT || k == FhirServerException.Kind.BAD_RESPONSE;
+        return k == FhirServerException.Kind.TIMEOUT || k == FhirServerException.Kind.BAD_RESPONSE
+                || k == FhirServerException.Kind.SERVER_ERROR;
     }
 
     private static boolean stillPending(FhirServerException.Kind k) {

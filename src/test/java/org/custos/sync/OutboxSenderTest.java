@@ -223,6 +223,17 @@ class OutboxSenderTest {
             for (java.net.Socket s : held) {
                 s.close();
             }
+            silent.close();
+
+            // the next send cannot reach the server at all: nothing was learnt, so the entry stays uncertain (it
+            // must not become a plain pending entry that can be discarded while the server may hold it)
+            OutboxSender.Report again = new OutboxSender(cache, fhir).send(ServerProfile.of("t", url)
+                    .withTimeouts(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(1)),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(again.allSent()).isFalse();
+            assertThat(o.get(seq).orElseThrow().status()).as("still uncertain").isEqualTo(Status.SENDING);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.discard(seq))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("SENDING");
         }
     }
 

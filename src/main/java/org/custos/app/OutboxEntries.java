@@ -56,6 +56,11 @@ final class OutboxEntries implements OutboxViewModel.Entries {
     }
 
     @Override
+    public void giveUp(long seq) {
+        saver.giveUp(seq);
+    }
+
+    @Override
     public String sendAll() {
         List<OutboxSender.Report> reports = saver.sendAll(new Cancellation());
         return reports.stream().map(r -> r.origin() + ": " + r.summary()).reduce((a, b) -> a + "; " + b)

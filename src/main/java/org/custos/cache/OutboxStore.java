@@ -360,6 +360,17 @@ public final class OutboxStore {
     }
 
     /** The user gives entry {@code seq} up (the server's version stands): {@code DISCARDED}, kept as a record. */
+    /**
+     * Gives up entry {@code seq} that is {@code SENDING} with no clear answer (it may be on the server): it becomes
+     * {@code DISCARDED}, its text kept as its row, with why. Only for an entry no send holds now (the caller holds
+     * the origin's claim, see {@code ConsentSaver#giveUp}).
+     */
+    public void giveUp(long seq) {
+        update(seq, "Giving up outbox entry " + seq, EnumSet.of(Status.SENDING),
+                "UPDATE outbox SET state = 'DISCARDED', last_message = ?, updated_at = ? WHERE seq = ?",
+                cutMessage("Given up by the user while unanswered: it may be on the server."));
+    }
+
     public void discard(long seq) {
         update(seq, "Discarding outbox entry " + seq, EnumSet.of(Status.PENDING, Status.CONFLICT, Status.FAILED),
                 "UPDATE outbox SET state = 'DISCARDED', updated_at = ? WHERE seq = ?");

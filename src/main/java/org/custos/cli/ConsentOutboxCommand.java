@@ -50,6 +50,10 @@ final class ConsentOutboxCommand implements Callable<Integer> {
         Long discard;
     }
 
+    @Option(names = "--may-be-on-server", description = "With --discard: give up an unanswered send (SENDING): it "
+            + "may be on the server already, or not; Custos stops trying and checking")
+    boolean mayBeOnServer;
+
     @Option(names = "--save-to", paramLabel = "FILE",
             description = "With --discard: write the entry's JSON to this new file first")
     Path saveTo;
@@ -89,8 +93,11 @@ final class ConsentOutboxCommand implements Callable<Integer> {
             }
             OutboxStore.Entry e = cache.outbox().get(action.discard).orElseThrow(() ->
                     new IllegalArgumentException("No outbox entry " + action.discard + "."));
-            if (!e.status().open() || e.status() == OutboxStore.Status.SENDING) {
-                return fail(err, "Outbox entry " + e.seq() + " is " + e.status() + ": it cannot be discarded.");
+            boolean unanswered = e.status() == OutboxStore.Status.SENDING;
+            if (!e.status().open() || unanswered && !mayBeOnServer) {
+                return fail(err, "Outbox entry " + e.seq() + " is " + e.status() + ": it cannot be discarded"
+                        + (unanswered ? " (it was sent without a clear answer and may be on the server: the next "
+                        + "send checks; to give it up anyway, add --may-be-on-server)." : "."));
             }
             try {
                 Files.writeString(PrivateFiles.create(newFile(saveTo)), e.json(), StandardCharsets.UTF_8,
@@ -98,10 +105,15 @@ final class ConsentOutboxCommand implements Callable<Integer> {
             } catch (IOException io) {
                 return fail(err, "Cannot write " + saveTo + " (" + describe(io) + "): nothing was discarded.");
             }
-            saver.discard(e.seq());
+            if (unanswered) {
+                saver.giveUp(e.seq());
+            } else {
+                saver.discard(e.seq());
+            }
             out.println("Wrote the text of outbox entry " + e.seq() + " (" + e.resource() + " for " + e.origin()
                     + ", " + e.status() + ") to " + saveTo + ".");
-            out.println("Discarded outbox entry " + e.seq() + ": the server's version stands.");
+            out.println(unanswered ? "Gave up outbox entry " + e.seq() + ": it may be on the server or not."
+                    : "Discarded outbox entry " + e.seq() + ": the server's version stands.");
             out.flush();
             return 0;
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -44,6 +44,9 @@ public final class OutboxViewModel {
         /** The entry is given up (kept as a record); the server's version stands. */
         void discard(long seq) throws Exception;
 
+        /** An unanswered send is given up (kept as a record): it may be on the server or not. */
+        void giveUp(long seq) throws Exception;
+
         /** Sends what waits; says what happened, in a line (empty: nothing went). */
         String sendAll() throws Exception;
     }
@@ -62,8 +65,7 @@ public final class OutboxViewModel {
         this.tasks = tasks;
         canRetry = Bindings.createBooleanBinding(() -> !busy.get() && selected.get() != null
                 && selected.get().state() == State.FAILED, selected, busy);
-        canDiscard = Bindings.createBooleanBinding(() -> !busy.get() && selected.get() != null
-                && selected.get().state() != State.SENDING, selected, busy);
+        canDiscard = Bindings.createBooleanBinding(() -> !busy.get() && selected.get() != null, selected, busy);
     }
 
     public ObservableList<Item> items() {
@@ -88,7 +90,7 @@ public final class OutboxViewModel {
         return canRetry;
     }
 
-    /** Anything but an entry on its way to the server can be discarded. */
+    /** Any entry can be given up; one on its way to the server only when no send runs (the question says so). */
     public BooleanBinding canDiscard() {
         return canDiscard;
     }
@@ -96,6 +98,11 @@ public final class OutboxViewModel {
     /** What the discard question says about the selected entry. */
     public String discardQuestion() {
         Item i = selected.get();
+        if (i != null && i.state() == State.SENDING) {
+            return "Give up outbox entry " + i.seq() + " (" + i.resource() + " for " + i.origin() + ")? It was sent "
+                    + "and no clear answer came: it MAY BE ON THE SERVER already, or not. Custos stops trying and "
+                    + "stops checking. Its text is kept nowhere else: save it to a file first if you may need it.";
+        }
         return i == null ? "" : "Discard outbox entry " + i.seq() + " (" + i.resource() + " for " + i.origin()
                 + ", " + i.state() + ")? The server's version stands. Its text is kept nowhere else: save it to a "
                 + "file first if you may need it.";
@@ -131,10 +138,11 @@ public final class OutboxViewModel {
      */
     public void discard(Path saveTo) {
         Item i = selected.get();
-        if (i == null || i.state() == State.SENDING) {
-            message.set("Choose an entry that is not being sent.");
+        if (i == null) {
+            message.set("Choose an entry first.");
             return;
         }
+        boolean unanswered = i.state() == State.SENDING;
         run("Discarding outbox entry " + i.seq(), p -> {
             if (saveTo != null) {
                 try {
@@ -144,9 +152,13 @@ public final class OutboxViewModel {
                             + "); nothing was discarded", e);
                 }
             }
-            entries.discard(i.seq());
+            if (unanswered) {
+                entries.giveUp(i.seq());
+            } else {
+                entries.discard(i.seq());
+            }
             return null;
-        }, "Discarded entry " + i.seq() + (saveTo == null ? "." : "; its text is in " + saveTo + "."));
+        }, (unanswered ? "Gave up entry " : "Discarded entry ") + i.seq() + (saveTo == null ? "." : "; its text is in " + saveTo + "."));
     }
 
     /** Sends the waiting entries now. */

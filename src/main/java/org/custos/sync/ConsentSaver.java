@@ -213,6 +213,24 @@ public final class ConsentSaver {
         });
     }
 
+    /**
+     * Gives up an outbox entry that is being sent with no clear answer (a timeout, a server that is gone): the user
+     * accepts that it may be on the server or not. Not while a send of its server runs. Returns the entry as it was.
+     */
+    public OutboxStore.Entry giveUp(long seq) {
+        OutboxStore.Entry before = cache.outbox().get(seq).orElseThrow(() -> new IllegalArgumentException(
+                "No outbox entry " + seq + "."));
+        return whileNotSending(before.origin(), outbox -> {
+            OutboxStore.Entry now = outbox.get(seq).orElseThrow();
+            if (now.status() != OutboxStore.Status.SENDING) {
+                throw new IllegalStateException("Outbox entry " + seq + " is " + now.status() + ", not an unanswered "
+                        + "send: discard it instead.");
+            }
+            outbox.giveUp(seq);
+            return now;
+        });
+    }
+
     /** Puts a FAILED outbox entry back to pending as it is: the next send tries it again. */
     public void retry(long seq) {
         OutboxStore.Entry e = cache.outbox().get(seq).orElseThrow(() -> new IllegalArgumentException(

@@ -118,4 +118,33 @@ class ConsentOutboxCommandTest {
             assertThat(cache.outbox().unsent()).extracting(OutboxStore.Entry::seq).containsExactly(seq[1], seq[2]);
         }
     }
+
+    @Test
+    void anUnansweredSendIsGivenUpOnlyWhenTheUserSaysItMayBeOnTheServer() throws IOException {
+        Path db = dir.resolve("cache");
+        long seq;
+        try (Cache cache = Cache.open(db)) {
+            OutboxStore o = cache.outbox();
+            seq = o.enqueue(SERVER, "Consent", "c-9", "1", consent("c-9", "unanswered"));
+            o.markSending(seq);
+            o.markUncertain(seq, "No answer in time: it may have been stored anyway.");
+        }
+        CommandLineTest.Run plain = CommandLineTest.run("consent", "outbox", "--db", db.toString(), "--discard",
+                String.valueOf(seq), "--save-to", dir.resolve("plain.json").toString());
+        assertThat(plain.code()).isEqualTo(1);
+        assertThat(plain.err()).contains("may be on the server").contains("--may-be-on-server");
+        assertThat(dir.resolve("plain.json")).doesNotExist();
+
+        Path kept = dir.resolve("kept.json");
+        CommandLineTest.Run given = CommandLineTest.run("consent", "outbox", "--db", db.toString(), "--discard",
+                String.valueOf(seq), "--save-to", kept.toString(), "--may-be-on-server");
+        assertThat(given.code()).as(given.err()).isZero();
+        assertThat(given.out()).contains("Gave up outbox entry " + seq);
+        assertThat(Files.readString(kept, StandardCharsets.UTF_8)).isEqualTo(consent("c-9", "unanswered"));
+        try (Cache cache = Cache.open(db)) {
+            OutboxStore.Entry e = cache.outbox().get(seq).orElseThrow();
+            assertThat(e.status()).isEqualTo(OutboxStore.Status.DISCARDED);
+            assertThat(e.json()).isEqualTo(consent("c-9", "unanswered"));
+        }
+    }
 }

@@ -53,6 +53,12 @@ class OutboxViewModelTest {
         }
 
         @Override
+        public void giveUp(long seq) {
+            calls.add("give up " + seq);
+            items.removeIf(i -> i.seq() == seq);
+        }
+
+        @Override
         public String sendAll() {
             calls.add("send");
             items.removeIf(i -> i.state() == State.WAITING);
@@ -68,7 +74,7 @@ class OutboxViewModelTest {
     }
 
     @Test
-    void listsTheEntriesAndOffersRetryOnlyForAFailureAndDiscardForAllButOneBeingSent() {
+    void listsTheEntriesAndOffersRetryOnlyForAFailureAndDiscardForEvery() {
         vm.refresh();
         assertThat(vm.items()).extracting(Item::seq).containsExactly(1L, 2L, 3L, 4L);
         assertThat(vm.canRetry().get()).isFalse();
@@ -80,7 +86,8 @@ class OutboxViewModelTest {
         assertThat(vm.canRetry().get()).as("a conflict needs the user's choice").isFalse();
         assertThat(vm.canDiscard().get()).isTrue();
         select(3);
-        assertThat(vm.canDiscard().get()).as("on its way to the server").isFalse();
+        assertThat(vm.canDiscard().get()).as("an unanswered send can be given up (the question warns)").isTrue();
+        assertThat(vm.discardQuestion()).contains("Give up", "MAY BE ON THE SERVER");
 
         vm.retry();
         assertThat(entries.calls).isEmpty();
@@ -131,5 +138,16 @@ class OutboxViewModelTest {
         assertThat(entries.calls).containsExactly("send");
         assertThat(vm.message().get()).isEqualTo("https://fhir.example.org/fhir: sent 1");
         assertThat(vm.items()).extracting(Item::seq).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void anUnansweredSendIsGivenUpNotDiscarded() throws Exception {
+        vm.refresh();
+        select(3);
+        Path file = dir.resolve("c-3.json");
+        vm.discard(file);
+        assertThat(entries.calls).containsExactly("give up 3");
+        assertThat(Files.readString(file)).contains("c-3");
+        assertThat(vm.message().get()).contains("Gave up entry 3");
     }
 }

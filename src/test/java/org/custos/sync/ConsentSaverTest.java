@@ -184,6 +184,22 @@ class ConsentSaverTest {
             outbox.markSending(next);
             assertThatThrownBy(() -> impatient.dropMine(origin, id)).hasMessageContaining("Custos stopped");
             assertThat(outbox.get(next).orElseThrow().status()).isEqualTo(OutboxStore.Status.SENDING);
+
+            // ... unless the user gives it up deliberately (it may be on the server): not while a send runs, and
+            // only an unanswered send; its text stays as the discarded row
+            assertThatThrownBy(() -> impatient.giveUp(later)).hasMessageContaining("not an unanswered send");
+            assertThat(outbox.claim(origin)).isTrue();
+            try {
+                assertThatThrownBy(() -> impatient.giveUp(next)).hasMessageContaining("nothing was discarded");
+            } finally {
+                outbox.release(origin);
+            }
+            assertThat(outbox.get(next).orElseThrow().status()).isEqualTo(OutboxStore.Status.SENDING);
+            impatient.giveUp(next);
+            OutboxStore.Entry given = outbox.get(next).orElseThrow();
+            assertThat(given.status()).isEqualTo(OutboxStore.Status.DISCARDED);
+            assertThat(given.json()).contains("mine3");
+            assertThat(given.lastMessage()).contains("may be on the server");
         }
     }
 

@@ -98,8 +98,10 @@ public final class ConsentMeaningView {
                         : item.toString());
             }
         };
+        // the cell takes the list's width (not its text's), so the text wraps instead of ending in "…"
         cell.setWrapText(true);
-        cell.prefWidthProperty().bind(list.widthProperty().subtract(24));
+        cell.setPrefWidth(0);
+        cell.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         return cell;
     }
 

@@ -59,7 +59,9 @@ public final class OutboxStore {
     private final OutboxInput input = new OutboxInput();
 
     /** The origins whose outbox a sender is working through now (one sender per origin). */
-    private final Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> claimed = new java.util.HashSet<>();
+    /** How many callers of {@link #claim(String, java.time.Duration)} wait, per origin (guarded by claimed). */
+    private final java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
 
     OutboxStore(Cache cache) {
         this.cache = cache;
@@ -71,11 +73,47 @@ public final class OutboxStore {
      * (two senders would send the same entry twice). Give it back with {@link #release}.
      */
     public boolean claim(String origin) {
-        return claimed.add(Origins.normalize(origin));
+        synchronized (claimed) {
+            return claimed.add(Origins.normalize(origin));
+        }
+    }
+
+    /**
+     * As {@link #claim(String)}, waiting up to {@code wait} for the one who has it to {@link #release} it (woken by
+     * the release, no polling). False when it was not given back in time.
+     */
+    public boolean claim(String origin, java.time.Duration wait) throws InterruptedException {
+        String o = Origins.normalize(origin);
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (claimed) {
+            waiting.merge(o, 1, Integer::sum);
+            try {
+                while (!claimed.add(o)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(claimed, left);
+                }
+                return true;
+            } finally {
+                waiting.merge(o, -1, (a, b) -> a + b == 0 ? null : a + b);
+            }
+        }
+    }
+
+    /** Whether someone waits in {@link #claim(String, java.time.Duration)} for {@code origin}'s claim now. */
+    public boolean claimAwaited(String origin) {
+        synchronized (claimed) {
+            return waiting.containsKey(Origins.normalize(origin));
+        }
     }
 
     public void release(String origin) {
-        claimed.remove(Origins.normalize(origin));
+        synchronized (claimed) {
+            claimed.remove(Origins.normalize(origin));
+            claimed.notifyAll();
+        }
     }
 
     /**

@@ -246,19 +246,15 @@ public final class ConsentSaver {
     /** Runs {@code work} holding the send claim of {@code origin} (no send of it runs meanwhile), waiting for it. */
     private <T> T whileNotSending(String origin, Function<OutboxStore, T> work) {
         OutboxStore outbox = cache.outbox();
-        long deadline = System.nanoTime() + claimWait.toNanos();
-        while (!outbox.claim(origin)) {
-            if (System.nanoTime() > deadline) {
+        try {
+            if (!outbox.claim(origin, claimWait)) {
                 throw new IllegalStateException("The waiting edits of " + origin + " are being sent right now; "
                         + "nothing was discarded. Try again in a moment.");
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for the send to " + origin + " to end; "
-                        + "nothing was discarded.", e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the send to " + origin + " to end; "
+                    + "nothing was discarded.", e);
         }
         try {
             return work.apply(outbox);

@@ -131,7 +131,7 @@ class ConsentSaverTest {
             outbox.markSending(seq);
             java.util.concurrent.CompletableFuture<Void> drop = java.util.concurrent.CompletableFuture.runAsync(
                     () -> saver.dropMine(origin, id));
-            Thread.sleep(300);
+            awaitClaimWaiter(outbox, origin);
             assertThat(drop).as("waits for the send").isNotDone();
             assertThat(outbox.get(seq).orElseThrow().status()).isEqualTo(OutboxStore.Status.SENDING);
             // the request met a newer version; the sender ends its run
@@ -157,7 +157,7 @@ class ConsentSaverTest {
             outbox.markSending(sent);
             java.util.concurrent.CompletableFuture<Void> drop = java.util.concurrent.CompletableFuture.runAsync(
                     () -> saver.dropMine(origin, id));
-            Thread.sleep(300);
+            awaitClaimWaiter(outbox, origin);
             outbox.markSent(sent, "{\"resourceType\":\"Consent\",\"id\":\"" + id
                     + "\",\"meta\":{\"versionId\":\"1\"},\"status\":\"active\",\"patient\":{\"reference\":"
                     + "\"Patient/p-outbox\"},\"policyRule\":\"http://example.org/policy/mine\"}");
@@ -334,6 +334,15 @@ class ConsentSaverTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> saver.save("https://x.example.org/fhir", "a", null,
                     TestConsents.json("a", null, "x"))).hasMessageContaining("Servers and sync");
             assertThat(saver.pending().waiting()).isZero();
+        }
+    }
+
+    /** Until the discard started in the background waits for the sender's claim (woken by its release). */
+    private static void awaitClaimWaiter(OutboxStore outbox, String origin) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!outbox.claimAwaited(origin)) {
+            assertThat(System.nanoTime()).as("the discard waits for the send").isLessThan(deadline);
+            Thread.onSpinWait();
         }
     }
 }

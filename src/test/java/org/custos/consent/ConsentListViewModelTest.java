@@ -84,8 +84,9 @@ class ConsentListViewModelTest {
     final FakeSource source = new FakeSource();
     final FakeOutbox outbox = new FakeOutbox();
 
-    ConsentListViewModel list() {
-        ConsentEditorViewModel.Store store = new ConsentEditorViewModel.Store() {
+    /** A store whose every save waits in the outbox (entry 43), recorded in {@link #saves}. */
+    ConsentEditorViewModel.Store queuing() {
+        return new ConsentEditorViewModel.Store() {
             @Override
             public ConsentEditorViewModel.Outcome save(String origin, String id, String base, String json) {
                 return save(origin, id, base, null, json);
@@ -98,9 +99,12 @@ class ConsentListViewModelTest {
                 return new ConsentEditorViewModel.Outcome.Queued("offline", 43L);
             }
         };
+    }
+
+    ConsentListViewModel list() {
         return new ConsentListViewModel(source, ConsentEditorViewModel.People.NONE, List.of(), List::of,
-                () -> new ConsentEditorViewModel(json -> List.of(), store, new ImmediateTaskRunner(), ZoneOffset.UTC),
-                outbox, new ImmediateTaskRunner());
+                () -> new ConsentEditorViewModel(json -> List.of(), queuing(), new ImmediateTaskRunner(),
+                ZoneOffset.UTC), outbox, new ImmediateTaskRunner());
     }
 
     @Test
@@ -232,20 +236,8 @@ class ConsentListViewModelTest {
                 return List.of(row());
             }
         };
-        ConsentEditorViewModel.Store store = new ConsentEditorViewModel.Store() {
-            @Override
-            public ConsentEditorViewModel.Outcome save(String origin, String id, String base, String json) {
-                return save(origin, id, base, null, json);
-            }
-
-            @Override
-            public ConsentEditorViewModel.Outcome save(String origin, String id, String base, Long afterSeq,
-                                                       String json) {
-                return new ConsentEditorViewModel.Outcome.Queued("offline", 43L);
-            }
-        };
         ConsentListViewModel vm = new ConsentListViewModel(recording, ConsentEditorViewModel.People.NONE, List.of(),
-                List::of, () -> new ConsentEditorViewModel(json -> List.of(), store, new ImmediateTaskRunner(),
+                List::of, () -> new ConsentEditorViewModel(json -> List.of(), queuing(), new ImmediateTaskRunner(),
                 ZoneOffset.UTC), outbox, new ImmediateTaskRunner());
         vm.shown().set(true);
         vm.search();

@@ -7,6 +7,8 @@ import org.custos.cache.Origins;
 import org.custos.cache.OutboxStore;
 import org.custos.consent.ConsentCodes;
 import org.custos.consent.ConsentEditorViewModel;
+import org.custos.consent.ConsentCheck;
+import org.custos.consent.ConsentCheckViewModel;
 import org.custos.consent.ConsentListViewModel;
 import org.custos.consent.ConsentMeaningViewModel;
 import org.custos.consent.ConsentTemplates;
@@ -51,11 +53,13 @@ final class ConsentWiring {
     /** Names in the summaries (per origin: the references are the consent's origin's). */
     private final PeopleDirectory directory;
     private final ConsentSaver saver;
+    private final Fhir fhir;
     /** The value sets, loaded once in the background (the editor offers none until they are). */
     private final Map<String, List<ConsentCodes.Choice>> codes = new ConcurrentHashMap<>();
 
     ConsentWiring(Cache cache, Fhir fhir, ProfileStore profiles, TaskRunner tasks, ZoneId zone) {
         this.cache = cache;
+        this.fhir = fhir;
         this.profiles = profiles;
         this.tasks = tasks;
         this.zone = zone;
@@ -88,11 +92,18 @@ final class ConsentWiring {
     }
 
     ConsentListViewModel listModel() {
+        return listModel((pk, origin, at) -> { });
+    }
+
+    /** The Consent list; {@code showEvent} shows a listed past access in the audit browser. */
+    ConsentListViewModel listModel(ConsentCheckViewModel.EventOpener showEvent) {
         ConsentListViewModel list = new ConsentListViewModel(source(), this::find,
                 TemplateMenu.of(new ConsentTemplates()),
                 () -> profiles.list().stream().map(p -> Origins.normalize(p.baseUrl())).distinct().toList(),
                 this::editor, outbox(), vs -> codes.getOrDefault(vs, List.of()), tasks);
         list.outboxScreens(() -> new OutboxViewModel(new OutboxEntries(cache, saver, zone), tasks));
+        list.checkScreens(() -> new ConsentCheckViewModel(new ConsentCheck(cache,
+                text -> text.stripLeading().startsWith("<") ? fhir.readOne(text).json() : text), tasks, showEvent));
         return list;
     }
 

@@ -79,6 +79,12 @@ public final class MainView {
         auditTab.setContent(auditView.root());
         consentTab.setContent(consentView.root());
         consentView.showing(consentTab.selectedProperty());
+        vm.auditWantedProperty().addListener((o, a, b) -> {
+            auditTab.getTabPane().getSelectionModel().select(auditTab);
+            if (window() instanceof javafx.stage.Stage s) {
+                s.toFront();
+            }
+        });
         quarantineTab.setContent(quarantineView.root());
         serversTab.setContent(serversView.root());
         sourcesTab.setContent(sourcesView.root());

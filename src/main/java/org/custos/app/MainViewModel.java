@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 
 /** The main window: importing, the bundled demo data, whether the cache is empty, what the last import did. */
 public final class MainViewModel {
+    private final javafx.beans.property.IntegerProperty auditWanted =
+            new javafx.beans.property.SimpleIntegerProperty(0);
     /** The outcome of an import, for the summary dialog. */
     public record ImportSummary(String title, String text, boolean problems) {
     }
@@ -280,6 +282,15 @@ public final class MainViewModel {
     public StringProperty openNoticeProperty() { return openNotice; }
 
     public AuditViewModel audit() { return audit; }
+
+    /** Shows one AuditEvent in the audit browser and brings its tab forward ({@link #auditWantedProperty()}). */
+    public void showEvent(long pk, String origin, java.time.Instant recorded) {
+        audit.show(pk, origin, recorded);
+        auditWanted.set(auditWanted.get() + 1);
+    }
+
+    /** Counts the requests to bring the audit browser forward (the view selects its tab at each). */
+    public javafx.beans.property.IntegerProperty auditWantedProperty() { return auditWanted; }
 
     public QuarantineViewModel quarantine() { return quarantine; }
 }

@@ -36,7 +36,7 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         SourcesViewModel sources = new SourcesViewModel(cache.originData(), tasks, main::refresh, zone);
         main.onRefresh(sources::refresh);
         ConsentWiring consentWiring = new ConsentWiring(cache, fhir, profiles, tasks, zone);
-        ConsentListViewModel consents = consentWiring.listModel();
+        ConsentListViewModel consents = consentWiring.listModel(main::showEvent);
         // after a sync or an import: searched again if the Consents tab shows, else when it is selected
         main.onRefresh(consents::cacheChanged);
         AuditView auditView = new AuditView(auditVm);

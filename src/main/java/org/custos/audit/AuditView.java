@@ -146,6 +146,13 @@ public final class AuditView {
         vm.pagesLoadedProperty().addListener((o, a, b) -> table.refresh());
         table.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> vm.select(b.intValue()));
         vm.swappingProperty().addListener((o, was, now) -> keepPlace(now));
+        vm.revealProperty().addListener((o, was, now) -> {
+            if (now.intValue() >= 0) {
+                table.getSelectionModel().clearAndSelect(now.intValue());
+                table.scrollTo(Math.max(0, now.intValue() - 3));
+                table.requestFocus();
+            }
+        });
         detailErrorLabel.textProperty().bind(vm.detailErrorProperty());
         detailErrorLabel.visibleProperty().bind(vm.detailErrorProperty().isNotEmpty());
         detailErrorLabel.managedProperty().bind(vm.detailErrorProperty().isNotEmpty());

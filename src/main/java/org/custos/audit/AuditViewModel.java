@@ -89,6 +89,9 @@ public final class AuditViewModel {
     private long selectedPk = -1;
     /** True while a refresh swaps the rows: the table's selection goes and comes back, the detail stays. */
     private final BooleanProperty swapping = new SimpleBooleanProperty(false);
+    private final IntegerProperty reveal = new SimpleIntegerProperty(-1);
+    private long wantedPk = -1;
+    private AuditFilter wantedFilter;
 
     public AuditViewModel(AuditStore store, Fhir fhir, TaskRunner tasks, ZoneId zone) {
         this.store = store;
@@ -102,6 +105,7 @@ public final class AuditViewModel {
                 matchCount.set(count);
                 counting.set(!complete);
                 matchText.set(describeCount(count, complete));
+                revealWanted(complete);
             }
 
             @Override
@@ -171,8 +175,47 @@ public final class AuditViewModel {
         }, t -> error.set("Cannot list the origins: " + t.getMessage()));
     }
 
+    /**
+     * Shows one event from elsewhere (the past-access check): the filters are set to its origin and its day, and once
+     * its row is listed {@link #revealProperty()} gives its position (the view selects it and scrolls to it).
+     */
+    public void show(long pk, String originName, java.time.Instant recorded) {
+        resetFields();
+        LocalDate day = recorded.atZone(zone).toLocalDate();
+        from.set(day);
+        to.set(day);
+        origin.set(originName == null ? ANY_ORIGIN : originName);
+        reveal.set(-1);
+        wantedPk = pk;
+        search();
+        wantedFilter = applied;
+    }
+
+    private void revealWanted(boolean complete) {
+        if (wantedPk < 0) {
+            return;
+        }
+        int i = rows.indexOf(wantedPk);
+        if (i >= 0) {
+            wantedPk = -1;
+            reveal.set(i);
+        } else if (complete && applied.equals(wantedFilter)) {
+            // (a search the fields' own events started with another filter does not end the wish)
+            wantedPk = -1;
+            error.set("That event is not in the cache any more.");
+        }
+    }
+
+    /** The position of the row {@link #show} asked for, once listed; -1 otherwise. */
+    public IntegerProperty revealProperty() { return reveal; }
+
     /** Shows every event again. */
     public void clear() {
+        resetFields();
+        search();
+    }
+
+    private void resetFields() {
         from.set(null);
         to.set(null);
         for (StringProperty p : List.of(agent, patient, entity, type, subtype, source, purpose, text)) {
@@ -182,7 +225,6 @@ public final class AuditViewModel {
         outcome.set(OUTCOMES.get(0));
         origin.set(ANY_ORIGIN);
         flaggedOnly.set(false);
-        search();
     }
 
     public void toggleSort() {

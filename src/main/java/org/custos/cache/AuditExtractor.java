@@ -119,7 +119,7 @@ public final class AuditExtractor {
                 purposes.isEmpty() ? "" : "|" + String.join("|", purposes) + "|",
                 agents.toString(), entities.toString(), patients.toString(), searchText(text), keys(agentKeys),
                 keys(entityKeys), List.copyOf(patientKeys), purposes.stream().map(AuditExtractor::key).toList(),
-                agentTerms, AgentIndex.bits(agentTerms));
+                agentTerms, AgentIndex.bits(agentTerms), AuditFacts.of(ev).encode());
     }
 
     /** '|a|b|': keys a LIKE '%|prefix%' can find; '|' inside a key is kept (it only widens a match). */

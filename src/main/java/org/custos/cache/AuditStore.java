@@ -92,11 +92,16 @@ public final class AuditStore {
     private final Cache cache;
     private final RawStore raws = new RawStore();
     private final AtomicLong nextPk = new AtomicLong();
-    private final AuditWriter writer = new AuditWriter(raws, nextPk);
+    private final FactsIds factsIds;
+    private final AccessDays accessDays;
+    private final AuditWriter writer;
     private final AuditHistory versions;
 
     AuditStore(Cache cache) {
         this.cache = cache;
+        this.factsIds = new FactsIds(cache::connection);
+        this.accessDays = new AccessDays(cache);
+        this.writer = new AuditWriter(raws, nextPk, factsIds, accessDays);
         this.versions = new AuditHistory(cache, raws);
     }
 
@@ -107,6 +112,14 @@ public final class AuditStore {
 
     RawStore raws() {
         return raws;
+    }
+
+    FactsIds factsIds() {
+        return factsIds;
+    }
+
+    AccessDays accessDays() {
+        return accessDays;
     }
 
     void init() {

@@ -24,10 +24,14 @@ final class AuditWriter {
     private final ObjectMapper mapper = new ObjectMapper();
     private final RawStore raws;
     private final AtomicLong nextPk;
+    private final FactsIds facts;
+    private final AccessDays counted;
 
-    AuditWriter(RawStore raws, AtomicLong nextPk) {
+    AuditWriter(RawStore raws, AtomicLong nextPk, FactsIds facts, AccessDays counted) {
         this.raws = raws;
         this.nextPk = nextPk;
+        this.facts = facts;
+        this.counted = counted;
     }
 
     /** A version of one event: stored (pk, state) or on its way (the pk it will get). */
@@ -138,6 +142,15 @@ final class AuditWriter {
                 }
                 ps.executeBatch();
             }
+            // the access index holds current versions only: a version's rows go, and come back when it is current
+            try (AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted)) {
+                for (Map.Entry<Long, Integer> e : stateChanges.entrySet()) {
+                    access.drop(e.getKey());
+                    if ((e.getValue() & State.SUPERSEDED) == 0) {
+                        access.addStored(e.getKey());
+                    }
+                }
+            }
             Ledger.state(c, originId, Ledger.AUDIT, changed, states);
         }
         if (write.isEmpty()) {
@@ -153,9 +166,10 @@ final class AuditWriter {
         byte[][] leaves = new byte[write.size()][];
         Leaf leaf = null;
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, " + StoredRows.AUDIT_COLUMNS
-                + ", raw_block, raw_slot, state) VALUES (?" + ",?".repeat(StoredRows.AUDIT_COUNT + 3) + ")");
+                + ", raw_block, raw_slot, state, facts_id) VALUES (?" + ",?".repeat(StoredRows.AUDIT_COUNT + 4) + ")");
              PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)");
-             PreparedStatement purpose = c.prepareStatement("INSERT INTO audit_purpose (k, event_pk) VALUES (?, ?)")) {
+             PreparedStatement purpose = c.prepareStatement("INSERT INTO audit_purpose (k, event_pk) VALUES (?, ?)");
+             AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted)) {
             for (int slot = 0; slot < write.size(); slot++) {
                 Row w = write.get(slot);
                 AuditStore.Item item = w.item();
@@ -168,7 +182,9 @@ final class AuditWriter {
                 int i = values.length + 2;
                 ins.setLong(i++, block);
                 ins.setInt(i++, slot);
-                ins.setInt(i, w.version().state);
+                ins.setInt(i++, w.version().state);
+                int factsId = access.factsId(item.row().facts());
+                ins.setInt(i, factsId);
                 pks[slot] = pk;
                 states[slot] = w.version().state;
                 if (all && preLeaves != null) {
@@ -183,6 +199,9 @@ final class AuditWriter {
                     patient.setString(1, cut(k, 512));
                     patient.setLong(2, pk);
                     patient.addBatch();
+                }
+                if ((w.version().state & State.SUPERSEDED) == 0) {
+                    access.add(pk, originId, item.row().recorded(), IndexSums.parts((String) values[20]), factsId);
                 }
                 for (String k : item.row().purposeKeys()) {
                     purpose.setString(1, cut(k, 128));
@@ -328,6 +347,9 @@ final class AuditWriter {
         // older Custos may have read differently)
         deleteKeys(c, "audit_patient", keysOf(patientKeys, false), 512, pk);
         deleteKeys(c, "audit_purpose", keysOf(purposeCodes, true), 128, pk);
+        try (AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted)) {
+            access.drop(pk);
+        }
         try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?")) {
             d.setLong(1, pk);
             d.executeUpdate();

@@ -18,7 +18,7 @@ public final class Cache implements AutoCloseable {
 
     private final Path file;
     /** The version of the newest migration in db/migration (CacheTest checks that they agree). */
-    static final int SCHEMA_VERSION = 7;
+    static final int SCHEMA_VERSION = 8;
 
     private final JdbcConnectionPool pool;
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
@@ -94,6 +94,15 @@ public final class Cache implements AutoCloseable {
             pool.dispose();
             throw new CacheException("Cannot fill the search columns of the cache: " + e.getMessage(), e);
         }
+        try (Connection c = pool.getConnection()) {
+            if (AccessIndex.fillPending(c)) {
+                // an upgrade to V8: the AuditEvents stored before it get their access rows (restartable)
+                AccessIndex.fill(cache, cache.audit.raws(), cache.audit.factsIds(), cache.audit.accessDays());
+            }
+        } catch (SQLException | RuntimeException e) {
+            pool.dispose();
+            throw new CacheException("Cannot fill the access index of the cache: " + e.getMessage(), e);
+        }
         return cache;
     }
 
@@ -163,6 +172,8 @@ public final class Cache implements AutoCloseable {
 
     /** A patient's AuditEvents with their text, streamed (for the consent check). */
     public PatientEvents patientEvents() { return new PatientEvents(this, audit.raws()); }
+
+    public PatientAccess patientAccess() { return new PatientAccess(this); }
 
     public SyncStore sync() { return sync; }
 

@@ -1,6 +1,7 @@
 package org.custos.cache;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -254,6 +255,8 @@ public final class Verifier {
         MessageDigest sha = Leaf.sha256();
         long[] patientSum = new long[2];
         long[] purposeSum = new long[2];
+        long[] accessSum = new long[2];
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         Set<String> terms = new HashSet<>();
         long after = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT pk, " + StoredRows.AUDIT_COLUMNS + ", raw_block, raw_slot, "
@@ -281,11 +284,27 @@ public final class Verifier {
                             e.seen[e.slot(pk)] = true;
                             continue;
                         }
+                        long problemsBefore = problemCount;
                         check(e, pk, StoredRows.auditLeaf(leaf, v, raw), originId, "AuditEvent/" + id);
+                        boolean rowChanged = problemCount > problemsBefore;
                         checkState(e, pk, rs.getInt(n + 4), originId, "AuditEvent/" + id);
                         String patients = (String) v[20];
                         for (String k : IndexSums.parts(patients)) {
                             IndexSums.add(patientSum, IndexSums.keyHash(sha, pk, AuditStore.cut(k, 512)));
+                        }
+                        if ((rs.getInt(n + 4) & State.SUPERSEDED) == 0 && !IndexSums.parts(patients).isEmpty()) {
+                            // the access index: the facts recomputed from the raw text
+                            if (rowChanged) {
+                                // the row is reported already: its index rows are taken as they are, not reported twice
+                                AccessIndex.addRowsOf(c, sha, pk, accessSum);
+                            } else {
+                                String facts = AccessIndex.facts(mapper, new String(raw, StandardCharsets.UTF_8));
+                                long recorded = ((Number) v[5]).longValue();
+                                for (String k : new java.util.LinkedHashSet<>(IndexSums.parts(patients))) {
+                                    IndexSums.add(accessSum, IndexSums.keyHash(sha, pk,
+                                            AccessIndex.entry(k, recorded, originId, facts)));
+                                }
+                            }
                         }
                         for (String k : IndexSums.parts((String) v[14])) {
                             IndexSums.add(purposeSum, IndexSums.keyHash(sha, pk, AuditStore.cut(AuditExtractor.key(k), 128)));
@@ -306,6 +325,14 @@ public final class Verifier {
         missing(e, "AuditEvent", Ledger.AUDIT);
         childSums(c, sha, "audit_patient", patientSum, "the patient index");
         childSums(c, sha, "audit_purpose", purposeSum, "the purpose-of-use index");
+        if (!Arrays.equals(AccessIndex.sumOf(c, sha), accessSum)) {
+            problem(Kind.INDEX, null, "the access index", "its rows are not the ones the current events name (rows "
+                    + "added, removed or changed): a check of past access against consent would miss or invent events");
+        }
+        if (!AccessIndex.daysMatch(c)) {
+            problem(Kind.INDEX, null, "the access index's day counts", "they are not the counts of its rows: a "
+                    + "check of past access against consent would count events that are not there, or miss some");
+        }
         Set<String> known = new HashSet<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT k FROM audit_agent_key")) {
             while (rs.next()) {

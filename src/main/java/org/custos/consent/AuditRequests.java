@@ -1,6 +1,7 @@
 package org.custos.consent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.custos.cache.AuditFacts;
 import org.custos.consent.DecisionRequest.Actor;
 import org.custos.consent.DecisionRequest.Code;
 
@@ -65,35 +66,44 @@ public final class AuditRequests {
 
     /** The same, with {@code recorded} already read (as the cache holds it). */
     public static DecisionRequest of(JsonNode ev, Instant date) {
+        Set<String> data = new LinkedHashSet<>();
+        for (JsonNode e : ev.path("entity")) {
+            String ref = FhirValues.reference(FhirValues.text(e.path("reference").get("reference")));
+            if (ref != null) {
+                data.add(ref);
+            }
+        }
+        return of(AuditFacts.of(ev), date, List.copyOf(data));
+    }
+
+    /**
+     * The request of an event's facts as the cache keeps them; {@code data} the entity references when known (null:
+     * not known, as the cache's facts leave them out).
+     */
+    public static DecisionRequest of(AuditFacts f, Instant date, List<String> data) {
         List<Actor> actors = new ArrayList<>();
         Code purpose = null;
         Code anyPurpose = null;
-        for (JsonNode a : ev.path("agent")) {
-            boolean requestor = a.path("requestor").asBoolean(false);
-            String ref = FhirValues.reference(FhirValues.text(a.path("reference").get("reference")));
+        for (AuditFacts.Agent a : f.agents()) {
+            String ref = FhirValues.reference(a.reference());
             if (ref == null) {
-                String user = FhirValues.text(a.path("userId").get("value"));
+                String user = a.userId();
                 ref = user != null && REFERENCE.matcher(user).matches() ? FhirValues.reference(user) : null;
             }
             if (ref != null) {
                 int before = actors.size();
-                for (JsonNode role : a.path("role")) {
-                    for (JsonNode c : role.path("coding")) {
-                        String code = FhirValues.text(c.get("code"));
-                        if (code != null) {
-                            actors.add(new Actor(ref, new Code(FhirValues.text(c.get("system")), code)));
-                        }
-                    }
+                for (String role : a.roles()) {
+                    actors.add(new Actor(ref, Code.parse(role)));
                 }
-                if (requestor) {
+                if (a.requestor()) {
                     actors.add(new Actor(ref, RECIPIENT));
                 }
                 if (actors.size() == before) {
                     actors.add(new Actor(ref, null));
                 }
             }
-            Code p = firstCoding(a.path("purposeOfUse"));
-            if (p != null && requestor && purpose == null) {
+            Code p = Code.parse(a.purposeOfUse());
+            if (p != null && a.requestor() && purpose == null) {
                 purpose = p;
             }
             if (p != null && anyPurpose == null) {
@@ -101,46 +111,23 @@ public final class AuditRequests {
             }
         }
         if (purpose == null) {
-            purpose = anyPurpose != null ? anyPurpose : firstCoding(ev.path("purposeOfEvent"));
+            purpose = anyPurpose != null ? anyPurpose : Code.parse(f.purposeOfEvent());
         }
         List<Code> labels = new ArrayList<>();
-        Set<String> data = new LinkedHashSet<>();
+        for (String l : f.labels()) {
+            labels.add(Code.parse(l));
+        }
         String dataType = null;
         boolean patient = false;
-        for (JsonNode e : ev.path("entity")) {
-            String ref = FhirValues.reference(FhirValues.text(e.path("reference").get("reference")));
-            if (ref != null) {
-                data.add(ref);
-                int slash = ref.indexOf('/');
-                String type = slash > 0 ? ref.substring(0, slash) : null;
-                if ("Patient".equals(type)) {
-                    patient = true;
-                } else if (dataType == null && type != null) {
-                    dataType = type;
-                }
-            }
-            for (JsonNode l : e.path("securityLabel")) {
-                String code = FhirValues.text(l.get("code"));
-                if (code != null) {
-                    labels.add(new Code(FhirValues.text(l.get("system")), code));
-                }
+        for (String type : f.entityTypes()) {
+            if ("Patient".equals(type)) {
+                patient = true;
+            } else if (dataType == null && !type.isEmpty()) {
+                dataType = type;
             }
         }
         String cls = dataType != null ? dataType : patient ? "Patient" : null;
-        return new DecisionRequest(date, actors, action(FhirValues.text(ev.get("action")),
-                FhirValues.text(ev.path("type").get("code"))), purpose,
-                cls == null ? null : new Code(RESOURCE_TYPES, cls), null, labels, List.copyOf(data), null);
-    }
-
-    private static Code firstCoding(JsonNode concepts) {
-        for (JsonNode cc : concepts) {
-            for (JsonNode c : cc.path("coding")) {
-                String code = FhirValues.text(c.get("code"));
-                if (code != null) {
-                    return new Code(FhirValues.text(c.get("system")), code);
-                }
-            }
-        }
-        return null;
+        return new DecisionRequest(date, actors, action(f.action(), f.typeCode()), purpose,
+                cls == null ? null : new Code(RESOURCE_TYPES, cls), null, labels, data, null);
     }
 }

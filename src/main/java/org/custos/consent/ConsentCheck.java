@@ -3,12 +3,14 @@ package org.custos.consent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.custos.cache.AuditFacts;
 import org.custos.cache.AuditStore;
 import org.custos.cache.Cache;
 import org.custos.cache.ConsentStore.ConsentFilter;
 import org.custos.cache.ConsentStore.ConsentRow;
 import org.custos.cache.Keyset;
 import org.custos.cache.Origins;
+import org.custos.cache.PatientAccess;
 import org.custos.cache.PatientEvents;
 import org.custos.consent.ConsentDecision.Outcome;
 import org.custos.consent.ConsentDecision.Result;
@@ -70,6 +72,11 @@ public final class ConsentCheck {
     /** One consent's kept versions of one origin, oldest first by lastUpdated; an undated one apart. */
     private record Timeline(String id, long[] times, ConsentDecision[] decisions, String[] versions,
                             ConsentDecision undated, String undatedVersion) {
+        boolean readsData() {
+            return undated != null && undated.readsData()
+                    || java.util.Arrays.stream(decisions).anyMatch(ConsentDecision::readsData);
+        }
+
         int inForce(long t) {
             int lo = 0;
             int hi = times.length - 1;
@@ -93,6 +100,7 @@ public final class ConsentCheck {
     private final Map<ConsentDecision, Map<DecisionRequest, Result>> explained = new java.util.IdentityHashMap<>();
 
     private final java.util.function.UnaryOperator<String> toJson;
+    private final boolean fromText;
 
     /** A check of this cache's events and consents (consents stored as JSON). */
     public ConsentCheck(Cache cache) {
@@ -101,8 +109,14 @@ public final class ConsentCheck {
 
     /** {@code toJson} turns a stored consent's text into JSON (e.g. one stored as XML). */
     public ConsentCheck(Cache cache, java.util.function.UnaryOperator<String> toJson) {
+        this(cache, toJson, false);
+    }
+
+    /** {@code fromText}: every event read from its text, as for a consent that names data (tests compare both). */
+    ConsentCheck(Cache cache, java.util.function.UnaryOperator<String> toJson, boolean fromText) {
         this.cache = cache;
         this.toJson = toJson;
+        this.fromText = fromText;
     }
 
     /** What the check met on its way: consents that could not be read (skipped). */
@@ -122,11 +136,72 @@ public final class ConsentCheck {
         }
         Map<Integer, List<Timeline>> consents = timelines(patient, originId);
         long[] c = new long[6];
-        cache.patientEvents().forEach(patient, originId, from == null ? Long.MIN_VALUE : from.toEpochMilli(),
-                to == null ? Long.MAX_VALUE : to.toEpochMilli(), cancelled,
-                e -> decide(e, consents.getOrDefault(e.originId(), List.of()), c, findings));
+        long lo = from == null ? Long.MIN_VALUE : from.toEpochMilli();
+        long hi = to == null ? Long.MAX_VALUE : to.toEpochMilli();
+        if (fromText || consents.values().stream().flatMap(List::stream).anyMatch(Timeline::readsData)) {
+            // a consent that names data: each event's entity references, read from its text (slow, and rare)
+            cache.patientEvents().forEach(patient, originId, lo, hi, cancelled,
+                    e -> decide(e, consents.getOrDefault(e.originId(), List.of()), c, findings));
+        } else {
+            byGroups(patient, originId, lo, hi, consents, cancelled, c, findings);
+        }
         return new Counts(c[0], c[1], c[2], c[3], c[4], c[5]);
     }
+
+    /**
+     * The check from the access index: the events' distinct facts are decided once per origin and stretch of time
+     * in which no consent changes (between two of the consents' versions and period bounds, every event with the
+     * same facts gets the same answer), counted in the database; only the groups denied or undecidable are listed.
+     */
+    private void byGroups(String patient, Integer originId, long lo, long hi, Map<Integer, List<Timeline>> consents,
+                          BooleanSupplier cancelled, long[] c, Consumer<Finding> findings) {
+        java.util.TreeSet<Long> cut = new java.util.TreeSet<>();
+        for (List<Timeline> lines : consents.values()) {
+            for (Timeline t : lines) {
+                for (long time : t.times()) {
+                    cut.add(time);
+                }
+                for (ConsentDecision d : t.decisions()) {
+                    for (long b : d.timeBreaks()) {
+                        cut.add(b);
+                    }
+                }
+                if (t.undated() != null) {
+                    for (long b : t.undated().timeBreaks()) {
+                        cut.add(b);
+                    }
+                }
+            }
+        }
+        long[] breaks = cut.stream().mapToLong(Long::longValue).toArray();
+        PatientAccess access = cache.patientAccess();
+        Map<String, Flagged> flagged = new java.util.HashMap<>();
+        Set<Integer> flaggedFacts = new java.util.HashSet<>();
+        for (PatientAccess.Group g : access.groups(patient, originId, lo, hi, breaks)) {
+            DecisionRequest r = AuditRequests.of(g.facts(), Instant.ofEpochMilli(g.at()), null);
+            Decided d = decided(consents.getOrDefault(g.originId(), List.of()), g.at(), r);
+            c[0] += g.count();
+            c[slot(d)] += g.count();
+            if (d != null && (d.best() == Outcome.DENY || d.best() == Outcome.UNDECIDABLE)) {
+                flagged.put(g.factsId() + "/" + g.originId() + "/" + g.segment(), new Flagged(g.facts(), r, d));
+                flaggedFacts.add(g.factsId());
+            }
+        }
+        access.forEach(patient, originId, lo, hi, flaggedFacts, cancelled, e -> {
+            int seg = PatientAccess.segment(breaks, e.recorded());
+            Flagged f = flagged.get(e.factsId() + "/" + e.originId() + "/" + seg);
+            if (f != null) {
+                Instant at = Instant.ofEpochMilli(e.recorded());
+                findings.accept(finding(f.decided(), e.pk(), e.originId(), e.id(), at, f.facts().shownAgent(),
+                        f.facts().action(), f.request().at(at)));
+            }
+        });
+    }
+
+    /** A group's answer, for listing its events. */
+    private record Flagged(AuditFacts facts, DecisionRequest request, Decided decided) {
+    }
+
 
     /** {@link #check} for every patient some cached consent is about (of {@code origin} when given); counts summed. */
     public Counts checkAll(String origin, Instant from, Instant to, BooleanSupplier cancelled,
@@ -242,47 +317,64 @@ public final class ConsentCheck {
         } catch (JsonProcessingException | IllegalArgumentException x) {
             c[5]++;
             c[3]++;
-            findings.accept(finding(Verdict.UNDECIDABLE, e, null, null, null, null,
+            findings.accept(new Finding(Verdict.UNDECIDABLE, e.pk(), cache.origins().nameOf(e.originId()), e.id(),
+                    Instant.ofEpochMilli(e.recorded()), null, null, null, null, null,
                     "the event cannot be read: " + x.getMessage()));
             return;
         }
-        Outcome best = null;
-        ConsentDecision decider = null;
-        Timeline deciderLine = null;
-        String deciderVersion = null;
-        boolean undatedUsed = false;
+        Decided d = decided(consents, e.recorded(), r);
+        c[slot(d)]++;
+        if (d != null && (d.best() == Outcome.DENY || d.best() == Outcome.UNDECIDABLE)) {
+            AuditFacts f = AuditFacts.of(ev);
+            findings.accept(finding(d, e.pk(), e.originId(), e.id(), Instant.ofEpochMilli(e.recorded()),
+                    f.shownAgent(), f.action(), r));
+        }
+    }
+
+    /** The answer of a patient's consents to one request at {@code recorded}: the strongest of them, or null. */
+    private record Decided(Outcome best, ConsentDecision decider, Timeline line, String version, boolean undated) {
+    }
+
+    private Decided decided(List<Timeline> consents, long recorded, DecisionRequest r) {
+        Decided best = null;
         for (Timeline t : consents) {
-            int i = t.inForce(e.recorded());
+            int i = t.inForce(recorded);
             ConsentDecision d = i >= 0 ? t.decisions()[i] : t.undated();
             if (d == null) {
                 continue;
             }
             Outcome o = d.outcome(r);
-            if (rank(o) > rank(best)) {
-                best = o;
-                decider = d;
-                deciderLine = t;
-                deciderVersion = i >= 0 ? t.versions()[i] : t.undatedVersion();
-                undatedUsed = i < 0;
+            if (rank(o) > rank(best == null ? null : best.best())) {
+                best = new Decided(o, d, t, i >= 0 ? t.versions()[i] : t.undatedVersion(), i < 0);
             }
         }
-        if (best == null || best == Outcome.NOT_APPLICABLE) {
-            c[4]++;
-            return;
+        return best;
+    }
+
+    /** Where an answer is counted: 1 permitted, 2 denied, 3 undecidable, 4 no consent. */
+    private static int slot(Decided d) {
+        if (d == null || d.best() == Outcome.NOT_APPLICABLE) {
+            return 4;
         }
-        if (best == Outcome.PERMIT) {
-            c[1]++;
-            return;
-        }
-        Result res = explained(decider, r);
-        String note = undatedUsed ? "consent version without lastUpdated taken as in force" : null;
-        String detail = best == Outcome.UNDECIDABLE ? last(res.reasons()) : null;
+        return switch (d.best()) {
+            case PERMIT -> 1;
+            case DENY -> 2;
+            default -> 3;
+        };
+    }
+
+    private Finding finding(Decided d, long pk, int originId, String eventId, Instant recorded, String agent,
+                            String action, DecisionRequest r) {
+        Result res = explained(d.decider(), r);
+        String note = d.undated() ? "consent version without lastUpdated taken as in force" : null;
+        String detail = d.best() == Outcome.UNDECIDABLE ? last(res.reasons()) : null;
         if (note != null) {
             detail = detail == null ? note : detail + " (" + note + ")";
         }
-        c[best == Outcome.DENY ? 2 : 3]++;
-        findings.accept(finding(best == Outcome.DENY ? Verdict.DENIED : Verdict.UNDECIDABLE, e, ev, r,
-                deciderLine.id() + (deciderVersion == null ? "" : "/_history/" + deciderVersion), res.rule(), detail));
+        return new Finding(d.best() == Outcome.DENY ? Verdict.DENIED : Verdict.UNDECIDABLE, pk,
+                cache.origins().nameOf(originId), eventId, recorded, agent, action,
+                r.purpose() == null ? null : r.purpose().code(),
+                d.line().id() + (d.version() == null ? "" : "/_history/" + d.version()), res.rule(), detail);
     }
 
     /**
@@ -308,32 +400,6 @@ public final class ConsentCheck {
             case PERMIT -> 1;
             case NOT_APPLICABLE -> 0;
         };
-    }
-
-    private Finding finding(Verdict v, PatientEvents.Event e, JsonNode ev, DecisionRequest r, String consent,
-                            String rule, String detail) {
-        return new Finding(v, e.pk(), cache.origins().nameOf(e.originId()), e.id(), Instant.ofEpochMilli(e.recorded()),
-                ev == null ? null : agent(ev), ev == null ? null : FhirValues.text(ev.get("action")),
-                r == null || r.purpose() == null ? null : r.purpose().code(), consent, rule, detail);
-    }
-
-    /** The requesting agent as shown: reference, else user id, else name (the first agent when none requests). */
-    private static String agent(JsonNode ev) {
-        JsonNode pick = null;
-        for (JsonNode a : ev.path("agent")) {
-            if (pick == null || a.path("requestor").asBoolean(false)) {
-                pick = a;
-                if (a.path("requestor").asBoolean(false)) {
-                    break;
-                }
-            }
-        }
-        if (pick == null) {
-            return null;
-        }
-        String ref = FhirValues.text(pick.path("reference").get("reference"));
-        String user = FhirValues.text(pick.path("userId").get("value"));
-        return ref != null ? ref : user != null ? user : FhirValues.text(pick.get("name"));
     }
 
     private static String last(List<String> reasons) {

@@ -17,13 +17,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
  * "Past access" beside a consent: the patient's recorded accesses that its consents (as they were then) would have
  * denied, and those that cannot be decided, each with the deciding rule; {@link #open} shows one in the audit
  * browser (through the callback the composition root gives). The check runs through the {@link TaskRunner}.
- * Not yet placed in a window: the Consent list's button and the view are still to come.
+ * Opened from the Consent list ("Past access…") for the selected consent's patient.
  */
 public final class ConsentCheckViewModel {
     /** At most this many findings are listed (all are counted). */
@@ -31,7 +30,7 @@ public final class ConsentCheckViewModel {
 
     private final ConsentCheck check;
     private final TaskRunner runner;
-    private final LongConsumer openEvent;
+    private final EventOpener openEvent;
     private final StringProperty patient = new SimpleStringProperty("");
     private final ObjectProperty<LocalDate> from = new SimpleObjectProperty<>();
     private final ObjectProperty<LocalDate> to = new SimpleObjectProperty<>();
@@ -40,8 +39,13 @@ public final class ConsentCheckViewModel {
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private TaskRunner.Handle running;
 
-    /** {@code openEvent} gets the cache key of an AuditEvent to show in the audit browser. */
-    public ConsentCheckViewModel(ConsentCheck check, TaskRunner runner, LongConsumer openEvent) {
+    /** Shows an AuditEvent in the audit browser: its cache key, origin and recorded time (to find its row). */
+    @FunctionalInterface
+    public interface EventOpener {
+        void open(long pk, String origin, Instant recorded);
+    }
+
+    public ConsentCheckViewModel(ConsentCheck check, TaskRunner runner, EventOpener openEvent) {
         this.check = check;
         this.runner = runner;
         this.openEvent = openEvent;
@@ -96,7 +100,7 @@ public final class ConsentCheckViewModel {
     /** Shows this finding's event in the audit browser. */
     public void open(Finding f) {
         if (f != null) {
-            openEvent.accept(f.pk());
+            openEvent.open(f.pk(), f.origin(), f.recorded());
         }
     }
 
@@ -118,6 +122,12 @@ public final class ConsentCheckViewModel {
 
     public StringProperty summary() {
         return summary;
+    }
+
+    /** A finding's cells as the table shows them. */
+    public static String when(Finding f, java.time.ZoneId zone) {
+        return f.recorded() == null ? "" : java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                .format(f.recorded().atZone(zone));
     }
 
     public BooleanProperty busy() {

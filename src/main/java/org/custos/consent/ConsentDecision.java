@@ -169,6 +169,45 @@ public final class ConsentDecision {
                 dataDate ? r.dataDate() : null);
     }
 
+    /** Whether a criterion asks for the data's references ({@code except.data} or the scope's). */
+    public boolean readsData() {
+        return uses(Criterion.Kind.DATA);
+    }
+
+    /**
+     * Every instant (epoch ms) at which the outcome for an otherwise equal request may change: the start of
+     * {@code Consent.period} and of each period criterion, and the millisecond after each one's end (periods include
+     * both ends). Between two of them, requests that differ only in their date get the same outcome.
+     */
+    public long[] timeBreaks() {
+        java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+        if (periodText != null) {
+            addBreaks(out, periodLo, periodHi);
+        }
+        for (Criterion c : scope) {
+            if (c.kind() == Criterion.Kind.PERIOD) {
+                addBreaks(out, c.lo(), c.hi());
+            }
+        }
+        for (ExceptRule rule : rules) {
+            for (Criterion c : rule.criteria()) {
+                if (c.kind() == Criterion.Kind.PERIOD) {
+                    addBreaks(out, c.lo(), c.hi());
+                }
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static void addBreaks(java.util.Set<Long> out, long lo, long hi) {
+        if (lo != Long.MIN_VALUE) {
+            out.add(lo);
+        }
+        if (hi != Long.MAX_VALUE) {
+            out.add(hi + 1);
+        }
+    }
+
     private boolean uses(Criterion.Kind kind) {
         for (Criterion c : scope) {
             if (c.kind() == kind) {

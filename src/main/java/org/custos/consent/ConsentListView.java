@@ -63,6 +63,7 @@ public final class ConsentListView {
     @FXML TableColumn<ConsentListViewModel.Row, String> idColumn;
     @FXML TableColumn<ConsentListViewModel.Row, String> flagsColumn;
     @FXML Button openConsentButton;
+    @FXML Button pastAccessButton;
     @FXML Button moreButton;
 
     public ConsentListView(ConsentListViewModel vm) {
@@ -141,6 +142,7 @@ public final class ConsentListView {
             }
         });
         openConsentButton.disableProperty().bind(consentTable.getSelectionModel().selectedItemProperty().isNull());
+        pastAccessButton.disableProperty().bind(vm.canCheck().not());
         consentSummaryText.textProperty().bind(vm.summary());
         consentTable.getSelectionModel().selectedItemProperty().addListener((o, before, now) -> vm.select(now));
         moreButton.visibleProperty().bind(vm.more());
@@ -274,6 +276,14 @@ public final class ConsentListView {
     @FXML
     void loadMore() {
         vm.loadMore();
+    }
+
+    @FXML
+    void showPastAccess() {
+        ConsentCheckViewModel check = vm.checkScreen(consentTable.getSelectionModel().getSelectedItem());
+        if (check != null) {
+            ConsentCheckView.show(check, root);
+        }
     }
 
     @FXML

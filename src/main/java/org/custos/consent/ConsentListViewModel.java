@@ -110,6 +110,8 @@ public final class ConsentListViewModel {
     private final Outbox outbox;
     private final StringProperty outboxText = new SimpleStringProperty("");
     private Supplier<OutboxViewModel> outboxScreens = () -> null;
+    private Supplier<ConsentCheckViewModel> checkScreens = () -> null;
+    private final BooleanProperty canCheck = new SimpleBooleanProperty(false);
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final StringProperty patientText = new SimpleStringProperty("");
     private final ObjectProperty<ConsentEditorViewModel.Suggestion> patient = new SimpleObjectProperty<>();
@@ -303,6 +305,28 @@ public final class ConsentListViewModel {
         return outboxScreens.get();
     }
 
+    /** Where "Past access…" screens come from (the composition root gives the check and the audit browser link). */
+    public void checkScreens(Supplier<ConsentCheckViewModel> screens) {
+        this.checkScreens = screens;
+    }
+
+    /** The past-access screen of the selected consent's patient, or null when it names none. */
+    public ConsentCheckViewModel checkScreen(Row row) {
+        if (row == null || row.patientReference() == null || row.patientReference().isBlank()) {
+            return null;
+        }
+        ConsentCheckViewModel vm = checkScreens.get();
+        if (vm != null) {
+            vm.patient().set(row.patientReference());
+        }
+        return vm;
+    }
+
+    /** Whether the selected consent names a patient whose past access can be checked. */
+    public BooleanProperty canCheck() {
+        return canCheck;
+    }
+
     /** What waits in the outbox, in a line. */
     public StringProperty outboxText() {
         return outboxText;
@@ -374,6 +398,7 @@ public final class ConsentListViewModel {
      */
     public void select(Row row) {
         long g = ++summaryGeneration;
+        canCheck.set(row != null && row.patientReference() != null && !row.patientReference().isBlank());
         if (row == null) {
             summary.set("");
             return;

@@ -25,10 +25,13 @@ import static org.custos.bench.BenchSupport.log;
 
 /**
  * Past access against consent ({@link ConsentCheck}): {@code bench.check} events (default 1,000,000) of one patient
- * checked against a copy of consent-example-Emergency for that patient, then every patient's events
- * ({@code bench.checkPatients} more patients, default 100, with {@code bench.checkEach} events each, default 1,000,
- * and a consent each). The events cycle through a permitted, a denied, an undecidable (no purpose) and an
- * undecidable (no custodian among the agents) one. Writes check.json / check.txt.
+ * checked against a copy of consent-example-Emergency for that patient, as a log holds them: 98 in 100 permitted
+ * (the hospital for ETREAT, by 50 users), one denied and one undecidable. Then a patient with
+ * {@code bench.checkHeavy} events (default 200,000) of which three in four are listed (the events cycle through a
+ * permitted, a denied, an undecidable (no purpose) and an undecidable (no custodian among the agents) one): the
+ * listing rate. Then every patient's events ({@code bench.checkPatients} more patients, default 100, with
+ * {@code bench.checkEach} events each, default 1,000, cycling the same way, and a consent each). Writes check.json /
+ * check.txt.
  */
 public final class CheckBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,16 +58,19 @@ public final class CheckBench {
             long t0 = System.nanoTime();
             List<IncomingResource> consents = new ArrayList<>();
             consents.add(consent(emergency, "big"));
+            consents.add(consent(emergency, "heavy"));
             for (int p = 0; p < patients; p++) {
                 consents.add(consent(emergency, "p" + p));
             }
             cache.resources().upsert(origin, consents);
-            fill(cache, origin, "Patient/big", "b", events);
+            int heavy = BenchSupport.intProp("bench.checkHeavy", 200_000);
+            fill(cache, origin, "Patient/big", "b", events, true);
+            fill(cache, origin, "Patient/heavy", "h", heavy, false);
             for (int p = 0; p < patients; p++) {
-                fill(cache, origin, "Patient/p" + p, "p" + p + "-", each);
+                fill(cache, origin, "Patient/p" + p, "p" + p + "-", each, false);
             }
             long t1 = System.nanoTime();
-            log(fmt("check: %,d events stored in %.1f s", events + patients * each, BenchSupport.seconds(t1 - t0)));
+            log(fmt("check: %,d events stored in %.1f s", events + heavy + patients * each, BenchSupport.seconds(t1 - t0)));
 
             ConsentCheck check = new ConsentCheck(cache);
             List<Map<String, Object>> runs = new ArrayList<>();
@@ -80,6 +86,18 @@ public final class CheckBench {
                         "undecidable", c.undecidable(), "permitted", c.permitted()));
             }
             result.put("onePatient", runs);
+            List<Map<String, Object>> heavyRuns = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                long[] found = new long[1];
+                long s = System.nanoTime();
+                Counts c = check.check("Patient/heavy", null, null, null, () -> false, f -> found[0]++);
+                double sec = BenchSupport.seconds(System.nanoTime() - s);
+                log(fmt("check: one patient, %,d events, %,d listed in %.2f s (%,.0f listed/s)", c.checked(),
+                        found[0], sec, found[0] / sec));
+                heavyRuns.add(Map.of("seconds", BenchSupport.round(sec, 2), "checked", c.checked(), "listed",
+                        found[0], "listedPerSecond", BenchSupport.round(found[0] / sec, 0)));
+            }
+            result.put("manyListed", heavyRuns);
             long s = System.nanoTime();
             Counts all = check.checkAll(null, null, null, () -> false, f -> { });
             double sec = BenchSupport.seconds(System.nanoTime() - s);
@@ -100,18 +118,23 @@ public final class CheckBench {
         return IncomingResource.fromJson(json, "bench");
     }
 
-    private static void fill(Cache cache, int origin, String patient, String prefix, int n) throws IOException {
+    private static void fill(Cache cache, int origin, String patient, String prefix, int n, boolean asALog)
+            throws IOException {
         long start = Instant.parse("2020-01-01T00:00:00Z").toEpochMilli();
         List<AuditStore.Item> batch = new ArrayList<>(1000);
         for (int i = 0; i < n; i++) {
-            String agent = switch (i % 4) {
+            String agent = asALog ? switch (i % 100) {
+                case 0 -> CheckData.HOSPITAL + "|CST|TREAT";
+                case 1 -> CheckData.HOSPITAL + "|CST|";
+                default -> CheckData.HOSPITAL + "|CST|ETREAT";
+            } : switch (i % 4) {
                 case 0 -> CheckData.HOSPITAL + "|CST|ETREAT";
                 case 1 -> CheckData.HOSPITAL + "|CST|TREAT";
                 case 2 -> CheckData.HOSPITAL + "|CST|";
                 default -> "Practitioner/d" + (i % 50) + "||TREAT";
             };
             String json = CheckData.event(prefix + i, Instant.ofEpochMilli(start + i * 1000L).toString(), "R",
-                    patient, "Observation/o" + (i % 1000), List.of(agent, "Device/ehr||"), null, "N");
+                    patient, "Observation/o" + (i % 1000), List.of(agent, asALog ? "Practitioner/u" + (i % 50) + "||" : "Device/ehr||"), null, "N");
             ObjectNode tree = (ObjectNode) JSON.readTree(json);
             batch.add(new AuditStore.Item(IncomingResource.of(tree, null, "bench"), AuditExtractor.extract(tree)));
             if (batch.size() == 1000) {
@@ -130,6 +153,11 @@ public final class CheckBench {
         for (Map<String, Object> run : (List<Map<String, Object>>) r.get("onePatient")) {
             t.append(fmt("  one patient: %,d events in %s s (%,.0f events/s)%n", run.get("checked"),
                     run.get("seconds"), ((Number) run.get("eventsPerSecond")).doubleValue()));
+        }
+        for (Map<String, Object> run : (List<Map<String, Object>>) r.get("manyListed")) {
+            t.append(fmt("  one patient, most listed: %,d events, %,d listed in %s s (%,.0f listed/s)%n",
+                    run.get("checked"), run.get("listed"), run.get("seconds"),
+                    ((Number) run.get("listedPerSecond")).doubleValue()));
         }
         Map<String, Object> all = (Map<String, Object>) r.get("allPatients");
         t.append(fmt("  all %s patients: %,d events in %s s (%,.0f events/s)%n", all.get("patients"),

@@ -144,7 +144,7 @@ class VerifierTest {
             st.executeUpdate("INSERT INTO audit_event SELECT pk + 100000, origin_id, 'forged', version_id, "
                     + "last_updated, state, content_hash, recorded, type_code, type_display, subtype_codes, "
                     + "subtype_display, action, outcome, source_site, source_observer, purpose_codes, agent_keys, "
-                    + "entity_keys, agents, entities, patients, '', search_text, raw_block, raw_slot, agent_bits "
+                    + "entity_keys, agents, entities, patients, '', search_text, raw_block, raw_slot, agent_bits, facts_id "
                     + "FROM audit_event WHERE res_id = 'e12' AND origin_id = (SELECT id FROM origin WHERE name = "
                     + "'files')");
         });
@@ -164,6 +164,42 @@ class VerifierTest {
         assertThat(lines(r)).anyMatch(l -> l.startsWith("search index changed outside Custos: the patient index"))
                 .anyMatch(l -> l.equals("flags changed outside Custos: AuditEvent/e6 (origin files) — none of its 1 "
                         + "versions is current: the browser does not list it"));
+    }
+
+    @Test
+    void aRemovedOrForgedAccessIndexRowIsFound() throws Exception {
+        for (String change : List.of("DELETE FROM audit_access WHERE k = 'patient/p4'",
+                "INSERT INTO audit_facts (facts) VALUES ('forged'); UPDATE audit_access SET facts_id = (SELECT id FROM "
+                        + "audit_facts WHERE facts = 'forged') WHERE k = 'patient/p5'",
+                "UPDATE audit_access SET recorded = recorded + 1 WHERE k = 'patient/p6'")) {
+            Verifier.Result r = tamper("access", (c, st) -> {
+                for (String sql : change.split("; ")) {
+                    assertThat(st.executeUpdate(sql)).as(sql).isPositive();
+                }
+            });
+            assertThat(lines(r)).as(change).contains("search index changed outside Custos: the access index — its "
+                    + "rows are not the ones the current events name (rows added, removed or changed): a check of "
+                    + "past access against consent would miss or invent events")
+                    .allMatch(l -> l.startsWith("search index changed outside Custos: the access index"));
+        }
+        // p7's day counts made as Custos makes them when a check first asks (right: verify accepts them), then one changed
+        String build = "INSERT INTO audit_access_summary (k) VALUES ('patient/p7'); INSERT INTO audit_access_day (k, "
+                + "epoch_day, facts_id, origin_id, n) SELECT k, recorded / 86400000, facts_id, origin_id, COUNT(*) FROM "
+                + "audit_access WHERE k = 'patient/p7' GROUP BY k, recorded / 86400000, facts_id, origin_id";
+        Verifier.Result right = tamper("access-days-right", (c, st) -> {
+            for (String sql : build.split("; ")) {
+                assertThat(st.executeUpdate(sql)).as(sql).isPositive();
+            }
+        });
+        assertThat(lines(right)).isEmpty();
+        Verifier.Result r = tamper("access-days", (c, st) -> {
+            for (String sql : (build + "; UPDATE audit_access_day SET n = n + 1 WHERE k = 'patient/p7'").split("; ")) {
+                assertThat(st.executeUpdate(sql)).as(sql).isPositive();
+            }
+        });
+        assertThat(lines(r)).containsExactly("search index changed outside Custos: the access index's day counts — "
+                + "they are not the counts of its rows: a check of past access against consent would count events "
+                + "that are not there, or miss some");
     }
 
     @Test

@@ -95,6 +95,39 @@ public final class CheckData {
                 event("p3", "2021-06-01T00:00:00Z", "R", "Patient/p2", null, List.of("Practitioner/d||TREAT"), null));
     }
 
+    /**
+     * Consents whose answers change within a version: c3 of p3, opt-out except that Practitioner/d may access in
+     * March 2020; c4 of p4, opt-in except that Observation/o9 is denied (a consent that names data).
+     */
+    public static List<String> periodAndDataConsents() {
+        return List.of(consent("c3", "1", "2020-01-01T00:00:00Z", "Patient/p3", "opt-out",
+                        "[{\"type\":\"permit\",\"period\":{\"start\":\"2020-03-01\",\"end\":\"2020-03-31\"},"
+                                + "\"actor\":[{\"role\":{\"coding\":[{\"system\":\"http://hl7.org/fhir/v3/"
+                                + "ParticipationType\",\"code\":\"PRCP\"}]},\"reference\":{\"reference\":"
+                                + "\"Practitioner/d\"}}]}]"),
+                consent("c4", "1", "2020-01-01T00:00:00Z", "Patient/p4", "opt-in",
+                        "[{\"type\":\"deny\",\"data\":[{\"meaning\":\"instance\",\"reference\":"
+                                + "{\"reference\":\"Observation/o9\"}}]}]"));
+    }
+
+    /** Events of p3 before, in, on the last day of and after March 2020, and of p4 with and without o9. */
+    public static List<String> periodAndDataEvents() {
+        List<String> out = new ArrayList<>();
+        String[] times = {"2020-02-29T23:59:59Z", "2020-03-01T00:00:00Z", "2020-03-15T12:00:00Z",
+                "2020-03-31T23:59:59.999Z", "2020-04-01T00:00:00Z"};
+        for (int i = 0; i < times.length; i++) {
+            out.add(event("q" + i, times[i], "R", "Patient/p3", "Observation/o1", List.of("Practitioner/d||TREAT"),
+                    null));
+            out.add(event("r" + i, times[i], "R", "Patient/p3", "Observation/o1", List.of("Practitioner/x||TREAT"),
+                    null));
+        }
+        out.add(event("s1", "2020-05-01T00:00:00Z", "R", "Patient/p4", "Observation/o9", List.of("Practitioner/d||"),
+                null));
+        out.add(event("s2", "2020-05-01T00:00:00Z", "R", "Patient/p4", "Observation/o1", List.of("Practitioner/d||"),
+                null));
+        return out;
+    }
+
     /** Consent c1 in two versions: opt-in, then opt-out. */
     public static List<String> consentVersions() {
         return List.of(consent("c1", "1", "2020-01-01T00:00:00Z", "Patient/p2", "opt-in", null),

@@ -40,9 +40,9 @@ class ConsentCheckViewModelTest {
 
     @Test
     void listsDeniedAndUndecidableEventsAndOpensOneInTheAuditBrowser() {
-        List<Long> opened = new ArrayList<>();
+        List<String> opened = new ArrayList<>();
         ConsentCheckViewModel vm = new ConsentCheckViewModel(new ConsentCheck(cache), new ImmediateTaskRunner(),
-                opened::add);
+                (pk, origin, at) -> opened.add(pk + " " + origin + " " + at));
         vm.run();
         assertThat(vm.summary().get()).isEqualTo("Choose a patient first.");
         vm.patient().set("Patient/f001");
@@ -55,6 +55,6 @@ class ConsentCheckViewModelTest {
                 + "1 permitted, 0 without a consent in force.");
         Finding denied = vm.findings().stream().filter(f -> f.verdict() == Verdict.DENIED).findFirst().orElseThrow();
         vm.open(denied);
-        assertThat(opened).containsExactly(denied.pk());
+        assertThat(opened).containsExactly(denied.pk() + " files 2020-05-02T10:00:00Z");
     }
 }

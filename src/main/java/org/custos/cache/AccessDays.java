@@ -1,0 +1,81 @@
+package org.custos.cache;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which patient keys have day counts ({@code audit_access_summary}, see V8), known in memory so that a write asks
+ * nothing of the database for the others. A key's counts are built under the cache's write lock (no write runs
+ * meanwhile) and the key is known from inside that transaction on, so every later write of its rows counts too.
+ */
+final class AccessDays {
+    private final Cache cache;
+    private volatile Set<String> keys;
+
+    AccessDays(Cache cache) {
+        this.cache = cache;
+    }
+
+    /** Whether writes of {@code k}'s rows must keep its day counts. */
+    boolean counted(String k) {
+        return keys().contains(k);
+    }
+
+    private Set<String> keys() {
+        Set<String> k = keys;
+        if (k == null) {
+            synchronized (this) {
+                if (keys == null) {
+                    Set<String> loaded = ConcurrentHashMap.newKeySet();
+                    try (Connection c = cache.connection(); Statement st = c.createStatement();
+                         ResultSet rs = st.executeQuery("SELECT k FROM audit_access_summary")) {
+                        while (rs.next()) {
+                            loaded.add(rs.getString(1));
+                        }
+                    } catch (SQLException e) {
+                        throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+                    }
+                    keys = loaded;
+                }
+                k = keys;
+            }
+        }
+        return k;
+    }
+
+    /** Builds {@code k}'s day counts from its rows unless it has them. */
+    void ensure(String k) {
+        if (counted(k)) {
+            return;
+        }
+        try {
+            cache.inTransaction("Counting the accesses of " + k, c -> {
+                keys().add(k); // under the write lock: the next write, after this commit, counts
+                build(c, k);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            keys().remove(k);
+            throw e;
+        }
+    }
+
+    private static void build(Connection c, String k) throws SQLException {
+        String day = AccessIndex.daySql("recorded");
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_access_day WHERE k = ?");
+             PreparedStatement i = c.prepareStatement("INSERT INTO audit_access_day (k, epoch_day, facts_id, origin_id, "
+                     + "n) SELECT k, " + day + ", facts_id, origin_id, COUNT(*) FROM audit_access WHERE k = ? GROUP BY "
+                     + "k, " + day + ", facts_id, origin_id");
+             PreparedStatement s = c.prepareStatement("MERGE INTO audit_access_summary (k) KEY (k) VALUES (?)")) {
+            for (PreparedStatement ps : new PreparedStatement[]{d, i, s}) {
+                ps.setString(1, k);
+                ps.executeUpdate();
+            }
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package org.custos.cache;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes of the access index ({@code audit_access}, {@code audit_facts}; see V8) in the caller's transaction: a
+ * version that becomes current gets one row per patient key it names, with its {@link AuditFacts}; one that stops
+ * being current (superseded, removed) loses them. Not in the ledger: the rows follow from the raw text (and the row's
+ * patient keys), and verify recomputes them ({@link #expectedHash}, {@link #sumOf}).
+ */
+final class AccessIndex {
+    private static final int BATCH = 1000;
+
+    private AccessIndex() {
+    }
+
+    /** The access writes of one transaction, statements prepared once. */
+    static final class Writer implements AutoCloseable {
+        private final Connection c;
+        private final RawStore raws;
+        private final FactsIds ids;
+        private final AccessDays counted;
+        private final ObjectMapper mapper = new ObjectMapper();
+        /** Changes of the day counts not yet written. */
+        private final Map<Day, Long> days = new HashMap<>();
+        private PreparedStatement insert;
+        private int pending;
+
+        Writer(Connection c, RawStore raws, FactsIds ids, AccessDays counted) {
+            this.c = c;
+            this.raws = raws;
+            this.ids = ids;
+            this.counted = counted;
+        }
+
+        /** The rows of current version {@code pk}: one per patient key (as the patient index holds them). */
+        /** The id of these (encoded) facts, added to the dictionary when new. */
+        int factsId(String facts) throws SQLException {
+            return ids.idOf(facts);
+        }
+
+        void add(long pk, int originId, long recorded, List<String> patientKeys, int id) throws SQLException {
+            if (patientKeys.isEmpty()) {
+                return;
+            }
+            if (insert == null) {
+                insert = c.prepareStatement("INSERT INTO audit_access (k, recorded, facts_id, origin_id, event_pk) "
+                        + "VALUES (?, ?, ?, ?, ?)");
+            }
+            for (String k : new java.util.LinkedHashSet<>(patientKeys)) {
+                String cut = AuditStore.cut(k, 512);
+                insert.setString(1, cut);
+                insert.setLong(2, recorded);
+                insert.setInt(3, id);
+                insert.setInt(4, originId);
+                insert.setLong(5, pk);
+                insert.addBatch();
+                count(cut, recorded, id, originId, 1);
+                pending++;
+            }
+            if (pending >= 500) {
+                flush();
+            }
+        }
+
+        /**
+         * The rows of a stored version that became current again: its facts as written with it (else, for a version
+         * stored before V8 and not current then, read from its raw text and written to it now).
+         */
+        void addStored(long pk) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("SELECT origin_id, recorded, patient_keys, raw_block, "
+                    + "raw_slot, facts_id FROM audit_event WHERE pk = ?")) {
+                ps.setLong(1, pk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        Integer id = rs.getObject(6, Integer.class);
+                        if (id == null) {
+                            id = factsId(facts(mapper, raws.read(c, rs.getLong(4), rs.getInt(5))));
+                            setFactsId(c, pk, id);
+                        }
+                        add(pk, rs.getInt(1), rs.getLong(2), IndexSums.parts(rs.getString(3)), id);
+                    }
+                }
+            }
+        }
+
+        /**
+         * The rows of a version that stopped being current (or is about to be removed: its audit_event row must still
+         * be there), found by its patient keys, facts and time.
+         */
+        void drop(long pk) throws SQLException {
+            flush();
+            long recorded;
+            List<String> keys;
+            Integer factsId;
+            int originId;
+            try (PreparedStatement q = c.prepareStatement("SELECT recorded, patient_keys, facts_id, origin_id FROM "
+                    + "audit_event WHERE pk = ?")) {
+                q.setLong(1, pk);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                    recorded = rs.getLong(1);
+                    keys = IndexSums.parts(rs.getString(2));
+                    factsId = rs.getObject(3, Integer.class);
+                    originId = rs.getInt(4);
+                }
+            }
+            if (factsId == null) {
+                return; // stored before V8 and never current since: it has no rows
+            }
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_access WHERE k = ? AND facts_id = ? "
+                    + "AND recorded = ? AND event_pk = ?")) {
+                for (String key : new java.util.LinkedHashSet<>(keys)) {
+                    String k = AuditStore.cut(key, 512);
+                    d.setString(1, k);
+                    d.setInt(2, factsId);
+                    d.setLong(3, recorded);
+                    d.setLong(4, pk);
+                    if (d.executeUpdate() > 0) {
+                        count(k, recorded, factsId, originId, -1);
+                    }
+                }
+            }
+        }
+
+        /** One more (or fewer) row of this key, day, facts and origin, written at {@link #flush}. */
+        private void count(String k, long recorded, int factsId, int originId, int delta) {
+            if (!counted.counted(k)) {
+                return;
+            }
+            days.merge(new Day(k, day(recorded), factsId, originId), (long) delta, Long::sum);
+        }
+
+        void flush() throws SQLException {
+            if (pending > 0) {
+                insert.executeBatch();
+                pending = 0;
+            }
+            if (days.isEmpty()) {
+                return;
+            }
+            List<Map.Entry<Day, Long>> changes = new java.util.ArrayList<>(days.entrySet());
+            days.clear();
+            boolean gone = false;
+            try (PreparedStatement m = c.prepareStatement("MERGE INTO audit_access_day t USING (VALUES (CAST(? AS "
+                    + "BIGINT), CAST(? AS VARCHAR(512)), CAST(? AS BIGINT), CAST(? AS INT), CAST(? AS INT))) s(n, k, "
+                    + "epoch_day, facts_id, origin_id) ON t.k = s.k AND t.epoch_day = s.epoch_day AND t.facts_id = "
+                    + "s.facts_id AND t.origin_id = s.origin_id WHEN MATCHED THEN UPDATE SET n = t.n + s.n WHEN NOT "
+                    + "MATCHED THEN INSERT (k, epoch_day, facts_id, origin_id, n) VALUES (s.k, s.epoch_day, s.facts_id, "
+                    + "s.origin_id, s.n)")) {
+                for (Map.Entry<Day, Long> e : changes) {
+                    if (e.getValue() != 0) {
+                        bindDay(m, e.getValue(), e.getKey());
+                        m.addBatch();
+                    }
+                    gone |= e.getValue() < 0;
+                }
+                m.executeBatch();
+            }
+            if (gone) {
+                try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_access_day WHERE n <= ? AND k = ? "
+                        + "AND epoch_day = ? AND facts_id = ? AND origin_id = ?")) {
+                    for (Map.Entry<Day, Long> e : changes) {
+                        if (e.getValue() < 0) {
+                            bindDay(d, 0, e.getKey());
+                            d.addBatch();
+                        }
+                    }
+                    d.executeBatch();
+                }
+            }
+        }
+
+        private static void bindDay(PreparedStatement ps, long n, Day d) throws SQLException {
+            ps.setLong(1, n);
+            ps.setString(2, d.k());
+            ps.setLong(3, d.day());
+            ps.setInt(4, d.factsId());
+            ps.setInt(5, d.originId());
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                flush();
+            } finally {
+                for (PreparedStatement ps : new PreparedStatement[]{insert}) {
+                    if (ps != null) {
+                        ps.close();
+                    }
+                }
+            }
+        }
+    }
+
+    private static void setFactsId(Connection c, long pk, int id) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement("UPDATE audit_event SET facts_id = ? WHERE pk = ?")) {
+            u.setInt(1, id);
+            u.setLong(2, pk);
+            u.executeUpdate();
+        }
+    }
+
+    /** A row of {@code audit_access_day}. */
+    record Day(String k, long day, int factsId, int originId) {
+    }
+
+    static final long DAY_MS = 86_400_000L;
+
+    /** The UTC day (days since 1970-01-01) of an instant in epoch ms. */
+    static long day(long epochMs) {
+        return Math.floorDiv(epochMs, DAY_MS);
+    }
+
+    /** The encoded facts of an event's raw JSON text; unreadable text gives the facts of an empty event. */
+    static String facts(ObjectMapper mapper, String raw) {
+        try {
+            return AuditFacts.of(mapper.readTree(raw)).encode();
+        } catch (IOException | RuntimeException e) {
+            return AuditFacts.of(mapper.createObjectNode()).encode();
+        }
+    }
+
+    // ---- verify ----
+
+    /** What one row of the index must hash to (with {@link IndexSums#keyHash}, summed like the other indexes). */
+    static String entry(String k, long recorded, int originId, String facts) {
+        return AuditStore.cut(k, 512) + '\u0000' + recorded + '\u0000' + originId + '\u0000' + facts;
+    }
+
+    /** The sum over the index as it is. */
+    static long[] sumOf(Connection c, MessageDigest sha) throws SQLException {
+        long[] sum = new long[2];
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT a.event_pk, a.k, a.recorded, "
+                + "a.origin_id, f.facts FROM audit_access a LEFT JOIN audit_facts f ON f.id = a.facts_id")) {
+            while (rs.next()) {
+                String facts = rs.getString(5);
+                IndexSums.add(sum, IndexSums.keyHash(sha, rs.getLong(1), entry(rs.getString(2), rs.getLong(3),
+                        rs.getInt(4), facts == null ? "(missing facts)" : facts)));
+            }
+        }
+        return sum;
+    }
+
+    /** Adds the index rows of one event, as they are, to {@code sum}. */
+    static void addRowsOf(Connection c, MessageDigest sha, long pk, long[] sum) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.k, a.recorded, a.origin_id, f.facts FROM audit_access a "
+                + "LEFT JOIN audit_facts f ON f.id = a.facts_id WHERE a.event_pk = ?")) {
+            ps.setLong(1, pk);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String facts = rs.getString(4);
+                    IndexSums.add(sum, IndexSums.keyHash(sha, pk, entry(rs.getString(1), rs.getLong(2), rs.getInt(3),
+                            facts == null ? "(missing facts)" : facts)));
+                }
+            }
+        }
+    }
+
+    /** The UTC day (as {@link #day}) of an epoch-ms column, in SQL. */
+    static String daySql(String column) {
+        return "CASE WHEN " + column + " >= 0 THEN " + column + " / " + DAY_MS + " ELSE -((-" + column + " - 1) / "
+                + DAY_MS + ") - 1 END";
+    }
+
+    /** Whether the day counts of the counted keys are exactly those of the access index's rows. */
+    static boolean daysMatch(Connection c) throws SQLException {
+        String day = daySql("recorded");
+        String expected = "SELECT k, " + day + " AS epoch_day, facts_id, origin_id, COUNT(*) AS n FROM audit_access "
+                + "WHERE k IN (SELECT k FROM audit_access_summary) GROUP BY k, " + day + ", facts_id, origin_id";
+        String actual = "SELECT k, epoch_day, facts_id, origin_id, n FROM audit_access_day WHERE k IN (SELECT k FROM "
+                + "audit_access_summary)";
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM ("
+                + expected + " EXCEPT " + actual + ") x) + (SELECT COUNT(*) FROM (" + actual + " EXCEPT " + expected
+                + ") y)")) {
+            rs.next();
+            return rs.getLong(1) == 0;
+        }
+    }
+
+    // ---- the fill after the upgrade to V8 ----
+
+    static boolean fillPending(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM "
+                + "audit_access_fill")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
+    /**
+     * Gives every current AuditEvent version stored before V8 its access rows, a thousand versions per transaction
+     * with the progress in the same transaction: a fill killed half-way goes on where it stopped at the next open.
+     */
+    static void fill(Cache cache, RawStore raws, FactsIds ids, AccessDays counted) {
+        String what = "Filling the access index of AuditEvents";
+        while (cache.inTransaction(what, c -> fillBatch(c, raws, ids, counted))) {
+            // next batch
+        }
+        cache.inTransaction(what, c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("DELETE FROM audit_access_fill");
+            }
+            return null;
+        });
+    }
+
+    private static boolean fillBatch(Connection c, RawStore raws, FactsIds ids, AccessDays counted)
+            throws SQLException {
+        long doneTo;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT done_to FROM "
+                + "audit_access_fill")) {
+            if (!rs.next()) {
+                return false;
+            }
+            doneTo = rs.getLong(1);
+        }
+        long last = -1;
+        try (Writer w = new Writer(c, raws, ids, counted); PreparedStatement ps = c.prepareStatement("SELECT pk, origin_id, "
+                + "recorded, patient_keys, raw_block, raw_slot, state FROM audit_event WHERE pk > ? ORDER BY pk LIMIT "
+                + BATCH)) {
+            ps.setLong(1, doneTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    last = rs.getLong(1);
+                    List<String> keys = IndexSums.parts(rs.getString(4));
+                    if ((rs.getInt(7) & State.SUPERSEDED) == 0) {
+                        int id = w.factsId(facts(w.mapper, raws.read(c, rs.getLong(5), rs.getInt(6))));
+                        setFactsId(c, last, id);
+                        w.add(last, rs.getInt(2), rs.getLong(3), keys, id);
+                    }
+                }
+            }
+        }
+        if (last < 0) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE audit_access_fill SET done_to = ?")) {
+            ps.setLong(1, last);
+            ps.executeUpdate();
+        }
+        return true;
+    }
+}

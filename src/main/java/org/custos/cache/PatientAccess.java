@@ -1,0 +1,250 @@
+package org.custos.cache;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The current AuditEvents that touched one patient's data, read from the access index (V8) rather than from their
+ * text: first {@link #groups} (the distinct facts, per origin and per stretch of time, counted inside the database),
+ * then {@link #forEach} lists the events of the groups asked for. Same events as {@link PatientEvents}: current
+ * versions whose patient index names the patient, events their origin deleted included.
+ */
+public final class PatientAccess {
+    private static final int PAGE = 2000;
+
+    /**
+     * The events of one patient with the same facts, origin and stretch of time: {@code segment} i is
+     * [breaks[i-1], breaks[i]) (0: before breaks[0]; breaks.length: from the last break on). {@code at}: an instant
+     * within that stretch and the period asked for (the start of a whole day, or an event's time).
+     */
+    public record Group(int factsId, AuditFacts facts, int originId, int segment, long at, long count) {
+    }
+
+    /** One listed event. */
+    public record Event(long pk, int originId, String id, long recorded, int factsId) {
+    }
+
+    private final Cache cache;
+
+    PatientAccess(Cache cache) {
+        this.cache = cache;
+    }
+
+    /**
+     * The groups of {@code patient}'s events recorded within [{@code from}, {@code to}] (epoch ms, inclusive), of
+     * {@code originId} when not null, split at {@code breaks} (ascending epoch ms). Whole UTC days are taken from the
+     * day counts (built for the patient the first time it is asked for: a write transaction that reads all its
+     * rows once); the days a break or an end of the period falls within are counted from the events.
+     */
+    public List<Group> groups(String patient, Integer originId, long from, long to, long[] breaks) {
+        java.util.TreeSet<Long> exact = new java.util.TreeSet<>();
+        for (long b : breaks) {
+            if (Math.floorMod(b, AccessIndex.DAY_MS) != 0) {
+                exact.add(AccessIndex.day(b));
+            }
+        }
+        if (from != Long.MIN_VALUE && Math.floorMod(from, AccessIndex.DAY_MS) != 0) {
+            exact.add(AccessIndex.day(from));
+        }
+        if (to != Long.MAX_VALUE && Math.floorMod(to, AccessIndex.DAY_MS) != AccessIndex.DAY_MS - 1) {
+            exact.add(AccessIndex.day(to));
+        }
+        String k = key(patient);
+        cache.audit().accessDays().ensure(k);
+        Map<List<Integer>, long[]> groups = new java.util.LinkedHashMap<>();
+        Map<Long, java.util.Set<Integer>> exactFacts = new java.util.TreeMap<>();
+        try (Connection c = cache.connection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT epoch_day, facts_id, origin_id, n FROM audit_access_day "
+                    + "WHERE k = ? AND epoch_day BETWEEN ? AND ?" + (originId == null ? "" : " AND origin_id = ?"))) {
+                ps.setString(1, k);
+                ps.setLong(2, AccessIndex.day(from));
+                ps.setLong(3, AccessIndex.day(to));
+                if (originId != null) {
+                    ps.setInt(4, originId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long day = rs.getLong(1);
+                        if (!exact.contains(day)) {
+                            long at = day * AccessIndex.DAY_MS;
+                            add(groups, rs.getInt(2), rs.getInt(3), segment(breaks, at), at, rs.getLong(4));
+                        } else {
+                            exactFacts.computeIfAbsent(day, d -> new java.util.TreeSet<>()).add(rs.getInt(2));
+                        }
+                    }
+                }
+            }
+            for (Map.Entry<Long, java.util.Set<Integer>> e : exactFacts.entrySet()) {
+                long day = e.getKey();
+                long lo = Math.max(from, day * AccessIndex.DAY_MS);
+                long hi = Math.min(to, day * AccessIndex.DAY_MS + AccessIndex.DAY_MS - 1);
+                if (lo <= hi) {
+                    exactGroups(c, k, e.getValue(), originId, lo, hi, breaks, groups);
+                }
+            }
+            Map<Integer, AuditFacts> facts = new HashMap<>();
+            try (PreparedStatement f = c.prepareStatement("SELECT facts FROM audit_facts WHERE id = ?")) {
+                for (List<Integer> g : groups.keySet()) {
+                    int id = g.get(0);
+                    if (!facts.containsKey(id)) {
+                        f.setInt(1, id);
+                        try (ResultSet rs = f.executeQuery()) {
+                            if (!rs.next()) {
+                                throw new CacheException("The access index names facts " + id + " that the cache "
+                                        + "does not hold (run verify)");
+                            }
+                            facts.put(id, AuditFacts.decode(rs.getString(1)));
+                        }
+                    }
+                }
+            }
+            List<Group> out = new ArrayList<>(groups.size());
+            groups.forEach((g, v) -> out.add(new Group(g.get(0), facts.get(g.get(0)), g.get(1), g.get(2), v[0], v[1])));
+            return out;
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The events of [lo, hi] with these facts, grouped by facts, origin and segment, counted from the index rows. */
+    private static void exactGroups(Connection c, String k, java.util.Set<Integer> factsIds, Integer originId, long lo,
+                                    long hi, long[] breaks, Map<List<Integer>, long[]> groups) throws SQLException {
+        StringBuilder segment = new StringBuilder();
+        if (breaks.length == 0) {
+            segment.append("0");
+        } else {
+            segment.append("CASE");
+            for (int i = 0; i < breaks.length; i++) {
+                segment.append(" WHEN a.recorded < ").append(breaks[i]).append(" THEN ").append(i);
+            }
+            segment.append(" ELSE ").append(breaks.length).append(" END");
+        }
+        String sql = "SELECT a.origin_id, " + segment + " AS seg, MIN(a.recorded), COUNT(*) FROM audit_access a "
+                + "WHERE a.k = ? AND a.facts_id = ? AND a.recorded BETWEEN ? AND ?"
+                + (originId == null ? "" : " AND a.origin_id = ?") + " GROUP BY a.origin_id, seg";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int factsId : factsIds) {
+                ps.setString(1, k);
+                ps.setInt(2, factsId);
+                ps.setLong(3, lo);
+                ps.setLong(4, hi);
+                if (originId != null) {
+                    ps.setInt(5, originId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        add(groups, factsId, rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getLong(4));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void add(Map<List<Integer>, long[]> groups, int factsId, int originId, int segment, long at,
+                            long n) {
+        long[] v = groups.computeIfAbsent(List.of(factsId, originId, segment), x -> new long[]{at, 0});
+        v[0] = Math.min(v[0], at);
+        v[1] += n;
+    }
+
+    /** The segment of {@link #groups} that {@code t} falls in: how many breaks are at or before it. */
+    public static int segment(long[] breaks, long t) {
+        int i = java.util.Arrays.binarySearch(breaks, t);
+        return i >= 0 ? i + 1 : -i - 1;
+    }
+
+    /**
+     * Every event of {@code patient} within [{@code from}, {@code to}] (and of {@code originId} when not null) whose
+     * facts are among {@code factsIds}, oldest first (by recorded, then as stored): the events of each facts are read
+     * as one range of the index (never the patient's other events), then merged. Stops when {@code cancelled}.
+     */
+    public long forEach(String patient, Integer originId, long from, long to, Set<Integer> factsIds,
+                        BooleanSupplier cancelled, Consumer<Event> sink) {
+        if (factsIds.isEmpty()) {
+            return 0;
+        }
+        String k = key(patient);
+        // pk, recorded, facts and origin of each listed event, in four growing arrays
+        long[] pks = new long[1024];
+        long[] times = new long[1024];
+        int[] facts = new int[1024];
+        int[] origins = new int[1024];
+        int n = 0;
+        try (Connection c = cache.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT a.event_pk, a.recorded, a.origin_id FROM audit_access a "
+                     + "WHERE a.k = ? AND a.facts_id = ? AND a.recorded BETWEEN ? AND ?"
+                     + (originId == null ? "" : " AND a.origin_id = ?"));
+             PreparedStatement ids = c.prepareStatement("SELECT pk, res_id FROM audit_event WHERE pk = ANY(?)")) {
+            for (int f : factsIds) {
+                if (cancelled.getAsBoolean()) {
+                    return 0;
+                }
+                ps.setString(1, k);
+                ps.setInt(2, f);
+                ps.setLong(3, from);
+                ps.setLong(4, to);
+                if (originId != null) {
+                    ps.setInt(5, originId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (n == pks.length) {
+                            pks = java.util.Arrays.copyOf(pks, n * 2);
+                            times = java.util.Arrays.copyOf(times, n * 2);
+                            facts = java.util.Arrays.copyOf(facts, n * 2);
+                            origins = java.util.Arrays.copyOf(origins, n * 2);
+                        }
+                        pks[n] = rs.getLong(1);
+                        times[n] = rs.getLong(2);
+                        facts[n] = f;
+                        origins[n] = rs.getInt(3);
+                        n++;
+                    }
+                }
+            }
+            long[] t = times;
+            long[] p = pks;
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> t[a] != t[b] ? Long.compare(t[a], t[b]) : Long.compare(p[a], p[b]));
+            long given = 0;
+            for (int start = 0; start < n && !cancelled.getAsBoolean(); start += PAGE) {
+                int end = Math.min(n, start + PAGE);
+                Long[] page = new Long[end - start];
+                for (int i = start; i < end; i++) {
+                    page[i - start] = pks[order[i]];
+                }
+                Map<Long, String> resIds = new HashMap<>();
+                ids.setObject(1, page);
+                try (ResultSet rs = ids.executeQuery()) {
+                    while (rs.next()) {
+                        resIds.put(rs.getLong(1), rs.getString(2));
+                    }
+                }
+                for (int i = start; i < end; i++) {
+                    int x = order[i];
+                    sink.accept(new Event(pks[x], origins[x], resIds.get(pks[x]), times[x], facts[x]));
+                    given++;
+                }
+            }
+            return given;
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String key(String patient) {
+        return AuditStore.cut(AuditExtractor.key(ConsentStore.patientKey(patient)), 512);
+    }
+}

@@ -103,7 +103,8 @@ final class ConsentWiring {
                 this::editor, outbox(), vs -> codes.getOrDefault(vs, List.of()), tasks);
         list.outboxScreens(() -> new OutboxViewModel(new OutboxEntries(cache, saver, zone), tasks));
         list.checkScreens(() -> new ConsentCheckViewModel(new ConsentCheck(cache,
-                text -> text.stripLeading().startsWith("<") ? fhir.readOne(text).json() : text), tasks, showEvent));
+                text -> text.stripLeading().startsWith("<") ? fhir.readOne(text).json() : text), tasks, showEvent,
+                zone));
         return list;
     }
 

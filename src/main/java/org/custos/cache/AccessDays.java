@@ -53,14 +53,21 @@ final class AccessDays {
         if (counted(k)) {
             return;
         }
+        boolean[] added = {false};
         try {
             cache.inTransaction("Counting the accesses of " + k, c -> {
-                keys().add(k); // under the write lock: the next write, after this commit, counts
-                build(c, k);
+                // under the write lock: another check may have built them meanwhile; else the next write, after this
+                // commit, counts
+                if (keys().add(k)) {
+                    added[0] = true;
+                    build(c, k);
+                }
                 return null;
             });
         } catch (RuntimeException e) {
-            keys().remove(k);
+            if (added[0]) {
+                keys().remove(k); // (only what this call added: a build that committed stays known)
+            }
             throw e;
         }
     }

@@ -58,8 +58,7 @@ final class AccessIndex {
                 insert = c.prepareStatement("INSERT INTO audit_access (k, recorded, facts_id, origin_id, event_pk) "
                         + "VALUES (?, ?, ?, ?, ?)");
             }
-            for (String k : new java.util.LinkedHashSet<>(patientKeys)) {
-                String cut = AuditStore.cut(k, 512);
+            for (String cut : keys(patientKeys)) {
                 insert.setString(1, cut);
                 insert.setLong(2, recorded);
                 insert.setInt(3, id);
@@ -123,16 +122,39 @@ final class AccessIndex {
             }
             try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_access WHERE k = ? AND facts_id = ? "
                     + "AND recorded = ? AND event_pk = ?")) {
-                for (String key : new java.util.LinkedHashSet<>(keys)) {
-                    String k = AuditStore.cut(key, 512);
+                for (String k : keys(keys)) {
                     d.setString(1, k);
                     d.setInt(2, factsId);
                     d.setLong(3, recorded);
                     d.setLong(4, pk);
-                    if (d.executeUpdate() > 0) {
-                        count(k, recorded, factsId, originId, -1);
+                    int gone = d.executeUpdate();
+                    if (gone > 0) {
+                        count(k, recorded, factsId, originId, -gone);
+                    } else {
+                        dropAnyOf(k, pk);
                     }
                 }
+            }
+        }
+
+        /**
+         * The rows of {@code pk} under {@code k} whatever their facts and time: the row's own columns did not find
+         * them (changed outside Custos; verify says so). Walks the key's rows, so only ever on that anomaly.
+         */
+        private void dropAnyOf(String k, long pk) throws SQLException {
+            try (PreparedStatement q = c.prepareStatement("SELECT recorded, facts_id, origin_id FROM audit_access "
+                    + "WHERE k = ? AND event_pk = ?");
+                 PreparedStatement d = c.prepareStatement("DELETE FROM audit_access WHERE k = ? AND event_pk = ?")) {
+                q.setString(1, k);
+                q.setLong(2, pk);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        count(k, rs.getLong(1), rs.getInt(2), rs.getInt(3), -1);
+                    }
+                }
+                d.setString(1, k);
+                d.setLong(2, pk);
+                d.executeUpdate();
             }
         }
 
@@ -214,6 +236,15 @@ final class AccessIndex {
         }
     }
 
+    /** The index keys of a version's patient keys: each cut as the index holds it, once. */
+    static java.util.Set<String> keys(List<String> patientKeys) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String k : patientKeys) {
+            out.add(AuditStore.cut(k, 512));
+        }
+        return out;
+    }
+
     /** A row of {@code audit_access_day}. */
     record Day(String k, long day, int factsId, int originId) {
     }
@@ -238,7 +269,7 @@ final class AccessIndex {
 
     /** What one row of the index must hash to (with {@link IndexSums#keyHash}, summed like the other indexes). */
     static String entry(String k, long recorded, int originId, String facts) {
-        return AuditStore.cut(k, 512) + '\u0000' + recorded + '\u0000' + originId + '\u0000' + facts;
+        return k + '\u0000' + recorded + '\u0000' + originId + '\u0000' + facts;
     }
 
     /** The sum over the index as it is. */
@@ -256,15 +287,19 @@ final class AccessIndex {
     }
 
     /** Adds the index rows of one event, as they are, to {@code sum}. */
-    static void addRowsOf(Connection c, MessageDigest sha, long pk, long[] sum) throws SQLException {
+    static void addRowsOf(Connection c, MessageDigest sha, long pk, List<String> patientKeys, long[] sum)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT a.k, a.recorded, a.origin_id, f.facts FROM audit_access a "
-                + "LEFT JOIN audit_facts f ON f.id = a.facts_id WHERE a.event_pk = ?")) {
-            ps.setLong(1, pk);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String facts = rs.getString(4);
-                    IndexSums.add(sum, IndexSums.keyHash(sha, pk, entry(rs.getString(1), rs.getLong(2), rs.getInt(3),
-                            facts == null ? "(missing facts)" : facts)));
+                + "LEFT JOIN audit_facts f ON f.id = a.facts_id WHERE a.k = ? AND a.event_pk = ?")) {
+            for (String k : keys(patientKeys)) {
+                ps.setString(1, k);
+                ps.setLong(2, pk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String facts = rs.getString(4);
+                        IndexSums.add(sum, IndexSums.keyHash(sha, pk, entry(rs.getString(1), rs.getLong(2),
+                                rs.getInt(3), facts == null ? "(missing facts)" : facts)));
+                    }
                 }
             }
         }

@@ -33,7 +33,10 @@ public record AuditFacts(String action, String typeCode, String purposeOfEvent, 
     private static final char FIELD = '\u001e';
     private static final char ITEM = '\u001f';
     private static final char PART = '\u001d';
-    /** The first field of the encoded form: a change of what is read gives a new version (and a rebuilt index). */
+    /**
+     * The first field of the encoded form. What is read must not change without a migration that rebuilds the
+     * access index (a facts row of another version cannot be decoded).
+     */
     static final String VERSION = "f1";
 
     public AuditFacts {

@@ -96,7 +96,8 @@ public final class Cache implements AutoCloseable {
         }
         try (Connection c = pool.getConnection()) {
             if (AccessIndex.fillPending(c)) {
-                // an upgrade to V8: the AuditEvents stored before it get their access rows (restartable)
+                // an upgrade to V8: the AuditEvents stored before it get their access rows (restartable). After the
+                // origins were normalized above: the rows copy audit_event.origin_id as it is now
                 AccessIndex.fill(cache, cache.audit.raws(), cache.audit.factsIds(), cache.audit.accessDays());
             }
         } catch (SQLException | RuntimeException e) {

@@ -244,6 +244,14 @@ public final class PatientAccess {
         }
     }
 
+    /**
+     * Runs {@code work} while no write can start: {@link #groups} and {@link #forEach} inside it see the same events
+     * (the counts and the listing of one check agree although an import runs meanwhile; it waits).
+     */
+    public <T> T consistently(java.util.function.Supplier<T> work) {
+        return cache.whileNoOneWrites(work);
+    }
+
     private static String key(String patient) {
         return AuditStore.cut(AuditExtractor.key(ConsentStore.patientKey(patient)), 512);
     }

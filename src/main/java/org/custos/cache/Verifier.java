@@ -259,8 +259,14 @@ public final class Verifier {
         com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         Set<String> terms = new HashSet<>();
         long after = 0;
+        Map<Integer, String> factsText = new HashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, facts FROM audit_facts")) {
+            while (rs.next()) {
+                factsText.put(rs.getInt(1), rs.getString(2));
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT pk, " + StoredRows.AUDIT_COLUMNS + ", raw_block, raw_slot, "
-                + "state FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 5000")) {
+                + "state, facts_id FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 5000")) {
             while (true) {
                 if (cancelled.getAsBoolean()) {
                     return false;
@@ -292,19 +298,31 @@ public final class Verifier {
                         for (String k : IndexSums.parts(patients)) {
                             IndexSums.add(patientSum, IndexSums.keyHash(sha, pk, AuditStore.cut(k, 512)));
                         }
-                        if ((rs.getInt(n + 4) & State.SUPERSEDED) == 0 && !IndexSums.parts(patients).isEmpty()) {
-                            // the access index: the facts recomputed from the raw text
+                        boolean current = (rs.getInt(n + 4) & State.SUPERSEDED) == 0;
+                        Integer factsId = rs.getObject(n + 5, Integer.class);
+                        // the access facts, recomputed from the raw text once (parsing is the cost of this check)
+                        String facts = rowChanged || !current && factsId == null ? null
+                                : AccessIndex.facts(mapper, new String(raw, StandardCharsets.UTF_8));
+                        if (current && !IndexSums.parts(patients).isEmpty()) {
                             if (rowChanged) {
                                 // the row is reported already: its index rows are taken as they are, not reported twice
-                                AccessIndex.addRowsOf(c, sha, pk, accessSum);
+                                AccessIndex.addRowsOf(c, sha, pk, IndexSums.parts(patients), accessSum);
                             } else {
-                                String facts = AccessIndex.facts(mapper, new String(raw, StandardCharsets.UTF_8));
                                 long recorded = ((Number) v[5]).longValue();
-                                for (String k : new java.util.LinkedHashSet<>(IndexSums.parts(patients))) {
+                                for (String k : AccessIndex.keys(IndexSums.parts(patients))) {
                                     IndexSums.add(accessSum, IndexSums.keyHash(sha, pk,
                                             AccessIndex.entry(k, recorded, originId, facts)));
                                 }
                             }
+                        }
+                        if (current && factsId == null && !rowChanged) {
+                            problem(Kind.INDEX, originId, "AuditEvent/" + id, "its current version has no facts "
+                                    + "recorded with it: the access index cannot find its rows again");
+                        } else if (factsId != null && facts != null && !facts.equals(factsText.get(factsId))) {
+                            // the facts written with the version (what finds its index rows again) are its own
+                            problem(Kind.INDEX, originId, "AuditEvent/" + id, "the facts recorded with it (id "
+                                    + factsId + ") are not the ones its text gives: the access index would keep or "
+                                    + "lose its rows wrongly");
                         }
                         for (String k : IndexSums.parts((String) v[14])) {
                             IndexSums.add(purposeSum, IndexSums.keyHash(sha, pk, AuditStore.cut(AuditExtractor.key(k), 128)));

@@ -175,6 +175,15 @@ public final class ConsentCheck {
         }
         long[] breaks = cut.stream().mapToLong(Long::longValue).toArray();
         PatientAccess access = cache.patientAccess();
+        access.consistently(() -> {
+            byGroups(access, patient, originId, lo, hi, consents, breaks, cancelled, c, findings);
+            return null;
+        });
+    }
+
+    private void byGroups(PatientAccess access, String patient, Integer originId, long lo, long hi,
+                          Map<Integer, List<Timeline>> consents, long[] breaks, BooleanSupplier cancelled, long[] c,
+                          Consumer<Finding> findings) {
         Map<String, Flagged> flagged = new java.util.HashMap<>();
         Set<Integer> flaggedFacts = new java.util.HashSet<>();
         for (PatientAccess.Group g : access.groups(patient, originId, lo, hi, breaks)) {

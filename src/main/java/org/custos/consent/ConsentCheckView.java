@@ -16,7 +16,6 @@ import javafx.stage.Stage;
 import org.custos.consent.ConsentCheck.Finding;
 import org.custos.ui.Views;
 
-import java.time.ZoneId;
 import java.util.function.Function;
 
 /**
@@ -25,7 +24,6 @@ import java.util.function.Function;
  */
 public final class ConsentCheckView {
     private final ConsentCheckViewModel vm;
-    private final ZoneId zone = ZoneId.systemDefault();
     private Parent root;
 
     @FXML TextField checkPatientField;
@@ -97,7 +95,7 @@ public final class ConsentCheckView {
         checkRunButton.disableProperty().bind(vm.busy());
         checkSummary.textProperty().bind(vm.summary());
         column(verdictColumn, f -> f.verdict().word());
-        column(recordedColumn, f -> ConsentCheckViewModel.when(f, zone));
+        column(recordedColumn, vm::when);
         column(agentColumn, Finding::agent);
         column(actionColumn, Finding::action);
         column(purposeColumn, Finding::purpose);
@@ -118,10 +116,19 @@ public final class ConsentCheckView {
         showEventButton.disableProperty().bind(findingTable.getSelectionModel().selectedItemProperty().isNull());
     }
 
+    /** A text column whose cells show their whole text as a tooltip (rules and references are long). */
     private static void column(TableColumn<Finding, String> c, Function<Finding, String> f) {
         c.setCellValueFactory(r -> {
             String v = f.apply(r.getValue());
             return new ReadOnlyStringWrapper(v == null ? "" : v);
+        });
+        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setTooltip(empty || item == null || item.isEmpty() ? null : new javafx.scene.control.Tooltip(item));
+            }
         });
     }
 

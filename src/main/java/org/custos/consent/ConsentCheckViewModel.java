@@ -14,7 +14,6 @@ import org.custos.ui.TaskRunner;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +30,7 @@ public final class ConsentCheckViewModel {
     private final ConsentCheck check;
     private final TaskRunner runner;
     private final EventOpener openEvent;
+    private final java.time.ZoneId zone;
     private final StringProperty patient = new SimpleStringProperty("");
     private final ObjectProperty<LocalDate> from = new SimpleObjectProperty<>();
     private final ObjectProperty<LocalDate> to = new SimpleObjectProperty<>();
@@ -45,8 +45,10 @@ public final class ConsentCheckViewModel {
         void open(long pk, String origin, Instant recorded);
     }
 
-    public ConsentCheckViewModel(ConsentCheck check, TaskRunner runner, EventOpener openEvent) {
+    /** {@code zone}: the days of the period and the times shown are this zone's (the audit browser's). */
+    public ConsentCheckViewModel(ConsentCheck check, TaskRunner runner, EventOpener openEvent, java.time.ZoneId zone) {
         this.check = check;
+        this.zone = zone;
         this.runner = runner;
         this.openEvent = openEvent;
     }
@@ -54,7 +56,7 @@ public final class ConsentCheckViewModel {
     private record Outcome(Counts counts, List<Finding> shown) {
     }
 
-    /** Checks the patient's events in the period (dates in UTC, both ends inclusive). */
+    /** Checks the patient's events in the period (days of the zone given, both ends inclusive). */
     public void run() {
         String p = patient.get() == null ? "" : patient.get().trim();
         if (p.isEmpty()) {
@@ -62,9 +64,8 @@ public final class ConsentCheckViewModel {
             return;
         }
         cancel();
-        Instant lo = from.get() == null ? null : from.get().atStartOfDay().toInstant(ZoneOffset.UTC);
-        Instant hi = to.get() == null ? null : to.get().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)
-                .minusMillis(1);
+        Instant lo = from.get() == null ? null : from.get().atStartOfDay(zone).toInstant();
+        Instant hi = to.get() == null ? null : to.get().plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1);
         busy.set(true);
         findings.clear();
         summary.set("Checking the accesses to " + p + "…");
@@ -124,8 +125,8 @@ public final class ConsentCheckViewModel {
         return summary;
     }
 
-    /** A finding's cells as the table shows them. */
-    public static String when(Finding f, java.time.ZoneId zone) {
+    /** When a finding's access was recorded, as the table shows it (in the zone given). */
+    public String when(Finding f) {
         return f.recorded() == null ? "" : java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
                 .format(f.recorded().atZone(zone));
     }

@@ -192,6 +192,12 @@ class VerifierTest {
             }
         });
         assertThat(lines(right)).isEmpty();
+        // the facts recorded with an event changed: what finds its index rows again
+        Verifier.Result forgedId = tamper("access-facts-id", (c, st) -> assertThat(st.executeUpdate("UPDATE audit_event "
+                + "SET facts_id = (SELECT MAX(id) FROM audit_facts) WHERE facts_id <> (SELECT MAX(id) FROM audit_facts) "
+                + "AND res_id = 'e15' AND origin_id = (SELECT id FROM origin WHERE name = 'files')")).isPositive());
+        assertThat(lines(forgedId)).singleElement().satisfies(l -> assertThat(l).startsWith(
+                "search index changed outside Custos: AuditEvent/e15 (origin files) — the facts recorded with it"));
         Verifier.Result r = tamper("access-days", (c, st) -> {
             for (String sql : (build + "; UPDATE audit_access_day SET n = n + 1 WHERE k = 'patient/p7'").split("; ")) {
                 assertThat(st.executeUpdate(sql)).as(sql).isPositive();

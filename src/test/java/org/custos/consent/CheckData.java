@@ -128,6 +128,23 @@ public final class CheckData {
         return out;
     }
 
+    /**
+     * Consent c5 of p5 changed twice within one day (opt-in from 12:00, opt-out from 18:00 on 1 June 2020), and events
+     * of p5 before, between and after those times, the next day, and before 1970.
+     */
+    public static List<String> midDayConsentAndEvents() {
+        List<String> out = new ArrayList<>(List.of(
+                consent("c5", "1", "2020-06-01T12:00:00Z", "Patient/p5", "opt-in", null),
+                consent("c5", "2", "2020-06-01T18:00:00Z", "Patient/p5", "opt-out", null)));
+        String[] times = {"1969-12-31T12:00:00Z", "2020-06-01T10:00:00Z", "2020-06-01T11:59:59.999Z",
+                "2020-06-01T12:00:00Z", "2020-06-01T17:59:59.999Z", "2020-06-01T18:00:00Z", "2020-06-01T23:00:00Z",
+                "2020-06-02T09:00:00Z"};
+        for (int i = 0; i < times.length; i++) {
+            out.add(event("t" + i, times[i], "R", "Patient/p5", null, List.of("Practitioner/d||TREAT"), null));
+        }
+        return out;
+    }
+
     /** Consent c1 in two versions: opt-in, then opt-out. */
     public static List<String> consentVersions() {
         return List.of(consent("c1", "1", "2020-01-01T00:00:00Z", "Patient/p2", "opt-in", null),

@@ -43,6 +43,10 @@ class ConsentCheckPathsTest {
         importer.importFile(CheckData.ndjson(dir.resolve("c34.ndjson"), CheckData.periodAndDataConsents()),
                 Importer.SILENT);
         importer.importFile(CheckData.ndjson(dir.resolve("events.ndjson"), CheckData.events()), Importer.SILENT);
+        List<String> midDay = CheckData.midDayConsentAndEvents();
+        importer.importFile(CheckData.ndjson(dir.resolve("c5v1.ndjson"), List.of(midDay.get(0))), Importer.SILENT);
+        importer.importFile(CheckData.ndjson(dir.resolve("c5v2.ndjson"), midDay.subList(1, midDay.size())),
+                Importer.SILENT);
         importer.importFile(CheckData.ndjson(dir.resolve("more.ndjson"), CheckData.periodAndDataEvents()),
                 Importer.SILENT);
         // e2 again, changed (a new version, now for ETREAT): only the current version is checked
@@ -67,8 +71,11 @@ class ConsentCheckPathsTest {
 
     @Test
     void theIndexGivesTheAnswersOfTheText() {
-        Instant[][] periods = {{null, null}, {Instant.parse("2020-03-01T00:00:00Z"), Instant.parse("2020-05-02T10:00:00Z")}};
-        for (String patient : List.of("Patient/f001", "Patient/p2", "Patient/p3", "Patient/p4", "Patient/none")) {
+        Instant[][] periods = {{null, null}, {Instant.parse("2020-03-01T00:00:00Z"), Instant.parse("2020-05-02T10:00:00Z")},
+                {Instant.parse("2020-06-01T11:00:00Z"), Instant.parse("2020-06-01T20:00:00Z")},
+                {Instant.parse("1969-01-01T00:00:00Z"), Instant.parse("2020-03-15T06:00:00Z")}};
+        for (String patient : List.of("Patient/f001", "Patient/p2", "Patient/p3", "Patient/p4", "Patient/p5",
+                "Patient/none")) {
             for (Instant[] p : periods) {
                 Counts[] byIndex = new Counts[1];
                 Counts[] byText = new Counts[1];
@@ -79,7 +86,7 @@ class ConsentCheckPathsTest {
             }
         }
         Counts all = new ConsentCheck(cache).checkAll(null, null, null, () -> false, f -> { });
-        assertThat(all.checked()).isEqualTo(5 + 3 + 10 + 2);
+        assertThat(all.checked()).isEqualTo(5 + 3 + 10 + 2 + 8);
     }
 
     @Test
@@ -99,6 +106,20 @@ class ConsentCheckPathsTest {
         List<Finding> inOrder = new ArrayList<>();
         new ConsentCheck(cache).check("Patient/p3", null, null, null, () -> false, inOrder::add);
         assertThat(inOrder).extracting(Finding::recorded).isSorted();
+    }
+
+    @Test
+    void aConsentChangedTwiceWithinADayDecidesEachEventByTheVersionOfItsTime() {
+        Counts[] c = new Counts[1];
+        List<Finding> found = run(false, "Patient/p5", null, null, c);
+        // 1969 and before 12:00: no version yet; 12:00 to 17:59:59.999 opt-in; from 18:00 opt-out
+        assertThat(c[0]).isEqualTo(new Counts(8, 2, 3, 0, 3, 0));
+        assertThat(found).extracting(Finding::eventId).containsExactlyInAnyOrder("t5", "t6", "t7");
+        assertThat(found).allSatisfy(f -> assertThat(f.consent()).isEqualTo("c5/_history/2"));
+        // a period from 12:00 to 18:00 that day: the same events, cut at both ends
+        Counts[] cut = new Counts[1];
+        run(false, "Patient/p5", Instant.parse("2020-06-01T12:00:00Z"), Instant.parse("2020-06-01T18:00:00Z"), cut);
+        assertThat(cut[0]).isEqualTo(new Counts(3, 2, 1, 0, 0, 0));
     }
 
     @Test

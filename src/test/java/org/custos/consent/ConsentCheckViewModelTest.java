@@ -42,7 +42,7 @@ class ConsentCheckViewModelTest {
     void listsDeniedAndUndecidableEventsAndOpensOneInTheAuditBrowser() {
         List<String> opened = new ArrayList<>();
         ConsentCheckViewModel vm = new ConsentCheckViewModel(new ConsentCheck(cache), new ImmediateTaskRunner(),
-                (pk, origin, at) -> opened.add(pk + " " + origin + " " + at));
+                (pk, origin, at) -> opened.add(pk + " " + origin + " " + at), java.time.ZoneOffset.UTC);
         vm.run();
         assertThat(vm.summary().get()).isEqualTo("Choose a patient first.");
         vm.patient().set("Patient/f001");

@@ -11,7 +11,8 @@ CREATE TABLE audit_facts (
 );
 CREATE UNIQUE INDEX audit_facts_text ON audit_facts(facts);
 
--- one row per patient key (as audit_patient holds them) of each current version (state bit 1 clear)
+-- one row per patient key (a patient entity's reference, else identifier, lower case, cut to 512) of each current
+-- version (state bit 1 clear); it is also the browser's patient index, replacing audit_patient (below)
 CREATE TABLE audit_access (
   k         VARCHAR(512) NOT NULL,
   recorded  BIGINT       NOT NULL,
@@ -48,3 +49,7 @@ CREATE TABLE audit_access_summary (
 -- the last audit_event key done), then this row goes (see org.custos.cache.AccessIndex#fill)
 CREATE TABLE audit_access_fill (done_to BIGINT NOT NULL);
 INSERT INTO audit_access_fill (done_to) VALUES (0);
+
+-- the patient index of every version (V1) goes: audit_access holds the same keys for the current versions, which are
+-- all that the browser lists and the check reads
+DROP TABLE audit_patient;

@@ -30,6 +30,7 @@ final class AccessIndex {
         private final Connection c;
         private final RawStore raws;
         private final FactsIds ids;
+        private final Map<String, Integer> batchIds = new HashMap<>();
         private final AccessDays counted;
         private final ObjectMapper mapper = new ObjectMapper();
         /** Changes of the day counts not yet written. */
@@ -47,7 +48,13 @@ final class AccessIndex {
         /** The rows of current version {@code pk}: one per patient key (as the patient index holds them). */
         /** The id of these (encoded) facts, added to the dictionary when new. */
         int factsId(String facts) throws SQLException {
-            return ids.idOf(facts);
+            Integer id = batchIds.get(facts);
+            return id != null ? id : ids.idOf(facts);
+        }
+
+        /** Resolves the ids of the facts a batch is about to write, at once (see {@link FactsIds#idsOf}). */
+        void prepare(java.util.Collection<String> facts) throws SQLException {
+            batchIds.putAll(ids.idsOf(facts));
         }
 
         void add(long pk, int originId, long recorded, List<String> patientKeys, int id) throws SQLException {

@@ -48,7 +48,7 @@ final class AuditSql {
         if (f.patient() != null) {
             String p = AuditExtractor.key(f.patient());
             String ref = p.contains("/") ? p : "patient/" + p;
-            cond("e.pk IN (SELECT n.event_pk FROM audit_patient n WHERE n.k IN (?, ?))", AuditStore.cut(ref, 512),
+            cond("e.pk IN (SELECT n.event_pk FROM audit_access n WHERE n.k IN (?, ?))", AuditStore.cut(ref, 512),
                     AuditStore.cut(p, 512));
         }
         if (f.entity() != null) {

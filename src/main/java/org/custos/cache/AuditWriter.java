@@ -167,9 +167,9 @@ final class AuditWriter {
         Leaf leaf = null;
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_event (pk, " + StoredRows.AUDIT_COLUMNS
                 + ", raw_block, raw_slot, state, facts_id) VALUES (?" + ",?".repeat(StoredRows.AUDIT_COUNT + 4) + ")");
-             PreparedStatement patient = c.prepareStatement("INSERT INTO audit_patient (k, event_pk) VALUES (?, ?)");
              PreparedStatement purpose = c.prepareStatement("INSERT INTO audit_purpose (k, event_pk) VALUES (?, ?)");
              AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted)) {
+            access.prepare(write.stream().map(w -> w.item().row().facts()).toList());
             for (int slot = 0; slot < write.size(); slot++) {
                 Row w = write.get(slot);
                 AuditStore.Item item = w.item();
@@ -195,11 +195,6 @@ final class AuditWriter {
                 }
                 terms.addAll(item.row().agentTerms());
                 ins.addBatch();
-                for (String k : item.row().patientKeys()) {
-                    patient.setString(1, cut(k, 512));
-                    patient.setLong(2, pk);
-                    patient.addBatch();
-                }
                 if ((w.version().state & State.SUPERSEDED) == 0) {
                     access.add(pk, originId, item.row().recorded(), IndexSums.parts((String) values[20]), factsId);
                 }
@@ -210,7 +205,6 @@ final class AuditWriter {
                 }
             }
             ins.executeBatch();
-            patient.executeBatch();
             purpose.executeBatch();
         }
         Ledger.stored(c, originId, Ledger.AUDIT, pks, leaves, states);
@@ -345,7 +339,6 @@ final class AuditWriter {
         }
         // the index rows as they were written, from the row's own columns (not from parsing its text again, which an
         // older Custos may have read differently)
-        deleteKeys(c, "audit_patient", keysOf(patientKeys, false), 512, pk);
         deleteKeys(c, "audit_purpose", keysOf(purposeCodes, true), 128, pk);
         try (AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted)) {
             access.drop(pk);

@@ -67,6 +67,63 @@ final class FactsIds {
         return id;
     }
 
+    /**
+     * The ids of many facts at once: those not remembered are looked up, and the new ones added, in one transaction
+     * of its own (one commit for a whole batch of events, not one per new facts).
+     */
+    java.util.Map<String, Integer> idsOf(java.util.Collection<String> all) throws SQLException {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
+        for (String f : all) {
+            Integer id = known.get(f);
+            if (id != null) {
+                out.put(f, id);
+            } else {
+                missing.add(f);
+            }
+        }
+        if (missing.isEmpty()) {
+            return out;
+        }
+        try (Connection c = connections.get()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                java.util.Map<String, Integer> found = new java.util.HashMap<>();
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_facts (facts) VALUES (?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+                    for (String f : missing) {
+                        Integer id = find(c, f);
+                        if (id == null) {
+                            ins.setString(1, f);
+                            ins.executeUpdate();
+                            try (ResultSet k = ins.getGeneratedKeys()) {
+                                k.next();
+                                id = k.getInt(1);
+                            }
+                        }
+                        found.put(f, id);
+                    }
+                }
+                c.commit();
+                if (known.size() + found.size() >= REMEMBERED) {
+                    known.clear();
+                }
+                known.putAll(found);
+                out.putAll(found);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                // (another writer added some of the same facts at once: one by one, each meeting the unique index)
+                for (String f : missing) {
+                    out.put(f, idOf(f));
+                }
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        }
+        return out;
+    }
+
     private static Integer find(Connection c, String facts) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM audit_facts WHERE facts = ?")) {
             ps.setString(1, facts);

@@ -4,13 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The cached AuditEvents that touched one patient's data (the events the patient index holds for that patient:
+ * The cached AuditEvents that touched one patient's data (the events the access index holds for that patient:
  * a patient entity, by reference or identifier), streamed in pages with their raw text, for checking them against
  * the patient's consents. Only current versions (an event's earlier versions are the same access, recorded again);
  * events their origin deleted are included (the access still happened).
@@ -39,49 +37,48 @@ public final class PatientEvents {
      */
     public long forEach(String patient, Integer originId, long from, long to, BooleanSupplier cancelled,
                         Consumer<Event> sink) {
-        String key = AuditExtractor.key(ConsentStore.patientKey(patient));
-        long after = Long.MIN_VALUE;
+        String key = AuditStore.cut(AuditExtractor.key(ConsentStore.patientKey(patient)), 512);
         long n = 0;
-        // two steps per page instead of one ordered join (H2 sorted every remaining joined row for each page): the
-        // page's keys from the patient index alone, in its order, then the rows of that key range, unsorted
+        // the patient's current versions from the access index (its keys in the period, of the origin), then their
+        // rows page by page in the order they were stored
         try (Connection c = cache.connection();
-             PreparedStatement keys = c.prepareStatement("SELECT event_pk FROM audit_patient WHERE k = ? "
-                     + "AND event_pk > ? ORDER BY k, event_pk LIMIT " + PAGE);
-             PreparedStatement rows = c.prepareStatement("SELECT e.pk, e.origin_id, e.res_id, e.recorded, e.state, "
-                     + "e.raw_block, e.raw_slot FROM audit_patient p JOIN audit_event e ON e.pk = p.event_pk "
-                     + "WHERE p.k = ? AND p.event_pk BETWEEN ? AND ?")) {
-            while (!cancelled.getAsBoolean()) {
-                keys.setString(1, key);
-                keys.setLong(2, after);
-                List<Long> page = new ArrayList<>(PAGE);
-                try (ResultSet rs = keys.executeQuery()) {
-                    while (rs.next()) {
-                        page.add(rs.getLong(1));
+             PreparedStatement keys = c.prepareStatement("SELECT event_pk FROM audit_access WHERE k = ? AND recorded "
+                     + "BETWEEN ? AND ?" + (originId == null ? "" : " AND origin_id = ?"));
+             PreparedStatement rows = c.prepareStatement("SELECT pk, origin_id, res_id, recorded, state, raw_block, "
+                     + "raw_slot FROM audit_event WHERE pk = ANY(?) ORDER BY pk")) {
+            keys.setString(1, key);
+            keys.setLong(2, from);
+            keys.setLong(3, to);
+            if (originId != null) {
+                keys.setInt(4, originId);
+            }
+            long[] pks = new long[1024];
+            int size = 0;
+            try (ResultSet rs = keys.executeQuery()) {
+                while (rs.next()) {
+                    if (size == pks.length) {
+                        pks = java.util.Arrays.copyOf(pks, size * 2);
                     }
+                    pks[size++] = rs.getLong(1);
                 }
-                if (page.isEmpty()) {
-                    break;
+            }
+            java.util.Arrays.sort(pks, 0, size);
+            for (int start = 0; start < size && !cancelled.getAsBoolean(); start += PAGE) {
+                int end = Math.min(size, start + PAGE);
+                Long[] page = new Long[end - start];
+                for (int i = start; i < end; i++) {
+                    page[i - start] = pks[i];
                 }
-                after = page.get(page.size() - 1);
-                rows.setString(1, key);
-                rows.setLong(2, page.get(0));
-                rows.setLong(3, after);
+                rows.setObject(1, page);
                 try (ResultSet rs = rows.executeQuery()) {
                     while (rs.next()) {
-                        int origin = rs.getInt(2);
-                        long recorded = rs.getLong(4);
-                        int state = rs.getInt(5);
-                        if ((state & State.SUPERSEDED) != 0 || recorded < from || recorded > to
-                                || originId != null && origin != originId) {
-                            continue;
+                        if ((rs.getInt(5) & State.SUPERSEDED) != 0) {
+                            continue; // (the index holds current versions only; a row changed outside Custos)
                         }
-                        sink.accept(new Event(rs.getLong(1), origin, rs.getString(3), recorded, state,
-                                raws.read(c, rs.getLong(6), rs.getInt(7))));
+                        sink.accept(new Event(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getLong(4),
+                                rs.getInt(5), raws.read(c, rs.getLong(6), rs.getInt(7))));
                         n++;
                     }
-                }
-                if (page.size() < PAGE) {
-                    break;
                 }
             }
             return n;

@@ -76,10 +76,21 @@ class CacheUpgradeTest {
         try (Connection c = cache.connection()) {
             now = CacheFixtures.rowCounts(c);
         }
-        // every table keeps its rows, but for origins: V5 merged the one-per-file origins of V4 into "files"
+        // every table keeps its rows, but for origins: V5 merged the one-per-file origins of V4 into "files"; and V8
+        // replaced the patient index of every version by the access index of the current ones
         Map<String, Long> expected = new java.util.TreeMap<>(fixtureCounts);
         Long origins = expected.remove("origin");
+        Long patientKeys = expected.remove("AUDIT_PATIENT");
+        patientKeys = patientKeys == null ? expected.remove("audit_patient") : patientKeys;
         assertThat(now).containsAllEntriesOf(expected);
+        assertThat(now).doesNotContainKeys("AUDIT_PATIENT", "audit_patient");
+        if (patientKeys != null) {
+            try (Connection c = cache.connection(); Statement st = c.createStatement()) {
+                // the fixture's patient keys of current versions are all in the access index (superseded ones: not)
+                assertThat(count(st, "SELECT COUNT(*) FROM audit_access")).isPositive().isLessThanOrEqualTo(patientKeys);
+                assertThat(count(st, "SELECT COUNT(*) FROM audit_access_fill")).isZero();
+            }
+        }
         assertThat(now.get("origin")).isBetween(1L, origins);
         assertThat(cache.origins().all()).extracting(Origins.Origin::name).contains("files");
         // and the upgraded rows are in the ledger (sealed, also when a kill interrupted the sealing)

@@ -100,8 +100,10 @@ class PurgeTest {
             assertThat(cache.audit().count(AuditFilter.ALL.withPatient("Patient/p-d7"), 1000)).isEqualTo(1);
             try (Connection c = cache.connection(); Statement st = c.createStatement()) {
                 // no orphaned key rows or raw blocks
-                assertThat(count(st, "SELECT COUNT(*) FROM audit_patient p WHERE NOT EXISTS (SELECT 1 FROM "
+                assertThat(count(st, "SELECT COUNT(*) FROM audit_access p WHERE NOT EXISTS (SELECT 1 FROM "
                         + "audit_event e WHERE e.pk = p.event_pk)")).isZero();
+                assertThat(count(st, "SELECT COUNT(*) FROM audit_access_day d WHERE NOT EXISTS (SELECT 1 FROM "
+                        + "audit_access a WHERE a.k = d.k)")).isZero();
                 assertThat(count(st, "SELECT COUNT(*) FROM audit_purpose p WHERE NOT EXISTS (SELECT 1 FROM "
                         + "audit_event e WHERE e.pk = p.event_pk)")).isZero();
                 assertThat(count(st, "SELECT COUNT(*) FROM audit_raw_block b WHERE NOT EXISTS (SELECT 1 FROM "

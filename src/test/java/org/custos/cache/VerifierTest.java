@@ -138,7 +138,7 @@ class VerifierTest {
     @Test
     void aDeletedAndAnInsertedRowAreFound() throws Exception {
         Verifier.Result r = tamper("rows", (c, st) -> {
-            st.executeUpdate("DELETE FROM audit_patient WHERE k = 'patient/p11'");
+            st.executeUpdate("DELETE FROM audit_access WHERE k = 'patient/p11'");
             st.executeUpdate("DELETE FROM audit_event WHERE res_id = 'e11' AND origin_id = (SELECT id FROM origin "
                     + "WHERE name = 'files')");
             st.executeUpdate("INSERT INTO audit_event SELECT pk + 100000, origin_id, 'forged', version_id, "
@@ -157,11 +157,12 @@ class VerifierTest {
     @Test
     void aHiddenPatientIndexRowAndAHiddenVersionAreFound() throws Exception {
         Verifier.Result r = tamper("index", (c, st) -> {
-            st.executeUpdate("DELETE FROM audit_patient WHERE k = 'patient/p4'");
+            st.executeUpdate("DELETE FROM audit_access WHERE k = 'patient/p4'");
             st.executeUpdate("UPDATE audit_event SET state = 1 WHERE res_id = 'e6' AND origin_id = (SELECT id FROM "
                     + "origin WHERE name = 'files')");
         });
-        assertThat(lines(r)).anyMatch(l -> l.startsWith("search index changed outside Custos: the patient index"))
+        assertThat(lines(r)).anyMatch(l -> l.startsWith("search index changed outside Custos: the patient and access "
+                + "index"))
                 .anyMatch(l -> l.equals("flags changed outside Custos: AuditEvent/e6 (origin files) — none of its 1 "
                         + "versions is current: the browser does not list it"));
     }
@@ -177,10 +178,10 @@ class VerifierTest {
                     assertThat(st.executeUpdate(sql)).as(sql).isPositive();
                 }
             });
-            assertThat(lines(r)).as(change).contains("search index changed outside Custos: the access index — its "
-                    + "rows are not the ones the current events name (rows added, removed or changed): a check of "
-                    + "past access against consent would miss or invent events")
-                    .allMatch(l -> l.startsWith("search index changed outside Custos: the access index"));
+            assertThat(lines(r)).as(change).contains("search index changed outside Custos: the patient and access "
+                    + "index — its rows are not the ones the current events name (rows added, removed or changed): "
+                    + "the patient filter and the check of past access against consent would miss or invent events")
+                    .allMatch(l -> l.startsWith("search index changed outside Custos: the"));
         }
         // p7's day counts made as Custos makes them when a check first asks (right: verify accepts them), then one changed
         String build = "INSERT INTO audit_access_summary (k) VALUES ('patient/p7'); INSERT INTO audit_access_day (k, "
@@ -305,7 +306,7 @@ class VerifierTest {
                 rs.next();
                 gone = rs.getLong(1);
             }
-            st.executeUpdate("DELETE FROM audit_patient WHERE event_pk = " + gone);
+            st.executeUpdate("DELETE FROM audit_access WHERE event_pk = " + gone);
             st.executeUpdate("DELETE FROM audit_purpose WHERE event_pk = " + gone);
             st.executeUpdate("DELETE FROM audit_event WHERE pk = " + gone);
             Ledger.removed(c, Ledger.PURGE, null, Ledger.AUDIT, new long[]{gone});

@@ -92,7 +92,7 @@ final class AccessIndex {
                     if (rs.next()) {
                         Integer id = rs.getObject(6, Integer.class);
                         if (id == null) {
-                            id = factsId(facts(mapper, raws.read(c, rs.getLong(4), rs.getInt(5))));
+                            id = factsId(facts(mapper, readOrEmpty(c, raws, rs.getLong(4), rs.getInt(5))));
                             setFactsId(c, pk, id);
                         }
                         add(pk, rs.getInt(1), rs.getLong(2), IndexSums.parts(rs.getString(3)), id);
@@ -146,7 +146,8 @@ final class AccessIndex {
 
         /**
          * The rows of {@code pk} under {@code k} whatever their facts and time: the row's own columns did not find
-         * them (changed outside Custos; verify says so). Walks the key's rows, so only ever on that anomaly.
+         * those of a current version (changed outside Custos; verify says so). Walks the key's rows: callers drop
+         * current versions only, so this runs only on that anomaly.
          */
         private void dropAnyOf(String k, long pk) throws SQLException {
             try (PreparedStatement q = c.prepareStatement("SELECT recorded, facts_id, origin_id FROM audit_access "
@@ -232,6 +233,18 @@ final class AccessIndex {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The raw text, or "{}" when it cannot be read (a lost block: the event is indexed with the facts of an empty
+     * event, which decide nothing, and verify reports the unreadable text) rather than keeping the cache from opening.
+     */
+    private static String readOrEmpty(Connection c, RawStore raws, long block, int slot) throws SQLException {
+        try {
+            return raws.read(c, block, slot);
+        } catch (CacheException e) {
+            return "{}";
         }
     }
 
@@ -380,7 +393,7 @@ final class AccessIndex {
                     last = rs.getLong(1);
                     List<String> keys = IndexSums.parts(rs.getString(4));
                     if ((rs.getInt(7) & State.SUPERSEDED) == 0) {
-                        int id = w.factsId(facts(w.mapper, raws.read(c, rs.getLong(5), rs.getInt(6))));
+                        int id = w.factsId(facts(w.mapper, readOrEmpty(c, raws, rs.getLong(5), rs.getInt(6))));
                         setFactsId(c, last, id);
                         w.add(last, rs.getInt(2), rs.getLong(3), keys, id);
                     }

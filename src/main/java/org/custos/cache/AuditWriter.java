@@ -132,6 +132,24 @@ final class AuditWriter {
             long[] changed = new long[stateChanges.size()];
             int[] states = new int[changed.length];
             int n = 0;
+            // the access index holds current versions only: a version that stops being current loses its rows, one
+            // that becomes current gets them (read before the new states are written; a flag change alone: nothing)
+            try (AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted);
+                 PreparedStatement was = c.prepareStatement("SELECT state FROM audit_event WHERE pk = ?")) {
+                for (Map.Entry<Long, Integer> e : stateChanges.entrySet()) {
+                    was.setLong(1, e.getKey());
+                    boolean before;
+                    try (ResultSet rs = was.executeQuery()) {
+                        before = rs.next() && (rs.getInt(1) & State.SUPERSEDED) == 0;
+                    }
+                    boolean now = (e.getValue() & State.SUPERSEDED) == 0;
+                    if (before && !now) {
+                        access.drop(e.getKey());
+                    } else if (!before && now) {
+                        access.addStored(e.getKey());
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE audit_event SET state = ? WHERE pk = ?")) {
                 for (Map.Entry<Long, Integer> e : new java.util.TreeMap<>(stateChanges).entrySet()) {
                     ps.setInt(1, e.getValue());
@@ -141,15 +159,6 @@ final class AuditWriter {
                     states[n++] = e.getValue();
                 }
                 ps.executeBatch();
-            }
-            // the access index holds current versions only: a version's rows go, and come back when it is current
-            try (AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted)) {
-                for (Map.Entry<Long, Integer> e : stateChanges.entrySet()) {
-                    access.drop(e.getKey());
-                    if ((e.getValue() & State.SUPERSEDED) == 0) {
-                        access.addStored(e.getKey());
-                    }
-                }
             }
             Ledger.state(c, originId, Ledger.AUDIT, changed, states);
         }
@@ -323,9 +332,9 @@ final class AuditWriter {
      */
     long delete(Connection c, long pk) throws SQLException {
         long block;
-        String patientKeys;
         String purposeCodes;
-        try (PreparedStatement ps = c.prepareStatement("SELECT raw_block, patient_keys, purpose_codes FROM audit_event "
+        boolean current;
+        try (PreparedStatement ps = c.prepareStatement("SELECT raw_block, purpose_codes, state FROM audit_event "
                 + "WHERE pk = ?")) {
             ps.setLong(1, pk);
             try (ResultSet rs = ps.executeQuery()) {
@@ -333,15 +342,18 @@ final class AuditWriter {
                     return -1;
                 }
                 block = rs.getLong(1);
-                patientKeys = rs.getString(2);
-                purposeCodes = rs.getString(3);
+                purposeCodes = rs.getString(2);
+                current = (rs.getInt(3) & State.SUPERSEDED) == 0;
             }
         }
         // the index rows as they were written, from the row's own columns (not from parsing its text again, which an
         // older Custos may have read differently)
         deleteKeys(c, "audit_purpose", keysOf(purposeCodes, true), 128, pk);
-        try (AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted)) {
-            access.drop(pk);
+        if (current) {
+            // (an earlier version has no access rows)
+            try (AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted)) {
+                access.drop(pk);
+            }
         }
         try (PreparedStatement d = c.prepareStatement("DELETE FROM audit_event WHERE pk = ?")) {
             d.setLong(1, pk);

@@ -169,24 +169,46 @@ public final class PatientAccess {
      */
     public long forEach(String patient, Integer originId, long from, long to, Set<Integer> factsIds,
                         BooleanSupplier cancelled, Consumer<Event> sink) {
-        if (factsIds.isEmpty()) {
-            return 0;
+        return emit(list(patient, originId, from, to, factsIds, cancelled), cancelled, sink);
+    }
+
+    /** The events {@link #forEach} gives, found and ordered but not yet read (see {@link #emit}). */
+    public static final class Listing {
+        private final long[] pks;
+        private final long[] times;
+        private final int[] facts;
+        private final int[] origins;
+        private final int[] order;
+
+        private Listing(long[] pks, long[] times, int[] facts, int[] origins, int[] order) {
+            this.pks = pks;
+            this.times = times;
+            this.facts = facts;
+            this.origins = origins;
+            this.order = order;
         }
+
+        public int size() {
+            return order.length;
+        }
+    }
+
+    /** The first half of {@link #forEach}: the index ranges of the facts asked for, read and ordered. */
+    public Listing list(String patient, Integer originId, long from, long to, Set<Integer> factsIds,
+                        BooleanSupplier cancelled) {
         String k = key(patient);
-        // pk, recorded, facts and origin of each listed event, in four growing arrays
-        long[] pks = new long[1024];
-        long[] times = new long[1024];
-        int[] facts = new int[1024];
-        int[] origins = new int[1024];
+        long[] pks = new long[16];
+        long[] times = new long[16];
+        int[] facts = new int[16];
+        int[] origins = new int[16];
         int n = 0;
         try (Connection c = cache.connection();
              PreparedStatement ps = c.prepareStatement("SELECT a.event_pk, a.recorded, a.origin_id FROM audit_access a "
                      + "WHERE a.k = ? AND a.facts_id = ? AND a.recorded BETWEEN ? AND ?"
-                     + (originId == null ? "" : " AND a.origin_id = ?"));
-             PreparedStatement ids = c.prepareStatement("SELECT pk, res_id FROM audit_event WHERE pk = ANY(?)")) {
+                     + (originId == null ? "" : " AND a.origin_id = ?"))) {
             for (int f : factsIds) {
                 if (cancelled.getAsBoolean()) {
-                    return 0;
+                    break;
                 }
                 ps.setString(1, k);
                 ps.setInt(2, f);
@@ -211,19 +233,30 @@ public final class PatientAccess {
                     }
                 }
             }
-            long[] t = times;
-            long[] p = pks;
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (a, b) -> t[a] != t[b] ? Long.compare(t[a], t[b]) : Long.compare(p[a], p[b]));
-            long given = 0;
-            for (int start = 0; start < n && !cancelled.getAsBoolean(); start += PAGE) {
-                int end = Math.min(n, start + PAGE);
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+        long[] t = times;
+        long[] p = pks;
+        int[] order = java.util.stream.IntStream.range(0, n).boxed()
+                .sorted((a, b) -> t[a] != t[b] ? Long.compare(t[a], t[b]) : Long.compare(p[a], p[b]))
+                .mapToInt(Integer::intValue).toArray();
+        return new Listing(pks, times, facts, origins, order);
+    }
+
+    /**
+     * The second half: each listed event with its id, oldest first. An event removed since {@link #list} (a purge or
+     * the cache window, which need no lock for a reader) is given with a null id rather than left out.
+     */
+    public long emit(Listing l, BooleanSupplier cancelled, Consumer<Event> sink) {
+        long given = 0;
+        try (Connection c = cache.connection();
+             PreparedStatement ids = c.prepareStatement("SELECT pk, res_id FROM audit_event WHERE pk = ANY(?)")) {
+            for (int start = 0; start < l.order.length && !cancelled.getAsBoolean(); start += PAGE) {
+                int end = Math.min(l.order.length, start + PAGE);
                 Long[] page = new Long[end - start];
                 for (int i = start; i < end; i++) {
-                    page[i - start] = pks[order[i]];
+                    page[i - start] = l.pks[l.order[i]];
                 }
                 Map<Long, String> resIds = new HashMap<>();
                 ids.setObject(1, page);
@@ -233,8 +266,8 @@ public final class PatientAccess {
                     }
                 }
                 for (int i = start; i < end; i++) {
-                    int x = order[i];
-                    sink.accept(new Event(pks[x], origins[x], resIds.get(pks[x]), times[x], facts[x]));
+                    int x = l.order[i];
+                    sink.accept(new Event(l.pks[x], l.origins[x], resIds.get(l.pks[x]), l.times[x], l.facts[x]));
                     given++;
                 }
             }
@@ -245,8 +278,8 @@ public final class PatientAccess {
     }
 
     /**
-     * Runs {@code work} while no write can start: {@link #groups} and {@link #forEach} inside it see the same events
-     * (the counts and the listing of one check agree although an import runs meanwhile; it waits).
+     * Runs {@code work} while no write can start: {@link #groups} and {@link #list} inside it see the same events
+     * (the counts and the listing of one check agree although an import runs meanwhile; it waits that long).
      */
     public <T> T consistently(java.util.function.Supplier<T> work) {
         return cache.whileNoOneWrites(work);

@@ -175,16 +175,24 @@ public final class ConsentCheck {
         }
         long[] breaks = cut.stream().mapToLong(Long::longValue).toArray();
         PatientAccess access = cache.patientAccess();
-        access.consistently(() -> {
-            byGroups(access, patient, originId, lo, hi, consents, breaks, cancelled, c, findings);
-            return null;
+        Map<String, Flagged> flagged = new java.util.HashMap<>();
+        // counted and found while no write runs (the same events); read and listed after, writes going on
+        PatientAccess.Listing listing = access.consistently(() ->
+                byGroups(access, patient, originId, lo, hi, consents, breaks, cancelled, c, flagged));
+        access.emit(listing, cancelled, e -> {
+            int seg = PatientAccess.segment(breaks, e.recorded());
+            Flagged f = flagged.get(e.factsId() + "/" + e.originId() + "/" + seg);
+            if (f != null) {
+                Instant at = Instant.ofEpochMilli(e.recorded());
+                findings.accept(finding(f.decided(), e.pk(), e.originId(), e.id(), at, f.facts().shownAgent(),
+                        f.facts().action(), f.request().at(at)));
+            }
         });
     }
 
-    private void byGroups(PatientAccess access, String patient, Integer originId, long lo, long hi,
-                          Map<Integer, List<Timeline>> consents, long[] breaks, BooleanSupplier cancelled, long[] c,
-                          Consumer<Finding> findings) {
-        Map<String, Flagged> flagged = new java.util.HashMap<>();
+    private PatientAccess.Listing byGroups(PatientAccess access, String patient, Integer originId, long lo, long hi,
+                                           Map<Integer, List<Timeline>> consents, long[] breaks,
+                                           BooleanSupplier cancelled, long[] c, Map<String, Flagged> flagged) {
         Set<Integer> flaggedFacts = new java.util.HashSet<>();
         for (PatientAccess.Group g : access.groups(patient, originId, lo, hi, breaks)) {
             DecisionRequest r = AuditRequests.of(g.facts(), Instant.ofEpochMilli(g.at()), null);
@@ -196,15 +204,7 @@ public final class ConsentCheck {
                 flaggedFacts.add(g.factsId());
             }
         }
-        access.forEach(patient, originId, lo, hi, flaggedFacts, cancelled, e -> {
-            int seg = PatientAccess.segment(breaks, e.recorded());
-            Flagged f = flagged.get(e.factsId() + "/" + e.originId() + "/" + seg);
-            if (f != null) {
-                Instant at = Instant.ofEpochMilli(e.recorded());
-                findings.accept(finding(f.decided(), e.pk(), e.originId(), e.id(), at, f.facts().shownAgent(),
-                        f.facts().action(), f.request().at(at)));
-            }
-        });
+        return access.list(patient, originId, lo, hi, flaggedFacts, cancelled);
     }
 
     /** A group's answer, for listing its events. */

@@ -348,7 +348,7 @@ final class AuditWriter {
         }
         // the index rows as they were written, from the row's own columns (not from parsing its text again, which an
         // older Custos may have read differently)
-        deleteKeys(c, "audit_purpose", keysOf(purposeCodes, true), 128, pk);
+        deleteKeys(c, "audit_purpose", purposeKeys(purposeCodes), 128, pk);
         if (current) {
             // (an earlier version has no access rows)
             try (AccessIndex.Writer access = new AccessIndex.Writer(c, raws, facts, counted)) {
@@ -362,15 +362,15 @@ final class AuditWriter {
         return block;
     }
 
-    /** The keys of a '|a|b|' column; purpose codes become their lower-case keys, as the index holds them. */
-    static List<String> keysOf(String column, boolean asKeys) {
+    /** The purpose keys of a '|a|b|' purpose-codes column: lower case, as the index holds them. */
+    static List<String> purposeKeys(String column) {
         List<String> out = new ArrayList<>();
         if (column == null || column.length() < 2) {
             return out;
         }
         for (String k : column.substring(1, column.length() - 1).split("\\|", -1)) {
             if (!k.isEmpty()) {
-                out.add(asKeys ? AuditExtractor.key(k) : k);
+                out.add(AuditExtractor.key(k));
             }
         }
         return out;

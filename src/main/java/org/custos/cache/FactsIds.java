@@ -41,14 +41,8 @@ final class FactsIds {
             try {
                 id = find(c, facts);
                 if (id == null) {
-                    try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_facts (facts) VALUES (?)",
-                            Statement.RETURN_GENERATED_KEYS)) {
-                        ins.setString(1, facts);
-                        ins.executeUpdate();
-                        try (ResultSet k = ins.getGeneratedKeys()) {
-                            k.next();
-                            id = k.getInt(1);
-                        }
+                    try {
+                        id = insert(c, facts);
                     } catch (SQLIntegrityConstraintViolationException e) {
                         id = find(c, facts); // another writer added the same facts just now
                         if (id == null) {
@@ -90,20 +84,9 @@ final class FactsIds {
             c.setAutoCommit(false);
             try {
                 java.util.Map<String, Integer> found = new java.util.HashMap<>();
-                try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_facts (facts) VALUES (?)",
-                        Statement.RETURN_GENERATED_KEYS)) {
-                    for (String f : missing) {
-                        Integer id = find(c, f);
-                        if (id == null) {
-                            ins.setString(1, f);
-                            ins.executeUpdate();
-                            try (ResultSet k = ins.getGeneratedKeys()) {
-                                k.next();
-                                id = k.getInt(1);
-                            }
-                        }
-                        found.put(f, id);
-                    }
+                for (String f : missing) {
+                    Integer id = find(c, f);
+                    found.put(f, id != null ? id : insert(c, f));
                 }
                 c.commit();
                 if (known.size() + found.size() >= REMEMBERED) {
@@ -122,6 +105,18 @@ final class FactsIds {
             }
         }
         return out;
+    }
+
+    private static int insert(Connection c, String facts) throws SQLException {
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_facts (facts) VALUES (?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ins.setString(1, facts);
+            ins.executeUpdate();
+            try (ResultSet k = ins.getGeneratedKeys()) {
+                k.next();
+                return k.getInt(1);
+            }
+        }
     }
 
     private static Integer find(Connection c, String facts) throws SQLException {

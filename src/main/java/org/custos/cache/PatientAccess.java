@@ -163,16 +163,9 @@ public final class PatientAccess {
     }
 
     /**
-     * Every event of {@code patient} within [{@code from}, {@code to}] (and of {@code originId} when not null) whose
-     * facts are among {@code factsIds}, oldest first (by recorded, then as stored): the events of each facts are read
-     * as one range of the index (never the patient's other events), then merged. Stops when {@code cancelled}.
+     * The events of a patient with some facts, found and ordered (by recorded, then as stored) but not yet read: what
+     * {@link #list} finds and {@link #emit} gives.
      */
-    public long forEach(String patient, Integer originId, long from, long to, Set<Integer> factsIds,
-                        BooleanSupplier cancelled, Consumer<Event> sink) {
-        return emit(list(patient, originId, from, to, factsIds, cancelled), cancelled, sink);
-    }
-
-    /** The events {@link #forEach} gives, found and ordered but not yet read (see {@link #emit}). */
     public static final class Listing {
         private final long[] pks;
         private final long[] times;
@@ -193,7 +186,10 @@ public final class PatientAccess {
         }
     }
 
-    /** The first half of {@link #forEach}: the index ranges of the facts asked for, read and ordered. */
+    /**
+     * The events of {@code patient} within [{@code from}, {@code to}] (of {@code originId} when not null) whose facts
+     * are among {@code factsIds}: the index range of each facts, never the patient's other events.
+     */
     public Listing list(String patient, Integer originId, long from, long to, Set<Integer> factsIds,
                         BooleanSupplier cancelled) {
         String k = key(patient);
@@ -245,7 +241,7 @@ public final class PatientAccess {
     }
 
     /**
-     * The second half: each listed event with its id, oldest first. An event removed since {@link #list} (a purge or
+     * Each listed event with its id, oldest first. An event removed since {@link #list} (a purge or
      * the cache window, which need no lock for a reader) is given with a null id rather than left out.
      */
     public long emit(Listing l, BooleanSupplier cancelled, Consumer<Event> sink) {

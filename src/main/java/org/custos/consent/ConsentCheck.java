@@ -69,31 +69,6 @@ public final class ConsentCheck {
                          long unreadable) {
     }
 
-    /** One consent's kept versions of one origin, oldest first by lastUpdated; an undated one apart. */
-    private record Timeline(String id, long[] times, ConsentDecision[] decisions, String[] versions,
-                            ConsentDecision undated, String undatedVersion) {
-        boolean readsData() {
-            return undated != null && undated.readsData()
-                    || java.util.Arrays.stream(decisions).anyMatch(ConsentDecision::readsData);
-        }
-
-        int inForce(long t) {
-            int lo = 0;
-            int hi = times.length - 1;
-            int found = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                if (times[mid] <= t) {
-                    found = mid;
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            return found;
-        }
-    }
-
     private final Cache cache;
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<String> notes = new ArrayList<>();
@@ -134,11 +109,11 @@ public final class ConsentCheck {
         if (origin != null && originId == null) {
             throw new IllegalArgumentException("The cache has no origin '" + origin + "'");
         }
-        Map<Integer, List<Timeline>> consents = timelines(patient, originId);
+        Map<Integer, List<ConsentTimeline>> consents = timelines(patient, originId);
         long[] c = new long[6];
         long lo = from == null ? Long.MIN_VALUE : from.toEpochMilli();
         long hi = to == null ? Long.MAX_VALUE : to.toEpochMilli();
-        if (fromText || consents.values().stream().flatMap(List::stream).anyMatch(Timeline::readsData)) {
+        if (fromText || consents.values().stream().flatMap(List::stream).anyMatch(ConsentTimeline::readsData)) {
             // a consent that names data: each event's entity references, read from its text (slow, and rare)
             cache.patientEvents().forEach(patient, originId, lo, hi, cancelled,
                     e -> decide(e, consents.getOrDefault(e.originId(), List.of()), c, findings));
@@ -153,27 +128,9 @@ public final class ConsentCheck {
      * in which no consent changes (between two of the consents' versions and period bounds, every event with the
      * same facts gets the same answer), counted in the database; only the groups denied or undecidable are listed.
      */
-    private void byGroups(String patient, Integer originId, long lo, long hi, Map<Integer, List<Timeline>> consents,
+    private void byGroups(String patient, Integer originId, long lo, long hi, Map<Integer, List<ConsentTimeline>> consents,
                           BooleanSupplier cancelled, long[] c, Consumer<Finding> findings) {
-        java.util.TreeSet<Long> cut = new java.util.TreeSet<>();
-        for (List<Timeline> lines : consents.values()) {
-            for (Timeline t : lines) {
-                for (long time : t.times()) {
-                    cut.add(time);
-                }
-                for (ConsentDecision d : t.decisions()) {
-                    for (long b : d.timeBreaks()) {
-                        cut.add(b);
-                    }
-                }
-                if (t.undated() != null) {
-                    for (long b : t.undated().timeBreaks()) {
-                        cut.add(b);
-                    }
-                }
-            }
-        }
-        long[] breaks = cut.stream().mapToLong(Long::longValue).toArray();
+        long[] breaks = ConsentTimeline.breaks(consents.values());
         PatientAccess access = cache.patientAccess();
         Map<String, Flagged> flagged = new java.util.HashMap<>();
         // counted and found while no write runs (the same events); read and listed after, writes going on
@@ -191,7 +148,7 @@ public final class ConsentCheck {
     }
 
     private PatientAccess.Listing byGroups(PatientAccess access, String patient, Integer originId, long lo, long hi,
-                                           Map<Integer, List<Timeline>> consents, long[] breaks,
+                                           Map<Integer, List<ConsentTimeline>> consents, long[] breaks,
                                            BooleanSupplier cancelled, long[] c, Map<String, Flagged> flagged) {
         Set<Integer> flaggedFacts = new java.util.HashSet<>();
         for (PatientAccess.Group g : access.groups(patient, originId, lo, hi, breaks)) {
@@ -262,11 +219,11 @@ public final class ConsentCheck {
         }
     }
 
-    private Map<Integer, List<Timeline>> timelines(String patient, Integer originId) {
-        Map<Integer, List<Timeline>> out = new LinkedHashMap<>();
+    private Map<Integer, List<ConsentTimeline>> timelines(String patient, Integer originId) {
+        Map<Integer, List<ConsentTimeline>> out = new LinkedHashMap<>();
         forEachConsent(ConsentFilter.ALL.withPatient(patient), originId, r -> {
             int o = originId(r.origin());
-            Timeline t = timeline(o, r.id());
+            ConsentTimeline t = timeline(o, r.id());
             if (t != null) {
                 out.computeIfAbsent(o, k -> new ArrayList<>()).add(t);
             }
@@ -274,7 +231,7 @@ public final class ConsentCheck {
         return out;
     }
 
-    private Timeline timeline(int originId, String id) {
+    private ConsentTimeline timeline(int originId, String id) {
         List<AuditStore.Version> versions = new ArrayList<>(cache.resources().history(originId, "Consent", id));
         List<AuditStore.Version> dated = new ArrayList<>();
         AuditStore.Version undated = null;
@@ -301,7 +258,7 @@ public final class ConsentCheck {
         if (decisions.isEmpty() && u == null) {
             return null;
         }
-        return new Timeline(id, times.stream().mapToLong(Long::longValue).toArray(),
+        return new ConsentTimeline(id, times.stream().mapToLong(Long::longValue).toArray(),
                 decisions.toArray(ConsentDecision[]::new), vids.toArray(String[]::new), u,
                 undated == null ? null : undated.versionId());
     }
@@ -316,7 +273,7 @@ public final class ConsentCheck {
         }
     }
 
-    private void decide(PatientEvents.Event e, List<Timeline> consents, long[] c, Consumer<Finding> findings) {
+    private void decide(PatientEvents.Event e, List<ConsentTimeline> consents, long[] c, Consumer<Finding> findings) {
         c[0]++;
         JsonNode ev;
         DecisionRequest r;
@@ -341,12 +298,12 @@ public final class ConsentCheck {
     }
 
     /** The answer of a patient's consents to one request at {@code recorded}: the strongest of them, or null. */
-    private record Decided(Outcome best, ConsentDecision decider, Timeline line, String version, boolean undated) {
+    private record Decided(Outcome best, ConsentDecision decider, ConsentTimeline line, String version, boolean undated) {
     }
 
-    private Decided decided(List<Timeline> consents, long recorded, DecisionRequest r) {
+    private Decided decided(List<ConsentTimeline> consents, long recorded, DecisionRequest r) {
         Decided best = null;
-        for (Timeline t : consents) {
+        for (ConsentTimeline t : consents) {
             int i = t.inForce(recorded);
             ConsentDecision d = i >= 0 ? t.decisions()[i] : t.undated();
             if (d == null) {

@@ -65,6 +65,23 @@ public final class CheckData {
                 + (except == null ? "" : ",\"except\":" + except) + "}";
     }
 
+    /**
+     * Imports into {@code cache} (files under {@code dir}) what the check tests share: consent-example-Emergency
+     * (patient f001), consent c1 in its two versions (p2), and {@link #events()}.
+     */
+    public static org.custos.sync.Importer importBase(org.custos.cache.Cache cache, Path dir) throws IOException {
+        org.custos.sync.Importer importer = new org.custos.sync.Importer(cache, org.custos.TestData.FHIR);
+        importer.importFile(org.custos.TestData.examples().resolve("consent/Consent-consent-example-Emergency.json"),
+                org.custos.sync.Importer.SILENT);
+        List<String> versions = consentVersions();
+        importer.importFile(ndjson(dir.resolve("c1v1.ndjson"), List.of(versions.get(0))),
+                org.custos.sync.Importer.SILENT);
+        importer.importFile(ndjson(dir.resolve("c1v2.ndjson"), List.of(versions.get(1))),
+                org.custos.sync.Importer.SILENT);
+        importer.importFile(ndjson(dir.resolve("events.ndjson"), events()), org.custos.sync.Importer.SILENT);
+        return importer;
+    }
+
     public static Path ndjson(Path file, List<String> lines) throws IOException {
         Files.writeString(file, String.join("\n", lines) + "\n");
         return file;

@@ -34,15 +34,9 @@ class ConsentCheckPathsTest {
     @BeforeAll
     static void fill() throws Exception {
         cache = Cache.open(dir.resolve("cache"));
-        Importer importer = new Importer(cache, TestData.FHIR);
-        importer.importFile(TestData.examples().resolve("consent/Consent-consent-example-Emergency.json"),
-                Importer.SILENT);
-        List<String> versions = CheckData.consentVersions();
-        importer.importFile(CheckData.ndjson(dir.resolve("c1v1.ndjson"), List.of(versions.get(0))), Importer.SILENT);
-        importer.importFile(CheckData.ndjson(dir.resolve("c1v2.ndjson"), List.of(versions.get(1))), Importer.SILENT);
+        Importer importer = CheckData.importBase(cache, dir);
         importer.importFile(CheckData.ndjson(dir.resolve("c34.ndjson"), CheckData.periodAndDataConsents()),
                 Importer.SILENT);
-        importer.importFile(CheckData.ndjson(dir.resolve("events.ndjson"), CheckData.events()), Importer.SILENT);
         List<String> midDay = CheckData.midDayConsentAndEvents();
         importer.importFile(CheckData.ndjson(dir.resolve("c5v1.ndjson"), List.of(midDay.get(0))), Importer.SILENT);
         importer.importFile(CheckData.ndjson(dir.resolve("c5v2.ndjson"), midDay.subList(1, midDay.size())),

@@ -29,13 +29,7 @@ class ConsentCheckTest {
     @BeforeAll
     static void fill() throws Exception {
         cache = Cache.open(dir.resolve("cache"));
-        Importer importer = new Importer(cache, TestData.FHIR);
-        importer.importFile(TestData.examples().resolve("consent/Consent-consent-example-Emergency.json"),
-                Importer.SILENT);
-        List<String> versions = CheckData.consentVersions();
-        importer.importFile(CheckData.ndjson(dir.resolve("c1v1.ndjson"), List.of(versions.get(0))), Importer.SILENT);
-        importer.importFile(CheckData.ndjson(dir.resolve("c1v2.ndjson"), List.of(versions.get(1))), Importer.SILENT);
-        importer.importFile(CheckData.ndjson(dir.resolve("events.ndjson"), CheckData.events()), Importer.SILENT);
+        Importer importer = CheckData.importBase(cache, dir);
         // the same patient's event from another server: that server has no consent for f001
         importer.importFile(CheckData.ndjson(dir.resolve("server.ndjson"), List.of(CheckData.event("s1",
                 "2020-05-02T10:00:00Z", "R", "Patient/f001", null, List.of(CheckData.HOSPITAL + "|CST|TREAT"),

@@ -3,7 +3,6 @@ package org.custos.cache;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -278,50 +277,15 @@ final class AccessIndex {
 
     /** The encoded facts of an event's raw JSON text; unreadable text gives the facts of an empty event. */
     static String facts(ObjectMapper mapper, String raw) {
+        return facts(mapper, raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** {@link #facts(ObjectMapper, String)} of the stored bytes (UTF-8). */
+    static String facts(ObjectMapper mapper, byte[] raw) {
         try {
-            return AuditFacts.of(mapper.readTree(raw)).encode();
+            return AuditFacts.read(mapper, raw).encode();
         } catch (IOException | RuntimeException e) {
             return AuditFacts.of(mapper.createObjectNode()).encode();
-        }
-    }
-
-    // ---- verify ----
-
-    /** What one row of the index must hash to (with {@link IndexSums#keyHash}, summed like the other indexes). */
-    static String entry(String k, long recorded, int originId, String facts) {
-        return k + '\u0000' + recorded + '\u0000' + originId + '\u0000' + facts;
-    }
-
-    /** The sum over the index as it is. */
-    static long[] sumOf(Connection c, MessageDigest sha) throws SQLException {
-        long[] sum = new long[2];
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT a.event_pk, a.k, a.recorded, "
-                + "a.origin_id, f.facts FROM audit_access a LEFT JOIN audit_facts f ON f.id = a.facts_id")) {
-            while (rs.next()) {
-                String facts = rs.getString(5);
-                IndexSums.add(sum, IndexSums.keyHash(sha, rs.getLong(1), entry(rs.getString(2), rs.getLong(3),
-                        rs.getInt(4), facts == null ? "(missing facts)" : facts)));
-            }
-        }
-        return sum;
-    }
-
-    /** Adds the index rows of one event, as they are, to {@code sum}. */
-    static void addRowsOf(Connection c, MessageDigest sha, long pk, List<String> patientKeys, long[] sum)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.k, a.recorded, a.origin_id, f.facts FROM audit_access a "
-                + "LEFT JOIN audit_facts f ON f.id = a.facts_id WHERE a.k = ? AND a.event_pk = ?")) {
-            for (String k : keys(patientKeys)) {
-                ps.setString(1, k);
-                ps.setLong(2, pk);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String facts = rs.getString(4);
-                        IndexSums.add(sum, IndexSums.keyHash(sha, pk, entry(rs.getString(1), rs.getLong(2),
-                                rs.getInt(3), facts == null ? "(missing facts)" : facts)));
-                    }
-                }
-            }
         }
     }
 
@@ -329,21 +293,6 @@ final class AccessIndex {
     static String daySql(String column) {
         return "CASE WHEN " + column + " >= 0 THEN " + column + " / " + DAY_MS + " ELSE -((-" + column + " - 1) / "
                 + DAY_MS + ") - 1 END";
-    }
-
-    /** Whether the day counts of the counted keys are exactly those of the access index's rows. */
-    static boolean daysMatch(Connection c) throws SQLException {
-        String day = daySql("recorded");
-        String expected = "SELECT k, " + day + " AS epoch_day, facts_id, origin_id, COUNT(*) AS n FROM audit_access "
-                + "WHERE k IN (SELECT k FROM audit_access_summary) GROUP BY k, " + day + ", facts_id, origin_id";
-        String actual = "SELECT k, epoch_day, facts_id, origin_id, n FROM audit_access_day WHERE k IN (SELECT k FROM "
-                + "audit_access_summary)";
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM ("
-                + expected + " EXCEPT " + actual + ") x) + (SELECT COUNT(*) FROM (" + actual + " EXCEPT " + expected
-                + ") y)")) {
-            rs.next();
-            return rs.getLong(1) == 0;
-        }
     }
 
     // ---- the fill after the upgrade to V8 ----

@@ -1,6 +1,12 @@
 package org.custos.cache;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
+import com.fasterxml.jackson.core.filter.TokenFilter;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +98,51 @@ public record AuditFacts(String action, String typeCode, String purposeOfEvent, 
                 firstCoding(ev.get("purposeOfEvent")), agents, List.copyOf(types), List.copyOf(labels), shownAgent);
     }
 
+    /** The top-level elements {@link #of} reads whole; of {@code entity} it reads only these two. */
+    private static final java.util.Set<String> WHOLE = java.util.Set.of("action", "type", "purposeOfEvent", "agent");
+    private static final java.util.Set<String> OF_ENTITY = java.util.Set.of("reference", "securityLabel");
+
+    /** Keeps of an entity only what {@link #of} reads of it. */
+    private static final TokenFilter ENTITY = new TokenFilter() {
+        @Override
+        public TokenFilter includeProperty(String name) {
+            return OF_ENTITY.contains(name) ? TokenFilter.INCLUDE_ALL : null;
+        }
+    };
+
+    /** Keeps of the event only what {@link #of} reads: the rest (details, queries, narrative) is skipped unread. */
+    private static final TokenFilter EVENT = new TokenFilter() {
+        @Override
+        public TokenFilter includeProperty(String name) {
+            return WHOLE.contains(name) ? TokenFilter.INCLUDE_ALL : "entity".equals(name) ? ENTITIES : null;
+        }
+    };
+
+    private static final TokenFilter ENTITIES = new TokenFilter() {
+        @Override
+        public TokenFilter includeElement(int index) {
+            return ENTITY;
+        }
+
+        @Override
+        public TokenFilter includeProperty(String name) {
+            // "entity" that is not an array: of() reads nothing of it
+            return null;
+        }
+    };
+
+    /**
+     * The facts of an AuditEvent's stored text (UTF-8 JSON), reading into a tree only the elements {@link #of} looks
+     * at: the same facts as {@code of(mapper.readTree(json))}, several times faster on events with large details.
+     */
+    public static AuditFacts read(ObjectMapper mapper, byte[] json) throws IOException {
+        try (JsonParser p = new FilteringParserDelegate(mapper.getFactory().createParser(json), EVENT,
+                TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+            JsonNode tree = mapper.readTree(p);
+            return of(tree == null ? mapper.createObjectNode() : tree);
+        }
+    }
+
     /**
      * The resource type of a reference as the consent feature reads it: a base URL ("http(s)://…/Type/id") and a
      * version dropped, the part before the first '/'; "" when there is none ("#contained", "urn:uuid:…").
@@ -170,6 +221,9 @@ public record AuditFacts(String action, String typeCode, String purposeOfEvent, 
     private static String clean(String v) {
         if (v == null) {
             return "";
+        }
+        if (v.indexOf(FIELD) < 0 && v.indexOf(ITEM) < 0 && v.indexOf(PART) < 0) {
+            return v;
         }
         StringBuilder b = new StringBuilder(v.length());
         for (int i = 0; i < v.length(); i++) {

@@ -78,31 +78,41 @@ final class Leaf {
         return this;
     }
 
-    /** Tag 2, the UTF-8 length, the UTF-8 bytes: ASCII written straight into the buffer, anything else encoded. */
+    /**
+     * Tag 2, the UTF-8 length, the UTF-8 bytes, written straight into the buffer: the bytes of
+     * {@code s.getBytes(UTF_8)} (a lone surrogate becomes '?', as there), without making them first.
+     */
     private void addString(String s) {
         int n = s.length();
-        room(5 + n);
+        room(5 + 3 * n);
         int at = len;
-        len += 5;
+        int p = at + 5;
+        byte[] b = buf;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c >= 0x80) {
-                byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                len = at;
-                room(5 + b.length);
-                buf[len++] = 2;
-                putInt(b.length);
-                System.arraycopy(b, 0, buf, len, b.length);
-                len += b.length;
-                return;
+            if (c < 0x80) {
+                b[p++] = (byte) c;
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | c >> 6);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                b[p++] = (byte) (0xF0 | cp >> 18);
+                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | cp & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                b[p++] = '?';
+            } else {
+                b[p++] = (byte) (0xE0 | c >> 12);
+                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | c & 0x3F);
             }
-            buf[at + 5 + i] = (byte) c;
         }
-        int end = len + n;
         len = at;
         buf[len++] = 2;
-        putInt(n);
-        len = end;
+        putInt(p - at - 5);
+        len = p;
     }
 
     Leaf addAll(Object[] values) {

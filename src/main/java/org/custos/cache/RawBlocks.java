@@ -49,20 +49,33 @@ final class RawBlocks {
     }
 
     static List<String> unpack(byte[] block) {
+        byte[][] texts = unpackUtf8(block);
+        List<String> out = new ArrayList<>(texts.length);
+        for (byte[] t : texts) {
+            out.add(new String(t, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** The texts of a block as their stored bytes (UTF-8), in slot order. */
+    static byte[][] unpackUtf8(byte[] block) {
         if (block.length == 0) {
             throw new CacheException("A raw block in the cache is empty");
         }
         ByteBuffer plain = ByteBuffer.wrap(block[0] == LZ4_MARK ? lz4(block) : inflate(block));
         try {
             int count = plain.getInt();
+            if (count < 0 || count > plain.remaining() / 4) {
+                throw new IllegalArgumentException("count " + count);
+            }
             int[] lengths = new int[count];
             for (int i = 0; i < count; i++) {
                 lengths[i] = plain.getInt();
             }
-            List<String> out = new ArrayList<>(count);
-            for (int len : lengths) {
-                out.add(new String(plain.array(), plain.position(), len, StandardCharsets.UTF_8));
-                plain.position(plain.position() + len);
+            byte[][] out = new byte[count][];
+            for (int i = 0; i < count; i++) {
+                out[i] = new byte[lengths[i]];
+                plain.get(out[i]);
             }
             return out;
         } catch (RuntimeException e) {

@@ -118,6 +118,22 @@ final class RawStore {
         return read(c, block, slot).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * The stored bytes (UTF-8) of every text of one block, read past the kept decoded blocks: for a pass over all
+     * events (verify), which reads each block once, in order.
+     */
+    byte[][] blockBytes(Connection c, long block) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM audit_raw_block WHERE id = ?")) {
+            ps.setLong(1, block);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CacheException("The cache lost a block of raw resources (" + block + ")");
+                }
+                return RawBlocks.unpackUtf8(rs.getBytes(1));
+            }
+        }
+    }
+
     /** The text of the AuditEvent that {@code where} (on audit_event e, one parameter) finds. */
     java.util.Optional<String> textOf(Connection c, String where, Object key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT e.raw_block, e.raw_slot FROM audit_event e WHERE "

@@ -1,7 +1,6 @@
 package org.custos.cache;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -251,21 +250,15 @@ public final class Verifier {
     private boolean auditRows(Connection c, ExpectedRows e, BooleanSupplier cancelled, Progress progress, long[] done,
                               long total) throws SQLException {
         int n = StoredRows.AUDIT_COUNT;
+        BlockReader blocks = new BlockReader();
         Leaf leaf = new Leaf();
         MessageDigest sha = Leaf.sha256();
         long[] purposeSum = new long[2];
-        long[] accessSum = new long[2];
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         Set<String> terms = new HashSet<>();
         long after = 0;
-        Map<Integer, String> factsText = new HashMap<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, facts FROM audit_facts")) {
-            while (rs.next()) {
-                factsText.put(rs.getInt(1), rs.getString(2));
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pk, " + StoredRows.AUDIT_COLUMNS + ", raw_block, raw_slot, "
-                + "state, facts_id FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 5000")) {
+        try (AccessCheck access = new AccessCheck(c, sha, (origin, what, detail) -> problem(Kind.INDEX, origin,
+                what, detail)); PreparedStatement ps = c.prepareStatement("SELECT pk, " + StoredRows.AUDIT_COLUMNS
+                + ", raw_block, raw_slot, state, facts_id FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 5000")) {
             while (true) {
                 if (cancelled.getAsBoolean()) {
                     return false;
@@ -282,7 +275,7 @@ public final class Verifier {
                         Integer originId = ((Number) v[0]).intValue();
                         byte[] raw;
                         try {
-                            raw = raws.readBytes(c, rs.getLong(n + 2), rs.getInt(n + 3));
+                            raw = blocks.text(c, rs.getLong(n + 2), rs.getInt(n + 3));
                         } catch (CacheException ex) {
                             problem(Kind.CHANGED, originId, "AuditEvent/" + id, "its raw text cannot be read: "
                                     + ex.getMessage());
@@ -293,33 +286,11 @@ public final class Verifier {
                         check(e, pk, StoredRows.auditLeaf(leaf, v, raw), originId, "AuditEvent/" + id);
                         boolean rowChanged = problemCount > problemsBefore;
                         checkState(e, pk, rs.getInt(n + 4), originId, "AuditEvent/" + id);
-                        String patients = (String) v[20];
                         boolean current = (rs.getInt(n + 4) & State.SUPERSEDED) == 0;
                         Integer factsId = rs.getObject(n + 5, Integer.class);
-                        // the access facts, recomputed from the raw text once (parsing is the cost of this check)
-                        String facts = rowChanged || !current && factsId == null ? null
-                                : AccessIndex.facts(mapper, new String(raw, StandardCharsets.UTF_8));
-                        if (current && !IndexSums.parts(patients).isEmpty()) {
-                            if (rowChanged) {
-                                // the row is reported already: its index rows are taken as they are, not reported twice
-                                AccessIndex.addRowsOf(c, sha, pk, IndexSums.parts(patients), accessSum);
-                            } else {
-                                long recorded = ((Number) v[5]).longValue();
-                                for (String k : AccessIndex.keys(IndexSums.parts(patients))) {
-                                    IndexSums.add(accessSum, IndexSums.keyHash(sha, pk,
-                                            AccessIndex.entry(k, recorded, originId, facts)));
-                                }
-                            }
-                        }
-                        if (current && factsId == null && !rowChanged) {
-                            problem(Kind.INDEX, originId, "AuditEvent/" + id, "its current version has no facts "
-                                    + "recorded with it: the access index cannot find its rows again");
-                        } else if (factsId != null && facts != null && !facts.equals(factsText.get(factsId))) {
-                            // the facts written with the version (what finds its index rows again) are its own
-                            problem(Kind.INDEX, originId, "AuditEvent/" + id, "the facts recorded with it (id "
-                                    + factsId + ") are not the ones its text gives: the access index would keep or "
-                                    + "lose its rows wrongly");
-                        }
+                        access.add(new AccessCheck.Row(pk, "AuditEvent/" + id, originId, ((Number) v[5]).longValue(),
+                                IndexSums.parts((String) v[20]), current, factsId, rowChanged,
+                                AccessCheck.needsText(current, factsId, rowChanged) ? raw : null));
                         for (String k : IndexSums.parts((String) v[14])) {
                             IndexSums.add(purposeSum, IndexSums.keyHash(sha, pk, AuditStore.cut(AuditExtractor.key(k), 128)));
                         }
@@ -329,24 +300,17 @@ public final class Verifier {
                         }
                     }
                 }
+                access.endBatch();
                 done[0] += got;
                 progress.update(done[0], total);
                 if (got < 5000) {
                     break;
                 }
             }
+            access.finish();
         }
         missing(e, "AuditEvent", Ledger.AUDIT);
         childSums(c, sha, "audit_purpose", purposeSum, "the purpose-of-use index");
-        if (!Arrays.equals(AccessIndex.sumOf(c, sha), accessSum)) {
-            problem(Kind.INDEX, null, "the patient and access index", "its rows are not the ones the current events "
-                    + "name (rows added, removed or changed): the patient filter and the check of past access against "
-                    + "consent would miss or invent events");
-        }
-        if (!AccessIndex.daysMatch(c)) {
-            problem(Kind.INDEX, null, "the access index's day counts", "they are not the counts of its rows: a "
-                    + "check of past access against consent would count events that are not there, or miss some");
-        }
         Set<String> known = new HashSet<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT k FROM audit_agent_key")) {
             while (rs.next()) {
@@ -360,6 +324,33 @@ public final class Verifier {
             }
         }
         return true;
+    }
+
+    /** The texts of the block read last: rows in key order mostly follow their blocks, each block is read once. */
+    private final class BlockReader {
+        private long block = -1;
+        private byte[][] texts;
+        private CacheException error;
+
+        byte[] text(Connection c, long wanted, int slot) throws SQLException {
+            if (wanted != block) {
+                block = wanted;
+                try {
+                    texts = raws.blockBytes(c, wanted);
+                    error = null;
+                } catch (CacheException ex) {
+                    texts = null;
+                    error = ex;
+                }
+            }
+            if (error != null) {
+                throw error;
+            }
+            if (slot < 0 || slot >= texts.length) {
+                throw new CacheException("its slot " + slot + " is not in raw block " + wanted);
+            }
+            return texts[slot];
+        }
     }
 
     private void check(ExpectedRows e, long pk, byte[] leaf, Integer originId, String what) {

@@ -48,9 +48,12 @@ class LeafTest {
             StringBuilder s = new StringBuilder();
             int n = r.nextInt(round < 10 ? 3 : 5000);
             for (int i = 0; i < n; i++) {
-                int kind = r.nextInt(10);
-                s.append(kind < 7 ? (char) (32 + r.nextInt(95)) : kind < 9 ? (char) (0xA0 + r.nextInt(0x700))
-                        : "\uD83D\uDE00".charAt(i % 2));
+                int kind = r.nextInt(12);
+                // ASCII, two-byte, three-byte (up to U+FFFF, the surrogates and U+FFFF itself included), a pair
+                // whole, or one half of a pair alone
+                s.append(kind < 6 ? (char) (32 + r.nextInt(95)) : kind < 8 ? (char) (0xA0 + r.nextInt(0x760))
+                        : kind < 10 ? (char) (0x800 + r.nextInt(0x10000 - 0x800)) : kind < 11 ? "\uD83D\uDE00"
+                        : "\uD83D\uDE00".charAt(r.nextInt(2)));
             }
             byte[] raw = new byte[r.nextInt(3000)];
             r.nextBytes(raw);

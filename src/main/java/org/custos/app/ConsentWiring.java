@@ -101,6 +101,7 @@ final class ConsentWiring {
                 TemplateMenu.of(new ConsentTemplates()),
                 () -> profiles.list().stream().map(p -> Origins.normalize(p.baseUrl())).distinct().toList(),
                 this::editor, outbox(), vs -> codes.getOrDefault(vs, List.of()), tasks);
+        list.names(this::nameOf);
         list.outboxScreens(() -> new OutboxViewModel(new OutboxEntries(cache, saver, zone), tasks));
         list.checkScreens(() -> new ConsentCheckViewModel(new ConsentCheck(cache,
                 text -> text.stripLeading().startsWith("<") ? fhir.readOne(text).json() : text), tasks, showEvent,
@@ -115,9 +116,12 @@ final class ConsentWiring {
 
     /** What a consent means: names from the people directory, versions from the cache's kept versions. */
     ConsentMeaningViewModel meaning() {
-        return new ConsentMeaningViewModel(
-                (origin, ref) -> Optional.ofNullable(directory.nameOf(origin, List.of(ref)).get(ref)),
+        return new ConsentMeaningViewModel(this::nameOf,
                 vs -> codes.getOrDefault(vs, List.of()), this::versions, tasks, zone);
+    }
+
+    private Optional<String> nameOf(String origin, String ref) {
+        return Optional.ofNullable(directory.nameOf(origin, List.of(ref)).get(ref));
     }
 
     private List<ConsentMeaningViewModel.Version> versions(String origin, String id) {

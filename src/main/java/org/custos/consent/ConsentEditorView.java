@@ -57,6 +57,8 @@ public final class ConsentEditorView {
     @FXML javafx.scene.layout.StackPane meaningPane;
     @FXML ListView<ConsentEditorViewModel.Finding> findingsList;
     @FXML ListView<ConsentForm.Kept> keptList;
+    @FXML javafx.scene.control.Tab problemsTab;
+    @FXML javafx.scene.control.Tab keptTab;
 
     public ConsentEditorView(ConsentEditorViewModel vm) {
         this.vm = vm;
@@ -108,7 +110,18 @@ public final class ConsentEditorView {
                 setTooltip(empty || k == null ? null : new Tooltip(k.json()));
             }
         });
-        meaningPane.getChildren().add(new ConsentMeaningView(vm.meaning()).root());
+        ConsentMeaningView meaning = new ConsentMeaningView(vm.meaning());
+        meaningPane.getChildren().add(meaning.root());
+        meaning.addTabs(problemsTab, keptTab);
+        // the counts in the tabs' titles; a check that finds problems shows them
+        problemsTab.textProperty().bind(javafx.beans.binding.Bindings.size(vm.findings()).asString("Problems (%d)"));
+        keptTab.textProperty().bind(javafx.beans.binding.Bindings.size(keptList.getItems())
+                .asString("Kept unchanged (%d)"));
+        vm.findings().addListener((javafx.collections.ListChangeListener<ConsentEditorViewModel.Finding>) c -> {
+            if (!vm.findings().isEmpty()) {
+                meaning.select(problemsTab);
+            }
+        });
         vm.form().addListener((obs, before, now) -> draw(now));
         vm.findings().addListener((javafx.collections.ListChangeListener<ConsentEditorViewModel.Finding>) c -> {
             if (validation != null) {

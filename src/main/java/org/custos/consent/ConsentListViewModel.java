@@ -110,6 +110,7 @@ public final class ConsentListViewModel {
     private final Outbox outbox;
     private final StringProperty outboxText = new SimpleStringProperty("");
     private Supplier<OutboxViewModel> outboxScreens = () -> null;
+    private ConsentMeaningViewModel.Names names = ConsentMeaningViewModel.Names.NONE;
     private Supplier<ConsentCheckViewModel> checkScreens = () -> null;
     private final BooleanProperty canCheck = new SimpleBooleanProperty(false);
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
@@ -306,6 +307,11 @@ public final class ConsentListViewModel {
     }
 
     /** Where "Past access…" screens come from (the composition root gives the check and the audit browser link). */
+    /** Names for the summary's references (per origin: the consent's own origin's directory). */
+    public void names(ConsentMeaningViewModel.Names names) {
+        this.names = names == null ? ConsentMeaningViewModel.Names.NONE : names;
+    }
+
     public void checkScreens(Supplier<ConsentCheckViewModel> screens) {
         this.checkScreens = screens;
     }
@@ -393,8 +399,8 @@ public final class ConsentListViewModel {
     }
 
     /**
-     * The plain-language summary of the consent selected in the list (read from the cache in the background; the
-     * names are the ones the consent carries). Empty when nothing is selected.
+     * The plain-language summary of the consent selected in the list (read from the cache in the background, with
+     * names from the directory of the consent's origin, see {@link #names}). Empty when nothing is selected.
      */
     public void select(Row row) {
         long g = ++summaryGeneration;
@@ -403,7 +409,8 @@ public final class ConsentListViewModel {
             summary.set("");
             return;
         }
-        tasks.submit(null, p -> new ConsentSummary(null, codes).text(
+        ConsentMeaningViewModel.Names known = names;
+        tasks.submit(null, p -> new ConsentSummary(r -> known.of(row.origin(), r), codes).text(
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(source.text(row))), text -> {
             if (g == summaryGeneration) {
                 summary.set(text);

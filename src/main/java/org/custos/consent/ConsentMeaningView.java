@@ -22,6 +22,7 @@ public final class ConsentMeaningView {
     private Parent root;
 
     @FXML TabPane meaningTabs;
+    @FXML javafx.scene.control.Tab meaningSimulatorTab;
     @FXML ListView<ConsentSummary.Sentence> meaningSummaryList;
     @FXML ListView<ConsentMeaningViewModel.VersionRow> meaningVersionList;
     @FXML TextArea meaningChangeText;
@@ -46,6 +47,17 @@ public final class ConsentMeaningView {
             root = Views.load(this);
         }
         return root;
+    }
+
+    /** Further tabs beside these (the editor's problems and kept elements): one column of tabs. */
+    void addTabs(javafx.scene.control.Tab... tabs) {
+        root();
+        meaningTabs.getTabs().addAll(tabs);
+    }
+
+    /** Brings a tab forward. */
+    void select(javafx.scene.control.Tab tab) {
+        meaningTabs.getSelectionModel().select(tab);
     }
 
     @FXML
@@ -112,6 +124,6 @@ public final class ConsentMeaningView {
 
     /** Shows the simulator tab (the editor's menu or a test). */
     public void showSimulator() {
-        meaningTabs.getSelectionModel().selectLast();
+        meaningTabs.getSelectionModel().select(meaningSimulatorTab);
     }
 }

@@ -262,4 +262,21 @@ class ConsentListViewModelTest {
         list.select(row());
         assertThat(list.summary().get()).startsWith("The summary could not be made");
     }
+
+    @Test
+    void theSummaryNamesPeopleFromTheDirectoryOfTheConsentsOrigin() {
+        ConsentListViewModel list = list();
+        List<String> asked = new ArrayList<>();
+        list.names((origin, ref) -> {
+            asked.add(origin + " " + ref);
+            return origin.equals(ORIGIN) && ref.equals("Patient/p1") ? Optional.of("Pat One") : Optional.empty();
+        });
+        list.select(row());
+        assertThat(list.summary().get()).startsWith("Active consent: Pat One (Patient/p1) consents for themself.");
+        assertThat(asked).contains(ORIGIN + " Patient/p1");
+        // the same reference of another origin is another person: not named from this one's directory
+        list.select(new ConsentListViewModel.Row(8, 0, "https://other.example/fhir", "c1", "1", "active", "",
+                "Patient/p1", "", "", "", ""));
+        assertThat(list.summary().get()).startsWith("Active consent: Patient/p1 consents for themself.");
+    }
 }

@@ -18,6 +18,7 @@ import org.custos.fhir.CodedValues;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.ProfileStore;
 import org.custos.fhir.ResourceValidator;
+import org.custos.fhir.ResourceWriter;
 import org.custos.fhir.ServerProfile;
 import org.custos.people.PeopleDirectory;
 import org.custos.sync.ConsentSaver;
@@ -117,11 +118,25 @@ final class ConsentWiring {
     /** What a consent means: names from the people directory, versions from the cache's kept versions. */
     ConsentMeaningViewModel meaning() {
         return new ConsentMeaningViewModel(this::nameOf,
-                vs -> codes.getOrDefault(vs, List.of()), this::versions, tasks, zone);
+                vs -> codes.getOrDefault(vs, List.of()), this::versions, tasks, zone).serverHistory(this::serverHistory);
     }
 
     private Optional<String> nameOf(String origin, String ref) {
         return Optional.ofNullable(directory.nameOf(origin, List.of(ref)).get(ref));
+    }
+
+    /** The consent's versions in its server's _history (up to 100); null for an origin that is no server profile. */
+    private List<ConsentMeaningViewModel.Version> serverHistory(String origin, String id) {
+        Optional<ServerProfile> profile = profileOf(origin);
+        if (profile.isEmpty()) {
+            return null;
+        }
+        try (ResourceWriter server = new ResourceWriter(fhir, profile.get())) {
+            return server.history("Consent", id, 100).stream()
+                    .map(s -> new ConsentMeaningViewModel.Version(s.versionId(), s.lastUpdated() == null ? ""
+                            : MINUTE.format(s.lastUpdated().atZone(zone)), s.json()))
+                    .toList();
+        }
     }
 
     private List<ConsentMeaningViewModel.Version> versions(String origin, String id) {

@@ -26,6 +26,7 @@ public final class ConsentMeaningView {
     @FXML ListView<ConsentSummary.Sentence> meaningSummaryList;
     @FXML ListView<ConsentMeaningViewModel.VersionRow> meaningVersionList;
     @FXML TextArea meaningChangeText;
+    @FXML Label meaningHistoryNote;
     @FXML TextField simActorField;
     @FXML ComboBox<String> simRoleBox;
     @FXML ComboBox<String> simActionBox;
@@ -65,6 +66,8 @@ public final class ConsentMeaningView {
         meaningSummaryList.setItems(vm.summary());
         meaningSummaryList.setCellFactory(l -> wrapping(l));
         meaningVersionList.setItems(vm.versions());
+        meaningHistoryNote.textProperty().bind(vm.historyNote());
+        meaningHistoryNote.managedProperty().bind(vm.historyNote().isNotEmpty());
         meaningVersionList.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b != null) {
                 vm.chosen().set(b);

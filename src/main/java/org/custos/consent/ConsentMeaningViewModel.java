@@ -40,6 +40,17 @@ public final class ConsentMeaningViewModel {
         Versions NONE = (origin, id) -> List.of();
     }
 
+    /**
+     * The versions of a consent in its server's {@code _history}, newest first; null when its origin is no server
+     * (imported files, the demo data).
+     */
+    @FunctionalInterface
+    public interface ServerHistory {
+        List<Version> of(String origin, String id) throws Exception;
+
+        ServerHistory NONE = (origin, id) -> null;
+    }
+
     /** The display name of a reference in an origin (the people directory), empty when unknown. */
     @FunctionalInterface
     public interface Names {
@@ -69,6 +80,10 @@ public final class ConsentMeaningViewModel {
     private final ObservableList<VersionRow> versions = FXCollections.observableArrayList();
     private final ObjectProperty<VersionRow> chosen = new SimpleObjectProperty<>();
     private final StringProperty changeText = new SimpleStringProperty("");
+    private final StringProperty historyNote = new SimpleStringProperty("");
+    private ServerHistory serverHistory = ServerHistory.NONE;
+    private List<Version> keptVersions = List.of();
+    private List<Version> serverVersions;
     private final ObservableList<ConsentChange.Item> changes = FXCollections.observableArrayList();
 
     private final StringProperty actor = new SimpleStringProperty("");
@@ -130,25 +145,49 @@ public final class ConsentMeaningViewModel {
         if (!key.equals(versionsOf)) {
             versionsOf = key;
             kept = List.of();
+            keptVersions = List.of();
+            serverVersions = null;
+            historyNote.set("");
             if (!id.isEmpty() && origin != null && !origin.isEmpty()) {
                 tasks.submit(null, p -> versionsSource.of(origin, id), list -> {
                     if (key.equals(versionsOf)) {
-                        kept = rows(list);
+                        keptVersions = list;
+                        kept = rows(ConsentVersions.merge(keptVersions, serverVersions));
                         refreshVersions();
                     }
                 }, t -> changeText.set("The kept versions could not be read: " + t.getMessage()));
+                ServerHistory history = serverHistory;
+                historyNote.set("Reading the server's history…");
+                tasks.submit(null, p -> {
+                    List<Version> list = history.of(origin, id);
+                    return list == null ? java.util.Optional.<List<Version>>empty() : java.util.Optional.of(list);
+                }, list -> {
+                    if (key.equals(versionsOf)) {
+                        serverVersions = list.orElse(null);
+                        historyNote.set(list.isEmpty() ? "" : "With the server's history (" + list.get().size()
+                                + " version" + (list.get().size() == 1 ? "" : "s") + ").");
+                        kept = rows(ConsentVersions.merge(keptVersions, serverVersions));
+                        refreshVersions();
+                    }
+                }, t -> {
+                    if (key.equals(versionsOf)) {
+                        historyNote.set("The server's history could not be read (only the cache's versions are "
+                                + "listed): " + t.getMessage());
+                    }
+                });
             }
         }
         refreshVersions();
     }
 
-    private List<VersionRow> rows(List<Version> list) {
+    private List<VersionRow> rows(List<ConsentVersions.Listed> list) {
         List<VersionRow> out = new ArrayList<>();
-        for (Version v : list) {
+        for (ConsentVersions.Listed l : list) {
+            Version v = l.version();
             try {
                 out.add(new VersionRow("Version " + (v.versionId() == null ? "?" : v.versionId())
-                        + (v.when() == null || v.when().isEmpty() ? "" : " · " + v.when()), v.versionId(),
-                        mapper.readTree(v.json())));
+                        + (v.when() == null || v.when().isEmpty() ? "" : " · " + v.when())
+                        + (l.note().isEmpty() ? "" : " · " + l.note()), v.versionId(), mapper.readTree(v.json())));
             } catch (Exception unreadable) {
                 // a version that cannot be read is left out of the comparison
             }
@@ -160,7 +199,11 @@ public final class ConsentMeaningViewModel {
     private void refreshVersions() {
         VersionRow was = chosen.get();
         List<VersionRow> rows = new ArrayList<>();
-        if (doc != null && (kept.isEmpty() || !withoutMeta(kept.get(0).doc()).equals(withoutMeta(doc)))) {
+        // the editor's text is listed unless it is one of the versions (the one it was opened from, unchanged)
+        String editing = doc == null ? null : doc.path("meta").path("versionId").asText(null);
+        boolean isAVersion = doc != null && kept.stream().anyMatch(v -> java.util.Objects.equals(v.versionId(), editing)
+                && withoutMeta(v.doc()).equals(withoutMeta(doc)));
+        if (doc != null && !isAVersion && (kept.isEmpty() || !withoutMeta(kept.get(0).doc()).equals(withoutMeta(doc)))) {
             rows.add(new VersionRow("This editor's text (not saved)", null, doc));
         }
         rows.addAll(kept);
@@ -318,6 +361,17 @@ public final class ConsentMeaningViewModel {
 
     public ObjectProperty<VersionRow> chosen() {
         return chosen;
+    }
+
+    /** Where the listed versions come from: the server's history read, being read, or why it could not be. */
+    public ReadOnlyStringProperty historyNote() {
+        return historyNote;
+    }
+
+    /** The server's history beside the cache's kept versions (read when a consent is shown). */
+    public ConsentMeaningViewModel serverHistory(ServerHistory history) {
+        this.serverHistory = history == null ? ServerHistory.NONE : history;
+        return this;
     }
 
     public ReadOnlyStringProperty changeText() {

@@ -184,6 +184,13 @@ class ConsentUiTest {
             robot.interact(() -> ui.window.consents().open(ui.window.consents().rows().stream()
                     .filter(r -> r.id().equals(id)).findFirst().orElseThrow()));
             UiWindow.waitUntil("the editor opens again", () -> editorWindow(robot) != null);
+            // its Changes tab lists the server's history too: version 4 was written there, not synced
+            ListView<?> versions = inEditor(robot, "meaningVersionList");
+            UiWindow.waitUntil("the server's history is listed", () -> versions.getItems().stream().map(
+                    Object::toString).anyMatch(l -> l.startsWith("Version 4 · ") && l.endsWith(
+                    "from the server's history (not in the cache)")));
+            assertThat(((Label) inEditor(robot, "meaningHistoryNote")).getText())
+                    .isEqualTo("With the server's history (4 versions).");
             ComboBox<String> status2 = inEditor(robot, "Consent.status");
             robot.interact(() -> status2.setValue("inactive"));
             robot.clickOn((Node) inEditor(robot, "saveButton"));

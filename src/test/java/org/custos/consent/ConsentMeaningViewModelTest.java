@@ -76,6 +76,54 @@ class ConsentMeaningViewModelTest {
     }
 
     @Test
+    void theServersHistoryJoinsTheKeptVersions() throws IOException {
+        ObjectNode v1 = example("Emergency");
+        v1.putObject("meta").put("versionId", "1");
+        ObjectNode v2 = v1.deepCopy();
+        ((ObjectNode) v2.get("meta")).put("versionId", "2");
+        ((ArrayNode) v2.get("except")).remove(0);
+        ObjectNode v3 = v2.deepCopy().put("status", "inactive");
+        ((ObjectNode) v3.get("meta")).put("versionId", "3");
+        // the cache keeps 1 and 2; the server lists 3, 2 and a version 1 whose content is not the cache's
+        ObjectNode v1OnServer = v1.deepCopy().put("status", "draft");
+        ((ObjectNode) v1OnServer.get("meta")).put("lastUpdated", "2026-01-01T10:00:00Z");
+        List<String> serverAsked = new ArrayList<>();
+        ConsentMeaningViewModel vm = vm(List.of(
+                new ConsentMeaningViewModel.Version("2", "2026-01-02 10:00", mapper.writeValueAsString(v2)),
+                new ConsentMeaningViewModel.Version("1", "2026-01-01 10:00", mapper.writeValueAsString(v1))))
+                .serverHistory((origin, id) -> {
+                    serverAsked.add(origin + "|" + id);
+                    return List.of(
+                            new ConsentMeaningViewModel.Version("3", "2026-01-03 10:00", mapper.writeValueAsString(v3)),
+                            new ConsentMeaningViewModel.Version("2", "2026-01-02 10:00", mapper.writeValueAsString(v2)),
+                            new ConsentMeaningViewModel.Version("1", "2026-01-01 10:00",
+                                    mapper.writeValueAsString(v1OnServer)));
+                });
+        vm.show(v2, "http://a");
+        assertThat(serverAsked).containsExactly("http://a|consent-example-Emergency");
+        assertThat(vm.historyNote().get()).isEqualTo("With the server's history (3 versions).");
+        // the editor holds version 2 as it is: not listed as unsaved text although the server has a newer one
+        assertThat(vm.versions()).extracting(ConsentMeaningViewModel.VersionRow::label).containsExactly(
+                "Version 3 · 2026-01-03 10:00 · from the server's history (not in the cache)",
+                "Version 2 · 2026-01-02 10:00",
+                "Version 1 · 2026-01-01 10:00 · differs from the server's version 1");
+        vm.chosen().set(vm.versions().get(0));
+        assertThat(vm.changeText().get()).startsWith("From version 2").contains("[tightened] Revoked (status active → inactive)");
+
+        // a server that cannot be reached: the cache's versions, and why the server's are missing
+        ConsentMeaningViewModel down = vm(List.of(
+                new ConsentMeaningViewModel.Version("1", "2026-01-01 10:00", mapper.writeValueAsString(v1))))
+                .serverHistory((origin, id) -> {
+                    throw new IllegalStateException("Cannot reach http://a");
+                });
+        down.show(v1, "http://a");
+        assertThat(down.versions()).extracting(ConsentMeaningViewModel.VersionRow::label)
+                .containsExactly("Version 1 · 2026-01-01 10:00");
+        assertThat(down.historyNote().get()).startsWith("The server's history could not be read")
+                .contains("Cannot reach http://a");
+    }
+
+    @Test
     void simulatorDecidesAndNamesTheDecidingElement() throws IOException {
         ConsentMeaningViewModel vm = vm(List.of());
         vm.show(example("Emergency"), "http://a");

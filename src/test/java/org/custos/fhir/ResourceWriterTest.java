@@ -41,6 +41,29 @@ class ResourceWriterTest {
     }
 
     @Test
+    void theServersHistoryListsEveryVersionNewestFirstAcrossPages(LocalFhirServer server) {
+        ResourceWriter w = writer(server);
+        String id = ResourceWriter.newId();
+        w.create("Consent", id, TestConsents.json("v1"));
+        for (int v = 2; v <= 4; v++) {
+            w.put("Consent", id, TestConsents.json(id, String.valueOf(v - 1), "v" + v), String.valueOf(v - 1));
+        }
+        java.util.List<ResourceWriter.Stored> all = w.history("Consent", id, 100);
+        assertThat(all).extracting(ResourceWriter.Stored::versionId).containsExactly("4", "3", "2", "1");
+        assertThat(all.get(0).json()).contains("policy/v4");
+        assertThat(all.get(3).json()).contains("policy/v1");
+        assertThat(all).allSatisfy(s -> assertThat(s.lastUpdated()).isNotNull());
+        // pages of two: the second page is followed
+        assertThat(w.history("Consent", id, 100, 2)).extracting(ResourceWriter.Stored::versionId)
+                .containsExactly("4", "3", "2", "1");
+        // cut at the limit
+        assertThat(w.history("Consent", id, 2)).extracting(ResourceWriter.Stored::versionId).containsExactly("4", "3");
+        assertThat(w.history("Consent", id, 3)).extracting(ResourceWriter.Stored::versionId)
+                .containsExactly("4", "3", "2");
+        assertThat(w.history("Consent", ResourceWriter.newId(), 10)).isEmpty();
+    }
+
+    @Test
     void aStaleIfMatchIsAConflictCarryingTheServersVersionAndNothingIsWritten(LocalFhirServer server) {
         ResourceWriter w = writer(server);
         String id = ResourceWriter.newId();

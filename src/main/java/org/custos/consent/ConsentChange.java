@@ -170,8 +170,8 @@ public final class ConsentChange {
             d = Direction.MIXED;
             how = "moved: longer at one end, shorter at the other";
         }
-        out.add(new Item("Consent." + element, d, what + " changed from " + words(a) + " to " + words(b) + ": "
-                + how + "."));
+        out.add(new Item("Consent." + element, d, what + " changed: " + how + " (was " + words(a) + "; now "
+                + words(b) + ")."));
     }
 
     /** [first, last] instant a period covers (open ends at the extremes), or null when a date cannot be read. */

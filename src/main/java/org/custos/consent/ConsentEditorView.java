@@ -116,7 +116,7 @@ public final class ConsentEditorView {
         // the counts in the tabs' titles; a check that finds problems shows them
         problemsTab.textProperty().bind(javafx.beans.binding.Bindings.size(vm.findings()).asString("Problems (%d)"));
         keptTab.textProperty().bind(javafx.beans.binding.Bindings.size(keptList.getItems())
-                .asString("Kept unchanged (%d)"));
+                .asString("Kept (%d)"));
         vm.findings().addListener((javafx.collections.ListChangeListener<ConsentEditorViewModel.Finding>) c -> {
             if (!vm.findings().isEmpty()) {
                 meaning.select(problemsTab);

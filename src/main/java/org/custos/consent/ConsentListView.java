@@ -197,7 +197,7 @@ public final class ConsentListView {
         Stage stage = new Stage();
         stage.initOwner(window());
         stage.titleProperty().bind(editorVm.title());
-        Scene scene = new Scene(view.root(), 1180, 820);
+        Scene scene = new Scene(view.root(), 1280, 820);
         if (root.getScene() != null) {
             scene.getStylesheets().setAll(root.getScene().getStylesheets());
         }

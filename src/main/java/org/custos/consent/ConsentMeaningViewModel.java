@@ -60,7 +60,12 @@ public final class ConsentMeaningViewModel {
     }
 
     /** A row of the Changes list: a version, or the editor's own text (versionId null). */
-    public record VersionRow(String label, String versionId, JsonNode doc) {
+    public record VersionRow(String label, String versionId, JsonNode doc, String name) {
+        /** {@code name}: the row in the change's words ("version 2 · 2026-01-02 10:00", without the notes). */
+        public VersionRow(String label, String versionId, JsonNode doc) {
+            this(label, versionId, doc, label);
+        }
+
         @Override
         public String toString() {
             return label;
@@ -185,9 +190,10 @@ public final class ConsentMeaningViewModel {
         for (ConsentVersions.Listed l : list) {
             Version v = l.version();
             try {
-                out.add(new VersionRow("Version " + (v.versionId() == null ? "?" : v.versionId())
-                        + (v.when() == null || v.when().isEmpty() ? "" : " · " + v.when())
-                        + (l.note().isEmpty() ? "" : " · " + l.note()), v.versionId(), mapper.readTree(v.json())));
+                String name = "Version " + (v.versionId() == null ? "?" : v.versionId())
+                        + (v.when() == null || v.when().isEmpty() ? "" : " · " + v.when());
+                out.add(new VersionRow(name + (l.note().isEmpty() ? "" : " · " + l.note()), v.versionId(),
+                        mapper.readTree(v.json()), name));
             } catch (Exception unreadable) {
                 // a version that cannot be read is left out of the comparison
             }
@@ -238,14 +244,14 @@ public final class ConsentMeaningViewModel {
         }
         if (i + 1 >= versions.size()) {
             changes.clear();
-            changeText.set(now.label() + " is the earliest kept: there is nothing earlier to compare it with.");
+            changeText.set(now.name() + " is the earliest listed: there is nothing earlier to compare it with.");
             return;
         }
         VersionRow before = versions.get(i + 1);
         ConsentChange c = new ConsentChange(new ConsentSummary(namesHere, codes));
         List<ConsentChange.Item> items = c.between(before.doc(), now.doc());
         changes.setAll(items);
-        changeText.set("From " + lower(before.label()) + " to " + lower(now.label()) + ": "
+        changeText.set("From " + lower(before.name()) + " to " + lower(now.name()) + ": "
                 + (items.isEmpty() ? "no change in meaning." : ConsentChange.overall(items).word() + ".")
                 + String.join("", items.stream().map(x -> "\n[" + x.direction().word() + "] " + x.text()).toList()));
     }

@@ -21,7 +21,7 @@ record Criterion(Kind kind, Code[] codes, ActorGroup[] actors, long lo, long hi,
     static final int UNKNOWN = 2;
 
     enum Kind {
-        PERIOD("period", "a date"), ACTOR("actor", "an actor"), ACTION("action", "an action"),
+        PERIOD("period", "a date"), ACTOR("actor", "an actor in that role"), ACTION("action", "an action"),
         LABEL("securityLabel", "the data's security labels"), PURPOSE("purpose", "a purpose of use"),
         CLASS("class", "a data class"), CODE("code", "a data code"), DATA_PERIOD("dataPeriod", "the data's date"),
         DATA("data", "the data's references");

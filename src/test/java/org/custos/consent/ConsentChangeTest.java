@@ -120,8 +120,8 @@ class ConsentChangeTest {
         ((ObjectNode) shorter.get("period")).put("end", "2015-06-30");
         assertThat(change.between(a, shorter)).singleElement().satisfies(i -> {
             assertThat(i.direction()).isEqualTo(Direction.TIGHTENED);
-            assertThat(i.text()).isEqualTo("The period in force changed from from 1964-01-01 until 2016-01-01 to "
-                    + "from 1964-01-01 until 2015-06-30: shortened.");
+            assertThat(i.text()).isEqualTo("The period in force changed: shortened (was from 1964-01-01 until "
+                    + "2016-01-01; now from 1964-01-01 until 2015-06-30).");
         });
         ObjectNode open = a.deepCopy();
         open.remove("period");

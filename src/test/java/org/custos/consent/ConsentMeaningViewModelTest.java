@@ -64,7 +64,7 @@ class ConsentMeaningViewModelTest {
         assertThat(vm.changeText().get()).startsWith("From version 1 · 2026-01-01 10:00 to version 2 · 2026-01-02 "
                 + "10:00: tightened.\n[tightened] Removed exception 1");
         vm.chosen().set(vm.versions().get(1));
-        assertThat(vm.changeText().get()).contains("is the earliest kept");
+        assertThat(vm.changeText().get()).contains("is the earliest listed");
 
         ObjectNode edited = v2.deepCopy().put("status", "inactive");
         vm.show(edited, "http://a");

@@ -33,10 +33,28 @@ public final class PatientAccess {
     public record Event(long pk, int originId, String id, long recorded, int factsId) {
     }
 
+    /**
+     * A patient with fewer index rows than this is grouped straight from its rows (a few milliseconds); only one
+     * with at least this many gets day counts, which every later write of its events keeps up (a MERGE per event:
+     * counting every patient would cost imports a third of their speed).
+     */
+    public static final int COUNT_FROM = 20_000;
+
     private final Cache cache;
+    private final int countFrom;
 
     PatientAccess(Cache cache) {
+        this(cache, COUNT_FROM);
+    }
+
+    private PatientAccess(Cache cache, int countFrom) {
         this.cache = cache;
+        this.countFrom = countFrom;
+    }
+
+    /** The same, with day counts for patients of at least {@code rows} index rows (0: every patient; tests). */
+    public PatientAccess countingFrom(int rows) {
+        return new PatientAccess(cache, rows);
     }
 
     /**
@@ -59,10 +77,15 @@ public final class PatientAccess {
             exact.add(AccessIndex.day(to));
         }
         String k = key(patient);
-        cache.audit().accessDays().ensure(k);
         Map<List<Integer>, long[]> groups = new java.util.LinkedHashMap<>();
         Map<Long, java.util.Set<Integer>> exactFacts = new java.util.TreeMap<>();
         try (Connection c = cache.connection()) {
+            AccessDays days = cache.audit().accessDays();
+            if (!days.counted(k) && fewerRowsThan(c, k, countFrom)) {
+                rowGroups(c, k, originId, from, to, breaks, groups);
+                return withFacts(c, groups);
+            }
+            days.ensure(k);
             try (PreparedStatement ps = c.prepareStatement("SELECT epoch_day, facts_id, origin_id, n FROM audit_access_day "
                     + "WHERE k = ? AND epoch_day BETWEEN ? AND ?" + (originId == null ? "" : " AND origin_id = ?"))) {
                 ps.setString(1, k);
@@ -91,44 +114,76 @@ public final class PatientAccess {
                     exactGroups(c, k, e.getValue(), originId, lo, hi, breaks, groups);
                 }
             }
-            Map<Integer, AuditFacts> facts = new HashMap<>();
-            try (PreparedStatement f = c.prepareStatement("SELECT facts FROM audit_facts WHERE id = ?")) {
-                for (List<Integer> g : groups.keySet()) {
-                    int id = g.get(0);
-                    if (!facts.containsKey(id)) {
-                        f.setInt(1, id);
-                        try (ResultSet rs = f.executeQuery()) {
-                            if (!rs.next()) {
-                                throw new CacheException("The access index names facts " + id + " that the cache "
-                                        + "does not hold (run verify)");
-                            }
-                            facts.put(id, AuditFacts.decode(rs.getString(1)));
-                        }
-                    }
-                }
-            }
-            List<Group> out = new ArrayList<>(groups.size());
-            groups.forEach((g, v) -> out.add(new Group(g.get(0), facts.get(g.get(0)), g.get(1), g.get(2), v[0], v[1])));
-            return out;
+            return withFacts(c, groups);
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
     }
 
+    /** Whether {@code k} has fewer than {@code n} index rows (counting no further than that). */
+    private static boolean fewerRowsThan(Connection c, String k, int n) throws SQLException {
+        if (n <= 0) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM audit_access WHERE k = ? "
+                + "LIMIT ?) x")) {
+            ps.setString(1, k);
+            ps.setInt(2, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) < n;
+            }
+        }
+    }
+
+    /** The groups counted from the index rows of [from, to] (a patient without day counts). */
+    private static void rowGroups(Connection c, String k, Integer originId, long from, long to, long[] breaks,
+                                  Map<List<Integer>, long[]> groups) throws SQLException {
+        String sql = "SELECT a.facts_id, a.origin_id, " + segmentSql(breaks) + " AS seg, MIN(a.recorded), COUNT(*) "
+                + "FROM audit_access a WHERE a.k = ? AND a.recorded BETWEEN ? AND ?"
+                + (originId == null ? "" : " AND a.origin_id = ?") + " GROUP BY a.facts_id, a.origin_id, seg";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, k);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            if (originId != null) {
+                ps.setInt(4, originId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    add(groups, rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getLong(5));
+                }
+            }
+        }
+    }
+
+    /** The groups with their facts read. */
+    private static List<Group> withFacts(Connection c, Map<List<Integer>, long[]> groups) throws SQLException {
+        Map<Integer, AuditFacts> facts = new HashMap<>();
+        try (PreparedStatement f = c.prepareStatement("SELECT facts FROM audit_facts WHERE id = ?")) {
+            for (List<Integer> g : groups.keySet()) {
+                int id = g.get(0);
+                if (!facts.containsKey(id)) {
+                    f.setInt(1, id);
+                    try (ResultSet rs = f.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new CacheException("The access index names facts " + id + " that the cache "
+                                    + "does not hold (run verify)");
+                        }
+                        facts.put(id, AuditFacts.decode(rs.getString(1)));
+                    }
+                }
+            }
+        }
+        List<Group> out = new ArrayList<>(groups.size());
+        groups.forEach((g, v) -> out.add(new Group(g.get(0), facts.get(g.get(0)), g.get(1), g.get(2), v[0], v[1])));
+        return out;
+    }
+
     /** The events of [lo, hi] with these facts, grouped by facts, origin and segment, counted from the index rows. */
     private static void exactGroups(Connection c, String k, java.util.Set<Integer> factsIds, Integer originId, long lo,
                                     long hi, long[] breaks, Map<List<Integer>, long[]> groups) throws SQLException {
-        StringBuilder segment = new StringBuilder();
-        if (breaks.length == 0) {
-            segment.append("0");
-        } else {
-            segment.append("CASE");
-            for (int i = 0; i < breaks.length; i++) {
-                segment.append(" WHEN a.recorded < ").append(breaks[i]).append(" THEN ").append(i);
-            }
-            segment.append(" ELSE ").append(breaks.length).append(" END");
-        }
-        String sql = "SELECT a.origin_id, " + segment + " AS seg, MIN(a.recorded), COUNT(*) FROM audit_access a "
+        String sql = "SELECT a.origin_id, " + segmentSql(breaks) + " AS seg, MIN(a.recorded), COUNT(*) FROM audit_access a "
                 + "WHERE a.k = ? AND a.facts_id = ? AND a.recorded BETWEEN ? AND ?"
                 + (originId == null ? "" : " AND a.origin_id = ?") + " GROUP BY a.origin_id, seg";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -147,6 +202,18 @@ public final class PatientAccess {
                 }
             }
         }
+    }
+
+    /** The segment of {@code a.recorded} (as {@link #segment}) in SQL. */
+    private static String segmentSql(long[] breaks) {
+        if (breaks.length == 0) {
+            return "0";
+        }
+        StringBuilder segment = new StringBuilder("CASE");
+        for (int i = 0; i < breaks.length; i++) {
+            segment.append(" WHEN a.recorded < ").append(breaks[i]).append(" THEN ").append(i);
+        }
+        return segment.append(" ELSE ").append(breaks.length).append(" END").toString();
     }
 
     private static void add(Map<List<Integer>, long[]> groups, int factsId, int originId, int segment, long at,

@@ -76,6 +76,7 @@ public final class ConsentCheck {
 
     private final java.util.function.UnaryOperator<String> toJson;
     private final boolean fromText;
+    private final int countFrom;
 
     /** A check of this cache's events and consents (consents stored as JSON). */
     public ConsentCheck(Cache cache) {
@@ -89,9 +90,15 @@ public final class ConsentCheck {
 
     /** {@code fromText}: every event read from its text, as for a consent that names data (tests compare both). */
     ConsentCheck(Cache cache, java.util.function.UnaryOperator<String> toJson, boolean fromText) {
+        this(cache, toJson, fromText, PatientAccess.COUNT_FROM);
+    }
+
+    /** {@code countFrom}: day counts for patients of at least that many events (tests take both ways: 0 and large). */
+    ConsentCheck(Cache cache, java.util.function.UnaryOperator<String> toJson, boolean fromText, int countFrom) {
         this.cache = cache;
         this.toJson = toJson;
         this.fromText = fromText;
+        this.countFrom = countFrom;
     }
 
     /** What the check met on its way: consents that could not be read (skipped). */
@@ -131,7 +138,7 @@ public final class ConsentCheck {
     private void byGroups(String patient, Integer originId, long lo, long hi, Map<Integer, List<ConsentTimeline>> consents,
                           BooleanSupplier cancelled, long[] c, Consumer<Finding> findings) {
         long[] breaks = ConsentTimeline.breaks(consents.values());
-        PatientAccess access = cache.patientAccess();
+        PatientAccess access = cache.patientAccess().countingFrom(countFrom);
         Map<String, Flagged> flagged = new java.util.HashMap<>();
         // counted and found while no write runs (the same events); read and listed after, writes going on
         PatientAccess.Listing listing = access.consistently(() ->

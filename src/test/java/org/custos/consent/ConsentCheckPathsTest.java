@@ -9,7 +9,10 @@ import org.custos.consent.ConsentCheck.Verdict;
 import org.custos.sync.Importer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * changes) gives exactly the answers of the check that reads every event's text; a consent that names data is
  * checked from the text.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsentCheckPathsTest {
     @TempDir
     static Path dir;
@@ -55,28 +59,46 @@ class ConsentCheckPathsTest {
         cache.close();
     }
 
+    /** Day counts for every patient checked (this test's patients are small: the default would count from rows). */
     private static List<Finding> run(boolean fromText, String patient, Instant from, Instant to, Counts[] counts) {
+        return run(fromText, 0, patient, from, to, counts);
+    }
+
+    private static List<Finding> run(boolean fromText, int countFrom, String patient, Instant from, Instant to,
+                                     Counts[] counts) {
         List<Finding> found = new ArrayList<>();
-        counts[0] = new ConsentCheck(cache, UnaryOperator.identity(), fromText).check(patient, null, from, to,
-                () -> false, found::add);
+        counts[0] = new ConsentCheck(cache, UnaryOperator.identity(), fromText, countFrom).check(patient, null, from,
+                to, () -> false, found::add);
         found.sort(Comparator.comparingLong(Finding::pk));
         return found;
     }
 
     @Test
+    @Order(1) // first: no patient has day counts yet, so the rows are what the small-patient way reads
     void theIndexGivesTheAnswersOfTheText() {
         Instant[][] periods = {{null, null}, {Instant.parse("2020-03-01T00:00:00Z"), Instant.parse("2020-05-02T10:00:00Z")},
                 {Instant.parse("2020-06-01T11:00:00Z"), Instant.parse("2020-06-01T20:00:00Z")},
                 {Instant.parse("1969-01-01T00:00:00Z"), Instant.parse("2020-03-15T06:00:00Z")}};
         for (String patient : List.of("Patient/f001", "Patient/p2", "Patient/p3", "Patient/p4", "Patient/p5",
                 "Patient/none")) {
+            // a small patient is grouped from its rows; from the first check with day counts on, it has them
+            List<List<Finding>> fromRows = new ArrayList<>();
+            List<Counts> rowCounts = new ArrayList<>();
             for (Instant[] p : periods) {
-                Counts[] byIndex = new Counts[1];
+                Counts[] byRows = new Counts[1];
+                fromRows.add(run(false, Integer.MAX_VALUE, patient, p[0], p[1], byRows));
+                rowCounts.add(byRows[0]);
+            }
+            for (int i = 0; i < periods.length; i++) {
+                Instant[] p = periods[i];
+                Counts[] byDays = new Counts[1];
                 Counts[] byText = new Counts[1];
-                List<Finding> a = run(false, patient, p[0], p[1], byIndex);
+                List<Finding> a = run(false, 0, patient, p[0], p[1], byDays);
                 List<Finding> b = run(true, patient, p[0], p[1], byText);
-                assertThat(byIndex[0]).as(patient + " " + p[0]).isEqualTo(byText[0]);
+                assertThat(byDays[0]).as(patient + " " + p[0]).isEqualTo(byText[0]);
                 assertThat(a).as(patient + " " + p[0]).isEqualTo(b);
+                assertThat(rowCounts.get(i)).as(patient + " " + p[0] + " from rows").isEqualTo(byText[0]);
+                assertThat(fromRows.get(i)).as(patient + " " + p[0] + " from rows").isEqualTo(b);
             }
         }
         Counts all = new ConsentCheck(cache).checkAll(null, null, null, () -> false, f -> { });

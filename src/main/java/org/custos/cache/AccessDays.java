@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,8 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * meanwhile) and the key is known from inside that transaction on, so every later write of its rows counts too.
  */
 final class AccessDays {
+    /** Beyond this many keys written since the last {@link #prepare}, it looks for large patients over the index. */
+    private static final int TOUCHED_MAX = 10_000;
     private final Cache cache;
     private volatile Set<String> keys;
+    private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    private volatile boolean touchedTooMany;
 
     AccessDays(Cache cache) {
         this.cache = cache;
@@ -46,6 +52,75 @@ final class AccessDays {
             }
         }
         return k;
+    }
+
+    /** A write added rows of {@code k}, which has no counts: {@link #prepare} will see whether it needs them now. */
+    void touched(String k) {
+        if (touchedTooMany) {
+            return;
+        }
+        if (touched.size() >= TOUCHED_MAX) {
+            touchedTooMany = true;
+            touched.clear();
+        } else {
+            touched.add(k);
+        }
+    }
+
+    /**
+     * Builds the day counts of every patient written since the last call that now has at least {@code threshold}
+     * rows and no counts yet (one write transaction each): run after an import or a sync, so that the first check
+     * of a large patient finds them ready. Returns how many were built.
+     */
+    int prepare(int threshold) {
+        List<String> candidates;
+        boolean all;
+        synchronized (touched) {
+            candidates = new ArrayList<>(touched);
+            touched.removeAll(candidates);
+            all = touchedTooMany;
+            touchedTooMany = false;
+        }
+        int built = 0;
+        try (Connection c = cache.connection()) {
+            if (all) {
+                candidates = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT k FROM audit_access GROUP BY k HAVING "
+                        + "COUNT(*) >= ?")) {
+                    ps.setInt(1, threshold);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            candidates.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            for (String k : candidates) {
+                if (!counted(k) && atLeast(c, k, threshold)) {
+                    ensure(k);
+                    built++;
+                }
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+        return built;
+    }
+
+    /** Whether {@code k} has at least {@code n} index rows (counting no further than that). */
+    static boolean atLeast(Connection c, String k, int n) throws SQLException {
+        if (n <= 0) {
+            return true;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM audit_access WHERE k = ? "
+                + "LIMIT ?) x")) {
+            ps.setString(1, k);
+            ps.setInt(2, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) >= n;
+            }
+        }
     }
 
     /** Builds {@code k}'s day counts from its rows unless it has them. */

@@ -168,6 +168,9 @@ final class AccessIndex {
         /** One more (or fewer) row of this key, day, facts and origin, written at {@link #flush}. */
         private void count(String k, long recorded, int factsId, int originId, int delta) {
             if (!counted.counted(k)) {
+                if (delta > 0) {
+                    counted.touched(k);
+                }
                 return;
             }
             days.merge(new Day(k, day(recorded), factsId, originId), (long) delta, Long::sum);

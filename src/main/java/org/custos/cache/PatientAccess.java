@@ -52,6 +52,14 @@ public final class PatientAccess {
         this.countFrom = countFrom;
     }
 
+    /**
+     * Builds the day counts of the large patients written since the last call (see {@link #COUNT_FROM}), so that
+     * their first check finds them: an import or a sync calls it when done. Returns how many patients were counted.
+     */
+    public int prepare() {
+        return cache.audit().accessDays().prepare(countFrom);
+    }
+
     /** The same, with day counts for patients of at least {@code rows} index rows (0: every patient; tests). */
     public PatientAccess countingFrom(int rows) {
         return new PatientAccess(cache, rows);
@@ -120,20 +128,8 @@ public final class PatientAccess {
         }
     }
 
-    /** Whether {@code k} has fewer than {@code n} index rows (counting no further than that). */
     private static boolean fewerRowsThan(Connection c, String k, int n) throws SQLException {
-        if (n <= 0) {
-            return false;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM audit_access WHERE k = ? "
-                + "LIMIT ?) x")) {
-            ps.setString(1, k);
-            ps.setInt(2, n);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) < n;
-            }
-        }
+        return n > 0 && !AccessDays.atLeast(c, k, n);
     }
 
     /** The groups counted from the index rows of [from, to] (a patient without day counts). */

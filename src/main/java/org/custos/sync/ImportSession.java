@@ -140,6 +140,25 @@ final class ImportSession {
         } finally {
             writer.shutdown();
         }
+        prepareChecks(cache);
+    }
+
+    /**
+     * Counts the days of the large patients just written (see {@code PatientAccess.prepare}), so that their first
+     * check of past access is as fast as the next: after the data is stored, and never at its cost (a failure here
+     * is logged; the check counts them itself then).
+     */
+    static void prepareChecks(Cache cache) {
+        try {
+            int n = cache.patientAccess().prepare();
+            if (n > 0) {
+                org.slf4j.LoggerFactory.getLogger(ImportSession.class).info("Counted the days of {} large "
+                        + "patient(s) for the check of past access", n);
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ImportSession.class).warn("Counting the days of large patients failed "
+                    + "(a check will count them)", e);
+        }
     }
 
     /** After a failure: drop the batches not yet written, let the one being written end, stop the writer. */

@@ -97,6 +97,7 @@ public final class SyncEngine {
                 cache.sync().save(s.ran(clock.millis(), r.status.name(),
                         r.status == SyncReport.Status.COMPLETED ? r.counts() : r.message));
             }
+            ImportSession.prepareChecks(cache);
             return report;
         } finally {
             running.unlock();

@@ -71,6 +71,11 @@ public final class CheckBench {
             }
             long t1 = System.nanoTime();
             log(fmt("check: %,d events stored in %.1f s", events + heavy + patients * each, BenchSupport.seconds(t1 - t0)));
+            // what an import or a sync does when done: the day counts of the large patients it wrote
+            int prepared = cache.patientAccess().prepare();
+            double prepareSec = BenchSupport.seconds(System.nanoTime() - t1);
+            log(fmt("check: day counts of %d large patient(s) built after the writes in %.2f s", prepared, prepareSec));
+            result.put("prepareAfterImport", Map.of("patients", prepared, "seconds", BenchSupport.round(prepareSec, 2)));
 
             ConsentCheck check = new ConsentCheck(cache);
             List<Map<String, Object>> runs = new ArrayList<>();

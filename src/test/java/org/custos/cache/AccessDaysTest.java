@@ -1,0 +1,96 @@
+package org.custos.cache;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Day counts are built only for large patients: after a write (an import or a sync calls {@code prepare}) for the
+ * ones written that reached the size, at a check for a large one not yet counted, never for a small one; and the
+ * counts then follow every write.
+ */
+class AccessDaysTest {
+    private static final ObjectMapper M = new ObjectMapper();
+
+    private static void write(Cache c, int origin, int from, int n, String patient) throws Exception {
+        List<AuditStore.Item> items = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            ObjectNode t = (ObjectNode) M.readTree(AuditStoreTest.event(i, String.format("2024-01-%02dT10:00:00Z",
+                    1 + i % 28), "u", patient, "R", "0", null));
+            items.add(new AuditStore.Item(IncomingResource.of(t, null, "line " + i), AuditExtractor.extract(t)));
+        }
+        c.audit().upsert(origin, AuditStore.batch(origin, items));
+    }
+
+    private static String key(String patient) {
+        return AuditStore.cut(AuditExtractor.key(ConsentStore.patientKey(patient)), 512);
+    }
+
+    @Test
+    void onlyPatientsThatReachedTheSizeAreCountedAfterAWrite(@TempDir Path dir) throws Exception {
+        try (Cache c = Cache.open(dir.resolve("c"))) {
+            int origin = c.origins().idOf("files");
+            write(c, origin, 0, 6, "big");
+            write(c, origin, 100, 2, "small");
+            AccessDays days = c.audit().accessDays();
+            PatientAccess five = c.patientAccess().countingFrom(5);
+            assertThat(five.prepare()).isEqualTo(1);
+            assertThat(days.counted(key("Patient/big"))).isTrue();
+            assertThat(days.counted(key("Patient/small"))).isFalse();
+            // nothing written since: nothing to look at
+            assertThat(five.prepare()).isZero();
+            // the small one grows past the size: counted after the write that made it so
+            write(c, origin, 200, 4, "small");
+            assertThat(five.prepare()).isEqualTo(1);
+            assertThat(days.counted(key("Patient/small"))).isTrue();
+            // and the counts follow later writes
+            write(c, origin, 300, 3, "big");
+            try (var conn = c.connection(); var st = conn.createStatement();
+                 var rs = st.executeQuery("SELECT SUM(n) FROM audit_access_day WHERE k = '" + key("Patient/big") + "'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(9);
+            }
+            assertThat(c.verifier().run(null, () -> false, (d, t) -> { }).intact()).isTrue();
+        }
+    }
+
+    @Test
+    void afterWritesOfVeryManyPatientsTheIndexIsSearchedForTheLargeOnes(@TempDir Path dir) throws Exception {
+        try (Cache c = Cache.open(dir.resolve("c"))) {
+            int origin = c.origins().idOf("files");
+            write(c, origin, 0, 6, "big");
+            write(c, origin, 100, 2, "small");
+            AccessDays days = c.audit().accessDays();
+            // more keys written than are remembered one by one (these have no rows: only the index tells)
+            for (int i = 0; i <= 10_000; i++) {
+                days.touched("Patient/many-" + i);
+            }
+            assertThat(c.patientAccess().countingFrom(5).prepare()).isEqualTo(1);
+            assertThat(days.counted(key("Patient/big"))).isTrue();
+            assertThat(days.counted(key("Patient/small"))).isFalse();
+        }
+    }
+
+    @Test
+    void aCheckOfASmallPatientCountsNothing(@TempDir Path dir) throws Exception {
+        try (Cache c = Cache.open(dir.resolve("c"))) {
+            int origin = c.origins().idOf("files");
+            write(c, origin, 0, 3, "small");
+            List<PatientAccess.Group> g = c.patientAccess().countingFrom(5).groups("Patient/small", null,
+                    Long.MIN_VALUE, Long.MAX_VALUE, new long[0]);
+            assertThat(g).extracting(PatientAccess.Group::count).containsExactly(3L);
+            assertThat(c.audit().accessDays().counted(key("Patient/small"))).isFalse();
+            // a large one (by this size) is counted at its check
+            c.patientAccess().countingFrom(3).groups("Patient/small", null, Long.MIN_VALUE, Long.MAX_VALUE,
+                    new long[0]);
+            assertThat(c.audit().accessDays().counted(key("Patient/small"))).isTrue();
+        }
+    }
+}

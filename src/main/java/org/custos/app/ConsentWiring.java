@@ -18,6 +18,7 @@ import org.custos.fhir.CodedValues;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.ProfileStore;
 import org.custos.fhir.ResourceValidator;
+import org.custos.fhir.InstanceHistory;
 import org.custos.fhir.ResourceWriter;
 import org.custos.fhir.ServerProfile;
 import org.custos.people.PeopleDirectory;
@@ -126,16 +127,17 @@ final class ConsentWiring {
     }
 
     /** The consent's versions in its server's _history (up to 100); null for an origin that is no server profile. */
-    private List<ConsentMeaningViewModel.Version> serverHistory(String origin, String id) {
+    private ConsentMeaningViewModel.History serverHistory(String origin, String id) {
         Optional<ServerProfile> profile = profileOf(origin);
         if (profile.isEmpty()) {
             return null;
         }
         try (ResourceWriter server = new ResourceWriter(fhir, profile.get())) {
-            return server.history("Consent", id, 100).stream()
+            InstanceHistory h = server.history("Consent", id, 100);
+            return new ConsentMeaningViewModel.History(h.versions().stream()
                     .map(s -> new ConsentMeaningViewModel.Version(s.versionId(), s.lastUpdated() == null ? ""
                             : MINUTE.format(s.lastUpdated().atZone(zone)), s.json()))
-                    .toList();
+                    .toList(), h.complete(), h.deletedAt());
         }
     }
 

@@ -44,7 +44,6 @@ final class AccessIndex {
             this.counted = counted;
         }
 
-        /** The rows of current version {@code pk}: one per patient key (as the patient index holds them). */
         /** The id of these (encoded) facts, added to the dictionary when new. */
         int factsId(String facts) throws SQLException {
             Integer id = batchIds.get(facts);
@@ -56,6 +55,7 @@ final class AccessIndex {
             batchIds.putAll(ids.idsOf(facts));
         }
 
+        /** The rows of current version {@code pk}: one per patient key (as the patient index holds them). */
         void add(long pk, int originId, long recorded, List<String> patientKeys, int id) throws SQLException {
             if (patientKeys.isEmpty()) {
                 return;

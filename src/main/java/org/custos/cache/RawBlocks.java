@@ -69,8 +69,17 @@ final class RawBlocks {
                 throw new IllegalArgumentException("count " + count);
             }
             int[] lengths = new int[count];
+            long total = 0;
             for (int i = 0; i < count; i++) {
                 lengths[i] = plain.getInt();
+                if (lengths[i] < 0) {
+                    throw new IllegalArgumentException("length " + lengths[i]);
+                }
+                total += lengths[i];
+            }
+            // checked before anything is allocated: a damaged length must not ask for gigabytes
+            if (total > plain.remaining()) {
+                throw new IllegalArgumentException("lengths " + total + " past the block's " + plain.remaining());
             }
             byte[][] out = new byte[count][];
             for (int i = 0; i < count; i++) {

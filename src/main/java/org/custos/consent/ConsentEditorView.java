@@ -118,7 +118,8 @@ public final class ConsentEditorView {
         keptTab.textProperty().bind(javafx.beans.binding.Bindings.size(keptList.getItems())
                 .asString("Kept (%d)"));
         vm.findings().addListener((javafx.collections.ListChangeListener<ConsentEditorViewModel.Finding>) c -> {
-            if (!vm.findings().isEmpty()) {
+            // errors and warnings come forward (they block or question a save); information alone does not
+            if (vm.findings().stream().anyMatch(f -> f.severity() != ConsentEditorViewModel.Severity.INFORMATION)) {
                 meaning.select(problemsTab);
             }
         });

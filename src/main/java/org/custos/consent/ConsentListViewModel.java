@@ -306,12 +306,12 @@ public final class ConsentListViewModel {
         return outboxScreens.get();
     }
 
-    /** Where "Past access…" screens come from (the composition root gives the check and the audit browser link). */
     /** Names for the summary's references (per origin: the consent's own origin's directory). */
     public void names(ConsentMeaningViewModel.Names names) {
         this.names = names == null ? ConsentMeaningViewModel.Names.NONE : names;
     }
 
+    /** Where "Past access…" screens come from (the composition root gives the check and the audit browser link). */
     public void checkScreens(Supplier<ConsentCheckViewModel> screens) {
         this.checkScreens = screens;
     }

@@ -23,6 +23,7 @@ public final class ConsentMeaningView {
 
     @FXML TabPane meaningTabs;
     @FXML javafx.scene.control.Tab meaningSimulatorTab;
+    @FXML javafx.scene.control.Tab meaningChangesTab;
     @FXML ListView<ConsentSummary.Sentence> meaningSummaryList;
     @FXML ListView<ConsentMeaningViewModel.VersionRow> meaningVersionList;
     @FXML TextArea meaningChangeText;
@@ -66,6 +67,11 @@ public final class ConsentMeaningView {
         meaningSummaryList.setItems(vm.summary());
         meaningSummaryList.setCellFactory(l -> wrapping(l));
         meaningVersionList.setItems(vm.versions());
+        meaningChangesTab.selectedProperty().addListener((o, was, now) -> {
+            if (now) {
+                vm.wantServerHistory();
+            }
+        });
         meaningHistoryNote.textProperty().bind(vm.historyNote());
         meaningHistoryNote.managedProperty().bind(vm.historyNote().isNotEmpty());
         meaningVersionList.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
@@ -123,10 +129,5 @@ public final class ConsentMeaningView {
     @FXML
     void decide() {
         vm.decide();
-    }
-
-    /** Shows the simulator tab (the editor's menu or a test). */
-    public void showSimulator() {
-        meaningTabs.getSelectionModel().select(meaningSimulatorTab);
     }
 }

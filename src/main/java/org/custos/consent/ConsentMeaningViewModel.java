@@ -41,12 +41,22 @@ public final class ConsentMeaningViewModel {
     }
 
     /**
-     * The versions of a consent in its server's {@code _history}, newest first; null when its origin is no server
-     * (imported files, the demo data).
+     * What a server's {@code _history} holds of a consent: its versions (newest first), whether that is all of them
+     * (false: the oldest were not read), and the version it was deleted at when a delete is the newest entry.
+     */
+    public record History(List<Version> versions, boolean complete, String deletedAt) {
+        public History {
+            versions = List.copyOf(versions);
+        }
+    }
+
+    /**
+     * The server's {@code _history} of a consent; null when its origin is no server (imported files, the demo data).
+     * Read only when the Changes tab is first looked at (a read the server logs: not for every editor opened).
      */
     @FunctionalInterface
     public interface ServerHistory {
-        List<Version> of(String origin, String id) throws Exception;
+        History of(String origin, String id) throws Exception;
 
         ServerHistory NONE = (origin, id) -> null;
     }
@@ -87,8 +97,13 @@ public final class ConsentMeaningViewModel {
     private final StringProperty changeText = new SimpleStringProperty("");
     private final StringProperty historyNote = new SimpleStringProperty("");
     private ServerHistory serverHistory = ServerHistory.NONE;
-    private List<Version> keptVersions = List.of();
-    private List<Version> serverVersions;
+    /** Null until read (or when the read failed): then nothing is said of what the cache holds. */
+    private List<Version> keptVersions;
+    private History serverVersions;
+    private boolean historyWanted;
+    private boolean historyAsked;
+    private String showingOrigin;
+    private String showingId;
     private final ObservableList<ConsentChange.Item> changes = FXCollections.observableArrayList();
 
     private final StringProperty actor = new SimpleStringProperty("");
@@ -146,42 +161,76 @@ public final class ConsentMeaningViewModel {
             }
         }, t -> summaryText.set("The summary could not be made: " + t.getMessage()));
         String id = d.path("id").asText("");
-        String key = (origin == null ? "" : origin) + "|" + id;
+        // the version the editor holds is part of the key: after a save the versions are read again
+        String key = (origin == null ? "" : origin) + "|" + id + "|" + d.path("meta").path("versionId").asText("");
         if (!key.equals(versionsOf)) {
             versionsOf = key;
             kept = List.of();
-            keptVersions = List.of();
+            keptVersions = null;
             serverVersions = null;
+            historyAsked = false;
             historyNote.set("");
+            showingOrigin = origin;
+            showingId = id;
             if (!id.isEmpty() && origin != null && !origin.isEmpty()) {
                 tasks.submit(null, p -> versionsSource.of(origin, id), list -> {
                     if (key.equals(versionsOf)) {
                         keptVersions = list;
-                        kept = rows(ConsentVersions.merge(keptVersions, serverVersions));
-                        refreshVersions();
-                    }
-                }, t -> changeText.set("The kept versions could not be read: " + t.getMessage()));
-                ServerHistory history = serverHistory;
-                historyNote.set("Reading the server's history…");
-                tasks.submit(null, p -> {
-                    List<Version> list = history.of(origin, id);
-                    return list == null ? java.util.Optional.<List<Version>>empty() : java.util.Optional.of(list);
-                }, list -> {
-                    if (key.equals(versionsOf)) {
-                        serverVersions = list.orElse(null);
-                        historyNote.set(list.isEmpty() ? "" : "With the server's history (" + list.get().size()
-                                + " version" + (list.get().size() == 1 ? "" : "s") + ").");
-                        kept = rows(ConsentVersions.merge(keptVersions, serverVersions));
-                        refreshVersions();
+                        remerge();
                     }
                 }, t -> {
                     if (key.equals(versionsOf)) {
-                        historyNote.set("The server's history could not be read (only the cache's versions are "
-                                + "listed): " + t.getMessage());
+                        changeText.set("The kept versions could not be read: " + t.getMessage());
                     }
                 });
+                if (historyWanted) {
+                    readServerHistory();
+                }
             }
         }
+        refreshVersions();
+    }
+
+    /** The Changes tab is looked at: the server's history is read (once per consent and version shown). */
+    public void wantServerHistory() {
+        historyWanted = true;
+        readServerHistory();
+    }
+
+    private void readServerHistory() {
+        String key = versionsOf;
+        String origin = showingOrigin;
+        String id = showingId;
+        if (historyAsked || id == null || id.isEmpty() || origin == null || origin.isEmpty()) {
+            return;
+        }
+        historyAsked = true;
+        ServerHistory history = serverHistory;
+        historyNote.set("Reading the server's history…");
+        tasks.submit(null, p -> java.util.Optional.ofNullable(history.of(origin, id)), h -> {
+            if (key.equals(versionsOf)) {
+                serverVersions = h.orElse(null);
+                historyNote.set(h.map(ConsentMeaningViewModel::describe).orElse(""));
+                remerge();
+            }
+        }, t -> {
+            if (key.equals(versionsOf)) {
+                historyNote.set("The server's history could not be read (only the cache's versions are listed): "
+                        + t.getMessage());
+            }
+        });
+    }
+
+    private static String describe(History h) {
+        int n = h.versions().size();
+        String s = n == 0 ? "The server's history has no version of this consent."
+                : "With the server's history (" + (h.complete() ? "" : "its newest ") + n + " version"
+                + (n == 1 ? "" : "s") + (h.complete() ? "" : "; older ones not read") + ").";
+        return h.deletedAt() == null ? s : s + " The server deleted this consent (version " + h.deletedAt() + ").";
+    }
+
+    private void remerge() {
+        kept = rows(ConsentVersions.merge(keptVersions, serverVersions));
         refreshVersions();
     }
 

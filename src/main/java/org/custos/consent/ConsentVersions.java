@@ -18,8 +18,6 @@ import java.util.Map;
  * history was read, says that too.
  */
 final class ConsentVersions {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     /** One version as listed: the version, and what is to be said about where it comes from ("" for nothing). */
     record Listed(ConsentMeaningViewModel.Version version, String note) {
     }
@@ -29,34 +27,41 @@ final class ConsentVersions {
 
     /**
      * Both lists as one, newest first (by version number; versions without a number last, in the order given).
-     * {@code server} null: the server's history was not read (no server, or it failed), so nothing is said about
-     * the cache's versions being on it.
+     * {@code kept} null: the cache's versions are not known (not read yet, or the read failed), so nothing is said of
+     * the server's versions being in it. {@code server} null: the server's history was not read (no server, not
+     * asked, or it failed), so nothing is said of the cache's versions being on it; when it holds only the newest
+     * versions (not complete), only cache versions within the range read are said to be missing from it.
      */
-    static List<Listed> merge(List<ConsentMeaningViewModel.Version> kept, List<ConsentMeaningViewModel.Version> server) {
+    static List<Listed> merge(List<ConsentMeaningViewModel.Version> kept, ConsentMeaningViewModel.History server) {
+        ObjectMapper mapper = new ObjectMapper();
         Map<String, ConsentMeaningViewModel.Version> onServer = new LinkedHashMap<>();
+        long oldestRead = Long.MAX_VALUE;
         if (server != null) {
-            for (ConsentMeaningViewModel.Version v : server) {
+            for (ConsentMeaningViewModel.Version v : server.versions()) {
                 if (v.versionId() != null) {
                     onServer.putIfAbsent(v.versionId(), v);
+                    oldestRead = Math.min(oldestRead, number(v.versionId()));
                 }
             }
         }
         List<Listed> out = new ArrayList<>();
         java.util.Set<String> inCache = new java.util.HashSet<>();
-        for (ConsentMeaningViewModel.Version v : kept) {
+        for (ConsentMeaningViewModel.Version v : kept == null ? List.<ConsentMeaningViewModel.Version>of() : kept) {
             inCache.add(v.versionId());
             ConsentMeaningViewModel.Version s = v.versionId() == null ? null : onServer.get(v.versionId());
             String note = "";
-            if (s != null && !sameContent(v.json(), s.json())) {
+            if (s != null && !sameContent(mapper, v.json(), s.json())) {
                 note = "differs from the server's version " + v.versionId();
-            } else if (s == null && server != null && !server.isEmpty()) {
+            } else if (s == null && server != null && !server.versions().isEmpty()
+                    && (server.complete() || number(v.versionId()) >= oldestRead)) {
                 note = "not in the server's history";
             }
             out.add(new Listed(v, note));
         }
         for (ConsentMeaningViewModel.Version s : onServer.values()) {
             if (!inCache.contains(s.versionId())) {
-                out.add(new Listed(s, "from the server's history (not in the cache)"));
+                out.add(new Listed(s, kept == null ? "from the server's history"
+                        : "from the server's history (not in the cache)"));
             }
         }
         out.sort(Comparator.comparingLong((Listed l) -> number(l.version().versionId())).reversed());
@@ -72,9 +77,9 @@ final class ConsentVersions {
     }
 
     /** Equal content: meta and narrative left out (a server sets those on every version it serves). */
-    static boolean sameContent(String a, String b) {
+    static boolean sameContent(ObjectMapper mapper, String a, String b) {
         try {
-            return content(MAPPER.readTree(a)).equals(content(MAPPER.readTree(b)));
+            return content(mapper.readTree(a)).equals(content(mapper.readTree(b)));
         } catch (Exception unreadable) {
             return a.equals(b);
         }

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.impl.client.HttpClients;
 import org.custos.fhir.FhirServerException.Kind;
-import org.hl7.fhir.dstu3.model.Bundle;
 import org.hl7.fhir.dstu3.model.IdType;
 import org.hl7.fhir.dstu3.model.Resource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -210,49 +209,20 @@ public final class ResourceWriter implements AutoCloseable {
     }
 
     /**
-     * The versions of {@code type/id} in the server's {@code _history} (HAPI's client, pages followed only while
-     * they stay on this server), newest first, at most {@code max}; a delete (an entry without a resource) is left
-     * out. Empty when the server never had it.
+     * The versions of {@code type/id} in the server's {@code _history}, newest first, at most {@code max} (see
+     * {@link InstanceHistory}); empty when the server never had it.
      */
-    public java.util.List<Stored> history(String type, String id, int max) {
+    public InstanceHistory history(String type, String id, int max) {
         return history(type, id, max, 50);
     }
 
-    java.util.List<Stored> history(String type, String id, int max, int pageSize) {
+    InstanceHistory history(String type, String id, int max, int pageSize) {
         checkIdentity(type, id);
         FhirHttp.refuseUnsafeCredentials(profile);
-        java.util.List<Stored> out = new java.util.ArrayList<>();
         try {
-            Bundle page = client.history().onInstance(new IdType(type, id)).returnBundle(Bundle.class)
-                    .count(Math.max(1, Math.min(max, pageSize))).execute();
-            while (page != null) {
-                for (Bundle.BundleEntryComponent e : page.getEntry()) {
-                    if (e.hasResource() && out.size() < max) {
-                        out.add(stored(type, id, json(e.getResource())));
-                    }
-                }
-                Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
-                if (next == null || out.size() >= max) {
-                    break;
-                }
-                // the credentials go to this server only: a next page elsewhere is refused, not followed
-                http.link(next.getUrl());
-                page = client.loadPage().next(page).execute();
-            }
-        } catch (ResourceNotFoundException e) {
-            return out;
+            return InstanceHistory.read(client, http, type, id, max, pageSize, r -> stored(type, id, json(r)));
         } catch (RuntimeException e) {
             throw failure("reading the history of " + type + "/" + id, e);
-        }
-        out.sort(java.util.Comparator.comparing((Stored s) -> versionNumber(s.versionId())).reversed());
-        return out;
-    }
-
-    private static long versionNumber(String v) {
-        try {
-            return v == null ? -1 : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

@@ -184,7 +184,11 @@ class ConsentUiTest {
             robot.interact(() -> ui.window.consents().open(ui.window.consents().rows().stream()
                     .filter(r -> r.id().equals(id)).findFirst().orElseThrow()));
             UiWindow.waitUntil("the editor opens again", () -> editorWindow(robot) != null);
-            // its Changes tab lists the server's history too: version 4 was written there, not synced
+            // its Changes tab lists the server's history too (read when the tab is looked at): version 4 was
+            // written there, not synced
+            javafx.scene.control.TabPane tabs = inEditor(robot, "meaningTabs");
+            robot.interact(() -> tabs.getSelectionModel().select(tabs.getTabs().stream()
+                    .filter(t -> "meaningChangesTab".equals(t.getId())).findFirst().orElseThrow()));
             ListView<?> versions = inEditor(robot, "meaningVersionList");
             UiWindow.waitUntil("the server's history is listed", () -> versions.getItems().stream().map(
                     Object::toString).anyMatch(l -> l.startsWith("Version 4 · ") && l.endsWith(

@@ -79,6 +79,37 @@ class AccessDaysTest {
     }
 
     @Test
+    void theSizeIsAtLeastThatManyRowsAndBothWaysGiveTheSameGroups(@TempDir Path dir) throws Exception {
+        try (Cache c = Cache.open(dir.resolve("c"))) {
+            int origin = c.origins().idOf("files");
+            write(c, origin, 0, 40, "p"); // 10:00 on days 1..28 of January 2024, some days twice
+            AccessDays days = c.audit().accessDays();
+            long jan5 = java.time.Instant.parse("2024-01-05T00:00:00Z").toEpochMilli();
+            long jan9noon = java.time.Instant.parse("2024-01-09T12:00:00Z").toEpochMilli();
+            long[] breaks = {jan5 + 10 * 3_600_000L, jan9noon};
+            long from = java.time.Instant.parse("2024-01-02T10:00:00Z").toEpochMilli();
+            long to = java.time.Instant.parse("2024-01-20T09:59:59.999Z").toEpochMilli();
+            // 41 rows needed: 40 are fewer, so the groups come from the rows and nothing is counted
+            List<PatientAccess.Group> fromRows = c.patientAccess().countingFrom(41).groups("Patient/p", null, from,
+                    to, breaks);
+            assertThat(days.counted(key("Patient/p"))).isFalse();
+            // 40 needed: at least that many, so the day counts are built and used
+            List<PatientAccess.Group> fromDays = c.patientAccess().countingFrom(40).groups("Patient/p", null, from,
+                    to, breaks);
+            assertThat(days.counted(key("Patient/p"))).isTrue();
+            java.util.function.Function<List<PatientAccess.Group>, java.util.Map<Integer, Long>> bySegment = g ->
+                    g.stream().collect(java.util.stream.Collectors.groupingBy(PatientAccess.Group::segment,
+                            java.util.TreeMap::new, java.util.stream.Collectors.summingLong(PatientAccess.Group::count)));
+            assertThat(bySegment.apply(fromRows)).isEqualTo(bySegment.apply(fromDays));
+            // days 2..19 at 10:00 (and 20 excluded at 10:00), some twice: 3 segments, cut at 5 Jan 10:00 (that
+            // event counts in segment 1) and at 9 Jan noon
+            assertThat(bySegment.apply(fromRows).keySet()).containsExactly(0, 1, 2);
+            assertThat(fromRows.stream().mapToLong(PatientAccess.Group::count).sum()).isEqualTo(
+                    java.util.stream.IntStream.range(0, 40).filter(i -> 1 + i % 28 >= 2 && 1 + i % 28 <= 19).count());
+        }
+    }
+
+    @Test
     void aCheckOfASmallPatientCountsNothing(@TempDir Path dir) throws Exception {
         try (Cache c = Cache.open(dir.resolve("c"))) {
             int origin = c.origins().idOf("files");

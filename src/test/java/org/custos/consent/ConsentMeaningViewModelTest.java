@@ -93,22 +93,37 @@ class ConsentMeaningViewModelTest {
                 new ConsentMeaningViewModel.Version("1", "2026-01-01 10:00", mapper.writeValueAsString(v1))))
                 .serverHistory((origin, id) -> {
                     serverAsked.add(origin + "|" + id);
-                    return List.of(
+                    return new ConsentMeaningViewModel.History(List.of(
                             new ConsentMeaningViewModel.Version("3", "2026-01-03 10:00", mapper.writeValueAsString(v3)),
                             new ConsentMeaningViewModel.Version("2", "2026-01-02 10:00", mapper.writeValueAsString(v2)),
                             new ConsentMeaningViewModel.Version("1", "2026-01-01 10:00",
-                                    mapper.writeValueAsString(v1OnServer)));
+                                    mapper.writeValueAsString(v1OnServer))), true, "4");
                 });
         vm.show(v2, "http://a");
+        // the server is asked only when the Changes tab is looked at (a read the server logs)
+        assertThat(serverAsked).isEmpty();
+        assertThat(vm.versions()).extracting(ConsentMeaningViewModel.VersionRow::label)
+                .containsExactly("Version 2 · 2026-01-02 10:00", "Version 1 · 2026-01-01 10:00");
+        vm.wantServerHistory();
+        vm.wantServerHistory();
         assertThat(serverAsked).containsExactly("http://a|consent-example-Emergency");
-        assertThat(vm.historyNote().get()).isEqualTo("With the server's history (3 versions).");
+        assertThat(vm.historyNote().get()).isEqualTo("With the server's history (3 versions). The server deleted "
+                + "this consent (version 4).");
         // the editor holds version 2 as it is: not listed as unsaved text although the server has a newer one
         assertThat(vm.versions()).extracting(ConsentMeaningViewModel.VersionRow::label).containsExactly(
                 "Version 3 · 2026-01-03 10:00 · from the server's history (not in the cache)",
                 "Version 2 · 2026-01-02 10:00",
                 "Version 1 · 2026-01-01 10:00 · differs from the server's version 1");
         vm.chosen().set(vm.versions().get(0));
-        assertThat(vm.changeText().get()).startsWith("From version 2").contains("[tightened] Revoked (status active → inactive)");
+        assertThat(vm.changeText().get()).startsWith("From version 2")
+                .contains("[tightened] Revoked (status active → inactive)");
+        // edits do not read anything again; a saved version (another versionId in the editor) reads both again
+        vm.show(v2.deepCopy().put("status", "draft"), "http://a");
+        assertThat(serverAsked).hasSize(1);
+        vm.show(v3, "http://a");
+        assertThat(serverAsked).hasSize(2);
+        assertThat(vm.versions()).extracting(ConsentMeaningViewModel.VersionRow::label).first().asString()
+                .startsWith("Version 3");
 
         // a server that cannot be reached: the cache's versions, and why the server's are missing
         ConsentMeaningViewModel down = vm(List.of(
@@ -116,6 +131,7 @@ class ConsentMeaningViewModelTest {
                 .serverHistory((origin, id) -> {
                     throw new IllegalStateException("Cannot reach http://a");
                 });
+        down.wantServerHistory();
         down.show(v1, "http://a");
         assertThat(down.versions()).extracting(ConsentMeaningViewModel.VersionRow::label)
                 .containsExactly("Version 1 · 2026-01-01 10:00");

@@ -64,8 +64,43 @@ class HardeningTest {
             ex.getResponseBody().write(z.toByteArray());
             ex.close();
         });
+        // a history whose next page is on another host, and one whose next page is gone (404)
+        server.createContext("/fhir/Consent/", ex -> {
+            requests.incrementAndGet();
+            String path = ex.getRequestURI().getPath();
+            String next = path.contains("/foreign/") ? "https://evil.example.org/fhir?_getpages=x"
+                    : "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir?_getpages=gone";
+            String id = path.contains("/foreign/") ? "foreign" : "gone";
+            byte[] ok = ("{\"resourceType\":\"Bundle\",\"type\":\"history\",\"link\":[{\"relation\":\"next\","
+                    + "\"url\":\"" + next + "\"}],\"entry\":[{\"resource\":{\"resourceType\":\"Consent\",\"id\":\""
+                    + id + "\",\"meta\":{\"versionId\":\"9\"},\"status\":\"active\"}}]}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/fhir+json");
+            ex.sendResponseHeaders(200, ok.length);
+            ex.getResponseBody().write(ok);
+            ex.close();
+        });
+        server.createContext("/fhir", ex -> {
+            requests.incrementAndGet();
+            byte[] gone = "{\"resourceType\":\"OperationOutcome\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/fhir+json");
+            ex.sendResponseHeaders(404, gone.length);
+            ex.getResponseBody().write(gone);
+            ex.close();
+        });
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
+    }
+
+    @Test
+    void aHistoryPageOnAnotherServerIsNotFollowedAndALostPageIsAFailure() {
+        ResourceWriter w = new ResourceWriter(new Fhir(), ServerProfile.of("t", base).withAuth(ServerProfile.AuthKind.BEARER, null, TOKEN));
+        assertThatThrownBy(() -> w.history("Consent", "foreign", 100))
+                .isInstanceOfSatisfying(FhirServerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(FhirServerException.Kind.FOREIGN_LINK);
+                    assertThat(everything(e)).doesNotContain(TOKEN);
+                });
+        // the first page was read; the second is gone: not "all of the history", but a failure
+        assertThatThrownBy(() -> w.history("Consent", "gone", 100)).isInstanceOf(FhirServerException.class);
     }
 
     private void writeJson(OutputStream out, long size) {

@@ -48,19 +48,35 @@ class ResourceWriterTest {
         for (int v = 2; v <= 4; v++) {
             w.put("Consent", id, TestConsents.json(id, String.valueOf(v - 1), "v" + v), String.valueOf(v - 1));
         }
-        java.util.List<ResourceWriter.Stored> all = w.history("Consent", id, 100);
+        InstanceHistory h = w.history("Consent", id, 100);
+        java.util.List<ResourceWriter.Stored> all = h.versions();
         assertThat(all).extracting(ResourceWriter.Stored::versionId).containsExactly("4", "3", "2", "1");
+        assertThat(h.complete()).isTrue();
+        assertThat(h.deletedAt()).isNull();
         assertThat(all.get(0).json()).contains("policy/v4");
         assertThat(all.get(3).json()).contains("policy/v1");
         assertThat(all).allSatisfy(s -> assertThat(s.lastUpdated()).isNotNull());
         // pages of two: the second page is followed
-        assertThat(w.history("Consent", id, 100, 2)).extracting(ResourceWriter.Stored::versionId)
-                .containsExactly("4", "3", "2", "1");
-        // cut at the limit
-        assertThat(w.history("Consent", id, 2)).extracting(ResourceWriter.Stored::versionId).containsExactly("4", "3");
-        assertThat(w.history("Consent", id, 3)).extracting(ResourceWriter.Stored::versionId)
+        InstanceHistory paged = w.history("Consent", id, 100, 2);
+        assertThat(paged.versions()).extracting(ResourceWriter.Stored::versionId).containsExactly("4", "3", "2", "1");
+        assertThat(paged.complete()).isTrue();
+        // cut at the limit: not all of it, and it says so
+        InstanceHistory two = w.history("Consent", id, 2);
+        assertThat(two.versions()).extracting(ResourceWriter.Stored::versionId).containsExactly("4", "3");
+        assertThat(two.complete()).isFalse();
+        assertThat(w.history("Consent", id, 3, 2).versions()).extracting(ResourceWriter.Stored::versionId)
                 .containsExactly("4", "3", "2");
-        assertThat(w.history("Consent", ResourceWriter.newId(), 10)).isEmpty();
+        assertThat(w.history("Consent", id, 3, 2).complete()).isFalse();
+        InstanceHistory never = w.history("Consent", ResourceWriter.newId(), 10);
+        assertThat(never.versions()).isEmpty();
+        assertThat(never.complete()).isTrue();
+        // deleted on the server: its versions, and the delete as the newest entry
+        server.client().delete().resourceById(new org.hl7.fhir.dstu3.model.IdType("Consent", id)).execute();
+        InstanceHistory deleted = w.history("Consent", id, 100);
+        // (HAPI JPA 8.6 lists the delete and the newest versions but leaves version 1 out once deleted: the
+        // server's answer, taken as it is)
+        assertThat(deleted.versions()).extracting(ResourceWriter.Stored::versionId).startsWith("4", "3", "2");
+        assertThat(deleted.deletedAt()).isEqualTo("5");
     }
 
     @Test

@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
  * <p>
  * Recomputing the facts means parsing every current text, the largest part of a verify's work: it runs on a second
  * thread, a batch behind the reading of the rows, and is finished at {@link #finish}. The thread is this check's
- * own and ends at {@link #close}.
+ * own and ends at {@link #close}. So a batch's index problems are reported after the next batch's row problems
+ * (verify's list is not in row order across the two kinds).
  */
 final class AccessCheck implements AutoCloseable {
     /** Reports one difference of the index. */

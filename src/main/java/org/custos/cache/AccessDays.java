@@ -56,14 +56,16 @@ final class AccessDays {
 
     /** A write added rows of {@code k}, which has no counts: {@link #prepare} will see whether it needs them now. */
     void touched(String k) {
-        if (touchedTooMany) {
-            return;
-        }
-        if (touched.size() >= TOUCHED_MAX) {
-            touchedTooMany = true;
-            touched.clear();
-        } else {
-            touched.add(k);
+        synchronized (touched) {
+            if (touchedTooMany) {
+                return;
+            }
+            if (touched.size() >= TOUCHED_MAX) {
+                touchedTooMany = true;
+                touched.clear();
+            } else {
+                touched.add(k);
+            }
         }
     }
 
@@ -73,17 +75,21 @@ final class AccessDays {
      * of a large patient finds them ready. Returns how many were built.
      */
     int prepare(int threshold) {
-        List<String> candidates;
-        boolean all;
-        synchronized (touched) {
-            candidates = new ArrayList<>(touched);
-            touched.removeAll(candidates);
-            all = touchedTooMany;
-            touchedTooMany = false;
-        }
+        // taken while no write runs: a key written by a transaction not yet committed stays for the next time
+        boolean[] all = {false};
+        List<String> candidates = cache.whileNoOneWrites(() -> {
+            synchronized (touched) {
+                List<String> keys = new ArrayList<>(touched);
+                touched.clear();
+                all[0] = touchedTooMany;
+                touchedTooMany = false;
+                return keys;
+            }
+        });
         int built = 0;
+        int done = 0;
         try (Connection c = cache.connection()) {
-            if (all) {
+            if (all[0]) {
                 candidates = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT k FROM audit_access GROUP BY k HAVING "
                         + "COUNT(*) >= ?")) {
@@ -100,9 +106,15 @@ final class AccessDays {
                     ensure(k);
                     built++;
                 }
+                done++;
             }
-        } catch (SQLException e) {
-            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        } catch (SQLException | RuntimeException e) {
+            // the ones not looked at yet are looked at the next time
+            for (String k : candidates.subList(done, candidates.size())) {
+                touched(k);
+            }
+            throw e instanceof SQLException s ? new CacheException("Reading the cache failed: " + s.getMessage(), s)
+                    : (RuntimeException) e;
         }
         return built;
     }

@@ -67,11 +67,7 @@ public final class ConsentMeaningView {
         meaningSummaryList.setItems(vm.summary());
         meaningSummaryList.setCellFactory(l -> wrapping(l));
         meaningVersionList.setItems(vm.versions());
-        meaningChangesTab.selectedProperty().addListener((o, was, now) -> {
-            if (now) {
-                vm.wantServerHistory();
-            }
-        });
+        meaningChangesTab.selectedProperty().addListener((o, was, now) -> vm.serverHistoryShown(now));
         meaningHistoryNote.textProperty().bind(vm.historyNote());
         meaningHistoryNote.managedProperty().bind(vm.historyNote().isNotEmpty());
         meaningVersionList.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {

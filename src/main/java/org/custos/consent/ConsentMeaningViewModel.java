@@ -101,6 +101,8 @@ public final class ConsentMeaningViewModel {
     private List<Version> keptVersions;
     private History serverVersions;
     private boolean historyWanted;
+    private String keptProblem;
+    private String serverNote = "";
     private boolean historyAsked;
     private String showingOrigin;
     private String showingId;
@@ -169,6 +171,8 @@ public final class ConsentMeaningViewModel {
             keptVersions = null;
             serverVersions = null;
             historyAsked = false;
+            keptProblem = null;
+            serverNote = "";
             historyNote.set("");
             showingOrigin = origin;
             showingId = id;
@@ -180,7 +184,9 @@ public final class ConsentMeaningViewModel {
                     }
                 }, t -> {
                     if (key.equals(versionsOf)) {
-                        changeText.set("The kept versions could not be read: " + t.getMessage());
+                        keptProblem = "The cache's versions could not be read (only the server's can be listed): "
+                                + t.getMessage();
+                        historyNote.set(notes(serverNote));
                     }
                 });
                 if (historyWanted) {
@@ -191,10 +197,24 @@ public final class ConsentMeaningViewModel {
         refreshVersions();
     }
 
-    /** The Changes tab is looked at: the server's history is read (once per consent and version shown). */
+    /**
+     * Whether the Changes tab is looked at: while it is, the server's history is read (once per consent and version
+     * shown, again after a failed read).
+     */
+    public void serverHistoryShown(boolean shown) {
+        historyWanted = shown;
+        if (shown) {
+            readServerHistory();
+        }
+    }
+
+    /** The Changes tab is looked at (see {@link #serverHistoryShown}). */
     public void wantServerHistory() {
-        historyWanted = true;
-        readServerHistory();
+        serverHistoryShown(true);
+    }
+
+    private String notes(String server) {
+        return keptProblem == null ? server : server.isEmpty() ? keptProblem : keptProblem + " " + server;
     }
 
     private void readServerHistory() {
@@ -206,24 +226,28 @@ public final class ConsentMeaningViewModel {
         }
         historyAsked = true;
         ServerHistory history = serverHistory;
-        historyNote.set("Reading the server's history…");
+        serverNote = "Reading the server's history…";
+        historyNote.set(notes(serverNote));
         tasks.submit(null, p -> java.util.Optional.ofNullable(history.of(origin, id)), h -> {
             if (key.equals(versionsOf)) {
                 serverVersions = h.orElse(null);
-                historyNote.set(h.map(ConsentMeaningViewModel::describe).orElse(""));
+                serverNote = h.map(ConsentMeaningViewModel::describe).orElse("");
+                historyNote.set(notes(serverNote));
                 remerge();
             }
         }, t -> {
             if (key.equals(versionsOf)) {
-                historyNote.set("The server's history could not be read (only the cache's versions are listed): "
-                        + t.getMessage());
+                historyAsked = false; // looked at again, it is read again
+                serverNote = "The server's history could not be read (only the cache's versions are listed): "
+                        + t.getMessage();
+                historyNote.set(notes(serverNote));
             }
         });
     }
 
     private static String describe(History h) {
         int n = h.versions().size();
-        String s = n == 0 ? "The server's history has no version of this consent."
+        String s = n == 0 ? "The server's history lists no version of this consent (or it keeps none)."
                 : "With the server's history (" + (h.complete() ? "" : "its newest ") + n + " version"
                 + (n == 1 ? "" : "s") + (h.complete() ? "" : "; older ones not read") + ").";
         return h.deletedAt() == null ? s : s + " The server deleted this consent (version " + h.deletedAt() + ").";

@@ -40,7 +40,9 @@ final class ConsentVersions {
             for (ConsentMeaningViewModel.Version v : server.versions()) {
                 if (v.versionId() != null) {
                     onServer.putIfAbsent(v.versionId(), v);
-                    oldestRead = Math.min(oldestRead, number(v.versionId()));
+                    if (number(v.versionId()) != Long.MIN_VALUE) {
+                        oldestRead = Math.min(oldestRead, number(v.versionId()));
+                    }
                 }
             }
         }
@@ -53,8 +55,10 @@ final class ConsentVersions {
             if (s != null && !sameContent(mapper, v.json(), s.json())) {
                 note = "differs from the server's version " + v.versionId();
             } else if (s == null && server != null && !server.versions().isEmpty()
-                    && (server.complete() || number(v.versionId()) >= oldestRead)) {
-                note = "not in the server's history";
+                    && (server.complete() || number(v.versionId()) != Long.MIN_VALUE
+                    && number(v.versionId()) >= oldestRead)) {
+                // what the server's answer lists (a server may leave versions out of it: HAPI JPA does, for a while)
+                note = "not listed in the server's history";
             }
             out.add(new Listed(v, note));
         }
@@ -62,6 +66,13 @@ final class ConsentVersions {
             if (!inCache.contains(s.versionId())) {
                 out.add(new Listed(s, kept == null ? "from the server's history"
                         : "from the server's history (not in the cache)"));
+            }
+        }
+        if (server != null) {
+            for (ConsentMeaningViewModel.Version s : server.versions()) {
+                if (s.versionId() == null) {
+                    out.add(new Listed(s, "from the server's history (no version id)"));
+                }
             }
         }
         out.sort(Comparator.comparingLong((Listed l) -> number(l.version().versionId())).reversed());

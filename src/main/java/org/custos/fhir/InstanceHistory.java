@@ -51,6 +51,12 @@ public record InstanceHistory(List<ResourceWriter.Stored> versions, boolean comp
         while (page != null) {
             for (Bundle.BundleEntryComponent e : page.getEntry()) {
                 if (e.hasResource()) {
+                    String got = e.getResource().getIdElement().getIdPart();
+                    if (got != null && !got.equals(id)) {
+                        // a history of this resource holding another one: nothing of it can be trusted to be its
+                        throw new FhirServerException(FhirServerException.Kind.BAD_RESPONSE, 0, "The server's history "
+                                + "of " + type + "/" + id + " holds " + type + "/" + got + ".");
+                    }
                     if (out.size() < max) {
                         ResourceWriter.Stored s = stored.apply(e.getResource());
                         out.add(s);

@@ -57,6 +57,7 @@ public final class SyncEngine {
         if (!running.tryLock()) {
             throw new IllegalStateException("A sync is already running on this cache.");
         }
+        SyncReport done = null;
         try {
             int origin = originOf(profile);
             SyncReport report = new SyncReport();
@@ -97,10 +98,16 @@ public final class SyncEngine {
                 cache.sync().save(s.ran(clock.millis(), r.status.name(),
                         r.status == SyncReport.Status.COMPLETED ? r.counts() : r.message));
             }
-            ImportSession.prepareChecks(cache);
+            if (!cancel.isCancelled()) {
+                done = report;
+            }
             return report;
         } finally {
             running.unlock();
+            if (done != null) {
+                // after the sync lock is released: another sync need not wait for it
+                ImportSession.prepareChecks(cache);
+            }
         }
     }
 }

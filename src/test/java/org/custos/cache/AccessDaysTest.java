@@ -110,6 +110,27 @@ class AccessDaysTest {
     }
 
     @Test
+    void anImportCountsThePatientsItMadeLarge(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < PatientAccess.COUNT_FROM; i++) {
+            lines.add(AuditStoreTest.event(i, String.format("2024-01-%02dT%02d:00:00Z", 1 + i % 28, i % 24), "u",
+                    "large", "R", "0", null));
+        }
+        for (int i = 0; i < 5; i++) {
+            lines.add(AuditStoreTest.event(100_000 + i, "2024-02-01T10:00:00Z", "u", "small", "R", "0", null));
+        }
+        Path f = dir.resolve("events.ndjson");
+        java.nio.file.Files.write(f, lines);
+        try (Cache c = Cache.open(dir.resolve("c"))) {
+            new org.custos.sync.Importer(c, org.custos.TestData.FHIR).importFile(f,
+                    org.custos.sync.Importer.SILENT);
+            assertThat(c.audit().accessDays().counted(key("Patient/large"))).as("counted when the import ended")
+                    .isTrue();
+            assertThat(c.audit().accessDays().counted(key("Patient/small"))).isFalse();
+        }
+    }
+
+    @Test
     void aCheckOfASmallPatientCountsNothing(@TempDir Path dir) throws Exception {
         try (Cache c = Cache.open(dir.resolve("c"))) {
             int origin = c.origins().idOf("files");

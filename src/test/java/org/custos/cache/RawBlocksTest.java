@@ -44,6 +44,16 @@ class RawBlocksTest {
         assertEquals(TEXTS, RawBlocks.unpack(old));
     }
 
+    /** {@code plain} (count, lengths, texts) as an LZ4 block of the layout {@code like} has. */
+    private static byte[] repack(byte[] plain, byte[] like) {
+        net.jpountz.lz4.LZ4Compressor lz4 = net.jpountz.lz4.LZ4Factory.fastestJavaInstance().fastCompressor();
+        byte[] out = new byte[5 + lz4.maxCompressedLength(plain.length)];
+        out[0] = like[0];
+        java.nio.ByteBuffer.wrap(out, 1, 4).putInt(plain.length);
+        int n = lz4.compress(plain, 0, plain.length, out, 5, out.length - 5);
+        return java.util.Arrays.copyOf(out, 5 + n);
+    }
+
     @Test
     void damagedBlocksAreACacheErrorNotACrash() {
         byte[] block = pack(TEXTS);
@@ -55,6 +65,14 @@ class RawBlocksTest {
         byte[] garbage = new byte[64];
         garbage[0] = 0x78;
         assertThrows(CacheException.class, () -> RawBlocks.unpack(garbage));
+        // a length damaged to ask for gigabytes (or a negative one) is refused before anything is allocated
+        for (int bad : new int[]{0x7FFFFFF0, -5, 1 << 20}) {
+            java.nio.ByteBuffer plain = java.nio.ByteBuffer.allocate(4 + 4 + 4).putInt(1).putInt(bad).putInt(0);
+            byte[] damaged = RawBlocks.packUtf8(List.of(new byte[4]));
+            // the same layout, packed: count 1, the damaged length, four bytes
+            byte[] repacked = repack(plain.array(), damaged);
+            assertThrows(CacheException.class, () -> RawBlocks.unpackUtf8(repacked), "length " + bad);
+        }
         assertArrayEquals(block, pack(TEXTS), "packing is deterministic");
     }
 

@@ -122,6 +122,15 @@ class ConsentMeaningViewModelTest {
         assertThat(serverAsked).hasSize(1);
         vm.show(v3, "http://a");
         assertThat(serverAsked).hasSize(2);
+        // only while the Changes tab is looked at
+        vm.serverHistoryShown(false);
+        ObjectNode v4 = v3.deepCopy();
+        ((ObjectNode) v4.get("meta")).put("versionId", "4");
+        vm.show(v4, "http://a");
+        assertThat(serverAsked).hasSize(2);
+        vm.serverHistoryShown(true);
+        assertThat(serverAsked).hasSize(3);
+        vm.show(v3, "http://a");
         assertThat(vm.versions()).extracting(ConsentMeaningViewModel.VersionRow::label).first().asString()
                 .startsWith("Version 3");
 
@@ -137,6 +146,33 @@ class ConsentMeaningViewModelTest {
                 .containsExactly("Version 1 · 2026-01-01 10:00");
         assertThat(down.historyNote().get()).startsWith("The server's history could not be read")
                 .contains("Cannot reach http://a");
+        // looked at again: asked again
+        int[] tries = {0};
+        ConsentMeaningViewModel flaky = vm(List.of()).serverHistory((origin, id) -> {
+            if (tries[0]++ == 0) {
+                throw new IllegalStateException("timeout");
+            }
+            return new ConsentMeaningViewModel.History(List.of(), true, null);
+        });
+        flaky.show(v1, "http://a");
+        flaky.serverHistoryShown(true);
+        assertThat(flaky.historyNote().get()).contains("timeout");
+        flaky.serverHistoryShown(false);
+        flaky.serverHistoryShown(true);
+        assertThat(tries[0]).isEqualTo(2);
+        assertThat(flaky.historyNote().get()).startsWith("The server's history lists no version");
+        // the cache's versions unreadable: said, and kept said when the server's history comes
+        ConsentMeaningViewModel noCache = new ConsentMeaningViewModel(null, null, (origin, id) -> {
+            throw new IllegalStateException("disk");
+        }, new ImmediateTaskRunner(), ZoneOffset.UTC).serverHistory((origin, id) -> new ConsentMeaningViewModel
+                .History(List.of(new ConsentMeaningViewModel.Version("1", "", mapper.writeValueAsString(v1))), true,
+                null));
+        noCache.show(v1, "http://a");
+        noCache.serverHistoryShown(true);
+        assertThat(noCache.historyNote().get()).startsWith("The cache's versions could not be read").contains("disk")
+                .contains("With the server's history (1 version).");
+        assertThat(noCache.versions()).extracting(ConsentMeaningViewModel.VersionRow::label)
+                .containsExactly("Version 1 · from the server's history");
     }
 
     @Test

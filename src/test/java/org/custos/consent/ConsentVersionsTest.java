@@ -34,7 +34,7 @@ class ConsentVersionsTest {
                 "10 inactive | from the server's history (not in the cache)",  // 10 after 3: numbers, not text
                 "3 active",
                 "2 active | differs from the server's version 2",
-                "1 draft | not in the server's history");
+                "1 draft | not listed in the server's history");
     }
 
     @Test
@@ -44,7 +44,7 @@ class ConsentVersionsTest {
                 new ConsentMeaningViewModel.History(List.of(v("5", "inactive"), v("3", "active")), false, null));
         assertThat(listed(l)).containsExactly(
                 "5 inactive | from the server's history (not in the cache)",
-                "4 active | not in the server's history",
+                "4 active | not listed in the server's history",
                 "3 active | from the server's history (not in the cache)",
                 "1 draft");
     }

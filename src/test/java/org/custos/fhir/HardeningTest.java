@@ -100,7 +100,11 @@ class HardeningTest {
                     assertThat(everything(e)).doesNotContain(TOKEN);
                 });
         // the first page was read; the second is gone: not "all of the history", but a failure
-        assertThatThrownBy(() -> w.history("Consent", "gone", 100)).isInstanceOf(FhirServerException.class);
+        int before = requests.get();
+        assertThatThrownBy(() -> w.history("Consent", "gone", 100))
+                .isInstanceOfSatisfying(FhirServerException.class, e -> assertThat(e.kind())
+                        .isEqualTo(FhirServerException.Kind.NOT_FOUND));
+        assertThat(requests.get() - before).as("both pages asked for").isEqualTo(2);
     }
 
     private void writeJson(OutputStream out, long size) {

@@ -139,12 +139,7 @@ public final class PatientAccess {
                 + "FROM audit_access a WHERE a.k = ? AND a.recorded BETWEEN ? AND ?"
                 + (originId == null ? "" : " AND a.origin_id = ?") + " GROUP BY a.facts_id, a.origin_id, seg";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, k);
-            ps.setLong(2, from);
-            ps.setLong(3, to);
-            if (originId != null) {
-                ps.setInt(4, originId);
-            }
+            bind(ps, k, null, from, to, originId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     add(groups, rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getLong(5));
@@ -184,19 +179,28 @@ public final class PatientAccess {
                 + (originId == null ? "" : " AND a.origin_id = ?") + " GROUP BY a.origin_id, seg";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int factsId : factsIds) {
-                ps.setString(1, k);
-                ps.setInt(2, factsId);
-                ps.setLong(3, lo);
-                ps.setLong(4, hi);
-                if (originId != null) {
-                    ps.setInt(5, originId);
-                }
+                bind(ps, k, factsId, lo, hi, originId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         add(groups, factsId, rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getLong(4));
                     }
                 }
             }
+        }
+    }
+
+    /** Binds "k = ? [AND facts_id = ?] AND recorded BETWEEN ? AND ? [AND origin_id = ?]", in that order. */
+    private static void bind(PreparedStatement ps, String k, Integer factsId, long lo, long hi, Integer originId)
+            throws SQLException {
+        int i = 1;
+        ps.setString(i++, k);
+        if (factsId != null) {
+            ps.setInt(i++, factsId);
+        }
+        ps.setLong(i++, lo);
+        ps.setLong(i++, hi);
+        if (originId != null) {
+            ps.setInt(i, originId);
         }
     }
 
@@ -269,13 +273,7 @@ public final class PatientAccess {
                 if (cancelled.getAsBoolean()) {
                     break;
                 }
-                ps.setString(1, k);
-                ps.setInt(2, f);
-                ps.setLong(3, from);
-                ps.setLong(4, to);
-                if (originId != null) {
-                    ps.setInt(5, originId);
-                }
+                bind(ps, k, f, from, to, originId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         if (n == pks.length) {

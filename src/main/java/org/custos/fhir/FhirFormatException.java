@@ -5,4 +5,8 @@ public final class FhirFormatException extends RuntimeException {
     public FhirFormatException(String message) {
         super(message);
     }
+
+    public FhirFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

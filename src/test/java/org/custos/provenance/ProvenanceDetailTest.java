@@ -25,28 +25,9 @@ class ProvenanceDetailTest {
         return mapper.readTree(TestData.examples().resolve("provenance").resolve(file).toFile());
     }
 
-    /** Every example, by file name (an XML file may hold several). */
-    private List<Map.Entry<String, JsonNode>> every() throws IOException {
-        Path dir = TestData.examples().resolve("provenance");
-        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
-                String text = Files.readString(f);
-                if (f.toString().endsWith(".xml")) {
-                    for (String j : TestData.FHIR.xmlToJsonResources(new StringReader(text))) {
-                        out.add(Map.entry(f.getFileName().toString(), mapper.readTree(j)));
-                    }
-                } else if (f.toString().endsWith(".json")) {
-                    out.add(Map.entry(f.getFileName().toString(), mapper.readTree(text)));
-                }
-            }
-        }
-        return out;
-    }
-
     @Test
     void everyExampleReads() throws IOException {
-        List<Map.Entry<String, JsonNode>> all = every();
+        List<Map.Entry<String, JsonNode>> all = ProvenanceExamples.every();
         assertThat(all).hasSize(10);
         for (Map.Entry<String, JsonNode> e : all) {
             ProvenanceDetail d = ProvenanceDetail.of(e.getValue(), null);

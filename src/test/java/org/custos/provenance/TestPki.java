@@ -1,0 +1,115 @@
+package org.custos.provenance;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Keys and certificates made for a test (BouncyCastle): a CA, and signers issued by it with a subjectAltName URI. */
+final class TestPki {
+    private final AtomicLong serial = new AtomicLong(1);
+    final KeyPair caKeys;
+    final X509Certificate ca;
+
+    TestPki(String caName) {
+        caKeys = rsa();
+        ca = certificate("CN=" + caName, caKeys, "CN=" + caName, caKeys, null, Instant.now().minus(Duration.ofDays(3650)),
+                Instant.now().plus(Duration.ofDays(3650)), true);
+    }
+
+    /** A signer: its keys and a certificate from this CA naming {@code sanUri} (null: none), valid in [from, to]. */
+    record Signer(KeyPair keys, X509Certificate cert, X509Certificate ca) {
+        SignerKeys signerKeys() {
+            return new SignerKeys(keys.getPrivate(), java.util.List.of(cert, ca));
+        }
+    }
+
+    Signer signer(String name, String sanUri, Instant from, Instant to) {
+        return signer(name, sanUri, from, to, rsa());
+    }
+
+    Signer signer(String name, String sanUri, Instant from, Instant to, KeyPair keys) {
+        return new Signer(keys, certificate("CN=" + name, keys, ca.getSubjectX500Principal().getName(), caKeys,
+                sanUri, from, to, false), ca);
+    }
+
+    Signer signer(String name, String sanUri) {
+        return signer(name, sanUri, Instant.now().minus(Duration.ofDays(30)), Instant.now().plus(Duration.ofDays(365)));
+    }
+
+    static KeyPair rsa() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static KeyPair ec() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(256);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private X509Certificate certificate(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys,
+                                        String sanUri, Instant from, Instant to, boolean isCa) {
+        try {
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer),
+                    BigInteger.valueOf(serial.getAndIncrement()), Date.from(from), Date.from(to), new X500Name(subject),
+                    subjectKeys.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
+            if (sanUri != null) {
+                b.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, sanUri)));
+            }
+            String alg = issuerKeys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            return new JcaX509CertificateConverter().getCertificate(b.build(
+                    new JcaContentSignerBuilder(alg).build(issuerKeys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Objects (certificates, keys, key pairs) written as PEM. */
+    static String pem(Object... objects) {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter p = new JcaPEMWriter(w)) {
+            for (Object o : objects) {
+                p.writeObject(o);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return w.toString();
+    }
+
+    static Path write(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        return file;
+    }
+}

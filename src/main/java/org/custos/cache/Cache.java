@@ -178,6 +178,9 @@ public final class Cache implements AutoCloseable {
 
     public SyncStore sync() { return sync; }
 
+    /** The cached Provenance: by id, and what they point at within their origin. */
+    public ProvenanceStore provenance() { return new ProvenanceStore(this); }
+
     /** Writes waiting to go to servers (Consents), persistent and in order. */
     public OutboxStore outbox() { return outbox; }
 

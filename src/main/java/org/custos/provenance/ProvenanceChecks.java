@@ -1,0 +1,63 @@
+package org.custos.provenance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.custos.cache.ProvenanceStore;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checking and making signatures against the cache (the command line and the screens): a Provenance's targets are
+ * read from the Provenance's own origin (two origins may use one id for different resources).
+ */
+public final class ProvenanceChecks {
+    private final ProvenanceStore store;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public ProvenanceChecks(ProvenanceStore store) {
+        this.store = store;
+    }
+
+    /** The verdict of each signature of {@code p} (empty when it has none). */
+    public List<Verdict> verify(ProvenanceStore.Current p, TrustStore trust) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(p.json());
+        } catch (JsonProcessingException e) {
+            return List.of(new Verdict(Verdict.Kind.CANNOT_VERIFY, "the Provenance is not JSON: "
+                    + e.getOriginalMessage()));
+        }
+        SignatureVerifier.Source source = (type, id) -> store.current(p.originId(), type, id)
+                .map(c -> new SignatureVerifier.Target(c.json(), c.versionId()));
+        return new SignatureVerifier(trust).verify(tree, source, p.serverBase());
+    }
+
+    /** One line naming a signature: its number, types, who and when (from the Provenance's JSON). */
+    public String describe(ProvenanceStore.Current p, int index) {
+        try {
+            ProvenanceDetail d = ProvenanceDetail.of(mapper.readTree(p.json()), null);
+            ProvenanceDetail.Signature s = d.signatures().get(index);
+            return "signature " + (index + 1) + " of " + d.signatures().size() + " ("
+                    + (s.types().isEmpty() ? "no type" : String.join(", ", s.types())) + "; by "
+                    + Optional.ofNullable(s.who()).orElse("?") + "; " + Optional.ofNullable(s.when()).orElse("no time")
+                    + ")";
+        } catch (JsonProcessingException | IndexOutOfBoundsException e) {
+            return "signature " + (index + 1);
+        }
+    }
+
+    /**
+     * Signs the current version of {@code type/id} of origin {@code originId} for {@code who}; the Provenance JSON.
+     *
+     * @throws IllegalArgumentException the resource is not in that origin, or cannot be signed
+     */
+    public String sign(int originId, String type, String id, String who, ProvenanceSigner.Purpose purpose,
+                       ProvenanceSigner.Format format, SignerKeys keys, java.time.Instant when) {
+        ProvenanceStore.Current target = store.current(originId, type, id).orElseThrow(() ->
+                new IllegalArgumentException(type + "/" + id + " is not in the cache."));
+        return new ProvenanceSigner().sign(new ProvenanceSigner.Request(type, id, target.versionId(), target.json(),
+                who, purpose, format, when), keys);
+    }
+}

@@ -18,7 +18,7 @@ public final class Cache implements AutoCloseable {
 
     private final Path file;
     /** The version of the newest migration in db/migration (CacheTest checks that they agree). */
-    static final int SCHEMA_VERSION = 8;
+    static final int SCHEMA_VERSION = 9;
 
     private final JdbcConnectionPool pool;
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
@@ -93,6 +93,15 @@ public final class Cache implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             pool.dispose();
             throw new CacheException("Cannot fill the search columns of the cache: " + e.getMessage(), e);
+        }
+        try (Connection c = pool.getConnection()) {
+            if (ProvenanceIndex.fillPending(c)) {
+                // an upgrade to V9: the Provenance stored before it get their list rows (restartable)
+                ProvenanceIndex.fill(cache);
+            }
+        } catch (SQLException | RuntimeException e) {
+            pool.dispose();
+            throw new CacheException("Cannot fill the Provenance list of the cache: " + e.getMessage(), e);
         }
         try (Connection c = pool.getConnection()) {
             if (AccessIndex.fillPending(c)) {

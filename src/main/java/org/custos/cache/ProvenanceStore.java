@@ -26,10 +26,230 @@ public final class ProvenanceStore {
         }
     }
 
+    /** The signature states the list filters on: none, any, not yet checked, or the last check's verdict. */
+    public enum SignatureStatus {
+        ANY, UNSIGNED, SIGNED, NOT_CHECKED, VALID, INVALID, UNTRUSTED_SIGNER, WHO_MISMATCH, CERTIFICATE_TIME,
+        CANNOT_VERIFY;
+
+    }
+
+    /**
+     * What the list shows: references as written are matched without version and server, case-blind ("Consent/1"
+     * finds "https://x/fhir/Consent/1/_history/2"); {@code agent} matches who and on behalf of; times in epoch ms
+     * (inclusive); null or blank: no condition.
+     */
+    public record Filter(String target, String agent, String activity, String entity, Long from, Long to,
+                         String origin, SignatureStatus status) {
+        public static final Filter ALL = new Filter(null, null, null, null, null, null, null, SignatureStatus.ANY);
+
+        public Filter {
+            status = status == null ? SignatureStatus.ANY : status;
+        }
+    }
+
+    /** The last check of a row's signatures: the worst verdict, the reasons, when, and whether a target changed since. */
+    public record Check(String verdict, String reasons, long checkedAt, boolean stale) {
+    }
+
+    /**
+     * One list row: a Provenance ({@code part} 0) or the {@code part}-th Provenance contained in {@code container}.
+     * {@code entities} are "role what" lines as written.
+     */
+    public record Row(long rk, long pk, int part, int originId, String origin, String id, String container,
+                      long recorded, Long periodStart, Long periodEnd, String activity, List<String> targets,
+                      List<String> agents, List<String> entities, int signatures, Check check) {
+        public Keyset keyset() {
+            return new Keyset(recorded, rk);
+        }
+    }
+
     private final Cache cache;
 
     ProvenanceStore(Cache cache) {
         this.cache = cache;
+    }
+
+    /** Up to {@code limit} rows after {@code after} (null: from the newest), newest recorded first. */
+    public List<Row> page(Filter filter, Keyset after, int limit) {
+        Where w = where(filter);
+        if (after != null) {
+            w.cond("s.recorded <= ? AND (s.recorded < ? OR s.rk < ?)", after.recorded(), after.recorded(), after.pk());
+        }
+        String sql = "SELECT s.rk, s.pk, s.part, s.origin_id, s.prov_id, s.container, s.recorded, s.period_start, "
+                + "s.period_end, s.activity, s.targets, s.agents, s.entities, s.signatures, v.verdict, v.reasons, "
+                + "v.checked_at, v.target_pks FROM provenance_search s LEFT JOIN provenance_verdict v ON v.pk = s.pk "
+                + "AND v.part = s.part" + w.sql + " ORDER BY s.recorded DESC, s.rk DESC LIMIT ?";
+        List<Row> out = new ArrayList<>();
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = w.bind(ps);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int originId = rs.getInt(4);
+                    List<String> targets = lines(rs.getString(11));
+                    Check check = rs.getString(15) == null ? null : new Check(rs.getString(15), rs.getString(16),
+                            rs.getLong(17), !rs.getString(18).equals(targetPks(c, originId, targets)));
+                    out.add(new Row(rs.getLong(1), rs.getLong(2), rs.getInt(3), originId,
+                            cache.origins().nameOf(originId), rs.getString(5), rs.getString(6), rs.getLong(7),
+                            rs.getObject(8, Long.class), rs.getObject(9, Long.class), rs.getString(10), targets,
+                            lines(rs.getString(12)), lines(rs.getString(13)), rs.getInt(14), check));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Searching the Provenance failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** How many rows match, counting up to {@code cap} (the list says "more than" beyond it). */
+    public long count(Filter filter, long cap) {
+        Where w = where(filter);
+        String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM provenance_search s LEFT JOIN provenance_verdict v ON "
+                + "v.pk = s.pk AND v.part = s.part" + w.sql + " LIMIT ?)";
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = w.bind(ps);
+            ps.setLong(i, cap);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Counting the Provenance failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The row's Provenance JSON source: the resource that is it or contains it (current version), by row key. */
+    public Optional<Current> source(long pk) {
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT origin_id, res_type, res_id, version_id, raw FROM fhir_resource WHERE pk = ? "
+                        + "AND BITAND(state, 1) = 0")) {
+            ps.setLong(1, pk);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(current(pk, rs.getInt(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), null)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Keeps the last check of row (pk, part): the worst verdict's name and the reasons; the target versions it was
+     * made against are taken now (a later version of a target makes it stale). Nothing is kept for a version that is
+     * no longer current (it has no row).
+     */
+    public void saveCheck(long pk, int part, String verdict, String reasons, String trust) {
+        cache.inTransaction("Keeping a signature check", c -> {
+            int originId;
+            List<String> targets;
+            try (PreparedStatement ps = c.prepareStatement("SELECT origin_id, targets FROM provenance_search WHERE "
+                    + "pk = ? AND part = ?")) {
+                ps.setLong(1, pk);
+                ps.setInt(2, part);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    originId = rs.getInt(1);
+                    targets = lines(rs.getString(2));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO provenance_verdict (pk, part, verdict, "
+                    + "reasons, target_pks, checked_at, trust) KEY (pk, part) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setLong(1, pk);
+                ps.setInt(2, part);
+                ps.setString(3, verdict);
+                ps.setString(4, reasons);
+                ps.setString(5, targetPks(c, originId, targets));
+                ps.setLong(6, System.currentTimeMillis());
+                ps.setString(7, trust == null ? null : AuditStore.cut(trust, 2000));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The keys of the current versions of these targets in the origin, "pk pk" ("-" for one not cached). */
+    private static String targetPks(Connection c, int originId, List<String> targets) throws SQLException {
+        StringBuilder b = new StringBuilder();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk FROM fhir_resource WHERE res_type = ? AND "
+                + "res_id = ? AND origin_id = ? AND BITAND(state, 1) = 0")) {
+            for (String t : targets) {
+                String r = SearchExtractor.reference(t);
+                long pk = -1;
+                if (r != null) {
+                    int slash = r.indexOf('/');
+                    ps.setString(1, r.substring(0, slash));
+                    ps.setString(2, r.substring(slash + 1));
+                    ps.setInt(3, originId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        pk = rs.next() ? rs.getLong(1) : -1;
+                    }
+                }
+                b.append(b.length() == 0 ? "" : " ").append(pk < 0 ? "-" : Long.toString(pk));
+            }
+        }
+        return b.toString();
+    }
+
+    private static List<String> lines(String s) {
+        return s == null || s.isEmpty() ? List.of() : List.of(s.split("\n"));
+    }
+
+    private Where where(Filter f) {
+        Where w = new Where();
+        ref(w, "t:", f.target());
+        if (f.agent() != null && !f.agent().isBlank()) {
+            String k = ProvenanceExtractor.key(f.agent());
+            w.cond("s.rk IN (SELECT rk FROM provenance_ref WHERE k IN (?, ?))", "w:" + k, "b:" + k);
+        }
+        if (f.activity() != null && !f.activity().isBlank()) {
+            w.cond("s.rk IN (SELECT rk FROM provenance_ref WHERE k = ?)", "a:" + f.activity().trim()
+                    .toLowerCase(java.util.Locale.ROOT));
+        }
+        ref(w, "e:", f.entity());
+        if (f.from() != null) {
+            w.cond("s.recorded >= ?", f.from());
+        }
+        if (f.to() != null) {
+            w.cond("s.recorded <= ?", f.to());
+        }
+        if (f.origin() != null && !f.origin().isBlank()) {
+            w.cond("s.origin_id = ?", cache.origins().find(f.origin()).map(Origins.Origin::id).orElse(-1));
+        }
+        switch (f.status()) {
+            case ANY -> { }
+            case UNSIGNED -> w.cond("s.signatures = 0");
+            case SIGNED -> w.cond("s.signatures > 0");
+            case NOT_CHECKED -> w.cond("s.signatures > 0 AND v.pk IS NULL");
+            default -> w.cond("v.verdict = ?", f.status().name());
+        }
+        return w;
+    }
+
+    private static void ref(Where w, String kind, String value) {
+        if (value != null && !value.isBlank()) {
+            w.cond("s.rk IN (SELECT rk FROM provenance_ref WHERE k = ?)", kind + ProvenanceExtractor.key(value));
+        }
+    }
+
+    /** A WHERE clause and its parameters, in order. */
+    private static final class Where {
+        String sql = "";
+        final List<Object> params = new ArrayList<>();
+
+        void cond(String cond, Object... values) {
+            sql += (sql.isEmpty() ? " WHERE " : " AND ") + "(" + cond + ")";
+            params.addAll(List.of(values));
+        }
+
+        int bind(PreparedStatement ps) throws SQLException {
+            int i = 1;
+            for (Object p : params) {
+                ps.setObject(i++, p);
+            }
+            return i;
+        }
     }
 
     /** Provenance {@code id} in every origin that has it (current versions), then any waiting in the outbox. */

@@ -28,6 +28,7 @@ final class SearchIndex {
         private PreparedStatement insert;
         private PreparedStatement word;
         private int pending;
+        private ProvenanceIndex provenance;
         /** Its own (no shared static one): creating it costs far less than the batch it serves. */
         private final com.fasterxml.jackson.databind.ObjectMapper mapper =
                 new com.fasterxml.jackson.databind.ObjectMapper();
@@ -42,6 +43,10 @@ final class SearchIndex {
             if (row != null) {
                 add(pk, originId, row);
             }
+            if (provenance == null) {
+                provenance = new ProvenanceIndex(c, mapper);
+            }
+            provenance.add(pk, originId, type, id, raw);
         }
 
         void add(long pk, int originId, SearchRow row) throws SQLException {
@@ -106,8 +111,9 @@ final class SearchIndex {
         ps.setString(13, r.searchText());
     }
 
-    /** The rows of these versions go (those that have none are skipped). */
+    /** The rows of these versions go (those that have none are skipped), the Provenance list's too. */
     static void remove(Connection c, long[] pks) throws SQLException {
+        ProvenanceIndex.remove(c, pks);
         try (PreparedStatement s = c.prepareStatement("DELETE FROM resource_search WHERE pk = ?");
              PreparedStatement w = c.prepareStatement("DELETE FROM resource_word WHERE pk = ?")) {
             for (long pk : pks) {
@@ -121,8 +127,9 @@ final class SearchIndex {
         }
     }
 
-    /** Every row of an origin goes (a purge). */
+    /** Every row of an origin goes (a purge), the Provenance list's too. */
     static void removeOrigin(Connection c, int originId) throws SQLException {
+        ProvenanceIndex.removeOrigin(c, originId);
         try (PreparedStatement w = c.prepareStatement("DELETE FROM resource_word WHERE pk IN (SELECT pk FROM "
                 + "resource_search WHERE origin_id = ?)");
              PreparedStatement s = c.prepareStatement("DELETE FROM resource_search WHERE origin_id = ?")) {

@@ -113,7 +113,10 @@ final class ImportSession {
             if (!a.items().isEmpty()) {
                 add("AuditEvent", cache.audit().upsert(origin, a));
             }
-            for (String type : Incoming.RESOURCE_TYPES) {
+            // the kept types in their order, then any other type (resources that contain a Provenance)
+            java.util.Set<String> types = new java.util.LinkedHashSet<>(Incoming.RESOURCE_TYPES);
+            o.forEach(r -> types.add(r.type()));
+            for (String type : types) {
                 List<IncomingResource> ofType = o.stream().filter(r -> r.type().equals(type)).toList();
                 if (!ofType.isEmpty()) {
                     add(type, cache.resources().upsert(origin, ofType));

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * What happens to one resource read from a file or a server: the cache keeps it (an AuditEvent with its search
- * row, or a Consent / Provenance / Patient / Practitioner / Organization / RelatedPerson as it came), skips it (a type Custos does not keep) or quarantines it, with why.
+ * row, or a Consent / Provenance / Patient / Practitioner / Organization / RelatedPerson as it came, or a resource of
+ * another type that contains a Provenance), skips it (a type Custos does not keep) or quarantines it, with why.
  */
 final class Incoming {
     /** The types kept raw with their versions besides AuditEvent (Consent, Provenance and the people). */
@@ -38,9 +39,22 @@ final class Incoming {
     private Incoming() {
     }
 
+    /**
+     * A resource of a type Custos does not keep is kept all the same when it carries a Provenance in {@code contained}
+     * (the signature of a MedicationRequest, a Task): the Provenance list shows it, and its raw text is the evidence.
+     */
+    static boolean containsProvenance(ObjectNode tree) {
+        for (com.fasterxml.jackson.databind.JsonNode c : tree.path("contained")) {
+            if ("Provenance".equals(c.path("resourceType").asText(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Sorts a resource (not a Bundle) whose resourceType is {@code type}. */
     static Result sort(ObjectNode tree, String type, String fallbackId, String where) {
-        if (!KEPT_TYPES.contains(type)) {
+        if (!KEPT_TYPES.contains(type) && !containsProvenance(tree)) {
             return new Skipped(type);
         }
         IncomingResource r = IncomingResource.of(tree, fallbackId, where);

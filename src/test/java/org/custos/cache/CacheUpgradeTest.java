@@ -180,6 +180,26 @@ class CacheUpgradeTest {
         }
     }
 
+    /** The Provenance stored before V9 are in the Provenance list after the upgrade (the fill after the migration). */
+    @Test
+    void theProvenanceStoredBeforeAreListed() throws Exception {
+        Path base = previousFixture(dir, "listed");
+        long current;
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + base, "custos", "");
+             Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM fhir_resource WHERE res_type = "
+                     + "'Provenance' AND BITAND(state, 1) = 0")) {
+            rs.next();
+            current = rs.getLong(1);
+        }
+        assertThat(current).isPositive();
+        try (Cache cache = Cache.open(base)) {
+            assertThat(cache.provenance().count(ProvenanceStore.Filter.ALL, 10_000)).isEqualTo(current);
+            assertThat(cache.provenance().page(ProvenanceStore.Filter.ALL, null, 100))
+                    .allSatisfy(r -> assertThat(r.targets()).isNotEmpty());
+        }
+    }
+
     /** What a crash in the middle of an upgrade leaves: the copy, the marker, a half-migrated file. */
     @Test
     void anInterruptedUpgradeIsRestoredFromTheCopyAndDoneAgain() throws Exception {
@@ -190,7 +210,7 @@ class CacheUpgradeTest {
         Files.writeString(dir.resolve("cache.upgrading"), backup.getFileName().toString());
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + base, "custos", "");
              Statement st = c.createStatement()) {
-            st.execute("DROP TABLE audit_patient"); // half a migration that went wrong, committed
+            st.execute("DROP TABLE audit_facts"); // half a migration that went wrong, committed
         }
         try (Cache cache = Cache.open(base)) {
             assertThat(cache.openNotice()).contains(CacheFiles.INTERRUPTED);

@@ -43,7 +43,7 @@ class ImportExamplesTest {
     @TestFactory
     Stream<DynamicTest> everyExampleImportsAndRoundTrips() throws IOException {
         List<Path> files;
-        try (Stream<Path> s = Stream.of("auditevent", "consent", "provenance")
+        try (Stream<Path> s = Stream.of("auditevent", "consent", "provenance", "provenance/contained")
                 .flatMap(d -> list(TestData.examples().resolve(d)))) {
             files = s.toList();
         }

@@ -127,7 +127,7 @@ public final class CustosApp extends Application {
         ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node("org/custos/servers"),
                 new SecretStore(DataDirs.dataDir()));
         MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault(),
-                profiles);
+                profiles, java.util.prefs.Preferences.userRoot().node("org/custos/settings"));
         main = w.model();
         servers = w.servers();
         window = w;

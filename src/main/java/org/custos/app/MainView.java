@@ -13,6 +13,7 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Tab;
 import org.custos.consent.ConsentListView;
+import org.custos.provenance.ProvenanceListView;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.image.Image;
@@ -35,6 +36,7 @@ import java.util.List;
 public final class MainView {
     private final MainViewModel vm;
     private final ConsentListView consentView;
+    private final ProvenanceListView provenanceView;
     private final AuditView auditView;
     private final QuarantineView quarantineView;
     private final ServersView serversView;
@@ -45,6 +47,7 @@ public final class MainView {
     @FXML TabPane tabs;
     @FXML Tab auditTab;
     @FXML Tab consentTab;
+    @FXML Tab provenanceTab;
     @FXML Tab quarantineTab;
     @FXML Tab serversTab;
     @FXML Tab sourcesTab;
@@ -56,9 +59,11 @@ public final class MainView {
     @FXML MenuItem demoItem;
     @FXML MenuItem verifyItem;
 
-    public MainView(MainViewModel vm, AuditView auditView, ConsentListView consentView, QuarantineView quarantineView,
-                    ServersView serversView, SourcesView sourcesView, FxTaskRunner tasks) {
+    public MainView(MainViewModel vm, AuditView auditView, ConsentListView consentView,
+                    ProvenanceListView provenanceView, QuarantineView quarantineView, ServersView serversView,
+                    SourcesView sourcesView, FxTaskRunner tasks) {
         this.vm = vm;
+        this.provenanceView = provenanceView;
         this.auditView = auditView;
         this.consentView = consentView;
         this.quarantineView = quarantineView;
@@ -79,6 +84,8 @@ public final class MainView {
         auditTab.setContent(auditView.root());
         consentTab.setContent(consentView.root());
         consentView.showing(consentTab.selectedProperty());
+        provenanceTab.setContent(provenanceView.root());
+        provenanceView.showing(provenanceTab.selectedProperty());
         vm.auditWantedProperty().addListener((o, a, b) -> {
             auditTab.getTabPane().getSelectionModel().select(auditTab);
             if (window() instanceof javafx.stage.Stage s) {

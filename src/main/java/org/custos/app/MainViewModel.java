@@ -289,6 +289,12 @@ public final class MainViewModel {
         auditWanted.set(auditWanted.get() + 1);
     }
 
+    /** Lists the AuditEvents about one resource of an origin in the audit browser and brings its tab forward. */
+    public void showEventsAbout(String entity, String origin) {
+        audit.showAbout(entity, origin);
+        auditWanted.set(auditWanted.get() + 1);
+    }
+
     /** Counts the requests to bring the audit browser forward (the view selects its tab at each). */
     public javafx.beans.property.IntegerProperty auditWantedProperty() { return auditWanted; }
 

@@ -22,9 +22,9 @@ import java.util.function.Supplier;
 /** The main window's parts, wired with plain constructors (used by the app and by the UI tests alike). */
 record MainWindow(MainViewModel model, MainView view, AuditView auditView, ServersViewModel servers,
                   SourcesViewModel sources, ConsentWiring consentWiring, ConsentListViewModel consents,
-                  ConsentListView consentView) {
+                  ConsentListView consentView, ProvenanceWiring provenance) {
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
-                               ZoneId zone, ProfileStore profiles) {
+                               ZoneId zone, ProfileStore profiles, java.util.prefs.Preferences settings) {
         AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone);
         Importer importer = new Importer(cache, fhir);
         QuarantineViewModel quarantineVm = new QuarantineViewModel(cache.quarantine(), importer,
@@ -41,9 +41,13 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         main.onRefresh(consents::cacheChanged);
         AuditView auditView = new AuditView(auditVm);
         ConsentListView consentView = new ConsentListView(consents);
-        MainView view = new MainView(main, auditView, consentView, new QuarantineView(quarantineVm),
+        ProvenanceWiring provenance = ProvenanceWiring.assemble(cache, fhir, profiles, tasks, zone, settings,
+                main::showEventsAbout);
+        main.onRefresh(provenance.list()::cacheChanged);
+        MainView view = new MainView(main, auditView, consentView, provenance.view(), new QuarantineView(quarantineVm),
                 new ServersView(servers), new SourcesView(sources), tasks);
-        return new MainWindow(main, view, auditView, servers, sources, consentWiring, consents, consentView);
+        return new MainWindow(main, view, auditView, servers, sources, consentWiring, consents, consentView,
+                provenance);
     }
 
     /** Starts what runs in the background once the window shows: the consent screens' value sets and the outbox. */

@@ -191,6 +191,17 @@ public final class AuditViewModel {
         wantedFilter = applied;
     }
 
+    /**
+     * Lists the events about one resource from elsewhere (the Provenance review): every filter cleared but the entity
+     * (a reference such as "Consent/1"; the entity filter matches references that start with it) and the origin.
+     */
+    public void showAbout(String entityRef, String originName) {
+        resetFields();
+        entity.set(entityRef == null ? "" : entityRef);
+        origin.set(originName == null ? ANY_ORIGIN : originName);
+        search();
+    }
+
     private void revealWanted(boolean complete) {
         if (wantedPk < 0) {
             return;

@@ -403,6 +403,15 @@ public final class AuditStore {
         }
     }
 
+    /** The current text of the AuditEvent with this id in one origin. */
+    public Optional<String> rawById(int originId, String id) {
+        try (Connection c = cache.connection()) {
+            return raws.textOf(c, "e.res_id = ? AND e.origin_id = ? AND BITAND(e.state, 1) = 0", id, originId);
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The current version's text of every stored AuditEvent, in the order they were stored. */
     public void forEachRaw(Consumer<String> sink) {
         long after = 0;

@@ -134,11 +134,13 @@ final class RawStore {
         }
     }
 
-    /** The text of the AuditEvent that {@code where} (on audit_event e, one parameter) finds. */
-    java.util.Optional<String> textOf(Connection c, String where, Object key) throws SQLException {
+    /** The text of the AuditEvent that {@code where} (on audit_event e, with these parameters) finds. */
+    java.util.Optional<String> textOf(Connection c, String where, Object... keys) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT e.raw_block, e.raw_slot FROM audit_event e WHERE "
                 + where)) {
-            ps.setObject(1, key);
+            for (int i = 0; i < keys.length; i++) {
+                ps.setObject(i + 1, keys[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? java.util.Optional.of(read(c, rs.getLong(1), rs.getInt(2))) : java.util.Optional.empty();
             }

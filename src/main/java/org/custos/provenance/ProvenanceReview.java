@@ -1,0 +1,162 @@
+package org.custos.provenance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.custos.cache.Cache;
+import org.custos.cache.Keyset;
+import org.custos.cache.ProvenanceStore;
+import org.custos.people.PeopleDirectory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the Provenance screens ask of the cache, blocking (their view models call it through the task runner): list
+ * pages, one row's Provenance read for a reviewer with names from its origin's directory, its signatures checked
+ * (and the check kept for the list), the resources it points at.
+ */
+public final class ProvenanceReview {
+    /** A row opened: its Provenance's JSON (a contained one taken out of its container) and how a reviewer reads it. */
+    public record Opened(ProvenanceStore.Row row, String json, ProvenanceDetail detail) {
+    }
+
+    private final Cache cache;
+    private final PeopleDirectory directory;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public ProvenanceReview(Cache cache) {
+        this.cache = cache;
+        this.directory = new PeopleDirectory(cache);
+    }
+
+    public List<ProvenanceStore.Row> page(ProvenanceStore.Filter filter, Keyset after, int limit) {
+        return cache.provenance().page(filter, after, limit);
+    }
+
+    public long count(ProvenanceStore.Filter filter, long cap) {
+        return cache.provenance().count(filter, cap);
+    }
+
+    /** The origins that hold any cached resource (for the origin filter). */
+    public List<String> origins() {
+        return cache.origins().all().stream().map(o -> o.name()).sorted().toList();
+    }
+
+    /** The row's Provenance; empty when its version is no longer current (a sync replaced it meanwhile). */
+    public Optional<Opened> open(ProvenanceStore.Row row) {
+        Optional<ProvenanceStore.Current> source = cache.provenance().source(row.pk());
+        if (source.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode p;
+        try {
+            p = provenanceOf(mapper.readTree(source.get().json()), row.part());
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+        if (p == null) {
+            return Optional.empty();
+        }
+        Map<String, String> names = directory.nameOf(row.origin(), references(p));
+        return Optional.of(new Opened(row, p.toString(), ProvenanceDetail.of(p,
+                ref -> Optional.ofNullable(names.get(ref)))));
+    }
+
+    /** The signatures' verdicts; the worst is kept as the row's last check (the list filters on it). */
+    public List<Verdict> verify(Opened opened, TrustStore trust) {
+        ProvenanceStore.Row row = opened.row();
+        ProvenanceStore.Current as = new ProvenanceStore.Current(row.pk(), row.originId(), row.origin(),
+                cache.origins().byId(row.originId()).map(o -> o.kind()).orElse("?"), "Provenance", row.id(), null,
+                opened.json(), null);
+        List<Verdict> verdicts = new ProvenanceChecks(cache.provenance()).verify(as, trust);
+        if (!verdicts.isEmpty()) {
+            Verdict worst = verdicts.stream().min((a, b) -> Integer.compare(severity(b.kind()),
+                    severity(a.kind()))).orElseThrow();
+            List<String> reasons = new ArrayList<>();
+            for (int i = 0; i < verdicts.size(); i++) {
+                reasons.add((i + 1) + ": " + verdicts.get(i).text());
+            }
+            cache.provenance().saveCheck(row.pk(), row.part(), worst.kind().name(), String.join("\n", reasons),
+                    trust.source());
+        }
+        return verdicts;
+    }
+
+    /**
+     * Signs the current version of {@code type/id} of {@code origin} (issue 12, "Signing"); the new Provenance's id
+     * and JSON, not kept yet (the caller keeps it: cache or outbox).
+     *
+     * @throws IllegalArgumentException no such origin or resource, or it cannot be signed
+     */
+    public String[] sign(String origin, String type, String id, String who, ProvenanceSigner.Purpose purpose,
+                         ProvenanceSigner.Format format, SignerKeys keys) {
+        int originId = cache.origins().find(origin).map(o -> o.id()).orElseThrow(() ->
+                new IllegalArgumentException("No origin " + origin + " in the cache."));
+        String json = new ProvenanceChecks(cache.provenance()).sign(originId, type, id, who, purpose, format, keys,
+                java.time.Instant.now());
+        try {
+            return new String[]{mapper.readTree(json).path("id").asText(), json};
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The origins that hold a current {@code type/id}. */
+    public List<String> originsHolding(String type, String id) {
+        return cache.provenance().everywhere(type, id).stream().map(ProvenanceStore.Current::origin).toList();
+    }
+
+    /** How bad a verdict is for the list's one-word summary (valid least). */
+    static int severity(Verdict.Kind k) {
+        return switch (k) {
+            case VALID -> 0;
+            case CANNOT_VERIFY -> 1;
+            case UNTRUSTED_SIGNER -> 2;
+            case WHO_MISMATCH -> 3;
+            case CERTIFICATE_TIME -> 4;
+            case INVALID -> 5;
+        };
+    }
+
+    /** The current text of a resource a Provenance of {@code originId} points at, from the cache; empty if absent. */
+    public Optional<String> resource(int originId, String reference) {
+        String[] typeId = SignedTargets.typeAndId(reference, cache.origins().byId(originId)
+                .filter(o -> o.kind().equals("server")).map(o -> o.name()).orElse(null));
+        if (typeId == null) {
+            return Optional.empty();
+        }
+        if (typeId[0].equals("AuditEvent")) {
+            return cache.audit().rawById(originId, typeId[1]);
+        }
+        return cache.provenance().current(originId, typeId[0], typeId[1]).map(ProvenanceStore.Current::json);
+    }
+
+    static JsonNode provenanceOf(JsonNode resource, int part) {
+        if (part == 0) {
+            return resource;
+        }
+        int n = 0;
+        for (JsonNode c : resource.path("contained")) {
+            if ("Provenance".equals(c.path("resourceType").asText(null)) && ++n == part) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Every reference the detail shows a name for. */
+    private static List<String> references(JsonNode p) {
+        Set<String> out = new LinkedHashSet<>();
+        p.findValues("reference").forEach(v -> {
+            if (v.isTextual()) {
+                out.add(v.asText());
+            }
+        });
+        return new ArrayList<>(out);
+    }
+}

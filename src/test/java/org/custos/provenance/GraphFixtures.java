@@ -132,4 +132,26 @@ final class GraphFixtures implements ProvenanceGraph.Source {
         f.know("Observation/" + n);
         return f;
     }
+
+    /**
+     * A bushy derivation: Observation/0 derived from three, each of those from three, and so on breadth-first up to
+     * Observation/{observations - 1}; Provenance/t{i} by Practitioner/{i % 11} on behalf of Organization/{i % 4}.
+     */
+    static GraphFixtures tree(int observations) {
+        GraphFixtures f = new GraphFixtures();
+        java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(List.of(0));
+        int next = 1;
+        for (int i = 0; next < observations; i++) {
+            int r = todo.poll();
+            f.know("Observation/" + r);
+            Prov p = f.prov("t" + i, "Observation/" + r)
+                    .agent("author", "Practitioner/" + (i % 11), "Organization/" + (i % 4));
+            for (int k = 0; k < 3 && next < observations; k++) {
+                p.entity(k == 0 ? "derivation" : "source", "Observation/" + next);
+                todo.add(next++);
+            }
+            p.add();
+        }
+        return f;
+    }
 }

@@ -38,7 +38,8 @@ import java.util.function.ToDoubleFunction;
  * <p>
  * For 1,000 nodes: no effects, hit testing on the rectangles only (texts and edges are mouse transparent), texts
  * cached as bitmaps (panning moves pictures), and below {@link #LABEL_ZOOM} the edge labels and below
- * {@link #TEXT_ZOOM} the node texts are hidden (unreadable there, and most of the drawing's cost).
+ * {@link #TEXT_ZOOM} the node texts are hidden (unreadable there). Headless (software rendering), a zoom step on the
+ * 1,000-node tree took no longer than on a 10-node graph (~0.1 s, most of it the test robot's round trip).
  * {@link #snapshotPng} draws the whole graph, not the viewport.
  */
 public class GraphPane extends Region {

@@ -7,6 +7,8 @@ import org.custos.fhir.ProfileStore;
 import org.custos.fhir.ServerProfile;
 import org.custos.provenance.ProvenanceDetailView;
 import org.custos.provenance.ProvenanceDetailViewModel;
+import org.custos.provenance.ProvenanceGraphView;
+import org.custos.provenance.ProvenanceGraphViewModel;
 import org.custos.provenance.ProvenanceListView;
 import org.custos.provenance.ProvenanceListViewModel;
 import org.custos.provenance.ProvenanceReview;
@@ -26,7 +28,8 @@ import java.util.prefs.Preferences;
  * store remembered in the user's settings, the saver that keeps a signed Provenance (cache or outbox), and the audit
  * browser for the events about a target.
  */
-record ProvenanceWiring(ProvenanceListViewModel list, ProvenanceListView view) {
+record ProvenanceWiring(ProvenanceListViewModel list, ProvenanceListView view, ProvenanceGraphView graph,
+                        ProvenanceDetailView detail) {
     static final String TRUST_KEY = "provenance.truststore";
 
     static ProvenanceWiring assemble(Cache cache, Fhir fhir, ProfileStore profiles, TaskRunner tasks, ZoneId zone,
@@ -43,8 +46,9 @@ record ProvenanceWiring(ProvenanceListViewModel list, ProvenanceListView view) {
                 settings.put(TRUST_KEY, file.toAbsolutePath().toString());
             }
         };
+        ProvenanceGraphViewModel graph = new ProvenanceGraphViewModel(review, tasks);
         ProvenanceDetailViewModel detail = new ProvenanceDetailViewModel(review, tasks, fhir::toXml, trust,
-                eventsAbout);
+                eventsAbout).graph(graph);
         ProvenanceListViewModel list = new ProvenanceListViewModel(review, detail, tasks, zone);
         ProvenanceSaver saver = new ProvenanceSaver(cache, fhir, origin -> profileOf(profiles, origin));
         ProvenanceSignViewModel sign = new ProvenanceSignViewModel(review, (origin, id, json) -> {
@@ -60,9 +64,10 @@ record ProvenanceWiring(ProvenanceListViewModel list, ProvenanceListView view) {
         }, tasks);
         sign.onSigned(list::showTarget);
         list.signing(sign);
-        ProvenanceDetailView detailView = new ProvenanceDetailView(detail, null);
+        ProvenanceGraphView graphView = new ProvenanceGraphView(graph);
+        ProvenanceDetailView detailView = new ProvenanceDetailView(detail, graphView.root());
         ProvenanceListView view = new ProvenanceListView(list, detailView, new ProvenanceSignView(sign));
-        return new ProvenanceWiring(list, view);
+        return new ProvenanceWiring(list, view, graphView, detailView);
     }
 
     private static Optional<ServerProfile> profileOf(ProfileStore profiles, String origin) {

@@ -169,6 +169,62 @@ public final class ProvenanceStore {
         });
     }
 
+    /**
+     * The rows of origin {@code originId} whose target ({@code entity} false) or entity ({@code entity} true) is
+     * {@code ref} (matched as the list's filters match), newest first, at most {@code limit}: each as (pk, part) with
+     * the text of the resource that is or contains it.
+     */
+    public List<Pointing> pointingAt(int originId, String ref, boolean entity, int limit) {
+        List<Pointing> out = new ArrayList<>();
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT s.pk, s.part, f.raw FROM provenance_search s JOIN fhir_resource f ON f.pk = s.pk "
+                        + "WHERE s.origin_id = ? AND s.rk IN (SELECT rk FROM provenance_ref WHERE k = ?) "
+                        + "ORDER BY s.recorded DESC, s.rk DESC LIMIT ?")) {
+            ps.setInt(1, originId);
+            ps.setString(2, (entity ? "e:" : "t:") + ProvenanceExtractor.key(ref));
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Pointing(rs.getLong(1), rs.getInt(2), rs.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** A list row found by what it points at: its keys and the text of the resource that is or contains it. */
+    public record Pointing(long pk, int part, String sourceJson) {
+    }
+
+    /** Whether origin {@code originId} holds a current {@code Type/id} (any kept type, AuditEvents too). */
+    public boolean holds(int originId, String ref) {
+        String r = SearchExtractor.reference(ref);
+        if (r == null) {
+            return false;
+        }
+        int slash = r.indexOf('/');
+        String type = r.substring(0, slash);
+        String sql = type.equals("AuditEvent")
+                ? "SELECT 1 FROM audit_event WHERE res_id = ? AND origin_id = ? AND BITAND(state, 1) = 0 LIMIT 1"
+                : "SELECT 1 FROM fhir_resource WHERE res_type = ? AND res_id = ? AND origin_id = ? "
+                + "AND BITAND(state, 1) = 0 LIMIT 1";
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (!type.equals("AuditEvent")) {
+                ps.setString(i++, type);
+            }
+            ps.setString(i++, r.substring(slash + 1));
+            ps.setInt(i, originId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The keys of the current versions of these targets in the origin, "pk pk" ("-" for one not cached). */
     private static String targetPks(Connection c, int originId, List<String> targets) throws SQLException {
         StringBuilder b = new StringBuilder();

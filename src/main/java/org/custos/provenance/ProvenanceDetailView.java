@@ -61,10 +61,14 @@ public final class ProvenanceDetailView {
         return root;
     }
 
-    /** Brings a tab forward (the graph, from a test or another screen). */
-    public void showTab(String text) {
-        detailTabs.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(text)).findFirst()
-                .ifPresent(t -> detailTabs.getSelectionModel().select(t));
+    /** Brings the Graph tab forward. */
+    public void showGraphTab() {
+        detailTabs.getSelectionModel().select(graphTab);
+    }
+
+    /** Brings the Signatures tab forward. */
+    public void showSignaturesTab() {
+        detailTabs.getSelectionModel().select(signaturesTab);
     }
 
     @FXML
@@ -86,6 +90,14 @@ public final class ProvenanceDetailView {
         vm.opened().addListener((o, a, now) -> {
             if (now != null && xmlTab.isSelected()) {
                 vm.loadXml();
+            }
+            if (now != null && graphTab.isSelected()) {
+                vm.showGraph();
+            }
+        });
+        graphTab.selectedProperty().addListener((o, a, now) -> {
+            if (now) {
+                vm.showGraph();
             }
         });
         if (graph != null) {
@@ -152,8 +164,7 @@ public final class ProvenanceDetailView {
             return;
         }
         char[] password = null;
-        String name = f.getName().toLowerCase(java.util.Locale.ROOT);
-        if (name.endsWith(".p12") || name.endsWith(".pfx")) {
+        if (vm.needsPassword(f.toPath())) {
             TextInputDialog ask = new TextInputDialog();
             PasswordField field = new PasswordField();
             ask.getDialogPane().setContent(new VBox(6, new Label("Password of " + f.getName()

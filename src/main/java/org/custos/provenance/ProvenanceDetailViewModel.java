@@ -58,6 +58,7 @@ public final class ProvenanceDetailViewModel {
     private final ObjectProperty<ProvenanceReview.Opened> opened = new SimpleObjectProperty<>();
     private TrustStore trust = TrustStore.none();
     private Runnable onChecked = () -> { };
+    private ProvenanceGraphViewModel graph;
     private long generation;
 
     public ProvenanceDetailViewModel(ProvenanceReview review, TaskRunner tasks, Function<String, String> toXml,
@@ -93,6 +94,26 @@ public final class ProvenanceDetailViewModel {
 
     void onChecked(Runnable r) {
         onChecked = r;
+    }
+
+    /** The graph beside the detail: it draws the chain around the open Provenance's target when asked. */
+    public ProvenanceDetailViewModel graph(ProvenanceGraphViewModel g) {
+        this.graph = g;
+        g.onOpenProvenance(this::openReference);
+        return this;
+    }
+
+    /** The Graph tab is shown: the chain around the open Provenance's (first) target, or around its container. */
+    public void showGraph() {
+        ProvenanceReview.Opened o = opened.get();
+        if (graph == null || o == null) {
+            return;
+        }
+        List<String> targets = o.row().targets();
+        String start = targets.isEmpty() ? o.row().container() : targets.get(0);
+        if (start != null) {
+            graph.show(start, o.row().origin());
+        }
     }
 
     /** Shows the Provenance of a list row (null: none), and checks its signatures. */
@@ -182,6 +203,12 @@ public final class ProvenanceDetailViewModel {
             verify();
         }, e -> trustText.set("Trust store: " + e.getMessage() + " Choose it again (a PKCS#12 store needs its "
                 + "password)."));
+    }
+
+    /** Whether a trust store file is asked a password for (a PKCS#12 store, by its name). */
+    public boolean needsPassword(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".p12") || name.endsWith(".pfx");
     }
 
     /** Opens a resource the Provenance points at, from the cache. */

@@ -136,6 +136,50 @@ public final class ProvenanceReview {
         return cache.provenance().current(originId, typeId[0], typeId[1]).map(ProvenanceStore.Current::json);
     }
 
+    /**
+     * The chain around {@code ref} in origin {@code originId}: its Provenance, what they were derived from, their
+     * Provenance, the agents; at most {@code maxNodes} nodes (at most 200 Provenance per resource are followed).
+     */
+    public ProvenanceGraph graph(int originId, String ref, int maxNodes) {
+        ProvenanceStore store = cache.provenance();
+        return ProvenanceGraph.around(ref, new ProvenanceGraph.Source() {
+            @Override
+            public List<JsonNode> provenanceFor(String r) {
+                return provenance(store.pointingAt(originId, r, false, 200));
+            }
+
+            @Override
+            public boolean known(String r) {
+                return store.holds(originId, r);
+            }
+
+            @Override
+            public List<JsonNode> provenanceUsing(String r) {
+                return provenance(store.pointingAt(originId, r, true, 200));
+            }
+        }, maxNodes);
+    }
+
+    private List<JsonNode> provenance(List<ProvenanceStore.Pointing> rows) {
+        List<JsonNode> out = new ArrayList<>();
+        for (ProvenanceStore.Pointing p : rows) {
+            try {
+                JsonNode n = provenanceOf(mapper.readTree(p.sourceJson()), p.part());
+                if (n != null) {
+                    out.add(n);
+                }
+            } catch (JsonProcessingException e) {
+                // a text that is not JSON has no list row; nothing to follow
+            }
+        }
+        return out;
+    }
+
+    /** The origin's id of a list row's origin name (for the graph of a row's target). */
+    public int originId(String origin) {
+        return cache.origins().find(origin).map(o -> o.id()).orElse(-1);
+    }
+
     static JsonNode provenanceOf(JsonNode resource, int part) {
         if (part == 0) {
             return resource;

@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
                 ConsentCommand.class, ProvenanceCommand.class},
         footer = "Run without arguments to open the desktop app.")
 public final class CustosCommand implements Runnable {
-    public static final Set<String> COMMANDS = Set.of("import", "export", "audit", "demo", "compact", "sync", "history", "purge", "verify", "consent", "help",
+    public static final Set<String> COMMANDS = Set.of("import", "export", "audit", "demo", "compact", "sync", "history", "purge", "verify", "consent", "provenance", "help",
             "-h", "--help", "-V", "--version");
 
     private final UnaryOperator<String> env;

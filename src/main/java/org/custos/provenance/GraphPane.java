@@ -66,6 +66,8 @@ public class GraphPane extends Region {
     private Consumer<String> opened = k -> { };
     private Result graph;
     private boolean fitPending;
+    /** The node {@link #showReadable} centres on once the pane has a size. */
+    private String readableKey;
     private double pressX;
     private double pressY;
     private double pressTx;
@@ -218,6 +220,27 @@ public class GraphPane extends Region {
         translate.setY((getHeight() - graph.height() * zoom.get()) / 2);
     }
 
+    /**
+     * Shows the whole graph when it can be read that way (fitted at {@value #READABLE} or more); otherwise a readable
+     * zoom centred on {@code key} (the rest is a pan or a "Fit" away).
+     */
+    public void showReadable(String key) {
+        readableKey = key;
+        fit();
+        if (fitPending) {
+            return;
+        }
+        readableKey = null;
+        if (graph != null && zoom.get() < READABLE && boxes.containsKey(key)) {
+            zoomAt(READABLE_ZOOM, 0, 0);
+            centreOn(key);
+        }
+    }
+
+    /** Below this the whole graph is too small to read: {@link #showReadable} zooms in on the centre instead. */
+    public static final double READABLE = 0.55;
+    private static final double READABLE_ZOOM = 0.85;
+
     /** Moves the view so that the node {@code key} is in the middle, at the zoom it has. */
     public void centreOn(String key) {
         Rectangle r = boxes.get(key);
@@ -269,7 +292,11 @@ public class GraphPane extends Region {
     @Override
     protected void layoutChildren() {
         if (fitPending) {
-            fit();
+            if (readableKey != null) {
+                showReadable(readableKey);
+            } else {
+                fit();
+            }
         }
     }
 

@@ -8,8 +8,6 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.ListView;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -41,7 +39,7 @@ public final class ProvenanceDetailView {
     @FXML Tab xmlTab;
     @FXML GridPane fieldGrid;
     @FXML Label trustLabel;
-    @FXML ListView<ProvenanceDetailViewModel.VerdictItem> verdictList;
+    @FXML VBox verdictBox;
     @FXML StackPane graphPane;
     @FXML TextArea jsonText;
     @FXML TextArea xmlText;
@@ -80,8 +78,8 @@ public final class ProvenanceDetailView {
         detailMessage.textProperty().bind(vm.message());
         eventsButton.disableProperty().bind(vm.opened().isNull());
         vm.fields().addListener((javafx.collections.ListChangeListener<ProvenanceDetailViewModel.Field>) c -> fill());
-        verdictList.setItems(vm.verdicts());
-        verdictList.setCellFactory(l -> new VerdictCell(l));
+        vm.verdicts().addListener((javafx.collections.ListChangeListener<ProvenanceDetailViewModel.VerdictItem>) c ->
+                showVerdicts());
         xmlTab.selectedProperty().addListener((o, a, now) -> {
             if (now) {
                 vm.loadXml();
@@ -190,31 +188,20 @@ public final class ProvenanceDetailView {
         vm.showAuditEvents();
     }
 
-    /** A verdict: its words in colour, the signature it is about, the reason wrapped to the list's width. */
-    private static final class VerdictCell extends ListCell<ProvenanceDetailViewModel.VerdictItem> {
-        private final ListView<?> list;
-
-        VerdictCell(ListView<?> list) {
-            this.list = list;
+    /** Each verdict: its words in colour, the signature it is about, the reason wrapped to the width. */
+    private void showVerdicts() {
+        verdictBox.getChildren().clear();
+        if (vm.verdicts().isEmpty()) {
+            verdictBox.getChildren().add(new Label("No signature checked (none on this Provenance, or none opened)."));
         }
-
-        @Override
-        protected void updateItem(ProvenanceDetailViewModel.VerdictItem item, boolean empty) {
-            super.updateItem(item, empty);
-            if (empty || item == null) {
-                setGraphic(null);
-                return;
-            }
+        for (ProvenanceDetailViewModel.VerdictItem item : vm.verdicts()) {
             Label verdict = new Label(item.verdict());
             verdict.getStyleClass().add(item.valid() ? "verdict-valid" : "verdict-other");
             Label sig = new Label("Signature " + item.signature());
+            sig.setWrapText(true);
             Label reason = new Label(item.reason());
             reason.setWrapText(true);
-            VBox box = new VBox(2, verdict, sig, reason);
-            box.setPadding(new Insets(4));
-            box.maxWidthProperty().bind(list.widthProperty().subtract(30));
-            reason.maxWidthProperty().bind(list.widthProperty().subtract(40));
-            setGraphic(box);
+            verdictBox.getChildren().add(new VBox(2, verdict, sig, reason));
         }
     }
 }

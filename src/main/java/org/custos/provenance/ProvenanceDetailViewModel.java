@@ -57,7 +57,7 @@ public final class ProvenanceDetailViewModel {
     private final ObjectProperty<Shown> shown = new SimpleObjectProperty<>();
     private final ObjectProperty<ProvenanceReview.Opened> opened = new SimpleObjectProperty<>();
     private TrustStore trust = TrustStore.none();
-    private Runnable onChecked = () -> { };
+    private java.util.function.BiConsumer<ProvenanceStore.Row, List<Verdict>> onChecked = (r, v) -> { };
     private ProvenanceGraphViewModel graph;
     private long generation;
 
@@ -92,8 +92,9 @@ public final class ProvenanceDetailViewModel {
     /** The Provenance shown (null: none). */
     public ObjectProperty<ProvenanceReview.Opened> opened() { return opened; }
 
-    void onChecked(Runnable r) {
-        onChecked = r;
+    /** Told each check made (the list shows its verdict in the row). */
+    void onChecked(java.util.function.BiConsumer<ProvenanceStore.Row, List<Verdict>> c) {
+        onChecked = c;
     }
 
     /** The graph beside the detail: it draws the chain around the open Provenance's target when asked. */
@@ -151,6 +152,9 @@ public final class ProvenanceDetailViewModel {
             fields.setAll(fields(o.detail(), o.row()));
             json.set(ProvenanceText.pretty(o.json()));
             showVerdicts(o.detail(), v);
+            if (!v.isEmpty()) {
+                onChecked.accept(o.row(), v);
+            }
         }, e -> {
             if (gen == generation) {
                 message.set("Cannot read this Provenance: " + e.getMessage());
@@ -189,7 +193,9 @@ public final class ProvenanceDetailViewModel {
                 showVerdicts(o.detail(), v);
                 message.set(v.isEmpty() ? "This Provenance has no signature." : "Checked.");
             }
-            onChecked.run();
+            if (!v.isEmpty()) {
+                onChecked.accept(o.row(), v);
+            }
         }, e -> message.set("Cannot check the signatures: " + e.getMessage()));
     }
 

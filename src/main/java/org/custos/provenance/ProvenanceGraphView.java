@@ -47,6 +47,7 @@ public final class ProvenanceGraphView {
             pane.setGraph(r);
             if (r != null) {
                 pane.select(vm.centre().get());
+                javafx.application.Platform.runLater(() -> pane.showReadable(vm.centre().get()));
             }
         });
         pane.onNodeClicked(pane::centreOn);

@@ -87,6 +87,8 @@ public final class ProvenanceListViewModel {
     private long generation;
     private boolean stale = true;
     private ProvenanceSignViewModel sign;
+    /** Set while a row is replaced by its own newer form: the detail stays as it is. */
+    private boolean quietSelect;
 
     public ProvenanceListViewModel(ProvenanceReview review, ProvenanceDetailViewModel detail, TaskRunner tasks,
                                    ZoneId zone) {
@@ -94,8 +96,12 @@ public final class ProvenanceListViewModel {
         this.detail = detail;
         this.tasks = tasks;
         this.zone = zone;
-        selected.addListener((o, a, item) -> detail.open(item == null ? null : item.row()));
-        detail.onChecked(this::search);
+        selected.addListener((o, a, item) -> {
+            if (!quietSelect) {
+                detail.open(item == null ? null : item.row());
+            }
+        });
+        detail.onChecked(this::checked);
         shown.addListener((o, a, now) -> {
             if (now && stale) {
                 search();
@@ -189,6 +195,33 @@ public final class ProvenanceListViewModel {
             loading.set(false);
             message.set("Cannot list more: " + t.getMessage());
         });
+    }
+
+    /** A check was made: its row shows the worst verdict (as the cache now keeps it), the selection stays. */
+    private void checked(ProvenanceStore.Row row, List<Verdict> verdicts) {
+        Verdict worst = verdicts.stream().max(java.util.Comparator.comparingInt(v -> ProvenanceReview.severity(
+                v.kind()))).orElseThrow();
+        for (int i = 0; i < rows.size(); i++) {
+            ProvenanceStore.Row r = rows.get(i).row();
+            if (r.rk() == row.rk()) {
+                Item now = item(new ProvenanceStore.Row(r.rk(), r.pk(), r.part(), r.originId(), r.origin(), r.id(),
+                        r.container(), r.recorded(), r.periodStart(), r.periodEnd(), r.activity(), r.targets(),
+                        r.agents(), r.entities(), r.signatures(), new ProvenanceStore.Check(worst.kind().name(),
+                        worst.reason(), System.currentTimeMillis(), false)));
+                boolean wasSelected = selected.get() != null && selected.get().row().rk() == row.rk();
+                // (the table follows the replaced row and tells the selection: the detail must not open again)
+                quietSelect = true;
+                try {
+                    rows.set(i, now);
+                    if (wasSelected) {
+                        selected.set(now);
+                    }
+                } finally {
+                    quietSelect = false;
+                }
+                return;
+            }
+        }
     }
 
     /** The signing window's model: it starts from the selected row's first target and origin. */

@@ -96,7 +96,7 @@ public final class ProvenanceSigner {
     public String sign(Request r, SignerKeys keys) {
         String id = UUID.randomUUID().toString();
         String target = r.type() + "/" + r.id() + (r.versionId() == null ? "" : "/_history/" + r.versionId());
-        String when = r.when().toString();
+        String when = r.when().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
         byte[] blob;
         try {
             blob = r.format() == Format.JWS ? jws(canon.json(r.targetJson()), keys)

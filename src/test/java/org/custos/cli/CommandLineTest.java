@@ -51,6 +51,13 @@ class CommandLineTest {
                 .contains("AuditEvent: 0 new, 0 updated, 1500 unchanged, 0 quarantined");
     }
 
+    /** The launcher sends the command line only the words it knows: every subcommand must be among them. */
+    @Test
+    void theLauncherKnowsEverySubcommand() {
+        picocli.CommandLine cl = new picocli.CommandLine(new CustosCommand());
+        assertThat(CustosCommand.COMMANDS).containsAll(cl.getSubcommands().keySet());
+    }
+
     @Test
     void importOfTheSharedExamplesAndItsExitCodes() throws IOException {
         String other = dir.resolve("examples-cache").toString();

@@ -118,6 +118,7 @@ public final class Verifier {
             }
             states(c);
             SearchCheck.check(c, (origin, what, detail) -> problem(Kind.INDEX, origin, what, detail));
+            ProvenanceCheck.check(c, (origin, what, detail) -> problem(Kind.INDEX, origin, what, detail));
             return result(entries[0], done[0], lastHead[0], headMatches, false);
         } catch (SQLException e) {
             throw new CacheException("Verifying the cache failed: " + e.getMessage(), e);

@@ -4,6 +4,8 @@ import org.custos.cache.Cache;
 import org.custos.cache.Origins;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.ProfileStore;
+import org.custos.fhir.ResourceWriter;
+import org.custos.provenance.SignatureVerifier;
 import org.custos.fhir.ServerProfile;
 import org.custos.provenance.ProvenanceDetailView;
 import org.custos.provenance.ProvenanceDetailViewModel;
@@ -34,7 +36,15 @@ record ProvenanceWiring(ProvenanceListViewModel list, ProvenanceListView view, P
 
     static ProvenanceWiring assemble(Cache cache, Fhir fhir, ProfileStore profiles, TaskRunner tasks, ZoneId zone,
                                      Preferences settings, BiConsumer<String, String> eventsAbout) {
-        ProvenanceReview review = new ProvenanceReview(cache);
+        // what the cache does not hold is read from the origin's server, with its profile (each read is audited there)
+        ProvenanceReview review = new ProvenanceReview(cache, (origin, type, id) -> profileOf(profiles, origin)
+                .flatMap(p -> {
+                    try (ResourceWriter server = new ResourceWriter(fhir, p)) {
+                        return server.read(type, id).map(s -> new SignatureVerifier.Target(s.json(), s.versionId()));
+                    } catch (RuntimeException e) {
+                        return Optional.empty();
+                    }
+                }));
         ProvenanceDetailViewModel.TrustSettings trust = new ProvenanceDetailViewModel.TrustSettings() {
             @Override
             public Optional<Path> path() {

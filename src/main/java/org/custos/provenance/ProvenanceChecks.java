@@ -13,11 +13,28 @@ import java.util.Optional;
  * read from the Provenance's own origin (two origins may use one id for different resources).
  */
 public final class ProvenanceChecks {
+    /** Reads a resource from the server of an origin: (origin, "Type/id") → its JSON; empty when it cannot. */
+    public interface ServerReads {
+        Optional<SignatureVerifier.Target> read(String origin, String type, String id);
+
+        static ServerReads none() {
+            return (origin, type, id) -> Optional.empty();
+        }
+    }
+
     private final ProvenanceStore store;
+    private final ServerReads server;
     private final ObjectMapper mapper = new ObjectMapper();
 
+    /** Targets from the cache only (the command line). */
     public ProvenanceChecks(ProvenanceStore store) {
+        this(store, ServerReads.none());
+    }
+
+    /** Targets from the cache, else read from the Provenance's server ({@code server}). */
+    public ProvenanceChecks(ProvenanceStore store, ServerReads server) {
         this.store = store;
+        this.server = server;
     }
 
     /** The verdict of each signature of {@code p} (empty when it has none). */
@@ -30,7 +47,8 @@ public final class ProvenanceChecks {
                     + e.getOriginalMessage()));
         }
         SignatureVerifier.Source source = (type, id) -> store.current(p.originId(), type, id)
-                .map(c -> new SignatureVerifier.Target(c.json(), c.versionId()));
+                .map(c -> new SignatureVerifier.Target(c.json(), c.versionId()))
+                .or(() -> p.serverBase() == null ? Optional.empty() : server.read(p.origin(), type, id));
         return new SignatureVerifier(trust).verify(tree, source, p.serverBase());
     }
 

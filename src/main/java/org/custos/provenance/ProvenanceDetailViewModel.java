@@ -226,10 +226,12 @@ public final class ProvenanceDetailViewModel {
         int originId = o.row().originId();
         tasks.submit(null, p -> review.resource(originId, reference), r -> {
             if (r.isPresent()) {
-                shown.set(new Shown(reference + " · " + o.row().origin(), ProvenanceText.pretty(r.get())));
+                shown.set(new Shown(reference + " · " + o.row().origin() + (r.get().fromServer()
+                        ? " (read from the server now)" : " (from the cache)"), ProvenanceText.pretty(r.get().json())));
             } else {
                 message.set(reference + " is not in the cache of " + o.row().origin() + " (Custos keeps AuditEvents, "
-                        + "Consents, Provenance, the people, and resources that contain a Provenance).");
+                        + "Consents, Provenance, the people, and resources that contain a Provenance), nor could its "
+                        + "server give it.");
             }
         }, e -> message.set("Cannot open " + reference + ": " + e.getMessage()));
     }

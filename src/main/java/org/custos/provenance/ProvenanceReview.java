@@ -27,11 +27,19 @@ public final class ProvenanceReview {
 
     private final Cache cache;
     private final PeopleDirectory directory;
+    private final ProvenanceChecks.ServerReads server;
     private final ObjectMapper mapper = new ObjectMapper();
 
+    /** Everything from the cache. */
     public ProvenanceReview(Cache cache) {
+        this(cache, ProvenanceChecks.ServerReads.none());
+    }
+
+    /** What the cache does not hold (targets, entities) is read from the origin's server when it has a profile. */
+    public ProvenanceReview(Cache cache, ProvenanceChecks.ServerReads server) {
         this.cache = cache;
         this.directory = new PeopleDirectory(cache);
+        this.server = server;
     }
 
     public List<ProvenanceStore.Row> page(ProvenanceStore.Filter filter, Keyset after, int limit) {
@@ -73,7 +81,7 @@ public final class ProvenanceReview {
         ProvenanceStore.Current as = new ProvenanceStore.Current(row.pk(), row.originId(), row.origin(),
                 cache.origins().byId(row.originId()).map(o -> o.kind()).orElse("?"), "Provenance", row.id(), null,
                 opened.json(), null);
-        List<Verdict> verdicts = new ProvenanceChecks(cache.provenance()).verify(as, trust);
+        List<Verdict> verdicts = new ProvenanceChecks(cache.provenance(), server).verify(as, trust);
         if (!verdicts.isEmpty()) {
             Verdict worst = verdicts.stream().min((a, b) -> Integer.compare(severity(b.kind()),
                     severity(a.kind()))).orElseThrow();
@@ -123,17 +131,27 @@ public final class ProvenanceReview {
         };
     }
 
-    /** The current text of a resource a Provenance of {@code originId} points at, from the cache; empty if absent. */
-    public Optional<String> resource(int originId, String reference) {
-        String[] typeId = SignedTargets.typeAndId(reference, cache.origins().byId(originId)
-                .filter(o -> o.kind().equals("server")).map(o -> o.name()).orElse(null));
+    /** A resource a Provenance points at, and where its text came from. */
+    public record Resource(String json, boolean fromServer) {
+    }
+
+    /**
+     * The current text of a resource a Provenance of {@code originId} points at: from the cache, else read from the
+     * origin's server (when it is one with a profile); empty when neither has it.
+     */
+    public Optional<Resource> resource(int originId, String reference) {
+        Optional<org.custos.cache.Origins.Origin> origin = cache.origins().byId(originId);
+        String base = origin.filter(o -> o.kind().equals("server")).map(o -> o.name()).orElse(null);
+        String[] typeId = SignedTargets.typeAndId(reference, base);
         if (typeId == null) {
             return Optional.empty();
         }
-        if (typeId[0].equals("AuditEvent")) {
-            return cache.audit().rawById(originId, typeId[1]);
+        Optional<String> cached = typeId[0].equals("AuditEvent") ? cache.audit().rawById(originId, typeId[1])
+                : cache.provenance().current(originId, typeId[0], typeId[1]).map(ProvenanceStore.Current::json);
+        if (cached.isPresent() || base == null) {
+            return cached.map(j -> new Resource(j, false));
         }
-        return cache.provenance().current(originId, typeId[0], typeId[1]).map(ProvenanceStore.Current::json);
+        return server.read(base, typeId[0], typeId[1]).map(t -> new Resource(t.json(), true));
     }
 
     /**

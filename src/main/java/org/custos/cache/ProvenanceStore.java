@@ -71,14 +71,22 @@ public final class ProvenanceStore {
 
     /** Up to {@code limit} rows after {@code after} (null: from the newest), newest recorded first. */
     public List<Row> page(Filter filter, Keyset after, int limit) {
+        return page(filter, after, limit, false);
+    }
+
+    /** As {@link #page(Filter, Keyset, int)}, oldest first when {@code ascending}. */
+    public List<Row> page(Filter filter, Keyset after, int limit, boolean ascending) {
         Where w = where(filter);
         if (after != null) {
-            w.cond("s.recorded <= ? AND (s.recorded < ? OR s.rk < ?)", after.recorded(), after.recorded(), after.pk());
+            // the first conjunct gives H2 an index range to start from; the second breaks ties inside one instant
+            w.cond(ascending ? "s.recorded >= ? AND (s.recorded > ? OR s.rk > ?)"
+                    : "s.recorded <= ? AND (s.recorded < ? OR s.rk < ?)", after.recorded(), after.recorded(), after.pk());
         }
+        String order = ascending ? " ORDER BY s.recorded, s.rk" : " ORDER BY s.recorded DESC, s.rk DESC";
         String sql = "SELECT s.rk, s.pk, s.part, s.origin_id, s.prov_id, s.container, s.recorded, s.period_start, "
                 + "s.period_end, s.activity, s.targets, s.agents, s.entities, s.signatures, v.verdict, v.reasons, "
                 + "v.checked_at, v.target_pks FROM provenance_search s LEFT JOIN provenance_verdict v ON v.pk = s.pk "
-                + "AND v.part = s.part" + w.sql + " ORDER BY s.recorded DESC, s.rk DESC LIMIT ?";
+                + "AND v.part = s.part" + w.sql + order + " LIMIT ?";
         List<Row> out = new ArrayList<>();
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = w.bind(ps);

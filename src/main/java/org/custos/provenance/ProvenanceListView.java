@@ -12,6 +12,8 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.StackPane;
 import org.custos.ui.Columns;
+
+import java.util.List;
 import org.custos.ui.Views;
 
 /** The Provenance tab: the filters and the list bound to the view model, the detail of the selected row beside it. */
@@ -76,6 +78,20 @@ public final class ProvenanceListView {
         provenanceCount.textProperty().bind(vm.countText());
         provenanceMessage.textProperty().bind(vm.message());
         provenanceTable.setItems(vm.rows());
+        // the cache sorts (keyset pages): the Recorded header turns the order, the other columns do not sort
+        recordedColumn.setSortType(TableColumn.SortType.DESCENDING);
+        provenanceTable.getSortOrder().add(recordedColumn);
+        provenanceTable.setSortPolicy(t -> {
+            boolean asc = recordedColumn.getSortType() == TableColumn.SortType.ASCENDING;
+            if (asc != vm.ascending.get()) {
+                vm.toggleSort();
+            }
+            return true;
+        });
+        for (TableColumn<ProvenanceListViewModel.Item, String> c : List.of(targetColumn, agentColumn, activityColumn,
+                signatureColumn, originColumn, idColumn)) {
+            c.setSortable(false);
+        }
         Columns.text(recordedColumn, ProvenanceListViewModel.Item::recorded);
         Columns.text(targetColumn, ProvenanceListViewModel.Item::targets);
         Columns.text(agentColumn, ProvenanceListViewModel.Item::agents);

@@ -70,6 +70,8 @@ public final class ProvenanceListViewModel {
     public final ObjectProperty<LocalDate> to = new SimpleObjectProperty<>();
     public final StringProperty origin = new SimpleStringProperty(ANY_ORIGIN);
     public final ObjectProperty<Status> status = new SimpleObjectProperty<>(Status.ANY);
+    /** Oldest recorded first (the Recorded column's header turns it). */
+    public final BooleanProperty ascending = new SimpleBooleanProperty(false);
 
     private final ProvenanceReview review;
     private final TaskRunner tasks;
@@ -146,7 +148,8 @@ public final class ProvenanceListViewModel {
         loading.set(true);
         message.set("");
         ProvenanceStore.Filter f = applied;
-        tasks.submit(null, p -> new Object[]{review.page(f, null, PAGE), review.count(f, COUNT_CAP),
+        boolean asc = ascending.get();
+        tasks.submit(null, p -> new Object[]{review.page(f, null, PAGE, asc), review.count(f, COUNT_CAP),
                 review.origins()}, r -> {
             if (gen != generation) {
                 return;
@@ -183,8 +186,9 @@ public final class ProvenanceListViewModel {
         long gen = generation;
         Keyset after = rows.get(rows.size() - 1).row().keyset();
         ProvenanceStore.Filter f = applied;
+        boolean asc = ascending.get();
         loading.set(true);
-        tasks.submit(null, p -> review.page(f, after, PAGE), page -> {
+        tasks.submit(null, p -> review.page(f, after, PAGE, asc), page -> {
             if (gen != generation) {
                 return;
             }
@@ -236,6 +240,12 @@ public final class ProvenanceListViewModel {
             sign.start(i == null || i.row().targets().isEmpty() ? null : i.row().targets().get(0),
                     i == null ? null : i.row().origin());
         }
+    }
+
+    /** Turns the order (newest or oldest recorded first) and lists again. */
+    public void toggleSort() {
+        ascending.set(!ascending.get());
+        search();
     }
 
     /** Clears the fields and lists everything. */

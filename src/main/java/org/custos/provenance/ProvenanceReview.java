@@ -46,6 +46,11 @@ public final class ProvenanceReview {
         return cache.provenance().page(filter, after, limit);
     }
 
+    /** As above, oldest first when {@code ascending}. */
+    public List<ProvenanceStore.Row> page(ProvenanceStore.Filter filter, Keyset after, int limit, boolean ascending) {
+        return cache.provenance().page(filter, after, limit, ascending);
+    }
+
     public long count(ProvenanceStore.Filter filter, long cap) {
         return cache.provenance().count(filter, cap);
     }

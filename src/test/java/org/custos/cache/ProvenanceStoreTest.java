@@ -100,6 +100,20 @@ class ProvenanceStoreTest {
             after = page.get(page.size() - 1).keyset();
         }
         assertThat(paged).containsExactlyElementsOf(all(ProvenanceStore.Filter.ALL));
+        // oldest first: the same rows in the other order, page by page
+        List<ProvenanceStore.Row> up = new ArrayList<>();
+        after = null;
+        while (true) {
+            List<ProvenanceStore.Row> page = cache.provenance().page(ProvenanceStore.Filter.ALL, after, 4, true);
+            up.addAll(page);
+            if (page.size() < 4) {
+                break;
+            }
+            after = page.get(page.size() - 1).keyset();
+        }
+        List<ProvenanceStore.Row> down = new ArrayList<>(all(ProvenanceStore.Filter.ALL));
+        java.util.Collections.reverse(down);
+        assertThat(up).containsExactlyElementsOf(down);
     }
 
     @Test

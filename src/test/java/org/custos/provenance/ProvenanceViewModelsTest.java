@@ -96,6 +96,11 @@ class ProvenanceViewModelsTest {
         assertThat(list.message().get()).contains("ends before it starts");
         list.clear();
         assertThat(list.rows().stream().filter(i -> i.id().startsWith("Task/example1 #"))).hasSize(1);
+        String newest = list.rows().get(0).recorded();
+        list.toggleSort();
+        assertThat(list.rows()).hasSize(10);
+        assertThat(list.rows().get(0).recorded()).isLessThan(newest);
+        assertThat(list.rows().get(9).recorded()).isEqualTo(newest);
     }
 
     @Test

@@ -20,9 +20,11 @@ import java.nio.charset.StandardCharsets;
  * A text the STU3 parser refuses (unknown elements, wrong shapes) has no canonical form: {@link FhirFormatException}.
  */
 public final class CanonicalForm {
-    /** What Custos records as the canonicalization of its signatures (JWS header "canon", README). */
-    public static final String JSON = "http://hl7.org/fhir/canonicalization/json";
-    public static final String XML = "http://hl7.org/fhir/canonicalization/xml";
+    /**
+     * The name Custos records for this form in its JWS headers ("canon"): its own, not FHIR's canonicalization URL,
+     * because it also leaves out meta.versionId and meta.lastUpdated (README, "Signatures").
+     */
+    public static final String JSON = "urn:custos:canonical:fhir-stu3-json:v1";
 
     /** The canonical JSON bytes of a resource given as FHIR JSON. */
     public byte[] json(String resourceJson) {

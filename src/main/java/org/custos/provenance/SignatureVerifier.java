@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * Checks the signatures of a Provenance (issue 12): each one over the current content of the Provenance's targets,
- * then its signer's certificate (valid at {@code Signature.when}, trusted, naming {@code Signature.who}). Every
+ * then its signer's certificate (valid now and at {@code Signature.when}, trusted, naming {@code Signature.who}). Every
  * signature gets a {@link Verdict} with its reason; nothing here throws on bad input. What is checked in which order:
  * <ol>
  *   <li>a blob in a format Custos checks ({@code application/jose} or STU3's {@code application/jwt}: {@link JwsCheck};
@@ -109,21 +109,22 @@ public final class SignatureVerifier {
         List<X509Certificate> chain = jws ? JwsCheck.check(blob, content, canon) : XmlSigCheck.check(blob, content,
                 canon);
         SignedTargets targets = content.get();
-        Instant when = when(sig);
-        return SignerCheck.judge(chain, sig, trust, base, when, (jws ? "the JWS over the canonical JSON of "
-                : "the XML signature over the canonical XML of ") + targets.described() + " holds");
+        return SignerCheck.judge(chain, sig, trust, base, clock.get(), when(sig), (jws
+                ? "the JWS over the canonical JSON of " : "the XML signature over the canonical XML of ")
+                + targets.described() + " holds");
     }
 
-    private Instant when(JsonNode sig) {
+    /** Signature.when, null when absent or unreadable. */
+    private static Instant when(JsonNode sig) {
         String w = sig.path("when").asText("");
         if (!w.isEmpty()) {
             try {
                 return Instant.ofEpochMilli(FhirTimes.parseInstantMillis(w));
             } catch (RuntimeException e) {
-                // an unreadable time: the certificate is checked at the time of checking
+                // an unreadable time: the certificate is checked at the time of checking only
             }
         }
-        return clock.get();
+        return null;
     }
 
     private static Refusal cannot(String reason) {

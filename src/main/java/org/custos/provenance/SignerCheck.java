@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Who signed, once the signature holds: the signer's certificate must be valid at {@code Signature.when} (the time of
- * signing: a certificate that expired later does not void an earlier signature; one that was not yet valid or had
- * expired then does), lead to a certificate of the trust store (PKIX, revocation not checked: Custos works offline),
+ * Who signed, once the signature holds: the signer's certificate must be valid now, at the time of checking (no signed
+ * timestamp says when the signature was made: {@code Signature.when} is not covered by the signature, so it may only
+ * make a verdict fail — a certificate not valid at the claimed time fails too), lead to a certificate of the trust store
+ * (PKIX at the time of checking; revocation not checked: Custos works offline; only CA certificates of the store
+ * anchor a chain, any other certificate of the store is trusted as exactly that signer),
  * and name {@code Signature.who} (Da Vinci CDex style): one of its subjectAltName URIs equals {@code whoUri}, the
  * {@code whoReference.reference} as written, that reference made absolute with the Provenance's server base URL, the
  * reference's {@code identifier.value} (a URI such as urn:oid:…). X.509 URIs are absolute (RFC 5280): a relative
@@ -30,23 +32,26 @@ import java.util.Set;
 final class SignerCheck {
     private static final int SAN_URI = 6;
 
-    static Verdict judge(List<X509Certificate> chain, JsonNode sig, TrustStore trust, String base, Instant when,
-                         String holds) {
+    static Verdict judge(List<X509Certificate> chain, JsonNode sig, TrustStore trust, String base, Instant now,
+                         Instant when, String holds) {
         X509Certificate leaf = chain.get(0);
         String signer = leaf.getSubjectX500Principal().getName();
-        try {
-            leaf.checkValidity(Date.from(when));
-        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-            return new Verdict(Verdict.Kind.CERTIFICATE_TIME, "the certificate of " + signer + " is valid from "
-                    + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + ", and the signature "
-                    + "was made at " + when + (e instanceof CertificateExpiredException ? ", after it expired"
-                    : ", before it was valid") + " (" + holds + ")");
+        for (Instant at : when == null ? List.of(now) : List.of(now, when)) {
+            try {
+                leaf.checkValidity(Date.from(at));
+            } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+                return new Verdict(Verdict.Kind.CERTIFICATE_TIME, "the certificate of " + signer + " is valid from "
+                        + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + ", "
+                        + (at == now ? "not now (" + now + ")" : "not when the signature says it was made ("
+                        + when + ")") + (e instanceof CertificateExpiredException ? ": it had expired"
+                        : ": it was not yet valid") + " (" + holds + ")");
+            }
         }
         if (trust.isEmpty()) {
             return new Verdict(Verdict.Kind.UNTRUSTED_SIGNER, "no trust store is configured, so the signer " + signer
                     + " cannot be trusted (" + holds + ")");
         }
-        String untrusted = trusted(chain, trust, when);
+        String untrusted = trusted(chain, trust, now);
         if (untrusted != null) {
             return new Verdict(Verdict.Kind.UNTRUSTED_SIGNER, "the certificate of " + signer + " (issued by "
                     + leaf.getIssuerX500Principal().getName() + ") does not lead to a certificate of the trust store "
@@ -61,7 +66,8 @@ final class SignerCheck {
         for (String s : san) {
             if (who.contains(s)) {
                 return new Verdict(Verdict.Kind.VALID, holds + "; the signer " + signer + " is trusted (trust store "
-                        + trust.source() + "), its certificate was valid at " + when + " and names " + s
+                        + trust.source() + "), its certificate is valid now" + (when == null ? "" : " and was at " + when)
+                        + " and names " + s
                         + " (subjectAltName URI)");
             }
         }
@@ -74,6 +80,9 @@ final class SignerCheck {
     private static String trusted(List<X509Certificate> chain, TrustStore trust, Instant when) {
         if (trust.certificates().contains(chain.get(0))) {
             return null;
+        }
+        if (trust.anchors().isEmpty()) {
+            return "the store holds no CA certificate, and this signer's own certificate is not in it";
         }
         try {
             PKIXParameters params = new PKIXParameters(trust.anchors());

@@ -92,10 +92,16 @@ public final class TrustStore {
         return source;
     }
 
+    /**
+     * The certificates that may vouch for others: CA certificates (basicConstraints CA). A signer's own certificate in
+     * the store is trusted as exactly that signer, never as an issuer (its key could otherwise mint any "who").
+     */
     Set<TrustAnchor> anchors() {
         Set<TrustAnchor> out = new HashSet<>();
         for (X509Certificate c : certificates) {
-            out.add(new TrustAnchor(c, null));
+            if (c.getBasicConstraints() >= 0) {
+                out.add(new TrustAnchor(c, null));
+            }
         }
         return out;
     }

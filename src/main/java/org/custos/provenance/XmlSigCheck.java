@@ -33,8 +33,8 @@ import java.util.Map;
  * An XML digital signature ({@code application/signature+xml}) detached from what it signs, checked with the JDK's
  * XML digital signature API (secure validation on). Each target is one {@code ds:Reference} whose URI is the
  * target's reference as written in {@code Provenance.target} ("Consent/1"); the bytes digested are the target's
- * canonical FHIR XML ({@link CanonicalForm#xml}), taken as an octet stream (no transforms needed). Every target must be
- * covered, and nothing else may be. The signer's certificate chain comes from {@code KeyInfo/X509Data}, leaf first.
+ * canonical FHIR XML ({@link CanonicalForm#xml}), taken as an octet stream: a reference with a transform is refused
+ * (it could digest less than the target). Every target must be covered once, and nothing else may be. The signer's certificate chain comes from {@code KeyInfo/X509Data}, leaf first.
  */
 final class XmlSigCheck {
     /** The signer's chain (leaf first) of an XML signature that holds over the targets' current content. */
@@ -85,7 +85,17 @@ final class XmlSigCheck {
         }
         List<String> covered = new ArrayList<>();
         for (Object o : sig.getSignedInfo().getReferences()) {
-            covered.add(((Reference) o).getURI());
+            Reference ref = (Reference) o;
+            if (!ref.getTransforms().isEmpty()) {
+                // a transform (XPath, XPath filter, …) could digest less than the target: an XPath "false()" digests
+                // nothing, so that any later content would still "verify"
+                throw invalid("the XML signature transforms what it covers (" + ref.getURI() + "); Custos accepts "
+                        + "only references over the target's canonical bytes themselves");
+            }
+            if (covered.contains(ref.getURI())) {
+                throw invalid("the XML signature covers " + ref.getURI() + " twice");
+            }
+            covered.add(ref.getURI());
         }
         for (SignedTargets.Item t : targets.items()) {
             if (!covered.contains(t.reference())) {

@@ -113,17 +113,84 @@ class SignatureVerifierTest {
         for (ProvenanceSigner.Format f : List.of(JWS, XML)) {
             Verdict v = verify(signed(f, expired, "Practitioner/d1"), trusted());
             assertThat(v.kind()).as(v.reason()).isEqualTo(Verdict.Kind.CERTIFICATE_TIME);
-            assertThat(v.reason()).contains("after it expired");
+            assertThat(v.reason()).contains("it had expired");
             Verdict w = verify(signed(f, future, "Practitioner/d1"), trusted());
             assertThat(w.kind()).as(w.reason()).isEqualTo(Verdict.Kind.CERTIFICATE_TIME);
-            assertThat(w.reason()).contains("before it was valid");
+            assertThat(w.reason()).contains("it was not yet valid");
         }
-        // signed while the certificate was valid: it holds after the certificate expired
+        // no signed timestamp says when it was signed: a Signature.when inside the validity does not save a
+        // certificate that has expired by now (whoever holds an old key could write any when)
         TestPki.Signer lapsed = pki.signer("Dr Past", BASE + "/Practitioner/d1",
                 Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(35)));
         Verdict v = verify(signed(JWS, lapsed.signerKeys(), "Practitioner/d1", Instant.now().minus(Duration.ofDays(60))),
                 trusted());
-        assertThat(v.kind()).as(v.reason()).isEqualTo(Verdict.Kind.VALID);
+        assertThat(v.kind()).as(v.reason()).isEqualTo(Verdict.Kind.CERTIFICATE_TIME);
+        assertThat(v.reason()).contains("not now");
+        // and a when outside the validity fails a certificate valid now
+        Verdict early = verify(signed(JWS, doctor.signerKeys(), "Practitioner/d1", Instant.now().minus(
+                Duration.ofDays(90))), trusted());
+        assertThat(early.kind()).as(early.reason()).isEqualTo(Verdict.Kind.CERTIFICATE_TIME);
+        assertThat(early.reason()).contains("not when the signature says it was made");
+    }
+
+    @Test
+    void aSignersOwnCertificateInTheStoreVouchesForNoOneElse() throws Exception {
+        // Dr A's own certificate is trusted; Dr A issues a certificate naming the chief with Dr A's key
+        TestPki.Signer drA = pki.signer("Dr A", BASE + "/Practitioner/a");
+        TestPki.Signer chief = pki.issuedBy(drA, "Chief", BASE + "/Practitioner/chief");
+        TrustStore onlyA = TrustStore.of(List.of(drA.cert()), "Dr A only");
+        assertThat(verify(signed(JWS, drA, "Practitioner/a"), onlyA).kind()).isEqualTo(Verdict.Kind.VALID);
+        Verdict v = verify(signed(JWS, chief.signerKeys(), "Practitioner/chief", Instant.now()), onlyA);
+        assertThat(v.kind()).as(v.reason()).isEqualTo(Verdict.Kind.UNTRUSTED_SIGNER);
+        // an intermediate CA: the chain in x5c leads to the root in the store
+        TestPki.Signer viaIntermediate = pki.signerViaIntermediate("Dr Far", BASE + "/Practitioner/far");
+        Verdict far = verify(signed(JWS, viaIntermediate.signerKeys(), "Practitioner/far", Instant.now()), trusted());
+        assertThat(far.kind()).as(far.reason()).isEqualTo(Verdict.Kind.VALID);
+    }
+
+    @Test
+    void severalTargetsAreSignedTogether() throws Exception {
+        resources.put("Consent/c2", new SignatureVerifier.Target(CONSENT.replace("\"c1\"", "\"c2\""), "1"));
+        for (ProvenanceSigner.Format f : List.of(JWS, XML)) {
+            ObjectNode p = (ObjectNode) signedBoth(f);
+            assertThat(verify(p, trusted()).kind()).as(f.toString()).isEqualTo(Verdict.Kind.VALID);
+            resources.put("Consent/c2", new SignatureVerifier.Target(CONSENT.replace("\"c1\"", "\"c2\"")
+                    .replace("opt-in", "opt-out"), "2"));
+            assertThat(verify(p, trusted()).kind()).as(f.toString()).isEqualTo(Verdict.Kind.INVALID);
+            resources.put("Consent/c2", new SignatureVerifier.Target(CONSENT.replace("\"c1\"", "\"c2\""), "1"));
+        }
+    }
+
+    /** A Provenance over Consent/c1 and Consent/c2, signed with JwsCheck's / XmlSigCheck's rules. */
+    private JsonNode signedBoth(ProvenanceSigner.Format f) throws Exception {
+        ObjectNode p = (ObjectNode) signed(f, doctor, "Practitioner/d1");
+        p.putArray("target").addObject().put("reference", "Consent/c1");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) p.get("target")).addObject().put("reference", "Consent/c2");
+        CanonicalForm canon = new CanonicalForm();
+        byte[] blob;
+        if (f == JWS) {
+            byte[] payload = ("[" + new String(canon.json(CONSENT), StandardCharsets.UTF_8) + "," + new String(canon.json(
+                    resources.get("Consent/c2").json()), StandardCharsets.UTF_8) + "]").getBytes(StandardCharsets.UTF_8);
+            JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256)
+                    .x509CertChain(List.of(Base64.encode(doctor.cert().getEncoded()))).build(), new Payload(payload));
+            jws.sign(new RSASSASigner(doctor.keys().getPrivate()));
+            blob = jws.serialize(true).getBytes(StandardCharsets.US_ASCII);
+        } else {
+            blob = TestXmlSignatures.sign(Map.of("Consent/c1", canon.xml(CONSENT), "Consent/c2",
+                    canon.xml(resources.get("Consent/c2").json())), doctor, null);
+        }
+        return withBlob(p, blob);
+    }
+
+    @Test
+    void anXmlSignatureWithATransformIsInvalid() throws Exception {
+        JsonNode p = signed(XML, doctor, "Practitioner/d1");
+        // an XPath "false()" digests nothing: it would "hold" whatever the consent says
+        byte[] blob = TestXmlSignatures.sign(Map.of("Consent/c1/_history/3", new CanonicalForm().xml(CONSENT)), doctor,
+                "false()");
+        Verdict v = verify(withBlob(p, blob), trusted());
+        assertThat(v.kind()).as(v.reason()).isEqualTo(Verdict.Kind.INVALID);
+        assertThat(v.reason()).contains("transforms what it covers");
     }
 
     @Test

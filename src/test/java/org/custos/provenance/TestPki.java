@@ -56,6 +56,26 @@ final class TestPki {
         return signer(name, sanUri, Instant.now().minus(Duration.ofDays(30)), Instant.now().plus(Duration.ofDays(365)));
     }
 
+    /** A signer whose certificate {@code issuer} (an end entity, not a CA) made with its own key. */
+    Signer issuedBy(Signer issuer, String name, String sanUri) {
+        KeyPair keys = rsa();
+        return new Signer(keys, certificate("CN=" + name, keys, issuer.cert().getSubjectX500Principal().getName(),
+                issuer.keys(), sanUri, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)),
+                false), issuer.cert());
+    }
+
+    /** A signer issued by an intermediate CA that this CA issued; its chain (leaf, intermediate) leads to the root. */
+    Signer signerViaIntermediate(String name, String sanUri) {
+        KeyPair interKeys = rsa();
+        X509Certificate inter = certificate("CN=Intermediate of " + name, interKeys,
+                ca.getSubjectX500Principal().getName(), caKeys, null, Instant.now().minus(Duration.ofDays(10)),
+                Instant.now().plus(Duration.ofDays(300)), true);
+        KeyPair keys = rsa();
+        X509Certificate leaf = certificate("CN=" + name, keys, inter.getSubjectX500Principal().getName(), interKeys,
+                sanUri, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)), false);
+        return new Signer(keys, leaf, inter);
+    }
+
     static KeyPair rsa() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");

@@ -22,14 +22,15 @@ CREATE TABLE provenance_search (
 CREATE INDEX provenance_search_sort ON provenance_search(recorded DESC, rk DESC);
 CREATE INDEX provenance_search_origin ON provenance_search(origin_id, recorded DESC, rk DESC);
 
--- what the list filters on, one row each, lower case: 't:consent/1' target, 'w:practitioner/1' agent who,
--- 'b:organization/1' on behalf of, 'e:observation/2' entity, 'a:code' activity (references without version and
--- server, see org.custos.cache.ProvenanceExtractor#key)
+-- what the list filters on, one row each, lower case: 't:consent/1' target, 'g:practitioner/1' agent (who or on
+-- behalf of), 'e:observation/2' entity, 'a:code' activity (references without version and server, see
+-- org.custos.cache.ProvenanceExtractor#key), with the row's recorded time: a filtered page walks this index in order
 CREATE TABLE provenance_ref (
-  k  VARCHAR(600) NOT NULL,
-  rk BIGINT       NOT NULL
+  k        VARCHAR(600) NOT NULL,
+  rk       BIGINT       NOT NULL,
+  recorded BIGINT       NOT NULL
 );
-CREATE INDEX provenance_ref_k ON provenance_ref(k, rk);
+CREATE INDEX provenance_ref_k ON provenance_ref(k, recorded DESC, rk DESC);
 CREATE INDEX provenance_ref_rk ON provenance_ref(rk);
 
 -- the last check of a row's signatures (derived, never evidence): the worst verdict, the reasons, and the target

@@ -72,12 +72,12 @@ final class ProvenanceExtractor {
             String who = who(a, "who");
             if (who != null) {
                 agents.add(who);
-                key(keys, "w:", who);
+                key(keys, "g:", who);
             }
             String obo = who(a, "onBehalfOf");
             if (obo != null) {
-                agents.add(who + " on behalf of " + obo);
-                key(keys, "b:", obo);
+                agents.add((who == null ? "(no who)" : who) + " on behalf of " + obo);
+                key(keys, "g:", obo);
             }
         }
         List<String> entities = new ArrayList<>();

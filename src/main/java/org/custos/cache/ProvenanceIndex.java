@@ -37,7 +37,7 @@ final class ProvenanceIndex {
         remove(c, new long[]{pk});
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO provenance_search (" + COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
-             PreparedStatement ref = c.prepareStatement("INSERT INTO provenance_ref (k, rk) VALUES (?, ?)")) {
+             PreparedStatement ref = c.prepareStatement("INSERT INTO provenance_ref (k, rk, recorded) VALUES (?, ?, ?)")) {
             for (ProvenanceExtractor.Row r : rows) {
                 ins.setLong(1, pk);
                 ins.setInt(2, r.part());
@@ -61,6 +61,7 @@ final class ProvenanceIndex {
                 for (String k : r.keys()) {
                     ref.setString(1, k);
                     ref.setLong(2, rk);
+                    ref.setLong(3, r.recorded());
                     ref.addBatch();
                 }
             }

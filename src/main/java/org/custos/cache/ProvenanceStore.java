@@ -74,18 +74,32 @@ public final class ProvenanceStore {
         return page(filter, after, limit, false);
     }
 
-    /** As {@link #page(Filter, Keyset, int)}, oldest first when {@code ascending}. */
+    /**
+     * As {@link #page(Filter, Keyset, int)}, oldest first when {@code ascending}. A filter on a reference (target,
+     * agent, entity, activity) drives the page from that key's index rows in recorded order, so a common key reads a
+     * page, not all its rows (measured: activity "sign" on 100,000, 66 → ~11 ms); an origin filter alone walks the
+     * origin index in order.
+     */
     public List<Row> page(Filter filter, Keyset after, int limit, boolean ascending) {
-        Where w = where(filter);
+        String driver = driver(filter);
+        Where w = where(filter, driver);
+        String time = driver == null ? "s.recorded" : "r.recorded";
+        String key = driver == null ? "s.rk" : "r.rk";
         if (after != null) {
             // the first conjunct gives H2 an index range to start from; the second breaks ties inside one instant
-            w.cond(ascending ? "s.recorded >= ? AND (s.recorded > ? OR s.rk > ?)"
-                    : "s.recorded <= ? AND (s.recorded < ? OR s.rk < ?)", after.recorded(), after.recorded(), after.pk());
+            w.cond(ascending ? time + " >= ? AND (" + time + " > ? OR " + key + " > ?)"
+                    : time + " <= ? AND (" + time + " < ? OR " + key + " < ?)", after.recorded(), after.recorded(),
+                    after.pk());
         }
-        String order = ascending ? " ORDER BY s.recorded, s.rk" : " ORDER BY s.recorded DESC, s.rk DESC";
+        String dir = ascending ? "" : " DESC";
+        String lead = driver != null ? "r.k, " : filter.origin() != null && !filter.origin().isBlank()
+                ? "s.origin_id, " : "";
+        String order = " ORDER BY " + lead + time + dir + ", " + key + dir;
+        String from = driver == null ? " FROM provenance_search s" : " FROM provenance_ref r JOIN provenance_search s "
+                + "ON s.rk = r.rk";
         String sql = "SELECT s.rk, s.pk, s.part, s.origin_id, s.prov_id, s.container, s.recorded, s.period_start, "
                 + "s.period_end, s.activity, s.targets, s.agents, s.entities, s.signatures, v.verdict, v.reasons, "
-                + "v.checked_at, v.target_pks FROM provenance_search s LEFT JOIN provenance_verdict v ON v.pk = s.pk "
+                + "v.checked_at, v.target_pks" + from + " LEFT JOIN provenance_verdict v ON v.pk = s.pk "
                 + "AND v.part = s.part" + w.sql + order + " LIMIT ?";
         List<Row> out = new ArrayList<>();
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -111,9 +125,11 @@ public final class ProvenanceStore {
 
     /** How many rows match, counting up to {@code cap} (the list says "more than" beyond it). */
     public long count(Filter filter, long cap) {
-        Where w = where(filter);
-        String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM provenance_search s LEFT JOIN provenance_verdict v ON "
-                + "v.pk = s.pk AND v.part = s.part" + w.sql + " LIMIT ?)";
+        Where w = where(filter, null);
+        boolean verdicts = filter.status() != SignatureStatus.ANY && filter.status() != SignatureStatus.SIGNED
+                && filter.status() != SignatureStatus.UNSIGNED;
+        String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM provenance_search s" + (verdicts ? " LEFT JOIN "
+                + "provenance_verdict v ON v.pk = s.pk AND v.part = s.part" : "") + w.sql + " LIMIT ?)";
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = w.bind(ps);
             ps.setLong(i, cap);
@@ -260,23 +276,47 @@ public final class ProvenanceStore {
         return s == null || s.isEmpty() ? List.of() : List.of(s.split("\n"));
     }
 
-    private Where where(Filter f) {
+    /** The reference key that drives a filtered page (the first of target, agent, entity, activity), or null. */
+    private static String driver(Filter f) {
+        for (String k : refKeys(f)) {
+            if (k != null) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> refKeys(Filter f) {
+        return java.util.Arrays.asList(key("t:", f.target()), key("g:", f.agent()), key("e:", f.entity()),
+                f.activity() == null || f.activity().isBlank() ? null
+                        : "a:" + f.activity().trim().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static String key(String kind, String value) {
+        return value == null || value.isBlank() ? null : kind + ProvenanceExtractor.key(value);
+    }
+
+    private Where where(Filter f, String driver) {
         Where w = new Where();
-        ref(w, "t:", f.target());
-        if (f.agent() != null && !f.agent().isBlank()) {
-            String k = ProvenanceExtractor.key(f.agent());
-            w.cond("s.rk IN (SELECT rk FROM provenance_ref WHERE k IN (?, ?))", "w:" + k, "b:" + k);
+        boolean driven = driver != null;
+        for (String k : refKeys(f)) {
+            if (k == null) {
+                continue;
+            }
+            if (k.equals(driver)) {
+                w.cond("r.k = ?", k);
+                driver = null;   // (a second filter with the same key is a condition like the others)
+            } else {
+                w.cond("s.rk IN (SELECT rk FROM provenance_ref WHERE k = ?)", k);
+            }
         }
-        if (f.activity() != null && !f.activity().isBlank()) {
-            w.cond("s.rk IN (SELECT rk FROM provenance_ref WHERE k = ?)", "a:" + f.activity().trim()
-                    .toLowerCase(java.util.Locale.ROOT));
-        }
-        ref(w, "e:", f.entity());
+        // with a driving key the period is on its rows too (their recorded is the row's): the index range
+        String time = driven ? "r.recorded" : "s.recorded";
         if (f.from() != null) {
-            w.cond("s.recorded >= ?", f.from());
+            w.cond(time + " >= ?", f.from());
         }
         if (f.to() != null) {
-            w.cond("s.recorded <= ?", f.to());
+            w.cond(time + " <= ?", f.to());
         }
         if (f.origin() != null && !f.origin().isBlank()) {
             w.cond("s.origin_id = ?", cache.origins().find(f.origin()).map(Origins.Origin::id).orElse(-1));
@@ -289,12 +329,6 @@ public final class ProvenanceStore {
             default -> w.cond("v.verdict = ?", f.status().name());
         }
         return w;
-    }
-
-    private static void ref(Where w, String kind, String value) {
-        if (value != null && !value.isBlank()) {
-            w.cond("s.rk IN (SELECT rk FROM provenance_ref WHERE k = ?)", kind + ProvenanceExtractor.key(value));
-        }
     }
 
     /** A WHERE clause and its parameters, in order. */

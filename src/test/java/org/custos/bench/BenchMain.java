@@ -16,7 +16,9 @@ import static org.custos.bench.BenchSupport.log;
  * {@code bench.tag} (suffix of the result files), {@code bench.sync} (events synced from the local HAPI server,
  * default 100,000 in the bench profile; 0 skips), {@code bench.consents} / {@code bench.people} (the Consent list and
  * people directory benchmark, {@link ConsentBench}: 100,000 each in the bench profile; 0 skips), {@code bench.check}
- * (events of one patient checked against consent, {@link CheckBench}: 1,000,000 in the bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
+ * (events of one patient checked against consent, {@link CheckBench}: 1,000,000 in the bench profile; 0 skips),
+ * {@code bench.provenance} (the Provenance list, {@link ProvenanceBench}: 100,000 Provenance in the bench profile; 0
+ * skips). Each benchmark writes {@code <name>.json} and its table as
  * {@code <name>.txt} under target/bench.
  */
 public final class BenchMain {
@@ -50,6 +52,10 @@ public final class BenchMain {
         if (consents > 0) {
             System.out.println(ConsentBench.table(ConsentBench.run(consents, BenchSupport.intProp("bench.people",
                     consents))));
+        }
+        int provenance = BenchSupport.intProp("bench.provenance", 0);
+        if (provenance > 0) {
+            System.out.println(ProvenanceBench.table(ProvenanceBench.run(fhir, provenance)));
         }
         int checkEvents = BenchSupport.intProp("bench.check", 0);
         if (checkEvents > 0) {

@@ -58,7 +58,7 @@ class ProvenanceCheckTest {
         assertThat(verifyAfter("INSERT INTO provenance_search (pk, part, origin_id, prov_id, recorded, targets, "
                 + "agents, entities, signatures) VALUES (999999, 0, 1, 'ghost', 0, '', '', '', 0)"))
                 .singleElement().asString().contains("a row for no current Provenance");
-        assertThat(verifyAfter("UPDATE provenance_ref SET k = 'w:practitioner/someone-else' WHERE k = "
-                + "'w:patient/72'")).singleElement().asString().contains("filter keys differ");
+        assertThat(verifyAfter("UPDATE provenance_ref SET k = 'g:practitioner/someone-else' WHERE k = "
+                + "'g:patient/72'")).singleElement().asString().contains("filter keys differ");
     }
 }

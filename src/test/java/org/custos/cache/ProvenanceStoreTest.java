@@ -80,6 +80,20 @@ class ProvenanceStoreTest {
                 .filter(r -> r.signatures() > 0).toList().size()).contains("signature", "consent-signature");
         assertThat(all(new ProvenanceStore.Filter(null, null, null, null, null, null, null,
                 ProvenanceStore.SignatureStatus.UNSIGNED))).allSatisfy(r -> assertThat(r.signatures()).isZero());
+        // several reference filters together (the first drives the page, the others are conditions), with a period
+        assertThat(ids(new ProvenanceStore.Filter("Procedure/example", "Practitioner/xcda-author", null, null, null,
+                null, null, null))).containsExactly("example");
+        assertThat(ids(new ProvenanceStore.Filter("Procedure/example", "Practitioner/someone-else", null, null, null,
+                null, null, null))).isEmpty();
+        ProvenanceStore.Row ex = all(new ProvenanceStore.Filter("Procedure/example", null, null, null, null, null,
+                null, null)).get(0);
+        assertThat(all(new ProvenanceStore.Filter(null, "Practitioner/xcda-author", null, null, ex.recorded(),
+                ex.recorded(), null, null))).extracting(ProvenanceStore.Row::id).containsExactly("example");
+        assertThat(all(new ProvenanceStore.Filter(null, "Practitioner/xcda-author", null, null, ex.recorded() + 1,
+                null, null, null))).isEmpty();
+        assertThat(cache.provenance().count(new ProvenanceStore.Filter(null, "Practitioner/xcda-author", null, null,
+                null, null, null, null), 100)).isEqualTo(all(new ProvenanceStore.Filter(null,
+                "Practitioner/xcda-author", null, null, null, null, null, null)).size());
         ProvenanceStore.Row newest = all(all).get(0);
         assertThat(all(new ProvenanceStore.Filter(null, null, null, null, newest.recorded(), null, null, null)))
                 .allSatisfy(r -> assertThat(r.recorded()).isGreaterThanOrEqualTo(newest.recorded())).isNotEmpty();

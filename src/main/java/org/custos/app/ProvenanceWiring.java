@@ -39,10 +39,9 @@ record ProvenanceWiring(ProvenanceListViewModel list, ProvenanceListView view, P
         // what the cache does not hold is read from the origin's server, with its profile (each read is audited there)
         ProvenanceReview review = new ProvenanceReview(cache, (origin, type, id) -> profileOf(profiles, origin)
                 .flatMap(p -> {
+                    // (a failure — refused, unreachable — is not "absent": it goes up with its message)
                     try (ResourceWriter server = new ResourceWriter(fhir, p)) {
                         return server.read(type, id).map(s -> new SignatureVerifier.Target(s.json(), s.versionId()));
-                    } catch (RuntimeException e) {
-                        return Optional.empty();
                     }
                 }));
         ProvenanceDetailViewModel.TrustSettings trust = new ProvenanceDetailViewModel.TrustSettings() {

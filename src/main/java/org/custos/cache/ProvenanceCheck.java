@@ -81,6 +81,14 @@ final class ProvenanceCheck {
                 }
             }
         }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT v.pk, v.part FROM "
+                + "provenance_verdict v LEFT JOIN provenance_search s ON s.pk = v.pk AND s.part = v.part WHERE "
+                + "s.pk IS NULL")) {
+            while (rs.next()) {
+                r.report(null, "kept signature check " + rs.getLong(1) + ":" + rs.getInt(2), "a check for no listed "
+                        + "Provenance: the list could show a verdict beside the wrong row");
+            }
+        }
         for (Map.Entry<String, Stored> left : rows.entrySet()) {
             r.report(left.getValue().origin(), "Provenance list row " + left.getKey(), "a row for no current "
                     + "Provenance: the review would list what the cache does not hold");

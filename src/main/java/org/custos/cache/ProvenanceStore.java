@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -163,6 +164,15 @@ public final class ProvenanceStore {
      * no longer current (it has no row).
      */
     public void saveCheck(long pk, int part, String verdict, String reasons, String trust) {
+        saveCheck(pk, part, verdict, reasons, trust, null);
+    }
+
+    /**
+     * As above, naming the versions the check read: {@code used} maps each target read ("Type/id") to the cache key of
+     * the version checked against (-1: read from the server); a target it did not read, or one that has another
+     * current version by now, makes the kept check stale at once. Null: the current versions are taken.
+     */
+    public void saveCheck(long pk, int part, String verdict, String reasons, String trust, Map<String, Long> used) {
         cache.inTransaction("Keeping a signature check", c -> {
             int originId;
             List<String> targets;
@@ -184,7 +194,7 @@ public final class ProvenanceStore {
                 ps.setInt(2, part);
                 ps.setString(3, verdict);
                 ps.setString(4, reasons);
-                ps.setString(5, targetPks(c, originId, targets));
+                ps.setString(5, used == null ? targetPks(c, originId, targets) : usedPks(targets, used));
                 ps.setLong(6, System.currentTimeMillis());
                 ps.setString(7, trust == null ? null : AuditStore.cut(trust, 2000));
                 ps.executeUpdate();
@@ -247,6 +257,18 @@ public final class ProvenanceStore {
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The keys {@code used} names for these targets, in their order, as {@link #targetPks} writes them. */
+    private static String usedPks(List<String> targets, Map<String, Long> used) {
+        StringBuilder b = new StringBuilder();
+        for (String t : targets) {
+            String r = SearchExtractor.reference(t);
+            Long pk = r == null ? null : used.get(r);
+            // not read (or read from the server): "?" never equals what the list computes, the check shows stale
+            b.append(b.length() == 0 ? "" : " ").append(pk == null || pk < 0 ? "?" : Long.toString(pk));
+        }
+        return b.toString();
     }
 
     /** The keys of the current versions of these targets in the origin, "pk pk" ("-" for one not cached). */

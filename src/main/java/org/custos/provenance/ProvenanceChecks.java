@@ -39,6 +39,14 @@ public final class ProvenanceChecks {
 
     /** The verdict of each signature of {@code p} (empty when it has none). */
     public List<Verdict> verify(ProvenanceStore.Current p, TrustStore trust) {
+        return verify(p, trust, new java.util.HashMap<>());
+    }
+
+    /**
+     * As above; {@code used} receives, for each target read ("Type/id"), the cache key of the version checked
+     * against (-1: read from the server), so that a kept check names exactly what it checked.
+     */
+    public List<Verdict> verify(ProvenanceStore.Current p, TrustStore trust, java.util.Map<String, Long> used) {
         JsonNode tree;
         try {
             tree = mapper.readTree(p.json());
@@ -46,9 +54,17 @@ public final class ProvenanceChecks {
             return List.of(new Verdict(Verdict.Kind.CANNOT_VERIFY, "the Provenance is not JSON: "
                     + e.getOriginalMessage()));
         }
-        SignatureVerifier.Source source = (type, id) -> store.current(p.originId(), type, id)
-                .map(c -> new SignatureVerifier.Target(c.json(), c.versionId()))
-                .or(() -> p.serverBase() == null ? Optional.empty() : server.read(p.origin(), type, id));
+        SignatureVerifier.Source source = (type, id) -> {
+            Optional<ProvenanceStore.Current> cached = store.current(p.originId(), type, id);
+            if (cached.isPresent()) {
+                used.put(type + "/" + id, cached.get().pk());
+                return Optional.of(new SignatureVerifier.Target(cached.get().json(), cached.get().versionId()));
+            }
+            Optional<SignatureVerifier.Target> read = p.serverBase() == null ? Optional.empty()
+                    : server.read(p.origin(), type, id);
+            read.ifPresent(t -> used.put(type + "/" + id, -1L));
+            return read;
+        };
         return new SignatureVerifier(trust).verify(tree, source, p.serverBase());
     }
 

@@ -56,7 +56,8 @@ public final class ProvenanceDetailViewModel {
     private final StringProperty trustText = new SimpleStringProperty("");
     private final ObjectProperty<Shown> shown = new SimpleObjectProperty<>();
     private final ObjectProperty<ProvenanceReview.Opened> opened = new SimpleObjectProperty<>();
-    private TrustStore trust = TrustStore.none();
+    /** Read by the checks when they run (a store chosen meanwhile is the one used). */
+    private volatile TrustStore trust = TrustStore.none();
     private java.util.function.BiConsumer<ProvenanceStore.Row, List<Verdict>> onChecked = (r, v) -> { };
     private ProvenanceGraphViewModel graph;
     private long generation;
@@ -100,7 +101,7 @@ public final class ProvenanceDetailViewModel {
     /** The graph beside the detail: it draws the chain around the open Provenance's target when asked. */
     public ProvenanceDetailViewModel graph(ProvenanceGraphViewModel g) {
         this.graph = g;
-        g.onOpenProvenance(this::openReference);
+        g.onOpenProvenance((title, json) -> shown.set(new Shown(title, json)));
         return this;
     }
 
@@ -132,11 +133,10 @@ public final class ProvenanceDetailViewModel {
         }
         title.set("Provenance/" + row.id() + (row.container() == null ? "" : " (contained in " + row.container()
                 + ")") + " · " + row.origin());
-        TrustStore t = trust;
         tasks.submit(null, p -> {
             Optional<ProvenanceReview.Opened> o = review.open(row);
             return o.map(x -> new Object[]{x, x.detail().signatures().isEmpty() ? List.<Verdict>of()
-                    : review.verify(x, t)}).orElse(null);
+                    : review.verify(x, trust)}).orElse(null);
         }, r -> {
             if (gen != generation) {
                 return;
@@ -187,8 +187,7 @@ public final class ProvenanceDetailViewModel {
             return;
         }
         long gen = generation;
-        TrustStore t = trust;
-        tasks.submit(null, p -> review.verify(o, t), v -> {
+        tasks.submit(null, p -> review.verify(o, trust), v -> {
             if (gen == generation) {
                 showVerdicts(o.detail(), v);
                 message.set(v.isEmpty() ? "This Provenance has no signature." : "Checked.");
@@ -196,7 +195,11 @@ public final class ProvenanceDetailViewModel {
             if (!v.isEmpty()) {
                 onChecked.accept(o.row(), v);
             }
-        }, e -> message.set("Cannot check the signatures: " + e.getMessage()));
+        }, e -> {
+            if (gen == generation) {
+                message.set("Cannot check the signatures: " + e.getMessage());
+            }
+        });
     }
 
     /** Uses the trust store in {@code file} (PEM or PKCS#12; {@code password} for the latter, may be null). */
@@ -208,7 +211,7 @@ public final class ProvenanceDetailViewModel {
                     + (t.certificates().size() == 1 ? "" : "s") + ")");
             verify();
         }, e -> trustText.set("Trust store: " + e.getMessage() + " Choose it again (a PKCS#12 store needs its "
-                + "password)."));
+                + "password). " + (trust.isEmpty() ? "None is in use." : "Still in use: " + trust.source() + ".")));
     }
 
     /** Whether a trust store file is asked a password for (a PKCS#12 store, by its name). */
@@ -224,7 +227,11 @@ public final class ProvenanceDetailViewModel {
             return;
         }
         int originId = o.row().originId();
+        long gen = generation;
         tasks.submit(null, p -> review.resource(originId, reference), r -> {
+            if (gen != generation) {
+                return;
+            }
             if (r.isPresent()) {
                 shown.set(new Shown(reference + " · " + o.row().origin() + (r.get().fromServer()
                         ? " (read from the server now)" : " (from the cache)"), ProvenanceText.pretty(r.get().json())));
@@ -233,7 +240,11 @@ public final class ProvenanceDetailViewModel {
                         + "Consents, Provenance, the people, and resources that contain a Provenance), nor could its "
                         + "server give it.");
             }
-        }, e -> message.set("Cannot open " + reference + ": " + e.getMessage()));
+        }, e -> {
+            if (gen == generation) {
+                message.set("Cannot open " + reference + ": " + e.getMessage());
+            }
+        });
     }
 
     /** Lists the AuditEvents about this Provenance's (first) target in the audit browser. */
@@ -245,8 +256,9 @@ public final class ProvenanceDetailViewModel {
         }
         String t = o.row().targets().get(0);
         String r = t.replaceAll("/_history/.*$", "");
-        eventsAbout.accept(r.contains("://") ? r.substring(r.lastIndexOf('/', r.lastIndexOf('/') - 1) + 1) : r,
-                o.row().origin());
+        // a trailing "|" makes the browser's entity filter match exactly (Consent/1, not Consent/10)
+        eventsAbout.accept((r.contains("://") ? r.substring(r.lastIndexOf('/', r.lastIndexOf('/') - 1) + 1) : r)
+                + "|", o.row().origin());
     }
 
     private void showVerdicts(ProvenanceDetail d, List<Verdict> v) {

@@ -9,7 +9,6 @@ import javafx.stage.Window;
 import org.custos.ui.Views;
 
 import java.io.File;
-import java.io.IOException;
 
 /** The Graph tab: the laid-out chain in a {@link GraphPane} (pan, zoom), and its export to PNG and SVG. */
 public final class ProvenanceGraphView {
@@ -73,12 +72,8 @@ public final class ProvenanceGraphView {
     void exportPng() {
         File f = chooser("PNG picture", "*.png", "provenance-graph.png").showSaveDialog(window());
         if (f != null) {
-            try {
-                pane.snapshotPng(f.toPath());
-                vm.exported(f.toPath(), null);
-            } catch (IOException | RuntimeException e) {
-                vm.exported(f.toPath(), e);
-            }
+            // the picture is taken here (the FX thread draws it); encoding and writing run in the background
+            vm.exportPng(pane.snapshot(), f.toPath());
         }
     }
 

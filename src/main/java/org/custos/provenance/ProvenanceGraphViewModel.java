@@ -7,7 +7,6 @@ import javafx.beans.property.StringProperty;
 import org.custos.ui.TaskRunner;
 
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 /**
  * The graph around a resource (issue 12, "Graph view"): built and laid out in the background (the ELK layered
@@ -26,7 +25,8 @@ public final class ProvenanceGraphViewModel {
             + "target.");
     private String origin;
     private long generation;
-    private Consumer<String> openProvenance = ref -> { };
+    private java.util.function.BiConsumer<String, String> openProvenance = (title, json) -> { };
+    private java.util.Map<String, String> texts = java.util.Map.of();
 
     public ProvenanceGraphViewModel(ProvenanceReview review, TaskRunner tasks) {
         this.review = review;
@@ -39,8 +39,8 @@ public final class ProvenanceGraphViewModel {
 
     public StringProperty status() { return status; }
 
-    /** What a double click on a Provenance node does (the detail opens its text). */
-    void onOpenProvenance(Consumer<String> c) {
+    /** What a double click on a Provenance node does: (title, JSON) — the detail shows its text. */
+    void onOpenProvenance(java.util.function.BiConsumer<String, String> c) {
         openProvenance = c;
     }
 
@@ -60,12 +60,15 @@ public final class ProvenanceGraphViewModel {
         status.set("Drawing the chain around " + key + "…");
         int originId = review.originId(originName);
         tasks.submit(null, p -> {
-            ProvenanceGraph g = review.graph(originId, key, MAX_NODES);
-            return new GraphLayout().layout(g);
+            ProvenanceReview.Chain c = review.graph(originId, key, MAX_NODES);
+            return new Object[]{new GraphLayout().layout(c.graph()), c.texts()};
         }, r -> {
             if (gen == generation) {
-                laidOut.set(r);
-                status.set(describe(r.graph()));
+                @SuppressWarnings("unchecked") java.util.Map<String, String> t = (java.util.Map<String, String>) r[1];
+                texts = t;
+                GraphLayout.Result laid = (GraphLayout.Result) r[0];
+                laidOut.set(laid);
+                status.set(describe(laid.graph()));
             }
         }, e -> {
             if (gen == generation) {
@@ -82,7 +85,10 @@ public final class ProvenanceGraphViewModel {
         }
         r.graph().node(key).ifPresent(n -> {
             if (n.kind() == ProvenanceGraph.Kind.PROVENANCE) {
-                openProvenance.accept(key);
+                String text = texts.get(key);
+                if (text != null) {
+                    openProvenance.accept(key + " · " + origin + " (as drawn in the graph)", text);
+                }
             } else {
                 show(key, origin);
             }
@@ -101,9 +107,17 @@ public final class ProvenanceGraphViewModel {
         }, f -> status.set("Saved " + f + "."), e -> status.set("Cannot save " + file + ": " + e.getMessage()));
     }
 
-    /** Says a PNG was written (the view makes it: a picture of the screen's graph), or why not. */
-    public void exported(Path file, Exception problem) {
-        status.set(problem == null ? "Saved " + file + "." : "Cannot save " + file + ": " + problem.getMessage());
+    /** Writes the whole graph's picture (taken by the view) as PNG to {@code file}, in the background. */
+    public void exportPng(java.awt.image.BufferedImage picture, Path file) {
+        if (picture == null) {
+            return;
+        }
+        tasks.submit(null, p -> {
+            if (!javax.imageio.ImageIO.write(picture, "png", file.toFile())) {
+                throw new java.io.IOException("no PNG writer");
+            }
+            return file;
+        }, f -> status.set("Saved " + f + "."), e -> status.set("Cannot save " + file + ": " + e.getMessage()));
     }
 
     static String describe(ProvenanceGraph g) {

@@ -139,6 +139,10 @@ public final class ProvenanceListViewModel {
     /** Lists the first page for the fields' filter, and counts it. */
     public void search() {
         if (from.get() != null && to.get() != null && to.get().isBefore(from.get())) {
+            ++generation;
+            rows.clear();
+            more.set(false);
+            countText.set("");
             message.set("The period ends before it starts: nothing to list.");
             return;
         }
@@ -196,8 +200,10 @@ public final class ProvenanceListViewModel {
             more.set(page.size() == PAGE);
             loading.set(false);
         }, t -> {
-            loading.set(false);
-            message.set("Cannot list more: " + t.getMessage());
+            if (gen == generation) {
+                loading.set(false);
+                message.set("Cannot list more: " + t.getMessage());
+            }
         });
     }
 
@@ -285,8 +291,8 @@ public final class ProvenanceListViewModel {
         } else if (r.check() == null) {
             sig = r.signatures() + " · not checked";
         } else {
-            sig = r.signatures() + " · " + label(r.check().verdict()) + (r.check().stale() ? " (target changed since)"
-                    : "");
+            sig = r.signatures() + " · " + label(r.check().verdict()) + (r.check().stale()
+                    ? " (may be out of date: a target changed, or was read from its server)" : "");
         }
         return new Item(r, r.recorded() == 0 ? "?" : MINUTE.format(Instant.ofEpochMilli(r.recorded()).atZone(zone)),
                 String.join(", ", r.targets()), String.join(", ", r.agents()), activity(r.activity()), sig,

@@ -86,7 +86,8 @@ public final class ProvenanceReview {
         ProvenanceStore.Current as = new ProvenanceStore.Current(row.pk(), row.originId(), row.origin(),
                 cache.origins().byId(row.originId()).map(o -> o.kind()).orElse("?"), "Provenance", row.id(), null,
                 opened.json(), null);
-        List<Verdict> verdicts = new ProvenanceChecks(cache.provenance(), server).verify(as, trust);
+        java.util.Map<String, Long> used = new java.util.HashMap<>();
+        List<Verdict> verdicts = new ProvenanceChecks(cache.provenance(), server).verify(as, trust, used);
         if (!verdicts.isEmpty()) {
             Verdict worst = verdicts.stream().min((a, b) -> Integer.compare(severity(b.kind()),
                     severity(a.kind()))).orElseThrow();
@@ -95,7 +96,7 @@ public final class ProvenanceReview {
                 reasons.add((i + 1) + ": " + verdicts.get(i).text());
             }
             cache.provenance().saveCheck(row.pk(), row.part(), worst.kind().name(), String.join("\n", reasons),
-                    trust.source());
+                    trust.source(), used);
         }
         return verdicts;
     }
@@ -163,12 +164,13 @@ public final class ProvenanceReview {
      * The chain around {@code ref} in origin {@code originId}: its Provenance, what they were derived from, their
      * Provenance, the agents; at most {@code maxNodes} nodes (at most 200 Provenance per resource are followed).
      */
-    public ProvenanceGraph graph(int originId, String ref, int maxNodes) {
+    public Chain graph(int originId, String ref, int maxNodes) {
         ProvenanceStore store = cache.provenance();
-        return ProvenanceGraph.around(ref, new ProvenanceGraph.Source() {
+        Map<String, String> texts = new java.util.HashMap<>();
+        ProvenanceGraph g = ProvenanceGraph.around(ref, new ProvenanceGraph.Source() {
             @Override
             public List<JsonNode> provenanceFor(String r) {
-                return provenance(store.pointingAt(originId, r, false, 200));
+                return provenance(store.pointingAt(originId, r, false, 200), texts);
             }
 
             @Override
@@ -178,19 +180,37 @@ public final class ProvenanceReview {
 
             @Override
             public List<JsonNode> provenanceUsing(String r) {
-                return provenance(store.pointingAt(originId, r, true, 200));
+                return provenance(store.pointingAt(originId, r, true, 200), texts);
             }
         }, maxNodes);
+        return new Chain(g, texts);
     }
 
-    private List<JsonNode> provenance(List<ProvenanceStore.Pointing> rows) {
+    /** A graph and the text of each Provenance drawn in it, by node key. */
+    public record Chain(ProvenanceGraph graph, Map<String, String> texts) {
+    }
+
+    /**
+     * The Provenance of these rows for the graph. A contained one gets an id of its container's ("Task-example1-
+     * signature"): contained ids are unique only inside their container, and two must not become one node.
+     */
+    private List<JsonNode> provenance(List<ProvenanceStore.Pointing> rows, Map<String, String> texts) {
         List<JsonNode> out = new ArrayList<>();
         for (ProvenanceStore.Pointing p : rows) {
             try {
-                JsonNode n = provenanceOf(mapper.readTree(p.sourceJson()), p.part());
-                if (n != null) {
-                    out.add(n);
+                JsonNode container = mapper.readTree(p.sourceJson());
+                JsonNode n = provenanceOf(container, p.part());
+                if (n == null) {
+                    continue;
                 }
+                if (p.part() > 0 && n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    o = o.deepCopy();
+                    o.put("id", container.path("resourceType").asText() + "-" + container.path("id").asText() + "-"
+                            + n.path("id").asText(Integer.toString(p.part())));
+                    n = o;
+                }
+                texts.put("Provenance/" + n.path("id").asText(), ProvenanceText.pretty(n.toString()));
+                out.add(n);
             } catch (JsonProcessingException e) {
                 // a text that is not JSON has no list row; nothing to follow
             }

@@ -44,6 +44,7 @@ public final class ProvenanceSignViewModel {
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final BooleanBinding canSign;
     private Consumer<String> onSigned = ref -> { };
+    private long lookups;
 
     public ProvenanceSignViewModel(ProvenanceReview review, Keeper keeper, TaskRunner tasks) {
         this.review = review;
@@ -106,7 +107,11 @@ public final class ProvenanceSignViewModel {
             origins.clear();
             return;
         }
+        long gen = ++lookups;
         tasks.submit(null, p -> review.originsHolding(t[0], t[1]), list -> {
+            if (gen != lookups) {
+                return;   // the user typed on: an older lookup's answer
+            }
             origins.setAll(list);
             if (!list.contains(origin.get())) {
                 origin.set(list.isEmpty() ? "" : list.get(0));

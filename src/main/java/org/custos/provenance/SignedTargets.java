@@ -42,7 +42,12 @@ record SignedTargets(List<Item> items) {
                 throw cannot("the target " + ref + " is not a resource of " + (originBase == null ? "this cache"
                         : originBase) + ", so its content cannot be had");
             }
-            Optional<SignatureVerifier.Target> current = source.current(typeId[0], typeId[1]);
+            Optional<SignatureVerifier.Target> current;
+            try {
+                current = source.current(typeId[0], typeId[1]);
+            } catch (RuntimeException e) {
+                throw cannot("the target " + typeId[0] + "/" + typeId[1] + " could not be read: " + e.getMessage());
+            }
             if (current.isEmpty()) {
                 throw cannot("the target " + typeId[0] + "/" + typeId[1] + " is not in the cache (nor could it be "
                         + "read from its server)");

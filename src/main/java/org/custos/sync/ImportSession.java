@@ -93,11 +93,25 @@ final class ImportSession {
             }
         } else if (result instanceof Incoming.Bad bad) {
             quarantine(bad.entry().location(), type, bad.entry().id(), bad.entry().reason(), bad.entry().content());
+        } else if (heldAlready(type, tree)) {
+            // a type Custos keeps only for its contained Provenance: a later version without one still replaces
+            // the version the cache holds (otherwise the old one, and its Provenance, would stay current)
+            others.add(IncomingResource.of(tree, fallbackId, where));
+            if (others.size() >= Importer.BATCH) {
+                flush();
+            }
         } else {
             synchronized (this) {
                 report.counts(type).skipped++;
             }
         }
+    }
+
+    /** Whether this origin holds a resource of this (otherwise skipped) type and id: it came with a Provenance. */
+    private boolean heldAlready(String type, ObjectNode tree) {
+        String id = tree.path("id").asText("");
+        return !id.isEmpty() && Importer.FHIR_ID.matcher(id).matches()
+                && cache.resources().originsHolding(type, id).contains(origin);
     }
 
     void flush() {

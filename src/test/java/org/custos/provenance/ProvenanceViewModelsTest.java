@@ -134,12 +134,27 @@ class ProvenanceViewModelsTest {
         assertThat(detail.message().get()).contains("Patient/72 is not in the cache of files");
         detail.showAuditEvents();
         assertThat(eventsAbout).singleElement().satisfies(e -> assertThat(e).containsExactly(
-                "Consent/consent-example-signature", "files"));
+                "Consent/consent-example-signature|", "files"));
         // the graph around its target
         detail.showGraph();
         assertThat(graph.laidOut().get()).isNotNull();
         assertThat(graph.centre().get()).isEqualTo("Consent/consent-example-signature");
         assertThat(graph.status().get()).startsWith("3 nodes (1 Provenance)");
+    }
+
+    @Test
+    void theContainedProvenanceAreNodesOfTheirOwnAndOpenAsDrawn() {
+        graph.show("ProcedureRequest/physiotherapy", "files");
+        ProvenanceGraph g = graph.laidOut().get().graph();
+        // the five examples' contained Provenance all have the id "signature": five nodes, named by their containers
+        assertThat(g.nodes()).filteredOn(n -> n.kind() == ProvenanceGraph.Kind.PROVENANCE)
+                .extracting(ProvenanceGraph.Node::key).contains("Provenance/Task-example1-signature",
+                        "Provenance/MedicationRequest-medrx0301-signature",
+                        "Provenance/ProcedureRequest-physiotherapy-signature");
+        assertThat(g.nodes()).extracting(ProvenanceGraph.Node::key).contains("Practitioner/f202");
+        graph.open("Provenance/Task-example1-signature");
+        assertThat(detail.shown().get().title()).startsWith("Provenance/Task-example1-signature · files");
+        assertThat(detail.shown().get().json()).contains("Practitioner/f202");
     }
 
     @Test

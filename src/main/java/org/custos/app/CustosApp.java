@@ -39,6 +39,8 @@ public final class CustosApp extends Application {
         static final Logger LOG = LoggerFactory.getLogger(CustosApp.class);
     }
     static final String DEMO_RESOURCE = "/org/custos/demo/demo-audit.ndjson.gz";
+    /** Provenance of the demo patients' documents (a derivation chain each, one with a cycle): made by a script. */
+    static final String DEMO_PROVENANCE = "/org/custos/demo/demo-provenance.ndjson";
 
     private FxTaskRunner tasks;
     private volatile Cache cache;
@@ -147,13 +149,18 @@ public final class CustosApp extends Application {
                 .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
+    /** The demo AuditEvents and people, then the demo Provenance (documents of six patients, one NDJSON stream). */
     static InputStream demoData() {
         InputStream raw = CustosApp.class.getResourceAsStream(DEMO_RESOURCE);
-        if (raw == null) {
-            throw new IllegalStateException("The demo data " + DEMO_RESOURCE + " is missing from this build");
+        InputStream provenance = CustosApp.class.getResourceAsStream(DEMO_PROVENANCE);
+        if (raw == null || provenance == null) {
+            throw new IllegalStateException("The demo data " + (raw == null ? DEMO_RESOURCE : DEMO_PROVENANCE)
+                    + " is missing from this build");
         }
         try {
-            return new GZIPInputStream(raw, 1 << 16);
+            return new java.io.SequenceInputStream(java.util.Collections.enumeration(java.util.List.of(
+                    new GZIPInputStream(raw, 1 << 16), new java.io.ByteArrayInputStream(new byte[]{'\n'}),
+                    provenance)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -138,7 +138,8 @@ public final class MainView {
         ImageView icon = new ImageView(new Image(MainView.class.getResourceAsStream("icon-128.png")));
         Label title = new Label("No audit events in the cache yet");
         title.getStyleClass().add("title-3");
-        Label text = new Label("Explore the bundled demo data (6,000 realistic STU3 AuditEvents from a hospital over "
+        Label text = new Label("Explore the bundled demo data (6,000 realistic STU3 AuditEvents and the provenance of "
+                + "some patients' documents, from a hospital over "
                 + "90 days), or import your own FHIR files: Bundles, NDJSON or XML.");
         text.setWrapText(true);
         text.setMaxWidth(520);

@@ -264,7 +264,7 @@ public final class ProvenanceStore {
         StringBuilder b = new StringBuilder();
         for (String t : targets) {
             String r = SearchExtractor.reference(t);
-            Long pk = r == null ? null : used.get(r);
+            Long pk = r == null || t.contains("://") && !used.containsKey(r) ? null : used.get(r);
             // not read (or read from the server): "?" never equals what the list computes, the check shows stale
             b.append(b.length() == 0 ? "" : " ").append(pk == null || pk < 0 ? "?" : Long.toString(pk));
         }
@@ -272,12 +272,16 @@ public final class ProvenanceStore {
     }
 
     /** The keys of the current versions of these targets in the origin, "pk pk" ("-" for one not cached). */
-    private static String targetPks(Connection c, int originId, List<String> targets) throws SQLException {
+    private String targetPks(Connection c, int originId, List<String> targets) throws SQLException {
         StringBuilder b = new StringBuilder();
+        String base = cache.origins().byId(originId).filter(o -> o.kind().equals("server")).map(Origins.Origin::name)
+                .orElse(null);
         try (PreparedStatement ps = c.prepareStatement("SELECT pk FROM fhir_resource WHERE res_type = ? AND "
                 + "res_id = ? AND origin_id = ? AND BITAND(state, 1) = 0")) {
             for (String t : targets) {
-                String r = SearchExtractor.reference(t);
+                // an absolute reference to another server names nothing of this origin
+                String r = t.contains("://") && (base == null || !t.startsWith(base + "/")) ? null
+                        : SearchExtractor.reference(t);
                 long pk = -1;
                 if (r != null) {
                     int slash = r.indexOf('/');

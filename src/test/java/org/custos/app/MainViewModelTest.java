@@ -66,6 +66,10 @@ class MainViewModelTest {
             vm.answerDemoQuestion(true);
             assertThat(cache.audit().count(AuditFilter.ALL.withOrigin("demo"), Long.MAX_VALUE)).isEqualTo(6000);
             assertThat(vm.cacheInfoProperty().get()).startsWith("6,001 AuditEvents cached (6,000 of them demo data)");
+            // and the demo patients' documents' Provenance, all read (one of its chains has a cycle)
+            assertThat(cache.provenance().count(new org.custos.cache.ProvenanceStore.Filter(null, null, null, null,
+                    null, null, "demo", null), 1000)).isEqualTo(31);
+            assertThat(vm.lastImportProperty().get().problems()).isFalse();
         }
     }
 }

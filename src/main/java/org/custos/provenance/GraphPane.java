@@ -234,6 +234,8 @@ public class GraphPane extends Region {
         if (graph != null && zoom.get() < READABLE && boxes.containsKey(key)) {
             zoomAt(READABLE_ZOOM, 0, 0);
             centreOn(key);
+            // the layout is top-down and the centre is where the chain ends: show it low, with what it came from above
+            translate.setY(translate.getY() + getHeight() * 0.3);
         }
     }
 

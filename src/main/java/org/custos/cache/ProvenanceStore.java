@@ -82,8 +82,8 @@ public final class ProvenanceStore {
      * origin index in order.
      */
     public List<Row> page(Filter filter, Keyset after, int limit, boolean ascending) {
-        String driver = driver(filter);
-        Where w = where(filter, driver);
+        String driver = ProvenanceFilterSql.driver(filter);
+        ProvenanceFilterSql.Where w = ProvenanceFilterSql.where(cache, filter, driver);
         String time = driver == null ? "s.recorded" : "r.recorded";
         String key = driver == null ? "s.rk" : "r.rk";
         if (after != null) {
@@ -126,7 +126,7 @@ public final class ProvenanceStore {
 
     /** How many rows match, counting up to {@code cap} (the list says "more than" beyond it). */
     public long count(Filter filter, long cap) {
-        Where w = where(filter, null);
+        ProvenanceFilterSql.Where w = ProvenanceFilterSql.where(cache, filter, null);
         boolean verdicts = filter.status() != SignatureStatus.ANY && filter.status() != SignatureStatus.SIGNED
                 && filter.status() != SignatureStatus.UNSIGNED;
         String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM provenance_search s" + (verdicts ? " LEFT JOIN "
@@ -302,79 +302,6 @@ public final class ProvenanceStore {
         return s == null || s.isEmpty() ? List.of() : List.of(s.split("\n"));
     }
 
-    /** The reference key that drives a filtered page (the first of target, agent, entity, activity), or null. */
-    private static String driver(Filter f) {
-        for (String k : refKeys(f)) {
-            if (k != null) {
-                return k;
-            }
-        }
-        return null;
-    }
-
-    private static List<String> refKeys(Filter f) {
-        return java.util.Arrays.asList(key("t:", f.target()), key("g:", f.agent()), key("e:", f.entity()),
-                f.activity() == null || f.activity().isBlank() ? null
-                        : "a:" + f.activity().trim().toLowerCase(java.util.Locale.ROOT));
-    }
-
-    private static String key(String kind, String value) {
-        return value == null || value.isBlank() ? null : kind + ProvenanceExtractor.key(value);
-    }
-
-    private Where where(Filter f, String driver) {
-        Where w = new Where();
-        boolean driven = driver != null;
-        for (String k : refKeys(f)) {
-            if (k == null) {
-                continue;
-            }
-            if (k.equals(driver)) {
-                w.cond("r.k = ?", k);
-                driver = null;   // (a second filter with the same key is a condition like the others)
-            } else {
-                w.cond("s.rk IN (SELECT rk FROM provenance_ref WHERE k = ?)", k);
-            }
-        }
-        // with a driving key the period is on its rows too (their recorded is the row's): the index range
-        String time = driven ? "r.recorded" : "s.recorded";
-        if (f.from() != null) {
-            w.cond(time + " >= ?", f.from());
-        }
-        if (f.to() != null) {
-            w.cond(time + " <= ?", f.to());
-        }
-        if (f.origin() != null && !f.origin().isBlank()) {
-            w.cond("s.origin_id = ?", cache.origins().find(f.origin()).map(Origins.Origin::id).orElse(-1));
-        }
-        switch (f.status()) {
-            case ANY -> { }
-            case UNSIGNED -> w.cond("s.signatures = 0");
-            case SIGNED -> w.cond("s.signatures > 0");
-            case NOT_CHECKED -> w.cond("s.signatures > 0 AND v.pk IS NULL");
-            default -> w.cond("v.verdict = ?", f.status().name());
-        }
-        return w;
-    }
-
-    /** A WHERE clause and its parameters, in order. */
-    private static final class Where {
-        String sql = "";
-        final List<Object> params = new ArrayList<>();
-
-        void cond(String cond, Object... values) {
-            sql += (sql.isEmpty() ? " WHERE " : " AND ") + "(" + cond + ")";
-            params.addAll(List.of(values));
-        }
-
-        int bind(PreparedStatement ps) throws SQLException {
-            int i = 1;
-            for (Object p : params) {
-                ps.setObject(i++, p);
-            }
-            return i;
-        }
-    }
 
     /** Provenance {@code id} in every origin that has it (current versions), then any waiting in the outbox. */
     public List<Current> withId(String id) {

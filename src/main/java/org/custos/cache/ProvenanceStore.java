@@ -194,7 +194,9 @@ public final class ProvenanceStore {
                 ps.setInt(2, part);
                 ps.setString(3, verdict);
                 ps.setString(4, reasons);
-                ps.setString(5, used == null ? targetPks(c, originId, targets) : usedPks(targets, used));
+                // a check that read no target (a placeholder blob, a picture) did not depend on their content
+                ps.setString(5, used == null || used.isEmpty() ? targetPks(c, originId, targets)
+                        : usedPks(targets, used));
                 ps.setLong(6, System.currentTimeMillis());
                 ps.setString(7, trust == null ? null : AuditStore.cut(trust, 2000));
                 ps.executeUpdate();

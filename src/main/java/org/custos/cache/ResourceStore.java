@@ -262,6 +262,28 @@ public final class ResourceStore {
         return out;
     }
 
+    /**
+     * "Type/id" of every resource of {@code originId} whose type is not among {@code keptTypes} (the resources kept
+     * only because they contain a Provenance).
+     */
+    public java.util.Set<String> heldOfOtherTypes(int originId, java.util.Collection<String> keptTypes) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT res_type, res_id FROM fhir_resource WHERE origin_id = ?")) {
+            ps.setInt(1, originId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!keptTypes.contains(rs.getString(1))) {
+                        out.add(rs.getString(1) + "/" + rs.getString(2));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The ids of the origins that hold this resource. */
     public List<Integer> originsHolding(String type, String id) {
         List<Integer> out = new ArrayList<>();

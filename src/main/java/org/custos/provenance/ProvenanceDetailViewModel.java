@@ -61,6 +61,7 @@ public final class ProvenanceDetailViewModel {
     private java.util.function.BiConsumer<ProvenanceStore.Row, List<Verdict>> onChecked = (r, v) -> { };
     private ProvenanceGraphViewModel graph;
     private long generation;
+    private long checks;
 
     public ProvenanceDetailViewModel(ProvenanceReview review, TaskRunner tasks, Function<String, String> toXml,
                                      TrustSettings trustSettings, BiConsumer<String, String> eventsAbout) {
@@ -135,8 +136,9 @@ public final class ProvenanceDetailViewModel {
                 + ")") + " · " + row.origin());
         tasks.submit(null, p -> {
             Optional<ProvenanceReview.Opened> o = review.open(row);
+            TrustStore used = trust;
             return o.map(x -> new Object[]{x, x.detail().signatures().isEmpty() ? List.<Verdict>of()
-                    : review.verify(x, trust)}).orElse(null);
+                    : review.verify(x, used), used}).orElse(null);
         }, r -> {
             if (gen != generation) {
                 return;
@@ -154,6 +156,9 @@ public final class ProvenanceDetailViewModel {
             showVerdicts(o.detail(), v);
             if (!v.isEmpty()) {
                 onChecked.accept(o.row(), v);
+            }
+            if (r[2] != trust && !v.isEmpty()) {
+                verify();   // another trust store was chosen while this opened
             }
         }, e -> {
             if (gen == generation) {
@@ -187,7 +192,11 @@ public final class ProvenanceDetailViewModel {
             return;
         }
         long gen = generation;
+        long check = ++checks;
         tasks.submit(null, p -> review.verify(o, trust), v -> {
+            if (check != checks) {
+                return;   // a later check (another trust store) is the one to show
+            }
             if (gen == generation) {
                 showVerdicts(o.detail(), v);
                 message.set(v.isEmpty() ? "This Provenance has no signature." : "Checked.");
@@ -256,9 +265,11 @@ public final class ProvenanceDetailViewModel {
         }
         String t = o.row().targets().get(0);
         String r = t.replaceAll("/_history/.*$", "");
+        // the origin's own server's URL comes off (its events name the target relatively); another server's stays
+        String own = o.row().origin() + "/";
+        String ref = r.startsWith(own) ? r.substring(own.length()) : r;
         // a trailing "|" makes the browser's entity filter match exactly (Consent/1, not Consent/10)
-        eventsAbout.accept((r.contains("://") ? r.substring(r.lastIndexOf('/', r.lastIndexOf('/') - 1) + 1) : r)
-                + "|", o.row().origin());
+        eventsAbout.accept(ref + "|", o.row().origin());
     }
 
     private void showVerdicts(ProvenanceDetail d, List<Verdict> v) {

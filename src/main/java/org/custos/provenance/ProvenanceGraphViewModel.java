@@ -87,7 +87,8 @@ public final class ProvenanceGraphViewModel {
             if (n.kind() == ProvenanceGraph.Kind.PROVENANCE) {
                 String text = texts.get(key);
                 if (text != null) {
-                    openProvenance.accept(key + " · " + origin + " (as drawn in the graph)", text);
+                    int cut = text.indexOf('\u0000');
+                    openProvenance.accept(key + " · " + origin + text.substring(0, cut), text.substring(cut + 1));
                 }
             } else {
                 show(key, origin);

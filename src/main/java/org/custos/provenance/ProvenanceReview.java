@@ -186,7 +186,10 @@ public final class ProvenanceReview {
         return new Chain(g, texts);
     }
 
-    /** A graph and the text of each Provenance drawn in it, by node key. */
+    /**
+     * A graph and the text of each Provenance drawn in it, by node key: "where\0json" — where it is contained (empty
+     * for a Provenance of its own), and its text as stored.
+     */
     public record Chain(ProvenanceGraph graph, Map<String, String> texts) {
     }
 
@@ -203,13 +206,17 @@ public final class ProvenanceReview {
                 if (n == null) {
                     continue;
                 }
+                String stored = ProvenanceText.pretty(n.toString());
+                String where = "";
                 if (p.part() > 0 && n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    where = " (contained in " + container.path("resourceType").asText() + "/"
+                            + container.path("id").asText() + ", as stored there)";
                     o = o.deepCopy();
                     o.put("id", container.path("resourceType").asText() + "-" + container.path("id").asText() + "-"
                             + n.path("id").asText(Integer.toString(p.part())));
                     n = o;
                 }
-                texts.put("Provenance/" + n.path("id").asText(), ProvenanceText.pretty(n.toString()));
+                texts.put("Provenance/" + n.path("id").asText(), where + "\u0000" + stored);
                 out.add(n);
             } catch (JsonProcessingException e) {
                 // a text that is not JSON has no list row; nothing to follow

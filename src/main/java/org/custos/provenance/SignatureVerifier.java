@@ -64,16 +64,43 @@ public final class SignatureVerifier {
     public List<Verdict> verify(JsonNode provenance, Source source, String originBase) {
         List<Verdict> out = new ArrayList<>();
         JsonNode sigs = provenance.path("signature");
+        Content once = once(() -> SignedTargets.read(provenance, source, originBase));
         for (int i = 0; i < (sigs.isArray() ? sigs.size() : 0); i++) {
-            out.add(verify(provenance, i, source, originBase));
+            out.add(verify(provenance.path("signature").path(i), once, originBase));
         }
         return out;
     }
 
     /** The verdict of signature {@code index} of {@code provenance}. */
     public Verdict verify(JsonNode provenance, int index, Source source, String originBase) {
+        return verify(provenance.path("signature").path(index), once(() -> SignedTargets.read(provenance, source,
+                originBase)), originBase);
+    }
+
+    /**
+     * The targets read at most once, whatever asks (the signature, then the signer's words, then further signatures):
+     * a check is made against one reading, and names that reading's versions.
+     */
+    private static Content once(Content read) {
+        Object[] memo = new Object[1];
+        return () -> {
+            if (memo[0] == null) {
+                try {
+                    memo[0] = read.get();
+                } catch (Refusal r) {
+                    memo[0] = r;
+                }
+            }
+            if (memo[0] instanceof Refusal r) {
+                throw r;
+            }
+            return (SignedTargets) memo[0];
+        };
+    }
+
+    private Verdict verify(JsonNode sig, Content content, String originBase) {
         try {
-            return check(provenance, provenance.path("signature").path(index), source, originBase);
+            return check(sig, content, originBase);
         } catch (Refusal r) {
             return r.verdict();
         } catch (RuntimeException e) {
@@ -81,7 +108,7 @@ public final class SignatureVerifier {
         }
     }
 
-    private Verdict check(JsonNode p, JsonNode sig, Source source, String base) throws Refusal {
+    private Verdict check(JsonNode sig, Content content, String base) throws Refusal {
         if (!sig.isObject()) {
             throw cannot("there is no such signature");
         }
@@ -105,7 +132,6 @@ public final class SignatureVerifier {
         } catch (IllegalArgumentException e) {
             throw cannot("the blob is not base64 (" + e.getMessage() + "); it reads \"" + preview(blobText) + "\"");
         }
-        Content content = () -> SignedTargets.read(p, source, base);
         List<X509Certificate> chain = jws ? JwsCheck.check(blob, content, canon) : XmlSigCheck.check(blob, content,
                 canon);
         SignedTargets targets = content.get();

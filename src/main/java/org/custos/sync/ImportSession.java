@@ -27,6 +27,8 @@ final class ImportSession {
     private final java.util.ArrayDeque<java.util.concurrent.Future<?>> pending = new java.util.ArrayDeque<>();
     private final Cache cache;
     private final int origin;
+    /** "Type/id" of the resources of other types this origin holds or this import keeps (they contain Provenance). */
+    private final java.util.Set<String> held;
     private final String source;
     private final ImportReport report;
     private final Importer.Listener listener;
@@ -43,6 +45,7 @@ final class ImportSession {
         this.source = source;
         this.report = report;
         this.listener = listener;
+        this.held = cache.resources().heldOfOtherTypes(origin, Incoming.KEPT_TYPES);
     }
 
     boolean cancelled() {
@@ -87,6 +90,11 @@ final class ImportSession {
                 flush();
             }
         } else if (result instanceof Incoming.Other o) {
+            if (!Incoming.KEPT_TYPES.contains(type)) {
+                synchronized (held) {
+                    held.add(type + "/" + o.resource().id());
+                }
+            }
             others.add(o.resource());
             if (others.size() >= Importer.BATCH) {
                 flush();
@@ -107,11 +115,16 @@ final class ImportSession {
         }
     }
 
-    /** Whether this origin holds a resource of this (otherwise skipped) type and id: it came with a Provenance. */
+    /**
+     * Whether this origin holds (or this import keeps) a resource of this otherwise skipped type and id: it came with a
+     * Provenance. From memory, not a query per resource. (A newest-first history of such a resource within one file
+     * keeps its older version with the Provenance: the newer one was skipped before the older arrived.)
+     */
     private boolean heldAlready(String type, ObjectNode tree) {
         String id = tree.path("id").asText("");
-        return !id.isEmpty() && Importer.FHIR_ID.matcher(id).matches()
-                && cache.resources().originsHolding(type, id).contains(origin);
+        synchronized (held) {
+            return !id.isEmpty() && held.contains(type + "/" + id);
+        }
     }
 
     void flush() {

@@ -159,6 +159,26 @@ class ProvenanceStoreTest {
         assertThat(all(ProvenanceStore.Filter.ALL)).hasSize(10);
     }
 
+    @Test
+    void aLaterVersionOfAContainerWithoutItsProvenanceReplacesIt() throws IOException {
+        try (Cache c = Cache.open(dir.resolve("container-" + System.nanoTime()))) {
+            Importer importer = new Importer(c, TestData.FHIR);
+            Path rx = TestData.examples().resolve("provenance/contained/MedicationRequest-medrx0301.json");
+            importer.importFile(rx, Importer.SILENT);
+            assertThat(c.provenance().count(ProvenanceStore.Filter.ALL, 10)).isEqualTo(1);
+            com.fasterxml.jackson.databind.node.ObjectNode v2 = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(rx.toFile());
+            v2.remove("contained");
+            v2.putObject("meta").put("versionId", "2").put("lastUpdated", "2031-01-01T00:00:00Z");
+            Path f = Files.writeString(dir.resolve("rx2-" + System.nanoTime() + ".json"), v2.toString());
+            importer.importFile(f, Importer.SILENT);
+            // the newer version is current, and the list no longer shows the Provenance it dropped
+            assertThat(c.provenance().count(ProvenanceStore.Filter.ALL, 10)).isZero();
+            assertThat(c.resources().raw("MedicationRequest", "medrx0301")).get().asString().doesNotContain(
+                    "\"contained\"");
+        }
+    }
+
     private static ProvenanceStore.Row row(String containerPrefix) {
         return all(ProvenanceStore.Filter.ALL).stream().filter(r -> r.container() != null
                 && r.container().startsWith(containerPrefix)).findFirst().orElseThrow();

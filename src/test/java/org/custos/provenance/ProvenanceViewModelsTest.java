@@ -154,7 +154,9 @@ class ProvenanceViewModelsTest {
         assertThat(g.nodes()).extracting(ProvenanceGraph.Node::key).contains("Practitioner/f202");
         graph.open("Provenance/Task-example1-signature");
         assertThat(detail.shown().get().title()).startsWith("Provenance/Task-example1-signature · files");
-        assertThat(detail.shown().get().json()).contains("Practitioner/f202");
+        assertThat(detail.shown().get().title()).contains("(contained in Task/example1, as stored there)");
+        // its text as stored: its own id, not the graph's name for it
+        assertThat(detail.shown().get().json()).contains("Practitioner/f202").contains("\"id\" : \"signature\"");
     }
 
     @Test

@@ -31,10 +31,6 @@ public record Verdict(Kind kind, String reason) {
         }
     }
 
-    static Verdict of(Kind kind, String reason) {
-        return new Verdict(kind, reason);
-    }
-
     public boolean valid() {
         return kind == Kind.VALID;
     }

@@ -1,0 +1,158 @@
+package org.custos.cli;
+
+import org.custos.cache.Cache;
+import org.custos.cache.CacheException;
+import org.custos.cache.Origins;
+import org.custos.review.DisclosureReport;
+import org.custos.review.DisclosureRule;
+import org.custos.review.Disclosures;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code custos report disclosures --patient REF}: the accounting of disclosures as CSV or PDF. */
+@Command(name = "disclosures", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"The accounting of disclosures of one patient (HIPAA §164.528) over a period (default: the "
+                + "last six years): every cached AuditEvent about the patient that records a disclosure — an Export "
+                + "(DICOM 110106), or a Destination agent (DICOM 110152) that is not one of your own organisations "
+                + "(--own-org) — unless its purpose is treatment, payment or operations (v3 ActReason TREAT, HPAYMT, "
+                + "HOPERAT and their specialisations). An event naming no purpose is counted.",
+                "CSV: a header row (" + "date,recipient,disclosed,purpose,event,origin" + "), one row per disclosure. "
+                        + "PDF: a header with the patient, the period, who produced it and when; page numbers.",
+                "Exit status: 0 written (also when there is no disclosure); 1 an error (bad argument, an existing "
+                        + "output file, the cache)."})
+final class ReportDisclosuresCommand implements Callable<Integer> {
+    @Option(names = "--patient", required = true, paramLabel = "REF", description = "The patient (Patient/id or id)")
+    String patient;
+
+    @Option(names = "--from", paramLabel = "DATE", description = "Recorded at or after: YYYY-MM-DD (UTC) or a "
+            + "dateTime (default: six years before now)")
+    String from;
+
+    @Option(names = "--to", paramLabel = "DATE", description = "Recorded at or before (a date: to its end; default now)")
+    String to;
+
+    @Option(names = "--format", required = true, paramLabel = "csv|pdf", description = "csv or pdf")
+    String format;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The file to write (a new "
+            + "file: an existing one is not overwritten)")
+    Path output;
+
+    @Option(names = "--own-org", paramLabel = "REF|NAME", description = "One of your own organisations (its "
+            + "reference or name; repeatable): a Destination that is one of them is no disclosure")
+    List<String> ownOrgs = List.of();
+
+    @Option(names = "--tz", paramLabel = "ZONE", description = "Time zone of the PDF's dates (default: the system's)")
+    String tz;
+
+    @Mixin
+    CacheOption cacheOption;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        if (!format.equals("csv") && !format.equals("pdf")) {
+            throw new ParameterException(spec.commandLine(), "--format: csv or pdf, not '" + format + "'");
+        }
+        ZoneId zone;
+        try {
+            zone = tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "--tz: not a time zone: '" + tz + "'");
+        }
+        Instant now = Instant.now();
+        Instant hi = to == null ? now : instant("--to", to, true);
+        Instant lo = from == null ? now.atZone(ZoneOffset.UTC).minusYears(6).toInstant() : instant("--from", from, false);
+        if (hi.isBefore(lo)) {
+            throw new ParameterException(spec.commandLine(), "the period ends before it starts");
+        }
+        if (Files.exists(output)) {
+            return fail(err, output + " exists already: name a new file");
+        }
+        try (Cache cache = cacheOption.open()) {
+            Disclosures.Accounting a = new Disclosures(cache).account(patient, lo, hi,
+                    DisclosureRule.defaults().withOwnOrganisations(Set.copyOf(ownOrgs)), () -> false);
+            DisclosureReport report = new DisclosureReport(zone);
+            if (format.equals("csv")) {
+                try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
+                    report.csv(a, w);
+                }
+            } else {
+                try (OutputStream o = Files.newOutputStream(output, StandardOpenOption.CREATE_NEW)) {
+                    report.pdf(a, name(cache, a.patient()), System.getProperty("user.name", "?"), now, o);
+                }
+            }
+            out.println(a.disclosures().size() + " disclosure" + (a.disclosures().size() == 1 ? "" : "s") + " of "
+                    + patient + " in " + a.checked() + " recorded accesses, written to " + output);
+            if (a.unreadable() > 0) {
+                err.println("custos report disclosures: " + a.unreadable() + " events could not be read and are not "
+                        + "in the report");
+            }
+            out.flush();
+            return 0;
+        } catch (IOException | CacheException e) {
+            return fail(err, e.getMessage());
+        }
+    }
+
+    /** The patient's name in the first origin whose directory knows it; null when none does. */
+    private static String name(Cache cache, String patient) {
+        String ref = patient.contains("/") ? patient : "Patient/" + patient;
+        for (Origins.Origin o : cache.origins().all()) {
+            Map<String, String> n = cache.people().namesOf(o.name(), List.of(ref));
+            if (n.containsKey(ref)) {
+                return n.get(ref);
+            }
+        }
+        return null;
+    }
+
+    private Instant instant(String option, String value, boolean end) {
+        try {
+            String v = value.trim();
+            if (v.length() == 10) {
+                LocalDate d = LocalDate.parse(v);
+                return end ? d.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusMillis(1)
+                        : d.atStartOfDay().toInstant(ZoneOffset.UTC);
+            }
+            return OffsetDateTime.parse(v).toInstant().truncatedTo(ChronoUnit.MILLIS);
+        } catch (DateTimeParseException e) {
+            throw new ParameterException(spec.commandLine(), option + ": expected YYYY-MM-DD or a dateTime with its "
+                    + "offset, got '" + value + "'");
+        }
+    }
+
+    private static int fail(PrintWriter err, String message) {
+        err.println("custos report disclosures: " + message);
+        err.flush();
+        return 1;
+    }
+}

@@ -1,0 +1,165 @@
+package org.custos.review;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.custos.cache.Cache;
+import org.custos.cache.PatientEvents;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The accounting of disclosures of one patient over a period (issue 13): the patient's cached AuditEvents (current
+ * versions, from the access index), each judged by a {@link DisclosureRule}, as rows
+ * a report can print: date, recipient, what was disclosed, purpose, and the event they come from.
+ */
+public final class Disclosures {
+    /** One disclosure, as the report prints it. */
+    public record Disclosure(Instant date, String recipient, String what, String purpose, String event,
+                             String origin) {
+    }
+
+    /** What the report covers and found; {@code unreadable}: events whose text could not be read (said, not hidden). */
+    public record Accounting(String patient, Instant from, Instant to, List<Disclosure> disclosures, long checked,
+                             long unreadable) {
+    }
+
+    private final Cache cache;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public Disclosures(Cache cache) {
+        this.cache = cache;
+    }
+
+    /** The disclosures of {@code patient} recorded in [from, to], oldest first. */
+    public Accounting account(String patient, Instant from, Instant to, DisclosureRule rule, BooleanSupplier cancelled) {
+        List<Disclosure> out = new ArrayList<>();
+        long[] counts = new long[2];
+        PatientEvents events = cache.patientEvents();
+        events.forEach(patient, null, from.toEpochMilli(), to.toEpochMilli(), cancelled, e -> {
+            counts[0]++;
+            JsonNode ev;
+            try {
+                ev = mapper.readTree(e.raw());
+            } catch (JsonProcessingException x) {
+                counts[1]++;
+                return;
+            }
+            Disclosure d = judge(ev, rule, Instant.ofEpochMilli(e.recorded()), cache.origins().nameOf(e.originId()));
+            if (d != null) {
+                out.add(d);
+            }
+        });
+        out.sort(Comparator.comparing(Disclosure::date).thenComparing(Disclosure::event));
+        return new Accounting(patient, from, to, out, counts[0], counts[1]);
+    }
+
+    /** The disclosure an event records under {@code rule}, or null when it records none. */
+    static Disclosure judge(JsonNode ev, DisclosureRule rule, Instant recorded, String origin) {
+        boolean export = rule.exportTypes().contains(code(ev.path("type")));
+        List<String> recipients = new ArrayList<>();
+        boolean externalRecipient = false;
+        for (JsonNode a : ev.path("agent")) {
+            if (!hasRole(a, rule.recipientRoles())) {
+                continue;
+            }
+            String ref = a.path("reference").path("reference").asText(null);
+            String name = a.path("name").asText(null);
+            if (!rule.own(ref) && !rule.own(name)) {
+                externalRecipient = true;
+            }
+            recipients.add(agentText(a));
+        }
+        if (!export && !externalRecipient) {
+            return null;
+        }
+        Set<String> purposes = purposes(ev);
+        for (String p : purposes) {
+            if (rule.exemptPurposes().contains(p.toLowerCase(Locale.ROOT).replaceAll("\\s.*$", ""))) {
+                return null;
+            }
+        }
+        return new Disclosure(recorded, recipients.isEmpty() ? "(no recipient recorded)" : String.join("; ",
+                recipients), what(ev), purposes.isEmpty() ? "(no purpose recorded)" : String.join(", ", purposes),
+                "AuditEvent/" + ev.path("id").asText("?"), origin);
+    }
+
+    private static boolean hasRole(JsonNode agent, Set<String> roles) {
+        for (JsonNode r : agent.path("role")) {
+            for (JsonNode c : r.path("coding")) {
+                if (roles.contains(c.path("code").asText("").toLowerCase(Locale.ROOT))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** "Name (reference, userId, address)" of a recipient, with what the event says of it. */
+    private static String agentText(JsonNode a) {
+        List<String> ids = new ArrayList<>();
+        for (String s : new String[]{a.path("reference").path("reference").asText(null),
+            a.path("userId").path("value").asText(null), a.path("network").path("address").asText(null)}) {
+            if (s != null && !s.isBlank()) {
+                ids.add(s);
+            }
+        }
+        String name = a.path("name").asText(a.path("reference").path("display").asText(""));
+        return name.isBlank() ? (ids.isEmpty() ? "(unnamed)" : String.join(", ", ids))
+                : name + (ids.isEmpty() ? "" : " (" + String.join(", ", ids) + ")");
+    }
+
+    /** What was disclosed: each entity's name, description, type and reference. */
+    private static String what(JsonNode ev) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode e : ev.path("entity")) {
+            List<String> bits = new ArrayList<>();
+            String name = e.path("name").asText("");
+            String description = e.path("description").asText("");
+            String type = e.path("type").path("display").asText(e.path("type").path("code").asText(""));
+            String ref = e.path("reference").path("reference").asText(e.path("identifier").path("value").asText(""));
+            for (String s : new String[]{name, description}) {
+                if (!s.isBlank()) {
+                    bits.add(s);
+                }
+            }
+            String id = (type.isBlank() ? "" : type) + (ref.isBlank() ? "" : (type.isBlank() ? "" : " ") + ref);
+            parts.add(String.join(" — ", bits) + (id.isBlank() ? "" : (bits.isEmpty() ? id : " (" + id + ")")));
+        }
+        parts.removeIf(String::isBlank);
+        String type = ev.path("type").path("display").asText(code(ev.path("type")));
+        return (type.isBlank() ? "" : type + ": ") + (parts.isEmpty() ? "(no entity recorded)" : String.join("; ",
+                parts));
+    }
+
+    /** The purposes named: purposeOfEvent and the agents' purposeOfUse, as "CODE display". */
+    private static Set<String> purposes(JsonNode ev) {
+        Set<String> out = new LinkedHashSet<>();
+        List<JsonNode> concepts = new ArrayList<>();
+        ev.path("purposeOfEvent").forEach(concepts::add);
+        for (JsonNode a : ev.path("agent")) {
+            a.path("purposeOfUse").forEach(concepts::add);
+        }
+        for (JsonNode c : concepts) {
+            for (JsonNode coding : c.path("coding")) {
+                String code = coding.path("code").asText("");
+                if (!code.isBlank()) {
+                    String display = coding.path("display").asText("");
+                    out.add(code + (display.isBlank() ? "" : " " + display));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String code(JsonNode coding) {
+        return coding.path("code").asText("").toLowerCase(Locale.ROOT);
+    }
+}

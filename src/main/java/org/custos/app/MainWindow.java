@@ -25,7 +25,10 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
                   ConsentListView consentView, ProvenanceWiring provenance) {
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
                                ZoneId zone, ProfileStore profiles, java.util.prefs.Preferences settings) {
-        AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone);
+        org.custos.sync.AuditExport exporter = new org.custos.sync.AuditExport(cache);
+        AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone, (f, format, out, progress,
+                cancelled) -> exporter.write(f, org.custos.sync.AuditExport.Format.valueOf(format.name()),
+                Long.MAX_VALUE, out, progress, cancelled));
         Importer importer = new Importer(cache, fhir);
         QuarantineViewModel quarantineVm = new QuarantineViewModel(cache.quarantine(), importer,
                 cache.audit()::originNames, tasks);

@@ -52,6 +52,8 @@ public final class AuditView {
     @FXML Label detailErrorLabel;
     @FXML Label matchLabel;
     @FXML Label errorLabel;
+    @FXML Label exportLabel;
+    @FXML javafx.scene.control.Button exportButton;
     @FXML TableView<AuditSummary> table;
     @FXML TableColumn<AuditSummary, String> recordedColumn;
     @FXML TableColumn<AuditSummary, String> typeColumn;
@@ -108,6 +110,9 @@ public final class AuditView {
         flaggedField.setOnAction(e -> vm.search());
         matchLabel.textProperty().bind(vm.matchTextProperty());
         errorLabel.textProperty().bind(vm.errorProperty());
+        exportLabel.textProperty().bind(vm.export().message());
+        exportButton.textProperty().bind(javafx.beans.binding.Bindings.when(vm.export().exportingProperty())
+                .then("Cancel export").otherwise("Export…"));
 
         String zone = vm.zone().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.getDefault());
         recordedColumn.setText("Recorded (" + zone + ")");
@@ -202,6 +207,26 @@ public final class AuditView {
     @FXML
     void apply() {
         vm.search();
+    }
+
+    @FXML
+    void export() {
+        if (vm.export().exportingProperty().get()) {
+            vm.export().cancel();
+            return;
+        }
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Export the events listed");
+        chooser.getExtensionFilters().addAll(
+                new javafx.stage.FileChooser.ExtensionFilter("CSV (the list's columns)", "*.csv"),
+                new javafx.stage.FileChooser.ExtensionFilter("NDJSON (the AuditEvents, one a line)", "*.ndjson"),
+                new javafx.stage.FileChooser.ExtensionFilter("JSON (the AuditEvents, an array)", "*.json"));
+        chooser.setInitialFileName("audit-events.csv");
+        java.io.File f = chooser.showSaveDialog(exportButton.getScene() == null ? null
+                : exportButton.getScene().getWindow());
+        if (f != null) {
+            vm.exportTo(f.toPath());
+        }
     }
 
     @FXML

@@ -86,6 +86,7 @@ public final class AuditViewModel {
     private final StringProperty detailError = new SimpleStringProperty("");
     private final LazyAuditRows rows;
     private AuditFilter applied = AuditFilter.ALL;
+    private final AuditExportModel export;
     private long selectedPk = -1;
     /** True while a refresh swaps the rows: the table's selection goes and comes back, the detail stays. */
     private final BooleanProperty swapping = new SimpleBooleanProperty(false);
@@ -94,6 +95,15 @@ public final class AuditViewModel {
     private AuditFilter wantedFilter;
 
     public AuditViewModel(AuditStore store, Fhir fhir, TaskRunner tasks, ZoneId zone) {
+        this(store, fhir, tasks, zone, (f, fmt, w, p, c) -> {
+            throw new java.io.IOException("exporting is not wired here");
+        });
+    }
+
+    /** As above, exporting through {@code writing}. */
+    public AuditViewModel(AuditStore store, Fhir fhir, TaskRunner tasks, ZoneId zone,
+                          AuditExportModel.Writing writing) {
+        this.export = new AuditExportModel(writing, tasks);
         this.store = store;
         this.fhir = fhir;
         this.tasks = tasks;
@@ -219,6 +229,14 @@ public final class AuditViewModel {
 
     /** The position of the row {@link #show} asked for, once listed; -1 otherwise. */
     public IntegerProperty revealProperty() { return reveal; }
+
+    /** The export of the applied filter's events. */
+    public AuditExportModel export() { return export; }
+
+    /** Exports the events the applied filter finds to {@code file} (its ending chooses CSV, JSON or NDJSON). */
+    public void exportTo(java.nio.file.Path file) {
+        export.export(applied, matchCount.get(), file);
+    }
 
     /** Shows every event again. */
     public void clear() {

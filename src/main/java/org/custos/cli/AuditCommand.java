@@ -2,8 +2,6 @@ package org.custos.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
@@ -31,8 +29,6 @@ import java.util.concurrent.Callable;
 final class AuditCommand implements Callable<Integer> {
     private static final Set<String> ACTIONS = Set.of("C", "R", "U", "D", "E");
     private static final Set<String> OUTCOMES = Set.of("0", "4", "8", "12");
-    private static final List<String> HEADER = List.of("recorded", "origin", "id", "type", "subtype", "action",
-            "outcome", "agents", "patients", "entities", "source", "purposes", "flags");
 
     enum Fmt { csv, json }
 
@@ -119,12 +115,8 @@ final class AuditCommand implements Callable<Integer> {
             }
             long max = limit == null ? Long.MAX_VALUE : limit;
             if (format == Fmt.csv) {
-                try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER.toArray(String[]::new)).get())) {
-                    page(cache, f, max, r -> csv.printRecord(Instant.ofEpochMilli(r.recorded()),
-                            Csv.safe(r.origin()), Csv.safe(r.id()), Csv.safe(r.type()), Csv.safe(r.subtype()),
-                            Csv.safe(r.action()), Csv.safe(r.outcome()), Csv.safe(r.agents()), Csv.safe(r.patients()),
-                            Csv.safe(r.entities()), Csv.safe(r.source()), Csv.safe(r.purposes()), r.flags()));
-                }
+                new org.custos.sync.AuditExport(cache).write(f, org.custos.sync.AuditExport.Format.CSV, max, out,
+                        n -> { }, () -> false);
             } else {
                 try (JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter()) {
                     g.writeStartArray();

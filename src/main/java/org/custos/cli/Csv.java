@@ -9,10 +9,6 @@ final class Csv {
     }
 
     static String safe(String cell) {
-        if (cell == null || cell.isEmpty()) {
-            return cell;
-        }
-        char c = cell.charAt(0);
-        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + cell : cell;
+        return org.custos.sync.CsvCells.safe(cell);
     }
 }

@@ -48,9 +48,8 @@ public final class DisclosureReport {
         }
     }
 
-    /** A cell a spreadsheet would run as a formula gets a leading quote (as custos audit does). */
     private static String safe(String s) {
-        return s != null && !s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
+        return org.custos.sync.CsvCells.safe(s);
     }
 
     /** The PDF: header (patient and name, period, producer, produced at), the disclosures, page numbers. */

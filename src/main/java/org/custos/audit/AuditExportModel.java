@@ -25,6 +25,15 @@ import java.util.function.LongConsumer;
 public final class AuditExportModel {
     public enum Format { CSV, JSON, NDJSON }
 
+    /** The file types a save dialog offers, in order: what each is called, its pattern, its format. */
+    public record Choice(String label, String pattern, Format format) {
+    }
+
+    public static final java.util.List<Choice> CHOICES = java.util.List.of(
+            new Choice("CSV (the list's columns)", "*.csv", Format.CSV),
+            new Choice("NDJSON (the AuditEvents, one a line)", "*.ndjson", Format.NDJSON),
+            new Choice("JSON (the AuditEvents, an array)", "*.json", Format.JSON));
+
     /** Writes the events of a filter (the app: {@code sync.AuditExport}); returns how many. */
     public interface Writing {
         long write(AuditFilter filter, Format format, Writer out, LongConsumer progress, BooleanSupplier cancelled)
@@ -53,12 +62,23 @@ public final class AuditExportModel {
                 : Format.CSV;
     }
 
-    /** Exports what {@code filter} finds ({@code expected}: how many the browser counted, for the progress). */
+    /** As {@link #export(AuditFilter, long, Path, Format)} in the format the file's name asks for. */
     public void export(AuditFilter filter, long expected, Path file) {
+        export(filter, expected, file, formatOf(file));
+    }
+
+    /** The file name with the format's ending added when it has none (what a save dialog may give back). */
+    public static Path withEnding(Path file, Format format) {
+        String ending = "." + format.name().toLowerCase(Locale.ROOT);
+        String n = file.getFileName().toString();
+        return n.toLowerCase(Locale.ROOT).endsWith(ending) ? file : file.resolveSibling(n + ending);
+    }
+
+    /** Exports what {@code filter} finds ({@code expected}: how many the browser counted, for the progress). */
+    public void export(AuditFilter filter, long expected, Path file, Format format) {
         if (exporting.get()) {
             return;
         }
-        Format format = formatOf(file);
         exporting.set(true);
         message.set("Exporting to " + file.getFileName() + "…");
         running = tasks.submit("Exporting " + format.name().toLowerCase(Locale.ROOT), p -> {

@@ -217,15 +217,15 @@ public final class AuditView {
         }
         javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
         chooser.setTitle("Export the events listed");
-        chooser.getExtensionFilters().addAll(
-                new javafx.stage.FileChooser.ExtensionFilter("CSV (the list's columns)", "*.csv"),
-                new javafx.stage.FileChooser.ExtensionFilter("NDJSON (the AuditEvents, one a line)", "*.ndjson"),
-                new javafx.stage.FileChooser.ExtensionFilter("JSON (the AuditEvents, an array)", "*.json"));
+        for (AuditExportModel.Choice c : AuditExportModel.CHOICES) {
+            chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter(c.label(), c.pattern()));
+        }
         chooser.setInitialFileName("audit-events.csv");
         java.io.File f = chooser.showSaveDialog(exportButton.getScene() == null ? null
                 : exportButton.getScene().getWindow());
         if (f != null) {
-            vm.exportTo(f.toPath());
+            int chosen = chooser.getExtensionFilters().indexOf(chooser.getSelectedExtensionFilter());
+            vm.exportTo(f.toPath(), AuditExportModel.CHOICES.get(Math.max(0, chosen)).format());
         }
     }
 

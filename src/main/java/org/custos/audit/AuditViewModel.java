@@ -238,6 +238,11 @@ public final class AuditViewModel {
         export.export(applied, matchCount.get(), file);
     }
 
+    /** Exports in the format the user chose (the save dialog's file type), its ending added when missing. */
+    public void exportTo(java.nio.file.Path file, AuditExportModel.Format format) {
+        export.export(applied, matchCount.get(), AuditExportModel.withEnding(file, format), format);
+    }
+
     /** Shows every event again. */
     public void clear() {
         resetFields();

@@ -48,8 +48,8 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
     @Option(names = "--patient", required = true, paramLabel = "REF", description = "The patient (Patient/id or id)")
     String patient;
 
-    @Option(names = "--from", paramLabel = "DATE", description = "Recorded at or after: YYYY-MM-DD (UTC) or a "
-            + "dateTime (default: six years before now)")
+    @Option(names = "--from", paramLabel = "DATE", description = "Recorded at or after: YYYY-MM-DD (in --tz) or a "
+            + "dateTime (default: six years before --to)")
     String from;
 
     @Option(names = "--to", paramLabel = "DATE", description = "Recorded at or before (a date: to its end; default now)")
@@ -66,8 +66,13 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
             + "reference or name; repeatable): a Destination that is one of them is no disclosure")
     List<String> ownOrgs = List.of();
 
-    @Option(names = "--tz", paramLabel = "ZONE", description = "Time zone of the PDF's dates (default: the system's)")
+    @Option(names = "--tz", paramLabel = "ZONE", description = "Time zone of the dates given and printed (default: the "
+            + "system's)")
     String tz;
+
+    @Option(names = "--origin", paramLabel = "NAME|URL", description = "The origin whose patient this is (needed when "
+            + "several origins hold events of that patient reference: they may be different people)")
+    String origin;
 
     @Mixin
     CacheOption cacheOption;
@@ -89,8 +94,9 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--tz: not a time zone: '" + tz + "'");
         }
         Instant now = Instant.now();
-        Instant hi = to == null ? now : instant("--to", to, true);
-        Instant lo = from == null ? now.atZone(ZoneOffset.UTC).minusYears(6).toInstant() : instant("--from", from, false);
+        Instant hi = to == null ? now : instant("--to", to, true, zone);
+        Instant lo = from == null ? hi.plusMillis(1).atZone(zone).minusYears(6).toInstant()
+                : instant("--from", from, false, zone);
         if (hi.isBefore(lo)) {
             throw new ParameterException(spec.commandLine(), "the period ends before it starts");
         }
@@ -98,17 +104,37 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
             return fail(err, output + " exists already: name a new file");
         }
         try (Cache cache = cacheOption.open()) {
-            Disclosures.Accounting a = new Disclosures(cache).account(patient, lo, hi,
+            Integer originId = null;
+            if (origin != null) {
+                originId = cache.origins().find(Origins.normalize(origin)).map(Origins.Origin::id).orElse(null);
+                if (originId == null) {
+                    return fail(err, "no origin " + origin + " in the cache");
+                }
+            }
+            Disclosures.Accounting a = new Disclosures(cache).account(patient, originId, lo, hi,
                     DisclosureRule.defaults().withOwnOrganisations(Set.copyOf(ownOrgs)), () -> false);
+            if (origin == null && a.origins().size() > 1) {
+                return fail(err, "events of " + patient + " come from " + a.origins().size() + " origins ("
+                        + String.join(", ", a.origins()) + "): the same reference may name different people there; "
+                        + "name one with --origin");
+            }
             DisclosureReport report = new DisclosureReport(zone);
-            if (format.equals("csv")) {
-                try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
-                    report.csv(a, w);
+            // written beside the target under a temporary name and moved in when complete: a failure leaves nothing
+            Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), "." + output.getFileName(), ".part");
+            try {
+                if (format.equals("csv")) {
+                    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                        report.csv(a, w);
+                    }
+                } else {
+                    try (OutputStream o = Files.newOutputStream(tmp)) {
+                        report.pdf(a, name(cache, a.patient(), a.origins()), System.getProperty("user.name", "?"), now,
+                                o);
+                    }
                 }
-            } else {
-                try (OutputStream o = Files.newOutputStream(output, StandardOpenOption.CREATE_NEW)) {
-                    report.pdf(a, name(cache, a.patient()), System.getProperty("user.name", "?"), now, o);
-                }
+                Files.move(tmp, output, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
             out.println(a.disclosures().size() + " disclosure" + (a.disclosures().size() == 1 ? "" : "s") + " of "
                     + patient + " in " + a.checked() + " recorded accesses, written to " + output);
@@ -123,11 +149,11 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
         }
     }
 
-    /** The patient's name in the first origin whose directory knows it; null when none does. */
-    private static String name(Cache cache, String patient) {
+    /** The patient's name in the directory of the origin the events came from; null when it has none. */
+    private static String name(Cache cache, String patient, List<String> origins) {
         String ref = patient.contains("/") ? patient : "Patient/" + patient;
-        for (Origins.Origin o : cache.origins().all()) {
-            Map<String, String> n = cache.people().namesOf(o.name(), List.of(ref));
+        for (String o : origins) {
+            Map<String, String> n = cache.people().namesOf(o, List.of(ref));
             if (n.containsKey(ref)) {
                 return n.get(ref);
             }
@@ -135,13 +161,13 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
         return null;
     }
 
-    private Instant instant(String option, String value, boolean end) {
+    private Instant instant(String option, String value, boolean end, ZoneId zone) {
         try {
             String v = value.trim();
             if (v.length() == 10) {
                 LocalDate d = LocalDate.parse(v);
-                return end ? d.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusMillis(1)
-                        : d.atStartOfDay().toInstant(ZoneOffset.UTC);
+                return end ? d.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1)
+                        : d.atStartOfDay(zone).toInstant();
             }
             return OffsetDateTime.parse(v).toInstant().truncatedTo(ChronoUnit.MILLIS);
         } catch (DateTimeParseException e) {

@@ -9,18 +9,27 @@ import java.util.stream.Collectors;
  * {@code exportTypes} (default DICOM 110106 Export), or with an agent in one of {@code recipientRoles} (default DICOM
  * 110152 Destination) that is not one of {@code ownOrganisations}; minus events whose purpose (purposeOfEvent or an
  * agent's purposeOfUse) is one of {@code exemptPurposes} (default: treatment, payment and health-care operations —
- * v3 ActReason TREAT, HPAYMT, HOPERAT and their specialisations). An event that names no purpose is counted. Codes are
- * matched on their code (any system), case-blind; organisations on reference or name.
+ * v3 ActReason TREAT, HPAYMT, HOPERAT and their specialisations) — only when every purpose it names is exempt. An event
+ * that names no purpose is counted. Types and roles are DICOM codes, purposes v3 ActReason codes (a coding of another
+ * system is not them; one without a system is taken as them), case-blind; organisations on reference or name.
  */
 public record DisclosureRule(Set<String> exportTypes, Set<String> recipientRoles, Set<String> ownOrganisations,
                              Set<String> exemptPurposes) {
-    /** v3 ActReason: TREAT, HPAYMT, HOPERAT and their specialisations (STU3's code system). */
+    /**
+     * v3 ActReason: TREAT, HPAYMT, HOPERAT and their specialisations (STU3's code system, with R4's additions).
+     * Research (HRESCH: CLINTRCH…) and public health (PUBHLTH: DISASTER…) are not among them: they are accounted.
+     */
     public static final Set<String> TPO = Set.of(
-            "TREAT", "CAREMGT", "CLINTRCH", "CLINTRCHNPC", "CLINTRCHPC", "DISASTER", "ETREAT", "POPHLTH",
+            "TREAT", "CAREMGT", "CLINTRL", "ETREAT", "POPHLTH", "BTG", "ERTREAT", "COC",
             "HPAYMT", "CLMATTCH", "COVAUTH", "COVERAGE", "ELIGDTRM", "ELIGVER", "ENROLLM", "REMITADV",
-            "HOPERAT", "DONAT", "FRAUD", "GOV", "HACCRED", "HCOMPL", "HDECD", "HDIRECT", "HLEGAL", "HOUTCOMS",
-            "HPRGRP", "HQUALIMP", "HSYSADMIN", "LABELING", "METAMGT", "PATADMIN", "PATSFTY", "PERFMSR", "RECORDMGT",
-            "SYSDEV", "TRAIN");
+            "HOPERAT", "DONAT", "FRAUD", "GOV", "HACCRED", "HCOMPL", "HDECD", "HDIRECT", "HDM", "HLEGAL", "HOUTCOMS",
+            "HPRGRP", "HQUALIMP", "HSYSADMIN", "HTEST", "LABELING", "MEMADMIN", "METAMGT", "MILCDM", "MILDCRG",
+            "PATADMIN", "PATSFTY", "PERFMSR", "RECORDMGT", "SYSDEV", "TRAIN");
+
+    /** The code systems the codes are read in (a code without a system is taken as of them). */
+    static final Set<String> DICOM = Set.of("http://dicom.nema.org/resources/ontology/dcm");
+    static final Set<String> ACT_REASON = Set.of("http://hl7.org/fhir/v3/actreason",
+            "http://terminology.hl7.org/codesystem/v3-actreason", "http://hl7.org/fhir/v3/purposeofuse");
 
     public DisclosureRule {
         exportTypes = lower(exportTypes);

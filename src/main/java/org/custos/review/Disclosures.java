@@ -28,7 +28,7 @@ public final class Disclosures {
 
     /** What the report covers and found; {@code unreadable}: events whose text could not be read (said, not hidden). */
     public record Accounting(String patient, Instant from, Instant to, List<Disclosure> disclosures, long checked,
-                             long unreadable) {
+                             long unreadable, List<String> origins) {
     }
 
     private final Cache cache;
@@ -38,13 +38,19 @@ public final class Disclosures {
         this.cache = cache;
     }
 
-    /** The disclosures of {@code patient} recorded in [from, to], oldest first. */
-    public Accounting account(String patient, Instant from, Instant to, DisclosureRule rule, BooleanSupplier cancelled) {
+    /**
+     * The disclosures of {@code patient} of origin {@code originId} (null: every origin) recorded in [from, to],
+     * oldest first.
+     */
+    public Accounting account(String patient, Integer originId, Instant from, Instant to, DisclosureRule rule,
+                              BooleanSupplier cancelled) {
         List<Disclosure> out = new ArrayList<>();
         long[] counts = new long[2];
+        Set<String> origins = new java.util.TreeSet<>();
         PatientEvents events = cache.patientEvents();
-        events.forEach(patient, null, from.toEpochMilli(), to.toEpochMilli(), cancelled, e -> {
+        events.forEach(patient, originId, from.toEpochMilli(), to.toEpochMilli(), cancelled, e -> {
             counts[0]++;
+            origins.add(cache.origins().nameOf(e.originId()));
             JsonNode ev;
             try {
                 ev = mapper.readTree(e.raw());
@@ -58,12 +64,12 @@ public final class Disclosures {
             }
         });
         out.sort(Comparator.comparing(Disclosure::date).thenComparing(Disclosure::event));
-        return new Accounting(patient, from, to, out, counts[0], counts[1]);
+        return new Accounting(patient, from, to, out, counts[0], counts[1], List.copyOf(origins));
     }
 
     /** The disclosure an event records under {@code rule}, or null when it records none. */
     static Disclosure judge(JsonNode ev, DisclosureRule rule, Instant recorded, String origin) {
-        boolean export = rule.exportTypes().contains(code(ev.path("type")));
+        boolean export = in(ev.path("type"), DisclosureRule.DICOM) && rule.exportTypes().contains(code(ev.path("type")));
         List<String> recipients = new ArrayList<>();
         boolean externalRecipient = false;
         for (JsonNode a : ev.path("agent")) {
@@ -81,20 +87,47 @@ public final class Disclosures {
             return null;
         }
         Set<String> purposes = purposes(ev);
-        for (String p : purposes) {
-            if (rule.exemptPurposes().contains(p.toLowerCase(Locale.ROOT).replaceAll("\\s.*$", ""))) {
-                return null;
-            }
+        // exempt only when every purpose named is (an Export for marketing requested by a clerk treating is counted)
+        if (!purposes.isEmpty() && exemptCodes(ev, rule)) {
+            return null;
         }
         return new Disclosure(recorded, recipients.isEmpty() ? "(no recipient recorded)" : String.join("; ",
                 recipients), what(ev), purposes.isEmpty() ? "(no purpose recorded)" : String.join(", ", purposes),
                 "AuditEvent/" + ev.path("id").asText("?"), origin);
     }
 
+    /** Whether every purpose coding of the event is an exempt ActReason code. */
+    private static boolean exemptCodes(JsonNode ev, DisclosureRule rule) {
+        List<JsonNode> concepts = new ArrayList<>();
+        ev.path("purposeOfEvent").forEach(concepts::add);
+        for (JsonNode a : ev.path("agent")) {
+            a.path("purposeOfUse").forEach(concepts::add);
+        }
+        boolean any = false;
+        for (JsonNode c : concepts) {
+            for (JsonNode coding : c.path("coding")) {
+                if (coding.path("code").asText("").isBlank()) {
+                    continue;
+                }
+                any = true;
+                if (!in(coding, DisclosureRule.ACT_REASON) || !rule.exemptPurposes().contains(code(coding))) {
+                    return false;
+                }
+            }
+        }
+        return any;
+    }
+
+    /** A coding of one of these systems, or of none. */
+    private static boolean in(JsonNode coding, Set<String> systems) {
+        String system = coding.path("system").asText("");
+        return system.isEmpty() || systems.contains(system.toLowerCase(Locale.ROOT));
+    }
+
     private static boolean hasRole(JsonNode agent, Set<String> roles) {
         for (JsonNode r : agent.path("role")) {
             for (JsonNode c : r.path("coding")) {
-                if (roles.contains(c.path("code").asText("").toLowerCase(Locale.ROOT))) {
+                if (in(c, DisclosureRule.DICOM) && roles.contains(c.path("code").asText("").toLowerCase(Locale.ROOT))) {
                     return true;
                 }
             }

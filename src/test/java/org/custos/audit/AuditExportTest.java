@@ -98,6 +98,11 @@ class AuditExportTest {
         assertThat(array.isArray()).isTrue();
         assertThat(array.size()).isEqualTo(1250);
         assertThat(AuditExportModel.formatOf(Path.of("x.JSONL"))).isEqualTo(AuditExportModel.Format.NDJSON);
+        // the type chosen in the save dialog decides, its ending added when the name has none
+        vm.exportTo(dir.resolve("chosen"), AuditExportModel.Format.NDJSON);
+        try (Stream<String> lines = Files.lines(dir.resolve("chosen.ndjson"))) {
+            assertThat(lines.count()).isEqualTo(1250);
+        }
     }
 
     @Test

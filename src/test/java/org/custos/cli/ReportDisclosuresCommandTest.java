@@ -58,7 +58,16 @@ class ReportDisclosuresCommandTest {
                 event("sent-home", "2026-03-05T10:00:00Z", "110110", "Patient/p1", null, "Organization/own"),
                 event("a-read", "2026-03-06T10:00:00Z", "110110", "Patient/p1", null, null),
                 event("long-ago", "2018-03-01T10:00:00Z", "110106", "Patient/p1", "HMARKT", null),
-                event("other-patient", "2026-03-07T10:00:00Z", "110106", "Patient/p2", "HMARKT", null)));
+                event("other-patient", "2026-03-07T10:00:00Z", "110106", "Patient/p2", "HMARKT", null),
+                event("research", "2026-03-08T10:00:00Z", "110106", "Patient/p1", "CLINTRCH", null),
+                // marketing, requested by someone treating: one exempt purpose does not hide the others
+                event("mixed", "2026-03-09T10:00:00Z", "110106", "Patient/p1", "HMARKT", null)
+                        .replace("\"requestor\":true}", "\"requestor\":true,\"purposeOfUse\":[{\"coding\":[{"
+                                + "\"system\":\"http://hl7.org/fhir/v3/ActReason\",\"code\":\"TREAT\"}]}]}"),
+                // a local code 110106 is not DICOM's Export
+                event("local-type", "2026-03-10T10:00:00Z", "110106", "Patient/p1", "HMARKT", null)
+                        .replace("\"code\":\"110106\"", "\"code\":\"110106\"").replaceFirst(
+                                "http://dicom.nema.org/resources/ontology/DCM", "urn:local:types")));
         Run imp = run("import", f.toString(), "--db", db);
         assertThat(imp.code()).as(imp.out() + imp.err()).isZero();
     }
@@ -69,7 +78,7 @@ class ReportDisclosuresCommandTest {
         Run r = run("report", "disclosures", "--patient", "Patient/p1", "--from", "2026-01-01", "--to", "2026-12-31",
                 "--format", "csv", "-o", csv.toString(), "--own-org", "Organization/own", "--db", db);
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("2 disclosures of Patient/p1 in 6 recorded accesses");
+        assertThat(r.out()).contains("4 disclosures of Patient/p1 in 9 recorded accesses");
         List<CSVRecord> rows;
         try (Reader in = Files.newBufferedReader(csv); CSVParser p = CSVParser.parse(in, CSVFormat.RFC4180.builder()
                 .setHeader().setSkipHeaderRecord(true).get())) {
@@ -78,7 +87,7 @@ class ReportDisclosuresCommandTest {
             rows = p.getRecords();
         }
         assertThat(rows).extracting(x -> x.get("event")).containsExactly("AuditEvent/marketing",
-                "AuditEvent/sent-away");
+                "AuditEvent/sent-away", "AuditEvent/research", "AuditEvent/mixed");
         assertThat(rows.get(0).get("date")).isEqualTo("2026-03-01T10:00:00Z");
         assertThat(rows.get(0).get("purpose")).isEqualTo("HMARKT");
         assertThat(rows.get(0).get("recipient")).isEqualTo("Name of Organization/ad-firm (Organization/ad-firm, "
@@ -98,8 +107,9 @@ class ReportDisclosuresCommandTest {
     @Test
     void thePdfHasItsHeaderTheDisclosuresAndPageNumbers() throws Exception {
         Path pdf = dir.resolve("p1.pdf");
-        Run r = run("report", "disclosures", "--patient", "Patient/p1", "--format", "pdf", "-o", pdf.toString(),
-                "--tz", "UTC", "--db", db);
+        // only --to: the six years before it (the 2018 export is out)
+        Run r = run("report", "disclosures", "--patient", "Patient/p1", "--to", "2026-12-31", "--format", "pdf", "-o",
+                pdf.toString(), "--tz", "UTC", "--db", db);
         assertThat(r.code()).as(r.err()).isZero();
         String text;
         try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
@@ -107,10 +117,29 @@ class ReportDisclosuresCommandTest {
             assertThat(doc.getNumberOfPages()).isEqualTo(1);
         }
         assertThat(text).contains("Accounting of disclosures", "Patient: Patient/p1", "Produced by ",
-                "3 disclosures:", "Name of Organization/ad-firm", "Purpose: HMARKT", "AuditEvent/sent-away",
+                "5 disclosures:", "Name of Organization/ad-firm", "Purpose: HMARKT", "AuditEvent/sent-away",
                 "Page 1 of 1").doesNotContain("AuditEvent/treatment");
-        // six years back by default: the 2018 export is out
-        assertThat(text).doesNotContain("2018-03-01");
+        assertThat(text).doesNotContain("2018-03-01").contains("Period: 2021-01-01 00:00 UTC to 2026-12-31 23:59 UTC");
+    }
+
+    @Test
+    void aPatientReferenceInTwoOriginsNeedsTheOrigin() throws Exception {
+        Path other = dir.resolve("other-" + System.nanoTime() + ".ndjson");
+        Files.writeString(other, event("elsewhere", "2026-04-01T10:00:00Z", "110106", "Patient/p1", "HMARKT", null));
+        Path odb = dir.resolve("two-origins");
+        Files.copy(Path.of(db + ".mv.db"), Path.of(odb + ".mv.db"));
+        assertThat(run("import", other.toString(), "--origin", "https://other.example/fhir", "--db", odb.toString())
+                .code()).isZero();
+        Run r = run("report", "disclosures", "--patient", "Patient/p1", "--from", "2026-01-01", "--format", "csv", "-o",
+                dir.resolve("two.csv").toString(), "--db", odb.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("2 origins", "files", "https://other.example/fhir", "--origin");
+        assertThat(dir.resolve("two.csv")).doesNotExist();
+        Path mine = dir.resolve("other.csv");
+        Run o = run("report", "disclosures", "--patient", "Patient/p1", "--from", "2026-01-01", "--format", "csv",
+                "-o", mine.toString(), "--origin", "https://other.example/fhir", "--db", odb.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(Files.readString(mine)).contains("AuditEvent/elsewhere").doesNotContain("AuditEvent/marketing");
     }
 
     @Test

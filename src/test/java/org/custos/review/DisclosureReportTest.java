@@ -24,7 +24,7 @@ class DisclosureReportTest {
                     + "end" + i, "HMARKT", "AuditEvent/e" + i, "files"));
         }
         Disclosures.Accounting a = new Disclosures.Accounting("Patient/p1", Instant.parse("2020-01-01T00:00:00Z"),
-                Instant.parse("2026-12-31T00:00:00Z"), ds, 120, 1);
+                Instant.parse("2026-12-31T00:00:00Z"), ds, 120, 1, List.of("files"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new DisclosureReport(ZoneOffset.UTC).pdf(a, "Ann Example", "officer", Instant.parse("2026-12-02T10:00:00Z"),
                 out);

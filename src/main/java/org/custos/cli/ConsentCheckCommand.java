@@ -22,10 +22,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -78,8 +75,8 @@ final class ConsentCheckCommand implements Callable<Integer> {
         if (!format.equals("csv") && !format.equals("json")) {
             throw new ParameterException(spec.commandLine(), "--format: csv or json, not '" + format + "'");
         }
-        Instant lo = from == null ? null : instant("--from", from, false);
-        Instant hi = to == null ? null : instant("--to", to, true);
+        Instant lo = from == null ? null : CliDates.instant(spec, "--from", from, false, ZoneOffset.UTC);
+        Instant hi = to == null ? null : CliDates.instant(spec, "--to", to, true, ZoneOffset.UTC);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Fhir fhir = new Fhir();
@@ -141,18 +138,4 @@ final class ConsentCheckCommand implements Callable<Integer> {
         }
     }
 
-    private Instant instant(String option, String value, boolean end) {
-        try {
-            String v = value.trim();
-            if (v.length() == 10) {
-                LocalDate d = LocalDate.parse(v);
-                return end ? d.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusMillis(1)
-                        : d.atStartOfDay().toInstant(ZoneOffset.UTC);
-            }
-            return OffsetDateTime.parse(v).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new ParameterException(spec.commandLine(), option + ": expected YYYY-MM-DD or a dateTime with "
-                    + "its offset, got '" + value + "'");
-        }
-    }
 }

@@ -2,7 +2,6 @@ package org.custos.cli;
 
 import org.custos.cache.Cache;
 import org.custos.cache.CacheException;
-import org.custos.cache.Origins;
 import org.custos.cache.ProvenanceStore;
 import org.custos.fhir.Fhir;
 import org.custos.provenance.ProvenanceChecks;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -99,20 +97,12 @@ final class ProvenanceSignCommand implements Callable<Integer> {
             return fail(err, e.getMessage());
         }
         try (Cache cache = cacheOption.open()) {
-            List<ProvenanceStore.Current> found = cache.provenance().everywhere(typeId[0], typeId[1]);
-            if (origin != null) {
-                String o = Origins.normalize(origin);
-                found = found.stream().filter(c -> c.origin().equals(o)).toList();
+            OneOrigin.Pick pick = OneOrigin.pick(cache.provenance().everywhere(typeId[0], typeId[1]), origin, target,
+                    cache.file());
+            if (pick.problem() != null) {
+                return fail(err, pick.problem());
             }
-            if (found.isEmpty()) {
-                return fail(err, "no " + target + (origin == null ? "" : " of " + origin) + " in the cache "
-                        + cache.file());
-            }
-            if (found.size() > 1) {
-                return fail(err, target + " is in " + found.size() + " origins (" + String.join(", ",
-                        found.stream().map(ProvenanceStore.Current::origin).toList()) + "); name one with --origin");
-            }
-            ProvenanceStore.Current t = found.get(0);
+            ProvenanceStore.Current t = pick.current();
             String json;
             try {
                 json = new ProvenanceChecks(cache.provenance()).sign(t.originId(), typeId[0], typeId[1], who, why, f,

@@ -2,7 +2,6 @@ package org.custos.cli;
 
 import org.custos.cache.Cache;
 import org.custos.cache.CacheException;
-import org.custos.cache.Origins;
 import org.custos.cache.ProvenanceStore;
 import org.custos.provenance.ProvenanceChecks;
 import org.custos.provenance.TrustStore;
@@ -61,21 +60,12 @@ final class ProvenanceVerifyCommand implements Callable<Integer> {
             return fail(err, e.getMessage());
         }
         try (Cache cache = cacheOption.open()) {
-            List<ProvenanceStore.Current> found = cache.provenance().withId(pid);
-            if (origin != null) {
-                String o = Origins.normalize(origin);
-                found = found.stream().filter(p -> p.origin().equals(o)).toList();
+            OneOrigin.Pick pick = OneOrigin.pick(cache.provenance().withId(pid), origin, "Provenance/" + pid,
+                    cache.file());
+            if (pick.problem() != null) {
+                return fail(err, pick.problem());
             }
-            if (found.isEmpty()) {
-                return fail(err, "no Provenance/" + pid + (origin == null ? "" : " of " + origin) + " in the cache "
-                        + cache.file());
-            }
-            if (found.size() > 1) {
-                return fail(err, "Provenance/" + pid + " is in " + found.size() + " origins ("
-                        + String.join(", ", found.stream().map(ProvenanceStore.Current::origin).toList())
-                        + "); name one with --origin");
-            }
-            ProvenanceStore.Current p = found.get(0);
+            ProvenanceStore.Current p = pick.current();
             ProvenanceChecks checks = new ProvenanceChecks(cache.provenance());
             List<Verdict> verdicts = checks.verify(p, trust);
             out.println("Provenance/" + pid + " of " + p.origin() + (p.outboxSeq() == null ? ""

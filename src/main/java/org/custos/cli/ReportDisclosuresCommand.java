@@ -22,12 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,9 +89,9 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--tz: not a time zone: '" + tz + "'");
         }
         Instant now = Instant.now();
-        Instant hi = to == null ? now : instant("--to", to, true, zone);
+        Instant hi = to == null ? now : CliDates.instant(spec, "--to", to, true, zone);
         Instant lo = from == null ? hi.plusMillis(1).atZone(zone).minusYears(6).toInstant()
-                : instant("--from", from, false, zone);
+                : CliDates.instant(spec, "--from", from, false, zone);
         if (hi.isBefore(lo)) {
             throw new ParameterException(spec.commandLine(), "the period ends before it starts");
         }
@@ -159,21 +154,6 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
             }
         }
         return null;
-    }
-
-    private Instant instant(String option, String value, boolean end, ZoneId zone) {
-        try {
-            String v = value.trim();
-            if (v.length() == 10) {
-                LocalDate d = LocalDate.parse(v);
-                return end ? d.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1)
-                        : d.atStartOfDay(zone).toInstant();
-            }
-            return OffsetDateTime.parse(v).toInstant().truncatedTo(ChronoUnit.MILLIS);
-        } catch (DateTimeParseException e) {
-            throw new ParameterException(spec.commandLine(), option + ": expected YYYY-MM-DD or a dateTime with its "
-                    + "offset, got '" + value + "'");
-        }
     }
 
     private static int fail(PrintWriter err, String message) {

@@ -151,7 +151,7 @@ public final class ProvenanceDetailViewModel {
             ProvenanceReview.Opened o = (ProvenanceReview.Opened) r[0];
             @SuppressWarnings("unchecked") List<Verdict> v = (List<Verdict>) r[1];
             opened.set(o);
-            fields.setAll(fields(o.detail(), o.row()));
+            fields.setAll(ProvenanceText.fields(o.detail(), o.row()));
             json.set(ProvenanceText.pretty(o.json()));
             showVerdicts(o.detail(), v);
             if (!v.isEmpty()) {
@@ -281,9 +281,5 @@ public final class ProvenanceDetailViewModel {
             out.add(new VerdictItem(sig, v.get(i).kind().label(), v.get(i).reason(), v.get(i).valid()));
         }
         verdicts.setAll(out);
-    }
-
-    static List<Field> fields(ProvenanceDetail d, ProvenanceStore.Row row) {
-        return ProvenanceText.fields(d, row);
     }
 }

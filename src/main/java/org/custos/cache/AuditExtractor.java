@@ -91,20 +91,15 @@ public final class AuditExtractor {
         for (JsonNode e : array(ev, "entity")) {
             String ref = stripHistory(str(object(e, "reference"), "reference"));
             String ident = str(object(e, "identifier"), "value");
-            JsonNode role = object(e, "role");
-            boolean patientRole = "1".equals(str(role, "code"))
-                    && (str(role, "system") == null || OBJECT_ROLE.equals(str(role, "system")));
-            String patientRef = patientReference(ref);
-            boolean patient = patientRef != null || patientRole;
+            boolean patient = isPatient(e, ref);
             String name = str(e, "name");
             for (String k : new String[]{ref, ident}) {
                 if (k != null && !k.isBlank()) {
                     entityKeys.add(key(k));
                 }
             }
-            // the patient index holds references; an identifier only where the patient has no reference
-            String patientKey = patientRef != null ? patientRef : ref != null ? ref : ident;
-            if (patient && patientKey != null && !patientKey.isBlank()) {
+            String patientKey = patient ? patientOf(ref, ident) : null;
+            if (patientKey != null) {
                 patientKeys.add(key(patientKey));
             }
             String shown = ref != null ? ref : ident != null ? ident : name;
@@ -120,6 +115,44 @@ public final class AuditExtractor {
                 agents.toString(), entities.toString(), patients.toString(), searchText(text), keys(agentKeys),
                 keys(entityKeys), List.copyOf(patientKeys), purposes.stream().map(AuditExtractor::key).toList(),
                 agentTerms, AgentIndex.bits(agentTerms), AuditFacts.of(ev).encode());
+    }
+
+    /** A patient an AuditEvent's entity names: "Patient/1" (else the reference or identifier as written), its name. */
+    public record PatientRef(String value, String name) {
+    }
+
+    /**
+     * The patients a stored AuditEvent's entities name, each once, as the patient index knows them (a Patient
+     * reference, or an entity in role Patient by its reference, else identifier), with the entity's name (else the
+     * reference's display).
+     */
+    public static List<PatientRef> patients(JsonNode ev) {
+        java.util.Map<String, PatientRef> out = new java.util.LinkedHashMap<>();
+        for (JsonNode e : array(ev, "entity")) {
+            String ref = stripHistory(str(object(e, "reference"), "reference"));
+            String value = isPatient(e, ref) ? patientOf(ref, str(object(e, "identifier"), "value")) : null;
+            if (value != null) {
+                String name = firstNonNull(str(e, "name"), str(object(e, "reference"), "display"));
+                out.putIfAbsent(key(value), new PatientRef(value.trim(), name));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** Whether an entity is about a patient: a Patient reference, or role 1 (Patient) of the object-role codes. */
+    private static boolean isPatient(JsonNode e, String ref) {
+        JsonNode role = object(e, "role");
+        boolean patientRole = "1".equals(str(role, "code"))
+                && (str(role, "system") == null || OBJECT_ROLE.equals(str(role, "system")));
+        return patientRole || patientReference(ref) != null;
+    }
+
+    /** A patient entity's key as written: its Patient reference, else its reference, else its identifier; or null. */
+    private static String patientOf(String ref, String ident) {
+        // the patient index holds references; an identifier only where the patient has no reference
+        String patientRef = patientReference(ref);
+        String k = patientRef != null ? patientRef : ref != null ? ref : ident;
+        return k == null || k.isBlank() ? null : k;
     }
 
     /** '|a|b|': keys a LIKE '%|prefix%' can find; '|' inside a key is kept (it only widens a match). */
@@ -144,7 +177,7 @@ public final class AuditExtractor {
         return m.matches() ? m.group(1) : null;
     }
 
-    static String stripHistory(String ref) {
+    public static String stripHistory(String ref) {
         if (ref == null) {
             return null;
         }

@@ -255,6 +255,12 @@ final class AuditWriter {
                     u.executeUpdate();
                 }
                 Ledger.state(c, originId, Ledger.AUDIT, new long[]{rs.getLong(1)}, new int[]{state});
+                // the suspicious-access rules read it again (rule changed-deleted)
+                try (PreparedStatement r = c.prepareStatement("MERGE INTO alert_recheck (event_pk) KEY (event_pk) "
+                        + "VALUES (?)")) {
+                    r.setLong(1, rs.getLong(1));
+                    r.executeUpdate();
+                }
                 return true;
             }
         }

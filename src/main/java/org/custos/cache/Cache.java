@@ -18,7 +18,7 @@ public final class Cache implements AutoCloseable {
 
     private final Path file;
     /** The version of the newest migration in db/migration (CacheTest checks that they agree). */
-    static final int SCHEMA_VERSION = 9;
+    static final int SCHEMA_VERSION = 10;
 
     private final JdbcConnectionPool pool;
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
@@ -31,6 +31,8 @@ public final class Cache implements AutoCloseable {
     private final OutboxStore outbox;
     private final ConsentStore consents;
     private final PeopleStore people;
+    private final AlertStore alerts;
+    private final RuleStore rules;
     private final String openNotice;
 
     private Cache(Path file, JdbcConnectionPool pool, String openNotice) {
@@ -46,6 +48,8 @@ public final class Cache implements AutoCloseable {
         this.outbox = new OutboxStore(this);
         this.consents = new ConsentStore(this);
         this.people = new PeopleStore(this);
+        this.alerts = new AlertStore(this, audit.raws());
+        this.rules = new RuleStore(this);
     }
 
     /**
@@ -189,6 +193,12 @@ public final class Cache implements AutoCloseable {
 
     /** The cached Provenance: by id, and what they point at within their origin. */
     public ProvenanceStore provenance() { return new ProvenanceStore(this); }
+
+    /** What the suspicious-access rules read and found (alerts). */
+    public AlertStore alerts() { return alerts; }
+
+    /** The rules' settings and the VIP list. */
+    public RuleStore rules() { return rules; }
 
     /** Writes waiting to go to servers (Consents), persistent and in order. */
     public OutboxStore outbox() { return outbox; }

@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Origins {
     public static final String FILES = "files";
     public static final String DEMO = "demo";
+    /** The kind of the origin of Custos's own audit trail (the AuditEvents it records of what its users do). */
+    public static final String SELF = "self";
     private static final int MAX_NAME = 2000;
 
     /** One origin: its id in the cache, its name and its kind ({@code server}, {@code files} or {@code demo}). */

@@ -244,6 +244,48 @@ public final class PeopleStore {
         return out;
     }
 
+    /**
+     * The family names (lower case, as written) of the people these relative references ("Practitioner/1") point to
+     * in origin {@code originId}: reference → names (every name of the resource). References the origin holds no
+     * person for are absent.
+     */
+    public Map<String, Set<String>> familyNames(int originId, Collection<String> references) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        List<String> refs = references.stream().filter(r -> r != null && r.indexOf('/') > 0
+                && TYPES.contains(r.substring(0, r.indexOf('/')))).distinct().toList();
+        if (refs.isEmpty()) {
+            return out;
+        }
+        String inTypes = String.join(", ", TYPES.stream().map(t -> "'" + t + "'").toList());
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (Connection c = cache.connection();
+             PreparedStatement raw = c.prepareStatement("SELECT raw FROM fhir_resource WHERE pk = ?")) {
+            for (Person p : byReferences(c, refs, inTypes, originId)) {
+                raw.setLong(1, p.pk());
+                try (ResultSet rs = raw.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    Set<String> names = new LinkedHashSet<>();
+                    try {
+                        for (com.fasterxml.jackson.databind.JsonNode n : mapper.readTree(rs.getString(1)).path("name")) {
+                            String family = n.path("family").isTextual() ? n.path("family").asText().trim() : "";
+                            if (!family.isEmpty()) {
+                                names.add(family.toLowerCase(Locale.ROOT));
+                            }
+                        }
+                    } catch (java.io.IOException e) {
+                        continue; // stored texts are JSON; an unreadable one names no one
+                    }
+                    out.put(p.reference(), names);
+                }
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the people failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** The base URL of an absolute reference ("https://x.org/fhir" of "https://x.org/fhir/Patient/1/_history/2"). */
     static Optional<String> baseOf(String reference) {
         String r = reference.trim();

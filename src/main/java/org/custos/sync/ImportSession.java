@@ -189,6 +189,18 @@ final class ImportSession {
             org.slf4j.LoggerFactory.getLogger(ImportSession.class).warn("Counting the days of large patients failed "
                     + "(a check will count them)", e);
         }
+        try {
+            // the suspicious-access rules judge what arrived (restartable: what is left is judged next time)
+            org.custos.rules.AlertEngine.Result r = new org.custos.rules.AlertEngine(cache, java.time.Clock.systemUTC(),
+                    java.time.ZoneId.systemDefault()).catchUp(() -> false, n -> { });
+            if (r.evaluated() > 0) {
+                org.slf4j.LoggerFactory.getLogger(ImportSession.class).info("The suspicious-access rules judged {} "
+                        + "event(s)", r.evaluated());
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ImportSession.class).warn("The suspicious-access rules failed (they "
+                    + "judge these events next time)", e);
+        }
     }
 
     /** After a failure: drop the batches not yet written, let the one being written end, stop the writer. */

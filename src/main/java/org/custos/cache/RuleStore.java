@@ -1,0 +1,113 @@
+package org.custos.cache;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The suspicious-access rules' settings (text the rules package writes and reads; a rule without a row has its
+ * defaults) and the VIP list (V10).
+ */
+public final class RuleStore {
+    private final Cache cache;
+
+    RuleStore(Cache cache) {
+        this.cache = cache;
+    }
+
+    /** One patient on the VIP list: as written, with a note and when it was added (ms). */
+    public record Vip(String reference, String note, long added) {
+    }
+
+    /** Every rule's stored settings: name → text. */
+    public Map<String, String> settings() {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Connection c = cache.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT name, settings FROM alert_rule ORDER BY name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CacheException("Reading the rules' settings failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps a rule's settings (replacing what was kept). */
+    public void put(String rule, String settings, long now) {
+        cache.inTransaction("Saving the settings of rule " + rule, c -> {
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO alert_rule (name, settings, changed) KEY (name) "
+                    + "VALUES (?, ?, ?)")) {
+                ps.setString(1, rule);
+                ps.setString(2, settings);
+                ps.setLong(3, now);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The VIP list, in the order added. */
+    public List<Vip> vips() {
+        List<Vip> out = new ArrayList<>();
+        try (Connection c = cache.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT reference, note, added FROM vip ORDER BY added, k");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Vip(rs.getString(1), rs.getString(2), rs.getLong(3)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CacheException("Reading the VIP list failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds a patient to the VIP list; false when it is there already (its note is then kept). */
+    public boolean addVip(String reference, String note, long now) {
+        String ref = reference == null ? "" : reference.trim();
+        if (ref.isEmpty() || ref.length() > 512) {
+            throw new IllegalArgumentException("A VIP is a patient reference (Patient/id) or identifier of 1 to 512 "
+                    + "characters.");
+        }
+        return cache.inTransaction("Adding " + ref + " to the VIP list", c -> {
+            if (has(c, ref)) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO vip (k, reference, note, added) VALUES (?, ?, "
+                    + "?, ?)")) {
+                ps.setString(1, AuditExtractor.key(ref));
+                ps.setString(2, ref);
+                ps.setString(3, note == null || note.isBlank() ? null : AuditStore.cut(note.trim(), 2000));
+                ps.setLong(4, now);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Removes a patient from the VIP list; false when it was not on it. */
+    public boolean removeVip(String reference) {
+        String ref = reference == null ? "" : reference.trim();
+        return cache.inTransaction("Removing " + ref + " from the VIP list", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM vip WHERE k = ?")) {
+                ps.setString(1, AuditExtractor.key(ref));
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private static boolean has(Connection c, String ref) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM vip WHERE k = ?")) {
+            ps.setString(1, AuditExtractor.key(ref));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package org.custos.rules;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.custos.cache.AlertStore;
+import org.custos.cache.AlertStore.Access;
+import org.custos.cache.AlertStore.Arrival;
+import org.custos.cache.AlertStore.Arrivals;
+import org.custos.cache.AlertStore.Hit;
+import org.custos.cache.AlertStore.WindowRule;
+import org.custos.cache.AuditExtractor;
+import org.custos.cache.Cache;
+import org.custos.cache.Origins;
+import org.custos.cache.RuleStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs the suspicious-access rules over the events as they arrive: {@link #catchUp} reads the events stored since it
+ * last read (an import, a sync, or a process killed before it got to them) in batches and stores what the rules
+ * found, one transaction per batch. Changing a rule's settings, or the VIP list, re-evaluates what that change
+ * touches; nothing else is read again. Events of Custos's own audit trail are never judged.
+ */
+public final class AlertEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
+    static final int BATCH = 2000;
+    private static final Set<Rule> PER_EVENT = EnumSet.of(Rule.AFTER_HOURS, Rule.SAME_SURNAME, Rule.VIP,
+            Rule.BREAK_GLASS, Rule.CHANGED_DELETED);
+
+    private final Cache cache;
+    private final AlertStore store;
+    private final RuleStore rules;
+    private final Clock clock;
+    private final ZoneId defaultZone;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** @param defaultZone the after-hours zone while the settings name none (the system's) */
+    public AlertEngine(Cache cache, Clock clock, ZoneId defaultZone) {
+        this.cache = cache;
+        this.store = cache.alerts();
+        this.rules = cache.rules();
+        this.clock = clock;
+        this.defaultZone = defaultZone;
+    }
+
+    /** What one evaluation did: events judged, and those whose text could not be read (logged, skipped). */
+    public record Result(long evaluated, long unreadable) {
+    }
+
+    public RuleSettings settings() {
+        return RuleSettings.fromStored(rules.settings(), defaultZone);
+    }
+
+    /**
+     * Evaluates every event stored since the last evaluation. Stops between batches when {@code cancelled} says so
+     * (the next call goes on from there). {@code progress} gets the events judged so far.
+     */
+    public Result catchUp(BooleanSupplier cancelled, LongConsumer progress) {
+        return store.exclusively(() -> {
+            RuleSettings s = settings();
+            Judge judge = new Judge(s, EnumSet.copyOf(s.enabled()));
+            List<WindowRule> windows = windowRules(s, s.enabled());
+            long n = 0;
+            long bad = 0;
+            while (!cancelled.getAsBoolean()) {
+                Arrivals a = store.arrivals(BATCH);
+                if (a.isEmpty() && a.doneTo() <= store.doneTo()) {
+                    break;
+                }
+                judge.run(a.events());
+                store.record(a, judge.hits, judge.accesses, windows, clock.millis());
+                n += a.events().size();
+                bad += judge.unreadable;
+                progress.accept(n);
+            }
+            if (bad > 0) {
+                LOG.warn("{} event(s) could not be read by the rules (skipped)", bad);
+            }
+            return new Result(n, bad);
+        });
+    }
+
+    /**
+     * Keeps new settings and re-evaluates the rules whose settings changed (or that were turned on): their alerts
+     * nobody has reviewed yet go, the rest stay, and every evaluated event is judged again by those rules.
+     *
+     * @return the rules evaluated again
+     */
+    public Set<Rule> apply(RuleSettings next, BooleanSupplier cancelled, LongConsumer progress) {
+        return store.exclusively(() -> {
+            RuleSettings before = settings();
+            Map<String, String> was = before.stored();
+            Map<String, String> now = next.stored();
+            Set<Rule> changed = EnumSet.noneOf(Rule.class);
+            for (Rule r : Rule.values()) {
+                if (!was.get(r.id()).equals(now.get(r.id()))) {
+                    changed.add(r);
+                }
+            }
+            // the day of the per-day rules is a day in the after-hours zone
+            if (!before.zone().equals(next.zone())) {
+                changed.addAll(EnumSet.of(Rule.SAME_SURNAME, Rule.VIP, Rule.BREAK_GLASS));
+            }
+            long t = clock.millis();
+            now.forEach((rule, json) -> rules.put(rule, json, t));
+            for (Rule r : changed) {
+                store.dropUnreviewed(r.id(), null);
+            }
+            Set<Rule> again = EnumSet.copyOf(changed);
+            again.retainAll(next.enabled());
+            reevaluate(next, again, cancelled, progress);
+            return changed;
+        });
+    }
+
+    /** Puts a patient on the VIP list and raises the alerts of its past access; false when it was on it. */
+    public boolean addVip(String reference, String note) {
+        return store.exclusively(() -> {
+            if (!rules.addVip(reference, note, clock.millis())) {
+                return false;
+            }
+            RuleSettings s = settings();
+            if (s.on(Rule.VIP)) {
+                Judge judge = new Judge(s, EnumSet.of(Rule.VIP));
+                List<Arrival> events = new ArrayList<>();
+                long doneTo = store.doneTo();
+                cache.patientEvents().forEach(reference, null, Long.MIN_VALUE, Long.MAX_VALUE, () -> false, e -> {
+                    if (e.pk() <= doneTo) { // later ones are judged when they are read
+                        events.add(new Arrival(e.pk(), e.originId(), e.id(), e.recorded(), e.state(),
+                                e.raw().getBytes(StandardCharsets.UTF_8)));
+                    }
+                    if (events.size() >= BATCH) {
+                        judge.run(events);
+                        store.recordHits(judge.hits, clock.millis());
+                        events.clear();
+                    }
+                });
+                judge.run(events);
+                store.recordHits(judge.hits, clock.millis());
+            }
+            return true;
+        });
+    }
+
+    /** Takes a patient off the VIP list; its unreviewed vip alerts go. False when it was not on it. */
+    public boolean removeVip(String reference) {
+        return store.exclusively(() -> {
+            if (!rules.removeVip(reference)) {
+                return false;
+            }
+            store.dropUnreviewed(Rule.VIP.id(), reference.trim());
+            return true;
+        });
+    }
+
+    private void reevaluate(RuleSettings s, Set<Rule> again, BooleanSupplier cancelled, LongConsumer progress) {
+        Set<Rule> perEvent = EnumSet.copyOf(again);
+        perEvent.retainAll(PER_EVENT);
+        long n = 0;
+        if (!perEvent.isEmpty()) {
+            Judge judge = new Judge(s, perEvent);
+            long upTo = store.doneTo();
+            long after = 0;
+            while (after < upTo && !cancelled.getAsBoolean()) {
+                Arrivals a = store.stored(after, upTo, BATCH);
+                if (a.doneTo() <= after) {
+                    break;
+                }
+                judge.run(a.events());
+                store.recordHits(judge.hits, clock.millis());
+                after = a.doneTo();
+                n += a.events().size();
+                progress.accept(n);
+            }
+        }
+        for (WindowRule w : windowRules(s, again)) {
+            store.rebuildWindows(w, clock.millis(), cancelled);
+        }
+    }
+
+    private static List<WindowRule> windowRules(RuleSettings s, Set<Rule> rules) {
+        List<WindowRule> out = new ArrayList<>();
+        if (rules.contains(Rule.VOLUME)) {
+            out.add(WindowRules.volume(s));
+        }
+        if (rules.contains(Rule.FAILED_LOGINS)) {
+            out.add(WindowRules.failedLogins(s));
+        }
+        return out;
+    }
+
+    /** Judges batches of events with one set of rules; its lists hold the last batch's findings. */
+    private final class Judge {
+        private final Set<Rule> rules;
+        private final EventRules eventRules;
+        private final Surnames surnames;
+        private final Set<Integer> own;
+        List<Hit> hits = List.of();
+        List<Access> accesses = List.of();
+        long unreadable;
+
+        Judge(RuleSettings s, Set<Rule> rules) {
+            this.rules = rules;
+            Set<String> vips = new HashSet<>();
+            AlertEngine.this.rules.vips().forEach(v -> vips.add(AuditExtractor.key(v.reference())));
+            this.surnames = new Surnames((origin, refs) -> cache.people().familyNames(origin, refs));
+            this.eventRules = new EventRules(s, vips::contains, surnames);
+            this.own = new HashSet<>();
+            for (Origins.Origin o : cache.origins().all()) {
+                if (Origins.SELF.equals(o.kind())) {
+                    own.add(o.id());
+                }
+            }
+        }
+
+        void run(List<Arrival> events) {
+            List<Hit> h = new ArrayList<>();
+            List<Access> acc = new ArrayList<>();
+            unreadable = 0;
+            List<EventSignals> signals = new ArrayList<>(events.size());
+            for (Arrival a : events) {
+                EventSignals s = null;
+                if (!own.contains(a.originId())) {
+                    try {
+                        s = EventSignals.read(mapper, a.raw());
+                    } catch (IOException | RuntimeException e) {
+                        unreadable++;
+                        LOG.warn("The rules could not read AuditEvent/{} (stored key {}): {}", a.resId(), a.pk(),
+                                e.getMessage());
+                    }
+                }
+                signals.add(s);
+            }
+            if (rules.contains(Rule.SAME_SURNAME)) {
+                prefetch(events, signals);
+            }
+            for (int i = 0; i < events.size(); i++) {
+                EventSignals s = signals.get(i);
+                if (s != null) {
+                    h.addAll(eventRules.hits(events.get(i), s, rules));
+                    acc.addAll(EventRules.accesses(events.get(i), s));
+                }
+            }
+            hits = h;
+            accesses = acc;
+        }
+
+        /** The directory's family names of the batch's users and patients, one query per origin. */
+        private void prefetch(List<Arrival> events, List<EventSignals> signals) {
+            Map<Integer, Set<String>> refs = new java.util.HashMap<>();
+            for (int i = 0; i < events.size(); i++) {
+                EventSignals s = signals.get(i);
+                if (s == null || s.patients().isEmpty()) {
+                    continue;
+                }
+                Set<String> r = refs.computeIfAbsent(events.get(i).originId(), k -> new HashSet<>());
+                s.users().forEach(u -> r.add(u.reference()));
+                s.patients().forEach(p -> r.add(p.value()));
+            }
+            refs.forEach(surnames::prefetch);
+        }
+    }
+}

@@ -101,6 +101,19 @@ public final class AlertStore {
         }
     }
 
+    /**
+     * Makes the rules read every stored event again (the alerts found stay; judging is idempotent): after the rules
+     * themselves changed, or to test that an evaluation goes on where it stopped.
+     */
+    public void judgeAllAgain() {
+        cache.inTransaction("Resetting the alerts' progress", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE alert_progress SET done_to = 0")) {
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** The highest audit_event key: how far there is to read. */
     public long newest() {
         try (Connection c = cache.connection();

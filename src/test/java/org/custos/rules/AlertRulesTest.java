@@ -56,7 +56,8 @@ class AlertRulesTest {
     static void importEvents(List<Events> events) throws Exception {
         Path f = dir.resolve("events-" + (files++) + ".ndjson");
         Files.writeString(f, events.stream().map(Events::json).collect(Collectors.joining("\n")));
-        new Importer(cache, TestData.FHIR).importFile(f, Importer.SILENT);
+        assertThat(new Importer(cache, TestData.FHIR).importFile(f, Importer.SILENT).quarantined())
+                .as("nothing quarantined").isZero();
     }
 
     /** Ten nurses, each reading 20 patients a weekday between 09:00 and 15:20: nothing in it is suspicious. */

@@ -1,0 +1,157 @@
+package org.custos.rules;
+
+import org.custos.TestData;
+import org.custos.cache.AlertStore.AlertRow;
+import org.custos.cache.Cache;
+import org.custos.sync.Importer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.custos.rules.Events.event;
+
+/**
+ * The rules as events arrive in pieces: a run of access split over two imports is one alert, two runs joined by later
+ * events become one, a changed setting judges again what it touches (and only the unreviewed alerts go), the VIP list
+ * changes, and an evaluation stopped half-way goes on where it stopped.
+ */
+class AlertArrivalTest {
+    @TempDir
+    Path dir;
+    Cache cache;
+    AlertEngine engine;
+    int files;
+
+    @BeforeEach
+    void open() {
+        cache = Cache.open(dir.resolve("cache"));
+        engine = new AlertEngine(cache, Clock.systemUTC(), ZoneOffset.UTC);
+        engine.apply(RuleSettings.defaults(ZoneOffset.UTC), () -> false, n -> { });
+    }
+
+    @AfterEach
+    void close() {
+        cache.close();
+    }
+
+    void importEvents(List<Events> events) throws Exception {
+        Path f = dir.resolve("events-" + (files++) + ".ndjson");
+        Files.writeString(f, events.stream().map(Events::json).collect(Collectors.joining("\n")));
+        assertThat(new Importer(cache, TestData.FHIR).importFile(f, Importer.SILENT).quarantined())
+                .as("nothing quarantined").isZero();
+    }
+
+    /** {@code n} patients (numbered from {@code first}) read by {@code user}, {@code gap} s apart from {@code from}. */
+    static List<Events> reads(String user, int first, int n, String from, int gap) {
+        List<Events> out = new ArrayList<>();
+        Instant t = Instant.parse(from);
+        for (int i = 0; i < n; i++) {
+            out.add(event(user + "-" + from.replaceAll("[^0-9]", "") + "-" + i, t.plusSeconds((long) i * gap).toString())
+                    .user(user, "Bo Bulk").patient("Patient/x" + (first + i), null));
+        }
+        return out;
+    }
+
+    List<AlertRow> alerts(String rule) {
+        return cache.alerts().list(Set.of(rule), Long.MIN_VALUE, Long.MAX_VALUE, null, 1000);
+    }
+
+    @Test
+    void aRunSplitOverTwoImportsIsOneAlert() throws Exception {
+        importEvents(reads("bulk", 0, 20, "2026-03-04T10:00:00Z", 60));
+        assertThat(alerts("volume")).isEmpty();
+        importEvents(reads("bulk", 20, 11, "2026-03-04T10:20:00Z", 60));
+        assertThat(alerts("volume")).singleElement().satisfies(a -> {
+            assertThat(a.events()).isEqualTo(31);
+            assertThat(a.first()).isEqualTo(Instant.parse("2026-03-04T10:00:00Z").toEpochMilli());
+            assertThat(a.last()).isEqualTo(Instant.parse("2026-03-04T10:30:00Z").toEpochMilli());
+        });
+        // more of the same run: the alert grows, no second one
+        importEvents(reads("bulk", 31, 5, "2026-03-04T10:31:00Z", 60));
+        assertThat(alerts("volume")).singleElement().satisfies(a -> assertThat(a.events()).isEqualTo(36));
+    }
+
+    @Test
+    void twoRunsJoinedByLaterEventsBecomeOneAlertKeepingTheFirstReviewNotes() throws Exception {
+        importEvents(reads("bulk", 0, 31, "2026-03-04T09:00:00Z", 30));
+        importEvents(reads("bulk", 100, 31, "2026-03-04T12:00:00Z", 30));
+        assertThat(alerts("volume")).hasSize(2);
+        // the gap between them (09:15 to 12:00) filled by a busy morning: a patient a minute
+        importEvents(reads("bulk", 200, 160, "2026-03-04T09:16:00Z", 60));
+        List<AlertRow> one = alerts("volume");
+        assertThat(one).singleElement().satisfies(a -> {
+            assertThat(a.events()).isEqualTo(31 + 31 + 160);
+            assertThat(a.first()).isEqualTo(Instant.parse("2026-03-04T09:00:00Z").toEpochMilli());
+            assertThat(a.last()).isEqualTo(Instant.parse("2026-03-04T12:15:00Z").toEpochMilli());
+        });
+    }
+
+    @Test
+    void aChangedSettingJudgesAgainWhatItTouches() throws Exception {
+        importEvents(reads("calm", 0, 12, "2026-03-04T10:00:00Z", 240));
+        importEvents(List.of(event("night", "2026-03-04T20:00:00Z").user("owl", "Ozzy Owl")
+                .patient("Patient/x1", null)));
+        assertThat(alerts("volume")).isEmpty();
+        assertThat(alerts("after-hours")).hasSize(1);
+        RuleSettings d = RuleSettings.defaults(ZoneOffset.UTC);
+        // 10 patients within 60 minutes are too many now; working time lasts until 21:00
+        RuleSettings strict = new RuleSettings(d.enabled(), d.zone(), d.workDays(), d.workStart(),
+                java.time.LocalTime.of(21, 0), 10, 60, d.breakGlassCodes(), d.failedLogins(), d.failedMinutes());
+        assertThat(engine.apply(strict, () -> false, n -> { })).containsExactlyInAnyOrder(Rule.VOLUME,
+                Rule.AFTER_HOURS);
+        assertThat(alerts("volume")).singleElement().satisfies(a -> assertThat(a.events()).isEqualTo(12));
+        assertThat(alerts("after-hours")).isEmpty();
+        // a rule turned off loses its unreviewed alerts and judges nothing new
+        engine.apply(strict.with(Rule.VOLUME, false), () -> false, n -> { });
+        assertThat(alerts("volume")).isEmpty();
+        importEvents(reads("calm", 50, 12, "2026-03-05T10:00:00Z", 60));
+        assertThat(alerts("volume")).isEmpty();
+        assertThat(engine.settings().on(Rule.VOLUME)).isFalse();
+    }
+
+    @Test
+    void theVipListFindsPastAccessAndLetsGo() throws Exception {
+        importEvents(List.of(event("a", "2026-03-04T10:00:00Z").user("u1", "Al One").patient("Patient/star", null),
+                event("b", "2026-03-04T11:00:00Z").user("u1", "Al One").patient("Patient/star", null),
+                event("c", "2026-03-05T10:00:00Z").user("u2", "Bea Two").patient("Patient/star", null),
+                event("d", "2026-03-05T10:00:00Z").user("u2", "Bea Two").patient("Patient/other", null)));
+        assertThat(alerts("vip")).isEmpty();
+        assertThat(engine.addVip("patient/STAR", null)).isTrue();
+        assertThat(engine.addVip("Patient/star", null)).as("once on the list").isFalse();
+        assertThat(alerts("vip")).extracting(a -> a.user() + " " + a.patient() + " " + a.events())
+                .containsExactly("u1 Patient/star 2", "u2 Patient/star 1");
+        assertThat(engine.removeVip("Patient/star")).isTrue();
+        assertThat(alerts("vip")).isEmpty();
+        assertThat(engine.removeVip("Patient/star")).isFalse();
+    }
+
+    @Test
+    void anEvaluationStoppedHalfWayGoesOnWhereItStopped() throws Exception {
+        importEvents(reads("bulk", 0, AlertEngine.BATCH + 500, "2026-03-04T10:00:00Z", 1));
+        long judged = cache.alerts().doneTo();
+        assertThat(judged).as("judged as they arrived").isPositive();
+        assertThat(alerts("volume")).singleElement().satisfies(a -> assertThat(a.events())
+                .isEqualTo(AlertEngine.BATCH + 500));
+        // forget how far the rules read, then stop after the first batch: the rest is judged by the next call
+        cache.alerts().judgeAllAgain();
+        int[] batches = {0};
+        engine.catchUp(() -> batches[0] > 0, n -> batches[0]++);
+        assertThat(cache.alerts().doneTo()).isLessThan(judged);
+        engine.catchUp(() -> false, n -> { });
+        assertThat(cache.alerts().doneTo()).isEqualTo(judged);
+        assertThat(alerts("volume")).singleElement().satisfies(a -> assertThat(a.events())
+                .isEqualTo(AlertEngine.BATCH + 500));
+    }
+}

@@ -213,17 +213,99 @@ public final class AlertStore {
             sql.append(" AND origin_id = ?");
         }
         sql.append(" ORDER BY first_at, id LIMIT ?");
-        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setLong(i++, to);
-            ps.setLong(i++, from);
-            for (String r : rules) {
-                ps.setString(i++, r);
+        List<Object> args = new ArrayList<>(List.of(to, from));
+        args.addAll(rules);
+        if (originId != null) {
+            args.add(originId);
+        }
+        args.add(limit);
+        return rows(sql.toString(), args);
+    }
+
+    /** What the review queue shows: rules and statuses (empty: all), an assignee (null: anyone), an origin. */
+    public record Queue(Set<String> rules, Set<String> statuses, String assignee, Integer originId) {
+        public static final Queue ALL = new Queue(Set.of(), Set.of(), null, null);
+
+        public Queue {
+            rules = Set.copyOf(rules);
+            statuses = Set.copyOf(statuses);
+        }
+    }
+
+    /**
+     * A page of the queue, newest first: the alerts after ({@code beforeFirst}, {@code beforeId}) in that order (null:
+     * from the top), at most {@code limit}.
+     */
+    public List<AlertRow> queue(Queue q, Long beforeFirst, Long beforeId, int limit) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT id, rule, origin_id, user_key, patient, first_at, last_at, "
+                + "events, detail, status, assignee, case_id FROM alert WHERE ").append(where(q, args));
+        if (beforeFirst != null) {
+            sql.append(" AND (first_at < ? OR (first_at = ? AND id < ?))");
+            args.add(beforeFirst);
+            args.add(beforeFirst);
+            args.add(beforeId);
+        }
+        sql.append(" ORDER BY first_at DESC, id DESC LIMIT ").append(Math.max(1, limit));
+        return rows(sql.toString(), args);
+    }
+
+    /** How many alerts the queue holds. */
+    public long count(Queue q) {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT COUNT(*) FROM alert WHERE " + where(q, args);
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
             }
-            if (originId != null) {
-                ps.setInt(i++, originId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
-            ps.setInt(i, limit);
+        } catch (SQLException e) {
+            throw new CacheException("Counting the alerts failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One alert, or empty when there is none of that id (any more). */
+    public java.util.Optional<AlertRow> get(long id) {
+        return rows("SELECT id, rule, origin_id, user_key, patient, first_at, last_at, events, detail, status, "
+                + "assignee, case_id FROM alert WHERE id = ?", List.of(id)).stream().findFirst();
+    }
+
+    /** The alerts of a case, oldest first. */
+    public List<AlertRow> ofCase(long caseId) {
+        return rows("SELECT id, rule, origin_id, user_key, patient, first_at, last_at, events, detail, status, "
+                + "assignee, case_id FROM alert WHERE case_id = ? ORDER BY first_at, id", List.of(caseId));
+    }
+
+    private static String where(Queue q, List<Object> args) {
+        StringBuilder w = new StringBuilder("1 = 1");
+        if (!q.rules().isEmpty()) {
+            w.append(" AND rule IN (").append(String.join(", ", q.rules().stream().map(r -> "?").toList())).append(")");
+            args.addAll(q.rules());
+        }
+        if (!q.statuses().isEmpty()) {
+            w.append(" AND status IN (").append(String.join(", ", q.statuses().stream().map(r -> "?").toList()))
+                    .append(")");
+            args.addAll(q.statuses());
+        }
+        if (q.assignee() != null) {
+            w.append(" AND assignee = ?");
+            args.add(q.assignee());
+        }
+        if (q.originId() != null) {
+            w.append(" AND origin_id = ?");
+            args.add(q.originId());
+        }
+        return w.toString();
+    }
+
+    private List<AlertRow> rows(String sql, List<Object> args) {
+        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
             List<AlertRow> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -33,6 +33,7 @@ public final class Cache implements AutoCloseable {
     private final PeopleStore people;
     private final AlertStore alerts;
     private final RuleStore rules;
+    private final ReviewStore review;
     private final String openNotice;
 
     private Cache(Path file, JdbcConnectionPool pool, String openNotice) {
@@ -50,6 +51,7 @@ public final class Cache implements AutoCloseable {
         this.people = new PeopleStore(this);
         this.alerts = new AlertStore(this, audit.raws());
         this.rules = new RuleStore(this);
+        this.review = new ReviewStore(this);
     }
 
     /**
@@ -197,6 +199,9 @@ public final class Cache implements AutoCloseable {
     /** What the suspicious-access rules read and found (alerts). */
     public AlertStore alerts() { return alerts; }
 
+    /** The review of the alerts: status, assignee, notes, cases; saved searches. */
+    public ReviewStore review() { return review; }
+
     /** The rules' settings and the VIP list. */
     public RuleStore rules() { return rules; }
 
@@ -261,6 +266,21 @@ public final class Cache implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * {@link #inTransaction}, then the file forced to the disk: for what a person decided (a review), which must
+     * survive a kill or a power cut that follows at once (H2 otherwise writes committed changes within a second).
+     */
+    <T> T durably(String what, SqlWork<T> work) {
+        T result = inTransaction(what, work);
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            throw new CacheException(what + ": the change is made but could not be forced to the disk: "
+                    + e.getMessage(), e);
+        }
+        return result;
     }
 
     /**

@@ -41,7 +41,7 @@ public final class RuleStore {
 
     /** Keeps a rule's settings (replacing what was kept). */
     public void put(String rule, String settings, long now) {
-        cache.inTransaction("Saving the settings of rule " + rule, c -> {
+        cache.durably("Saving the settings of rule " + rule, c -> {
             try (PreparedStatement ps = c.prepareStatement("MERGE INTO alert_rule (name, settings, changed) KEY (name) "
                     + "VALUES (?, ?, ?)")) {
                 ps.setString(1, rule);
@@ -75,7 +75,7 @@ public final class RuleStore {
             throw new IllegalArgumentException("A VIP is a patient reference (Patient/id) or identifier of 1 to 512 "
                     + "characters.");
         }
-        return cache.inTransaction("Adding " + ref + " to the VIP list", c -> {
+        return cache.durably("Adding " + ref + " to the VIP list", c -> {
             if (has(c, ref)) {
                 return false;
             }
@@ -94,7 +94,7 @@ public final class RuleStore {
     /** Removes a patient from the VIP list; false when it was not on it. */
     public boolean removeVip(String reference) {
         String ref = reference == null ? "" : reference.trim();
-        return cache.inTransaction("Removing " + ref + " from the VIP list", c -> {
+        return cache.durably("Removing " + ref + " from the VIP list", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM vip WHERE k = ?")) {
                 ps.setString(1, AuditExtractor.key(ref));
                 return ps.executeUpdate() > 0;

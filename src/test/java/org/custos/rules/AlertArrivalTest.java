@@ -87,7 +87,10 @@ class AlertArrivalTest {
     void twoRunsJoinedByLaterEventsBecomeOneAlertKeepingTheFirstReviewNotes() throws Exception {
         importEvents(reads("bulk", 0, 31, "2026-03-04T09:00:00Z", 30));
         importEvents(reads("bulk", 100, 31, "2026-03-04T12:00:00Z", 30));
-        assertThat(alerts("volume")).hasSize(2);
+        List<AlertRow> two = alerts("volume");
+        assertThat(two).hasSize(2);
+        cache.review().setStatus(two.get(0).id(), "review", "ann", 1L);
+        cache.review().noteAlert(two.get(1).id(), "bob", "Looks like a clinic list.", 2L);
         // the gap between them (09:15 to 12:00) filled by a busy morning: a patient a minute
         importEvents(reads("bulk", 200, 160, "2026-03-04T09:16:00Z", 60));
         List<AlertRow> one = alerts("volume");
@@ -95,7 +98,12 @@ class AlertArrivalTest {
             assertThat(a.events()).isEqualTo(31 + 31 + 160);
             assertThat(a.first()).isEqualTo(Instant.parse("2026-03-04T09:00:00Z").toEpochMilli());
             assertThat(a.last()).isEqualTo(Instant.parse("2026-03-04T12:15:00Z").toEpochMilli());
+            assertThat(a.id()).isEqualTo(two.get(0).id());
+            assertThat(a.status()).isEqualTo("review");
         });
+        assertThat(cache.review().alertNotes(one.get(0).id())).extracting(n -> n.kind() + ": " + n.text())
+                .containsExactly("status: new → review", "note: Looks like a clinic list.",
+                        "merge: Alert " + two.get(1).id() + " (new) joined this one: new events connected them.");
     }
 
     @Test

@@ -43,6 +43,8 @@ public final class MainView {
     private final SourcesView sourcesView;
     private final FxTaskRunner tasks;
     private Parent root;
+    /** Tabs of features wired after the window's own (added after the Provenance tab, in this order). */
+    private final List<Tab> featureTabs = new java.util.ArrayList<>();
 
     @FXML TabPane tabs;
     @FXML Tab auditTab;
@@ -72,6 +74,16 @@ public final class MainView {
         this.tasks = tasks;
     }
 
+    /** Adds a feature's tab (before the window is shown): after the Provenance tab and the tabs added before it. */
+    public Tab addTab(String title, Parent content) {
+        Tab t = new Tab(title, content);
+        featureTabs.add(t);
+        if (tabs != null) {
+            tabs.getTabs().add(tabs.getTabs().indexOf(provenanceTab) + featureTabs.size(), t);
+        }
+        return t;
+    }
+
     public Parent root() {
         if (root == null) {
             root = Views.load(this);
@@ -86,6 +98,7 @@ public final class MainView {
         consentView.showing(consentTab.selectedProperty());
         provenanceTab.setContent(provenanceView.root());
         provenanceView.showing(provenanceTab.selectedProperty());
+        tabs.getTabs().addAll(tabs.getTabs().indexOf(provenanceTab) + 1, featureTabs);
         vm.auditWantedProperty().addListener((o, a, b) -> {
             auditTab.getTabPane().getSelectionModel().select(auditTab);
             if (window() instanceof javafx.stage.Stage s) {

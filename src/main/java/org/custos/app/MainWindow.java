@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /** The main window's parts, wired with plain constructors (used by the app and by the UI tests alike). */
 record MainWindow(MainViewModel model, MainView view, AuditView auditView, ServersViewModel servers,
                   SourcesViewModel sources, ConsentWiring consentWiring, ConsentListViewModel consents,
-                  ConsentListView consentView, ProvenanceWiring provenance) {
+                  ConsentListView consentView, ProvenanceWiring provenance, AlertWiring alerts) {
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
                                ZoneId zone, ProfileStore profiles, java.util.prefs.Preferences settings) {
         org.custos.sync.AuditExport exporter = new org.custos.sync.AuditExport(cache);
@@ -49,12 +49,17 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         main.onRefresh(provenance.list()::cacheChanged);
         MainView view = new MainView(main, auditView, consentView, provenance.view(), new QuarantineView(quarantineVm),
                 new ServersView(servers), new SourcesView(sources), tasks);
+        AlertWiring alerts = AlertWiring.assemble(cache, tasks, zone, java.time.Clock.systemUTC(),
+                () -> System.getProperty("user.name", "?"), main::showEvent);
+        view.addTab("Alerts", alerts.view().root());
+        main.onRefresh(alerts.queue()::cacheChanged);
         return new MainWindow(main, view, auditView, servers, sources, consentWiring, consents, consentView,
-                provenance);
+                provenance, alerts);
     }
 
     /** Starts what runs in the background once the window shows: the consent screens' value sets and the outbox. */
     void startConsents(FxTaskRunner tasks) {
+        alerts.start(tasks);
         consentWiring.warmUp();
         consents.search();
         consents.sendPending();

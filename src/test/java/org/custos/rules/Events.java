@@ -1,7 +1,7 @@
 package org.custos.rules;
 
 /** STU3 AuditEvents for the rules' tests, written out as JSON. */
-final class Events {
+public final class Events {
     private String id;
     private String recorded;
     private String userId;
@@ -14,48 +14,48 @@ final class Events {
     private String purposeOfEvent;
     private String purposeOfUse;
 
-    static Events event(String id, String recorded) {
+    public static Events event(String id, String recorded) {
         Events e = new Events();
         e.id = id;
         e.recorded = recorded;
         return e;
     }
 
-    Events user(String id, String name) {
+    public Events user(String id, String name) {
         this.userId = id;
         this.userName = name;
         return this;
     }
 
-    Events userRef(String ref) {
+    public Events userRef(String ref) {
         this.userRef = ref;
         return this;
     }
 
-    Events patient(String ref, String name) {
+    public Events patient(String ref, String name) {
         this.patient = ref;
         this.patientName = name;
         return this;
     }
 
     /** A login (DICOM 110114) with this outcome. */
-    Events login(String outcome) {
+    public Events login(String outcome) {
         this.type = "110114";
         this.outcome = outcome;
         return this;
     }
 
-    Events purposeOfEvent(String code) {
+    public Events purposeOfEvent(String code) {
         this.purposeOfEvent = code;
         return this;
     }
 
-    Events purposeOfUse(String code) {
+    public Events purposeOfUse(String code) {
         this.purposeOfUse = code;
         return this;
     }
 
-    String json() {
+    public String json() {
         StringBuilder agent = new StringBuilder("{\"requestor\":true");
         if (userId != null) {
             agent.append(",\"userId\":{\"value\":\"").append(userId).append("\"}");

@@ -1,0 +1,91 @@
+package org.custos.app;
+
+import org.custos.cache.AlertStore;
+import org.custos.cache.AuditSummary;
+import org.custos.cache.Cache;
+import org.custos.cache.ReviewStore;
+import org.custos.review.AlertQueueView;
+import org.custos.review.AlertQueueViewModel;
+import org.custos.rules.AlertEngine;
+import org.custos.ui.TaskRunner;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The Alerts tab: the review queue over the cache's alerts and review, the rules' engine that judges what arrived
+ * while no import ran (at start), and who decides (the signed-in user, else the operating-system user).
+ */
+record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine engine) {
+    static AlertWiring assemble(Cache cache, TaskRunner tasks, ZoneId zone, Clock clock, Supplier<String> author,
+                                AlertQueueViewModel.EventOpener opener) {
+        AlertStore alerts = cache.alerts();
+        ReviewStore review = cache.review();
+        AlertQueueViewModel.Data data = new AlertQueueViewModel.Data() {
+            @Override
+            public List<AlertStore.AlertRow> page(AlertStore.Queue q, Long beforeFirst, Long beforeId, int limit) {
+                return alerts.queue(q, beforeFirst, beforeId, limit);
+            }
+
+            @Override
+            public long count(AlertStore.Queue q) {
+                return alerts.count(q);
+            }
+
+            @Override
+            public List<AuditSummary> events(long alertId) {
+                return cache.audit().byPks(alerts.eventsOf(alertId).stream().mapToLong(Long::longValue).toArray());
+            }
+
+            @Override
+            public List<ReviewStore.Note> notes(long alertId) {
+                return review.alertNotes(alertId);
+            }
+
+            @Override
+            public boolean setStatus(long alertId, String status, String by) {
+                return review.setStatus(alertId, status, by, clock.millis());
+            }
+
+            @Override
+            public boolean assign(long alertId, String assignee, String by) {
+                return review.assign(alertId, assignee, by, clock.millis());
+            }
+
+            @Override
+            public void note(long alertId, String text, String by) {
+                review.noteAlert(alertId, by, text, clock.millis());
+            }
+
+            @Override
+            public List<ReviewStore.Case> cases() {
+                return review.cases();
+            }
+
+            @Override
+            public long openCase(String title, String by) {
+                return review.openCase(title, by, clock.millis());
+            }
+
+            @Override
+            public void addToCase(long caseId, long alertId, String by) {
+                review.addToCase(caseId, List.of(alertId), List.of(), by, clock.millis());
+            }
+
+            @Override
+            public String originName(int originId) {
+                return cache.origins().nameOf(originId);
+            }
+        };
+        AlertQueueViewModel vm = new AlertQueueViewModel(data, tasks, zone, author, opener);
+        return new AlertWiring(vm, new AlertQueueView(vm), new AlertEngine(cache, clock, ZoneId.systemDefault()));
+    }
+
+    /** Judges what arrived while no import or sync ran (a process killed before its rules ran), then lists. */
+    void start(TaskRunner tasks) {
+        tasks.submit("Judging new events", p -> engine.catchUp(p::isCancelled, n -> p.update(n, -1,
+                "Judging new events")), r -> queue.search(), e -> queue.search());
+    }
+}

@@ -1,0 +1,167 @@
+package org.custos.review;
+
+import javafx.collections.FXCollections;
+import javafx.fxml.FXML;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceDialog;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TextInputDialog;
+import javafx.scene.input.MouseButton;
+import org.custos.ui.Columns;
+import org.custos.ui.Views;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Alerts tab: the queue bound to its view model, the selected alert's events and review beside it. */
+public final class AlertQueueView {
+    static final String NEW_CASE = "A new case…";
+    private final AlertQueueViewModel vm;
+    private Parent root;
+
+    @FXML ComboBox<AlertQueueViewModel.Show> showBox;
+    @FXML ComboBox<String> ruleBox;
+    @FXML Label alertCount;
+    @FXML Label alertMessage;
+    @FXML TableView<AlertQueueViewModel.Item> alertTable;
+    @FXML TableColumn<AlertQueueViewModel.Item, String> firstColumn;
+    @FXML TableColumn<AlertQueueViewModel.Item, String> ruleColumn;
+    @FXML TableColumn<AlertQueueViewModel.Item, String> userColumn;
+    @FXML TableColumn<AlertQueueViewModel.Item, String> patientColumn;
+    @FXML TableColumn<AlertQueueViewModel.Item, String> eventsColumn;
+    @FXML TableColumn<AlertQueueViewModel.Item, String> statusColumn;
+    @FXML TableColumn<AlertQueueViewModel.Item, String> assigneeColumn;
+    @FXML TableColumn<AlertQueueViewModel.Item, String> caseColumn;
+    @FXML Button moreButton;
+    @FXML TextArea detailText;
+    @FXML TableView<AlertQueueViewModel.EventItem> eventTable;
+    @FXML TableColumn<AlertQueueViewModel.EventItem, String> eventTimeColumn;
+    @FXML TableColumn<AlertQueueViewModel.EventItem, String> eventWhatColumn;
+    @FXML TableColumn<AlertQueueViewModel.EventItem, String> eventAgentsColumn;
+    @FXML TableColumn<AlertQueueViewModel.EventItem, String> eventPatientsColumn;
+    @FXML ComboBox<AlertQueueViewModel.Status> statusBox;
+    @FXML TextField assigneeField;
+    @FXML Button saveButton;
+    @FXML ListView<String> noteList;
+    @FXML TextArea noteArea;
+    @FXML Button noteButton;
+    @FXML Button caseButton;
+
+    public AlertQueueView(AlertQueueViewModel vm) {
+        this.vm = vm;
+    }
+
+    public Parent root() {
+        if (root == null) {
+            root = Views.load(this);
+        }
+        return root;
+    }
+
+    @FXML
+    void initialize() {
+        showBox.setItems(FXCollections.observableArrayList(AlertQueueViewModel.Show.values()));
+        showBox.valueProperty().bindBidirectional(vm.show);
+        ruleBox.setItems(vm.rules());
+        ruleBox.valueProperty().bindBidirectional(vm.rule);
+        showBox.valueProperty().addListener((o, a, b) -> vm.search());
+        ruleBox.valueProperty().addListener((o, a, b) -> vm.search());
+        alertCount.textProperty().bind(vm.countText());
+        alertMessage.textProperty().bind(vm.message());
+        alertTable.setItems(vm.rows());
+        Columns.text(firstColumn, AlertQueueViewModel.Item::first);
+        Columns.text(ruleColumn, AlertQueueViewModel.Item::rule);
+        Columns.text(userColumn, AlertQueueViewModel.Item::user);
+        Columns.text(patientColumn, AlertQueueViewModel.Item::patient);
+        Columns.text(eventsColumn, AlertQueueViewModel.Item::events);
+        Columns.text(statusColumn, AlertQueueViewModel.Item::status);
+        Columns.text(assigneeColumn, AlertQueueViewModel.Item::assignee);
+        Columns.text(caseColumn, AlertQueueViewModel.Item::inCase);
+        alertTable.getSelectionModel().selectedItemProperty().addListener((o, a, item) -> vm.selected().set(item));
+        vm.selected().addListener((o, a, item) -> {
+            if (item != null && alertTable.getSelectionModel().getSelectedItem() != item) {
+                alertTable.getSelectionModel().select(item);
+            }
+        });
+        moreButton.visibleProperty().bind(vm.moreProperty());
+        detailText.textProperty().bind(vm.detail());
+        eventTable.setItems(vm.events());
+        Columns.text(eventTimeColumn, AlertQueueViewModel.EventItem::recorded);
+        Columns.text(eventWhatColumn, AlertQueueViewModel.EventItem::what);
+        Columns.text(eventAgentsColumn, AlertQueueViewModel.EventItem::agents);
+        Columns.text(eventPatientsColumn, AlertQueueViewModel.EventItem::patients);
+        eventTable.setRowFactory(t -> {
+            TableRow<AlertQueueViewModel.EventItem> row = new TableRow<>();
+            row.setOnMouseClicked(e -> {
+                if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !row.isEmpty()) {
+                    vm.open(row.getItem());
+                }
+            });
+            return row;
+        });
+        statusBox.setItems(FXCollections.observableArrayList(AlertQueueViewModel.Status.values()));
+        statusBox.valueProperty().bindBidirectional(vm.status);
+        assigneeField.textProperty().bindBidirectional(vm.assignee);
+        noteList.setItems(vm.notes());
+        noteArea.textProperty().bindBidirectional(vm.noteText);
+        var none = vm.selected().isNull();
+        for (var c : List.of(statusBox, assigneeField, saveButton, noteArea, noteButton, caseButton)) {
+            c.disableProperty().bind(none);
+        }
+    }
+
+    @FXML
+    void search() {
+        vm.search();
+    }
+
+    @FXML
+    void loadMore() {
+        vm.loadMore();
+    }
+
+    @FXML
+    void save() {
+        vm.saveDecision();
+    }
+
+    @FXML
+    void addNote() {
+        vm.addNote();
+    }
+
+    @FXML
+    void openEvent() {
+        vm.open(eventTable.getSelectionModel().getSelectedItem());
+    }
+
+    @FXML
+    void addToCase() {
+        List<String> choices = new ArrayList<>(vm.caseChoices());
+        choices.add(0, NEW_CASE);
+        ChoiceDialog<String> d = new ChoiceDialog<>(choices.get(choices.size() > 1 ? 1 : 0), choices);
+        d.setTitle("Add to a case");
+        d.setHeaderText("Which investigation does this alert belong to?");
+        d.initOwner(root.getScene() == null ? null : root.getScene().getWindow());
+        d.showAndWait().ifPresent(choice -> {
+            Long id = vm.caseOf(choice);
+            if (id != null) {
+                vm.addToCase(id, null);
+                return;
+            }
+            TextInputDialog t = new TextInputDialog();
+            t.setTitle("A new case");
+            t.setHeaderText("The new case's title");
+            t.initOwner(root.getScene() == null ? null : root.getScene().getWindow());
+            t.showAndWait().ifPresent(title -> vm.addToCase(null, title));
+        });
+    }
+}

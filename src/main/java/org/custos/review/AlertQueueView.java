@@ -27,8 +27,8 @@ public final class AlertQueueView {
     private final AlertQueueViewModel vm;
     private Parent root;
 
-    @FXML ComboBox<AlertQueueViewModel.Show> showBox;
-    @FXML ComboBox<String> ruleBox;
+    @FXML ComboBox<AlertQueueViewModel.Show> alertShowBox;
+    @FXML ComboBox<String> alertRuleBox;
     @FXML Label alertCount;
     @FXML Label alertMessage;
     @FXML TableView<AlertQueueViewModel.Item> alertTable;
@@ -40,20 +40,20 @@ public final class AlertQueueView {
     @FXML TableColumn<AlertQueueViewModel.Item, String> statusColumn;
     @FXML TableColumn<AlertQueueViewModel.Item, String> assigneeColumn;
     @FXML TableColumn<AlertQueueViewModel.Item, String> caseColumn;
-    @FXML Button moreButton;
-    @FXML TextArea detailText;
-    @FXML TableView<AlertQueueViewModel.EventItem> eventTable;
+    @FXML Button alertMoreButton;
+    @FXML TextArea alertDetailText;
+    @FXML TableView<AlertQueueViewModel.EventItem> alertEventTable;
     @FXML TableColumn<AlertQueueViewModel.EventItem, String> eventTimeColumn;
     @FXML TableColumn<AlertQueueViewModel.EventItem, String> eventWhatColumn;
     @FXML TableColumn<AlertQueueViewModel.EventItem, String> eventAgentsColumn;
     @FXML TableColumn<AlertQueueViewModel.EventItem, String> eventPatientsColumn;
-    @FXML ComboBox<AlertQueueViewModel.Status> statusBox;
-    @FXML TextField assigneeField;
-    @FXML Button saveButton;
-    @FXML ListView<String> noteList;
-    @FXML TextArea noteArea;
-    @FXML Button noteButton;
-    @FXML Button caseButton;
+    @FXML ComboBox<AlertQueueViewModel.Status> alertStatusBox;
+    @FXML TextField alertAssigneeField;
+    @FXML Button alertSaveButton;
+    @FXML ListView<String> alertNoteList;
+    @FXML TextArea alertNoteArea;
+    @FXML Button alertNoteButton;
+    @FXML Button alertCaseButton;
 
     public AlertQueueView(AlertQueueViewModel vm) {
         this.vm = vm;
@@ -68,12 +68,12 @@ public final class AlertQueueView {
 
     @FXML
     void initialize() {
-        showBox.setItems(FXCollections.observableArrayList(AlertQueueViewModel.Show.values()));
-        showBox.valueProperty().bindBidirectional(vm.show);
-        ruleBox.setItems(vm.rules());
-        ruleBox.valueProperty().bindBidirectional(vm.rule);
-        showBox.valueProperty().addListener((o, a, b) -> vm.search());
-        ruleBox.valueProperty().addListener((o, a, b) -> vm.search());
+        alertShowBox.setItems(FXCollections.observableArrayList(AlertQueueViewModel.Show.values()));
+        alertShowBox.valueProperty().bindBidirectional(vm.show);
+        alertRuleBox.setItems(vm.rules());
+        alertRuleBox.valueProperty().bindBidirectional(vm.rule);
+        alertShowBox.valueProperty().addListener((o, a, b) -> vm.search());
+        alertRuleBox.valueProperty().addListener((o, a, b) -> vm.search());
         alertCount.textProperty().bind(vm.countText());
         alertMessage.textProperty().bind(vm.message());
         alertTable.setItems(vm.rows());
@@ -91,14 +91,14 @@ public final class AlertQueueView {
                 alertTable.getSelectionModel().select(item);
             }
         });
-        moreButton.visibleProperty().bind(vm.moreProperty());
-        detailText.textProperty().bind(vm.detail());
-        eventTable.setItems(vm.events());
+        alertMoreButton.visibleProperty().bind(vm.moreProperty());
+        alertDetailText.textProperty().bind(vm.detail());
+        alertEventTable.setItems(vm.events());
         Columns.text(eventTimeColumn, AlertQueueViewModel.EventItem::recorded);
         Columns.text(eventWhatColumn, AlertQueueViewModel.EventItem::what);
         Columns.text(eventAgentsColumn, AlertQueueViewModel.EventItem::agents);
         Columns.text(eventPatientsColumn, AlertQueueViewModel.EventItem::patients);
-        eventTable.setRowFactory(t -> {
+        alertEventTable.setRowFactory(t -> {
             TableRow<AlertQueueViewModel.EventItem> row = new TableRow<>();
             row.setOnMouseClicked(e -> {
                 if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !row.isEmpty()) {
@@ -107,13 +107,13 @@ public final class AlertQueueView {
             });
             return row;
         });
-        statusBox.setItems(FXCollections.observableArrayList(AlertQueueViewModel.Status.values()));
-        statusBox.valueProperty().bindBidirectional(vm.status);
-        assigneeField.textProperty().bindBidirectional(vm.assignee);
-        noteList.setItems(vm.notes());
-        noteArea.textProperty().bindBidirectional(vm.noteText);
+        alertStatusBox.setItems(FXCollections.observableArrayList(AlertQueueViewModel.Status.values()));
+        alertStatusBox.valueProperty().bindBidirectional(vm.status);
+        alertAssigneeField.textProperty().bindBidirectional(vm.assignee);
+        alertNoteList.setItems(vm.notes());
+        alertNoteArea.textProperty().bindBidirectional(vm.noteText);
         var none = vm.selected().isNull();
-        for (var c : List.of(statusBox, assigneeField, saveButton, noteArea, noteButton, caseButton)) {
+        for (var c : List.of(alertStatusBox, alertAssigneeField, alertSaveButton, alertNoteArea, alertNoteButton, alertCaseButton)) {
             c.disableProperty().bind(none);
         }
     }
@@ -140,7 +140,7 @@ public final class AlertQueueView {
 
     @FXML
     void openEvent() {
-        vm.open(eventTable.getSelectionModel().getSelectedItem());
+        vm.open(alertEventTable.getSelectionModel().getSelectedItem());
     }
 
     @FXML

@@ -285,7 +285,8 @@ public final class AlertQueueViewModel {
             boolean changed = s != null && data.setStatus(id, s.stored(), by);
             changed |= data.assign(id, who, by);
             return changed;
-        }, changed -> search(changed ? "Saved." : "Nothing changed.")), e -> message.set("Saving failed: " + e.getMessage()));
+        }, changed -> search(changed ? "Saved." : "Nothing changed."),
+                e -> message.set("Saving failed: " + e.getMessage()));
     }
 
     /** Adds the note written to the selected alert. */
@@ -322,7 +323,7 @@ public final class AlertQueueViewModel {
             long c = caseId != null ? caseId : data.openCase(newTitle, by);
             data.addToCase(c, id, by);
             return c;
-        }, c -> search("In case " + c + ".")), e -> message.set("Adding to the case failed: " + e.getMessage()));
+        }, c -> search("In case " + c + "."), e -> message.set("Adding to the case failed: " + e.getMessage()));
     }
 
     /** Opens an event of the selected alert in the audit browser. */

@@ -36,7 +36,7 @@ import java.util.function.LongConsumer;
 public final class AlertEngine {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final int BATCH = 2000;
-    private static final Set<Rule> PER_EVENT = EnumSet.of(Rule.AFTER_HOURS, Rule.SAME_SURNAME, Rule.VIP,
+    private static final Set<Rule> PER_EVENT = Set.of(Rule.AFTER_HOURS, Rule.SAME_SURNAME, Rule.VIP,
             Rule.BREAK_GLASS, Rule.CHANGED_DELETED);
 
     private final Cache cache;

@@ -77,23 +77,23 @@ class AlertQueueUiTest {
         assertThat(table.getItems()).extracting(i -> i.rule() + " " + i.user() + " " + i.patient() + " " + i.status())
                 .containsExactly("break-glass er Patient/p3 new", "after-hours owl Patient/p1 new");
         robot.interact(() -> table.getSelectionModel().select(1));
-        TableView<AlertQueueViewModel.EventItem> events = robot.lookup("#eventTable").query();
+        TableView<AlertQueueViewModel.EventItem> events = robot.lookup("#alertEventTable").query();
         UiWindow.waitUntil("its event is listed", () -> events.getItems().size() == 1);
-        ComboBox<AlertQueueViewModel.Status> status = robot.lookup("#statusBox").query();
-        TextField assignee = robot.lookup("#assigneeField").query();
+        ComboBox<AlertQueueViewModel.Status> status = robot.lookup("#alertStatusBox").query();
+        TextField assignee = robot.lookup("#alertAssigneeField").query();
         robot.interact(() -> {
             status.setValue(AlertQueueViewModel.Status.ESCALATED);
             assignee.setText("bob");
         });
-        Button save = robot.lookup("#saveButton").query();
+        Button save = robot.lookup("#alertSaveButton").query();
         robot.interact(save::fire);
         long id = vm.rows().get(1).row().id();
         UiWindow.waitUntil("the decision is kept", () -> "Saved.".equals(vm.message().get()));
         assertThat(ui.cache.alerts().get(id).map(AlertStore.AlertRow::status)).contains("escalated");
         assertThat(ui.cache.alerts().get(id).orElseThrow().assignee()).isEqualTo("bob");
-        TextArea note = robot.lookup("#noteArea").query();
+        TextArea note = robot.lookup("#alertNoteArea").query();
         robot.interact(() -> note.setText("No night shift that week."));
-        Button add = robot.lookup("#noteButton").query();
+        Button add = robot.lookup("#alertNoteButton").query();
         robot.interact(add::fire);
         UiWindow.waitUntil("the note shows", () -> vm.notes().stream().anyMatch(n -> n.endsWith(
                 "No night shift that week.")));

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  */
 record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine engine) {
     static AlertWiring assemble(Cache cache, TaskRunner tasks, ZoneId zone, Clock clock, Supplier<String> author,
-                                AlertQueueViewModel.EventOpener opener) {
+                                org.custos.trail.Looks trail, AlertQueueViewModel.EventOpener opener) {
         AlertStore alerts = cache.alerts();
         ReviewStore review = cache.review();
         AlertQueueViewModel.Data data = new AlertQueueViewModel.Data() {
@@ -36,6 +36,7 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             @Override
             public List<AuditSummary> events(long alertId) {
+                trail.read("alert opened in the review queue", "alert " + alertId, patientsOf(alertId));
                 return cache.audit().byPks(alerts.eventsOf(alertId).stream().mapToLong(Long::longValue).toArray());
             }
 
@@ -46,16 +47,24 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             @Override
             public boolean setStatus(long alertId, String status, String by) {
+                if (!alerts.get(alertId).map(AlertStore.AlertRow::status).orElse("").equals(status)) {
+                    trail.decision("alert status set to " + status, "alert " + alertId, patientsOf(alertId));
+                }
                 return review.setStatus(alertId, status, by, clock.millis());
             }
 
             @Override
             public boolean assign(long alertId, String assignee, String by) {
+                if (!java.util.Objects.equals(alerts.get(alertId).map(AlertStore.AlertRow::assignee).orElse(null),
+                        assignee == null || assignee.isBlank() ? null : assignee.trim())) {
+                    trail.decision("alert assigned to " + assignee, "alert " + alertId, patientsOf(alertId));
+                }
                 return review.assign(alertId, assignee, by, clock.millis());
             }
 
             @Override
             public void note(long alertId, String text, String by) {
+                trail.decision("note added to the alert", "alert " + alertId, patientsOf(alertId));
                 review.noteAlert(alertId, by, text, clock.millis());
             }
 
@@ -71,7 +80,14 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             @Override
             public void addToCase(long caseId, long alertId, String by) {
+                trail.decision("alert added to case " + caseId, "alert " + alertId, patientsOf(alertId));
                 review.addToCase(caseId, List.of(alertId), List.of(), by, clock.millis());
+            }
+
+            /** The alert's patient, as the trail names who the look was about. */
+            private List<String> patientsOf(long alertId) {
+                return alerts.get(alertId).map(AlertStore.AlertRow::patient).filter(p -> !p.isEmpty())
+                        .map(List::of).orElse(List.of());
             }
 
             @Override

@@ -26,9 +26,17 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
                                ZoneId zone, ProfileStore profiles, java.util.prefs.Preferences settings) {
         org.custos.sync.AuditExport exporter = new org.custos.sync.AuditExport(cache);
+        // Custos's own audit trail: every search, opened event, export and review decision, before its result shows
+        java.util.function.Supplier<String> user = () -> System.getProperty("user.name", "?");
+        org.custos.trail.OwnTrail trail = new org.custos.trail.OwnTrail(cache, user,
+                org.custos.trail.OwnTrail.installationOfThisMachine(), java.time.Clock.systemUTC());
         AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone, (f, format, out, progress,
-                cancelled) -> exporter.write(f, org.custos.sync.AuditExport.Format.valueOf(format.name()),
-                Long.MAX_VALUE, out, progress, cancelled));
+                cancelled) -> {
+            trail.export("audit browser export (" + format.name().toLowerCase(java.util.Locale.ROOT) + ")",
+                    f.toString(), f.patient() == null ? java.util.List.of() : java.util.List.of(f.patient()));
+            return exporter.write(f, org.custos.sync.AuditExport.Format.valueOf(format.name()), Long.MAX_VALUE, out,
+                    progress, cancelled);
+        }).watchedBy(trail);
         Importer importer = new Importer(cache, fhir);
         QuarantineViewModel quarantineVm = new QuarantineViewModel(cache.quarantine(), importer,
                 cache.audit()::originNames, tasks);
@@ -49,8 +57,8 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         main.onRefresh(provenance.list()::cacheChanged);
         MainView view = new MainView(main, auditView, consentView, provenance.view(), new QuarantineView(quarantineVm),
                 new ServersView(servers), new SourcesView(sources), tasks);
-        AlertWiring alerts = AlertWiring.assemble(cache, tasks, zone, java.time.Clock.systemUTC(),
-                () -> System.getProperty("user.name", "?"), main::showEvent);
+        AlertWiring alerts = AlertWiring.assemble(cache, tasks, zone, java.time.Clock.systemUTC(), user, trail,
+                main::showEvent);
         view.addTab("Alerts", alerts.view().root());
         main.onRefresh(alerts.queue()::cacheChanged);
         return new MainWindow(main, view, auditView, servers, sources, consentWiring, consents, consentView,

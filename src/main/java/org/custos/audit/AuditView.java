@@ -47,6 +47,7 @@ public final class AuditView {
     @FXML TextField purposeField;
     @FXML ComboBox<String> originField;
     @FXML javafx.scene.control.CheckBox flaggedField;
+    @FXML javafx.scene.control.CheckBox ownField;
     @FXML TableColumn<AuditSummary, String> originColumn;
     @FXML TableColumn<AuditSummary, String> flagsColumn;
     @FXML Label detailErrorLabel;
@@ -108,6 +109,8 @@ public final class AuditView {
         originField.setOnAction(e -> vm.search());
         flaggedField.selectedProperty().bindBidirectional(vm.flaggedOnly);
         flaggedField.setOnAction(e -> vm.search());
+        ownField.selectedProperty().bindBidirectional(vm.includeOwn);
+        ownField.setOnAction(e -> vm.search());
         matchLabel.textProperty().bind(vm.matchTextProperty());
         errorLabel.textProperty().bind(vm.errorProperty());
         exportLabel.textProperty().bind(vm.export().message());

@@ -69,6 +69,8 @@ public final class AuditViewModel {
     public final StringProperty origin = new SimpleStringProperty(ANY_ORIGIN);
     /** Only events that changed or were deleted at their origin. */
     public final BooleanProperty flaggedOnly = new SimpleBooleanProperty(false);
+    /** Lists Custos's own audit trail too (what its users looked at); left out by default. */
+    public final BooleanProperty includeOwn = new SimpleBooleanProperty(false);
     public final BooleanProperty ascending = new SimpleBooleanProperty(false);
     public static final String ANY_ORIGIN = "Any origin";
     private final javafx.collections.ObservableList<String> origins =
@@ -92,6 +94,8 @@ public final class AuditViewModel {
     private final BooleanProperty swapping = new SimpleBooleanProperty(false);
     private final IntegerProperty reveal = new SimpleIntegerProperty(-1);
     private long wantedPk = -1;
+    /** Custos's own audit trail: told of each search and each event opened, before its result shows (or none). */
+    private org.custos.trail.Looks looks;
     private AuditFilter wantedFilter;
 
     public AuditViewModel(AuditStore store, Fhir fhir, TaskRunner tasks, ZoneId zone) {
@@ -150,7 +154,13 @@ public final class AuditViewModel {
         String o = origin.get() == null || origin.get().equals(ANY_ORIGIN) ? null : origin.get();
         return new AuditFilter(f, t, agent.get(), patient.get(), entity.get(), type.get(), subtype.get(),
                 action.get() == null ? null : action.get().code(), outcome.get() == null ? null : outcome.get().code(),
-                source.get(), purpose.get(), text.get(), o, flaggedOnly.get()).normalized();
+                source.get(), purpose.get(), text.get(), o, flaggedOnly.get(), includeOwn.get()).normalized();
+    }
+
+    /** Tells Custos's own audit trail of each search and each event opened (before the result shows). */
+    public AuditViewModel watchedBy(org.custos.trail.Looks trail) {
+        this.looks = trail;
+        return this;
     }
 
     /** Applies the filter fields. */
@@ -159,7 +169,13 @@ public final class AuditViewModel {
         applied = filter();
         matchText.set("Searching…");
         counting.set(true);
-        rows.reset(applied, ascending.get());
+        AuditFilter f = applied;
+        org.custos.trail.Looks l = looks;
+        rows.reset(applied, ascending.get(), () -> {
+            if (l != null) {
+                l.query("audit browser search", f.toString(), f.patient() == null ? List.of() : List.of(f.patient()));
+            }
+        });
         loadOrigins();
     }
 
@@ -259,6 +275,7 @@ public final class AuditViewModel {
         outcome.set(OUTCOMES.get(0));
         origin.set(ANY_ORIGIN);
         flaggedOnly.set(false);
+        includeOwn.set(false);
     }
 
     public void toggleSort() {
@@ -301,6 +318,9 @@ public final class AuditViewModel {
         List<AuditStore.Version> versions = store.versions().versionsOf(pk);
         AuditStore.Version shown = versions.stream().filter(v -> v.pk() == pk).findFirst()
                 .orElseThrow(() -> new IllegalStateException("This event is no longer in the cache."));
+        if (looks != null) {
+            looks.read("audit event opened (origin " + shown.origin() + ")", "AuditEvent/" + shown.id(), List.of());
+        }
         String raw = shown.raw();
         DetailNode tree = details.build(raw);
         tree = withCacheSection(tree, shown, versions);

@@ -61,23 +61,31 @@ final class LazyAuditRows extends ObservableListBase<AuditSummary> {
 
     /** Starts over with a new filter and sort direction. */
     void reset(AuditFilter filter, boolean ascending) {
+        reset(filter, ascending, () -> { });
+    }
+
+    /** {@link #reset(AuditFilter, boolean)}, running {@code first} (off the UI thread) before the first page is read. */
+    void reset(AuditFilter filter, boolean ascending, Runnable first) {
         long gen = ++generation;
         clearAll();
         loading.add(0);
-        tasks.submit(null, p -> store.page(filter, null, ascending, PAGE), first -> {
+        tasks.submit(null, p -> {
+            first.run();
+            return store.page(filter, null, ascending, PAGE);
+        }, firstPage -> {
             if (gen != generation) {
                 return;
             }
             loading.remove(0);
-            pages.put(0, first.toArray(new AuditSummary[0]));
-            append(first.stream().mapToLong(AuditSummary::pk).toArray());
-            boolean complete = first.size() < PAGE;
+            pages.put(0, firstPage.toArray(new AuditSummary[0]));
+            append(firstPage.stream().mapToLong(AuditSummary::pk).toArray());
+            boolean complete = firstPage.size() < PAGE;
             listener.keysLoaded(size, complete);
             listener.pageLoaded(0);
             if (!complete && AuditStore.scansBetterUnordered(filter)) {
-                scanAllKeys(gen, filter, ascending, first.size());
+                scanAllKeys(gen, filter, ascending, firstPage.size());
             } else if (!complete) {
-                scanKeys(gen, filter, ascending, Keyset.after(first.get(first.size() - 1)));
+                scanKeys(gen, filter, ascending, Keyset.after(firstPage.get(firstPage.size() - 1)));
             }
         }, this::fail);
     }

@@ -17,15 +17,19 @@ final class AuditSql {
     final List<Object> params = new ArrayList<>();
 
     AuditSql(AuditFilter f) {
-        this(f, AgentIndex.ALL, null);
+        this(f, AgentIndex.ALL, null, null);
     }
 
     /**
      * {@code agentMask}: the agent bits a match must have one of ({@link AgentIndex#mask}), or all. {@code originId}:
      * the id of the filter's origin, -1 when the cache knows no origin of that name (nothing matches), null for none.
+     * {@code leftOut}: an origin whose events are not listed (Custos's own trail), or null.
      */
-    AuditSql(AuditFilter f, long agentMask, Integer originId) {
+    AuditSql(AuditFilter f, long agentMask, Integer originId, Integer leftOut) {
         f = f.normalized();
+        if (leftOut != null) {
+            cond("e.origin_id <> " + leftOut.intValue());
+        }
         if (f.origin() != null) {
             cond("e.origin_id = ?", originId == null ? -1 : originId);
         }

@@ -189,11 +189,13 @@ public final class AuditStore {
         AuditFilter f = filter.normalized();
         Integer originId = f.origin() == null ? null
                 : cache.origins().find(f.origin()).map(Origins.Origin::id).orElse(-1);
+        // Custos's own trail is left out unless asked for (or its origin named): a literal, no parameter
+        Integer own = f.own() || f.origin() != null ? null : cache.origins().selfId().orElse(null);
         if (f.agent() == null) {
-            return new AuditSql(f, AgentIndex.ALL, originId);
+            return new AuditSql(f, AgentIndex.ALL, originId, own);
         }
         try (Connection c = cache.connection()) {
-            return new AuditSql(f, AgentIndex.mask(c, AuditExtractor.key(f.agent())), originId);
+            return new AuditSql(f, AgentIndex.mask(c, AuditExtractor.key(f.agent())), originId, own);
         } catch (SQLException e) {
             throw new CacheException("Searching the cache failed: " + e.getMessage(), e);
         }
@@ -414,9 +416,16 @@ public final class AuditStore {
 
     /** The current version's text of every stored AuditEvent, in the order they were stored. */
     public void forEachRaw(Consumer<String> sink) {
+        forEachRaw(true, sink);
+    }
+
+    /** {@link #forEachRaw(Consumer)}; Custos's own trail only when {@code own}. */
+    public void forEachRaw(boolean own, Consumer<String> sink) {
+        int leftOut = own ? -1 : cache.origins().selfId().orElse(-1);
         long after = 0;
         try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT pk, raw_block, raw_slot, state FROM audit_event WHERE pk > ? ORDER BY pk LIMIT 1000")) {
+                "SELECT pk, raw_block, raw_slot, state FROM audit_event WHERE pk > ? AND origin_id <> " + leftOut
+                        + " ORDER BY pk LIMIT 1000")) {
             while (true) {
                 ps.setLong(1, after);
                 int n = 0;

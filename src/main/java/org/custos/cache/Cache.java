@@ -268,6 +268,15 @@ public final class Cache implements AutoCloseable {
         }
     }
 
+    /** Forces what is committed to the disk (what must survive a kill that follows at once). */
+    public void forceToDisk() {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            throw new CacheException("Writing the cache to the disk failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * {@link #inTransaction}, then the file forced to the disk: for what a person decided (a review), which must
      * survive a kill or a power cut that follows at once (H2 otherwise writes committed changes within a second).

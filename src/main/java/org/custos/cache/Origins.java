@@ -23,6 +23,8 @@ public final class Origins {
     public static final String DEMO = "demo";
     /** The kind of the origin of Custos's own audit trail (the AuditEvents it records of what its users do). */
     public static final String SELF = "self";
+    /** The name of the origin of Custos's own audit trail. */
+    public static final String SELF_NAME = "this Custos";
     private static final int MAX_NAME = 2000;
 
     /** One origin: its id in the cache, its name and its kind ({@code server}, {@code files} or {@code demo}). */
@@ -87,7 +89,8 @@ public final class Origins {
     }
 
     static String kindOf(String normalizedName) {
-        return isUrl(normalizedName) ? "server" : normalizedName.equals(DEMO) ? DEMO : FILES;
+        return isUrl(normalizedName) ? "server" : normalizedName.equals(DEMO) ? DEMO
+                : normalizedName.equals(SELF_NAME) ? SELF : FILES;
     }
 
     /** The id of the origin with this name, created on first use. */
@@ -137,6 +140,11 @@ public final class Origins {
             return Optional.empty();
         }
         return byId.values().stream().filter(o -> o.name().equals(n)).findFirst();
+    }
+
+    /** The id of the origin of Custos's own audit trail, when something was recorded there. */
+    public Optional<Integer> selfId() {
+        return byId.values().stream().filter(o -> SELF.equals(o.kind())).map(Origin::id).findFirst();
     }
 
     /** After a purge: the origin is gone. */

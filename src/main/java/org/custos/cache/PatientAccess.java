@@ -91,7 +91,7 @@ public final class PatientAccess {
             AccessDays days = cache.audit().accessDays();
             if (!days.counted(k) && fewerRowsThan(c, k, countFrom)) {
                 rowGroups(c, k, originId, from, to, breaks, groups);
-                return withFacts(c, groups);
+                return withFacts(c, withoutOwn(groups, originId));
             }
             days.ensure(k);
             try (PreparedStatement ps = c.prepareStatement("SELECT epoch_day, facts_id, origin_id, n FROM audit_access_day "
@@ -122,10 +122,18 @@ public final class PatientAccess {
                     exactGroups(c, k, e.getValue(), originId, lo, hi, breaks, groups);
                 }
             }
-            return withFacts(c, groups);
+            return withFacts(c, withoutOwn(groups, originId));
         } catch (SQLException e) {
             throw new CacheException("Reading the cache failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Custos's own trail is no access to judge (its looks at the patient), unless its origin is asked for. */
+    private Map<List<Integer>, long[]> withoutOwn(Map<List<Integer>, long[]> groups, Integer originId) {
+        if (originId == null) {
+            cache.origins().selfId().ifPresent(self -> groups.keySet().removeIf(g -> g.get(1).equals(self)));
+        }
+        return groups;
     }
 
     private static boolean fewerRowsThan(Connection c, String k, int n) throws SQLException {
@@ -268,7 +276,8 @@ public final class PatientAccess {
         try (Connection c = cache.connection();
              PreparedStatement ps = c.prepareStatement("SELECT a.event_pk, a.recorded, a.origin_id FROM audit_access a "
                      + "WHERE a.k = ? AND a.facts_id = ? AND a.recorded BETWEEN ? AND ?"
-                     + (originId == null ? "" : " AND a.origin_id = ?"))) {
+                     + (originId == null ? cache.origins().selfId().map(self -> " AND a.origin_id <> " + self)
+                     .orElse("") : " AND a.origin_id = ?"))) {
             for (int f : factsIds) {
                 if (cancelled.getAsBoolean()) {
                     break;

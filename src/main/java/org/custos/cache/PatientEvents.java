@@ -43,7 +43,8 @@ public final class PatientEvents {
         // rows page by page in the order they were stored
         try (Connection c = cache.connection();
              PreparedStatement keys = c.prepareStatement("SELECT event_pk FROM audit_access WHERE k = ? AND recorded "
-                     + "BETWEEN ? AND ?" + (originId == null ? "" : " AND origin_id = ?"));
+                     + "BETWEEN ? AND ?" + (originId == null ? cache.origins().selfId().map(self -> " AND origin_id <> "
+                     + self).orElse("") : " AND origin_id = ?"));
              PreparedStatement rows = c.prepareStatement("SELECT pk, origin_id, res_id, recorded, state, raw_block, "
                      + "raw_slot FROM audit_event WHERE pk = ANY(?) ORDER BY pk")) {
             keys.setString(1, key);

@@ -98,6 +98,8 @@ final class AlertsCommand implements Callable<Integer> {
                     return 1;
                 }
             }
+            CacheOption.trail(cache).query("custos alerts", "rules=" + names + " from=" + from + " to=" + to
+                    + (origin == null ? "" : " origin=" + origin), List.of());
             AlertEngine.Result judged = new AlertEngine(cache, Clock.systemUTC(), ZoneId.systemDefault())
                     .catchUp(() -> false, n -> { });
             if (judged.unreadable() > 0) {

@@ -63,6 +63,11 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--flagged", description = "Only events that changed or were deleted at their origin after they "
             + "were first stored (their earlier versions are kept: see custos history)")
     boolean flagged;
+
+    @Option(names = "--own", description = "List Custos's own audit trail too (what its users searched, opened, "
+            + "exported and decided; origin \"this Custos\"): left out by default, so that the same query gives the "
+            + "same answer twice")
+    boolean own;
     @Option(names = "--limit", paramLabel = "N", description = "At most N events (default: all)")
     Integer limit;
     @Option(names = "--format", defaultValue = "csv", description = "csv (default) or json")
@@ -85,7 +90,7 @@ final class AuditCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--limit must not be negative: " + limit);
         }
         return new AuditFilter(time("--from", from, false), time("--to", to, true), agent, patient, entity, type,
-                subtype, action, outcome, source, purpose, text, origin, flagged).normalized();
+                subtype, action, outcome, source, purpose, text, origin, flagged, own).normalized();
     }
 
     private Long time(String option, String value, boolean endOfDay) {
@@ -109,6 +114,8 @@ final class AuditCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "no origin '" + f.origin() + "' in this cache; it "
                         + "has: " + String.join(", ", cache.audit().originNames()));
             }
+            CacheOption.trail(cache).query("custos audit" + (count ? " --count" : ""), f.toString(),
+                    f.patient() == null ? java.util.List.of() : java.util.List.of(f.patient()));
             if (count) {
                 out.println(cache.audit().count(f, limit == null ? Long.MAX_VALUE : limit));
                 return 0;

@@ -91,6 +91,9 @@ final class ConsentCheckCommand implements Callable<Integer> {
                     write(f, csv, json, out);
                 }
             };
+            CacheOption.trail(cache).query("custos consent check", (all ? "all patients" : "patient=" + patient)
+                    + " from=" + lo + " to=" + hi + (origin == null ? "" : " origin=" + origin),
+                    all ? java.util.List.of() : java.util.List.of(patient));
             Counts c;
             try {
                 c = all ? check.checkAll(origin, lo, hi, () -> false, sink)

@@ -30,6 +30,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "ndjson", description = "ndjson (default) or json")
     Fmt format;
 
+    @Option(names = "--own", description = "AuditEvents: Custos's own audit trail too (origin \"this Custos\"; "
+            + "left out by default)")
+    boolean own;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Output file (default: standard output)")
     Path output;
 
@@ -44,8 +48,10 @@ final class ExportCommand implements Callable<Integer> {
         try (Cache cache = cacheOption.open();
              Writer w = output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                      : Files.newBufferedWriter(PrivateFiles.create(output), StandardCharsets.UTF_8)) {
+            CacheOption.trail(cache).export("custos export " + type + " to " + (output == null ? "standard output"
+                    : output.toAbsolutePath()), type.name(), java.util.List.of());
             long n = new Exporter(cache).export(type.name(), format == Fmt.json ? Exporter.Format.JSON
-                    : Exporter.Format.NDJSON, w);
+                    : Exporter.Format.NDJSON, own, w);
             if (output != null) {
                 spec.commandLine().getErr().println("Wrote " + n + " " + type + " to " + output);
             }

@@ -106,6 +106,9 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
                     return fail(err, "no origin " + origin + " in the cache");
                 }
             }
+            CacheOption.trail(cache).export("custos report disclosures (" + format + ") to " + output.toAbsolutePath(),
+                    "patient=" + patient + " from=" + lo + " to=" + hi + (origin == null ? "" : " origin=" + origin),
+                    List.of(patient));
             Disclosures.Accounting a = new Disclosures(cache).account(patient, originId, lo, hi,
                     DisclosureRule.defaults().withOwnOrganisations(Set.copyOf(ownOrgs)), () -> false);
             if (origin == null && a.origins().size() > 1) {

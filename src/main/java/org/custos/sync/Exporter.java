@@ -16,8 +16,13 @@ public final class Exporter {
         this.cache = cache;
     }
 
-    /** Returns how many resources were written. */
+    /** Returns how many resources were written (of AuditEvents: Custos's own trail too). */
     public long export(String type, Format format, Writer out) throws IOException {
+        return export(type, format, true, out);
+    }
+
+    /** {@link #export(String, Format, Writer)}; of AuditEvents, Custos's own trail only when {@code own}. */
+    public long export(String type, Format format, boolean own, Writer out) throws IOException {
         long[] n = {0};
         try {
             if (format == Format.JSON) {
@@ -39,7 +44,7 @@ public final class Exporter {
                 }
             };
             if ("AuditEvent".equals(type)) {
-                cache.audit().forEachRaw(sink);
+                cache.audit().forEachRaw(own, sink);
             } else {
                 cache.resources().forEachRaw(type, sink);
             }

@@ -116,5 +116,21 @@ class AlertQueueUiTest {
         UiWindow.waitUntil("the event is selected", () -> audit.getSelectionModel().getSelectedIndex() >= 0
                 && ui.window.model().audit().pkAt(audit.getSelectionModel().getSelectedIndex())
                 == events.getItems().get(0).pk());
+        // every look and decision is in Custos's own trail, and the browser leaves the trail out
+        UiWindow.waitUntil("the opened event is in the trail", () -> trail().contains("audit event opened (origin "
+                + "files)"));
+        assertThat(trail()).contains("alert opened in the review queue", "alert status set to escalated",
+                "alert assigned to bob", "note added to the alert", "audit browser search");
+        assertThat(ui.cache.audit().count(org.custos.cache.AuditFilter.ALL, 1000)).isEqualTo(3);
+    }
+
+    private List<String> trail() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> out = new java.util.ArrayList<>();
+        for (var s : ui.cache.audit().page(org.custos.cache.AuditFilter.ALL.withOrigin(
+                org.custos.cache.Origins.SELF_NAME), null, true, 1000)) {
+            out.add(m.readTree(ui.cache.audit().raw(s.pk()).orElseThrow()).path("outcomeDesc").asText());
+        }
+        return out;
     }
 }

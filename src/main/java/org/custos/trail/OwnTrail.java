@@ -1,0 +1,190 @@
+package org.custos.trail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.custos.cache.AuditExtractor;
+import org.custos.cache.AuditStore;
+import org.custos.cache.Cache;
+import org.custos.cache.IncomingResource;
+import org.custos.cache.Origins;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Custos audits itself (IHE Basic Audit Log Patterns): each search, opened event, patient access view, export, report
+ * and review decision made in Custos is recorded as an STU3 AuditEvent in the cache under the origin
+ * {@value Origins#SELF_NAME}, forced to the disk before the caller shows its result. The browser, counts, rules and
+ * {@code custos audit} leave these out unless asked, so that the same query gives the same answer twice.
+ * <ul>
+ *   <li>query: type DICOM 110112 Query, subtype search, action E, an entity of role 24 (Query) holding the query
+ *   (base64) and its description;</li>
+ *   <li>read: type rest (RESTful Operation), subtype read, action R, an entity of the resource read;</li>
+ *   <li>export (also a report written to a file): type DICOM 110106 Export, action R, an entity describing what went
+ *   where;</li>
+ *   <li>decision (a review decision): type DICOM 110100 Application Activity, subtype custos review-decision,
+ *   action U, an entity of the alert or case.</li>
+ * </ul>
+ * Always: purpose v3 ActReason HCOMPL (health compliance), the user as the requesting agent (userId and name; the
+ * signed-in user, else the operating-system user), Custos as an application agent, this installation as the source,
+ * and an entity of role Patient for each patient concerned.
+ */
+public final class OwnTrail implements Looks {
+    private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    private static final String REST = "http://hl7.org/fhir/restful-interaction";
+
+    /** What was done. */
+    public enum Act { QUERY, READ, EXPORT, DECISION }
+
+    private final Cache cache;
+    private final Supplier<String> user;
+    private final String installation;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /**
+     * @param user         who is acting (the signed-in user, else the operating-system user)
+     * @param installation this installation, as the events' source ("custos@host")
+     */
+    public OwnTrail(Cache cache, Supplier<String> user, String installation, Clock clock) {
+        this.cache = cache;
+        this.user = user;
+        this.installation = installation;
+        this.clock = clock;
+    }
+
+    /** The installation name for a machine: "custos@" and its host name. */
+    public static String installationOfThisMachine() {
+        try {
+            return "custos@" + java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "custos@localhost";
+        }
+    }
+
+    @Override
+    public void query(String what, String query, List<String> patients) {
+        record(Act.QUERY, what, query, null, patients);
+    }
+
+    @Override
+    public void read(String what, String reference, List<String> patients) {
+        record(Act.READ, what, null, reference, patients);
+    }
+
+    @Override
+    public void export(String what, String query, List<String> patients) {
+        record(Act.EXPORT, what, query, null, patients);
+    }
+
+    @Override
+    public void decision(String what, String about, List<String> patients) {
+        record(Act.DECISION, what, null, about, patients);
+    }
+
+    /** Records one act; returns the id of the AuditEvent written. */
+    public String record(Act act, String what, String query, String reference, List<String> patients) {
+        String id = UUID.randomUUID().toString();
+        ObjectNode ev = mapper.createObjectNode();
+        ev.put("resourceType", "AuditEvent");
+        ev.put("id", id);
+        switch (act) {
+            case QUERY -> {
+                coding(ev.putObject("type"), DCM, "110112", "Query");
+                coding(ev.putArray("subtype").addObject(), REST, "search-type", "search type");
+                ev.put("action", "E");
+            }
+            case READ -> {
+                coding(ev.putObject("type"), "http://hl7.org/fhir/audit-event-type", "rest", "RESTful Operation");
+                coding(ev.putArray("subtype").addObject(), REST, "read", "read");
+                ev.put("action", "R");
+            }
+            case EXPORT -> {
+                coding(ev.putObject("type"), DCM, "110106", "Export");
+                ev.put("action", "R");
+            }
+            case DECISION -> {
+                coding(ev.putObject("type"), DCM, "110100", "Application Activity");
+                coding(ev.putArray("subtype").addObject(), "urn:custos:review", "review-decision", "review decision");
+                ev.put("action", "U");
+            }
+            default -> throw new IllegalStateException(act.name());
+        }
+        ev.put("recorded", Instant.ofEpochMilli(clock.millis()).toString());
+        ev.put("outcome", "0");
+        ev.put("outcomeDesc", cut(what));
+        coding(ev.putArray("purposeOfEvent").addObject().putArray("coding").addObject(),
+                "http://hl7.org/fhir/v3/ActReason", "HCOMPL", "health compliance");
+        ArrayNode agents = ev.putArray("agent");
+        String who = user.get();
+        ObjectNode person = agents.addObject();
+        coding(person.putArray("role").addObject().putArray("coding").addObject(),
+                "http://hl7.org/fhir/extra-security-role-type", "humanuser", "human user");
+        person.putObject("userId").put("value", who);
+        person.put("name", who);
+        person.put("requestor", true);
+        ObjectNode app = agents.addObject();
+        coding(app.putArray("role").addObject().putArray("coding").addObject(), DCM, "110150", "Application");
+        app.put("altId", installation);
+        app.put("name", "Custos");
+        app.put("requestor", false);
+        ObjectNode source = ev.putObject("source");
+        source.put("site", installation);
+        source.putObject("identifier").put("value", installation);
+        coding(source.putArray("type").addObject(), "http://hl7.org/fhir/security-source-type", "4",
+                "Application Server");
+        ArrayNode entities = ev.putArray("entity");
+        for (String p : patients) {
+            if (p == null || p.isBlank()) {
+                continue;
+            }
+            ObjectNode e = entities.addObject();
+            if (p.contains("/")) {
+                e.putObject("reference").put("reference", p.trim());
+            } else {
+                e.putObject("identifier").put("value", p.trim());
+            }
+            coding(e.putObject("type"), "http://hl7.org/fhir/audit-entity-type", "1", "Person");
+            coding(e.putObject("role"), "http://hl7.org/fhir/object-role", "1", "Patient");
+        }
+        if (query != null) {
+            ObjectNode q = entities.addObject();
+            coding(q.putObject("type"), "http://hl7.org/fhir/audit-entity-type", "2", "System Object");
+            coding(q.putObject("role"), "http://hl7.org/fhir/object-role", "24", "Query");
+            q.put("description", cut(what));
+            q.put("query", Base64.getEncoder().encodeToString(query.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (reference != null) {
+            ObjectNode r = entities.addObject();
+            if (reference.matches("[A-Za-z]+/[A-Za-z0-9\\-.]{1,64}")) {
+                r.putObject("reference").put("reference", reference);
+            } else {
+                r.put("name", reference);
+            }
+            coding(r.putObject("type"), "http://hl7.org/fhir/audit-entity-type", "2", "System Object");
+            coding(r.putObject("role"), "http://hl7.org/fhir/object-role", "4", "Domain Resource");
+        }
+        int origin = cache.origins().idOf(Origins.SELF_NAME);
+        IncomingResource r = IncomingResource.of(ev, id, "Custos's own audit trail");
+        cache.audit().upsert(origin, List.of(new AuditStore.Item(r, AuditExtractor.extract(ev))));
+        cache.forceToDisk();
+        return id;
+    }
+
+    private static ObjectNode coding(ObjectNode c, String system, String code, String display) {
+        c.put("system", system);
+        c.put("code", code);
+        c.put("display", display);
+        return c;
+    }
+
+    private static String cut(String s) {
+        return s == null ? "" : s.length() > 1000 ? s.substring(0, 1000) : s;
+    }
+}

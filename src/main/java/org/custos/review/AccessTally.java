@@ -150,7 +150,8 @@ final class AccessTally {
             rows.add(new AccessUser(u.key, name, dir != null, u.reference, u.userId, List.copyOf(u.roles), u.events,
                     Instant.ofEpochMilli(u.first), Instant.ofEpochMilli(u.last), purposes, u.btg, u.failed));
         }
-        rows.sort(Comparator.comparingLong(AccessUser::events).reversed().thenComparing(AccessUser::name)
+        rows.sort(Comparator.comparingLong(AccessUser::events).reversed()
+                .thenComparing(AccessUser::name, String.CASE_INSENSITIVE_ORDER)
                 .thenComparing(AccessUser::key));
         List<Listed> listed = new ArrayList<>(newest);
         listed.sort((a, b) -> newer(a, b) ? -1 : newer(b, a) ? 1 : 0);

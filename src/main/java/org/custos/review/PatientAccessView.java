@@ -52,6 +52,7 @@ public final class PatientAccessView {
 
     private final PatientAccessViewModel vm;
     private Parent root;
+    private AutoCompletionBinding<Suggestion> completion;
 
     @FXML TextField accessPatientField;
     @FXML Button accessShowButton;
@@ -117,7 +118,7 @@ public final class PatientAccessView {
     @FXML
     void initialize() {
         accessPatientField.textProperty().bindBidirectional(vm.query());
-        AutoCompletionBinding<Suggestion> completion = TextFields.bindAutoCompletion(accessPatientField,
+        completion = TextFields.bindAutoCompletion(accessPatientField,
                 r -> vm.suggest(r.getUserText()), new StringConverter<>() {
                     @Override
                     public String toString(Suggestion s) {
@@ -343,6 +344,7 @@ public final class PatientAccessView {
 
     @FXML
     void find() {
+        completion.getAutoCompletionPopup().hide(); // (Enter takes the text as typed: the offers are not wanted now)
         vm.find();
     }
 

@@ -201,6 +201,10 @@ public final class PatientAccessView {
         clearFilterButton.visibleProperty().bind(vm.filter().isNotNull());
         clearFilterButton.managedProperty().bind(vm.filter().isNotNull());
 
+        String zone = " (" + vm.zoneName() + ")";
+        userFirstColumn.setText(userFirstColumn.getText() + zone);
+        userLastColumn.setText(userLastColumn.getText() + zone);
+        eventTimeColumn.setText(eventTimeColumn.getText() + zone);
         text(userNameColumn, AccessUser::name, vm::nameSource);
         text(userIdColumn, vm::identity, vm::identity);
         text(userRoleColumn, vm::roles, vm::roles);
@@ -267,6 +271,11 @@ public final class PatientAccessView {
             dayAxis.getCategories().clear();
             return;
         }
+        // counts are whole: whole steps (the axis's own would be 0.5 or 2.5 for small counts)
+        countAxis.setAutoRanging(false);
+        countAxis.setLowerBound(0);
+        countAxis.setUpperBound(c.axisTop());
+        countAxis.setTickUnit(c.tickUnit());
         List<String> labels = c.bars().stream().map(Bar::label).toList();
         dayAxis.getCategories().setAll(labels);
         List<XYChart.Series<String, Number>> all = new ArrayList<>();

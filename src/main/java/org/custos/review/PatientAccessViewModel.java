@@ -86,6 +86,8 @@ public final class PatientAccessViewModel {
     private String patientName;
     private LocalDate viewFrom;
     private LocalDate viewTo;
+    /** The candidate read last (or being read). */
+    private Candidate loaded;
     private long generation;
     private TaskRunner.Handle running;
     private boolean adjusting;
@@ -97,7 +99,7 @@ public final class PatientAccessViewModel {
         this.opener = opener;
         this.zone = zone;
         candidate.addListener((o, before, now) -> {
-            if (!adjusting && now != null) {
+            if (!adjusting && now != null && !now.equals(loaded)) {
                 load(now, false);
             }
         });
@@ -139,6 +141,7 @@ public final class PatientAccessViewModel {
 
     private void lookup(String what, java.util.function.Supplier<Lookup> find) {
         cancel();
+        loaded = null;
         long gen = ++generation;
         clearReport();
         busy.set(true);
@@ -191,6 +194,7 @@ public final class PatientAccessViewModel {
      */
     private void load(Candidate c, boolean keepView) {
         cancel();
+        loaded = c;
         long gen = ++generation;
         LocalDate keepFrom = keepView ? viewFrom : null;
         LocalDate keepTo = keepView ? viewTo : null;
@@ -518,6 +522,11 @@ public final class PatientAccessViewModel {
     /** A time as the tables show it (the app's zone). */
     public String time(Instant t) {
         return t == null ? "" : TIME.format(t.atZone(zone));
+    }
+
+    /** The zone the times and days are in, as the column headers name it ("UTC", "CET", …). */
+    public String zoneName() {
+        return zone.getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.getDefault());
     }
 
     public String roles(AccessUser u) {

@@ -73,6 +73,29 @@ public final class Timeline {
         public long total() {
             return bars.stream().mapToLong(Bar::total).sum();
         }
+
+        /** The tallest bar's count. */
+        public long highest() {
+            return bars.stream().mapToLong(Bar::total).max().orElse(0);
+        }
+
+        /** A whole step for the count axis (1, 2, 5, 10, 20, 50, …): at most eight steps to the top. */
+        public long tickUnit() {
+            long top = Math.max(1, highest());
+            for (long unit = 1; ; unit *= 10) {
+                for (long m : new long[]{1, 2, 5}) {
+                    if (top <= unit * m * 8) {
+                        return unit * m;
+                    }
+                }
+            }
+        }
+
+        /** The top of the count axis: a whole number of steps above the tallest bar. */
+        public long axisTop() {
+            long unit = tickUnit();
+            return (Math.max(1, highest()) / unit + 1) * unit;
+        }
     }
 
     private Timeline() {
@@ -162,7 +185,9 @@ public final class Timeline {
     private static String label(Unit unit, LocalDate start) {
         return switch (unit) {
             case DAY -> start.toString();
-            case WEEK -> "week of " + start;
+            // ISO week (2026-W10: Monday to Sunday); the bar's tooltip gives its days
+            case WEEK -> String.format("%d-W%02d", start.get(java.time.temporal.IsoFields.WEEK_BASED_YEAR),
+                    start.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR));
             case MONTH -> start.toString().substring(0, 7);
             case YEAR -> String.valueOf(start.getYear());
         };

@@ -49,6 +49,15 @@ class PatientAccessUiTest {
         ui.close();
     }
 
+    /** The node of a non-empty segment of the bar of this label, read on the FX thread; null when not drawn (yet). */
+    private static Node barOf(StackedBarChart<String, Number> chart, String label) throws Exception {
+        return org.testfx.util.WaitForAsyncUtils.asyncFx(() -> chart.getData().stream()
+                .flatMap(s -> s.getData().stream())
+                .filter(d -> d.getXValue().equals(label) && d.getYValue().longValue() > 0 && d.getNode() != null
+                        && d.getNode().getScene() != null)
+                .map(XYChart.Data::getNode).findFirst().orElse(null)).get();
+    }
+
     @Test
     @Timeout(120)
     void pickAPatientSeeTheUsersFilterByABarAndOpenAnEvent(FxRobot robot) throws Exception {
@@ -81,10 +90,8 @@ class PatientAccessUiTest {
 
         // a bar clicked: the tables list that day only
         StackedBarChart<String, Number> chart = robot.lookup("#timelineChart").query();
-        UiWindow.waitUntil("the chart is drawn", () -> chart.getData().size() == 5);
-        Node bar = chart.getData().stream().flatMap(s -> s.getData().stream())
-                .filter(d -> d.getXValue().equals("2026-03-05") && d.getYValue().longValue() > 0)
-                .map(XYChart.Data::getNode).findFirst().orElseThrow();
+        UiWindow.waitUntil("the bar of 5 March is drawn", () -> barOf(chart, "2026-03-05") != null);
+        Node bar = barOf(chart, "2026-03-05");
         robot.clickOn(bar);
         Label filter = robot.lookup("#filterLabel").query();
         UiWindow.waitUntil("filtered", () -> filter.getText().equals("Only 2026-03-05: 2 of 9 accesses"));

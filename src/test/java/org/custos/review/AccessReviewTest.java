@@ -172,6 +172,10 @@ class AccessReviewTest {
         assertThat(byUser.bar("2026-03-01").counts()).containsExactly(2L, 0L, 0L, 0L, 0L);
         assertThat(byUser.bar("2026-03-04").counts()).containsExactly(0L, 1L, 1L, 0L, 0L);
         assertThat(byUser.bar("2026-03-05").counts()).containsExactly(1L, 0L, 0L, 0L, 1L);
+        // the count axis: whole steps
+        assertThat(byUser.highest()).isEqualTo(2);
+        assertThat(byUser.tickUnit()).isEqualTo(1);
+        assertThat(byUser.axisTop()).isEqualTo(3);
 
         Timeline.Chart byAction = Timeline.of(r, Timeline.By.ACTION, r.firstDay(), r.lastDay());
         assertThat(byAction.series()).containsExactly("Create", "Read", "Update", "Execute");
@@ -189,9 +193,11 @@ class AccessReviewTest {
         // 2026-01-01 is a Thursday: the first bar covers Thursday to Sunday, the rest Monday to Sunday
         assertThat(weeks.bars().get(0).from()).isEqualTo(LocalDate.parse("2026-01-01"));
         assertThat(weeks.bars().get(0).to()).isEqualTo(LocalDate.parse("2026-01-04"));
-        Timeline.Bar march = weeks.bar("week of 2026-03-02");
+        assertThat(weeks.bars().get(0).label()).isEqualTo("2026-W01");
+        assertThat(weeks.bars().get(weeks.bars().size() - 1).label()).isEqualTo("2026-W53"); // 28 to 31 December
+        Timeline.Bar march = weeks.bar("2026-W10");
         assertThat(march.total()).isEqualTo(7); // 2 to 8 March: all but the two of 1 March
-        assertThat(weeks.bar("week of 2026-02-23").total()).isEqualTo(2);
+        assertThat(weeks.bar("2026-W09").total()).isEqualTo(2);
         assertThat(weeks.total()).isEqualTo(9);
 
         Timeline.Chart months = Timeline.of(r, Timeline.By.USER, LocalDate.parse("2025-01-01"),
@@ -199,6 +205,8 @@ class AccessReviewTest {
         assertThat(months.unit()).isEqualTo(Timeline.Unit.MONTH);
         assertThat(months.bars()).hasSize(30);
         assertThat(months.bar("2026-03").total()).isEqualTo(9);
+        assertThat(months.tickUnit()).isEqualTo(2);
+        assertThat(months.axisTop()).isEqualTo(10);
         assertThat(Timeline.of(r, Timeline.By.USER, LocalDate.parse("2000-01-01"), LocalDate.parse("2030-01-01"))
                 .bar("2026").total()).isEqualTo(9);
         assertThat(Timeline.unitFor(LocalDate.parse("2026-01-01"), LocalDate.parse("2026-04-02")))

@@ -14,6 +14,7 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Tab;
 import org.custos.consent.ConsentListView;
 import org.custos.provenance.ProvenanceListView;
+import org.custos.review.PatientAccessView;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.image.Image;
@@ -32,11 +33,12 @@ import org.custos.ui.Views;
 import java.io.File;
 import java.util.List;
 
-/** The main window: menu, the audit and quarantine tabs, the status bar. */
+/** The main window: menu, the tabs (audit events, consents, provenance, patient access, …), the status bar. */
 public final class MainView {
     private final MainViewModel vm;
     private final ConsentListView consentView;
     private final ProvenanceListView provenanceView;
+    private final PatientAccessView accessView;
     private final AuditView auditView;
     private final QuarantineView quarantineView;
     private final ServersView serversView;
@@ -50,6 +52,7 @@ public final class MainView {
     @FXML Tab auditTab;
     @FXML Tab consentTab;
     @FXML Tab provenanceTab;
+    @FXML Tab accessTab;
     @FXML Tab quarantineTab;
     @FXML Tab serversTab;
     @FXML Tab sourcesTab;
@@ -62,10 +65,11 @@ public final class MainView {
     @FXML MenuItem verifyItem;
 
     public MainView(MainViewModel vm, AuditView auditView, ConsentListView consentView,
-                    ProvenanceListView provenanceView, QuarantineView quarantineView, ServersView serversView,
-                    SourcesView sourcesView, FxTaskRunner tasks) {
+                    ProvenanceListView provenanceView, PatientAccessView accessView, QuarantineView quarantineView,
+                    ServersView serversView, SourcesView sourcesView, FxTaskRunner tasks) {
         this.vm = vm;
         this.provenanceView = provenanceView;
+        this.accessView = accessView;
         this.auditView = auditView;
         this.consentView = consentView;
         this.quarantineView = quarantineView;
@@ -74,12 +78,12 @@ public final class MainView {
         this.tasks = tasks;
     }
 
-    /** Adds a feature's tab (before the window is shown): after the Provenance tab and the tabs added before it. */
+    /** Adds a feature's tab: after the Patient access tab and the tabs added before it. */
     public Tab addTab(String title, Parent content) {
         Tab t = new Tab(title, content);
         featureTabs.add(t);
         if (tabs != null) {
-            tabs.getTabs().add(tabs.getTabs().indexOf(provenanceTab) + featureTabs.size(), t);
+            tabs.getTabs().add(tabs.getTabs().indexOf(accessTab) + featureTabs.size(), t);
         }
         return t;
     }
@@ -98,7 +102,9 @@ public final class MainView {
         consentView.showing(consentTab.selectedProperty());
         provenanceTab.setContent(provenanceView.root());
         provenanceView.showing(provenanceTab.selectedProperty());
-        tabs.getTabs().addAll(tabs.getTabs().indexOf(provenanceTab) + 1, featureTabs);
+        accessTab.setContent(accessView.root());
+        accessView.showing(accessTab.selectedProperty());
+        tabs.getTabs().addAll(tabs.getTabs().indexOf(accessTab) + 1, featureTabs);
         vm.auditWantedProperty().addListener((o, a, b) -> {
             auditTab.getTabPane().getSelectionModel().select(auditTab);
             if (window() instanceof javafx.stage.Stage s) {

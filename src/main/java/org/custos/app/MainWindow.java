@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 /** The main window's parts, wired with plain constructors (used by the app and by the UI tests alike). */
 record MainWindow(MainViewModel model, MainView view, AuditView auditView, ServersViewModel servers,
                   SourcesViewModel sources, ConsentWiring consentWiring, ConsentListViewModel consents,
-                  ConsentListView consentView, ProvenanceWiring provenance, AlertWiring alerts) {
+                  ConsentListView consentView, ProvenanceWiring provenance, ReviewWiring review,
+                  AlertWiring alerts) {
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
                                ZoneId zone, ProfileStore profiles, java.util.prefs.Preferences settings) {
         org.custos.sync.AuditExport exporter = new org.custos.sync.AuditExport(cache);
@@ -55,14 +56,16 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         ProvenanceWiring provenance = ProvenanceWiring.assemble(cache, fhir, profiles, tasks, zone, settings,
                 main::showEventsAbout);
         main.onRefresh(provenance.list()::cacheChanged);
-        MainView view = new MainView(main, auditView, consentView, provenance.view(), new QuarantineView(quarantineVm),
-                new ServersView(servers), new SourcesView(sources), tasks);
+        ReviewWiring review = ReviewWiring.assemble(cache, tasks, zone, main::showEvent, trail);
+        main.onRefresh(review.access()::cacheChanged);
+        MainView view = new MainView(main, auditView, consentView, provenance.view(), review.accessView(),
+                new QuarantineView(quarantineVm), new ServersView(servers), new SourcesView(sources), tasks);
         AlertWiring alerts = AlertWiring.assemble(cache, tasks, zone, java.time.Clock.systemUTC(), user, trail,
                 main::showEvent);
         view.addTab("Alerts", alerts.view().root());
         main.onRefresh(alerts.queue()::cacheChanged);
         return new MainWindow(main, view, auditView, servers, sources, consentWiring, consents, consentView,
-                provenance, alerts);
+                provenance, review, alerts);
     }
 
     /** Starts what runs in the background once the window shows: the consent screens' value sets and the outbox. */

@@ -25,6 +25,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,5 +124,10 @@ class PatientAccessUiTest {
         assertThat(origins.isVisible()).isFalse();
         assertThat(robot.lookup(".auto-complete-popup").queryAll().stream().filter(Node::isVisible)
                 .filter(n -> n instanceof ListView<?>).count()).isZero();
+        // each look is in Custos's own trail, about the patient looked at; the view itself leaves the trail out
+        List<org.custos.cache.AuditSummary> own = ui.cache.audit().page(org.custos.cache.AuditFilter.ALL
+                .withOrigin(org.custos.cache.Origins.SELF_NAME), null, true, 1000);
+        assertThat(own).extracting(org.custos.cache.AuditSummary::patients).contains("Patient/p1", "x-99");
+        assertThat(own.stream().filter(e -> e.type().equals("Query")).count()).isGreaterThanOrEqualTo(4);
     }
 }

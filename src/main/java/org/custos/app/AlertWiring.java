@@ -6,12 +6,21 @@ import org.custos.cache.Cache;
 import org.custos.cache.ReviewStore;
 import org.custos.review.AlertQueueView;
 import org.custos.review.AlertQueueViewModel;
+import org.custos.review.RuleSettingsView;
+import org.custos.review.RuleSettingsViewModel;
+import org.custos.rules.Rule;
+import org.custos.rules.RuleSettings;
 import org.custos.rules.AlertEngine;
 import org.custos.ui.TaskRunner;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -96,7 +105,58 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
             }
         };
         AlertQueueViewModel vm = new AlertQueueViewModel(data, tasks, zone, author, opener);
-        return new AlertWiring(vm, new AlertQueueView(vm), new AlertEngine(cache, clock, ZoneId.systemDefault()));
+        AlertEngine engine = new AlertEngine(cache, clock, ZoneId.systemDefault());
+        RuleSettingsViewModel rules = new RuleSettingsViewModel(new RuleSettingsViewModel.Rules() {
+            @Override
+            public RuleSettings settings() {
+                return engine.settings();
+            }
+
+            @Override
+            public Set<Rule> apply(RuleSettings s, TaskRunner.Progress p) {
+                trail.decision("alert rule settings changed", "rules", List.of());
+                return engine.apply(s, p::isCancelled, n -> p.update(n, -1, "Judging again"));
+            }
+
+            @Override
+            public List<String> vips() {
+                return cache.rules().vips().stream().map(v -> v.reference() + (v.note() == null ? ""
+                        : " — " + v.note())).toList();
+            }
+
+            @Override
+            public boolean addVip(String reference, String note) {
+                trail.decision("put on the VIP list", "VIP list", List.of(reference));
+                return engine.addVip(reference, note);
+            }
+
+            @Override
+            public boolean removeVip(String reference) {
+                trail.decision("taken off the VIP list", "VIP list", List.of(reference));
+                return engine.removeVip(reference);
+            }
+
+            @Override
+            public String read(Path file) throws IOException {
+                if (Files.size(file) > 1_000_000) {
+                    throw new IOException("a settings file is small; this one has " + Files.size(file) + " bytes");
+                }
+                return Files.readString(file);
+            }
+
+            @Override
+            public void write(Path file, String text) throws IOException {
+                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part");
+                try {
+                    Files.writeString(tmp, text);
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }, tasks, ZoneId.systemDefault());
+        rules.onSaved(vm::search);
+        return new AlertWiring(vm, new AlertQueueView(vm, new RuleSettingsView(rules)), engine);
     }
 
     /** Judges what arrived while no import or sync ran (a process killed before its rules ran), then lists. */

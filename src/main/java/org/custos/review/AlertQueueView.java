@@ -25,6 +25,7 @@ import java.util.List;
 public final class AlertQueueView {
     static final String NEW_CASE = "A new case…";
     private final AlertQueueViewModel vm;
+    private final RuleSettingsView rulesView;
     private Parent root;
 
     @FXML ComboBox<AlertQueueViewModel.Show> alertShowBox;
@@ -55,8 +56,9 @@ public final class AlertQueueView {
     @FXML Button alertNoteButton;
     @FXML Button alertCaseButton;
 
-    public AlertQueueView(AlertQueueViewModel vm) {
+    public AlertQueueView(AlertQueueViewModel vm, RuleSettingsView rulesView) {
         this.vm = vm;
+        this.rulesView = rulesView;
     }
 
     public Parent root() {
@@ -121,6 +123,11 @@ public final class AlertQueueView {
     @FXML
     void search() {
         vm.search();
+    }
+
+    @FXML
+    void openRules() {
+        rulesView.show(root.getScene() == null ? null : root.getScene().getWindow());
     }
 
     @FXML

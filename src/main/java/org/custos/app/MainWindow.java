@@ -37,7 +37,24 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
                     f.toString(), f.patient() == null ? java.util.List.of() : java.util.List.of(f.patient()));
             return exporter.write(f, org.custos.sync.AuditExport.Format.valueOf(format.name()), Long.MAX_VALUE, out,
                     progress, cancelled);
-        }).watchedBy(trail);
+        }).watchedBy(trail).savedIn(new org.custos.audit.SavedSearchesModel.Store() {
+            @Override
+            public java.util.Map<String, String> all() {
+                java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+                cache.review().savedSearches().forEach(s -> out.put(s.name(), s.filter()));
+                return out;
+            }
+
+            @Override
+            public void save(String name, String fields) {
+                cache.review().saveSearch(name, fields, System.currentTimeMillis());
+            }
+
+            @Override
+            public boolean delete(String name) {
+                return cache.review().deleteSearch(name);
+            }
+        });
         Importer importer = new Importer(cache, fhir);
         QuarantineViewModel quarantineVm = new QuarantineViewModel(cache.quarantine(), importer,
                 cache.audit()::originNames, tasks);

@@ -4,6 +4,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.Parent;
+import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.DatePicker;
 import javafx.scene.control.Label;
@@ -54,6 +55,10 @@ public final class AuditView {
     @FXML Label matchLabel;
     @FXML Label errorLabel;
     @FXML Label exportLabel;
+    @FXML ComboBox<String> savedField;
+    @FXML Button saveSearchButton;
+    @FXML Button deleteSearchButton;
+    @FXML Label savedLabel;
     @FXML javafx.scene.control.Button exportButton;
     @FXML TableView<AuditSummary> table;
     @FXML TableColumn<AuditSummary, String> recordedColumn;
@@ -114,6 +119,19 @@ public final class AuditView {
         matchLabel.textProperty().bind(vm.matchTextProperty());
         errorLabel.textProperty().bind(vm.errorProperty());
         exportLabel.textProperty().bind(vm.export().message());
+        SavedSearchesModel saved = vm.saved();
+        if (saved == null) {
+            for (javafx.scene.Node n : List.of(savedField, saveSearchButton, deleteSearchButton)) {
+                n.setDisable(true);
+            }
+        } else {
+            savedField.setItems(saved.names());
+            savedField.valueProperty().bindBidirectional(saved.chosen());
+            savedField.setOnAction(e -> saved.apply(savedField.getValue()));
+            deleteSearchButton.disableProperty().bind(saved.chosen().isNull());
+            savedLabel.textProperty().bind(saved.message());
+            saved.load();
+        }
         exportButton.textProperty().bind(javafx.beans.binding.Bindings.when(vm.export().exportingProperty())
                 .then("Cancel export").otherwise("Export…"));
 
@@ -230,6 +248,21 @@ public final class AuditView {
             int chosen = chooser.getExtensionFilters().indexOf(chooser.getSelectedExtensionFilter());
             vm.exportTo(f.toPath(), AuditExportModel.CHOICES.get(Math.max(0, chosen)).format());
         }
+    }
+
+    @FXML
+    void saveSearch() {
+        javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog(
+                savedField.getValue() == null ? "" : savedField.getValue());
+        d.setTitle("Save this search");
+        d.setHeaderText("A name for the filter fields as they are now");
+        d.initOwner(saveSearchButton.getScene() == null ? null : saveSearchButton.getScene().getWindow());
+        d.showAndWait().ifPresent(name -> vm.saved().save(name));
+    }
+
+    @FXML
+    void deleteSearch() {
+        vm.saved().deleteChosen();
     }
 
     @FXML

@@ -96,6 +96,7 @@ public final class AuditViewModel {
     private long wantedPk = -1;
     /** Custos's own audit trail: told of each search and each event opened, before its result shows (or none). */
     private org.custos.trail.Looks looks;
+    private SavedSearchesModel saved;
     private AuditFilter wantedFilter;
 
     public AuditViewModel(AuditStore store, Fhir fhir, TaskRunner tasks, ZoneId zone) {
@@ -155,6 +156,17 @@ public final class AuditViewModel {
         return new AuditFilter(f, t, agent.get(), patient.get(), entity.get(), type.get(), subtype.get(),
                 action.get() == null ? null : action.get().code(), outcome.get() == null ? null : outcome.get().code(),
                 source.get(), purpose.get(), text.get(), o, flaggedOnly.get(), includeOwn.get()).normalized();
+    }
+
+    /** Keeps named filter sets in {@code store} (see {@link #saved()}). */
+    public AuditViewModel savedIn(SavedSearchesModel.Store store) {
+        this.saved = new SavedSearchesModel(store, tasks, this);
+        return this;
+    }
+
+    /** The saved searches, or null when none are kept (not wired). */
+    public SavedSearchesModel saved() {
+        return saved;
     }
 
     /** Tells Custos's own audit trail of each search and each event opened (before the result shows). */

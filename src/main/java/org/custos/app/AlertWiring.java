@@ -162,6 +162,6 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
     /** Judges what arrived while no import or sync ran (a process killed before its rules ran), then lists. */
     void start(TaskRunner tasks) {
         tasks.submit("Judging new events", p -> engine.catchUp(p::isCancelled, n -> p.update(n, -1,
-                "Judging new events")), r -> queue.search(), e -> queue.search());
+                "Judging new events")), r -> queue.cacheChanged(), e -> queue.cacheChanged());
     }
 }

@@ -79,7 +79,7 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
                 new QuarantineView(quarantineVm), new ServersView(servers), new SourcesView(sources), tasks);
         AlertWiring alerts = AlertWiring.assemble(cache, tasks, zone, java.time.Clock.systemUTC(), user, trail,
                 main::showEvent);
-        view.addTab("Alerts", alerts.view().root());
+        alerts.queue().shownProperty().bind(view.addTab("Alerts", alerts.view().root()).selectedProperty());
         main.onRefresh(alerts.queue()::cacheChanged);
         return new MainWindow(main, view, auditView, servers, sources, consentWiring, consents, consentView,
                 provenance, review, alerts);

@@ -143,6 +143,8 @@ public final class AlertQueueViewModel {
     public final StringProperty noteText = new SimpleStringProperty("");
     private final ObservableList<ReviewStore.Case> cases = FXCollections.observableArrayList();
     private long generation;
+    private final BooleanProperty shown = new SimpleBooleanProperty(false);
+    private boolean stale = true;
 
     public AlertQueueViewModel(Data data, TaskRunner tasks, ZoneId zone, Supplier<String> author, EventOpener opener) {
         this.data = data;
@@ -155,6 +157,11 @@ public final class AlertQueueViewModel {
             rules.add(r.id());
         }
         selected.addListener((o, a, item) -> load(item));
+        shown.addListener((o, a, now) -> {
+            if (now && stale) {
+                search();
+            }
+        });
     }
 
     public ObservableList<Item> rows() { return rows; }
@@ -181,6 +188,7 @@ public final class AlertQueueViewModel {
 
     /** {@link #search()}, then says {@code done} (what the last decision did) unless the list is empty. */
     private void search(String done) {
+        stale = false;
         long g = ++generation;
         AlertStore.Queue q = queue();
         Long keep = selected.get() == null ? null : selected.get().row().id();
@@ -218,9 +226,18 @@ public final class AlertQueueViewModel {
         }, e -> message.set("Reading the alerts failed: " + e.getMessage()));
     }
 
-    /** After an import or a sync: new alerts may be there. */
+    /** After an import or a sync: new alerts may be there (read now if the queue shows, else when it comes forward). */
     public void cacheChanged() {
-        search();
+        if (shown.get()) {
+            search();
+        } else {
+            stale = true;
+        }
+    }
+
+    /** Whether the queue's tab is in front (bound by the view). */
+    public BooleanProperty shownProperty() {
+        return shown;
     }
 
     private Item item(AlertRow a) {

@@ -338,6 +338,31 @@ public final class AlertStore {
         }
     }
 
+    /**
+     * A purged origin takes what the rules and the review derived from its events with it: its alerts (with their
+     * notes and links), the accesses the window rules read, and its events' places in cases and rechecks. Cases and
+     * their own notes stay (the investigator's record). Run after the origin's events are gone.
+     */
+    static void removeOrigin(Connection c, int originId) throws SQLException {
+        for (String sql : List.of(
+                "DELETE FROM review_note WHERE alert_id IN (SELECT id FROM alert WHERE origin_id = ?)",
+                "DELETE FROM alert_event WHERE alert_id IN (SELECT id FROM alert WHERE origin_id = ?)",
+                "DELETE FROM alert WHERE origin_id = ?",
+                "DELETE FROM alert_access WHERE origin_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setInt(1, originId);
+                ps.executeUpdate();
+            }
+        }
+        for (String sql : List.of(
+                "DELETE FROM review_case_event r WHERE NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.pk = r.event_pk)",
+                "DELETE FROM alert_recheck r WHERE NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.pk = r.event_pk)")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.executeUpdate();
+            }
+        }
+    }
+
     /** The arrivals with their texts, each block read once. */
     private List<Arrival> withTexts(Connection c, List<Arrival> in, List<long[]> where) throws SQLException {
         Map<Long, byte[][]> blocks = new HashMap<>();

@@ -128,6 +128,7 @@ public final class OriginData {
             counts[1] = remove(c, Ledger.QUARANTINE, "id", o.id());
             counts[2] = remove(c, Ledger.TOMBSTONE, "id", o.id());
             delete(c, "DELETE FROM sync_state WHERE origin_id = ?", o.id());
+            AlertStore.removeOrigin(c, o.id());
             if (cache.outbox().countOpen(c, o.id()) > 0) {
                 throw new IllegalStateException(openOutboxMessage(o, cache.outbox().countOpen(c, o.id())));
             }

@@ -26,6 +26,14 @@ INSERT INTO alert_progress (done_to) VALUES (0);
 -- events whose state changed after they were evaluated (their origin deleted them): evaluated again
 CREATE TABLE alert_recheck (event_pk BIGINT PRIMARY KEY);
 
+-- work a change started and a kill must not lose: 'rule:<name>' judges every event up to upto again by that rule
+-- (its settings changed; done_to: how far it got), 'vip:<key>' judges a new VIP's past access
+CREATE TABLE alert_rejudge (
+  what    VARCHAR(600) PRIMARY KEY,
+  done_to BIGINT       NOT NULL,
+  upto    BIGINT       NOT NULL
+);
+
 -- what the rules over time windows (volume, failed-logins) read: one row per user and patient of an evaluated event
 -- (patient '' when the event names none), failed = a failed login (DICOM 110114, outcome not 0)
 CREATE TABLE alert_access (
@@ -37,6 +45,8 @@ CREATE TABLE alert_access (
   failed    BOOLEAN      NOT NULL
 );
 CREATE INDEX alert_access_user ON alert_access(origin_id, user_key, recorded);
+-- an event judged again (a recheck, a new version) replaces its rows: found by its key
+CREATE INDEX alert_access_event ON alert_access(event_pk);
 
 -- one alert: a rule's finding about one user (and patient) over a span of time. bucket is what makes it one: the local
 -- day for the rules about single events, the episode's first event for the window rules, the event for changed or

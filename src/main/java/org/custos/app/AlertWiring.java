@@ -46,7 +46,9 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
             @Override
             public List<AuditSummary> events(long alertId) {
                 trail.read("alert opened in the review queue", "alert " + alertId, patientsOf(alertId));
-                return cache.audit().byPks(alerts.eventsOf(alertId).stream().mapToLong(Long::longValue).toArray());
+                // an event's earlier versions raised it too; the queue lists the event once, as it is now
+                return cache.audit().byPks(alerts.eventsOf(alertId).stream().mapToLong(Long::longValue).toArray())
+                        .stream().filter(e -> (e.state() & org.custos.cache.State.SUPERSEDED) == 0).toList();
             }
 
             @Override
@@ -84,6 +86,7 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             @Override
             public long openCase(String title, String by) {
+                trail.decision("case opened: " + title, "cases", List.of());
                 return review.openCase(title, by, clock.millis());
             }
 
@@ -114,8 +117,11 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             @Override
             public Set<Rule> apply(RuleSettings s, TaskRunner.Progress p) {
-                trail.decision("alert rule settings changed", "rules", List.of());
-                return engine.apply(s, p::isCancelled, n -> p.update(n, -1, "Judging again"));
+                Set<Rule> changed = engine.apply(s, p::isCancelled, n -> p.update(n, -1, "Judging again"));
+                if (!changed.isEmpty()) {
+                    trail.decision("alert rule settings changed: " + changed, "rules", List.of());
+                }
+                return changed;
             }
 
             @Override

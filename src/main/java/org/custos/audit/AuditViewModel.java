@@ -331,7 +331,9 @@ public final class AuditViewModel {
         AuditStore.Version shown = versions.stream().filter(v -> v.pk() == pk).findFirst()
                 .orElseThrow(() -> new IllegalStateException("This event is no longer in the cache."));
         if (looks != null) {
-            looks.read("audit event opened (origin " + shown.origin() + ")", "AuditEvent/" + shown.id(), List.of());
+            List<String> patients = store.byPks(new long[]{pk}).stream().flatMap(r -> java.util.Arrays.stream(
+                    r.patients().split("; "))).filter(x -> !x.isBlank()).toList();
+            looks.read("audit event opened (origin " + shown.origin() + ")", "AuditEvent/" + shown.id(), patients);
         }
         String raw = shown.raw();
         DetailNode tree = details.build(raw);

@@ -152,16 +152,25 @@ final class AlertWrites {
         return AuditStore.cut(b.toString(), 2000);
     }
 
-    /** Adds the events to the alert (each once) and counts its distinct events again. */
+    /**
+     * Adds the events to the alert (each once) and counts its distinct events again. Events that join an alert
+     * someone has reviewed are said in its notes, and an explained or closed alert is open again (under review): a
+     * decision covers the events it was made on.
+     */
     private void link(long id, List<Long> eventPks) throws SQLException {
-        try (PreparedStatement m = c.prepareStatement("MERGE INTO alert_event (alert_id, event_pk) KEY (alert_id, "
-                + "event_pk) VALUES (?, ?)")) {
+        int added = 0;
+        try (PreparedStatement m = c.prepareStatement("INSERT INTO alert_event (alert_id, event_pk) SELECT ?, ? WHERE "
+                + "NOT EXISTS (SELECT 1 FROM alert_event WHERE alert_id = ? AND event_pk = ?)")) {
             for (long pk : new TreeSet<>(eventPks)) {
                 m.setLong(1, id);
                 m.setLong(2, pk);
-                m.addBatch();
+                m.setLong(3, id);
+                m.setLong(4, pk);
+                added += m.executeUpdate();
             }
-            m.executeBatch();
+        }
+        if (added > 0) {
+            joined(id, added);
         }
         // an event's versions are one event: counted by id (an alert has one origin)
         try (PreparedStatement u = c.prepareStatement("UPDATE alert SET events = (SELECT COUNT(DISTINCT e.res_id) "
@@ -169,6 +178,45 @@ final class AlertWrites {
             u.setLong(1, id);
             u.setLong(2, id);
             u.executeUpdate();
+        }
+    }
+
+    /** After {@code added} events joined alert {@code id}: a note (and the alert open again) when it was reviewed. */
+    private void joined(long id, int added) throws SQLException {
+        String status;
+        try (PreparedStatement q = c.prepareStatement("SELECT status FROM alert WHERE id = ?")) {
+            q.setLong(1, id);
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                status = rs.getString(1);
+            }
+        }
+        if (status.equals("new")) {
+            return;
+        }
+        boolean reopen = status.equals("explained") || status.equals("closed");
+        if (reopen) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE alert SET status = 'review', changed = ? WHERE id = "
+                    + "?")) {
+                u.setLong(1, now);
+                u.setLong(2, id);
+                u.executeUpdate();
+            }
+        }
+        note(id, "joined", added + " event(s) joined this alert after it was reviewed (" + status + ")"
+                + (reopen ? "; it is under review again." : "."));
+    }
+
+    private void note(long alertId, String kind, String text) throws SQLException {
+        try (PreparedStatement n = c.prepareStatement("INSERT INTO review_note (alert_id, at, author, kind, text) "
+                + "VALUES (?, ?, 'Custos', ?, ?)")) {
+            n.setLong(1, alertId);
+            n.setLong(2, now);
+            n.setString(3, kind);
+            n.setString(4, text);
+            n.executeUpdate();
         }
     }
 
@@ -291,13 +339,25 @@ final class AlertWrites {
     /** Alert {@code from} (a later finding the episode joined to {@code into}) moves into {@code into}. */
     private void mergeInto(long into, long from) throws SQLException {
         String status = null;
-        try (PreparedStatement q = c.prepareStatement("SELECT status FROM alert WHERE id = ?")) {
+        Long fromCase = null;
+        try (PreparedStatement q = c.prepareStatement("SELECT status, case_id FROM alert WHERE id = ?")) {
             q.setLong(1, from);
             try (ResultSet rs = q.executeQuery()) {
                 if (rs.next()) {
                     status = rs.getString(1);
+                    fromCase = rs.getObject(2, Long.class);
                 }
             }
+        }
+        // the joined alert keeps the weightier review: escalated over under review over the rest; a decision to
+        // explain or close covered fewer events, so it does not carry over
+        try (PreparedStatement u = c.prepareStatement("UPDATE alert SET status = CASE WHEN ? = 'escalated' OR status "
+                + "= 'escalated' THEN 'escalated' WHEN ? = 'review' OR status IN ('review', 'explained', 'closed') "
+                + "THEN 'review' ELSE status END WHERE id = ?")) {
+            u.setString(1, status);
+            u.setString(2, status);
+            u.setLong(3, into);
+            u.executeUpdate();
         }
         for (String sql : List.of("MERGE INTO alert_event (alert_id, event_pk) KEY (alert_id, event_pk) SELECT ?, "
                         + "event_pk FROM alert_event WHERE alert_id = ?",
@@ -315,7 +375,8 @@ final class AlertWrites {
                 + "VALUES (?, ?, 'Custos', 'merge', ?)")) {
             n.setLong(1, into);
             n.setLong(2, now);
-            n.setString(3, "Alert " + from + " (" + status + ") joined this one: new events connected them.");
+            n.setString(3, "Alert " + from + " (" + status + (fromCase == null ? "" : ", case " + fromCase)
+                    + ") joined this one: new events connected them.");
             n.executeUpdate();
         }
         for (String sql : List.of("DELETE FROM alert_event WHERE alert_id = ?", "DELETE FROM alert WHERE id = ?")) {

@@ -169,7 +169,7 @@ public final class AuditExtractor {
             java.util.regex.Pattern.compile("(?:^|.*/)(Patient/[A-Za-z0-9\\-.]{1,64})$");
 
     /** "Patient/123" for a relative or absolute reference to a Patient (version stripped), else null. */
-    static String patientReference(String ref) {
+    public static String patientReference(String ref) {
         if (ref == null) {
             return null;
         }

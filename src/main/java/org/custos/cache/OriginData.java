@@ -104,6 +104,10 @@ public final class OriginData {
     public Purged purge(String name, BooleanSupplier cancelled, LongConsumer progress) {
         Origins.Origin o = cache.origins().find(name).orElseThrow(() ->
                 new IllegalArgumentException("No origin '" + name + "' in this cache."));
+        if (Origins.SELF.equals(o.kind())) {
+            throw new IllegalArgumentException("Not purged: \"" + o.name() + "\" is Custos's own audit trail (what "
+                    + "its users looked at), which is evidence too.");
+        }
         refuseOpenOutbox(o);
         long audit = 0;
         while (true) {

@@ -86,6 +86,16 @@ public final class ReviewStore {
     /** Adds a note to an alert. */
     public void noteAlert(long alertId, String author, String text, long now) {
         cache.durably("Adding a note to alert " + alertId, c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM alert WHERE id = ?")) {
+                q.setLong(1, alertId);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("Alert " + alertId + " is not in the queue any more (it "
+                                + "joined another alert, or its rule's settings changed): read the queue again; the "
+                                + "note was not added.");
+                    }
+                }
+            }
             note(c, alertId, null, now, author, "note", checked(text));
             return null;
         });

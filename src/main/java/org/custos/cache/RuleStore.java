@@ -20,6 +20,21 @@ public final class RuleStore {
         this.cache = cache;
     }
 
+    /**
+     * The key a VIP is kept and matched by, the patient index's: a reference (relative or absolute, versioned or not)
+     * as "patient/123" for a Patient, else the reference without version; text without '/' is an identifier value
+     * as the events give it. Lower case.
+     */
+    public static String vipKey(String patient) {
+        String p = patient == null ? "" : patient.trim();
+        if (p.contains("/")) {
+            String ref = AuditExtractor.stripHistory(p);
+            String patientRef = AuditExtractor.patientReference(ref);
+            p = patientRef != null ? patientRef : ref;
+        }
+        return AuditStore.cut(AuditExtractor.key(p), 512);
+    }
+
     /** One patient on the VIP list: as written, with a note and when it was added (ms). */
     public record Vip(String reference, String note, long added) {
     }
@@ -68,35 +83,12 @@ public final class RuleStore {
         }
     }
 
-    /** Adds a patient to the VIP list; false when it is there already (its note is then kept). */
-    public boolean addVip(String reference, String note, long now) {
-        String ref = reference == null ? "" : reference.trim();
-        if (ref.isEmpty() || ref.length() > 512) {
-            throw new IllegalArgumentException("A VIP is a patient reference (Patient/id) or identifier of 1 to 512 "
-                    + "characters.");
-        }
-        return cache.durably("Adding " + ref + " to the VIP list", c -> {
-            if (has(c, ref)) {
-                return false;
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO vip (k, reference, note, added) VALUES (?, ?, "
-                    + "?, ?)")) {
-                ps.setString(1, AuditExtractor.key(ref));
-                ps.setString(2, ref);
-                ps.setString(3, note == null || note.isBlank() ? null : AuditStore.cut(note.trim(), 2000));
-                ps.setLong(4, now);
-                ps.executeUpdate();
-            }
-            return true;
-        });
-    }
-
     /** Removes a patient from the VIP list; false when it was not on it. */
     public boolean removeVip(String reference) {
         String ref = reference == null ? "" : reference.trim();
         return cache.durably("Removing " + ref + " from the VIP list", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM vip WHERE k = ?")) {
-                ps.setString(1, AuditExtractor.key(ref));
+                ps.setString(1, vipKey(ref));
                 return ps.executeUpdate() > 0;
             }
         });
@@ -104,7 +96,7 @@ public final class RuleStore {
 
     private static boolean has(Connection c, String ref) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM vip WHERE k = ?")) {
-            ps.setString(1, AuditExtractor.key(ref));
+            ps.setString(1, vipKey(ref));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

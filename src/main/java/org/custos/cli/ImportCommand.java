@@ -51,6 +51,10 @@ final class ImportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("'demo' is kept for the bundled demo data (shown as generated, not "
                         + "real): give your files another origin");
             }
+            if (org.custos.cache.Origins.normalize(origin).equalsIgnoreCase(org.custos.cache.Origins.SELF_NAME)) {
+                throw new IllegalArgumentException("'" + org.custos.cache.Origins.SELF_NAME + "' is Custos's own "
+                        + "audit trail, written by Custos only: give your files another origin");
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--origin: " + e.getMessage());
         }

@@ -55,6 +55,11 @@ final class VipCommand implements Callable<Integer> {
         }
         try (Cache cache = cacheOption.open()) {
             AlertEngine engine = new AlertEngine(cache, Clock.systemUTC(), ZoneId.systemDefault());
+            if (action.equals("list")) {
+                CacheOption.trail(cache).query("custos vip list", "vip list", java.util.List.of());
+            } else {
+                CacheOption.trail(cache).decision("custos vip " + action, "VIP list", java.util.List.of(ref.trim()));
+            }
             switch (action) {
                 case "add" -> {
                     // what arrived before is judged first, so that the new VIP's past access is all found

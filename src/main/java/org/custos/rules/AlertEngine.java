@@ -7,7 +7,6 @@ import org.custos.cache.AlertStore.Arrival;
 import org.custos.cache.AlertStore.Arrivals;
 import org.custos.cache.AlertStore.Hit;
 import org.custos.cache.AlertStore.WindowRule;
-import org.custos.cache.AuditExtractor;
 import org.custos.cache.Cache;
 import org.custos.cache.Origins;
 import org.custos.cache.RuleStore;
@@ -69,7 +68,9 @@ public final class AlertEngine {
      */
     public Result catchUp(BooleanSupplier cancelled, LongConsumer progress) {
         return store.exclusively(() -> {
+            keepSettings();
             RuleSettings s = settings();
+            resume(s, cancelled, n -> { });
             Judge judge = new Judge(s, EnumSet.copyOf(s.enabled()));
             List<WindowRule> windows = windowRules(s, s.enabled());
             long n = 0;
@@ -93,10 +94,11 @@ public final class AlertEngine {
     }
 
     /**
-     * Keeps new settings and re-evaluates the rules whose settings changed (or that were turned on): their alerts
-     * nobody has reviewed yet go, the rest stay, and every evaluated event is judged again by those rules.
+     * Keeps new settings and judges again by the rules whose settings changed (or that were turned on or off): their
+     * alerts nobody has reviewed go, the rest stay, and every event judged so far is judged again by them. What is
+     * left when this stops (cancelled, killed) is finished by the next {@link #catchUp}.
      *
-     * @return the rules evaluated again
+     * @return the rules whose settings changed
      */
     public Set<Rule> apply(RuleSettings next, BooleanSupplier cancelled, LongConsumer progress) {
         return store.exclusively(() -> {
@@ -113,14 +115,9 @@ public final class AlertEngine {
             if (!before.zone().equals(next.zone())) {
                 changed.addAll(EnumSet.of(Rule.SAME_SURNAME, Rule.VIP, Rule.BREAK_GLASS));
             }
-            long t = clock.millis();
-            now.forEach((rule, json) -> rules.put(rule, json, t));
-            for (Rule r : changed) {
-                store.dropUnreviewed(r.id(), null);
-            }
-            Set<Rule> again = EnumSet.copyOf(changed);
-            again.retainAll(next.enabled());
-            reevaluate(next, again, cancelled, progress);
+            store.applySettings(now, changed.stream().map(Rule::id).collect(java.util.stream.Collectors.toSet()),
+                    clock.millis());
+            resume(next, cancelled, progress);
             return changed;
         });
     }
@@ -128,28 +125,11 @@ public final class AlertEngine {
     /** Puts a patient on the VIP list and raises the alerts of its past access; false when it was on it. */
     public boolean addVip(String reference, String note) {
         return store.exclusively(() -> {
-            if (!rules.addVip(reference, note, clock.millis())) {
+            keepSettings();
+            if (!store.addVip(reference, note, clock.millis())) {
                 return false;
             }
-            RuleSettings s = settings();
-            if (s.on(Rule.VIP)) {
-                Judge judge = new Judge(s, EnumSet.of(Rule.VIP));
-                List<Arrival> events = new ArrayList<>();
-                long doneTo = store.doneTo();
-                cache.patientEvents().forEach(reference, null, Long.MIN_VALUE, Long.MAX_VALUE, () -> false, e -> {
-                    if (e.pk() <= doneTo) { // later ones are judged when they are read
-                        events.add(new Arrival(e.pk(), e.originId(), e.id(), e.recorded(), e.state(),
-                                e.raw().getBytes(StandardCharsets.UTF_8)));
-                    }
-                    if (events.size() >= BATCH) {
-                        judge.run(events);
-                        store.recordHits(judge.hits, clock.millis());
-                        events.clear();
-                    }
-                });
-                judge.run(events);
-                store.recordHits(judge.hits, clock.millis());
-            }
+            resume(settings(), () -> false, n -> { });
             return true;
         });
     }
@@ -165,29 +145,82 @@ public final class AlertEngine {
         });
     }
 
-    private void reevaluate(RuleSettings s, Set<Rule> again, BooleanSupplier cancelled, LongConsumer progress) {
-        Set<Rule> perEvent = EnumSet.copyOf(again);
-        perEvent.retainAll(PER_EVENT);
+    /**
+     * The first time the rules run, their settings are kept as they are then (the default zone is this machine's):
+     * a later process in another zone judges by the same days and hours.
+     */
+    private void keepSettings() {
+        if (rules.settings().isEmpty()) {
+            store.applySettings(RuleSettings.defaults(defaultZone).stored(), Set.of(), clock.millis());
+        }
+    }
+
+    /** Finishes the judging changes started (settings, new VIPs), each idempotent, recording how far it got. */
+    private void resume(RuleSettings s, BooleanSupplier cancelled, LongConsumer progress) {
         long n = 0;
-        if (!perEvent.isEmpty()) {
-            Judge judge = new Judge(s, perEvent);
-            long upTo = store.doneTo();
-            long after = 0;
-            while (after < upTo && !cancelled.getAsBoolean()) {
-                Arrivals a = store.stored(after, upTo, BATCH);
-                if (a.doneTo() <= after) {
-                    break;
-                }
-                judge.run(a.events());
-                store.recordHits(judge.hits, clock.millis());
-                after = a.doneTo();
-                n += a.events().size();
-                progress.accept(n);
+        for (AlertStore.Rejudge r : store.rejudges()) {
+            if (cancelled.getAsBoolean()) {
+                return;
             }
+            if (r.what().startsWith("vip:")) {
+                if (s.on(Rule.VIP)) {
+                    judgePastAccess(s, r.what().substring(4), r.upto());
+                }
+                store.rejudged(r.what(), null);
+                continue;
+            }
+            Rule rule = Rule.of(r.what().substring(5)).orElse(null);
+            if (rule == null || !s.on(rule)) {
+                store.rejudged(r.what(), null);
+                continue;
+            }
+            if (PER_EVENT.contains(rule)) {
+                Judge judge = new Judge(s, EnumSet.of(rule));
+                long after = r.doneTo();
+                while (after < r.upto()) {
+                    if (cancelled.getAsBoolean()) {
+                        return;
+                    }
+                    Arrivals a = store.stored(after, r.upto(), BATCH);
+                    if (a.doneTo() <= after) {
+                        break;
+                    }
+                    judge.run(a.events());
+                    store.recordHits(judge.hits, clock.millis());
+                    after = a.doneTo();
+                    store.rejudged(r.what(), after);
+                    n += a.events().size();
+                    progress.accept(n);
+                }
+            } else {
+                for (WindowRule w : windowRules(s, EnumSet.of(rule))) {
+                    store.rebuildWindows(w, clock.millis(), cancelled);
+                }
+                if (cancelled.getAsBoolean()) {
+                    return;
+                }
+            }
+            store.rejudged(r.what(), null);
         }
-        for (WindowRule w : windowRules(s, again)) {
-            store.rebuildWindows(w, clock.millis(), cancelled);
-        }
+    }
+
+    /** The VIP rule over the past access to one patient (its index key), of the events judged up to {@code upto}. */
+    private void judgePastAccess(RuleSettings s, String key, long upto) {
+        Judge judge = new Judge(s, EnumSet.of(Rule.VIP));
+        List<Arrival> events = new ArrayList<>();
+        cache.patientEvents().forEach(List.of(key), null, Long.MIN_VALUE, Long.MAX_VALUE, () -> false, e -> {
+            if (e.pk() <= upto) { // later ones are judged when they are read
+                events.add(new Arrival(e.pk(), e.originId(), e.id(), e.recorded(), e.state(),
+                        e.raw().getBytes(StandardCharsets.UTF_8)));
+            }
+            if (events.size() >= BATCH) {
+                judge.run(events);
+                store.recordHits(judge.hits, clock.millis());
+                events.clear();
+            }
+        });
+        judge.run(events);
+        store.recordHits(judge.hits, clock.millis());
     }
 
     private static List<WindowRule> windowRules(RuleSettings s, Set<Rule> rules) {
@@ -206,7 +239,6 @@ public final class AlertEngine {
         private final Set<Rule> rules;
         private final EventRules eventRules;
         private final Surnames surnames;
-        private final Set<Integer> own;
         List<Hit> hits = List.of();
         List<Access> accesses = List.of();
         long unreadable;
@@ -214,15 +246,9 @@ public final class AlertEngine {
         Judge(RuleSettings s, Set<Rule> rules) {
             this.rules = rules;
             Set<String> vips = new HashSet<>();
-            AlertEngine.this.rules.vips().forEach(v -> vips.add(AuditExtractor.key(v.reference())));
+            AlertEngine.this.rules.vips().forEach(v -> vips.add(RuleStore.vipKey(v.reference())));
             this.surnames = new Surnames((origin, refs) -> cache.people().familyNames(origin, refs));
             this.eventRules = new EventRules(s, vips::contains, surnames);
-            this.own = new HashSet<>();
-            for (Origins.Origin o : cache.origins().all()) {
-                if (Origins.SELF.equals(o.kind())) {
-                    own.add(o.id());
-                }
-            }
         }
 
         void run(List<Arrival> events) {
@@ -232,7 +258,8 @@ public final class AlertEngine {
             List<EventSignals> signals = new ArrayList<>(events.size());
             for (Arrival a : events) {
                 EventSignals s = null;
-                if (!own.contains(a.originId())) {
+                // Custos's own trail is never judged (asked per event: the origin may appear during a long run)
+                if (!cache.origins().byId(a.originId()).map(o -> Origins.SELF.equals(o.kind())).orElse(false)) {
                     try {
                         s = EventSignals.read(mapper, a.raw());
                     } catch (IOException | RuntimeException e) {

@@ -26,7 +26,7 @@ final class EventRules {
     private final Surnames surnames;
 
     /**
-     * @param vip      whether a patient (its lower-case key) is on the VIP list
+     * @param vip      whether a patient (its key, {@link org.custos.cache.RuleStore#vipKey}) is on the VIP list
      * @param surnames the family names of users and patients
      */
     EventRules(RuleSettings settings, Predicate<String> vip, Surnames surnames) {
@@ -48,7 +48,7 @@ final class EventRules {
         }
         if (rules.contains(Rule.VIP)) {
             for (AuditExtractor.PatientRef p : s.patients()) {
-                if (vip.test(AuditExtractor.key(p.value()))) {
+                if (vip.test(org.custos.cache.RuleStore.vipKey(p.value()))) {
                     users.forEach(u -> out.add(hit(Rule.VIP, a, u, p.value(), day, "patient on the VIP list")));
                 }
             }

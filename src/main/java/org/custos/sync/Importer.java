@@ -56,6 +56,14 @@ public final class Importer {
         this.fhir = fhir;
     }
 
+    /** Custos's own audit trail is written by Custos only: nothing is imported into its origin. */
+    private static void refuseOwnTrail(String originName) {
+        if (originName != null && Origins.SELF_NAME.equalsIgnoreCase(originName.trim())) {
+            throw new IllegalArgumentException("\"" + Origins.SELF_NAME + "\" is Custos's own audit trail: import "
+                    + "into another origin.");
+        }
+    }
+
     /** Imports a file into the origin {@value org.custos.cache.Origins#FILES}. */
     public ImportReport importFile(Path file, Listener listener) {
         return importFile(file, Origins.FILES, listener);
@@ -66,6 +74,7 @@ public final class Importer {
      * then its resources are the same resources as that server's, compared by id and version).
      */
     public ImportReport importFile(Path file, String originName, Listener listener) {
+        refuseOwnTrail(originName);
         ImportReport report = new ImportReport();
         int origin = cache.origins().idOf(originName);
         ImportSession s = new ImportSession(cache, origin, file.toAbsolutePath().normalize().toString(), report,
@@ -93,6 +102,7 @@ public final class Importer {
      */
     public ImportReport importStream(String originName, String source, InputStream in, String name,
                                      Listener listener) {
+        refuseOwnTrail(originName);
         ImportReport report = new ImportReport();
         ImportSession s = new ImportSession(cache, cache.origins().idOf(originName), source, report, listener);
         String originLabel = source;

@@ -87,13 +87,17 @@ class OwnTrailCommandTest {
 
     @Test
     void reportsAndExportsAreRecordedAndTheRulesAndChecksDoNotSeeTheTrail() throws Exception {
+        // Patient/p1 on the VIP list: a trail event about p1 that the rules judged would be a vip alert
+        assertThat(run("vip", "add", "Patient/p1", "--db", db).code()).isZero();
         Run alerts1 = run("alerts", "--tz", "UTC", "--db", db);
+        assertThat(alerts1.out().lines().filter(l -> l.startsWith("vip,"))).hasSize(2);
         Path pdf = dir.resolve("p1.pdf");
         Run report = run("report", "disclosures", "--patient", "Patient/p1", "--format", "pdf", "-o", pdf.toString(),
                 "--db", db);
         assertThat(report.code()).as(report.err()).isZero();
         Run export = run("export", "--type", "AuditEvent", "-o", dir.resolve("all.ndjson").toString(), "--db", db);
         assertThat(export.code()).as(export.err()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("all.ndjson"))).as("the export leaves the trail out").hasSize(2);
         Run alerts2 = run("alerts", "--tz", "UTC", "--db", db);
         assertThat(alerts2.out()).isEqualTo(alerts1.out());
         Run check1 = run("consent", "check", "--patient", "Patient/p1", "--db", db);
@@ -102,7 +106,7 @@ class OwnTrailCommandTest {
         List<JsonNode> trail = own();
         assertThat(trail).extracting(e -> e.at("/type/code").asText() + " " + e.at("/outcomeDesc").asText()
                 .replaceAll(" \\(.*| to .*", "")).contains("110106 custos report disclosures", "110106 custos export "
-                + "AuditEvent", "110112 custos alerts", "110112 custos consent check");
+                + "AuditEvent", "110112 custos alerts", "110112 custos consent check", "110100 custos vip add");
         JsonNode rep = trail.stream().filter(e -> e.at("/outcomeDesc").asText().startsWith("custos report"))
                 .findFirst().orElseThrow();
         assertThat(rep.at("/entity/0/reference/reference").asText()).isEqualTo("Patient/p1");

@@ -103,7 +103,8 @@ class AlertArrivalTest {
         });
         assertThat(cache.review().alertNotes(one.get(0).id())).extracting(n -> n.kind() + ": " + n.text())
                 .containsExactly("status: new → review", "note: Looks like a clinic list.",
-                        "merge: Alert " + two.get(1).id() + " (new) joined this one: new events connected them.");
+                        "merge: Alert " + two.get(1).id() + " (new) joined this one: new events connected them.",
+                        "joined: 160 event(s) joined this alert after it was reviewed (review).");
     }
 
     @Test
@@ -155,11 +156,64 @@ class AlertArrivalTest {
         // forget how far the rules read, then stop after the first batch: the rest is judged by the next call
         cache.alerts().judgeAllAgain();
         int[] batches = {0};
-        engine.catchUp(() -> batches[0] > 0, n -> batches[0]++);
+        AlertEngine.Result first = engine.catchUp(() -> batches[0] > 0, n -> batches[0]++);
         assertThat(cache.alerts().doneTo()).isLessThan(judged);
-        engine.catchUp(() -> false, n -> { });
+        AlertEngine.Result rest = engine.catchUp(() -> false, n -> { });
         assertThat(cache.alerts().doneTo()).isEqualTo(judged);
+        // each event judged once: the first call one batch, the second the rest
+        assertThat(first.evaluated()).isEqualTo(AlertEngine.BATCH);
+        assertThat(rest.evaluated()).isEqualTo(500);
         assertThat(alerts("volume")).singleElement().satisfies(a -> assertThat(a.events())
                 .isEqualTo(AlertEngine.BATCH + 500));
+    }
+
+    @Test
+    void anEventThatJoinsAClosedAlertOpensItAgain() throws Exception {
+        importEvents(List.of(event("n1", "2026-03-04T22:00:00Z").user("owl", "Ozzy Owl").patient("Patient/p1", null)));
+        AlertRow night = alerts("after-hours").get(0);
+        cache.review().setStatus(night.id(), "closed", "ann", 1L);
+        importEvents(List.of(event("n2", "2026-03-04T23:50:00Z").user("owl", "Ozzy Owl").patient("Patient/p1", null)));
+        assertThat(alerts("after-hours")).singleElement().satisfies(a -> {
+            assertThat(a.status()).isEqualTo("review");
+            assertThat(a.events()).isEqualTo(2);
+        });
+        assertThat(cache.review().alertNotes(night.id())).extracting(n -> n.kind() + ": " + n.text()).last()
+                .isEqualTo("joined: 1 event(s) joined this alert after it was reviewed (closed); it is under review "
+                        + "again.");
+    }
+
+    @Test
+    void aVipNamedByAnyFormOfItsReferenceIsOneVip() throws Exception {
+        importEvents(List.of(event("a", "2026-03-04T10:00:00Z").user("u1", "Al One")
+                .patient("https://srv.example/fhir/Patient/abc", null)));
+        assertThat(engine.addVip("https://srv.example/fhir/Patient/abc/_history/2", null)).isTrue();
+        assertThat(engine.addVip("Patient/abc", null)).as("the same patient").isFalse();
+        importEvents(List.of(event("b", "2026-03-05T10:00:00Z").user("u2", "Bea Two").patient("Patient/abc", null)));
+        assertThat(alerts("vip")).extracting(a -> a.user() + " " + a.patient())
+                .containsExactly("u1 Patient/abc", "u2 Patient/abc");
+        assertThat(engine.removeVip("Patient/abc")).isTrue();
+        assertThat(alerts("vip")).isEmpty();
+    }
+
+    @Test
+    void aSettingsChangeStoppedHalfWayIsFinishedByTheNextEvaluation() throws Exception {
+        importEvents(reads("calm", 0, 12, "2026-03-04T10:00:00Z", 240));
+        RuleSettings d = RuleSettings.defaults(ZoneOffset.UTC);
+        RuleSettings strict = new RuleSettings(d.enabled(), d.zone(), d.workDays(), d.workStart(), d.workEnd(), 10,
+                60, d.breakGlassCodes(), d.failedLogins(), d.failedMinutes());
+        // stopped at once (a cancel, a kill): the settings are kept and the work is recorded, not lost
+        engine.apply(strict, () -> true, n -> { });
+        assertThat(engine.settings().volumePatients()).isEqualTo(10);
+        assertThat(cache.alerts().rejudges()).extracting(AlertStoreRejudge::what).containsExactly("rule:volume");
+        assertThat(alerts("volume")).isEmpty();
+        engine.catchUp(() -> false, n -> { });
+        assertThat(cache.alerts().rejudges()).isEmpty();
+        assertThat(alerts("volume")).singleElement().satisfies(a -> assertThat(a.events()).isEqualTo(12));
+    }
+
+    private interface AlertStoreRejudge {
+        static String what(org.custos.cache.AlertStore.Rejudge r) {
+            return r.what();
+        }
     }
 }

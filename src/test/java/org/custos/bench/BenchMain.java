@@ -18,7 +18,8 @@ import static org.custos.bench.BenchSupport.log;
  * people directory benchmark, {@link ConsentBench}: 100,000 each in the bench profile; 0 skips), {@code bench.check}
  * (events of one patient checked against consent, {@link CheckBench}: 1,000,000 in the bench profile; 0 skips),
  * {@code bench.provenance} (the Provenance list, {@link ProvenanceBench}: 100,000 Provenance in the bench profile; 0
- * skips). Each benchmark writes {@code <name>.json} and its table as
+ * skips), {@code bench.rules} (events judged by the suspicious-access rules, {@link RulesBench}: 1,000,000 in the
+ * bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
  * {@code <name>.txt} under target/bench.
  */
 public final class BenchMain {
@@ -60,6 +61,11 @@ public final class BenchMain {
         int checkEvents = BenchSupport.intProp("bench.check", 0);
         if (checkEvents > 0) {
             System.out.println(CheckBench.table(CheckBench.run(checkEvents)));
+        }
+        int rulesEvents = BenchSupport.intProp("bench.rules", 0);
+        if (rulesEvents > 0) {
+            System.out.println(RulesBench.table(RulesBench.run(fhir, rulesEvents)));
+            BenchSupport.usedHeapAfterGc();
         }
         int syncEvents = BenchSupport.intProp("bench.sync", 0);
         if (syncEvents > 0) {

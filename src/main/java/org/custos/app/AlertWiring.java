@@ -6,6 +6,8 @@ import org.custos.cache.Cache;
 import org.custos.cache.ReviewStore;
 import org.custos.review.AlertQueueView;
 import org.custos.review.AlertQueueViewModel;
+import org.custos.review.CaseListView;
+import org.custos.review.CaseListViewModel;
 import org.custos.review.RuleSettingsView;
 import org.custos.review.RuleSettingsViewModel;
 import org.custos.rules.Rule;
@@ -27,7 +29,8 @@ import java.util.function.Supplier;
  * The Alerts tab: the review queue over the cache's alerts and review, the rules' engine that judges what arrived
  * while no import ran (at start), and who decides (the signed-in user, else the operating-system user).
  */
-record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine engine) {
+record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine engine, CaseListViewModel cases,
+                   CaseListView casesView) {
     static AlertWiring assemble(Cache cache, TaskRunner tasks, ZoneId zone, Clock clock, Supplier<String> author,
                                 org.custos.trail.Looks trail, AlertQueueViewModel.EventOpener opener) {
         AlertStore alerts = cache.alerts();
@@ -162,7 +165,71 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
             }
         }, tasks, ZoneId.systemDefault());
         rules.onSaved(vm::search);
-        return new AlertWiring(vm, new AlertQueueView(vm, new RuleSettingsView(rules)), engine);
+        CaseListViewModel cases = new CaseListViewModel(cases(cache, clock, zone, trail), tasks, zone, author);
+        return new AlertWiring(vm, new AlertQueueView(vm, new RuleSettingsView(rules)), engine, cases,
+                new CaseListView(cases));
+    }
+
+    /** The cases over the cache's review, each decision and each PDF in Custos's own trail. */
+    static CaseListViewModel.Data cases(Cache cache, Clock clock, ZoneId zone, org.custos.trail.Looks trail) {
+        ReviewStore review = cache.review();
+        return new CaseListViewModel.Data() {
+            @Override
+            public List<ReviewStore.Case> cases() {
+                return review.cases();
+            }
+
+            @Override
+            public List<AlertStore.AlertRow> alerts(long caseId) {
+                trail.read("case opened", "case " + caseId, patients(caseId));
+                return cache.alerts().ofCase(caseId);
+            }
+
+            @Override
+            public List<ReviewStore.Note> notes(long caseId) {
+                return review.caseNotes(caseId);
+            }
+
+            @Override
+            public long open(String title, String author) {
+                trail.decision("case opened: " + title, "cases", List.of());
+                return review.openCase(title, author, clock.millis());
+            }
+
+            @Override
+            public void note(long caseId, String text, String author) {
+                trail.decision("note added to the case", "case " + caseId, patients(caseId));
+                review.noteCase(caseId, author, text, clock.millis());
+            }
+
+            @Override
+            public boolean status(long caseId, String status, String author) {
+                trail.decision("case set " + status, "case " + caseId, patients(caseId));
+                return review.setCaseStatus(caseId, status, author, clock.millis());
+            }
+
+            @Override
+            public void pdf(long caseId, Path file, String author) throws IOException {
+                trail.export("case " + caseId + " written as a PDF to " + file.toAbsolutePath(), "case " + caseId,
+                        patients(caseId));
+                org.custos.review.CaseReport.Content content = org.custos.review.CaseReport.read(cache, caseId);
+                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part");
+                try {
+                    try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+                        new org.custos.review.CaseReport(zone).pdf(content, author, java.time.Instant.ofEpochMilli(
+                                clock.millis()), out);
+                    }
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+
+            private List<String> patients(long caseId) {
+                return cache.alerts().ofCase(caseId).stream().map(AlertStore.AlertRow::patient)
+                        .filter(p -> !p.isEmpty()).distinct().toList();
+            }
+        };
     }
 
     /** Judges what arrived while no import or sync ran (a process killed before its rules ran), then lists. */

@@ -80,6 +80,7 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         AlertWiring alerts = AlertWiring.assemble(cache, tasks, zone, java.time.Clock.systemUTC(), user, trail,
                 main::showEvent);
         alerts.queue().shownProperty().bind(view.addTab("Alerts", alerts.view().root()).selectedProperty());
+        alerts.cases().shownProperty().bind(view.addTab("Cases", alerts.casesView().root()).selectedProperty());
         main.onRefresh(alerts.queue()::cacheChanged);
         return new MainWindow(main, view, auditView, servers, sources, consentWiring, consents, consentView,
                 provenance, review, alerts);

@@ -104,7 +104,9 @@ public final class ReviewStore {
     /** Adds a note to a case. */
     public void noteCase(long caseId, String author, String text, long now) {
         cache.durably("Adding a note to case " + caseId, c -> {
+            caseExists(c, caseId);
             note(c, null, caseId, now, author, "note", checked(text));
+            touchCase(c, caseId, now);
             return null;
         });
     }

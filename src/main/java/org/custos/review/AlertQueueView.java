@@ -113,6 +113,15 @@ public final class AlertQueueView {
         alertStatusBox.valueProperty().bindBidirectional(vm.status);
         alertAssigneeField.textProperty().bindBidirectional(vm.assignee);
         alertNoteList.setItems(vm.notes());
+        alertNoteList.setCellFactory(l -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setWrapText(true);
+                setPrefWidth(0); // wrap to the list's width instead of scrolling sideways
+            }
+        });
         alertNoteArea.textProperty().bindBidirectional(vm.noteText);
         var none = vm.selected().isNull();
         for (var c : List.of(alertStatusBox, alertAssigneeField, alertSaveButton, alertNoteArea, alertNoteButton, alertCaseButton)) {

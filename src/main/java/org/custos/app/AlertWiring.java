@@ -38,6 +38,10 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
         AlertQueueViewModel.Data data = new AlertQueueViewModel.Data() {
             @Override
             public List<AlertStore.AlertRow> page(AlertStore.Queue q, Long beforeFirst, Long beforeId, int limit) {
+                // the queue names users and patients: listing it is a look too
+                trail.query("alert queue listed" + (beforeFirst == null ? "" : " (more)"), "rules=" + q.rules()
+                        + " statuses=" + q.statuses() + (beforeFirst == null ? "" : " before=" + beforeFirst + "/"
+                        + beforeId), List.of());
                 return alerts.queue(q, beforeFirst, beforeId, limit);
             }
 

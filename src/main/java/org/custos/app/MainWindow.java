@@ -29,8 +29,9 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         org.custos.sync.AuditExport exporter = new org.custos.sync.AuditExport(cache);
         // Custos's own audit trail: every search, opened event, export and review decision, before its result shows
         java.util.function.Supplier<String> user = () -> System.getProperty("user.name", "?");
+        // (the host name is looked up off the UI thread, when the first act is recorded)
         org.custos.trail.OwnTrail trail = new org.custos.trail.OwnTrail(cache, user,
-                org.custos.trail.OwnTrail.installationOfThisMachine(), java.time.Clock.systemUTC());
+                org.custos.trail.OwnTrail::installationOfThisMachine, java.time.Clock.systemUTC());
         AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone, (f, format, out, progress,
                 cancelled) -> {
             trail.export("audit browser export (" + format.name().toLowerCase(java.util.Locale.ROOT) + ")",

@@ -28,6 +28,6 @@ final class CacheOption {
     /** Custos's own audit trail for what this command looks at: the operating-system user, this machine. */
     static org.custos.trail.OwnTrail trail(Cache cache) {
         return new org.custos.trail.OwnTrail(cache, () -> System.getProperty("user.name", "?"),
-                org.custos.trail.OwnTrail.installationOfThisMachine(), java.time.Clock.systemUTC());
+                org.custos.trail.OwnTrail::installationOfThisMachine, java.time.Clock.systemUTC());
     }
 }

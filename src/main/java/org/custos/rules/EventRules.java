@@ -70,7 +70,11 @@ final class EventRules {
             }
         }
         if (rules.contains(Rule.BREAK_GLASS)) {
-            List<String> codes = settings.breakGlassCodes().stream().filter(s.purposes()::contains).toList();
+            // codes compared without case (ActReason codes are upper case; a local system may not be)
+            java.util.Set<String> upper = new java.util.HashSet<>();
+            s.purposes().forEach(c -> upper.add(c.toUpperCase(java.util.Locale.ROOT)));
+            List<String> codes = settings.breakGlassCodes().stream()
+                    .filter(c -> upper.contains(c.toUpperCase(java.util.Locale.ROOT))).toList();
             if (!codes.isEmpty()) {
                 String detail = "purpose " + String.join(", ", codes);
                 List<String> patients = s.patients().isEmpty() ? List.of("")

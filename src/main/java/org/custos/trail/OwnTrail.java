@@ -44,7 +44,8 @@ public final class OwnTrail implements Looks {
 
     private final Cache cache;
     private final Supplier<String> user;
-    private final String installation;
+    private final Supplier<String> installation;
+    private String installationName;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -53,10 +54,22 @@ public final class OwnTrail implements Looks {
      * @param installation this installation, as the events' source ("custos@host")
      */
     public OwnTrail(Cache cache, Supplier<String> user, String installation, Clock clock) {
+        this(cache, user, () -> installation, clock);
+    }
+
+    /** As above, the installation's name asked for when the first act is recorded (a host lookup may be slow). */
+    public OwnTrail(Cache cache, Supplier<String> user, Supplier<String> installation, Clock clock) {
         this.cache = cache;
         this.user = user;
         this.installation = installation;
         this.clock = clock;
+    }
+
+    private synchronized String installation() {
+        if (installationName == null) {
+            installationName = installation.get();
+        }
+        return installationName;
     }
 
     /** The installation name for a machine: "custos@" and its host name. */
@@ -131,12 +144,13 @@ public final class OwnTrail implements Looks {
         person.put("requestor", true);
         ObjectNode app = agents.addObject();
         coding(app.putArray("role").addObject().putArray("coding").addObject(), DCM, "110150", "Application");
-        app.put("altId", installation);
+        String here = installation();
+        app.put("altId", here);
         app.put("name", "Custos");
         app.put("requestor", false);
         ObjectNode source = ev.putObject("source");
-        source.put("site", installation);
-        source.putObject("identifier").put("value", installation);
+        source.put("site", here);
+        source.putObject("identifier").put("value", here);
         coding(source.putArray("type").addObject(), "http://hl7.org/fhir/security-source-type", "4",
                 "Application Server");
         ArrayNode entities = ev.putArray("entity");

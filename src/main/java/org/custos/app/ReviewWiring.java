@@ -17,6 +17,39 @@ record ReviewWiring(PatientAccessViewModel access, PatientAccessView accessView)
                                  PatientAccessViewModel.EventOpener showEvent, org.custos.trail.Looks trail) {
         PatientAccessViewModel access = new PatientAccessViewModel(new AccessReview(cache, zone, trail), tasks,
                 showEvent, zone);
-        return new ReviewWiring(access, new PatientAccessView(access));
+        org.custos.review.DisclosureExportModel disclosures = new org.custos.review.DisclosureExportModel(
+                (patient, origin, file) -> disclosures(cache, zone, trail, patient, origin, file), tasks);
+        return new ReviewWiring(access, new PatientAccessView(access).reportsWith(disclosures));
+    }
+
+    /**
+     * The accounting of disclosures of one patient of one origin over the six years before now, as a PDF (the same
+     * report as {@code custos report disclosures}, default rule), recorded in Custos's own trail before it is written;
+     * the file is moved in when complete. Returns how many disclosures it holds.
+     */
+    static int disclosures(Cache cache, ZoneId zone, org.custos.trail.Looks trail, String patient, String origin,
+                           java.nio.file.Path file) throws java.io.IOException {
+        java.time.Instant hi = java.time.Instant.now();
+        java.time.Instant lo = hi.atZone(zone).minusYears(6).toInstant();
+        Integer originId = cache.origins().find(origin).map(org.custos.cache.Origins.Origin::id).orElseThrow(() ->
+                new IllegalArgumentException("the origin " + origin + " is not in the cache any more"));
+        trail.export("accounting of disclosures (pdf) to " + file.toAbsolutePath(), "patient=" + patient + " from=" + lo
+                + " to=" + hi + " origin=" + origin, java.util.List.of(patient));
+        org.custos.review.Disclosures.Accounting a = new org.custos.review.Disclosures(cache).account(patient,
+                originId, lo, hi, org.custos.review.DisclosureRule.defaults(), () -> false);
+        String name = cache.people().namesOf(origin, java.util.List.of(patient)).get(patient);
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.toAbsolutePath().getParent(),
+                "." + file.getFileName(), ".part");
+        try {
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp)) {
+                new org.custos.review.DisclosureReport(zone).pdf(a, name, System.getProperty("user.name", "?"), hi,
+                        out);
+            }
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
+        return a.disclosures().size();
     }
 }

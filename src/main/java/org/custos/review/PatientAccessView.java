@@ -51,6 +51,8 @@ public final class PatientAccessView {
     private static final PseudoClass BTG = PseudoClass.getPseudoClass("btg");
 
     private final PatientAccessViewModel vm;
+    @FXML javafx.scene.control.Button disclosureButton;
+    @FXML Label disclosureMessage;
     private Parent root;
     private AutoCompletionBinding<Suggestion> completion;
 
@@ -99,6 +101,14 @@ public final class PatientAccessView {
     @FXML TableColumn<AccessEvent, String> eventPurposeColumn;
     @FXML TableColumn<AccessEvent, String> eventIdColumn;
 
+    private DisclosureExportModel disclosures;
+
+    /** Adds the *Accounting of disclosures…* button's work (before the view is loaded). */
+    public PatientAccessView reportsWith(DisclosureExportModel model) {
+        this.disclosures = model;
+        return this;
+    }
+
     public PatientAccessView(PatientAccessViewModel vm) {
         this.vm = vm;
     }
@@ -117,6 +127,15 @@ public final class PatientAccessView {
 
     @FXML
     void initialize() {
+        if (disclosures == null) {
+            disclosureButton.setVisible(false);
+            disclosureButton.setManaged(false);
+        } else {
+            disclosureButton.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+                    () -> !DisclosureExportModel.reportable(vm.candidate().get()), vm.candidate())
+                    .or(disclosures.busy()));
+            disclosureMessage.textProperty().bind(disclosures.message());
+        }
         accessPatientField.textProperty().bindBidirectional(vm.query());
         completion = TextFields.bindAutoCompletion(accessPatientField,
                 r -> vm.suggest(r.getUserText()), new StringConverter<>() {
@@ -355,6 +374,19 @@ public final class PatientAccessView {
     void find() {
         completion.getAutoCompletionPopup().hide(); // (Enter takes the text as typed: the offers are not wanted now)
         vm.find();
+    }
+
+    @FXML
+    void disclosures() {
+        javafx.stage.FileChooser c = new javafx.stage.FileChooser();
+        c.setTitle("Write the accounting of disclosures (PDF)");
+        c.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("PDF", "*.pdf"));
+        c.setInitialFileName("accounting-of-disclosures.pdf");
+        java.io.File f = c.showSaveDialog(disclosureButton.getScene() == null ? null
+                : disclosureButton.getScene().getWindow());
+        if (f != null) {
+            disclosures.export(vm.candidate().get(), f.toPath());
+        }
     }
 
     @FXML

@@ -45,6 +45,12 @@ public final class Events {
         return this;
     }
 
+    /** Another DICOM event type (e.g. 110106 Export). */
+    public Events type(String code) {
+        this.type = code;
+        return this;
+    }
+
     public Events purposeOfEvent(String code) {
         this.purposeOfEvent = code;
         return this;

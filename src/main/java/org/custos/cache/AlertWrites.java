@@ -159,20 +159,46 @@ final class AlertWrites {
      */
     private void link(long id, List<Long> eventPks) throws SQLException {
         int added = 0;
+        int newEvents = 0;
         try (PreparedStatement m = c.prepareStatement("INSERT INTO alert_event (alert_id, event_pk) SELECT ?, ? WHERE "
-                + "NOT EXISTS (SELECT 1 FROM alert_event WHERE alert_id = ? AND event_pk = ?)")) {
+                + "NOT EXISTS (SELECT 1 FROM alert_event WHERE alert_id = ? AND event_pk = ?)");
+             // an event's versions are one event (an alert has one origin): a version whose event is linked already
+             // adds nothing to the count. Found through the event's few versions, never the alert's many events
+             PreparedStatement other = c.prepareStatement("SELECT COUNT(*) FROM audit_event v JOIN audit_event e ON "
+                     + "e.res_id = v.res_id AND e.origin_id = v.origin_id AND e.pk <> v.pk WHERE v.pk = ? AND EXISTS "
+                     + "(SELECT 1 FROM alert_event ae WHERE ae.alert_id = ? AND ae.event_pk = e.pk)")) {
             for (long pk : new TreeSet<>(eventPks)) {
                 m.setLong(1, id);
                 m.setLong(2, pk);
                 m.setLong(3, id);
                 m.setLong(4, pk);
-                added += m.executeUpdate();
+                if (m.executeUpdate() == 0) {
+                    continue;
+                }
+                added++;
+                other.setLong(1, pk);
+                other.setLong(2, id);
+                try (ResultSet rs = other.executeQuery()) {
+                    if (rs.next() && rs.getLong(1) == 0) {
+                        newEvents++;
+                    }
+                }
+            }
+        }
+        if (newEvents > 0) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE alert SET events = events + ? WHERE id = ?")) {
+                u.setInt(1, newEvents);
+                u.setLong(2, id);
+                u.executeUpdate();
             }
         }
         if (added > 0) {
             joined(id, added);
         }
-        // an event's versions are one event: counted by id (an alert has one origin)
+    }
+
+    /** Counts an alert's distinct events again from its links (after a merge moved another alert's in). */
+    private void recount(long id) throws SQLException {
         try (PreparedStatement u = c.prepareStatement("UPDATE alert SET events = (SELECT COUNT(DISTINCT e.res_id) "
                 + "FROM alert_event ae JOIN audit_event e ON e.pk = ae.event_pk WHERE ae.alert_id = ?) WHERE id = ?")) {
             u.setLong(1, id);
@@ -221,8 +247,8 @@ final class AlertWrites {
     }
 
     /**
-     * The window rule's findings around the new accesses: per user, the times within a span of a new access (and
-     * the whole of any alert of the rule touching them) are read again and their episodes stored.
+     * The window rule's findings around the new accesses: per user, the times within a span of a new access are read
+     * again (never a user's whole history) and the runs found there join the alerts they overlap.
      */
     void windows(WindowRule rule, List<Access> fresh) throws SQLException {
         Map<List<Object>, List<Access>> byUser = new LinkedHashMap<>();
@@ -234,8 +260,9 @@ final class AlertWrites {
             int origin = (Integer) e.getKey().get(0);
             String user = (String) e.getKey().get(1);
             for (long[] span : spans(e.getValue(), rule.span())) {
-                long[] wide = widenByAlerts(rule.name(), origin, user, span);
-                episodes(rule, origin, user, wide[0], wide[1]);
+                // every window holding a new access lies within a span of it: only those can have changed. The runs
+                // found there join the alerts they overlap (a known run keeps its alert; two joined become one)
+                episodes(rule, origin, user, span[0], span[1]);
             }
         }
     }
@@ -260,25 +287,6 @@ final class AlertWrites {
             }
         }
         return out;
-    }
-
-    /** The span widened until it holds every alert of the rule and user it touches. */
-    private long[] widenByAlerts(String rule, int origin, String user, long[] span) throws SQLException {
-        long lo = span[0];
-        long hi = span[1];
-        while (true) {
-            long newLo = lo;
-            long newHi = hi;
-            for (long[] a : alertsWithin(rule, origin, user, lo, hi)) {
-                newLo = Math.min(newLo, a[1]);
-                newHi = Math.max(newHi, a[2]);
-            }
-            if (newLo == lo && newHi == hi) {
-                return new long[]{lo, hi};
-            }
-            lo = newLo;
-            hi = newHi;
-        }
     }
 
     /** {id, first, last} of the rule's alerts of this user overlapping [lo, hi], oldest first. */
@@ -385,5 +393,6 @@ final class AlertWrites {
                 ps.executeUpdate();
             }
         }
+        recount(into);
     }
 }

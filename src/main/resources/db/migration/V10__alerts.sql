@@ -95,7 +95,8 @@ CREATE TABLE review_case_event (
   PRIMARY KEY (case_id, event_pk)
 );
 
--- notes on an alert or a case, with time and author; also what changed (kind 'status', 'assignee', 'case', 'merge'):
+-- notes on an alert or a case, with time and author; also what changed (kind 'status', 'assignee', 'case', 'merge',
+-- 'joined'):
 -- the review's history, never edited
 CREATE TABLE review_note (
   id       BIGINT AUTO_INCREMENT PRIMARY KEY,
@@ -103,7 +104,7 @@ CREATE TABLE review_note (
   case_id  BIGINT,
   at       BIGINT        NOT NULL,
   author   VARCHAR(256)  NOT NULL,
-  kind     VARCHAR(16)   NOT NULL,                   -- note | status | assignee | case | merge
+  kind     VARCHAR(16)   NOT NULL,                   -- note | status | assignee | case | merge | joined
   text     VARCHAR(8000) NOT NULL
 );
 CREATE INDEX review_note_alert ON review_note(alert_id, at);

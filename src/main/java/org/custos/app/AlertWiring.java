@@ -103,10 +103,10 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
                 review.addToCase(caseId, List.of(alertId), List.of(), by, clock.millis());
             }
 
-            /** The alert's patient, as the trail names who the look was about. */
+            /** Who the look was about, as the trail names them: the alert's patient, else its events' (window rules). */
             private List<String> patientsOf(long alertId) {
-                return alerts.get(alertId).map(AlertStore.AlertRow::patient).filter(p -> !p.isEmpty())
-                        .map(List::of).orElse(List.of());
+                String p = alerts.get(alertId).map(AlertStore.AlertRow::patient).orElse("");
+                return p.isEmpty() ? eventPatients(cache, alerts.eventsOf(alertId)) : List.of(p);
             }
 
             @Override
@@ -124,11 +124,15 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             @Override
             public Set<Rule> apply(RuleSettings s, TaskRunner.Progress p) {
-                Set<Rule> changed = engine.apply(s, p::isCancelled, n -> p.update(n, -1, "Judging again"));
-                if (!changed.isEmpty()) {
-                    trail.decision("alert rule settings changed: " + changed, "rules", List.of());
+                if (!engine.settings().stored().equals(s.stored())) { // recorded before the change is made
+                    trail.decision("alert rule settings changed", "rules", List.of());
                 }
-                return changed;
+                return engine.apply(s, p::isCancelled, n -> p.update(n, -1, "Judging again"));
+            }
+
+            @Override
+            public boolean unfinished() {
+                return engine.unfinished();
             }
 
             @Override
@@ -230,10 +234,16 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
             }
 
             private List<String> patients(long caseId) {
-                return cache.alerts().ofCase(caseId).stream().map(AlertStore.AlertRow::patient)
-                        .filter(p -> !p.isEmpty()).distinct().toList();
+                return eventPatients(cache, review.caseEvents(caseId));
             }
         };
+    }
+
+    /** The patients of these stored events, each once (at most 500: a trail entry names who a look was about). */
+    static List<String> eventPatients(Cache cache, List<Long> pks) {
+        return cache.audit().byPks(pks.stream().mapToLong(Long::longValue).toArray()).stream()
+                .flatMap(e -> java.util.Arrays.stream(e.patients().split("; "))).filter(x -> !x.isBlank()).distinct()
+                .limit(500).toList();
     }
 
     /** Judges what arrived while no import or sync ran (a process killed before its rules ran), then lists. */

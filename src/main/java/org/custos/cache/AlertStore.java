@@ -422,6 +422,25 @@ public final class AlertStore {
         });
     }
 
+    /** Takes a patient off the VIP list and, in the same transaction, its vip alerts nobody has reviewed. */
+    public boolean removeVip(String reference) {
+        String ref = reference == null ? "" : reference.trim();
+        return cache.durably("Removing " + ref + " from the VIP list", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM vip WHERE k = ?")) {
+                ps.setString(1, RuleStore.vipKey(ref));
+                if (ps.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_rejudge WHERE what = ?")) {
+                ps.setString(1, "vip:" + RuleStore.vipKey(ref));
+                ps.executeUpdate();
+            }
+            dropUnreviewed(c, "vip", ref);
+            return true;
+        });
+    }
+
     private static void rejudge(Connection c, String what, long upto) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("MERGE INTO alert_rejudge (what, done_to, upto) KEY (what) "
                 + "VALUES (?, 0, ?)")) {

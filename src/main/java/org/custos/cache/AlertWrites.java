@@ -158,7 +158,6 @@ final class AlertWrites {
      * decision covers the events it was made on.
      */
     private void link(long id, List<Long> eventPks) throws SQLException {
-        int added = 0;
         int newEvents = 0;
         try (PreparedStatement m = c.prepareStatement("INSERT INTO alert_event (alert_id, event_pk) SELECT ?, ? WHERE "
                 + "NOT EXISTS (SELECT 1 FROM alert_event WHERE alert_id = ? AND event_pk = ?)");
@@ -175,7 +174,6 @@ final class AlertWrites {
                 if (m.executeUpdate() == 0) {
                     continue;
                 }
-                added++;
                 other.setLong(1, pk);
                 other.setLong(2, id);
                 try (ResultSet rs = other.executeQuery()) {
@@ -192,8 +190,8 @@ final class AlertWrites {
                 u.executeUpdate();
             }
         }
-        if (added > 0) {
-            joined(id, added);
+        if (newEvents > 0) {
+            joined(id, newEvents); // (a later version of an event already in it is no new event)
         }
     }
 
@@ -360,8 +358,8 @@ final class AlertWrites {
         // the joined alert keeps the weightier review: escalated over under review over the rest; a decision to
         // explain or close covered fewer events, so it does not carry over
         try (PreparedStatement u = c.prepareStatement("UPDATE alert SET status = CASE WHEN ? = 'escalated' OR status "
-                + "= 'escalated' THEN 'escalated' WHEN ? = 'review' OR status IN ('review', 'explained', 'closed') "
-                + "THEN 'review' ELSE status END WHERE id = ?")) {
+                + "= 'escalated' THEN 'escalated' WHEN ? IN ('review', 'explained', 'closed') OR status IN ('review', "
+                + "'explained', 'closed') THEN 'review' ELSE status END WHERE id = ?")) {
             u.setString(1, status);
             u.setString(2, status);
             u.setLong(3, into);

@@ -102,6 +102,11 @@ public final class OriginData {
      * their raw blocks at once; {@code custos compact} (or the app at exit) then rewrites the file without them.
      */
     public Purged purge(String name, BooleanSupplier cancelled, LongConsumer progress) {
+        // not while the rules judge: they would store alerts of events the purge is removing
+        return cache.alerts().exclusively(() -> purgeNow(name, cancelled, progress));
+    }
+
+    private Purged purgeNow(String name, BooleanSupplier cancelled, LongConsumer progress) {
         Origins.Origin o = cache.origins().find(name).orElseThrow(() ->
                 new IllegalArgumentException("No origin '" + name + "' in this cache."));
         if (Origins.SELF.equals(o.kind())) {

@@ -83,23 +83,4 @@ public final class RuleStore {
         }
     }
 
-    /** Removes a patient from the VIP list; false when it was not on it. */
-    public boolean removeVip(String reference) {
-        String ref = reference == null ? "" : reference.trim();
-        return cache.durably("Removing " + ref + " from the VIP list", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM vip WHERE k = ?")) {
-                ps.setString(1, vipKey(ref));
-                return ps.executeUpdate() > 0;
-            }
-        });
-    }
-
-    private static boolean has(Connection c, String ref) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM vip WHERE k = ?")) {
-            ps.setString(1, vipKey(ref));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
 }

@@ -172,6 +172,17 @@ public final class CaseListViewModel {
                 e -> message.set("Changing the case failed: " + e.getMessage()));
     }
 
+    /**
+     * The dialog asked before replacing the file chosen; a ".pdf" added afterwards names another file, which is
+     * never replaced unasked.
+     */
+    static void refuseUnchosen(Path chosen, Path target) throws java.io.IOException {
+        if (!target.equals(chosen) && java.nio.file.Files.exists(target)) {
+            throw new java.io.IOException(target.getFileName() + " exists already: choose it in the dialog to replace "
+                    + "it, or name another file");
+        }
+    }
+
     /** Writes the selected case as a PDF to {@code file}. */
     public void exportPdf(Path file) {
         Item item = selected.get();
@@ -183,6 +194,7 @@ public final class CaseListViewModel {
         String by = author.get();
         message.set("Writing " + target.getFileName() + "…");
         tasks.submit("Writing the case", p -> {
+            refuseUnchosen(file, target);
             data.pdf(item.kase().id(), target, by);
             return target;
         }, t -> message.set("Case " + item.kase().id() + " written to " + t + "."),

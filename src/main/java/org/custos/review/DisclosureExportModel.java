@@ -49,8 +49,10 @@ public final class DisclosureExportModel {
                 : file.resolveSibling(file.getFileName() + ".pdf");
         busy.set(true);
         message.set("Writing the accounting of disclosures…");
-        tasks.submit("Writing the accounting of disclosures", p -> writer.write(c.subject().reference(), c.origin(),
-                target), n -> {
+        tasks.submit("Writing the accounting of disclosures", p -> {
+            CaseListViewModel.refuseUnchosen(file, target);
+            return writer.write(c.subject().reference(), c.origin(), target);
+        }, n -> {
             busy.set(false);
             message.set(n + (n == 1 ? " disclosure" : " disclosures") + " of " + c.subject().reference()
                     + " in the last six years, written to " + target + ".");

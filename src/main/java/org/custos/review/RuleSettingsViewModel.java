@@ -34,6 +34,9 @@ public final class RuleSettingsViewModel {
         /** Keeps the settings and judges again what they change; returns the rules judged again. */
         Set<Rule> apply(RuleSettings s, TaskRunner.Progress progress);
 
+        /** Whether judging again was stopped before it finished (it goes on at the next evaluation). */
+        boolean unfinished();
+
         /** The VIP list, one "reference — note" each. */
         List<String> vips();
 
@@ -190,10 +193,13 @@ public final class RuleSettingsViewModel {
         }
         busy.set(true);
         message.set("Saving; the changed rules judge every event again…");
-        tasks.submit("Judging again with the new settings", p -> rules.apply(s.get(), p), changed -> {
+        tasks.submit("Judging again with the new settings", p -> new Applied(rules.apply(s.get(), p),
+                rules.unfinished()), a -> {
             busy.set(false);
-            message.set(changed.isEmpty() ? "Nothing changed." : "Saved; judged again: " + String.join(", ",
-                    changed.stream().map(Rule::id).toList()) + ".");
+            String rulesText = String.join(", ", a.changed.stream().map(Rule::id).toList());
+            message.set(a.changed.isEmpty() ? "Nothing changed." : a.unfinished ? "Saved. Judging again by "
+                    + rulesText + " was stopped: their alerts nobody reviewed are back once it goes on (at the next "
+                    + "import, sync or start)." : "Saved; judged again: " + rulesText + ".");
             onSaved.run();
         }, e -> {
             busy.set(false);
@@ -254,5 +260,8 @@ public final class RuleSettingsViewModel {
     }
 
     private record VipChange(boolean changed, List<String> vips) {
+    }
+
+    private record Applied(Set<Rule> changed, boolean unfinished) {
     }
 }

@@ -134,15 +134,14 @@ public final class AlertEngine {
         });
     }
 
-    /** Takes a patient off the VIP list; its unreviewed vip alerts go. False when it was not on it. */
+    /** Takes a patient off the VIP list; its unreviewed vip alerts go (in one transaction). False when it was not. */
     public boolean removeVip(String reference) {
-        return store.exclusively(() -> {
-            if (!rules.removeVip(reference)) {
-                return false;
-            }
-            store.dropUnreviewed(Rule.VIP.id(), reference.trim());
-            return true;
-        });
+        return store.exclusively(() -> store.removeVip(reference));
+    }
+
+    /** Whether judging a change started (settings, a new VIP) is still to be finished (it was stopped). */
+    public boolean unfinished() {
+        return !store.rejudges().isEmpty();
     }
 
     /**

@@ -65,6 +65,13 @@ class DisclosureExportTest {
                 assertThat(e.type()).isEqualTo("Export");
                 assertThat(e.patients()).isEqualTo("Patient/p1");
             });
+            // "p1" was chosen and ".pdf" added: the existing p1.pdf is another file than the one the dialog asked
+            // about, and stays as it was
+            byte[] before = Files.readAllBytes(dir.resolve("p1.pdf"));
+            model.export(p1, dir.resolve("p1"));
+            assertThat(model.message().get()).isEqualTo("Writing the accounting of disclosures failed: p1.pdf exists "
+                    + "already: choose it in the dialog to replace it, or name another file");
+            assertThat(Files.readAllBytes(dir.resolve("p1.pdf"))).isEqualTo(before);
             AccessReview.Candidate byIdentifier = new AccessReview.Candidate(new AccessReview.Subject("MRN-1", null,
                     List.of("mrn-1")), Origins.FILES, 1);
             assertThat(DisclosureExportModel.reportable(byIdentifier)).isFalse();

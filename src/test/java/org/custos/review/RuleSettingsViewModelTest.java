@@ -46,6 +46,11 @@ class RuleSettingsViewModelTest {
             }
 
             @Override
+            public boolean unfinished() {
+                return engine.unfinished();
+            }
+
+            @Override
             public List<String> vips() {
                 return cache.rules().vips().stream().map(v -> v.reference() + (v.note() == null ? "" : " — "
                         + v.note())).toList();

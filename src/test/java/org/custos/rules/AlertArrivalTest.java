@@ -65,7 +65,7 @@ class AlertArrivalTest {
     }
 
     List<AlertRow> alerts(String rule) {
-        return cache.alerts().list(Set.of(rule), Long.MIN_VALUE, Long.MAX_VALUE, null, 1000);
+        return cache.alerts().list(Set.of(rule), Long.MIN_VALUE, Long.MAX_VALUE, null, 10_000);
     }
 
     @Test
@@ -215,5 +215,44 @@ class AlertArrivalTest {
         static String what(org.custos.cache.AlertStore.Rejudge r) {
             return r.what();
         }
+    }
+
+    @Test
+    void aRunJoiningAClosedOneIsUnderReviewAgain() throws Exception {
+        importEvents(reads("bulk", 0, 31, "2026-03-04T09:00:00Z", 30));
+        importEvents(reads("bulk", 100, 31, "2026-03-04T12:00:00Z", 30));
+        List<AlertRow> two = alerts("volume");
+        cache.review().setStatus(two.get(1).id(), "closed", "ann", 1L);
+        importEvents(reads("bulk", 200, 160, "2026-03-04T09:16:00Z", 60));
+        assertThat(alerts("volume")).singleElement().satisfies(a -> {
+            assertThat(a.id()).isEqualTo(two.get(0).id());
+            assertThat(a.status()).as("a closed run joined: looked at, so not new").isEqualTo("review");
+        });
+    }
+
+    @Test
+    void aRejudgingStoppedAfterABatchGoesOnFromThere() throws Exception {
+        // 2,500 night accesses of one user to 2,500 patients: 2,500 after-hours alerts
+        List<Events> nights = new ArrayList<>();
+        for (int i = 0; i < AlertEngine.BATCH + 500; i++) {
+            nights.add(event("n" + i, Instant.parse("2026-03-04T20:00:00Z").plusSeconds(i).toString())
+                    .user("owl", "Ozzy Owl").patient("Patient/y" + i, null));
+        }
+        importEvents(nights);
+        assertThat(alerts("after-hours")).hasSize(AlertEngine.BATCH + 500);
+        RuleSettings d = RuleSettings.defaults(ZoneOffset.UTC);
+        RuleSettings later = new RuleSettings(d.enabled(), d.zone(), d.workDays(), d.workStart(),
+                java.time.LocalTime.of(19, 30), d.volumePatients(), d.volumeMinutes(), d.breakGlassCodes(),
+                d.failedLogins(), d.failedMinutes());
+        long[] batches = {0};
+        engine.apply(later, () -> batches[0] > 0, n -> batches[0]++);
+        assertThat(cache.alerts().rejudges()).singleElement().satisfies(r -> {
+            assertThat(r.what()).isEqualTo("rule:after-hours");
+            assertThat(r.doneTo()).as("one batch done").isPositive().isLessThan(r.upto());
+        });
+        assertThat(alerts("after-hours")).hasSize(AlertEngine.BATCH);
+        engine.catchUp(() -> false, n -> { });
+        assertThat(cache.alerts().rejudges()).isEmpty();
+        assertThat(alerts("after-hours")).hasSize(AlertEngine.BATCH + 500);
     }
 }

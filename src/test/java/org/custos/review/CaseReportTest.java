@@ -161,8 +161,9 @@ class CaseReportTest {
         List<String> pages = pages(pdf(id));
         String title = "Case " + id + ": Ozzy Owl — nights in March (Zoë)";
         headerOnEveryPage(pages, title);
+        // (a note changes the case: the last note, at 09:06, is its last change)
         String text = String.join("", pages);
-        assertThat(text).contains("Opened 2026-03-09 09:03 CET, last changed 2026-03-09 09:04 CET.",
+        assertThat(text).contains("Opened 2026-03-09 09:03 CET, last changed 2026-03-09 09:06 CET.",
                 "3 alerts, 5 events, ");
         // the alerts: rule, user, patient, first, last, events, detail, status, assignee
         assertThat(text).contains("Alert " + night.id() + " · after-hours · status escalated · assigned to bob",

@@ -170,7 +170,7 @@ final class ImportSession {
         } finally {
             writer.shutdown();
         }
-        prepareChecks(cache);
+        prepareChecks(cache, !report.wasCancelled());
     }
 
     /**
@@ -179,6 +179,14 @@ final class ImportSession {
      * is logged; the check counts them itself then).
      */
     static void prepareChecks(Cache cache) {
+        prepareChecks(cache, true);
+    }
+
+    /**
+     * As above; the suspicious-access rules judge what arrived only when {@code judge} (a stopped import — Ctrl+C —
+     * ends at once: its events are judged by the next import, sync or start, from the rules' progress mark).
+     */
+    static void prepareChecks(Cache cache, boolean judge) {
         try {
             int n = cache.patientAccess().prepare();
             if (n > 0) {
@@ -188,6 +196,9 @@ final class ImportSession {
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(ImportSession.class).warn("Counting the days of large patients failed "
                     + "(a check will count them)", e);
+        }
+        if (!judge) {
+            return;
         }
         try {
             // the suspicious-access rules judge what arrived (restartable: what is left is judged next time)

@@ -12,6 +12,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,10 @@ class ImportInterruptTest {
             assertThat(stored).isBetween(1L, 59_999L);
             Verifier.Result r = cache.verifier().run(null, () -> false, (d, t) -> { });
             assertThat(r.intact()).as("%s", r.problems()).isTrue();
+            // a stopped import ends at once: its events wait for the rules' next evaluation, none was judged
+            assertThat(cache.alerts().doneTo()).isZero();
+            assertThat(new org.custos.rules.AlertEngine(cache, Clock.systemUTC(), ZoneOffset.UTC)
+                    .catchUp(() -> false, n -> { }).evaluated()).isEqualTo(stored);
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.custos.app;
 
-import org.custos.cache.AlertStore;
+import org.custos.cache.AlertList;
 import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
 import org.custos.cache.ReviewStore;
@@ -18,7 +18,6 @@ import org.custos.ui.TaskRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
@@ -33,11 +32,11 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
                    CaseListView casesView) {
     static AlertWiring assemble(Cache cache, TaskRunner tasks, ZoneId zone, Clock clock, Supplier<String> author,
                                 org.custos.trail.Looks trail, AlertQueueViewModel.EventOpener opener) {
-        AlertStore alerts = cache.alerts();
+        AlertList alerts = cache.alertList();
         ReviewStore review = cache.review();
         AlertQueueViewModel.Data data = new AlertQueueViewModel.Data() {
             @Override
-            public List<AlertStore.AlertRow> page(AlertStore.Queue q, Long beforeFirst, Long beforeId, int limit) {
+            public List<AlertList.AlertRow> page(AlertList.Queue q, Long beforeFirst, Long beforeId, int limit) {
                 // the queue names users and patients: listing it is a look too
                 trail.query("alert queue listed" + (beforeFirst == null ? "" : " (more)"), "rules=" + q.rules()
                         + " statuses=" + q.statuses() + (beforeFirst == null ? "" : " before=" + beforeFirst + "/"
@@ -46,7 +45,7 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
             }
 
             @Override
-            public long count(AlertStore.Queue q) {
+            public long count(AlertList.Queue q) {
                 return alerts.count(q);
             }
 
@@ -65,7 +64,7 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             @Override
             public boolean setStatus(long alertId, String status, String by) {
-                if (!alerts.get(alertId).map(AlertStore.AlertRow::status).orElse("").equals(status)) {
+                if (!alerts.get(alertId).map(AlertList.AlertRow::status).orElse("").equals(status)) {
                     trail.decision("alert status set to " + status, "alert " + alertId, patientsOf(alertId));
                 }
                 return review.setStatus(alertId, status, by, clock.millis());
@@ -73,7 +72,7 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             @Override
             public boolean assign(long alertId, String assignee, String by) {
-                if (!java.util.Objects.equals(alerts.get(alertId).map(AlertStore.AlertRow::assignee).orElse(null),
+                if (!java.util.Objects.equals(alerts.get(alertId).map(AlertList.AlertRow::assignee).orElse(null),
                         assignee == null || assignee.isBlank() ? null : assignee.trim())) {
                     trail.decision("alert assigned to " + assignee, "alert " + alertId, patientsOf(alertId));
                 }
@@ -105,7 +104,7 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             /** Who the look was about, as the trail names them: the alert's patient, else its events' (window rules). */
             private List<String> patientsOf(long alertId) {
-                String p = alerts.get(alertId).map(AlertStore.AlertRow::patient).orElse("");
+                String p = alerts.get(alertId).map(AlertList.AlertRow::patient).orElse("");
                 return p.isEmpty() ? eventPatients(cache, alerts.eventsOf(alertId)) : List.of(p);
             }
 
@@ -163,13 +162,7 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             @Override
             public void write(Path file, String text) throws IOException {
-                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part");
-                try {
-                    Files.writeString(tmp, text);
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                WholeFile.write(file, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
         }, tasks, ZoneId.systemDefault());
         rules.onSaved(vm::search);
@@ -188,9 +181,9 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
             }
 
             @Override
-            public List<AlertStore.AlertRow> alerts(long caseId) {
+            public List<AlertList.AlertRow> alerts(long caseId) {
                 trail.read("case opened", "case " + caseId, patients(caseId));
-                return cache.alerts().ofCase(caseId);
+                return cache.alertList().ofCase(caseId);
             }
 
             @Override
@@ -221,16 +214,8 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
                 trail.export("case " + caseId + " written as a PDF to " + file.toAbsolutePath(), "case " + caseId,
                         patients(caseId));
                 org.custos.review.CaseReport.Content content = org.custos.review.CaseReport.read(cache, caseId);
-                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part");
-                try {
-                    try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
-                        new org.custos.review.CaseReport(zone).pdf(content, author, java.time.Instant.ofEpochMilli(
-                                clock.millis()), out);
-                    }
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                WholeFile.write(file, out -> new org.custos.review.CaseReport(zone).pdf(content, author,
+                        java.time.Instant.ofEpochMilli(clock.millis()), out));
             }
 
             private List<String> patients(long caseId) {

@@ -25,7 +25,7 @@ record ReviewWiring(PatientAccessViewModel access, PatientAccessView accessView)
     /**
      * The accounting of disclosures of one patient of one origin over the six years before now, as a PDF (the same
      * report as {@code custos report disclosures}, default rule), recorded in Custos's own trail before it is written;
-     * the file is moved in when complete. Returns how many disclosures it holds.
+     * the file appears only when complete ({@link WholeFile}). Returns how many disclosures it holds.
      */
     static int disclosures(Cache cache, ZoneId zone, org.custos.trail.Looks trail, String patient, String origin,
                            java.nio.file.Path file) throws java.io.IOException {
@@ -38,18 +38,8 @@ record ReviewWiring(PatientAccessViewModel access, PatientAccessView accessView)
         org.custos.review.Disclosures.Accounting a = new org.custos.review.Disclosures(cache).account(patient,
                 originId, lo, hi, org.custos.review.DisclosureRule.defaults(), () -> false);
         String name = cache.people().namesOf(origin, java.util.List.of(patient)).get(patient);
-        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.toAbsolutePath().getParent(),
-                "." + file.getFileName(), ".part");
-        try {
-            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp)) {
-                new org.custos.review.DisclosureReport(zone).pdf(a, name, System.getProperty("user.name", "?"), hi,
-                        out);
-            }
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            java.nio.file.Files.deleteIfExists(tmp);
-        }
+        WholeFile.write(file, out -> new org.custos.review.DisclosureReport(zone).pdf(a, name,
+                System.getProperty("user.name", "?"), hi, out));
         return a.disclosures().size();
     }
 }

@@ -94,7 +94,7 @@ public final class AlertStore {
         }
     }
 
-    private static long doneTo(Connection c) throws SQLException {
+    static long doneTo(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT done_to FROM alert_progress");
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
@@ -194,150 +194,6 @@ public final class AlertStore {
         return new Arrivals(withTexts(c, out, where), last, List.of());
     }
 
-    /** One alert as listed: what the rule found, and where its review stands. */
-    public record AlertRow(long id, String rule, int originId, String user, String patient, long first, long last,
-                           int events, String detail, String status, String assignee, Long caseId) {
-    }
-
-    /**
-     * The alerts of these rules (empty: all) overlapping [{@code from}, {@code to}] (ms, inclusive), of one origin when
-     * {@code originId} is not null, oldest first, at most {@code limit}.
-     */
-    public List<AlertRow> list(Set<String> rules, long from, long to, Integer originId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT id, rule, origin_id, user_key, patient, first_at, last_at, events, "
-                + "detail, status, assignee, case_id FROM alert WHERE first_at <= ? AND last_at >= ?");
-        if (!rules.isEmpty()) {
-            sql.append(" AND rule IN (").append(String.join(", ", rules.stream().map(r -> "?").toList())).append(")");
-        }
-        if (originId != null) {
-            sql.append(" AND origin_id = ?");
-        }
-        sql.append(" ORDER BY first_at, id LIMIT ?");
-        List<Object> args = new ArrayList<>(List.of(to, from));
-        args.addAll(rules);
-        if (originId != null) {
-            args.add(originId);
-        }
-        args.add(limit);
-        return rows(sql.toString(), args);
-    }
-
-    /** What the review queue shows: rules and statuses (empty: all), an assignee (null: anyone), an origin. */
-    public record Queue(Set<String> rules, Set<String> statuses, String assignee, Integer originId) {
-        public static final Queue ALL = new Queue(Set.of(), Set.of(), null, null);
-
-        public Queue {
-            rules = Set.copyOf(rules);
-            statuses = Set.copyOf(statuses);
-        }
-    }
-
-    /**
-     * A page of the queue, newest first: the alerts after ({@code beforeFirst}, {@code beforeId}) in that order (null:
-     * from the top), at most {@code limit}.
-     */
-    public List<AlertRow> queue(Queue q, Long beforeFirst, Long beforeId, int limit) {
-        List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT id, rule, origin_id, user_key, patient, first_at, last_at, "
-                + "events, detail, status, assignee, case_id FROM alert WHERE ").append(where(q, args));
-        if (beforeFirst != null) {
-            sql.append(" AND (first_at < ? OR (first_at = ? AND id < ?))");
-            args.add(beforeFirst);
-            args.add(beforeFirst);
-            args.add(beforeId);
-        }
-        sql.append(" ORDER BY first_at DESC, id DESC LIMIT ").append(Math.max(1, limit));
-        return rows(sql.toString(), args);
-    }
-
-    /** How many alerts the queue holds. */
-    public long count(Queue q) {
-        List<Object> args = new ArrayList<>();
-        String sql = "SELECT COUNT(*) FROM alert WHERE " + where(q, args);
-        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new CacheException("Counting the alerts failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** One alert, or empty when there is none of that id (any more). */
-    public java.util.Optional<AlertRow> get(long id) {
-        return rows("SELECT id, rule, origin_id, user_key, patient, first_at, last_at, events, detail, status, "
-                + "assignee, case_id FROM alert WHERE id = ?", List.of(id)).stream().findFirst();
-    }
-
-    /** The alerts of a case, oldest first. */
-    public List<AlertRow> ofCase(long caseId) {
-        return rows("SELECT id, rule, origin_id, user_key, patient, first_at, last_at, events, detail, status, "
-                + "assignee, case_id FROM alert WHERE case_id = ? ORDER BY first_at, id", List.of(caseId));
-    }
-
-    private static String where(Queue q, List<Object> args) {
-        StringBuilder w = new StringBuilder("1 = 1");
-        if (!q.rules().isEmpty()) {
-            w.append(" AND rule IN (").append(String.join(", ", q.rules().stream().map(r -> "?").toList())).append(")");
-            args.addAll(q.rules());
-        }
-        if (!q.statuses().isEmpty()) {
-            w.append(" AND status IN (").append(String.join(", ", q.statuses().stream().map(r -> "?").toList()))
-                    .append(")");
-            args.addAll(q.statuses());
-        }
-        if (q.assignee() != null) {
-            w.append(" AND assignee = ?");
-            args.add(q.assignee());
-        }
-        if (q.originId() != null) {
-            w.append(" AND origin_id = ?");
-            args.add(q.originId());
-        }
-        return w.toString();
-    }
-
-    private List<AlertRow> rows(String sql, List<Object> args) {
-        try (Connection c = cache.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            List<AlertRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new AlertRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getInt(8), rs.getString(9),
-                            rs.getString(10), rs.getString(11), rs.getObject(12, Long.class)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new CacheException("Reading the alerts failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** The stored keys of an alert's events (every version that raised it), in order. */
-    public List<Long> eventsOf(long alertId) {
-        try (Connection c = cache.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT event_pk FROM alert_event WHERE alert_id = ? ORDER BY "
-                     + "event_pk")) {
-            ps.setLong(1, alertId);
-            List<Long> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new CacheException("Reading the alerts failed: " + e.getMessage(), e);
-        }
-    }
-
     /**
      * A purged origin takes what the rules and the review derived from its events with it: its alerts (with their
      * notes and links), the accesses the window rules read, and its events' places in cases and rechecks. Cases and
@@ -361,125 +217,6 @@ public final class AlertStore {
                 ps.executeUpdate();
             }
         }
-    }
-
-    /** Work a change started that a kill must not lose: {@code what} is "rule:NAME" or "vip:KEY". */
-    public record Rejudge(String what, long doneTo, long upto) {
-    }
-
-    /**
-     * Keeps new rule settings and, in the same transaction, removes the unreviewed alerts of the changed rules and
-     * records that every event up to now must be judged again by them (see {@link #rejudges}): a kill half-way
-     * through leaves the work to be finished, never alerts gone for good.
-     */
-    public void applySettings(Map<String, String> settings, Set<String> changedRules, long now) {
-        cache.durably("Saving the rules' settings", c -> {
-            long upto = doneTo(c);
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO alert_rule (name, settings, changed) KEY (name) "
-                    + "VALUES (?, ?, ?)")) {
-                for (Map.Entry<String, String> e : settings.entrySet()) {
-                    ps.setString(1, e.getKey());
-                    ps.setString(2, e.getValue());
-                    ps.setLong(3, now);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            for (String rule : changedRules) {
-                dropUnreviewed(c, rule, null);
-                rejudge(c, "rule:" + rule, upto);
-            }
-            return null;
-        });
-    }
-
-    /** Puts a patient on the VIP list and records that its past access must be judged; false when it was on it. */
-    public boolean addVip(String reference, String note, long now) {
-        String ref = reference == null ? "" : reference.trim();
-        if (ref.isEmpty() || ref.length() > 512) {
-            throw new IllegalArgumentException("A VIP is a patient reference (Patient/id) or identifier of 1 to 512 "
-                    + "characters.");
-        }
-        return cache.durably("Adding " + ref + " to the VIP list", c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM vip WHERE k = ?")) {
-                q.setString(1, RuleStore.vipKey(ref));
-                try (ResultSet rs = q.executeQuery()) {
-                    if (rs.next()) {
-                        return false;
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO vip (k, reference, note, added) VALUES (?, ?, "
-                    + "?, ?)")) {
-                ps.setString(1, RuleStore.vipKey(ref));
-                ps.setString(2, ref);
-                ps.setString(3, note == null || note.isBlank() ? null : AuditStore.cut(note.trim(), 2000));
-                ps.setLong(4, now);
-                ps.executeUpdate();
-            }
-            rejudge(c, "vip:" + RuleStore.vipKey(ref), doneTo(c));
-            return true;
-        });
-    }
-
-    /** Takes a patient off the VIP list and, in the same transaction, its vip alerts nobody has reviewed. */
-    public boolean removeVip(String reference) {
-        String ref = reference == null ? "" : reference.trim();
-        return cache.durably("Removing " + ref + " from the VIP list", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM vip WHERE k = ?")) {
-                ps.setString(1, RuleStore.vipKey(ref));
-                if (ps.executeUpdate() == 0) {
-                    return false;
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_rejudge WHERE what = ?")) {
-                ps.setString(1, "vip:" + RuleStore.vipKey(ref));
-                ps.executeUpdate();
-            }
-            dropUnreviewed(c, "vip", ref);
-            return true;
-        });
-    }
-
-    private static void rejudge(Connection c, String what, long upto) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("MERGE INTO alert_rejudge (what, done_to, upto) KEY (what) "
-                + "VALUES (?, 0, ?)")) {
-            ps.setString(1, what);
-            ps.setLong(2, upto);
-            ps.executeUpdate();
-        }
-    }
-
-    /** The judging a change started and that is not finished, oldest first. */
-    public List<Rejudge> rejudges() {
-        try (Connection c = cache.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT what, done_to, upto FROM alert_rejudge ORDER BY what");
-             ResultSet rs = ps.executeQuery()) {
-            List<Rejudge> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(new Rejudge(rs.getString(1), rs.getLong(2), rs.getLong(3)));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new CacheException("Reading the alerts' progress failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** How far a re-judging got (null: it is finished and goes). */
-    public void rejudged(String what, Long doneTo) {
-        cache.inTransaction("Recording the alerts' progress", c -> {
-            try (PreparedStatement ps = c.prepareStatement(doneTo == null ? "DELETE FROM alert_rejudge WHERE what = ?"
-                    : "UPDATE alert_rejudge SET done_to = ? WHERE what = ?")) {
-                if (doneTo == null) {
-                    ps.setString(1, what);
-                } else {
-                    ps.setLong(1, doneTo);
-                    ps.setString(2, what);
-                }
-                ps.executeUpdate();
-            }
-            return null;
-        });
     }
 
     /** The arrivals with their texts, each block read once. */
@@ -579,7 +316,7 @@ public final class AlertStore {
         return cache.durably("Removing alerts", c -> dropUnreviewed(c, rule, patient));
     }
 
-    private static int dropUnreviewed(Connection c, String rule, String patient) throws SQLException {
+    static int dropUnreviewed(Connection c, String rule, String patient) throws SQLException {
         // (a note Custos wrote itself, on a merge or on events that joined, is no review)
         String where = "rule = ? AND status = 'new' AND assignee IS NULL AND case_id IS NULL AND NOT EXISTS "
                 + "(SELECT 1 FROM review_note n WHERE n.alert_id = alert.id AND n.kind IN ('note', 'status', "

@@ -32,6 +32,7 @@ public final class Cache implements AutoCloseable {
     private final ConsentStore consents;
     private final PeopleStore people;
     private final AlertStore alerts;
+    private final AlertList alertList;
     private final RuleStore rules;
     private final ReviewStore review;
     private final String openNotice;
@@ -50,6 +51,7 @@ public final class Cache implements AutoCloseable {
         this.consents = new ConsentStore(this);
         this.people = new PeopleStore(this);
         this.alerts = new AlertStore(this, audit.raws());
+        this.alertList = new AlertList(this);
         this.rules = new RuleStore(this);
         this.review = new ReviewStore(this);
     }
@@ -201,6 +203,9 @@ public final class Cache implements AutoCloseable {
 
     /** The review of the alerts: status, assignee, notes, cases; saved searches. */
     public ReviewStore review() { return review; }
+
+    /** The alerts as the queue and the reports read them. */
+    public AlertList alertList() { return alertList; }
 
     /** The rules' settings and the VIP list. */
     public RuleStore rules() { return rules; }

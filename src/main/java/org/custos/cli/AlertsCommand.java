@@ -1,11 +1,11 @@
 package org.custos.cli;
 
+import org.custos.cache.AlertList;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.custos.cache.AlertStore;
 import org.custos.cache.Cache;
 import org.custos.cache.CacheException;
 import org.custos.cache.Origins;
@@ -78,12 +78,7 @@ final class AlertsCommand implements Callable<Integer> {
             names.add(Rule.of(r).orElseThrow(() -> new ParameterException(spec.commandLine(), "--rule: no rule '" + r
                     + "' (rules: " + Rule.names() + ")")).id());
         }
-        ZoneId zone;
-        try {
-            zone = tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
-        } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), "--tz: not a time zone: '" + tz + "'");
-        }
+        ZoneId zone = CliDates.zone(spec, tz);
         long lo = from == null ? Long.MIN_VALUE : CliDates.instant(spec, "--from", from, false, zone).toEpochMilli();
         long hi = to == null ? Long.MAX_VALUE : CliDates.instant(spec, "--to", to, true, zone).toEpochMilli();
         if (hi < lo) {
@@ -105,12 +100,12 @@ final class AlertsCommand implements Callable<Integer> {
             if (judged.unreadable() > 0) {
                 err.println("custos alerts: " + judged.unreadable() + " events could not be read by the rules");
             }
-            List<AlertStore.AlertRow> rows = cache.alerts().list(names, lo, hi, originId, Integer.MAX_VALUE);
+            List<AlertList.AlertRow> rows = cache.alertList().list(names, lo, hi, originId, Integer.MAX_VALUE);
             DateTimeFormatter time = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(zone);
             if (format.equals("csv")) {
                 try (CSVPrinter p = new CSVPrinter(out, CSVFormat.RFC4180.builder()
                         .setHeader(HEADER.toArray(String[]::new)).build())) {
-                    for (AlertStore.AlertRow a : rows) {
+                    for (AlertList.AlertRow a : rows) {
                         p.printRecord(a.rule(), Csv.safe(a.user()), Csv.safe(a.patient()),
                                 time.format(Instant.ofEpochMilli(a.first())), time.format(Instant.ofEpochMilli(a.last())),
                                 a.events(), Csv.safe(a.detail()));
@@ -119,7 +114,7 @@ final class AlertsCommand implements Callable<Integer> {
             } else {
                 ObjectMapper m = new ObjectMapper();
                 ArrayNode all = m.createArrayNode();
-                for (AlertStore.AlertRow a : rows) {
+                for (AlertList.AlertRow a : rows) {
                     ObjectNode o = all.addObject();
                     o.put("rule", a.rule());
                     o.put("user", a.user());

@@ -15,6 +15,16 @@ final class CliDates {
     private CliDates() {
     }
 
+    /** The zone {@code --tz} names, else the system's; a name that is no zone is a usage error. */
+    static ZoneId zone(CommandSpec spec, String tz) {
+        try {
+            return tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
+        } catch (RuntimeException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tz: not a time zone: '" + tz
+                    + "'");
+        }
+    }
+
     /** {@code value} of {@code option} as an instant: YYYY-MM-DD in {@code zone}, or a dateTime with its offset. */
     static Instant instant(CommandSpec spec, String option, String value, boolean end, ZoneId zone) {
         try {

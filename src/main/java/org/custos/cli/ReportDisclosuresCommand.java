@@ -82,12 +82,7 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
         if (!format.equals("csv") && !format.equals("pdf")) {
             throw new ParameterException(spec.commandLine(), "--format: csv or pdf, not '" + format + "'");
         }
-        ZoneId zone;
-        try {
-            zone = tz == null ? ZoneId.systemDefault() : ZoneId.of(tz);
-        } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), "--tz: not a time zone: '" + tz + "'");
-        }
+        ZoneId zone = CliDates.zone(spec, tz);
         Instant now = Instant.now();
         Instant hi = to == null ? now : CliDates.instant(spec, "--to", to, true, zone);
         Instant lo = from == null ? hi.plusMillis(1).atZone(zone).minusYears(6).toInstant()

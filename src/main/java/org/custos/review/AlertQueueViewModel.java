@@ -1,5 +1,6 @@
 package org.custos.review;
 
+import org.custos.cache.AlertList;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -9,8 +10,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.custos.cache.AlertStore;
-import org.custos.cache.AlertStore.AlertRow;
+import org.custos.cache.AlertList.AlertRow;
 import org.custos.cache.AuditSummary;
 import org.custos.cache.ReviewStore;
 import org.custos.ui.TaskRunner;
@@ -98,9 +98,9 @@ public final class AlertQueueViewModel {
 
     /** What the queue reads and writes. */
     public interface Data {
-        List<AlertRow> page(AlertStore.Queue q, Long beforeFirst, Long beforeId, int limit);
+        List<AlertRow> page(AlertList.Queue q, Long beforeFirst, Long beforeId, int limit);
 
-        long count(AlertStore.Queue q);
+        long count(AlertList.Queue q);
 
         List<AuditSummary> events(long alertId);
 
@@ -175,9 +175,9 @@ public final class AlertQueueViewModel {
     public ObservableList<String> notes() { return notes; }
     public ObservableList<ReviewStore.Case> cases() { return cases; }
 
-    private AlertStore.Queue queue() {
+    private AlertList.Queue queue() {
         String r = rule.get();
-        return new AlertStore.Queue(r == null || r.equals(ALL_RULES) ? Set.of() : Set.of(r),
+        return new AlertList.Queue(r == null || r.equals(ALL_RULES) ? Set.of() : Set.of(r),
                 show.get() == null ? Set.of() : show.get().statuses, null, null);
     }
 
@@ -190,7 +190,7 @@ public final class AlertQueueViewModel {
     private void search(String done) {
         stale = false;
         long g = ++generation;
-        AlertStore.Queue q = queue();
+        AlertList.Queue q = queue();
         Long keep = selected.get() == null ? null : selected.get().row().id();
         tasks.submit("Reading the alerts", p -> new Page(data.page(q, null, null, PAGE), data.count(q)), page -> {
             if (g != generation) {
@@ -217,7 +217,7 @@ public final class AlertQueueViewModel {
         }
         long g = generation;
         AlertRow last = rows.get(rows.size() - 1).row();
-        AlertStore.Queue q = queue();
+        AlertList.Queue q = queue();
         tasks.submit("Reading more alerts", p -> data.page(q, last.first(), last.id(), PAGE), page -> {
             if (g == generation) {
                 rows.addAll(page.stream().map(this::item).toList());

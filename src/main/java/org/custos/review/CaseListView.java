@@ -1,5 +1,6 @@
 package org.custos.review;
 
+import org.custos.cache.AlertList;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;

@@ -1,5 +1,6 @@
 package org.custos.review;
 
+import org.custos.cache.AlertList;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -9,7 +10,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.custos.cache.AlertStore.AlertRow;
+import org.custos.cache.AlertList.AlertRow;
 import org.custos.cache.ReviewStore;
 import org.custos.ui.TaskRunner;
 

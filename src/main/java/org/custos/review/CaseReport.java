@@ -1,7 +1,8 @@
 package org.custos.review;
 
+import org.custos.cache.AlertList;
 import org.apache.pdfbox.pdmodel.PDDocument;
-import org.custos.cache.AlertStore.AlertRow;
+import org.custos.cache.AlertList.AlertRow;
 import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
 import org.custos.cache.ReviewStore;
@@ -58,7 +59,7 @@ public final class CaseReport {
         ReviewStore review = cache.review();
         ReviewStore.Case kase = review.cases().stream().filter(c -> c.id() == caseId).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No case " + caseId));
-        List<AlertRow> alerts = cache.alerts().ofCase(caseId);
+        List<AlertRow> alerts = cache.alertList().ofCase(caseId);
         List<Note> notes = new ArrayList<>(review.caseNotes(caseId));
         Map<Integer, String> origins = new HashMap<>();
         for (AlertRow a : alerts) {

@@ -115,7 +115,7 @@ public final class AlertEngine {
             if (!before.zone().equals(next.zone())) {
                 changed.addAll(EnumSet.of(Rule.SAME_SURNAME, Rule.VIP, Rule.BREAK_GLASS));
             }
-            store.applySettings(now, changed.stream().map(Rule::id).collect(java.util.stream.Collectors.toSet()),
+            rules.applySettings(now, changed.stream().map(Rule::id).collect(java.util.stream.Collectors.toSet()),
                     clock.millis());
             resume(next, cancelled, progress);
             return changed;
@@ -126,7 +126,7 @@ public final class AlertEngine {
     public boolean addVip(String reference, String note) {
         return store.exclusively(() -> {
             keepSettings();
-            if (!store.addVip(reference, note, clock.millis())) {
+            if (!rules.addVip(reference, note, clock.millis())) {
                 return false;
             }
             resume(settings(), () -> false, n -> { });
@@ -136,12 +136,12 @@ public final class AlertEngine {
 
     /** Takes a patient off the VIP list; its unreviewed vip alerts go (in one transaction). False when it was not. */
     public boolean removeVip(String reference) {
-        return store.exclusively(() -> store.removeVip(reference));
+        return store.exclusively(() -> rules.removeVip(reference));
     }
 
     /** Whether judging a change started (settings, a new VIP) is still to be finished (it was stopped). */
     public boolean unfinished() {
-        return !store.rejudges().isEmpty();
+        return !rules.rejudges().isEmpty();
     }
 
     /**
@@ -150,14 +150,14 @@ public final class AlertEngine {
      */
     private void keepSettings() {
         if (rules.settings().isEmpty()) {
-            store.applySettings(RuleSettings.defaults(defaultZone).stored(), Set.of(), clock.millis());
+            rules.applySettings(RuleSettings.defaults(defaultZone).stored(), Set.of(), clock.millis());
         }
     }
 
     /** Finishes the judging changes started (settings, new VIPs), each idempotent, recording how far it got. */
     private void resume(RuleSettings s, BooleanSupplier cancelled, LongConsumer progress) {
         long n = 0;
-        for (AlertStore.Rejudge r : store.rejudges()) {
+        for (RuleStore.Rejudge r : rules.rejudges()) {
             if (cancelled.getAsBoolean()) {
                 return;
             }
@@ -165,12 +165,12 @@ public final class AlertEngine {
                 if (s.on(Rule.VIP)) {
                     judgePastAccess(s, r.what().substring(4), r.upto());
                 }
-                store.rejudged(r.what(), null);
+                rules.rejudged(r.what(), null);
                 continue;
             }
             Rule rule = Rule.of(r.what().substring(5)).orElse(null);
             if (rule == null || !s.on(rule)) {
-                store.rejudged(r.what(), null);
+                rules.rejudged(r.what(), null);
                 continue;
             }
             if (PER_EVENT.contains(rule)) {
@@ -187,7 +187,7 @@ public final class AlertEngine {
                     judge.run(a.events());
                     store.recordHits(judge.hits, clock.millis());
                     after = a.doneTo();
-                    store.rejudged(r.what(), after);
+                    rules.rejudged(r.what(), after);
                     n += a.events().size();
                     progress.accept(n);
                 }
@@ -199,7 +199,7 @@ public final class AlertEngine {
                     return;
                 }
             }
-            store.rejudged(r.what(), null);
+            rules.rejudged(r.what(), null);
         }
     }
 

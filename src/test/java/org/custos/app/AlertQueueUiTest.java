@@ -1,5 +1,6 @@
 package org.custos.app;
 
+import org.custos.cache.AlertList;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.TabPane;
@@ -10,7 +11,6 @@ import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.stage.Stage;
 import org.custos.TestData;
-import org.custos.cache.AlertStore;
 import org.custos.cache.Cache;
 import org.custos.review.AlertQueueViewModel;
 import org.custos.rules.AlertEngine;
@@ -89,8 +89,8 @@ class AlertQueueUiTest {
         robot.interact(save::fire);
         long id = vm.rows().get(1).row().id();
         UiWindow.waitUntil("the decision is kept", () -> "Saved.".equals(vm.message().get()));
-        assertThat(ui.cache.alerts().get(id).map(AlertStore.AlertRow::status)).contains("escalated");
-        assertThat(ui.cache.alerts().get(id).orElseThrow().assignee()).isEqualTo("bob");
+        assertThat(ui.cache.alertList().get(id).map(AlertList.AlertRow::status)).contains("escalated");
+        assertThat(ui.cache.alertList().get(id).orElseThrow().assignee()).isEqualTo("bob");
         TextArea note = robot.lookup("#alertNoteArea").query();
         robot.interact(() -> note.setText("No night shift that week."));
         Button add = robot.lookup("#alertNoteButton").query();

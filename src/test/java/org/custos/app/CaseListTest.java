@@ -1,10 +1,10 @@
 package org.custos.app;
 
+import org.custos.cache.AlertList;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.custos.TestData;
-import org.custos.cache.AlertStore;
 import org.custos.cache.Cache;
 import org.custos.cache.Origins;
 import org.custos.review.CaseListViewModel;
@@ -48,7 +48,7 @@ class CaseListTest {
                     trail), new ImmediateTaskRunner(), ZoneOffset.UTC, () -> "officer");
             vm.open("Ozzy Owl at night");
             long caseId = vm.rows().get(0).kase().id();
-            AlertStore.AlertRow alert = cache.alerts().queue(AlertStore.Queue.ALL, null, null, 10).get(0);
+            AlertList.AlertRow alert = cache.alertList().queue(AlertList.Queue.ALL, null, null, 10).get(0);
             cache.review().addToCase(caseId, List.of(alert.id()), List.of(), "officer", 1L);
             vm.refresh("");
             vm.selected().set(vm.rows().get(0));

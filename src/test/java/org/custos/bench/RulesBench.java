@@ -1,8 +1,9 @@
 package org.custos.bench;
 
+import org.custos.cache.AlertList;
 import org.custos.bench.BenchSupport.GcTotals;
 import org.custos.bench.BenchSupport.HeapSampler;
-import org.custos.cache.AlertStore.Queue;
+import org.custos.cache.AlertList.Queue;
 import org.custos.cache.Cache;
 import org.custos.demo.DemoGenerator;
 import org.custos.fhir.Fhir;
@@ -233,7 +234,7 @@ public final class RulesBench {
     private static Map<String, Long> alerts(Cache cache) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (Rule r : Rule.values()) {
-            m.put(r.id(), cache.alerts().count(new Queue(Set.of(r.id()), Set.of(), null, null)));
+            m.put(r.id(), cache.alertList().count(new Queue(Set.of(r.id()), Set.of(), null, null)));
         }
         return m;
     }

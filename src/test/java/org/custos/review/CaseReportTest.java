@@ -1,11 +1,12 @@
 package org.custos.review;
 
+import org.custos.cache.AlertList;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.custos.TestData;
-import org.custos.cache.AlertStore.AlertRow;
-import org.custos.cache.AlertStore.Queue;
+import org.custos.cache.AlertList.AlertRow;
+import org.custos.cache.AlertList.Queue;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
@@ -141,7 +142,7 @@ class CaseReportTest {
     @Test
     void aCaseWithAlertsEventsAndNotes() throws Exception {
         ReviewStore r = cache.review();
-        List<AlertRow> alerts = cache.alerts().queue(Queue.ALL, null, null, 100).stream()
+        List<AlertRow> alerts = cache.alertList().queue(Queue.ALL, null, null, 100).stream()
                 .filter(a -> a.user().equals("owl") || a.user().equals("er")).toList();
         assertThat(alerts).extracting(AlertRow::rule)
                 .containsExactlyInAnyOrder("after-hours", "after-hours", "break-glass");

@@ -1,7 +1,8 @@
 package org.custos.rules;
 
+import org.custos.cache.AlertList;
 import org.custos.TestData;
-import org.custos.cache.AlertStore.AlertRow;
+import org.custos.cache.AlertList.AlertRow;
 import org.custos.cache.Cache;
 import org.custos.sync.Importer;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +66,7 @@ class AlertArrivalTest {
     }
 
     List<AlertRow> alerts(String rule) {
-        return cache.alerts().list(Set.of(rule), Long.MIN_VALUE, Long.MAX_VALUE, null, 10_000);
+        return cache.alertList().list(Set.of(rule), Long.MIN_VALUE, Long.MAX_VALUE, null, 10_000);
     }
 
     @Test
@@ -204,15 +205,15 @@ class AlertArrivalTest {
         // stopped at once (a cancel, a kill): the settings are kept and the work is recorded, not lost
         engine.apply(strict, () -> true, n -> { });
         assertThat(engine.settings().volumePatients()).isEqualTo(10);
-        assertThat(cache.alerts().rejudges()).extracting(AlertStoreRejudge::what).containsExactly("rule:volume");
+        assertThat(cache.rules().rejudges()).extracting(AlertStoreRejudge::what).containsExactly("rule:volume");
         assertThat(alerts("volume")).isEmpty();
         engine.catchUp(() -> false, n -> { });
-        assertThat(cache.alerts().rejudges()).isEmpty();
+        assertThat(cache.rules().rejudges()).isEmpty();
         assertThat(alerts("volume")).singleElement().satisfies(a -> assertThat(a.events()).isEqualTo(12));
     }
 
     private interface AlertStoreRejudge {
-        static String what(org.custos.cache.AlertStore.Rejudge r) {
+        static String what(org.custos.cache.RuleStore.Rejudge r) {
             return r.what();
         }
     }
@@ -246,13 +247,13 @@ class AlertArrivalTest {
                 d.failedLogins(), d.failedMinutes());
         long[] batches = {0};
         engine.apply(later, () -> batches[0] > 0, n -> batches[0]++);
-        assertThat(cache.alerts().rejudges()).singleElement().satisfies(r -> {
+        assertThat(cache.rules().rejudges()).singleElement().satisfies(r -> {
             assertThat(r.what()).isEqualTo("rule:after-hours");
             assertThat(r.doneTo()).as("one batch done").isPositive().isLessThan(r.upto());
         });
         assertThat(alerts("after-hours")).hasSize(AlertEngine.BATCH);
         engine.catchUp(() -> false, n -> { });
-        assertThat(cache.alerts().rejudges()).isEmpty();
+        assertThat(cache.rules().rejudges()).isEmpty();
         assertThat(alerts("after-hours")).hasSize(AlertEngine.BATCH + 500);
     }
 }

@@ -1,7 +1,8 @@
 package org.custos.rules;
 
+import org.custos.cache.AlertList;
 import org.custos.TestData;
-import org.custos.cache.AlertStore.AlertRow;
+import org.custos.cache.AlertList.AlertRow;
 import org.custos.cache.Cache;
 import org.custos.cache.DeletedResource;
 import org.custos.cache.Origins;
@@ -159,7 +160,7 @@ class AlertRulesTest {
     }
 
     static List<AlertRow> alerts() {
-        return cache.alerts().list(Set.of(), Long.MIN_VALUE, Long.MAX_VALUE, null, 10_000);
+        return cache.alertList().list(Set.of(), Long.MIN_VALUE, Long.MAX_VALUE, null, 10_000);
     }
 
     static Set<String> found() {

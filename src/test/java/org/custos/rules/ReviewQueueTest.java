@@ -1,8 +1,9 @@
 package org.custos.rules;
 
+import org.custos.cache.AlertList;
 import org.custos.TestData;
-import org.custos.cache.AlertStore.AlertRow;
-import org.custos.cache.AlertStore.Queue;
+import org.custos.cache.AlertList.AlertRow;
+import org.custos.cache.AlertList.Queue;
 import org.custos.cache.Cache;
 import org.custos.cache.ReviewStore;
 import org.custos.sync.Importer;
@@ -57,7 +58,7 @@ class ReviewQueueTest {
         long t = 1_780_000_000_000L;
         long caseId;
         try (Cache cache = Cache.open(db)) {
-            List<AlertRow> queue = cache.alerts().queue(Queue.ALL, null, null, 100);
+            List<AlertRow> queue = cache.alertList().queue(Queue.ALL, null, null, 100);
             assertThat(queue).extracting(AlertRow::rule).containsExactly("after-hours", "break-glass", "after-hours");
             AlertRow night = queue.get(0);
             ReviewStore r = cache.review();
@@ -75,7 +76,7 @@ class ReviewQueueTest {
         }
         try (Cache cache = Cache.open(db)) {
             ReviewStore r = cache.review();
-            AlertRow night = cache.alerts().queue(Queue.ALL, null, null, 100).get(0);
+            AlertRow night = cache.alertList().queue(Queue.ALL, null, null, 100).get(0);
             assertThat(night.status()).isEqualTo("escalated");
             assertThat(night.assignee()).isEqualTo("bob");
             assertThat(night.caseId()).isEqualTo(caseId);
@@ -91,9 +92,9 @@ class ReviewQueueTest {
             assertThat(r.caseEvents(caseId)).hasSize(2);
             assertThat(r.caseNotes(caseId)).extracting(ReviewStore.Note::text).contains("Interview on Monday.");
             assertThat(r.savedSearches()).extracting(ReviewStore.SavedSearch::name).containsExactly("nights");
-            assertThat(cache.alerts().queue(new Queue(Set.of(), Set.of("new"), null, null), null, null, 100))
+            assertThat(cache.alertList().queue(new Queue(Set.of(), Set.of("new"), null, null), null, null, 100))
                     .extracting(AlertRow::rule).containsExactly("break-glass", "after-hours");
-            assertThat(cache.alerts().count(new Queue(Set.of("after-hours"), Set.of(), "bob", null))).isEqualTo(1);
+            assertThat(cache.alertList().count(new Queue(Set.of("after-hours"), Set.of(), "bob", null))).isEqualTo(1);
         }
     }
 
@@ -117,7 +118,7 @@ class ReviewQueueTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(out.toString()).contains("decided");
         try (Cache cache = Cache.open(db)) {
-            AlertRow a = cache.alerts().get(1).orElseThrow();
+            AlertRow a = cache.alertList().get(1).orElseThrow();
             assertThat(a.status()).isEqualTo("explained");
             assertThat(a.assignee()).isEqualTo("carol");
             assertThat(cache.review().alertNotes(1)).extracting(ReviewStore.Note::text)

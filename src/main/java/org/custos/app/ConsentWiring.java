@@ -203,7 +203,8 @@ final class ConsentWiring {
             @Override
             public String sendAll() {
                 List<OutboxSender.Report> reports = saver.sendAll(new org.custos.fhir.Cancellation());
-                int sent = reports.stream().mapToInt(OutboxSender.Report::sent).sum();
+                // Custos's own audit events go out from the same outbox: not the user's edits
+                int sent = reports.stream().mapToInt(r -> r.sent() - r.trailSent()).sum();
                 int conflicts = reports.stream().mapToInt(r -> r.conflicts().size()).sum();
                 return sent + conflicts == 0 ? "" : "Sent " + sent + " waiting edit(s)"
                         + (conflicts == 0 ? "" : "; " + conflicts + " met a newer version: open them to choose");
@@ -212,12 +213,20 @@ final class ConsentWiring {
             @Override
             public String summary() {
                 ConsentSaver.Pending p = saver.pending();
-                if (p.waiting() + p.needAttention() == 0) {
+                if (p.waiting() + p.needAttention() + p.trailWaiting() == 0) {
                     return "";
                 }
-                return (p.waiting() == 0 ? "" : p.waiting() + " edit(s) waiting to be sent")
-                        + (p.waiting() > 0 && p.needAttention() > 0 ? " · " : "")
-                        + (p.needAttention() == 0 ? "" : p.needAttention() + " need(s) your choice");
+                List<String> parts = new java.util.ArrayList<>();
+                if (p.waiting() > 0) {
+                    parts.add(p.waiting() + " edit(s) waiting to be sent");
+                }
+                if (p.needAttention() > 0) {
+                    parts.add(p.needAttention() + " need(s) your choice");
+                }
+                if (p.trailWaiting() > 0) {
+                    parts.add(p.trailWaiting() + " own audit event(s) waiting to be sent");
+                }
+                return String.join(" · ", parts);
             }
 
             @Override

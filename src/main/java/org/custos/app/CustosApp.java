@@ -126,7 +126,7 @@ public final class CustosApp extends Application {
     }
 
     private Parent build(Opened o, Scene scene) {
-        ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node("org/custos/servers"),
+        ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node(org.custos.fhir.ProfileStore.USER_NODE),
                 new SecretStore(DataDirs.dataDir()));
         MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault(),
                 profiles, java.util.prefs.Preferences.userRoot().node("org/custos/settings"));

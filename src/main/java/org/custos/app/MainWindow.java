@@ -31,7 +31,8 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         java.util.function.Supplier<String> user = () -> System.getProperty("user.name", "?");
         // (the host name is looked up off the UI thread, when the first act is recorded)
         org.custos.trail.OwnTrail trail = new org.custos.trail.OwnTrail(cache, user,
-                org.custos.trail.OwnTrail::installationOfThisMachine, java.time.Clock.systemUTC());
+                org.custos.trail.OwnTrail::installationOfThisMachine, java.time.Clock.systemUTC())
+                .sendingTo(profiles::trailReceivers);
         AuditViewModel auditVm = new AuditViewModel(cache.audit(), fhir, tasks, zone, (f, format, out, progress,
                 cancelled) -> {
             trail.export("audit browser export (" + format.name().toLowerCase(java.util.Locale.ROOT) + ")",

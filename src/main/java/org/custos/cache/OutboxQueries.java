@@ -102,6 +102,10 @@ final class OutboxQueries {
     }
 
     /** How many entries wait for the user: conflicts and failures, all servers. */
+    long countPendingTrail() {
+        return count("SELECT COUNT(*) FROM outbox WHERE state IN ('PENDING', 'SENDING') AND res_type = 'AuditEvent'");
+    }
+
     long countNeedingAttention() {
         return count("SELECT COUNT(*) FROM outbox WHERE state IN ('CONFLICT', 'FAILED')");
     }

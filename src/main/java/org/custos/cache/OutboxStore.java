@@ -124,6 +124,10 @@ public final class OutboxStore {
      */
     public long enqueue(String origin, String type, String id, String baseVersion, String json) {
         input.checkIdentity(type, id);
+        if (type.equals("AuditEvent")) {
+            // AuditEvents are evidence, never edited: the only ones sent are Custos's own trail (TrailWrites)
+            throw new IllegalArgumentException("Custos sends no AuditEvent but its own audit trail.");
+        }
         input.checkVersion(baseVersion);
         input.checkJson(type, json);
         String name = Origins.normalize(origin);
@@ -159,7 +163,42 @@ public final class OutboxStore {
     }
 
     private long insert(int originId, String type, String id, String baseVersion, Long baseSeq, String json) {
-        long seq = cache.inTransaction("Adding to the outbox", c -> {
+        long seq = cache.inTransaction("Adding to the outbox", c -> insert(c, originId, type, id, baseVersion,
+                baseSeq, json));
+        durable();
+        return seq;
+    }
+
+    /** The origin ids of these servers (created on first use), checked to be servers' base URLs. */
+    List<Integer> serverIds(List<String> servers) {
+        List<Integer> ids = new java.util.ArrayList<>();
+        for (String server : servers) {
+            String name = Origins.normalize(server);
+            if (!Origins.kindOf(name).equals("server")) {
+                throw new IllegalArgumentException("The outbox sends to servers: '" + server + "' is not a server's "
+                        + "base URL.");
+            }
+            ids.add(cache.origins().idOf(name));
+        }
+        return ids;
+    }
+
+    /**
+     * Custos's own audit event {@code json} (an AuditEvent of the origin "this Custos", with the id {@code id}),
+     * queued for each server origin in {@code serverIds} within the caller's transaction: sent by POST (see
+     * {@code OutboxSender}).
+     */
+    void queueTrail(Connection c, List<Integer> serverIds, String id, String json) throws SQLException {
+        input.checkIdentity("AuditEvent", id);
+        input.checkJson("AuditEvent", json);
+        for (int originId : serverIds) {
+            insert(c, originId, "AuditEvent", id, null, null, json);
+        }
+    }
+
+    private static long insert(Connection c, int originId, String type, String id, String baseVersion, Long baseSeq,
+                               String json) throws SQLException {
+        {
             long now = System.currentTimeMillis();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (origin_id, res_type, res_id, "
                     + "base_version, base_seq, body, created_at, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -179,9 +218,7 @@ public final class OutboxStore {
                     return rs.getLong(1);
                 }
             }
-        });
-        durable();
-        return seq;
+        }
     }
 
     /** One entry. */
@@ -227,6 +264,11 @@ public final class OutboxStore {
     /** How many entries wait to be sent ({@code PENDING} or {@code SENDING}), all servers. */
     public long countPending() {
         return queries.countPending();
+    }
+
+    /** How many of Custos's own audit events wait to be sent (pending or sending), all servers. */
+    public long countPendingTrail() {
+        return queries.countPendingTrail();
     }
 
     /** How many entries of {@code origin} wait to be sent. */
@@ -306,6 +348,31 @@ public final class OutboxStore {
                 "UPDATE outbox SET state = 'CONFLICT', server_version = ?, server_json = ?, last_message = ?, "
                         + "updated_at = ? WHERE seq = ?", AuditStore.cut(serverVersion, 64), serverJson,
                 cutMessage(message));
+    }
+
+    /**
+     * A trail entry (an AuditEvent, POSTed) is on the server as {@code serverId}, version {@code serverVersion}:
+     * {@code SENT}. Nothing is stored in the cache (the event is there already, under "this Custos"); the entry keeps
+     * where the server put it.
+     */
+    public void markPosted(long seq, String serverId, String serverVersion) {
+        cache.inTransaction("Recording outbox entry " + seq + " as sent", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = 'SENT', sent_version = ?, "
+                    + "last_message = ?, server_version = NULL, server_json = NULL, updated_at = ? WHERE seq = ? "
+                    + "AND state IN ('PENDING', 'SENDING') AND res_type = 'AuditEvent'")) {
+                ps.setString(1, serverVersion == null ? null : AuditStore.cut(serverVersion, 64));
+                ps.setString(2, AuditStore.cut("on the server as AuditEvent/" + serverId
+                        + (serverVersion == null ? "" : "/_history/" + serverVersion), MAX_MESSAGE));
+                ps.setLong(3, System.currentTimeMillis());
+                ps.setLong(4, seq);
+                if (ps.executeUpdate() == 0) {
+                    throw new IllegalStateException("Outbox entry " + seq + " is " + statusOf(c, seq)
+                            + ", not a trail event being sent.");
+                }
+            }
+            return null;
+        });
+        durable();
     }
 
     /** The server refused entry {@code seq} for a reason that will not pass by itself: {@code FAILED}, with why. */

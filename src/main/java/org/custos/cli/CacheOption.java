@@ -25,9 +25,16 @@ final class CacheOption {
         return cache;
     }
 
-    /** Custos's own audit trail for what this command looks at: the operating-system user, this machine. */
+    /**
+     * Custos's own audit trail for what this command looks at: the operating-system user, this machine; queued too
+     * for the servers whose profile (saved in the app) receives the trail; the app sends them.
+     */
     static org.custos.trail.OwnTrail trail(Cache cache) {
+        org.custos.fhir.ProfileStore profiles = new org.custos.fhir.ProfileStore(
+                java.util.prefs.Preferences.userRoot().node(org.custos.fhir.ProfileStore.USER_NODE),
+                new org.custos.fhir.SecretStore(DataDirs.dataDir()));
         return new org.custos.trail.OwnTrail(cache, () -> System.getProperty("user.name", "?"),
-                org.custos.trail.OwnTrail::installationOfThisMachine, java.time.Clock.systemUTC());
+                org.custos.trail.OwnTrail::installationOfThisMachine, java.time.Clock.systemUTC())
+                .sendingTo(profiles::trailReceivers);
     }
 }

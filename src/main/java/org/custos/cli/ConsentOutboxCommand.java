@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  * gives one up after keeping its text in a file (the outbox is the only place that holds it).
  */
 @Command(name = "outbox", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Lists the consent edits not yet on their server, one line each (tab-separated: seq, origin, "
+        description = {"Lists the outbox entries not yet on their server (consent and Provenance edits, and Custos's "
+                + "own audit events for the servers that receive them), one line each (tab-separated: seq, origin, "
                 + "resource, status, base version, created, last message).",
                 "--retry SEQ puts a FAILED entry back to pending: the next send (the app's, or a save) tries it "
                         + "again. A CONFLICT needs your choice: open the consent in Custos, or discard it.",

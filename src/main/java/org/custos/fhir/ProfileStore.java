@@ -14,6 +14,9 @@ import java.util.prefs.Preferences;
  * {@link SecretStore}, never in the preferences.
  */
 public final class ProfileStore {
+    /** The node of the user's preferences that holds the app's profiles (the command line reads it too). */
+    public static final String USER_NODE = "org/custos/servers";
+
     private final Preferences root;
     private final SecretStore secrets;
 
@@ -37,6 +40,26 @@ public final class ProfileStore {
         return out;
     }
 
+    /**
+     * The base URLs of the profiles that receive Custos's own audit trail (read from the preferences only: no
+     * secret is decrypted for it). Empty when the preferences cannot be read.
+     */
+    public List<String> trailReceivers() {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String key : root.childrenNames()) {
+                Preferences n = root.node(key);
+                String url = n.get("baseUrl", null);
+                if (url != null && n.get("name", null) != null && n.getBoolean("sendTrail", false)) {
+                    out.add(url);
+                }
+            }
+        } catch (BackingStoreException | IllegalStateException e) {
+            return List.of();
+        }
+        return out;
+    }
+
     public Optional<ServerProfile> find(String name) {
         return list().stream().filter(p -> p.name().equals(name)).findFirst();
     }
@@ -56,6 +79,7 @@ public final class ProfileStore {
         n.putInt("syncEveryMinutes", p.syncEveryMinutes());
         n.putLong("overlapMs", p.overlap().toMillis());
         n.putBoolean("allowInsecure", p.allowInsecure());
+        n.putBoolean("sendTrail", p.sendTrail());
         secrets.put(secretName(p.name()), p.auth() == ServerProfile.AuthKind.NONE ? null : p.secret());
         flush();
     }
@@ -97,7 +121,8 @@ public final class ProfileStore {
                 Duration.ofMillis(n.getLong("readTimeoutMs", 60_000)), n.getInt("pageSize", 500),
                 types.isBlank() ? null : new LinkedHashSet<>(Arrays.asList(types.split(","))),
                 n.getInt("cacheDays", 0), n.getInt("syncEveryMinutes", 0),
-                Duration.ofMillis(n.getLong("overlapMs", 300_000)), n.getBoolean("allowInsecure", false)));
+                Duration.ofMillis(n.getLong("overlapMs", 300_000)), n.getBoolean("allowInsecure", false),
+                n.getBoolean("sendTrail", false)));
     }
 
     private static void putOrRemove(Preferences n, String k, String v) {

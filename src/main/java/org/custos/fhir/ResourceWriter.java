@@ -178,6 +178,60 @@ public final class ResourceWriter implements AutoCloseable {
         return put(type, id, json, null);
     }
 
+    /**
+     * Creates {@code json} with a POST (the server chooses the id), once: the request is conditional
+     * ({@code If-None-Exist: _tag=system|code}), so a resend of an entry whose first answer was lost does not store
+     * it twice on a server that honours conditional creates; {@link #findTagged} is the check for those that do not.
+     * The resource must carry that tag (Custos's own audit events carry their Custos id as one).
+     *
+     * @throws FhirServerException anything else: unreachable, refused, rejected (with the server's words)
+     * @throws FhirFormatException {@code json} is not a {@code type} resource, or lacks the tag
+     */
+    public Stored post(String type, String json, String tagSystem, String tagCode) {
+        if (type == null || !TYPE.matcher(type).matches()) {
+            throw new IllegalArgumentException("Not a FHIR resource type: '" + type + "'.");
+        }
+        IBaseResource resource = toSend(type, null, json);
+        if (!(resource instanceof Resource res) || res.getMeta().getTag(tagSystem, tagCode) == null) {
+            throw new FhirFormatException("The " + type + " to post lacks its tag " + tagSystem + "|" + tagCode
+                    + ": the server could not tell a resend from a new one.");
+        }
+        FhirHttp.refuseUnsafeCredentials(profile);
+        MethodOutcome outcome;
+        try {
+            outcome = client.create().resource(resource)
+                    .conditionalByUrl(type + "?_tag=" + urlPart(tagSystem) + "|" + urlPart(tagCode))
+                    .prefer(PreferReturnEnum.REPRESENTATION).execute();
+        } catch (RuntimeException e) {
+            throw failure("posting a " + type, e);
+        }
+        if (outcome.getId() == null || !outcome.getId().hasIdPart()) {
+            return findTagged(type, tagSystem, tagCode).orElseThrow(() -> new FhirServerException(Kind.BAD_RESPONSE,
+                    0, "The server " + profile.baseUrl() + " accepted a " + type + " but did not say where."));
+        }
+        String id = outcome.getId().getIdPart();
+        return afterWrite(type, id, outcome.getId().getVersionIdPart(), outcome.getResource());
+    }
+
+    /** The server's {@code type} tagged {@code system|code} (the first, if several); empty when it has none. */
+    public Optional<Stored> findTagged(String type, String tagSystem, String tagCode) {
+        if (type == null || !TYPE.matcher(type).matches()) {
+            throw new IllegalArgumentException("Not a FHIR resource type: '" + type + "'.");
+        }
+        ObjectNode bundle = http.getJson(http.at(type + "?_tag=" + urlPart(tagSystem) + "%7C" + urlPart(tagCode)
+                + "&_count=1"));
+        for (com.fasterxml.jackson.databind.JsonNode e : bundle.path("entry")) {
+            if (e.path("resource") instanceof ObjectNode r && type.equals(r.path("resourceType").asText())) {
+                return Optional.of(stored(type, r.path("id").asText(), r));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String urlPart(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The server's current version of {@code type/id}; empty when it has none (never had it, or deleted it). */
     public Optional<Stored> read(String type, String id) {
         checkIdentity(type, id);
@@ -306,7 +360,7 @@ public final class ResourceWriter implements AutoCloseable {
         if (!type.equals(actual)) {
             throw new FhirFormatException("Expected a " + type + ", got a " + actual + ".");
         }
-        r.setId(new IdType(type, id));
+        r.setId(id == null ? null : new IdType(type, id));
         if (r instanceof Resource res && res.hasMeta()) {
             res.getMeta().setVersionId(null);
             res.getMeta().setLastUpdated(null);

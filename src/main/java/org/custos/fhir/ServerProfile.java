@@ -17,10 +17,13 @@ import java.util.Set;
  * @param overlap           how far back before the last checkpoint each incremental sync starts again
  * @param allowInsecure     the user accepts that credentials go over plain http to a host other than this machine
  *                          (see {@link #insecureProblem()})
+ * @param sendTrail         Custos's own audit trail (its searches, opened events, exports, reports, decisions) is
+ *                          also sent to this server, from the outbox (POST, in order, each once)
  */
 public record ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
                             Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
-                            int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure) {
+                            int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure,
+                            boolean sendTrail) {
 
     /** Every type Custos can sync, in the order it syncs them. */
     public static final List<String> SYNC_TYPES = List.of("AuditEvent", "Consent", "Provenance", "Patient",
@@ -50,6 +53,14 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         overlap = overlap == null ? Duration.ofMinutes(5) : overlap;
     }
 
+    /** A profile that does not send Custos's own audit trail. */
+    public ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
+                         Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
+                         int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure) {
+        this(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types, cacheDays,
+                syncEveryMinutes, overlap, allowInsecure, false);
+    }
+
     /** A profile that does not allow credentials over plain http to another host (the usual case). */
     public ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
                          Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
@@ -65,28 +76,34 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
 
     public ServerProfile withAuth(AuthKind kind, String newUser, String newSecret) {
         return new ServerProfile(name, baseUrl, kind, newUser, newSecret, connectTimeout, readTimeout, pageSize,
-                types, cacheDays, syncEveryMinutes, overlap, allowInsecure);
+                types, cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail);
     }
 
     public ServerProfile withTimeouts(Duration connect, Duration read) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connect, read, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure);
+                syncEveryMinutes, overlap, allowInsecure, sendTrail);
     }
 
     public ServerProfile withPaging(int newPageSize, Set<String> newTypes, int newCacheDays) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, newPageSize,
-                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure);
+                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail);
     }
 
     public ServerProfile withSchedule(int everyMinutes, Duration newOverlap) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, everyMinutes, newOverlap, allowInsecure);
+                cacheDays, everyMinutes, newOverlap, allowInsecure, sendTrail);
     }
 
     /** The same profile, allowing (or not) credentials over plain http to a host other than this machine. */
     public ServerProfile withAllowInsecure(boolean allow) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allow);
+                cacheDays, syncEveryMinutes, overlap, allow, sendTrail);
+    }
+
+    /** The same profile, sending Custos's own audit trail to the server (or not). */
+    public ServerProfile withSendTrail(boolean send) {
+        return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, send);
     }
 
     public URI baseUri() {
@@ -236,6 +253,6 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     public String toString() {
         // never the secret
         return "ServerProfile[" + name + ", " + baseUrl + ", " + auth + (user == null ? "" : " as " + user)
-                + (allowInsecure ? ", insecure allowed" : "") + "]";
+                + (allowInsecure ? ", insecure allowed" : "") + (sendTrail ? ", receives the trail" : "") + "]";
     }
 }

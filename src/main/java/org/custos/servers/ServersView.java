@@ -40,6 +40,7 @@ public final class ServersView {
     @FXML CheckBox organizationCheck;
     @FXML CheckBox relatedPersonCheck;
     @FXML CheckBox insecureCheck;
+    @FXML CheckBox sendTrailCheck;
     @FXML Label insecureLabel;
     @FXML TextField pageSizeField;
     @FXML TextField timeoutField;
@@ -101,6 +102,7 @@ public final class ServersView {
         organizationCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("Organization"));
         relatedPersonCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("RelatedPerson"));
         insecureCheck.selectedProperty().bindBidirectional(vm.allowInsecureProperty());
+        sendTrailCheck.selectedProperty().bindBidirectional(vm.sendTrailProperty());
         insecureLabel.textProperty().bind(vm.insecureWarningProperty());
         insecureLabel.visibleProperty().bind(vm.allowInsecureProperty());
         insecureLabel.managedProperty().bind(vm.allowInsecureProperty());

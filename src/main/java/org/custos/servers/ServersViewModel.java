@@ -66,6 +66,8 @@ public final class ServersViewModel {
         }
     }
     private final BooleanProperty allowInsecure = new SimpleBooleanProperty(false);
+    /** Custos's own audit trail goes to this server too (from the outbox). */
+    private final BooleanProperty sendTrail = new SimpleBooleanProperty(false);
     private final StringProperty insecureWarning = new SimpleStringProperty("");
     private final StringProperty checkResult = new SimpleStringProperty("");
     private final BooleanProperty checking = new SimpleBooleanProperty(false);
@@ -149,6 +151,7 @@ public final class ServersViewModel {
         syncProvenance.set(p.types().contains("Provenance"));
         syncPeople.forEach((type, chosen) -> chosen.set(p.types().contains(type)));
         allowInsecure.set(p.allowInsecure());
+        sendTrail.set(p.sendTrail());
     }
 
     /** The profile the editor describes, or null (with the reasons in {@link #messageProperty()}). */
@@ -178,7 +181,8 @@ public final class ServersViewModel {
                     .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(number(timeoutSeconds, "Timeout")))
                     .withPaging(number(pageSize, "Page size"), t, number(cacheDays, "Cache window (days)"))
                     .withSchedule(number(everyMinutes, "Sync every (minutes)"), null)
-                    .withAllowInsecure(allowInsecure.get());
+                    .withAllowInsecure(allowInsecure.get())
+                    .withSendTrail(sendTrail.get());
             List<String> problems = p.problems();
             if (!problems.isEmpty()) {
                 message.set(String.join(" ", problems));
@@ -407,6 +411,8 @@ public final class ServersViewModel {
 
     /** Credentials may go over plain http to another host (the user ticked "allow insecure"). */
     public BooleanProperty allowInsecureProperty() { return allowInsecure; }
+
+    public BooleanProperty sendTrailProperty() { return sendTrail; }
 
     /** The warning to show while insecure connections are allowed; empty otherwise. */
     public StringProperty insecureWarningProperty() { return insecureWarning; }

@@ -276,12 +276,16 @@ public final class ConsentSaver {
         return out;
     }
 
-    /** How many edits wait to be sent, and how many need the user (conflicts, refusals). */
-    public record Pending(long waiting, long needAttention) {
+    /**
+     * How many edits wait to be sent, how many need the user (conflicts, refusals, Custos's own audit events
+     * refused included), and how many of Custos's own audit events wait to be sent.
+     */
+    public record Pending(long waiting, long needAttention, long trailWaiting) {
     }
 
     public Pending pending() {
-        return new Pending(cache.outbox().countPending(), cache.outbox().countNeedingAttention());
+        long trail = cache.outbox().countPendingTrail();
+        return new Pending(cache.outbox().countPending() - trail, cache.outbox().countNeedingAttention(), trail);
     }
 
     /** The consents of {@code origin} with edits not yet on the server ("Consent/id"). */

@@ -5,6 +5,7 @@ import org.custos.cache.OutboxStore;
 import org.custos.cache.OutboxStore.Entry;
 import org.custos.cache.OutboxStore.Status;
 import org.custos.cache.Origins;
+import org.custos.cache.TrailWrites;
 import org.custos.fhir.Cancellation;
 import org.custos.fhir.Fhir;
 import org.custos.fhir.FhirFormatException;
@@ -35,6 +36,9 @@ import java.util.Set;
  * <li>A failure that may pass (unreachable, timeout, 5xx, 429) leaves the entry {@code PENDING} with the reason;
  * when the server cannot be reached at all, or refuses the credentials, the run stops there (the rest stays
  * pending). A refusal of the entry itself (400, 422, ...) makes it {@code FAILED}, with the server's words.</li>
+ * <li>Custos's own audit events (the AuditEvents in the outbox) are POSTed, the server choosing the id,
+ * conditionally on their tag ({@link TrailWrites#TAG} with their Custos id): one found {@code SENDING} is looked for
+ * by that tag before it is sent again, so each is stored once. Nothing of the server's answer goes into the cache.</li>
  * <li>If-Match chaining: an entry edited from an earlier entry's result ({@link Entry#baseSeq()}) is sent with the
  * version the server gave that entry.</li>
  * </ul>
@@ -55,8 +59,9 @@ public final class OutboxSender {
     }
 
     /** What one run did. {@code stoppedBecause}: why the run ended before the last entry (null: it did not). */
+    /** {@code sent} counts everything sent; {@code trailSent} how many of those were Custos's own audit events. */
     public record Report(String origin, int sent, int reconciled, List<Problem> conflicts, List<Problem> failures,
-                         int waiting, String stoppedBecause) {
+                         int waiting, String stoppedBecause, int trailSent) {
         /** One entry that was not sent, and why. */
         public record Problem(long seq, String resource, String message) {
         }
@@ -96,7 +101,7 @@ public final class OutboxSender {
         String origin = Origins.normalize(writer.profile().baseUrl());
         if (!cache.outbox().claim(origin)) {
             return new Report(origin, 0, 0, List.of(), List.of(), cache.outbox().pending(origin).size(),
-                    "the outbox of " + origin + " is being sent already");
+                    "the outbox of " + origin + " is being sent already", 0);
         }
         try {
             return sendClaimed(writer, origin, cancel, listener);
@@ -153,12 +158,13 @@ public final class OutboxSender {
             }
         }
         return new Report(origin, run.sent, run.reconciled, List.copyOf(run.conflicts), List.copyOf(run.failures),
-                run.waiting, run.stoppedBecause);
+                run.waiting, run.stoppedBecause, run.trailSent);
     }
 
     private static final class Run {
         final String origin;
         int sent;
+        int trailSent;
         int reconciled;
         int waiting;
         String stoppedBecause;
@@ -179,7 +185,19 @@ public final class OutboxSender {
         boolean uncertain = e.status() == Status.SENDING;
         boolean writing = false;
         try {
-            if (e.status() == Status.SENDING) {
+            if (e.status() == Status.SENDING && trail(e)) {
+                // a trail event (POSTed, the server chose its id) is looked for by its tag
+                Optional<ResourceWriter.Stored> there = writer.findTagged(e.type(), TrailWrites.TAG, e.id());
+                if (there.isPresent()) {
+                    outbox.markPosted(e.seq(), there.get().id(), there.get().versionId());
+                    run.sent++;
+                    run.trailSent++;
+                    run.reconciled++;
+                    listener.done(e, Status.SENT, "found on the server (AuditEvent/" + there.get().id() + ")");
+                    return true;
+                }
+                uncertain = false; // searched just now: the server does not hold it
+            } else if (e.status() == Status.SENDING) {
                 // a run before this one was stopped while sending it: did it arrive?
                 Optional<ResourceWriter.Stored> now = writer.read(e.type(), e.id());
                 if (now.isPresent() && fhir.sameContent(now.get().json(), e.json())) {
@@ -198,6 +216,15 @@ public final class OutboxSender {
             }
             listener.sending(e);
             writing = true;
+            if (trail(e)) {
+                // POSTed, conditional on its tag: stored once even when this is a resend
+                ResourceWriter.Stored posted = writer.post(e.type(), e.json(), TrailWrites.TAG, e.id());
+                outbox.markPosted(e.seq(), posted.id(), posted.versionId());
+                run.sent++;
+                run.trailSent++;
+                listener.done(e, Status.SENT, "stored as AuditEvent/" + posted.id());
+                return true;
+            }
             ResourceWriter.Stored stored = ifMatch == null ? writer.create(e.type(), e.id(), e.json())
                     : writer.put(e.type(), e.id(), e.json(), ifMatch);
             outbox.markSent(e.seq(), stored.json());
@@ -260,6 +287,11 @@ public final class OutboxSender {
             listener.done(e, Status.FAILED, m);
             return false;
         }
+    }
+
+    /** Custos's own audit events are the AuditEvents in the outbox (Custos edits no other AuditEvent). */
+    private static boolean trail(Entry e) {
+        return e.type().equals("AuditEvent");
     }
 
     /** A conflict found before sending (the entry it was based on is gone): with what the server holds now. */

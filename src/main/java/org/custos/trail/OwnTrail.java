@@ -3,10 +3,7 @@ package org.custos.trail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.custos.cache.AuditExtractor;
-import org.custos.cache.AuditStore;
 import org.custos.cache.Cache;
-import org.custos.cache.IncomingResource;
 import org.custos.cache.Origins;
 
 import java.nio.charset.StandardCharsets;
@@ -48,6 +45,8 @@ public final class OwnTrail implements Looks {
     private String installationName;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
+    /** The servers (base URLs) whose profile receives the trail; asked at each act. */
+    private volatile Supplier<List<String>> sendTo = List::of;
 
     /**
      * @param user         who is acting (the signed-in user, else the operating-system user)
@@ -63,6 +62,15 @@ public final class OwnTrail implements Looks {
         this.user = user;
         this.installation = installation;
         this.clock = clock;
+    }
+
+    /**
+     * Also sends each act to these servers (base URLs of the profiles that receive the trail, asked at each act):
+     * queued in the outbox with the event, in one commit.
+     */
+    public OwnTrail sendingTo(Supplier<List<String>> servers) {
+        this.sendTo = servers;
+        return this;
     }
 
     private synchronized String installation() {
@@ -107,6 +115,8 @@ public final class OwnTrail implements Looks {
         ObjectNode ev = mapper.createObjectNode();
         ev.put("resourceType", "AuditEvent");
         ev.put("id", id);
+        // the event's Custos id as a tag: a server it is sent to stores it once (a conditional create on the tag)
+        coding(ev.putObject("meta").putArray("tag").addObject(), org.custos.cache.TrailWrites.TAG, id, "Custos audit trail event");
         switch (act) {
             case QUERY -> {
                 coding(ev.putObject("type"), DCM, "110112", "Query");
@@ -184,10 +194,7 @@ public final class OwnTrail implements Looks {
             coding(r.putObject("type"), "http://hl7.org/fhir/audit-entity-type", "2", "System Object");
             coding(r.putObject("role"), "http://hl7.org/fhir/object-role", "4", "Domain Resource");
         }
-        int origin = cache.origins().idOf(Origins.SELF_NAME);
-        IncomingResource r = IncomingResource.of(ev, id, "Custos's own audit trail");
-        cache.audit().upsert(origin, List.of(new AuditStore.Item(r, AuditExtractor.extract(ev))));
-        cache.forceToDisk();
+        cache.trail().record(ev, sendTo.get());
         return id;
     }
 

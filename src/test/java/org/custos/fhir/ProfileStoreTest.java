@@ -29,7 +29,8 @@ class ProfileStoreTest {
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(90))
                 .withPaging(250, Set.of("AuditEvent", "Consent"), 30)
                 .withSchedule(15, Duration.ofMinutes(10))
-                .withAllowInsecure(true);
+                .withAllowInsecure(true)
+                .withSendTrail(true);
         store.save(p);
         store.save(ServerProfile.of("Another", "http://127.0.0.1:8091/fhir"));
 
@@ -40,6 +41,10 @@ class ProfileStoreTest {
         assertThat(back.secret()).isEqualTo("pa55-w0rd!");
         assertThat(back.allowInsecure()).isTrue();
         assertThat(again.find("Another").orElseThrow().allowInsecure()).isFalse();
+        // the profiles that receive Custos's own audit trail, read without the secrets
+        assertThat(back.sendTrail()).isTrue();
+        assertThat(again.find("Another").orElseThrow().sendTrail()).isFalse();
+        assertThat(again.trailReceivers()).containsExactly("https://fhir.example.org/r3");
 
         for (String child : node.childrenNames()) {
             Preferences n = node.node(child);

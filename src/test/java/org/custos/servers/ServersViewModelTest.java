@@ -140,14 +140,17 @@ class ServersViewModelTest {
 
         vm.allowInsecureProperty().set(true);
         assertThat(vm.insecureWarningProperty().get()).contains("Insecure").contains("unencrypted");
+        vm.sendTrailProperty().set(true);
         vm.save();
         assertThat(vm.profileNames()).containsExactly("Remote");
         vm.newProfile();
         assertThat(vm.allowInsecureProperty().get()).isFalse();
+        assertThat(vm.sendTrailProperty().get()).as("a new profile does not receive the trail").isFalse();
         assertThat(vm.insecureWarningProperty().get()).isEmpty();
         vm.selectedProperty().set("Remote");
         assertThat(vm.allowInsecureProperty().get()).isTrue();
         assertThat(vm.insecureWarningProperty().get()).isNotEmpty();
+        assertThat(vm.sendTrailProperty().get()).as("saved with the profile").isTrue();
     }
 
     @Test

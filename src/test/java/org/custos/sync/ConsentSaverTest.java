@@ -57,7 +57,7 @@ class ConsentSaverTest {
                     TestConsents.json(id, "3", "mine"));
             assertThat(((ConsentSaver.Result.Stored) kept).versionId()).isEqualTo("4");
             assertThat(TestConsents.history(server, id)).containsExactly("one", "two", "theirs", "mine");
-            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
+            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0, 0));
         }
     }
 
@@ -79,7 +79,7 @@ class ConsentSaverTest {
             relay.up();
             assertThat(saver.sendAll(new Cancellation()).get(0).allSent()).isTrue();
             assertThat(TestConsents.history(server, id)).containsExactly("offline1", "offline2");
-            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
+            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0, 0));
         }
     }
 
@@ -111,7 +111,7 @@ class ConsentSaverTest {
             assertThat(saver.save(server.baseUrl(), id, "1", TestConsents.json(id, "1", "mine")))
                     .isInstanceOf(ConsentSaver.Result.Conflict.class);
             saver.dropMine(server.baseUrl(), id);
-            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
+            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0, 0));
             assertThat(saver.sendAll(new Cancellation())).isEmpty();
             assertThat(TestConsents.history(server, id)).containsExactly("one", "theirs");
         }
@@ -271,7 +271,7 @@ class ConsentSaverTest {
                     .containsExactly(OutboxStore.Status.DISCARDED, true);
             assertThat(outbox.get(b).orElseThrow()).extracting(OutboxStore.Entry::status, e -> e.json().contains("B"))
                     .containsExactly(OutboxStore.Status.DISCARDED, true);
-            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0));
+            assertThat(saver.pending()).isEqualTo(new ConsentSaver.Pending(0, 0, 0));
         }
     }
 

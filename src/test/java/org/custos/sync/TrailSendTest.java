@@ -1,0 +1,199 @@
+package org.custos.sync;
+
+import org.custos.cache.AuditFilter;
+import org.custos.cache.Cache;
+import org.custos.cache.OutboxStore;
+import org.custos.cache.OutboxStore.Entry;
+import org.custos.cache.OutboxStore.Status;
+import org.custos.cache.TrailWrites;
+import org.custos.fhir.Cancellation;
+import org.custos.fhir.Fhir;
+import org.custos.fhir.ResourceWriter;
+import org.custos.testserver.FhirServerExtension;
+import org.custos.testserver.LocalFhirServer;
+import org.custos.testserver.TcpRelay;
+import org.custos.trail.OwnTrail;
+import org.hl7.fhir.dstu3.model.AuditEvent;
+import org.hl7.fhir.dstu3.model.Bundle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.custos.sync.TestProfiles.profile;
+
+/**
+ * Custos's own audit trail sent to a server whose profile says so (the real HAPI JPA server): POSTed from the
+ * outbox, in the order recorded, each stored once (also when a send is repeated after its answer was lost), retried
+ * when the server is down, and queued in the same commit as the event (a SIGKILL right after keeps both).
+ */
+@ExtendWith(FhirServerExtension.class)
+class TrailSendTest {
+    private final Fhir fhir = new Fhir();
+
+    @TempDir
+    Path dir;
+
+    private static OwnTrail trail(Cache cache, List<String> sendTo) {
+        return new OwnTrail(cache, () -> "officer", "custos@test", Clock.systemUTC()).sendingTo(() -> sendTo);
+    }
+
+    /** The server's AuditEvents carrying the trail tag of {@code id}. */
+    private static List<AuditEvent> onServer(LocalFhirServer server, String id) {
+        Bundle b = server.client().search().forResource(AuditEvent.class).withTag(TrailWrites.TAG, id)
+                .returnBundle(Bundle.class).execute();
+        List<AuditEvent> out = new ArrayList<>();
+        b.getEntry().forEach(e -> out.add((AuditEvent) e.getResource()));
+        return out;
+    }
+
+    @Test
+    void theTrailGoesToTheServerByPostInTheOrderRecordedEachOnce(LocalFhirServer server) {
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            OwnTrail trail = trail(cache, List.of(server.baseUrl()));
+            String q = trail.record(OwnTrail.Act.QUERY, "audit browser search", "patient=Patient/p1", null,
+                    List.of("Patient/p1"));
+            String r = trail.record(OwnTrail.Act.READ, "opened event", null, "AuditEvent/e1", List.of("Patient/p1"));
+            String d = trail.record(OwnTrail.Act.DECISION, "alert 4 explained", null, "alert 4", List.of());
+            OutboxStore o = cache.outbox();
+            assertThat(o.pending(server.baseUrl())).extracting(Entry::id).containsExactly(q, r, d);
+            assertThat(o.countPendingTrail()).isEqualTo(3);
+
+            List<String> order = new ArrayList<>();
+            OutboxSender.Report rep = new OutboxSender(cache, fhir).send(profile(server.baseUrl()),
+                    new Cancellation(), new OutboxSender.Listener() {
+                        @Override
+                        public void sending(Entry entry) {
+                            order.add(entry.id());
+                        }
+                    });
+            assertThat(rep.allSent()).as(rep.summary()).isTrue();
+            assertThat(rep.sent()).isEqualTo(3);
+            assertThat(rep.trailSent()).isEqualTo(3);
+            assertThat(order).containsExactly(q, r, d);
+            // each on the server once, with the server's own id (a POST), the content as recorded
+            List<String> serverIds = new ArrayList<>();
+            List<java.util.Date> storedAt = new ArrayList<>();
+            for (String id : List.of(q, r, d)) {
+                List<AuditEvent> there = onServer(server, id);
+                assertThat(there).as("copies of %s on the server", id).hasSize(1);
+                assertThat(there.get(0).getIdElement().getIdPart()).isNotEqualTo(id);
+                assertThat(there.get(0).getPurposeOfEventFirstRep().getCodingFirstRep().getCode()).isEqualTo("HCOMPL");
+                serverIds.add(there.get(0).getIdElement().getIdPart());
+                storedAt.add(there.get(0).getMeta().getLastUpdated());
+            }
+            assertThat(storedAt).as("stored in the order recorded").isSorted();
+            assertThat(onServer(server, q).get(0).getAgentFirstRep().getUserId().getValue()).isEqualTo("officer");
+            assertThat(o.entries(server.baseUrl())).extracting(Entry::status).containsOnly(Status.SENT);
+            assertThat(o.get(o.entries(server.baseUrl()).get(0).seq()).orElseThrow().lastMessage())
+                    .contains("AuditEvent/" + serverIds.get(0));
+            // the cache keeps the trail under "this Custos" only: the server's origin got no copy
+            assertThat(cache.audit().count(AuditFilter.ALL.withOrigin(server.baseUrl()), Long.MAX_VALUE)).isZero();
+            assertThat(cache.audit().count(AuditFilter.ALL.withOwn(true), Long.MAX_VALUE)).isEqualTo(3);
+            assertThat(o.countPendingTrail()).isZero();
+
+            // a second run sends nothing more
+            OutboxSender.Report again = new OutboxSender(cache, fhir).send(profile(server.baseUrl()),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(again.sent()).isZero();
+            assertThat(onServer(server, q)).hasSize(1);
+            assertThat(cache.verifier().run(null, () -> false, (x, t) -> { }).intact()).isTrue();
+        }
+    }
+
+    @Test
+    void aSendRepeatedAfterItsAnswerWasLostStoresTheEventOnce(LocalFhirServer server) {
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            OwnTrail trail = trail(cache, List.of(server.baseUrl()));
+            String marked = trail.record(OwnTrail.Act.QUERY, "search", "q1", null, List.of());
+            String unmarked = trail.record(OwnTrail.Act.QUERY, "search", "q2", null, List.of());
+            OutboxStore o = cache.outbox();
+            List<Entry> entries = o.pending(server.baseUrl());
+            try (ResourceWriter w = new ResourceWriter(fhir, profile(server.baseUrl()))) {
+                // killed after the POST arrived, before the cache heard: the entry is found SENDING
+                o.markSending(entries.get(0).seq());
+                w.post("AuditEvent", entries.get(0).json(), TrailWrites.TAG, marked);
+                // the same, and the SENDING mark lost as well (it looks PENDING): the conditional POST stores nothing
+                w.post("AuditEvent", entries.get(1).json(), TrailWrites.TAG, unmarked);
+            }
+            assertThat(onServer(server, marked)).hasSize(1);
+
+            OutboxSender.Report rep = new OutboxSender(cache, fhir).send(profile(server.baseUrl()),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(rep.allSent()).as(rep.summary()).isTrue();
+            assertThat(rep.reconciled()).isEqualTo(1);
+            assertThat(onServer(server, marked)).as("found by its tag, not sent again").hasSize(1);
+            assertThat(onServer(server, unmarked)).as("the conditional create found it").hasSize(1);
+            assertThat(o.entries(server.baseUrl())).extracting(Entry::status).containsOnly(Status.SENT);
+        }
+    }
+
+    @Test
+    void aServerThatIsDownKeepsTheTrailWaitingUntilItIsBack(LocalFhirServer server) throws Exception {
+        try (TcpRelay relay = new TcpRelay(server.port()); Cache cache = Cache.open(dir.resolve("c"))) {
+            relay.down();
+            OwnTrail trail = trail(cache, List.of(relay.baseUrl()));
+            String a = trail.record(OwnTrail.Act.EXPORT, "export", "all", null, List.of("Patient/p2"));
+            String b = trail.record(OwnTrail.Act.READ, "opened", null, "AuditEvent/e2", List.of("Patient/p2"));
+            OutboxSender.Report down = new OutboxSender(cache, fhir).send(profile(relay.baseUrl()),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(down.sent()).isZero();
+            assertThat(down.stoppedBecause()).isNotNull();
+            assertThat(cache.outbox().pending(relay.baseUrl())).extracting(Entry::status)
+                    .containsExactly(Status.PENDING, Status.PENDING);
+            assertThat(cache.outbox().pending(relay.baseUrl()).get(0).lastMessage()).contains("Cannot connect");
+
+            relay.up();
+            OutboxSender.Report back = new OutboxSender(cache, fhir).send(profile(relay.baseUrl()),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(back.allSent()).as(back.summary()).isTrue();
+            assertThat(onServer(server, a)).hasSize(1);
+            assertThat(onServer(server, b)).hasSize(1);
+        }
+    }
+
+    @Test
+    void withoutAProfileThatReceivesItTheTrailStaysInTheCache() {
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            trail(cache, List.of()).record(OwnTrail.Act.QUERY, "search", "q", null, List.of());
+            assertThat(cache.outbox().countPending()).isZero();
+            assertThat(cache.audit().count(AuditFilter.ALL.withOwn(true), Long.MAX_VALUE)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anEventRecordedJustBeforeAKillIsKeptWithItsSending() throws Exception {
+        Path db = dir.resolve("killed");
+        String url = "http://127.0.0.1:9/fhir";
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TrailChild.class.getName(),
+                db.toString(), url).redirectErrorStream(true).start();
+        String id = null;
+        StringBuilder out = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                out.append(line).append('\n');
+                if (line.startsWith("recorded ")) {
+                    id = line.substring("recorded ".length());
+                    p.destroyForcibly(); // SIGKILL: no close, no shutdown hook
+                    break;
+                }
+            }
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(id).as(out.toString()).isNotNull();
+        try (Cache cache = Cache.open(db)) {
+            assertThat(cache.audit().count(AuditFilter.ALL.withOwn(true), Long.MAX_VALUE)).isEqualTo(1);
+            assertThat(cache.outbox().pending(url)).extracting(Entry::id).containsExactly(id);
+        }
+    }
+}

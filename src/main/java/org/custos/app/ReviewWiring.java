@@ -19,25 +19,55 @@ record ReviewWiring(PatientAccessViewModel access, PatientAccessView accessView)
                 showEvent, zone);
         org.custos.review.DisclosureExportModel disclosures = new org.custos.review.DisclosureExportModel(
                 (patient, origin, file) -> disclosures(cache, zone, trail, patient, origin, file), tasks);
-        return new ReviewWiring(access, new PatientAccessView(access).reportsWith(disclosures));
+        org.custos.review.DisclosureSettingsViewModel definition = new org.custos.review.DisclosureSettingsViewModel(
+                disclosureDefinition(cache, trail), tasks, zone);
+        return new ReviewWiring(access, new PatientAccessView(access).reportsWith(disclosures,
+                new org.custos.review.DisclosureSettingsView(definition)));
+    }
+
+    /**
+     * Where the patient access tab keeps what counts as a disclosure: the cache's report setting, each change
+     * recorded in Custos's own trail before it is made.
+     */
+    static org.custos.review.DisclosureSettingsViewModel.Store disclosureDefinition(Cache cache,
+                                                                                  org.custos.trail.Looks trail) {
+        return new org.custos.review.DisclosureSettingsViewModel.Store() {
+            @Override
+            public java.util.Optional<org.custos.review.DisclosureSettingsViewModel.Kept> load() {
+                return org.custos.review.DisclosureDefinition.kept(cache).map(k ->
+                        new org.custos.review.DisclosureSettingsViewModel.Kept(k.text(), k.changed(), k.changedBy()));
+            }
+
+            @Override
+            public void save(String json) {
+                trail.decision("disclosure definition changed: " + json, "report setting "
+                        + org.custos.review.DisclosureDefinition.NAME, java.util.List.of());
+                cache.reportSettings().put(org.custos.review.DisclosureDefinition.NAME, json,
+                        System.getProperty("user.name", "?"), System.currentTimeMillis());
+            }
+        };
     }
 
     /**
      * The accounting of disclosures of one patient of one origin over the six years before now, as a PDF (the same
-     * report as {@code custos report disclosures}, default rule), recorded in Custos's own trail before it is written;
-     * the file appears only when complete ({@link WholeFile}). Returns how many disclosures it holds.
+     * report as {@code custos report disclosures}, with the definition kept in the cache), recorded in Custos's own
+     * trail before it is written; the file appears only when complete ({@link WholeFile}). The patient's events are
+     * those under any of its keys (its reference and the identifiers the directory knows, or an identifier only).
+     * Returns how many disclosures it holds.
      */
-    static int disclosures(Cache cache, ZoneId zone, org.custos.trail.Looks trail, String patient, String origin,
-                           java.nio.file.Path file) throws java.io.IOException {
+    static int disclosures(Cache cache, ZoneId zone, org.custos.trail.Looks trail, AccessReview.Subject patient,
+                           String origin, java.nio.file.Path file) throws java.io.IOException {
         java.time.Instant hi = java.time.Instant.now();
         java.time.Instant lo = hi.atZone(zone).minusYears(6).toInstant();
         Integer originId = cache.origins().find(origin).map(org.custos.cache.Origins.Origin::id).orElseThrow(() ->
                 new IllegalArgumentException("the origin " + origin + " is not in the cache any more"));
-        trail.export("accounting of disclosures (pdf) to " + file.toAbsolutePath(), "patient=" + patient + " from=" + lo
-                + " to=" + hi + " origin=" + origin, java.util.List.of(patient));
-        org.custos.review.Disclosures.Accounting a = new org.custos.review.Disclosures(cache).account(patient,
-                originId, lo, hi, org.custos.review.DisclosureRule.defaults(), () -> false);
-        String name = cache.people().namesOf(origin, java.util.List.of(patient)).get(patient);
+        String named = patient.named();
+        trail.export("accounting of disclosures (pdf) to " + file.toAbsolutePath(), "patient=" + named + " from=" + lo
+                + " to=" + hi + " origin=" + origin, java.util.List.of(named));
+        org.custos.review.Disclosures.Accounting a = new org.custos.review.Disclosures(cache).account(named,
+                patient.keys(), originId, lo, hi, org.custos.review.DisclosureDefinition.of(cache).rule(), () -> false);
+        String name = patient.reference() == null ? null
+                : cache.people().namesOf(origin, java.util.List.of(named)).get(named);
         WholeFile.write(file, out -> new org.custos.review.DisclosureReport(zone).pdf(a, name,
                 System.getProperty("user.name", "?"), hi, out));
         return a.disclosures().size();

@@ -18,7 +18,7 @@ public final class Cache implements AutoCloseable {
 
     private final Path file;
     /** The version of the newest migration in db/migration (CacheTest checks that they agree). */
-    static final int SCHEMA_VERSION = 10;
+    static final int SCHEMA_VERSION = 11;
 
     private final JdbcConnectionPool pool;
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
@@ -217,6 +217,9 @@ public final class Cache implements AutoCloseable {
 
     /** Writes waiting to go to servers (Consents), persistent and in order. */
     public OutboxStore outbox() { return outbox; }
+
+    /** The reports' settings (what counts as a disclosure), kept with the cache. */
+    public ReportSettings reportSettings() { return new ReportSettings(this); }
 
     /** Custos's own audit trail: each event stored and queued for the servers that receive it, in one commit. */
     public TrailWrites trail() { return new TrailWrites(this); }

@@ -4,7 +4,7 @@ import org.custos.cache.Cache;
 import org.custos.cache.CacheException;
 import org.custos.cache.Origins;
 import org.custos.review.DisclosureReport;
-import org.custos.review.DisclosureRule;
+import org.custos.review.DisclosureDefinition;
 import org.custos.review.Disclosures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code custos report disclosures --patient REF}: the accounting of disclosures as CSV or PDF. */
@@ -34,7 +33,9 @@ import java.util.concurrent.Callable;
                 + "last six years): every cached AuditEvent about the patient that records a disclosure — an Export "
                 + "(DICOM 110106), or a Destination agent (DICOM 110152) that is not one of your own organisations "
                 + "(--own-org) — unless its purpose is treatment, payment or operations (v3 ActReason TREAT, HPAYMT, "
-                + "HOPERAT and their specialisations). An event naming no purpose is counted.",
+                + "HOPERAT and their specialisations). An event naming no purpose is counted. That is the default "
+                + "definition; the one kept in the cache (the app's Patient access tab: 'What counts as a "
+                + "disclosure…') applies when it was changed there, and --own-org adds to its own organisations.",
                 "CSV: a header row (" + "date,recipient,disclosed,purpose,event,origin" + "), one row per disclosure. "
                         + "PDF: a header with the patient, the period, who produced it and when; page numbers.",
                 "Exit status: 0 written (also when there is no disclosure); 1 an error (bad argument, an existing "
@@ -58,7 +59,8 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--own-org", paramLabel = "REF|NAME", description = "One of your own organisations (its "
-            + "reference or name; repeatable): a Destination that is one of them is no disclosure")
+            + "reference or name; repeatable, added to those the kept definition names): a Destination that is one of "
+            + "them is no disclosure")
     List<String> ownOrgs = List.of();
 
     @Option(names = "--tz", paramLabel = "ZONE", description = "Time zone of the dates given and printed (default: the "
@@ -105,7 +107,7 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
                     "patient=" + patient + " from=" + lo + " to=" + hi + (origin == null ? "" : " origin=" + origin),
                     List.of(patient));
             Disclosures.Accounting a = new Disclosures(cache).account(patient, originId, lo, hi,
-                    DisclosureRule.defaults().withOwnOrganisations(Set.copyOf(ownOrgs)), () -> false);
+                    DisclosureDefinition.of(cache).withMoreOwnOrganisations(ownOrgs).rule(), () -> false);
             if (origin == null && a.origins().size() > 1) {
                 return fail(err, "events of " + patient + " come from " + a.origins().size() + " origins ("
                         + String.join(", ", a.origins()) + "): the same reference may name different people there; "

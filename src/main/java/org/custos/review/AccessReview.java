@@ -45,7 +45,15 @@ public final class AccessReview {
      * reference (null when only an identifier is known), {@code keys} the patient index keys.
      */
     public record Subject(String label, String reference, List<String> keys) {
+        /** How a report names the patient: the reference, else the identifier value searched for. */
+        public String named() {
+            return reference != null ? reference : label.startsWith(IDENTIFIER) ? label.substring(IDENTIFIER.length())
+                    : label;
+        }
     }
+
+    /** The label of a subject known by an identifier only starts so. */
+    static final String IDENTIFIER = "identifier ";
 
     /** One subject's events in one origin: what the view can show. */
     public record Candidate(Subject subject, String origin, long events) {
@@ -137,7 +145,7 @@ public final class AccessReview {
             subjects.add(new Subject(ref, ref, List.of(refKey)));
         }
         if (idKey != null && !covered.contains(idKey)) {
-            subjects.add(new Subject("identifier " + t, null, List.of(idKey)));
+            subjects.add(new Subject(IDENTIFIER + t, null, List.of(idKey)));
         }
         List<Candidate> found = new ArrayList<>();
         for (Subject s : subjects) {

@@ -16,9 +16,12 @@ import java.util.Locale;
  * complete, and the screen says how many disclosures it holds.
  */
 public final class DisclosureExportModel {
-    /** Writes the report of one patient of one origin; returns how many disclosures it holds. */
+    /**
+     * Writes the report of one patient (its events: those under any of the subject's keys) of one origin; returns
+     * how many disclosures it holds.
+     */
     public interface Writer {
-        int write(String patient, String origin, Path file) throws Exception;
+        int write(AccessReview.Subject patient, String origin, Path file) throws Exception;
     }
 
     private final Writer writer;
@@ -34,15 +37,15 @@ public final class DisclosureExportModel {
     public ReadOnlyStringProperty message() { return message; }
     public BooleanProperty busy() { return busy; }
 
-    /** Whether a patient can be reported: one named by a reference (the report reads by reference). */
+    /** Whether a patient can be reported: one picked (by reference, or by an identifier only). */
     public static boolean reportable(AccessReview.Candidate c) {
-        return c != null && c.subject().reference() != null;
+        return c != null && !c.subject().keys().isEmpty();
     }
 
     /** Writes the report of the candidate shown to {@code file} (".pdf" added when missing). */
     public void export(AccessReview.Candidate c, Path file) {
         if (!reportable(c) || file == null) {
-            message.set("Pick a patient named by a reference (Patient/…) first.");
+            message.set("Pick a patient first.");
             return;
         }
         Path target = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pdf") ? file
@@ -51,10 +54,10 @@ public final class DisclosureExportModel {
         message.set("Writing the accounting of disclosures…");
         tasks.submit("Writing the accounting of disclosures", p -> {
             CaseListViewModel.refuseUnchosen(file, target);
-            return writer.write(c.subject().reference(), c.origin(), target);
+            return writer.write(c.subject(), c.origin(), target);
         }, n -> {
             busy.set(false);
-            message.set(n + (n == 1 ? " disclosure" : " disclosures") + " of " + c.subject().reference()
+            message.set(n + (n == 1 ? " disclosure" : " disclosures") + " of " + c.subject().named()
                     + " in the last six years, written to " + target + ".");
         }, e -> {
             busy.set(false);

@@ -19,12 +19,14 @@ public record DisclosureRule(Set<String> exportTypes, Set<String> recipientRoles
      * v3 ActReason: TREAT, HPAYMT, HOPERAT and their specialisations (STU3's code system, with R4's additions).
      * Research (HRESCH: CLINTRCH…) and public health (PUBHLTH: DISASTER…) are not among them: they are accounted.
      */
-    public static final Set<String> TPO = Set.of(
+    public static final java.util.List<String> TPO_CODES = java.util.List.of(
             "TREAT", "CAREMGT", "CLINTRL", "ETREAT", "POPHLTH", "BTG", "ERTREAT", "COC",
             "HPAYMT", "CLMATTCH", "COVAUTH", "COVERAGE", "ELIGDTRM", "ELIGVER", "ENROLLM", "REMITADV",
             "HOPERAT", "DONAT", "FRAUD", "GOV", "HACCRED", "HCOMPL", "HDECD", "HDIRECT", "HDM", "HLEGAL", "HOUTCOMS",
             "HPRGRP", "HQUALIMP", "HSYSADMIN", "HTEST", "LABELING", "MEMADMIN", "METAMGT", "MILCDM", "MILDCRG",
             "PATADMIN", "PATSFTY", "PERFMSR", "RECORDMGT", "SYSDEV", "TRAIN");
+    /** {@link #TPO_CODES} as a set. */
+    public static final Set<String> TPO = Set.copyOf(TPO_CODES);
 
     /** The code systems the codes are read in (a code without a system is taken as of them). */
     static final Set<String> DICOM = Set.of("http://dicom.nema.org/resources/ontology/dcm");

@@ -44,11 +44,21 @@ public final class Disclosures {
      */
     public Accounting account(String patient, Integer originId, Instant from, Instant to, DisclosureRule rule,
                               BooleanSupplier cancelled) {
+        return account(patient, List.of(PatientEvents.referenceKey(patient)), originId, from, to, rule, cancelled);
+    }
+
+    /**
+     * As above for the patient named {@code patient} in the report, whose events are those the patient index holds
+     * under any of {@code keys} ({@link PatientEvents#referenceKey}, {@link PatientEvents#identifierKey}: a patient
+     * some events name by identifier only), each once.
+     */
+    public Accounting account(String patient, java.util.Collection<String> keys, Integer originId, Instant from,
+                              Instant to, DisclosureRule rule, BooleanSupplier cancelled) {
         List<Disclosure> out = new ArrayList<>();
         long[] counts = new long[2];
         Set<String> origins = new java.util.TreeSet<>();
         PatientEvents events = cache.patientEvents();
-        events.forEach(patient, originId, from.toEpochMilli(), to.toEpochMilli(), cancelled, e -> {
+        events.forEach(keys, originId, from.toEpochMilli(), to.toEpochMilli(), cancelled, e -> {
             counts[0]++;
             origins.add(cache.origins().nameOf(e.originId()));
             JsonNode ev;

@@ -102,10 +102,16 @@ public final class PatientAccessView {
     @FXML TableColumn<AccessEvent, String> eventIdColumn;
 
     private DisclosureExportModel disclosures;
+    private DisclosureSettingsView disclosureSettings;
+    @FXML javafx.scene.control.Button disclosureSettingsButton;
 
-    /** Adds the *Accounting of disclosures…* button's work (before the view is loaded). */
-    public PatientAccessView reportsWith(DisclosureExportModel model) {
+    /**
+     * Adds the *Accounting of disclosures…* button's work and the *What counts…* window (before the view is
+     * loaded).
+     */
+    public PatientAccessView reportsWith(DisclosureExportModel model, DisclosureSettingsView settings) {
         this.disclosures = model;
+        this.disclosureSettings = settings;
         return this;
     }
 
@@ -128,8 +134,10 @@ public final class PatientAccessView {
     @FXML
     void initialize() {
         if (disclosures == null) {
-            disclosureButton.setVisible(false);
-            disclosureButton.setManaged(false);
+            for (javafx.scene.Node n : java.util.List.of(disclosureButton, disclosureSettingsButton)) {
+                n.setVisible(false);
+                n.setManaged(false);
+            }
         } else {
             disclosureButton.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
                     () -> !DisclosureExportModel.reportable(vm.candidate().get()), vm.candidate())
@@ -387,6 +395,11 @@ public final class PatientAccessView {
         if (f != null) {
             disclosures.export(vm.candidate().get(), f.toPath());
         }
+    }
+
+    @FXML
+    void disclosureSettings() {
+        disclosureSettings.show(disclosureButton.getScene() == null ? null : disclosureButton.getScene().getWindow());
     }
 
     @FXML

@@ -8,7 +8,10 @@ import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
 import org.custos.cache.Origins;
 import org.custos.review.AccessReview;
+import org.custos.cache.PatientEvents;
+import org.custos.review.DisclosureDefinition;
 import org.custos.review.DisclosureExportModel;
+import org.custos.review.DisclosureSettingsViewModel;
 import org.custos.rules.Events;
 import org.custos.sync.Importer;
 import org.custos.trail.OwnTrail;
@@ -28,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The patient access tab's accounting of disclosures, as wired in the app: the PDF of the patient shown (its export
- * counted, a read not), the screen's message, the look in Custos's own trail; a patient named by identifier only
- * cannot be reported.
+ * counted, a read not), the screen's message, the look in Custos's own trail; a patient the events name by
+ * identifier only; the definition of a disclosure kept in the cache (defaults until changed, the change in the trail).
  */
 class DisclosureExportTest {
     @TempDir
@@ -72,11 +75,92 @@ class DisclosureExportTest {
             assertThat(model.message().get()).isEqualTo("Writing the accounting of disclosures failed: p1.pdf exists "
                     + "already: choose it in the dialog to replace it, or name another file");
             assertThat(Files.readAllBytes(dir.resolve("p1.pdf"))).isEqualTo(before);
-            AccessReview.Candidate byIdentifier = new AccessReview.Candidate(new AccessReview.Subject("MRN-1", null,
-                    List.of("mrn-1")), Origins.FILES, 1);
-            assertThat(DisclosureExportModel.reportable(byIdentifier)).isFalse();
-            model.export(byIdentifier, dir.resolve("x.pdf"));
-            assertThat(Files.exists(dir.resolve("x.pdf"))).isFalse();
+        }
+    }
+
+    private static final String DEST = "{\"role\":[{\"coding\":[{\"system\":\"http://dicom.nema.org/resources/"
+            + "ontology/DCM\",\"code\":\"110152\"}]}],\"requestor\":false,\"reference\":{\"reference\":\"%s\"}}";
+
+    /** An AuditEvent about {@code entity} (JSON) with a Destination agent {@code to}, purpose HMARKT. */
+    private static String sent(String id, String recorded, String entity, String to) {
+        return "{\"resourceType\":\"AuditEvent\",\"id\":\"" + id + "\",\"recorded\":\"" + recorded + "\","
+                + "\"type\":{\"system\":\"http://dicom.nema.org/resources/ontology/DCM\",\"code\":\"110110\"},"
+                + "\"action\":\"R\",\"outcome\":\"0\",\"purposeOfEvent\":[{\"coding\":[{\"system\":"
+                + "\"http://hl7.org/fhir/v3/ActReason\",\"code\":\"HMARKT\"}]}],\"agent\":[{\"requestor\":true,"
+                + "\"userId\":{\"value\":\"clerk\"}}," + String.format(DEST, to) + "],\"source\":{\"identifier\":"
+                + "{\"value\":\"ehr\"}},\"entity\":[" + entity + "]}";
+    }
+
+    private static final String PATIENT_ROLE = ",\"type\":{\"system\":\"http://hl7.org/fhir/audit-entity-type\","
+            + "\"code\":\"1\"},\"role\":{\"system\":\"http://hl7.org/fhir/object-role\",\"code\":\"1\"}}";
+
+    @Test
+    void aPatientNamedByIdentifierOnlyIsReportedAndTheKeptDefinitionApplies() throws Exception {
+        try (Cache cache = Cache.open(dir.resolve("cache"))) {
+            String recent = Instant.now().minusSeconds(86_400 * 10).toString();
+            Path f = Files.writeString(dir.resolve("e.ndjson"), String.join("\n",
+                    sent("byid", recent, "{\"identifier\":{\"value\":\"MRN-7\"}" + PATIENT_ROLE,
+                            "Organization/partner"),
+                    sent("toPartner", recent, "{\"reference\":{\"reference\":\"Patient/p2\"}" + PATIENT_ROLE,
+                            "Organization/partner"),
+                    sent("toUs", recent, "{\"reference\":{\"reference\":\"Patient/p2\"}" + PATIENT_ROLE,
+                            "Organization/ours")));
+            new Importer(cache, TestData.FHIR).importFile(f, Importer.SILENT);
+            OwnTrail trail = new OwnTrail(cache, () -> "officer", "custos@test", Clock.systemUTC());
+            DisclosureExportModel model = new DisclosureExportModel((patient, origin, file) ->
+                    ReviewWiring.disclosures(cache, ZoneOffset.UTC, trail, patient, origin, file),
+                    new ImmediateTaskRunner());
+
+            // known to the events by an identifier only: reportable, its events found by that identifier
+            AccessReview.Candidate byIdentifier = new AccessReview.Candidate(new AccessReview.Subject(
+                    "identifier MRN-7", null, List.of(PatientEvents.identifierKey("MRN-7"))), Origins.FILES, 1);
+            assertThat(DisclosureExportModel.reportable(byIdentifier)).isTrue();
+            model.export(byIdentifier, dir.resolve("mrn.pdf"));
+            assertThat(model.message().get()).startsWith("1 disclosure of MRN-7 ");
+            assertThat(pdfText(dir.resolve("mrn.pdf"))).contains("MRN-7", "AuditEvent/byid", "Organization/partner");
+
+            // the defaults: both destinations are others
+            AccessReview.Candidate p2 = new AccessReview.Candidate(new AccessReview.Subject("Patient/p2", "Patient/p2",
+                    List.of(PatientEvents.referenceKey("Patient/p2"))), Origins.FILES, 2);
+            model.export(p2, dir.resolve("p2-defaults.pdf"));
+            assertThat(model.message().get()).startsWith("2 disclosures of Patient/p2 ");
+
+            // the definition edited in the app (the window's view model on the app's store): ours is our own
+            DisclosureSettingsViewModel settings = new DisclosureSettingsViewModel(
+                    ReviewWiring.disclosureDefinition(cache, trail), new ImmediateTaskRunner(), ZoneOffset.UTC);
+            settings.load();
+            assertThat(settings.state().get()).isEqualTo("The defaults apply.");
+            assertThat(settings.exportTypes.get()).isEqualTo("110106");
+            assertThat(settings.exemptPurposes.get()).startsWith("TREAT, ").contains("HPAYMT", "HOPERAT");
+            settings.ownOrganisations.set("Organization/ours\n");
+            settings.save();
+            assertThat(settings.message().get()).startsWith("Saved");
+            model.export(p2, dir.resolve("p2-kept.pdf"));
+            assertThat(model.message().get()).startsWith("1 disclosure of Patient/p2 ");
+            assertThat(pdfText(dir.resolve("p2-kept.pdf"))).contains("AuditEvent/toPartner")
+                    .doesNotContain("AuditEvent/toUs");
+            // kept in the cache: read again, and the change is in Custos's own trail
+            DisclosureSettingsViewModel again = new DisclosureSettingsViewModel(
+                    ReviewWiring.disclosureDefinition(cache, trail), new ImmediateTaskRunner(), ZoneOffset.UTC);
+            again.load();
+            assertThat(again.ownOrganisations.get()).isEqualTo("Organization/ours");
+            assertThat(again.state().get()).startsWith("Changed ");
+            assertThat(cache.audit().page(org.custos.cache.AuditFilter.ALL.withOrigin(Origins.SELF_NAME), null, true,
+                    10)).extracting(AuditSummary::type).contains("Application Activity");
+
+            // a definition under which nothing could count is refused, naming why; the kept one stays
+            again.exportTypes.set("");
+            again.recipientRoles.set(" ");
+            assertThat(again.problem().get()).contains("at least one event type or recipient role");
+            again.save();
+            assertThat(DisclosureDefinition.of(cache).ownOrganisations()).containsExactly("Organization/ours");
+            assertThat(DisclosureDefinition.of(cache).exportTypes()).containsExactly("110106");
+        }
+    }
+
+    private static String pdfText(Path pdf) throws java.io.IOException {
+        try (PDDocument d = Loader.loadPDF(pdf.toFile())) {
+            return new PDFTextStripper().getText(d);
         }
     }
 }

@@ -105,6 +105,34 @@ class ReportDisclosuresCommandTest {
     }
 
     @Test
+    void theDefinitionKeptInTheCacheAppliesAndOwnOrgAddsToIt() throws Exception {
+        String kept = dir.resolve("kept-cache").toString();
+        assertThat(run("import", dir.resolve("events.ndjson").toString(), "--db", kept).code()).isZero();
+        try (org.custos.cache.Cache cache = org.custos.cache.Cache.open(Path.of(kept))) {
+            // as the app's window saves it: our own organisation named, research exempt as well
+            org.custos.review.DisclosureDefinition d = org.custos.review.DisclosureDefinition.defaults()
+                    .withMoreOwnOrganisations(List.of("Organization/own"));
+            java.util.List<String> exempt = new java.util.ArrayList<>(d.exemptPurposes());
+            exempt.add("CLINTRCH");
+            cache.reportSettings().put(org.custos.review.DisclosureDefinition.NAME,
+                    new org.custos.review.DisclosureDefinition(d.exportTypes(), d.recipientRoles(),
+                            d.ownOrganisations(), exempt).toJson(), "officer", System.currentTimeMillis());
+        }
+        Path csv = dir.resolve("kept.csv");
+        Run r = run("report", "disclosures", "--patient", "Patient/p1", "--from", "2026-01-01", "--format", "csv",
+                "-o", csv.toString(), "--db", kept);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(csv)).contains("AuditEvent/marketing", "AuditEvent/sent-away", "AuditEvent/mixed")
+                .doesNotContain("AuditEvent/sent-home", "AuditEvent/research");
+        Path more = dir.resolve("kept-more.csv");
+        Run r2 = run("report", "disclosures", "--patient", "Patient/p1", "--from", "2026-01-01", "--format", "csv",
+                "-o", more.toString(), "--own-org", "Organization/other-hospital", "--db", kept);
+        assertThat(r2.code()).as(r2.err()).isZero();
+        assertThat(Files.readString(more)).contains("AuditEvent/marketing").doesNotContain("AuditEvent/sent-away",
+                "AuditEvent/sent-home");
+    }
+
+    @Test
     void thePdfHasItsHeaderTheDisclosuresAndPageNumbers() throws Exception {
         Path pdf = dir.resolve("p1.pdf");
         // only --to: the six years before it (the 2018 export is out)

@@ -104,8 +104,10 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
 
             /** Who the look was about, as the trail names them: the alert's patient, else its events' (window rules). */
             private List<String> patientsOf(long alertId) {
-                String p = alerts.get(alertId).map(AlertList.AlertRow::patient).orElse("");
-                return p.isEmpty() ? eventPatients(cache, alerts.eventsOf(alertId)) : List.of(p);
+                java.util.Optional<AlertList.AlertRow> a = alerts.get(alertId);
+                String p = a.map(AlertList.AlertRow::patient).orElse("");
+                return p.isEmpty() ? eventPatients(cache, alerts.eventsOf(alertId))
+                        : List.of(org.custos.trail.Looks.inOrigin(cache.origins().nameOf(a.get().originId()), p));
             }
 
             @Override
@@ -224,11 +226,15 @@ record AlertWiring(AlertQueueViewModel queue, AlertQueueView view, AlertEngine e
         };
     }
 
-    /** The patients of these stored events, each once (at most 500: a trail entry names who a look was about). */
+    /**
+     * The patients of these stored events, each once (at most 500: a trail entry names who a look was about);
+     * absolute when the event's origin is a server (see {@code Looks.inOrigin}).
+     */
     static List<String> eventPatients(Cache cache, List<Long> pks) {
         return cache.audit().byPks(pks.stream().mapToLong(Long::longValue).toArray()).stream()
-                .flatMap(e -> java.util.Arrays.stream(e.patients().split("; "))).filter(x -> !x.isBlank()).distinct()
-                .limit(500).toList();
+                .flatMap(e -> java.util.Arrays.stream(e.patients().split("; ")).filter(x -> !x.isBlank())
+                        .map(x -> org.custos.trail.Looks.inOrigin(e.origin(), x)))
+                .distinct().limit(500).toList();
     }
 
     /** Judges what arrived while no import or sync ran (a process killed before its rules ran), then lists. */

@@ -40,8 +40,8 @@ record ReviewWiring(PatientAccessViewModel access, PatientAccessView accessView)
 
             @Override
             public void save(String json) {
-                trail.decision("disclosure definition changed: " + json, "report setting "
-                        + org.custos.review.DisclosureDefinition.NAME, java.util.List.of());
+                // the whole definition as what the decision is about (the description is cut at 1,000 characters)
+                trail.decision("disclosure definition changed", json, java.util.List.of());
                 cache.reportSettings().put(org.custos.review.DisclosureDefinition.NAME, json,
                         System.getProperty("user.name", "?"), System.currentTimeMillis());
             }
@@ -49,10 +49,20 @@ record ReviewWiring(PatientAccessViewModel access, PatientAccessView accessView)
     }
 
     /**
+     * The index keys a legal report reads a patient by: its reference when it has one (the identifier values the
+     * access view adds are kept without their system in the index, and could name another person), else the one
+     * identifier the user searched for.
+     */
+    static java.util.List<String> reportKeys(AccessReview.Subject patient) {
+        return patient.reference() != null
+                ? java.util.List.of(org.custos.cache.PatientEvents.referenceKey(patient.reference())) : patient.keys();
+    }
+
+    /**
      * The accounting of disclosures of one patient of one origin over the six years before now, as a PDF (the same
      * report as {@code custos report disclosures}, with the definition kept in the cache), recorded in Custos's own
      * trail before it is written; the file appears only when complete ({@link WholeFile}). The patient's events are
-     * those under any of its keys (its reference and the identifiers the directory knows, or an identifier only).
+     * read by {@link #reportKeys}.
      * Returns how many disclosures it holds.
      */
     static int disclosures(Cache cache, ZoneId zone, org.custos.trail.Looks trail, AccessReview.Subject patient,
@@ -62,14 +72,17 @@ record ReviewWiring(PatientAccessViewModel access, PatientAccessView accessView)
         Integer originId = cache.origins().find(origin).map(org.custos.cache.Origins.Origin::id).orElseThrow(() ->
                 new IllegalArgumentException("the origin " + origin + " is not in the cache any more"));
         String named = patient.named();
-        trail.export("accounting of disclosures (pdf) to " + file.toAbsolutePath(), "patient=" + named + " from=" + lo
-                + " to=" + hi + " origin=" + origin, java.util.List.of(named));
+        trail.export("accounting of disclosures (pdf) to " + file.toAbsolutePath(), "patient=" + named + " keys="
+                + reportKeys(patient) + " from=" + lo + " to=" + hi + " origin=" + origin,
+                java.util.List.of(org.custos.trail.Looks.inOrigin(origin, named)));
         org.custos.review.Disclosures.Accounting a = new org.custos.review.Disclosures(cache).account(named,
-                patient.keys(), originId, lo, hi, org.custos.review.DisclosureDefinition.of(cache).rule(), () -> false);
+                reportKeys(patient), originId, lo, hi, org.custos.review.DisclosureDefinition.of(cache).rule(),
+                () -> false);
         String name = patient.reference() == null ? null
                 : cache.people().namesOf(origin, java.util.List.of(named)).get(named);
+        String definition = org.custos.review.DisclosureDefinition.describe(cache, zone);
         WholeFile.write(file, out -> new org.custos.review.DisclosureReport(zone).pdf(a, name,
-                System.getProperty("user.name", "?"), hi, out));
+                System.getProperty("user.name", "?"), hi, definition, out));
         return a.disclosures().size();
     }
 }

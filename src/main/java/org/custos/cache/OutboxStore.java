@@ -149,6 +149,10 @@ public final class OutboxStore {
             throw new IllegalArgumentException("Outbox entry " + baseSeq + " was discarded: start from the server's "
                     + "version instead.");
         }
+        if (base.type().equals("AuditEvent")) {
+            throw new IllegalArgumentException("Outbox entry " + baseSeq + " is an event of Custos's own audit "
+                    + "trail: it is not edited.");
+        }
         input.checkJson(base.type(), json);
         if (base.status() == Status.SENT) {
             // its version is known already: an ordinary If-Match
@@ -409,6 +413,10 @@ public final class OutboxStore {
      */
     public long resolve(long seq, String json, String baseVersion, List<Long> alsoDiscard) {
         Entry e = get(seq).orElseThrow(() -> new IllegalArgumentException("No outbox entry " + seq + "."));
+        if (e.type().equals("AuditEvent")) {
+            throw new IllegalArgumentException("Outbox entry " + seq + " is an event of Custos's own audit trail: it "
+                    + "is not edited (send it again, or discard it).");
+        }
         input.checkJson(e.type(), json);
         input.checkVersion(baseVersion);
         int originId = originId(e);

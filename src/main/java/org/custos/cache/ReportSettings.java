@@ -3,15 +3,18 @@ package org.custos.cache;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The reports' settings kept in the cache (table {@code report_setting}), by name, as text: what counts as a
- * disclosure ({@code disclosures}). A change is committed and forced to the disk before the method returns.
+ * disclosure ({@code disclosures}). Every change is a new row (the newest applies; the older ones say what applied
+ * when), committed and forced to the disk before the method returns.
  */
 public final class ReportSettings {
-    /** One kept setting: its text, when (epoch ms) and by whom it was last changed. */
-    public record Setting(String text, long changed, String changedBy) {
+    /** One kept change: its number, its text (null: back to the defaults), when (epoch ms) and by whom. */
+    public record Setting(long seq, String text, long changed, String changedBy) {
     }
 
     private final Cache cache;
@@ -20,32 +23,39 @@ public final class ReportSettings {
         this.cache = cache;
     }
 
-    /** The setting kept under {@code name}; empty when none was saved (the defaults apply). */
+    /** The setting that applies under {@code name}; empty when none was saved or the last change restored the defaults. */
     public Optional<Setting> get(String name) {
+        List<Setting> h = read(name, 1);
+        return h.isEmpty() || h.get(0).text() == null ? Optional.empty() : Optional.of(h.get(0));
+    }
+
+    /** Every change of {@code name}, newest first. */
+    public List<Setting> history(String name) {
+        return read(name, Integer.MAX_VALUE);
+    }
+
+    private List<Setting> read(String name, int max) {
+        List<Setting> out = new ArrayList<>();
         try (var c = cache.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT settings, changed, changed_by FROM report_setting WHERE name = ?")) {
+                "SELECT seq, settings, changed, changed_by FROM report_setting WHERE name = ? ORDER BY seq DESC")) {
             ps.setString(1, name);
+            ps.setMaxRows(max);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Setting(rs.getString(1), rs.getLong(2), rs.getString(3)))
-                        : Optional.empty();
+                while (rs.next()) {
+                    out.add(new Setting(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+                }
             }
+            return out;
         } catch (SQLException e) {
             throw new CacheException("Reading the report setting " + name + " failed: " + e.getMessage(), e);
         }
     }
 
-    /** Keeps {@code text} under {@code name} (replacing what was kept); null text removes it (the defaults again). */
+    /** Keeps {@code text} as what applies under {@code name} from now on; null text: the defaults again. */
     public void put(String name, String text, String by, long now) {
         cache.durably("Saving the report setting " + name, c -> {
-            if (text == null) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM report_setting WHERE name = ?")) {
-                    ps.setString(1, name);
-                    ps.executeUpdate();
-                }
-                return null;
-            }
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO report_setting (name, settings, changed, "
-                    + "changed_by) KEY (name) VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO report_setting (name, settings, changed, "
+                    + "changed_by) VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, name);
                 ps.setString(2, text);
                 ps.setLong(3, now);

@@ -3,6 +3,7 @@ package org.custos.cache;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes Custos's own audit events (see {@code org.custos.trail.OwnTrail}): each one is stored under the origin
@@ -24,18 +25,21 @@ public final class TrailWrites {
     }
 
     /**
-     * Records {@code event} (an AuditEvent with its id) and queues it for the servers {@code sendTo} (their base
-     * URLs; empty: none).
+     * Records {@code event} (an AuditEvent with its id) and queues, for each server (base URL) of {@code copies}, the
+     * copy that server receives (empty: none).
      */
-    public void record(ObjectNode event, List<String> sendTo) {
+    public void record(ObjectNode event, Map<String, ObjectNode> copies) {
         int origin = cache.origins().idOf(Origins.SELF_NAME);
-        List<Integer> servers = cache.outbox().serverIds(sendTo);
+        List<String> servers = List.copyOf(copies.keySet());
+        List<Integer> serverIds = cache.outbox().serverIds(servers);
         String id = event.path("id").asText();
         IncomingResource r = IncomingResource.of(event, id, "Custos's own audit trail");
         AuditStore.Item item = new AuditStore.Item(r, AuditExtractor.extract(event));
         cache.durably("Recording Custos's own audit trail", c -> {
             cache.audit().upsert(c, origin, List.of(item));
-            cache.outbox().queueTrail(c, servers, id, r.json());
+            for (int i = 0; i < servers.size(); i++) {
+                cache.outbox().queueTrail(c, List.of(serverIds.get(i)), id, copies.get(servers.get(i)).toString());
+            }
             return null;
         });
     }

@@ -124,7 +124,8 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
                 } else {
                     try (OutputStream o = Files.newOutputStream(tmp)) {
                         report.pdf(a, name(cache, a.patient(), a.origins()), System.getProperty("user.name", "?"), now,
-                                o);
+                                DisclosureDefinition.describe(cache, zone) + (ownOrgs.isEmpty() ? ""
+                                        : ", with the own organisations " + String.join(", ", ownOrgs)), o);
                     }
                 }
                 Files.move(tmp, output, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

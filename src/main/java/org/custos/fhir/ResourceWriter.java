@@ -203,14 +203,14 @@ public final class ResourceWriter implements AutoCloseable {
                     .conditionalByUrl(type + "?_tag=" + urlPart(tagSystem) + "|" + urlPart(tagCode))
                     .prefer(PreferReturnEnum.REPRESENTATION).execute();
         } catch (RuntimeException e) {
-            throw failure("posting a " + type, e);
+            throw failure("posting " + (type.matches("[AEIOU].*") ? "an " : "a ") + type, e);
         }
         if (outcome.getId() == null || !outcome.getId().hasIdPart()) {
             return findTagged(type, tagSystem, tagCode).orElseThrow(() -> new FhirServerException(Kind.BAD_RESPONSE,
                     0, "The server " + profile.baseUrl() + " accepted a " + type + " but did not say where."));
         }
-        String id = outcome.getId().getIdPart();
-        return afterWrite(type, id, outcome.getId().getVersionIdPart(), outcome.getResource());
+        // no read-back (one request per event): where it was stored is all the outbox keeps
+        return new Stored(type, outcome.getId().getIdPart(), outcome.getId().getVersionIdPart(), null, "");
     }
 
     /** The server's {@code type} tagged {@code system|code} (the first, if several); empty when it has none. */
@@ -221,11 +221,27 @@ public final class ResourceWriter implements AutoCloseable {
         ObjectNode bundle = http.getJson(http.at(type + "?_tag=" + urlPart(tagSystem) + "%7C" + urlPart(tagCode)
                 + "&_count=1"));
         for (com.fasterxml.jackson.databind.JsonNode e : bundle.path("entry")) {
-            if (e.path("resource") instanceof ObjectNode r && type.equals(r.path("resourceType").asText())) {
+            // the tag checked here: a server that ignores _tag answers with whatever it has
+            if (e.path("resource") instanceof ObjectNode r && type.equals(r.path("resourceType").asText())
+                    && hasTag(r, tagSystem, tagCode)) {
                 return Optional.of(stored(type, r.path("id").asText(), r));
             }
         }
+        if (bundle.path("total").asInt(0) > 0 || bundle.path("entry").size() > 0) {
+            // it found something without the tag: it did not search by tag, so it cannot say whether it holds ours
+            throw new FhirServerException(Kind.BAD_RESPONSE, 0, "The server " + profile.baseUrl() + " does not "
+                    + "search " + type + " by _tag: it cannot say whether it holds an earlier send already.");
+        }
         return Optional.empty();
+    }
+
+    private static boolean hasTag(ObjectNode r, String system, String code) {
+        for (com.fasterxml.jackson.databind.JsonNode t : r.path("meta").path("tag")) {
+            if (system.equals(t.path("system").asText(null)) && code.equals(t.path("code").asText(null))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String urlPart(String s) {

@@ -193,7 +193,8 @@ public final class AccessReview {
             looks.query("patient access view", "patient=" + c.subject().reference() + " keys=" + c.subject().keys()
                     + " origin=" + c.origin() + (from == Long.MIN_VALUE && to == Long.MAX_VALUE ? ""
                     : " from=" + java.time.Instant.ofEpochMilli(from) + " to=" + java.time.Instant.ofEpochMilli(to)),
-                    c.subject().reference() == null ? c.subject().keys() : List.of(c.subject().reference()));
+                    c.subject().reference() == null ? List.of(c.subject().named())
+                            : List.of(org.custos.trail.Looks.inOrigin(c.origin(), c.subject().reference())));
         }
         AccessTally tally = new AccessTally(zone, listCap);
         if (originId == null) { // the origin was removed meanwhile: it holds nothing

@@ -48,6 +48,18 @@ public record DisclosureDefinition(List<String> exportTypes, List<String> recipi
         return cache.reportSettings().get(NAME);
     }
 
+    /**
+     * Which definition a report applied, in words: "the defaults", or the kept change's number, time and author
+     * (the change is kept in the cache's history of the setting).
+     */
+    public static String describe(Cache cache, java.time.ZoneId zone) {
+        return kept(cache).map(k -> "as changed on " + java.time.format.DateTimeFormatter.ofPattern(
+                "yyyy-MM-dd HH:mm z").withZone(zone).format(java.time.Instant.ofEpochMilli(k.changed()))
+                + (k.changedBy() == null ? "" : " by " + k.changedBy()) + " (change no. " + k.seq() + " kept in the "
+                + "cache)").orElse("the defaults (DICOM 110106 Export or a 110152 Destination not of your own "
+                + "organisations; treatment, payment and operations exempt)");
+    }
+
     /** The rule the report applies. */
     public DisclosureRule rule() {
         return new DisclosureRule(Set.copyOf(exportTypes), Set.copyOf(recipientRoles), Set.copyOf(ownOrganisations),

@@ -45,6 +45,15 @@ public final class DisclosureReport {
     /** The PDF: header (patient and name, period, producer, produced at), the disclosures, page numbers. */
     public void pdf(Disclosures.Accounting a, String patientName, String producedBy, Instant producedAt,
                     OutputStream out) throws IOException {
+        pdf(a, patientName, producedBy, producedAt, null, out);
+    }
+
+    /**
+     * As above, the header also saying which definition of a disclosure applied ({@code definition}, e.g. "the
+     * defaults"; null: not said).
+     */
+    public void pdf(Disclosures.Accounting a, String patientName, String producedBy, Instant producedAt,
+                    String definition, OutputStream out) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             PdfPages pages = new PdfPages();
             float size = PdfPages.SIZE;
@@ -55,6 +64,9 @@ public final class DisclosureReport {
             pages.text("Produced by " + producedBy + " on " + time.format(producedAt)
                     + " with Custos, from " + a.checked() + " recorded accesses to the patient's data"
                     + (a.unreadable() > 0 ? " (" + a.unreadable() + " could not be read)" : "") + ".");
+            if (definition != null) {
+                pages.text("What counts as a disclosure: " + definition + ".");
+            }
             pages.text(a.disclosures().isEmpty() ? "No disclosure was recorded in this period."
                     : a.disclosures().size() + " disclosure" + (a.disclosures().size() == 1 ? "" : "s") + ":");
             pages.gap(size);

@@ -261,6 +261,9 @@ public final class AlertEngine {
                 if (!cache.origins().byId(a.originId()).map(o -> Origins.SELF.equals(o.kind())).orElse(false)) {
                     try {
                         s = EventSignals.read(mapper, a.raw());
+                        if (s.trailId() != null && ownTrailHas(s.trailId())) {
+                            s = null; // a server's copy of this Custos's own trail (sent there, synced back)
+                        }
                     } catch (IOException | RuntimeException e) {
                         unreadable++;
                         LOG.warn("The rules could not read AuditEvent/{} (stored key {}): {}", a.resId(), a.pk(),
@@ -281,6 +284,11 @@ public final class AlertEngine {
             }
             hits = h;
             accesses = acc;
+        }
+
+        /** Whether this cache's own trail holds the event {@code id} (a copy of it was sent to a server). */
+        private boolean ownTrailHas(String id) {
+            return cache.origins().selfId().map(self -> cache.audit().rawById(self, id).isPresent()).orElse(false);
         }
 
         /** The directory's family names of the batch's users and patients, one query per origin. */

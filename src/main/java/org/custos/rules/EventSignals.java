@@ -18,7 +18,7 @@ import java.util.Set;
  * @param purposes every code of purposeOfEvent and of the agents' purposeOfUse
  */
 public record EventSignals(String typeCode, String outcome, List<User> users, List<AuditExtractor.PatientRef> patients,
-                           Set<String> purposes) {
+                           Set<String> purposes, String trailId) {
     private static final String DICOM = "http://dicom.nema.org/resources/ontology/DCM";
 
     /**
@@ -75,7 +75,14 @@ public record EventSignals(String typeCode, String outcome, List<User> users, Li
         } catch (RuntimeException e) {
             patients = List.of(); // an entity of an odd shape (stored before it was checked): names no one
         }
-        return new EventSignals(typeCode, text(ev.get("outcome")), users, patients, purposes);
+        // a copy of a Custos trail event (sent to a server, synced back) carries its Custos id as a tag
+        String trailId = null;
+        for (JsonNode t : array(ev.path("meta").get("tag"))) {
+            if (org.custos.cache.TrailWrites.TAG.equals(text(t.get("system")))) {
+                trailId = text(t.get("code"));
+            }
+        }
+        return new EventSignals(typeCode, text(ev.get("outcome")), users, patients, purposes, trailId);
     }
 
     private static void codes(JsonNode concepts, Set<String> out) {

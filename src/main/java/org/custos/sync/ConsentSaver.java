@@ -109,7 +109,7 @@ public final class ConsentSaver {
             // if that is no longer the server's, the server says so and the user chooses; nothing is overwritten
             seq = outbox.enqueue(o, "Consent", id, baseVersion, json);
         }
-        OutboxSender.Report report = sender.send(profile, new Cancellation(), OutboxSender.Listener.NONE);
+        OutboxSender.Report report = sender.sendEdits(profile, new Cancellation(), OutboxSender.Listener.NONE);
         OutboxStore.Entry e = outbox.get(seq).orElseThrow();
         return switch (e.status()) {
             case SENT -> new Result.Stored(e.sentVersion(), stored(o, id, e.sentVersion()).orElse(json));

@@ -94,29 +94,54 @@ public final class OutboxSender {
     }
 
     /**
+     * As {@link #send(ServerProfile, Cancellation, Listener)}, the user's edits only: Custos's own audit events wait
+     * for the next full send (a save must not wait behind a backlog of them).
+     */
+    public Report sendEdits(ServerProfile profile, Cancellation cancel, Listener listener) {
+        try (ResourceWriter writer = new ResourceWriter(fhir, profile)) {
+            return send(writer, cancel, listener, false);
+        }
+    }
+
+    /**
      * As {@link #send(ServerProfile, Cancellation, Listener)} with a writer of the caller's. One run per server at a
      * time: while one runs, another for the same server returns at once, having sent nothing.
      */
     public Report send(ResourceWriter writer, Cancellation cancel, Listener listener) {
+        return send(writer, cancel, listener, true);
+    }
+
+    private Report send(ResourceWriter writer, Cancellation cancel, Listener listener, boolean withTrail) {
         String origin = Origins.normalize(writer.profile().baseUrl());
         if (!cache.outbox().claim(origin)) {
             return new Report(origin, 0, 0, List.of(), List.of(), cache.outbox().pending(origin).size(),
                     "the outbox of " + origin + " is being sent already", 0);
         }
         try {
-            return sendClaimed(writer, origin, cancel, listener);
+            return sendClaimed(writer, origin, cancel, listener, withTrail);
         } finally {
             cache.outbox().release(origin);
         }
     }
 
-    private Report sendClaimed(ResourceWriter writer, String origin, Cancellation cancel, Listener listener) {
+    private Report sendClaimed(ResourceWriter writer, String origin, Cancellation cancel, Listener listener,
+                               boolean withTrail) {
         Redactor redactor = Redactor.of(writer.profile());
         OutboxStore outbox = cache.outbox();
         Run run = new Run(origin);
         // resources whose earlier entry did not go this run: their later entries wait, in order
         Set<String> blocked = new HashSet<>();
+        // the trail goes in the order recorded: once one of its events is left waiting (or unanswered), the later
+        // ones wait too (one the server refused, FAILED, does not hold the others)
+        boolean trailHeld = false;
         for (Entry e : outbox.unsent(origin)) {
+            if (trail(e) && !withTrail) {
+                continue;
+            }
+            if (trail(e) && trailHeld && e.status() != Status.CONFLICT && e.status() != Status.FAILED) {
+                run.waiting++;
+                continue;
+            }
             String key = e.resource();
             if (e.status() == Status.CONFLICT || e.status() == Status.FAILED) {
                 blocked.add(key);
@@ -155,6 +180,9 @@ public final class OutboxSender {
             }
             if (!sendOne(writer, e, ifMatch, run, listener, redactor)) {
                 blocked.add(key);
+                if (trail(e) && outbox.get(e.seq()).map(now -> now.status() != Status.FAILED).orElse(true)) {
+                    trailHeld = true;
+                }
             }
         }
         return new Report(origin, run.sent, run.reconciled, List.copyOf(run.conflicts), List.copyOf(run.failures),

@@ -63,7 +63,7 @@ public final class ProvenanceSaver {
             return new Result.Queued(o.name(), seq, "no server profile for " + o.name() + "; it waits in the outbox "
                     + "until one is set up under Servers");
         }
-        OutboxSender.Report report = new OutboxSender(cache, fhir).send(profile.get(), new Cancellation(),
+        OutboxSender.Report report = new OutboxSender(cache, fhir).sendEdits(profile.get(), new Cancellation(),
                 OutboxSender.Listener.NONE);
         OutboxStore.Entry e = outbox.get(seq).orElseThrow();
         return switch (e.status()) {

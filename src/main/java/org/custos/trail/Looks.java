@@ -18,4 +18,17 @@ public interface Looks {
 
     /** A review decision on an alert or a case ({@code about}: "alert 3"). */
     void decision(String what, String about, List<String> patients);
+
+    /**
+     * A patient reference as a trail event should name it: absolute ({@code base/Patient/1}) when {@code origin} is a
+     * server's base URL and the reference is relative, so that a server the trail is sent to can tell its own patients
+     * from another source's; otherwise as given.
+     */
+    static String inOrigin(String origin, String reference) {
+        if (origin == null || reference == null || !(origin.startsWith("http://") || origin.startsWith("https://"))
+                || !reference.matches("[A-Z][A-Za-z]+/[A-Za-z0-9\\-.]{1,64}(/_history/[A-Za-z0-9\\-.]{1,64})?")) {
+            return reference;
+        }
+        return (origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin) + "/" + reference;
+    }
 }

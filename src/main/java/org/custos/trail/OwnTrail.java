@@ -194,8 +194,36 @@ public final class OwnTrail implements Looks {
             coding(r.putObject("type"), "http://hl7.org/fhir/audit-entity-type", "2", "System Object");
             coding(r.putObject("role"), "http://hl7.org/fhir/object-role", "4", "Domain Resource");
         }
-        cache.trail().record(ev, sendTo.get());
+        java.util.Map<String, ObjectNode> copies = new java.util.LinkedHashMap<>();
+        for (String server : sendTo.get()) {
+            copies.put(server, forServer(ev, server));
+        }
+        cache.trail().record(ev, copies);
         return id;
+    }
+
+    /**
+     * The copy of {@code ev} a server receives: an entity keeps its reference only when it is one of that server's
+     * resources (absolute under its base URL, see {@link Looks#inOrigin}); any other reference or identifier would
+     * name the server's own resource of that id, another person, so it becomes the entity's name instead.
+     */
+    static ObjectNode forServer(ObjectNode ev, String serverBase) {
+        ObjectNode copy = ev.deepCopy();
+        String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
+        for (com.fasterxml.jackson.databind.JsonNode n : copy.path("entity")) {
+            ObjectNode e = (ObjectNode) n;
+            String ref = e.path("reference").path("reference").asText(null);
+            if (ref != null && !ref.startsWith(base + "/")) {
+                e.remove("reference");
+                e.put("name", ref + " (not a resource of this server)");
+            }
+            String ident = e.path("identifier").path("value").asText(null);
+            if (ident != null) {
+                e.remove("identifier");
+                e.put("name", "identifier " + ident + " (of another source than this server)");
+            }
+        }
+        return copy;
     }
 
     private static ObjectNode coding(ObjectNode c, String system, String code, String display) {

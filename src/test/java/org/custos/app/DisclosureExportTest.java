@@ -119,11 +119,16 @@ class DisclosureExportTest {
             assertThat(model.message().get()).startsWith("1 disclosure of MRN-7 ");
             assertThat(pdfText(dir.resolve("mrn.pdf"))).contains("MRN-7", "AuditEvent/byid", "Organization/partner");
 
-            // the defaults: both destinations are others
-            AccessReview.Candidate p2 = new AccessReview.Candidate(new AccessReview.Subject("Patient/p2", "Patient/p2",
-                    List.of(PatientEvents.referenceKey("Patient/p2"))), Origins.FILES, 2);
+            // the defaults: both destinations are others. The subject as the access view makes it for a directory
+            // patient also holds an identifier value (kept without its system: here it is another person's): a
+            // legal report reads by the reference only
+            AccessReview.Candidate p2 = new AccessReview.Candidate(new AccessReview.Subject("Pat Two (Patient/p2)",
+                    "Patient/p2", List.of(PatientEvents.referenceKey("Patient/p2"),
+                    PatientEvents.identifierKey("MRN-7"))), Origins.FILES, 3);
             model.export(p2, dir.resolve("p2-defaults.pdf"));
             assertThat(model.message().get()).startsWith("2 disclosures of Patient/p2 ");
+            assertThat(pdfText(dir.resolve("p2-defaults.pdf"))).doesNotContain("AuditEvent/byid")
+                    .contains("What counts as a disclosure: the defaults");
 
             // the definition edited in the app (the window's view model on the app's store): ours is our own
             DisclosureSettingsViewModel settings = new DisclosureSettingsViewModel(
@@ -138,7 +143,8 @@ class DisclosureExportTest {
             model.export(p2, dir.resolve("p2-kept.pdf"));
             assertThat(model.message().get()).startsWith("1 disclosure of Patient/p2 ");
             assertThat(pdfText(dir.resolve("p2-kept.pdf"))).contains("AuditEvent/toPartner")
-                    .doesNotContain("AuditEvent/toUs");
+                    .doesNotContain("AuditEvent/toUs").contains("What counts as a disclosure: as changed on")
+                    .contains("(change no. 1 kept in the");
             // kept in the cache: read again, and the change is in Custos's own trail
             DisclosureSettingsViewModel again = new DisclosureSettingsViewModel(
                     ReviewWiring.disclosureDefinition(cache, trail), new ImmediateTaskRunner(), ZoneOffset.UTC);
@@ -155,6 +161,16 @@ class DisclosureExportTest {
             again.save();
             assertThat(DisclosureDefinition.of(cache).ownOrganisations()).containsExactly("Organization/ours");
             assertThat(DisclosureDefinition.of(cache).exportTypes()).containsExactly("110106");
+            // every saved change is kept: what applied to an earlier report can be read back
+            again.exportTypes.set("110106");
+            again.recipientRoles.set("110152");
+            again.ownOrganisations.set("");
+            again.save();
+            assertThat(cache.reportSettings().history(DisclosureDefinition.NAME)).hasSize(2)
+                    .last().satisfies(first -> assertThat(first.text()).contains("Organization/ours"));
+            // the whole definition is in the trail's record of the change (not cut with the description)
+            assertThat(cache.audit().page(org.custos.cache.AuditFilter.ALL.withOrigin(Origins.SELF_NAME)
+                    .withText("Organization/ours"), null, true, 10)).isNotEmpty();
         }
     }
 

@@ -69,6 +69,31 @@ class AlertArrivalTest {
         return cache.alertList().list(Set.of(rule), Long.MIN_VALUE, Long.MAX_VALUE, null, 10_000);
     }
 
+    /**
+     * A server's copy of an event of this Custos's own trail (sent there, synced back: its Custos id as a tag) is not
+     * judged: looking at a VIP's alert must not raise another. An event whose tag names no event of the trail is.
+     */
+    @Test
+    void aServersCopyOfTheOwnTrailIsNotJudged() throws Exception {
+        assertThat(engine.addVip("Patient/vip1", null)).isTrue();
+        String id = new org.custos.trail.OwnTrail(cache, () -> "officer", "custos@test", Clock.systemUTC())
+                .record(org.custos.trail.OwnTrail.Act.READ, "opened the alert", null, "AuditEvent/e1",
+                        List.of("Patient/vip1"));
+        int self = cache.origins().selfId().orElseThrow();
+        String raw = cache.audit().rawById(self, id).orElseThrow();
+        String copy = raw.replace("\"id\":\"" + id + "\"", "\"id\":\"srv-1\"");
+        String forged = raw.replace("\"id\":\"" + id + "\"", "\"id\":\"srv-2\"")
+                .replace("\"code\":\"" + id + "\"", "\"code\":\"not-a-trail-event\"")
+                .replace("\"value\":\"officer\"", "\"value\":\"someone\"");
+        assertThat(copy).contains("srv-1").contains(org.custos.cache.TrailWrites.TAG);
+        Path f = dir.resolve("server-copies.ndjson");
+        Files.writeString(f, copy + "\n" + forged);
+        assertThat(new Importer(cache, TestData.FHIR).importFile(f, "https://audit.example/fhir", Importer.SILENT)
+                .quarantined()).isZero();
+        engine.catchUp(() -> false, n -> { });
+        assertThat(alerts("vip")).extracting(AlertRow::user).containsExactly("someone");
+    }
+
     @Test
     void aRunSplitOverTwoImportsIsOneAlert() throws Exception {
         importEvents(reads("bulk", 0, 20, "2026-03-04T10:00:00Z", 60));

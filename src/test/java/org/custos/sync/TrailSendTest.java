@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.custos.sync.TestProfiles.profile;
 
 /**
@@ -93,6 +94,11 @@ class TrailSendTest {
             }
             assertThat(storedAt).as("stored in the order recorded").isSorted();
             assertThat(onServer(server, q).get(0).getAgentFirstRep().getUserId().getValue()).isEqualTo("officer");
+            // a relative reference would name the server's own Patient/p1, another person: it went as a name
+            AuditEvent first = onServer(server, q).get(0);
+            assertThat(first.getEntity()).noneMatch(e -> e.getReference().hasReference());
+            assertThat(first.getEntity()).extracting(AuditEvent.AuditEventEntityComponent::getName)
+                    .contains("Patient/p1 (not a resource of this server)");
             assertThat(o.entries(server.baseUrl())).extracting(Entry::status).containsOnly(Status.SENT);
             assertThat(o.get(o.entries(server.baseUrl()).get(0).seq()).orElseThrow().lastMessage())
                     .contains("AuditEvent/" + serverIds.get(0));
@@ -194,6 +200,88 @@ class TrailSendTest {
         try (Cache cache = Cache.open(db)) {
             assertThat(cache.audit().count(AuditFilter.ALL.withOwn(true), Long.MAX_VALUE)).isEqualTo(1);
             assertThat(cache.outbox().pending(url)).extracting(Entry::id).containsExactly(id);
+        }
+    }
+
+    @Test
+    void onlyTheServersOwnPatientsKeepTheirReferenceInItsCopy(LocalFhirServer server) {
+        String p9 = "p9-" + ResourceWriter.newId().substring(0, 8);
+        org.hl7.fhir.dstu3.model.Patient patient = new org.hl7.fhir.dstu3.model.Patient();
+        patient.setId("Patient/" + p9);
+        server.client().update().resource(patient).execute();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            String id = trail(cache, List.of(server.baseUrl())).record(OwnTrail.Act.QUERY, "patient access view",
+                    "patient=" + p9, null, List.of(org.custos.trail.Looks.inOrigin(server.baseUrl(), "Patient/" + p9),
+                            "Patient/p1", "MRN-3"));
+            OutboxSender.Report rep = new OutboxSender(cache, fhir).send(profile(server.baseUrl()),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(rep.allSent()).as(rep.summary()).isTrue();
+            AuditEvent there = onServer(server, id).get(0);
+            assertThat(there.getEntity()).filteredOn(e -> e.getReference().hasReference())
+                    .singleElement().satisfies(e -> assertThat(e.getReference().getReference()).endsWith("Patient/"
+                            + p9));
+            assertThat(there.getEntity()).extracting(AuditEvent.AuditEventEntityComponent::getName).contains(
+                    "Patient/p1 (not a resource of this server)",
+                    "identifier MRN-3 (of another source than this server)");
+            // the cache's own copy keeps what was looked at as it was given
+            String own = cache.audit().rawById(cache.origins().selfId().orElseThrow(), id).orElseThrow();
+            assertThat(own).contains(server.baseUrl() + "/Patient/" + p9).contains("\"Patient/p1\"")
+                    .contains("MRN-3");
+        }
+    }
+
+    @Test
+    void savingAnEditDoesNotWaitBehindTheTrail(LocalFhirServer server) {
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            trail(cache, List.of(server.baseUrl())).record(OwnTrail.Act.QUERY, "search", "q", null, List.of());
+            OutboxSender.Report edits = new OutboxSender(cache, fhir).sendEdits(profile(server.baseUrl()),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(edits.sent()).isZero();
+            assertThat(cache.outbox().countPendingTrail()).as("left for the next full send").isEqualTo(1);
+            assertThatThrownBy(() -> cache.outbox().enqueue(server.baseUrl(), "AuditEvent", "x", null,
+                    "{\"resourceType\":\"AuditEvent\"}")).hasMessageContaining("no AuditEvent but its own");
+        }
+    }
+
+    @Test
+    void anUnansweredSendHoldsTheLaterTrailEventsInOrder(LocalFhirServer server) throws Exception {
+        try (FaultProxy proxy = new FaultProxy(server.baseUrl()); Cache cache = Cache.open(dir.resolve("c"))) {
+            java.util.function.Predicate<java.net.URI> post = u -> u.getPath().endsWith("/AuditEvent")
+                    && (u.getRawQuery() == null || !u.getRawQuery().contains("_tag"));
+            proxy.status(post, 1, 502, null, null);
+            OwnTrail trail = trail(cache, List.of(proxy.baseUrl()));
+            trail.record(OwnTrail.Act.QUERY, "first", "q1", null, List.of());
+            trail.record(OwnTrail.Act.QUERY, "second", "q2", null, List.of());
+            OutboxSender.Report rep = new OutboxSender(cache, fhir).send(profile(proxy.baseUrl()),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(rep.sent()).isZero();
+            List<Entry> entries = cache.outbox().entries(proxy.baseUrl());
+            assertThat(entries.get(0).status()).as("a 502 may have arrived").isEqualTo(Status.SENDING);
+
+            assertThat(entries.get(1).status()).isEqualTo(Status.PENDING);
+            assertThat(entries.get(1).attempts()).as("not sent before the first").isZero();
+            assertThat(proxy.seen()).as("%s", proxy.seen()).filteredOn(post).hasSize(1);
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotSearchByTagLeavesTheSendUncertain(LocalFhirServer server) throws Exception {
+        try (FaultProxy proxy = new FaultProxy(server.baseUrl()); Cache cache = Cache.open(dir.resolve("c"))) {
+            String id = trail(cache, List.of(proxy.baseUrl())).record(OwnTrail.Act.QUERY, "search", "q", null,
+                    List.of());
+            Entry e = cache.outbox().pending(proxy.baseUrl()).get(0);
+            cache.outbox().markSending(e.seq());
+            // some other AuditEvent is on the server; the proxy answers the tag search with it, its tag changed
+            try (ResourceWriter w = new ResourceWriter(fhir, profile(server.baseUrl()))) {
+                w.post("AuditEvent", e.json(), TrailWrites.TAG, id);
+            }
+            proxy.rewrite(u -> u.getRawQuery() != null && u.getRawQuery().contains("_tag"), 1,
+                    body -> body.replace(id, "another-event"));
+            new OutboxSender(cache, fhir).send(profile(proxy.baseUrl()), new Cancellation(),
+                    OutboxSender.Listener.NONE);
+            Entry after = cache.outbox().get(e.seq()).orElseThrow();
+            assertThat(after.status()).as("not taken for sent").isEqualTo(Status.SENDING);
+            assertThat(after.lastMessage()).contains("does not search AuditEvent by _tag");
         }
     }
 }

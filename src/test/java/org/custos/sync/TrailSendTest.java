@@ -284,4 +284,24 @@ class TrailSendTest {
             assertThat(after.lastMessage()).contains("does not search AuditEvent by _tag");
         }
     }
+
+    @Test
+    void anEventTheServerRefusesFailsWithItsWordsAndDoesNotHoldTheOthers(LocalFhirServer server) throws Exception {
+        try (FaultProxy proxy = new FaultProxy(server.baseUrl()); Cache cache = Cache.open(dir.resolve("c"))) {
+            java.util.function.Predicate<java.net.URI> post = u -> u.getPath().endsWith("/AuditEvent")
+                    && (u.getRawQuery() == null || !u.getRawQuery().contains("_tag"));
+            proxy.status(post, 1, 422, null, null);
+            OwnTrail trail = trail(cache, List.of(proxy.baseUrl()));
+            trail.record(OwnTrail.Act.QUERY, "first", "q1", null, List.of());
+            trail.record(OwnTrail.Act.QUERY, "second", "q2", null, List.of());
+            OutboxSender.Report rep = new OutboxSender(cache, fhir).send(profile(proxy.baseUrl()),
+                    new Cancellation(), OutboxSender.Listener.NONE);
+            Entry first = cache.outbox().entries(proxy.baseUrl()).get(0);
+            assertThat(first.status()).isEqualTo(Status.FAILED);
+            assertThat(first.lastMessage()).contains("422").contains("injected 422");
+            assertThat(rep.failures()).extracting(OutboxSender.Report.Problem::seq).contains(first.seq());
+            // the second was tried after it (this proxy forwards no POST: what became of it does not matter here)
+            assertThat(proxy.seen()).as("%s", proxy.seen()).filteredOn(post).hasSize(2);
+        }
+    }
 }

@@ -53,6 +53,7 @@ public final class DisclosureSettingsViewModel {
         for (StringProperty p : List.of(exportTypes, recipientRoles, ownOrganisations, exemptPurposes)) {
             p.addListener((o, a, b) -> problem.set(String.join(" ", edited().problems())));
         }
+        problem.set(String.join(" ", edited().problems())); // empty fields (before a load) cannot be saved
     }
 
     /** What is wrong with the fields (empty: they can be saved). */

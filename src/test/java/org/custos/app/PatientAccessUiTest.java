@@ -127,7 +127,7 @@ class PatientAccessUiTest {
         // each look is in Custos's own trail, about the patient looked at; the view itself leaves the trail out
         List<org.custos.cache.AuditSummary> own = ui.cache.audit().page(org.custos.cache.AuditFilter.ALL
                 .withOrigin(org.custos.cache.Origins.SELF_NAME), null, true, 1000);
-        assertThat(own).extracting(org.custos.cache.AuditSummary::patients).contains("Patient/p1", "x-99");
+        assertThat(own).extracting(org.custos.cache.AuditSummary::patients).contains("Patient/p1", "X-99"); // the identifier as the user gave it
         assertThat(own.stream().filter(e -> e.type().equals("Query")).count()).isGreaterThanOrEqualTo(4);
     }
 }

@@ -75,12 +75,16 @@ record ReviewWiring(PatientAccessViewModel access, PatientAccessView accessView)
         trail.export("accounting of disclosures (pdf) to " + file.toAbsolutePath(), "patient=" + named + " keys="
                 + reportKeys(patient) + " from=" + lo + " to=" + hi + " origin=" + origin,
                 java.util.List.of(org.custos.trail.Looks.inOrigin(origin, named)));
+        // the definition read once: the PDF names the one applied
+        org.custos.review.DisclosureDefinition.Applied applied = org.custos.review.DisclosureDefinition.applied(cache,
+                zone);
         org.custos.review.Disclosures.Accounting a = new org.custos.review.Disclosures(cache).account(named,
-                reportKeys(patient), originId, lo, hi, org.custos.review.DisclosureDefinition.of(cache).rule(),
-                () -> false);
+                reportKeys(patient), originId, lo, hi, applied.definition().rule(), () -> false);
         String name = patient.reference() == null ? null
                 : cache.people().namesOf(origin, java.util.List.of(named)).get(named);
-        String definition = org.custos.review.DisclosureDefinition.describe(cache, zone);
+        String definition = applied.description() + (patient.reference() == null ? ""
+                : "; events that name the patient by an identifier only are not included (report that identifier "
+                + "on its own)");
         WholeFile.write(file, out -> new org.custos.review.DisclosureReport(zone).pdf(a, name,
                 System.getProperty("user.name", "?"), hi, definition, out));
         return a.disclosures().size();

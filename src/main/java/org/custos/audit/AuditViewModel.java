@@ -185,7 +185,8 @@ public final class AuditViewModel {
         org.custos.trail.Looks l = looks;
         rows.reset(applied, ascending.get(), () -> {
             if (l != null) {
-                l.query("audit browser search", f.toString(), f.patient() == null ? List.of() : List.of(f.patient()));
+                l.query("audit browser search", f.toString(), f.patient() == null ? List.of()
+                        : List.of(org.custos.trail.Looks.inOrigin(f.origin(), f.patient())));
             }
         });
         loadOrigins();
@@ -332,8 +333,10 @@ public final class AuditViewModel {
                 .orElseThrow(() -> new IllegalStateException("This event is no longer in the cache."));
         if (looks != null) {
             List<String> patients = store.byPks(new long[]{pk}).stream().flatMap(r -> java.util.Arrays.stream(
-                    r.patients().split("; "))).filter(x -> !x.isBlank()).toList();
-            looks.read("audit event opened (origin " + shown.origin() + ")", "AuditEvent/" + shown.id(), patients);
+                    r.patients().split("; "))).filter(x -> !x.isBlank())
+                    .map(x -> org.custos.trail.Looks.inOrigin(shown.origin(), x)).toList();
+            looks.read("audit event opened (origin " + shown.origin() + ")", org.custos.trail.Looks.inOrigin(
+                    shown.origin(), "AuditEvent/" + shown.id()), patients);
         }
         String raw = shown.raw();
         DetailNode tree = details.build(raw);

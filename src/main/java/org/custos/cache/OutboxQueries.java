@@ -111,6 +111,12 @@ final class OutboxQueries {
         return count("SELECT COUNT(*) FROM outbox WHERE state IN ('PENDING', 'SENDING') AND res_type = 'AuditEvent'");
     }
 
+    long countPendingTrail(String origin) {
+        Optional<Origins.Origin> o = cache.origins().find(origin);
+        return o.isEmpty() ? 0 : count("SELECT COUNT(*) FROM outbox WHERE state IN ('PENDING', 'SENDING') AND "
+                + "res_type = 'AuditEvent' AND origin_id = " + o.get().id());
+    }
+
     long countNeedingAttention() {
         return count("SELECT COUNT(*) FROM outbox WHERE state IN ('CONFLICT', 'FAILED')");
     }

@@ -109,6 +109,23 @@ public final class OutboxStore {
         }
     }
 
+    /**
+     * Claims the sending of {@code origin}'s own-trail entries (apart from its edits: a save sends its edit while the
+     * trail goes); false when someone in this process has it. Give it back with {@link #releaseTrail}.
+     */
+    public boolean claimTrail(String origin) {
+        synchronized (claimed) {
+            return claimed.add(Origins.normalize(origin) + " (trail)");
+        }
+    }
+
+    public void releaseTrail(String origin) {
+        synchronized (claimed) {
+            claimed.remove(Origins.normalize(origin) + " (trail)");
+            claimed.notifyAll();
+        }
+    }
+
     public void release(String origin) {
         synchronized (claimed) {
             claimed.remove(Origins.normalize(origin));
@@ -273,6 +290,11 @@ public final class OutboxStore {
     /** How many of Custos's own audit events wait to be sent (pending or sending), all servers. */
     public long countPendingTrail() {
         return queries.countPendingTrail();
+    }
+
+    /** How many of Custos's own audit events wait to be sent to {@code origin}. */
+    public long countPendingTrail(String origin) {
+        return queries.countPendingTrail(origin);
     }
 
     /** How many entries of {@code origin} wait to be sent. */

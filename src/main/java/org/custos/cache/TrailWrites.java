@@ -3,6 +3,7 @@ package org.custos.cache;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -42,5 +43,43 @@ public final class TrailWrites {
             }
             return null;
         });
+    }
+
+    /**
+     * Whether an AuditEvent of the server {@code origin} tagged {@code trailId}, recorded at {@code recorded} (epoch
+     * ms), is the copy of this Custos's own trail event that the outbox sent there: an entry of that server with that
+     * Custos id (sent, or being sent) whose text was recorded at the same instant. A tag alone proves nothing (anyone
+     * who can read a server that received the trail can copy one).
+     */
+    public boolean sentHere(String origin, String trailId, long recorded) {
+        if (trailId == null || origin == null) {
+            return false;
+        }
+        Optional<Origins.Origin> o = cache.origins().find(origin);
+        return o.isPresent() && sentHere(o.get().id(), trailId, recorded);
+    }
+
+    /** As {@link #sentHere(String, String, long)}, the server named by its origin id. */
+    public boolean sentHere(int originId, String trailId, long recorded) {
+        if (trailId == null) {
+            return false;
+        }
+        try (var c = cache.connection(); var ps = c.prepareStatement("SELECT body FROM outbox WHERE res_type = "
+                + "'AuditEvent' AND res_id = ? AND origin_id = ? AND state IN ('SENT', 'SENDING')")) {
+            ps.setString(1, trailId);
+            ps.setInt(2, originId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String at = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1))
+                            .path("recorded").asText("");
+                    if (!at.isEmpty() && FhirTimes.parseInstantMillis(at) == recorded) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (java.sql.SQLException | java.io.IOException | RuntimeException e) {
+            return false; // not provably a copy: it is kept and judged as any other event
+        }
     }
 }

@@ -105,9 +105,14 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
             }
             CacheOption.trail(cache).export("custos report disclosures (" + format + ") to " + output.toAbsolutePath(),
                     "patient=" + patient + " from=" + lo + " to=" + hi + (origin == null ? "" : " origin=" + origin),
-                    List.of(patient));
+                    List.of(org.custos.trail.Looks.inOrigin(origin == null ? null : Origins.normalize(origin),
+                            patient.contains("/") ? patient : "Patient/" + patient)));
+            // the definition read once: the PDF names the one applied
+            DisclosureDefinition.Applied applied = DisclosureDefinition.applied(cache, zone);
+            DisclosureDefinition definition = applied.definition();
+            String definitionText = applied.description();
             Disclosures.Accounting a = new Disclosures(cache).account(patient, originId, lo, hi,
-                    DisclosureDefinition.of(cache).withMoreOwnOrganisations(ownOrgs).rule(), () -> false);
+                    definition.withMoreOwnOrganisations(ownOrgs).rule(), () -> false);
             if (origin == null && a.origins().size() > 1) {
                 return fail(err, "events of " + patient + " come from " + a.origins().size() + " origins ("
                         + String.join(", ", a.origins()) + "): the same reference may name different people there; "
@@ -124,7 +129,7 @@ final class ReportDisclosuresCommand implements Callable<Integer> {
                 } else {
                     try (OutputStream o = Files.newOutputStream(tmp)) {
                         report.pdf(a, name(cache, a.patient(), a.origins()), System.getProperty("user.name", "?"), now,
-                                DisclosureDefinition.describe(cache, zone) + (ownOrgs.isEmpty() ? ""
+                                definitionText + (ownOrgs.isEmpty() ? ""
                                         : ", with the own organisations " + String.join(", ", ownOrgs)), o);
                     }
                 }

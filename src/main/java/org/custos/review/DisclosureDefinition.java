@@ -53,7 +53,21 @@ public record DisclosureDefinition(List<String> exportTypes, List<String> recipi
      * (the change is kept in the cache's history of the setting).
      */
     public static String describe(Cache cache, java.time.ZoneId zone) {
-        return kept(cache).map(k -> "as changed on " + java.time.format.DateTimeFormatter.ofPattern(
+        return applied(cache, zone).description();
+    }
+
+    /** The definition a report applies and its description, read together (a save meanwhile cannot split them). */
+    public record Applied(DisclosureDefinition definition, String description) {
+    }
+
+    /** The definition kept in {@code cache} (else the defaults) and its description, from one read. */
+    public static Applied applied(Cache cache, java.time.ZoneId zone) {
+        Optional<ReportSettings.Setting> kept = kept(cache);
+        return new Applied(kept.map(k -> fromJson(k.text())).orElse(defaults()), describe(kept, zone));
+    }
+
+    private static String describe(Optional<ReportSettings.Setting> kept, java.time.ZoneId zone) {
+        return kept.map(k -> "as changed on " + java.time.format.DateTimeFormatter.ofPattern(
                 "yyyy-MM-dd HH:mm z").withZone(zone).format(java.time.Instant.ofEpochMilli(k.changed()))
                 + (k.changedBy() == null ? "" : " by " + k.changedBy()) + " (change no. " + k.seq() + " kept in the "
                 + "cache)").orElse("the defaults (DICOM 110106 Export or a 110152 Destination not of your own "

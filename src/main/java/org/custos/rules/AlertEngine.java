@@ -261,8 +261,9 @@ public final class AlertEngine {
                 if (!cache.origins().byId(a.originId()).map(o -> Origins.SELF.equals(o.kind())).orElse(false)) {
                     try {
                         s = EventSignals.read(mapper, a.raw());
-                        if (s.trailId() != null && ownTrailHas(s.trailId())) {
-                            s = null; // a server's copy of this Custos's own trail (sent there, synced back)
+                        if (s.trailId() != null && cache.trail().sentHere(cache.origins().nameOf(a.originId()),
+                                s.trailId(), a.recorded())) {
+                            s = null; // the copy this Custos's own trail sent to that server (imported from it)
                         }
                     } catch (IOException | RuntimeException e) {
                         unreadable++;
@@ -284,11 +285,6 @@ public final class AlertEngine {
             }
             hits = h;
             accesses = acc;
-        }
-
-        /** Whether this cache's own trail holds the event {@code id} (a copy of it was sent to a server). */
-        private boolean ownTrailHas(String id) {
-            return cache.origins().selfId().map(self -> cache.audit().rawById(self, id).isPresent()).orElse(false);
         }
 
         /** The directory's family names of the batch's users and patients, one query per origin. */

@@ -113,19 +113,51 @@ public final class OutboxSender {
 
     private Report send(ResourceWriter writer, Cancellation cancel, Listener listener, boolean withTrail) {
         String origin = Origins.normalize(writer.profile().baseUrl());
+        Report edits;
+        // the edits, then the trail, each under its own claim: a save's edit never waits behind a trail backlog
         if (!cache.outbox().claim(origin)) {
-            return new Report(origin, 0, 0, List.of(), List.of(), cache.outbox().pending(origin).size(),
-                    "the outbox of " + origin + " is being sent already", 0);
+            edits = new Report(origin, 0, 0, List.of(), List.of(), (int) cache.outbox().pending(origin).stream()
+                    .filter(e -> !trail(e)).count(), "the outbox of " + origin + " is being sent already", 0);
+        } else {
+            try {
+                edits = sendClaimed(writer, origin, cancel, listener, false);
+            } finally {
+                cache.outbox().release(origin);
+            }
         }
-        try {
-            return sendClaimed(writer, origin, cancel, listener, withTrail);
-        } finally {
-            cache.outbox().release(origin);
+        if (!withTrail) {
+            return edits;
         }
+        Report trail;
+        if (edits.stoppedBecause() != null && !edits.stoppedBecause().endsWith("is being sent already")) {
+            // unreachable, refused credentials, cancelled: the trail would meet the same
+            trail = new Report(origin, 0, 0, List.of(), List.of(), (int) cache.outbox().countPendingTrail(origin),
+                    null, 0);
+        } else if (!cache.outbox().claimTrail(origin)) {
+            trail = new Report(origin, 0, 0, List.of(), List.of(), (int) cache.outbox().countPendingTrail(origin),
+                    "the trail of " + origin + " is being sent already", 0);
+        } else {
+            try {
+                trail = sendClaimed(writer, origin, cancel, listener, true);
+            } finally {
+                cache.outbox().releaseTrail(origin);
+            }
+        }
+        return new Report(origin, edits.sent() + trail.sent(), edits.reconciled() + trail.reconciled(),
+                concat(edits.conflicts(), trail.conflicts()), concat(edits.failures(), trail.failures()),
+                edits.waiting() + trail.waiting(), edits.stoppedBecause() != null ? edits.stoppedBecause()
+                : trail.stoppedBecause(), trail.trailSent());
     }
 
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
+
+    /** One part of a server's outbox: its edits ({@code trailPart} false) or Custos's own trail events. */
     private Report sendClaimed(ResourceWriter writer, String origin, Cancellation cancel, Listener listener,
-                               boolean withTrail) {
+                               boolean trailPart) {
         Redactor redactor = Redactor.of(writer.profile());
         OutboxStore outbox = cache.outbox();
         Run run = new Run(origin);
@@ -135,7 +167,7 @@ public final class OutboxSender {
         // ones wait too (one the server refused, FAILED, does not hold the others)
         boolean trailHeld = false;
         for (Entry e : outbox.unsent(origin)) {
-            if (trail(e) && !withTrail) {
+            if (trail(e) != trailPart) {
                 continue;
             }
             if (trail(e) && trailHeld && e.status() != Status.CONFLICT && e.status() != Status.FAILED) {
@@ -180,7 +212,10 @@ public final class OutboxSender {
             }
             if (!sendOne(writer, e, ifMatch, run, listener, redactor)) {
                 blocked.add(key);
-                if (trail(e) && outbox.get(e.seq()).map(now -> now.status() != Status.FAILED).orElse(true)) {
+                // held only by an event tried this run: one left unanswered by an earlier run, whose check failed
+                // again, must not hold the trail for ever
+                if (trail(e) && e.status() == Status.PENDING
+                        && outbox.get(e.seq()).map(now -> now.status() != Status.FAILED).orElse(true)) {
                     trailHeld = true;
                 }
             }

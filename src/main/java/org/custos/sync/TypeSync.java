@@ -35,6 +35,8 @@ import java.util.List;
 final class TypeSync {
     private static final int MAX_RESTARTS = 20;
     private final SyncStore store;
+    private final Cache cache;
+    private final int originId;
     private final org.custos.cache.AuditStore auditStore;
     private final FhirHttp http;
     private final ServerProfile profile;
@@ -53,6 +55,8 @@ final class TypeSync {
              ServerClock serverClock, int origin, String type, SyncReport.TypeResult result, SyncListener listener,
              Cancellation cancel) {
         this.serverClock = serverClock;
+        this.cache = cache;
+        this.originId = origin;
         this.store = cache.sync();
         this.auditStore = cache.audit();
         this.http = http;
@@ -232,6 +236,7 @@ final class TypeSync {
         final List<QuarantineEntry> bad = new ArrayList<>();
         int entries;
         int skipped;
+        int ownCopies;
         boolean sorted = true;
         long maxLastUpdated = Long.MIN_VALUE;
     }
@@ -272,6 +277,12 @@ final class TypeSync {
                         tree.toString()));
                 continue;
             }
+            if (ownCopy(tree)) {
+                // this Custos's own trail event, sent here from the outbox: its original is kept under "this Custos"
+                // (and the outbox says where it went); stored again it would count a look as an access to the data
+                p.ownCopies++;
+                continue;
+            }
             Incoming.Result r = Incoming.sort(tree, rt, null, where);
             if (r instanceof Incoming.Audit a) {
                 p.audit.add(a.item());
@@ -289,6 +300,24 @@ final class TypeSync {
         return p;
     }
 
+    /** Whether {@code tree} is an AuditEvent this Custos's own trail sent to this server (see TrailWrites.sentHere). */
+    private boolean ownCopy(ObjectNode tree) {
+        if (!"AuditEvent".equals(tree.path("resourceType").asText())) {
+            return false;
+        }
+        for (JsonNode t : tree.path("meta").path("tag")) {
+            if (org.custos.cache.TrailWrites.TAG.equals(t.path("system").asText())) {
+                try {
+                    return cache.trail().sentHere(originId, t.path("code").asText(null),
+                            org.custos.cache.FhirTimes.parseInstantMillis(tree.path("recorded").asText("")));
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
     private void store(Page p) {
         SyncStore.PageCounts counts = store.storePage(state, p.audit, p.others, p.bad);
         for (String t : counts.byType().keySet()) {
@@ -298,7 +327,11 @@ final class TypeSync {
             result.unchanged += c.unchanged();
         }
         result.quarantined += p.bad.size();
-        result.skipped += p.skipped;
+        result.skipped += p.skipped + p.ownCopies;
+        if (p.ownCopies > 0) {
+            listener.notice(type, p.ownCopies + " AuditEvent(s) of this Custos's own trail, sent here from the outbox, "
+                    + "not stored again: the originals are under \"this Custos\".");
+        }
         if (!p.audit.isEmpty() || !p.others.isEmpty()) {
             listener.stored(type);
         }

@@ -209,11 +209,11 @@ public final class OwnTrail implements Looks {
      */
     static ObjectNode forServer(ObjectNode ev, String serverBase) {
         ObjectNode copy = ev.deepCopy();
-        String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
+        String base = Origins.normalize(serverBase);
         for (com.fasterxml.jackson.databind.JsonNode n : copy.path("entity")) {
             ObjectNode e = (ObjectNode) n;
             String ref = e.path("reference").path("reference").asText(null);
-            if (ref != null && !ref.startsWith(base + "/")) {
+            if (ref != null && !ofServer(ref, base)) {
                 e.remove("reference");
                 e.put("name", ref + " (not a resource of this server)");
             }
@@ -224,6 +224,25 @@ public final class OwnTrail implements Looks {
             }
         }
         return copy;
+    }
+
+    /** Whether {@code ref} is absolute under the server's (normalized) base URL, compared as origins are. */
+    private static boolean ofServer(String ref, String normalizedBase) {
+        String r = ref;
+        int history = r.indexOf("/_history/");
+        if (history > 0) {
+            r = r.substring(0, history);
+        }
+        int idSlash = r.lastIndexOf('/');
+        int typeSlash = idSlash <= 0 ? -1 : r.lastIndexOf('/', idSlash - 1);
+        if (typeSlash <= 0 || !r.toLowerCase(java.util.Locale.ROOT).matches("https?://.+")) {
+            return false;
+        }
+        try {
+            return Origins.normalize(r.substring(0, typeSlash)).equals(normalizedBase);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static ObjectNode coding(ObjectNode c, String system, String code, String display) {

@@ -70,28 +70,36 @@ class AlertArrivalTest {
     }
 
     /**
-     * A server's copy of an event of this Custos's own trail (sent there, synced back: its Custos id as a tag) is not
-     * judged: looking at a VIP's alert must not raise another. An event whose tag names no event of the trail is.
+     * The copy of an event of this Custos's own trail that the outbox sent to a server, when it comes back (an export
+     * of that server imported) is not judged: looking at a VIP's alert must not raise another. The same tag on an
+     * event of another origin, or with another time, is judged: a tag alone proves nothing.
      */
     @Test
-    void aServersCopyOfTheOwnTrailIsNotJudged() throws Exception {
+    void theCopyOfTheOwnTrailSentToAServerIsNotJudgedATagAloneIs() throws Exception {
         assertThat(engine.addVip("Patient/vip1", null)).isTrue();
+        String server = "https://audit.example/fhir";
         String id = new org.custos.trail.OwnTrail(cache, () -> "officer", "custos@test", Clock.systemUTC())
+                .sendingTo(() -> List.of(server))
                 .record(org.custos.trail.OwnTrail.Act.READ, "opened the alert", null, "AuditEvent/e1",
                         List.of("Patient/vip1"));
-        int self = cache.origins().selfId().orElseThrow();
-        String raw = cache.audit().rawById(self, id).orElseThrow();
+        cache.outbox().markSending(cache.outbox().pending(server).get(0).seq()); // on its way there
+        String raw = cache.audit().rawById(cache.origins().selfId().orElseThrow(), id).orElseThrow();
         String copy = raw.replace("\"id\":\"" + id + "\"", "\"id\":\"srv-1\"");
-        String forged = raw.replace("\"id\":\"" + id + "\"", "\"id\":\"srv-2\"")
-                .replace("\"code\":\"" + id + "\"", "\"code\":\"not-a-trail-event\"")
-                .replace("\"value\":\"officer\"", "\"value\":\"someone\"");
+        String recordedElsewhen = raw.replace("\"id\":\"" + id + "\"", "\"id\":\"srv-2\"")
+                .replace("\"value\":\"officer\"", "\"value\":\"someone\"")
+                .replaceFirst("\"recorded\":\"[^\"]+\"", "\"recorded\":\"2026-01-01T03:00:00Z\"");
+        String stolen = raw.replace("\"id\":\"" + id + "\"", "\"id\":\"other-1\"")
+                .replace("\"value\":\"officer\"", "\"value\":\"mallory\"");
         assertThat(copy).contains("srv-1").contains(org.custos.cache.TrailWrites.TAG);
         Path f = dir.resolve("server-copies.ndjson");
-        Files.writeString(f, copy + "\n" + forged);
-        assertThat(new Importer(cache, TestData.FHIR).importFile(f, "https://audit.example/fhir", Importer.SILENT)
+        Files.writeString(f, copy + "\n" + recordedElsewhen);
+        assertThat(new Importer(cache, TestData.FHIR).importFile(f, server, Importer.SILENT).quarantined()).isZero();
+        Path g = dir.resolve("other-server.ndjson");
+        Files.writeString(g, stolen);
+        assertThat(new Importer(cache, TestData.FHIR).importFile(g, "https://other.example/fhir", Importer.SILENT)
                 .quarantined()).isZero();
         engine.catchUp(() -> false, n -> { });
-        assertThat(alerts("vip")).extracting(AlertRow::user).containsExactly("someone");
+        assertThat(alerts("vip")).extracting(AlertRow::user).containsExactlyInAnyOrder("someone", "mallory");
     }
 
     @Test

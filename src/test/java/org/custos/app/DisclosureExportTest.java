@@ -168,9 +168,16 @@ class DisclosureExportTest {
             again.save();
             assertThat(cache.reportSettings().history(DisclosureDefinition.NAME)).hasSize(2)
                     .last().satisfies(first -> assertThat(first.text()).contains("Organization/ours"));
-            // the whole definition is in the trail's record of the change (not cut with the description)
+            // the whole definition is in the trail's record of the change, also when it is longer than the 1,000
+            // characters a description keeps
+            StringBuilder many = new StringBuilder();
+            for (int i = 0; i < 60; i++) {
+                many.append("Organization/partner-hospital-of-the-region-").append(i).append('\n');
+            }
+            again.ownOrganisations.set(many.toString());
+            again.save();
             assertThat(cache.audit().page(org.custos.cache.AuditFilter.ALL.withOrigin(Origins.SELF_NAME)
-                    .withText("Organization/ours"), null, true, 10)).isNotEmpty();
+                    .withText("partner-hospital-of-the-region-59"), null, true, 10)).isNotEmpty();
         }
     }
 

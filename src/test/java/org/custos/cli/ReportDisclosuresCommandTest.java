@@ -148,6 +148,7 @@ class ReportDisclosuresCommandTest {
                 "5 disclosures:", "Name of Organization/ad-firm", "Purpose: HMARKT", "AuditEvent/sent-away",
                 "Page 1 of 1").doesNotContain("AuditEvent/treatment");
         assertThat(text).doesNotContain("2018-03-01").contains("Period: 2021-01-01 00:00 UTC to 2026-12-31 23:59 UTC");
+        assertThat(text.replaceAll("\\s+", " ")).contains("What counts as a disclosure: the defaults");
     }
 
     @Test

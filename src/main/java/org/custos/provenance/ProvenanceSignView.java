@@ -3,14 +3,12 @@ package org.custos.provenance;
 import javafx.collections.FXCollections;
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextField;
 import javafx.stage.FileChooser;
-import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.controlsfx.validation.ValidationSupport;
 import org.controlsfx.validation.Validator;
@@ -22,7 +20,7 @@ import java.io.File;
 public final class ProvenanceSignView {
     private final ProvenanceSignViewModel vm;
     private Parent root;
-    private Stage stage;
+    private final org.custos.ui.ToolWindow window = new org.custos.ui.ToolWindow("Sign a resource");
 
     @FXML TextField resourceField;
     @FXML ComboBox<String> originBox;
@@ -68,18 +66,7 @@ public final class ProvenanceSignView {
 
     /** Opens the window (once; later calls bring it forward). */
     public void show(Window owner) {
-        if (stage == null) {
-            stage = new Stage();
-            stage.setTitle("Sign a resource");
-            stage.initOwner(owner);
-            Scene scene = new Scene(root());
-            if (owner != null && owner.getScene() != null) {
-                scene.getStylesheets().setAll(owner.getScene().getStylesheets());
-            }
-            stage.setScene(scene);
-        }
-        stage.show();
-        stage.toFront();
+        window.show(owner, this::root);
     }
 
     @FXML
@@ -103,7 +90,7 @@ public final class ProvenanceSignView {
         chooser.setTitle(title);
         chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(title, patterns),
                 new FileChooser.ExtensionFilter("All files", "*"));
-        return chooser.showOpenDialog(stage);
+        return chooser.showOpenDialog(window.window());
     }
 
     @FXML
@@ -115,8 +102,6 @@ public final class ProvenanceSignView {
 
     @FXML
     void close() {
-        if (stage != null) {
-            stage.hide();
-        }
+        window.hide();
     }
 }

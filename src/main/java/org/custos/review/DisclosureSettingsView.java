@@ -2,12 +2,10 @@ package org.custos.review;
 
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.custos.ui.Views;
 
@@ -15,7 +13,7 @@ import org.custos.ui.Views;
 public final class DisclosureSettingsView {
     private final DisclosureSettingsViewModel vm;
     private Parent root;
-    private Stage stage;
+    private final org.custos.ui.ToolWindow window = new org.custos.ui.ToolWindow("What counts as a disclosure");
 
     @FXML Label disclosureState;
     @FXML TextField exportTypesField;
@@ -53,19 +51,8 @@ public final class DisclosureSettingsView {
 
     /** Opens the window (one at a time), reading the kept definition. */
     public void show(Window owner) {
-        if (stage == null) {
-            stage = new Stage();
-            stage.setTitle("What counts as a disclosure");
-            stage.initOwner(owner);
-            Scene scene = new Scene(root());
-            if (owner != null && owner.getScene() != null) {
-                scene.getStylesheets().setAll(owner.getScene().getStylesheets());
-            }
-            stage.setScene(scene);
-        }
         vm.load();
-        stage.show();
-        stage.toFront();
+        window.show(owner, this::root);
     }
 
     @FXML

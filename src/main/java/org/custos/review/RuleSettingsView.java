@@ -2,7 +2,6 @@ package org.custos.review;
 
 import javafx.fxml.FXML;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
@@ -12,7 +11,6 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.FileChooser;
-import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.custos.rules.Rule;
 import org.custos.ui.Views;
@@ -26,7 +24,7 @@ import java.util.Locale;
 public final class RuleSettingsView {
     private final RuleSettingsViewModel vm;
     private Parent root;
-    private Stage stage;
+    private final org.custos.ui.ToolWindow window = new org.custos.ui.ToolWindow("Alert rules and VIP list");
 
     @FXML FlowPane ruleBoxes;
     @FXML HBox dayBoxes;
@@ -89,19 +87,8 @@ public final class RuleSettingsView {
 
     /** Opens the window (one at a time), reading the kept settings. */
     public void show(Window owner) {
-        if (stage == null) {
-            stage = new Stage();
-            stage.setTitle("Alert rules and VIP list");
-            stage.initOwner(owner);
-            Scene scene = new Scene(root());
-            if (owner != null && owner.getScene() != null) {
-                scene.getStylesheets().setAll(owner.getScene().getStylesheets());
-            }
-            stage.setScene(scene);
-        }
         vm.load();
-        stage.show();
-        stage.toFront();
+        window.show(owner, this::root);
     }
 
     @FXML
@@ -113,7 +100,7 @@ public final class RuleSettingsView {
     void export() {
         FileChooser c = chooser();
         c.setInitialFileName("custos-rules.json");
-        File f = c.showSaveDialog(stage);
+        File f = c.showSaveDialog(window.window());
         if (f != null) {
             vm.exportTo(f.toPath());
         }
@@ -121,7 +108,7 @@ public final class RuleSettingsView {
 
     @FXML
     void importFile() {
-        File f = chooser().showOpenDialog(stage);
+        File f = chooser().showOpenDialog(window.window());
         if (f != null) {
             vm.importFrom(f.toPath());
         }

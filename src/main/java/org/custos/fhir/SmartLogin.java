@@ -1,0 +1,181 @@
+package org.custos.fhir;
+
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationRequest;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+
+import java.io.IOException;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * SMART App Launch, standalone, as a native public client (RFC 8252): the authorization code flow with PKCE (S256
+ * only) and a {@code state} of 256 random bits that is checked, the system browser, and a loopback redirect
+ * ({@link LoopbackRedirect}). {@link #start} makes the request and listens; the caller opens
+ * {@link Pending#browserUri()} in the browser; {@link Pending#finish} waits for the browser to come back, checks it and
+ * exchanges the code for tokens at the token endpoint (Nimbus OAuth 2.0 SDK, not hand-made HTTP).
+ */
+public final class SmartLogin {
+    private final Clock clock;
+
+    public SmartLogin(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A sign-in waiting for the browser to come back. Close it when done (it stops listening). */
+    public static final class Pending implements AutoCloseable {
+        private final SmartConfiguration config;
+        private final ClientID client;
+        private final State state;
+        private final CodeVerifier verifier;
+        private final LoopbackRedirect redirect;
+        private final URI browserUri;
+        private final Clock clock;
+
+        private Pending(SmartConfiguration config, ClientID client, State state, CodeVerifier verifier,
+                        LoopbackRedirect redirect, URI browserUri, Clock clock) {
+            this.config = config;
+            this.client = client;
+            this.state = state;
+            this.verifier = verifier;
+            this.redirect = redirect;
+            this.browserUri = browserUri;
+            this.clock = clock;
+        }
+
+        /** Where the system browser goes: the authorization endpoint with the request. */
+        public URI browserUri() {
+            return browserUri;
+        }
+
+        /** The loopback address the authorization server sends the browser back to. */
+        public URI redirectUri() {
+            return redirect.uri();
+        }
+
+        /**
+         * Waits (at most {@code timeout}) for the browser to come back, checks the answer (its state must be this
+         * sign-in's; an error the server gave is said in words) and exchanges the code for tokens.
+         *
+         * @throws SmartException what went wrong, in words (never a token)
+         */
+        public SmartTokens finish(Duration timeout) throws InterruptedException {
+            Map<String, String> answer;
+            try {
+                answer = redirect.await(timeout.toSeconds());
+            } catch (TimeoutException e) {
+                throw new SmartException("The browser did not come back within " + timeout.toMinutes()
+                        + " minutes: sign in again.");
+            } catch (java.util.concurrent.CancellationException e) {
+                throw new SmartException("Sign-in cancelled.");
+            }
+            String got = answer.get("state");
+            // compared in constant time: the state is the proof that this answer belongs to this sign-in
+            if (got == null || !MessageDigest.isEqual(got.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    state.getValue().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                throw new SmartException("The answer that came back to Custos is not for this sign-in (its state "
+                        + "does not match): it was refused. Sign in again.");
+            }
+            if (answer.containsKey("error")) {
+                throw new SmartException("The authorization server refused the sign-in: " + answer.get("error")
+                        + (answer.containsKey("error_description") ? " (" + answer.get("error_description") + ")"
+                        : "") + ".");
+            }
+            String code = answer.get("code");
+            if (code == null || code.isBlank()) {
+                throw new SmartException("The authorization server sent no code back.");
+            }
+            TokenRequest request = new TokenRequest(config.token(), client, new AuthorizationCodeGrant(
+                    new AuthorizationCode(code), redirect.uri(), verifier));
+            return exchange(request, clock);
+        }
+
+        /** Stops waiting for the browser. */
+        public void cancel() {
+            redirect.cancel();
+        }
+
+        @Override
+        public void close() {
+            redirect.close();
+        }
+    }
+
+    /**
+     * Starts a sign-in at the server described by {@code config}: a loopback listener, a new state and PKCE verifier,
+     * and the authorization request ({@code aud}: the FHIR base URL, as SMART asks).
+     */
+    public Pending start(SmartConfiguration config, String clientId, List<String> scopes, String fhirBase) {
+        config.refuseUnsafe();
+        LoopbackRedirect redirect;
+        try {
+            redirect = new LoopbackRedirect();
+        } catch (IOException e) {
+            throw new SmartException("Cannot listen on this machine's loopback address for the sign-in: "
+                    + e.getMessage());
+        }
+        State state = new State(32); // 256 bits
+        CodeVerifier verifier = new CodeVerifier();
+        ClientID client = new ClientID(clientId);
+        AuthorizationRequest request = new AuthorizationRequest.Builder(new ResponseType(ResponseType.Value.CODE),
+                client).endpointURI(config.authorization()).redirectionURI(redirect.uri())
+                .scope(new Scope(scopes.toArray(String[]::new))).state(state)
+                .codeChallenge(verifier, CodeChallengeMethod.S256).customParameter("aud", fhirBase).build();
+        return new Pending(config, client, state, verifier, redirect, request.toURI(), clock);
+    }
+
+    static SmartTokens exchange(TokenRequest request, Clock clock) {
+        TokenResponse response;
+        try {
+            HTTPRequest http = request.toHTTPRequest();
+            http.setConnectTimeout(10_000);
+            http.setReadTimeout(30_000);
+            http.setFollowRedirects(false);
+            response = OIDCTokenResponseParser.parse(http.send());
+        } catch (IOException e) {
+            throw new SmartException("Cannot reach the token endpoint " + request.getEndpointURI() + ": "
+                    + e.getMessage());
+        } catch (ParseException e) {
+            throw new SmartException("The token endpoint " + request.getEndpointURI() + " answered with something "
+                    + "that is not a token response.");
+        }
+        if (!response.indicatesSuccess()) {
+            ErrorObject err = response.toErrorResponse().getErrorObject();
+            throw new SmartException("The token endpoint refused: " + err.getCode()
+                    + (err.getDescription() == null ? "" : " (" + err.getDescription() + ")") + ".");
+        }
+        AccessTokenResponse ok = response.toSuccessResponse();
+        var tokens = ok.getTokens();
+        long lifetime = tokens.getAccessToken().getLifetime();
+        RefreshToken refresh = tokens.getRefreshToken();
+        String idToken = tokens instanceof OIDCTokens oidc && oidc.getIDTokenString() != null
+                ? oidc.getIDTokenString() : null;
+        Scope granted = tokens.getAccessToken().getScope();
+        Object fhirUser = ok.getCustomParameters().get("fhirUser");
+        return new SmartTokens(tokens.getAccessToken().getValue(), lifetime > 0
+                ? Instant.now(clock).plusSeconds(lifetime) : null, refresh == null ? null : refresh.getValue(),
+                idToken, granted == null ? List.of() : granted.toStringList(), fhirUser == null ? null
+                : fhirUser.toString());
+    }
+}

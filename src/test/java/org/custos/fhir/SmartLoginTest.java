@@ -1,0 +1,214 @@
+package org.custos.fhir;
+
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.sun.net.httpserver.HttpServer;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * SMART standalone sign-in against a real OAuth 2 / OpenID Connect server (mock-oauth2-server, in process): the
+ * discovery from the FHIR base, the authorization code flow with PKCE S256 and a checked state over a loopback
+ * redirect, the test playing the browser; and the attacks the flow must refuse.
+ */
+class SmartLoginTest {
+    private MockOAuth2Server oauth;
+    private HttpServer fhir;
+    private String base;
+    private final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final SmartLogin login = new SmartLogin(Clock.systemUTC());
+
+    @BeforeEach
+    void start() throws Exception {
+        oauth = new MockOAuth2Server();
+        oauth.start();
+        // a FHIR base that publishes its SMART configuration (the authorization server is the real one above)
+        fhir = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        String config = "{\"authorization_endpoint\":\"" + oauth.authorizationEndpointUrl("custos") + "\","
+                + "\"token_endpoint\":\"" + oauth.tokenEndpointUrl("custos") + "\","
+                + "\"code_challenge_methods_supported\":[\"S256\"],"
+                + "\"capabilities\":[\"launch-standalone\",\"client-public\",\"sso-openid-connect\"]}";
+        fhir.createContext("/fhir/.well-known/smart-configuration", ex -> {
+            byte[] b = config.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        fhir.start();
+        base = "http://127.0.0.1:" + fhir.getAddress().getPort() + "/fhir";
+    }
+
+    @AfterEach
+    void stop() {
+        fhir.stop(0);
+        oauth.shutdown();
+    }
+
+    private SmartConfiguration discover() {
+        return SmartConfiguration.discover(new FhirHttp(ServerProfile.of("smart", base), RetryPolicy.ONCE,
+                new Cancellation(), null));
+    }
+
+    /** The browser: goes to the authorization endpoint, which sends it back to the redirect; returns that URL. */
+    private URI authorize(URI browserUri) throws Exception {
+        HttpResponse<String> r = browser.send(HttpRequest.newBuilder(browserUri).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isBetween(300, 399);
+        return URI.create(r.headers().firstValue("Location").orElseThrow());
+    }
+
+    private String follow(URI back) throws Exception {
+        return browser.send(HttpRequest.newBuilder(back).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void signInWithPkceAndStateOverTheLoopbackGivesTokens() throws Exception {
+        SmartConfiguration config = discover();
+        assertThat(config.authorization().toString()).isEqualTo(oauth.authorizationEndpointUrl("custos").toString());
+        try (SmartLogin.Pending p = login.start(config, "custos-desktop", List.of("openid", "fhirUser",
+                "offline_access", "user/AuditEvent.read"), base)) {
+            Map<String, String> q = query(p.browserUri());
+            assertThat(q).containsEntry("code_challenge_method", "S256").containsEntry("aud", base)
+                    .containsEntry("response_type", "code").containsEntry("client_id", "custos-desktop");
+            assertThat(q.get("state")).hasSizeGreaterThanOrEqualTo(40); // 256 random bits, base64url
+            assertThat(p.redirectUri().toString()).startsWith("http://127.0.0.1:");
+            URI back = authorize(p.browserUri());
+            assertThat(back.toString()).startsWith(p.redirectUri().toString());
+            assertThat(follow(back)).contains("You can close this tab");
+            SmartTokens t = p.finish(Duration.ofSeconds(10));
+            assertThat(t.accessToken()).isNotBlank();
+            assertThat(t.idToken()).isNotBlank();
+            assertThat(t.expires()).isAfter(java.time.Instant.now());
+            assertThat(t.toString()).doesNotContain(t.accessToken());
+        }
+    }
+
+    @Test
+    void anAnswerWithAnotherStateIsRefused() throws Exception {
+        try (SmartLogin.Pending p = login.start(discover(), "custos-desktop", List.of("openid"), base)) {
+            URI back = authorize(p.browserUri());
+            String forged = back.toString().replaceAll("state=[^&]+", "state=forged-by-someone-else");
+            follow(URI.create(forged));
+            assertThatThrownBy(() -> p.finish(Duration.ofSeconds(10))).isInstanceOf(SmartException.class)
+                    .hasMessageContaining("state does not match");
+        }
+    }
+
+    @Test
+    void theServerRefusesACodeWithAWrongVerifierOrUsedTwice() throws Exception {
+        SmartConfiguration config = discover();
+        try (SmartLogin.Pending p = login.start(config, "custos-desktop", List.of("openid"), base)) {
+            Map<String, String> back = query(authorize(p.browserUri()));
+            TokenRequest wrong = new TokenRequest(config.token(), new ClientID("custos-desktop"),
+                    new AuthorizationCodeGrant(new AuthorizationCode(back.get("code")), p.redirectUri(),
+                            new CodeVerifier()));
+            assertThatThrownBy(() -> SmartLogin.exchange(wrong, Clock.systemUTC())).isInstanceOf(SmartException.class)
+                    .hasMessageContaining("refused");
+        }
+    }
+
+    @Test
+    void endpointsOverPlainHttpToAnotherMachineAreRefused() {
+        SmartConfiguration remote = SmartConfiguration.fromWellKnown(new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("authorization_endpoint", "http://auth.example.org/authorize")
+                .put("token_endpoint", "https://auth.example.org/token"), "test");
+        assertThatThrownBy(() -> login.start(remote, "c", List.of("openid"), base))
+                .isInstanceOf(SmartException.class).hasMessageContaining("not https");
+        SmartConfiguration plain = SmartConfiguration.fromWellKnown(new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("authorization_endpoint", "https://auth.example.org/authorize")
+                .put("token_endpoint", "https://auth.example.org/token").set("code_challenge_methods_supported",
+                        new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode().add("plain")), "test");
+        assertThatThrownBy(() -> login.start(plain, "c", List.of("openid"), base))
+                .isInstanceOf(SmartException.class).hasMessageContaining("S256");
+    }
+
+    /**
+     * A code seen once (an earlier sign-in's redirect) brought back to a new sign-in is refused by its state.
+     * (mock-oauth2-server itself takes a code twice; an authorization server that keeps codes single-use refuses the
+     * replay at its token endpoint as well.)
+     */
+    @Test
+    void aReplayedCodeIsRefused() throws Exception {
+        SmartConfiguration config = discover();
+        URI earlier;
+        try (SmartLogin.Pending first = login.start(config, "custos-desktop", List.of("openid"), base)) {
+            earlier = authorize(first.browserUri());
+            follow(earlier);
+            assertThat(first.finish(Duration.ofSeconds(10)).accessToken()).isNotBlank();
+        }
+        try (SmartLogin.Pending second = login.start(config, "custos-desktop", List.of("openid"), base)) {
+            follow(URI.create(second.redirectUri() + "?" + earlier.getRawQuery()));
+            assertThatThrownBy(() -> second.finish(Duration.ofSeconds(10))).isInstanceOf(SmartException.class)
+                    .hasMessageContaining("state does not match");
+        }
+    }
+
+    @Test
+    void anStu3ServerNamesItsAuthorizationServerInItsCapabilityStatement() throws Exception {
+        HttpServer stu3 = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        String cs = "{\"resourceType\":\"CapabilityStatement\",\"fhirVersion\":\"3.0.2\",\"rest\":[{\"mode\":"
+                + "\"server\",\"security\":{\"extension\":[{\"url\":\"" + SmartConfiguration.OAUTH_URIS + "\","
+                + "\"extension\":[{\"url\":\"authorize\",\"valueUri\":\"" + oauth.authorizationEndpointUrl("custos")
+                + "\"},{\"url\":\"token\",\"valueUri\":\"" + oauth.tokenEndpointUrl("custos") + "\"}]}]}}]}";
+        stu3.createContext("/fhir/metadata", ex -> {
+            byte[] b = cs.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/fhir+json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        stu3.start();
+        try {
+            String stu3Base = "http://127.0.0.1:" + stu3.getAddress().getPort() + "/fhir";
+            SmartConfiguration c = SmartConfiguration.discover(new FhirHttp(ServerProfile.of("stu3", stu3Base),
+                    RetryPolicy.ONCE, new Cancellation(), null));
+            assertThat(c.token().toString()).isEqualTo(oauth.tokenEndpointUrl("custos").toString());
+            assertThat(c.source()).endsWith("/metadata (oauth-uris)");
+            try (SmartLogin.Pending p = login.start(c, "custos-desktop", List.of("openid"), stu3Base)) {
+                follow(authorize(p.browserUri()));
+                assertThat(p.finish(Duration.ofSeconds(10)).accessToken()).isNotBlank();
+            }
+        } finally {
+            stu3.stop(0);
+        }
+    }
+
+    @Test
+    void aServerWithoutSmartSaysSo() {
+        String none = "http://127.0.0.1:" + fhir.getAddress().getPort() + "/nothing";
+        assertThatThrownBy(() -> SmartConfiguration.discover(new FhirHttp(ServerProfile.of("none", none),
+                RetryPolicy.ONCE, new Cancellation(), null))).isInstanceOf(SmartException.class)
+                .hasMessageContaining("says nothing of SMART sign-in");
+    }
+
+    private static Map<String, String> query(URI u) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String part : u.getRawQuery().split("&")) {
+            int eq = part.indexOf('=');
+            out.put(java.net.URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package org.custos.fhir;
+
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A signed-in SMART session with one server: the access token lives here, in memory only; it is refreshed a minute
+ * before it expires and once when the server answers 401 to it; a refresh token the server rotates replaces the old
+ * one (and is handed to {@code keepRefreshToken}, the keyring's business); when refreshing fails the session ends with
+ * "sign in again". {@link #signOut()} forgets everything. Thread-safe: one refresh at a time.
+ */
+public final class SmartSession {
+    /** How long before the access token expires it is refreshed. */
+    static final Duration EARLY = Duration.ofSeconds(60);
+
+    private final SmartConfiguration config;
+    private final ClientID client;
+    private final Clock clock;
+    private final Consumer<String> keepRefreshToken;
+    private SmartTokens tokens;
+    private String ended;
+
+    /**
+     * @param keepRefreshToken told the refresh token to keep whenever it changes (null: it is forgotten — sign out)
+     */
+    public SmartSession(SmartConfiguration config, String clientId, SmartTokens tokens, Clock clock,
+                        Consumer<String> keepRefreshToken) {
+        this.config = config;
+        this.client = new ClientID(clientId);
+        this.tokens = tokens;
+        this.clock = clock;
+        this.keepRefreshToken = keepRefreshToken == null ? t -> { } : keepRefreshToken;
+        this.keepRefreshToken.accept(tokens.refreshToken());
+    }
+
+    /** The access token to send now (refreshed first when it expires within a minute). */
+    public synchronized String bearer() {
+        refuseEnded();
+        if (tokens.expires() != null && !Instant.now(clock).plus(EARLY).isBefore(tokens.expires())) {
+            refresh("it expires at " + tokens.expires());
+        }
+        return tokens.accessToken();
+    }
+
+    /**
+     * The server answered 401 to {@code usedToken}: refreshed once (unless another request has refreshed since), the
+     * token to try again with.
+     */
+    public synchronized String afterUnauthorized(String usedToken) {
+        refuseEnded();
+        if (usedToken != null && usedToken.equals(tokens.accessToken())) {
+            refresh("the server refused it (401)");
+        }
+        return tokens.accessToken();
+    }
+
+    /** The scopes granted, when the token expires, who signed in: what the screen shows (never a token). */
+    public synchronized SmartTokens shown() {
+        return new SmartTokens("", tokens.expires(), null, null, tokens.scopes(), tokens.fhirUser());
+    }
+
+    public synchronized boolean signedIn() {
+        return ended == null;
+    }
+
+    /** Forgets the tokens (the refresh token's store is told to forget it too). */
+    public synchronized void signOut() {
+        tokens = new SmartTokens("", null, null, null, List.of(), null);
+        ended = "You signed out.";
+        keepRefreshToken.accept(null);
+    }
+
+    private void refresh(String why) {
+        if (tokens.refreshToken() == null) {
+            end("The sign-in has expired (" + why + ") and the server gave no refresh token: sign in again.");
+        }
+        SmartTokens fresh;
+        try {
+            fresh = SmartLogin.exchange(new TokenRequest(config.token(), client,
+                    new RefreshTokenGrant(new RefreshToken(tokens.refreshToken()))), clock);
+        } catch (SmartException e) {
+            end("The sign-in could not be renewed (" + e.getMessage() + "): sign in again.");
+            return;
+        }
+        // a server that does not rotate sends no new refresh token: the old one stays good
+        String refreshToken = fresh.refreshToken() != null ? fresh.refreshToken() : tokens.refreshToken();
+        tokens = new SmartTokens(fresh.accessToken(), fresh.expires(), refreshToken,
+                fresh.idToken() != null ? fresh.idToken() : tokens.idToken(),
+                fresh.scopes().isEmpty() ? tokens.scopes() : fresh.scopes(),
+                fresh.fhirUser() != null ? fresh.fhirUser() : tokens.fhirUser());
+        if (fresh.refreshToken() != null) {
+            keepRefreshToken.accept(refreshToken); // rotated (or given again): the new one is kept
+        }
+    }
+
+    private void end(String why) {
+        tokens = new SmartTokens("", null, null, null, List.of(), null);
+        ended = why;
+        keepRefreshToken.accept(null);
+        throw new SmartException(why);
+    }
+
+    private void refuseEnded() {
+        if (ended != null) {
+            throw new SmartException(ended.equals("You signed out.") ? "Not signed in: sign in again." : ended);
+        }
+    }
+}

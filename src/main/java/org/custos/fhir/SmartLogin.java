@@ -172,7 +172,19 @@ public final class SmartLogin {
         String idToken = tokens instanceof OIDCTokens oidc && oidc.getIDTokenString() != null
                 ? oidc.getIDTokenString() : null;
         Scope granted = tokens.getAccessToken().getScope();
-        Object fhirUser = ok.getCustomParameters().get("fhirUser");
+        // who signed in: the id token's fhirUser claim (received straight from the token endpoint, so the TLS
+        // connection vouches for its issuer, OpenID Connect Core 3.1.3.7), else a parameter of the response
+        Object fhirUser = null;
+        if (idToken != null) {
+            try {
+                fhirUser = com.nimbusds.jwt.JWTParser.parse(idToken).getJWTClaimsSet().getClaim("fhirUser");
+            } catch (java.text.ParseException e) {
+                fhirUser = null; // not a JWT: nobody named
+            }
+        }
+        if (fhirUser == null) {
+            fhirUser = ok.getCustomParameters().get("fhirUser");
+        }
         return new SmartTokens(tokens.getAccessToken().getValue(), lifetime > 0
                 ? Instant.now(clock).plusSeconds(lifetime) : null, refresh == null ? null : refresh.getValue(),
                 idToken, granted == null ? List.of() : granted.toStringList(), fhirUser == null ? null

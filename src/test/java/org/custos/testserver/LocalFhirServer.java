@@ -148,13 +148,31 @@ public final class LocalFhirServer implements AutoCloseable {
             ServletHolder holder = new ServletHolder("fhir", rest);
             holder.setInitOrder(1);
             context.addServlet(holder, "/fhir/*");
+            // the same data under /smart/fhir, where SmartGuard wants a SMART token (the interceptor service is
+            // shared: the guard passes requests to /fhir)
+            SmartGuard guard = new SmartGuard();
+            RestfulServer smart = new RestfulServer(serverContext);
+            smart.setInterceptorService(spring.getBean(IInterceptorService.class));
+            smart.registerProviders(spring.getBean("myResourceProvidersDstu3", ResourceProviderFactory.class)
+                .createProviders());
+            smart.registerProvider(spring.getBean(JpaSystemProvider.class));
+            smart.setPagingProvider(paging);
+            smart.setDefaultResponseEncoding(EncodingEnum.JSON);
+            smart.setServerConformanceProvider(new JpaConformanceProviderDstu3(smart, systemDao, settings,
+                spring.getBean(ISearchParamRegistry.class)));
+            smart.registerInterceptor(guard);
+            ServletHolder smartHolder = new ServletHolder("smart", smart);
+            smartHolder.setInitOrder(2);
+            context.addServlet(smartHolder, "/smart/fhir/*");
             jetty.setHandler(context);
             jetty.setStopTimeout(2_000);
             jetty.start();
 
             String base = "http://127.0.0.1:" + connector.getLocalPort() + "/fhir";
-            return new LocalFhirServer(jetty, spring, ds, paging, systemDao, base,
+            LocalFhirServer server = new LocalFhirServer(jetty, spring, ds, paging, systemDao, base,
                 Duration.ofNanos(System.nanoTime() - t0));
+            server.guard = guard;
+            return server;
         } catch (Exception | Error e) {
             stopQuietly(jetty);
             spring.close();
@@ -169,6 +187,18 @@ public final class LocalFhirServer implements AutoCloseable {
     /** How many servers this JVM has started (tests check that one is shared). */
     public static int starts() {
         return STARTS.get();
+    }
+
+    private SmartGuard guard;
+
+    /** The same server under {@code /smart/fhir}, where a SMART token is needed (see {@link #guard()}). */
+    public String smartBaseUrl() {
+        return baseUrl.replace("/fhir", "/smart/fhir");
+    }
+
+    /** What {@link #smartBaseUrl()} accepts: trusts no authorization server until told. */
+    public SmartGuard guard() {
+        return guard;
     }
 
     /** e.g. {@code http://127.0.0.1:8091/fhir}, no trailing slash. */

@@ -1,0 +1,109 @@
+package org.custos.sync;
+
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.custos.cache.AuditFilter;
+import org.custos.cache.Cache;
+import org.custos.fhir.Cancellation;
+import org.custos.fhir.SmartConfiguration;
+import org.custos.fhir.SmartLogin;
+import org.custos.fhir.SmartTokens;
+import org.custos.fhir.ServerProfile;
+import org.custos.testserver.FhirServerExtension;
+import org.custos.testserver.LocalFhirServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The in-process HAPI JPA server protected for real ({@code /smart/fhir}: SmartGuard checks the token's signature
+ * against the authorization server's keys, its issuer and expiry, and its scopes): no token → 401, a token without
+ * the scope → 403, the token of a SMART sign-in with the scope → the data, synced into the cache.
+ */
+@ExtendWith(FhirServerExtension.class)
+class SmartServerTest {
+    private final MockOAuth2Server oauth = new MockOAuth2Server();
+    private final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private LocalFhirServer server;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.guard().distrust();
+        }
+        oauth.shutdown();
+    }
+
+    /** Signs in (the test plays the browser); the authorization server grants {@code scope}. */
+    private SmartTokens signIn(String scope) throws Exception {
+        oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT", List.of("custos-desktop"),
+                Map.of("scope", scope, "fhirUser", "Practitioner/officer"), 3600));
+        SmartConfiguration config = new SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
+                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
+        try (SmartLogin.Pending p = new SmartLogin(Clock.systemUTC()).start(config, "custos-desktop",
+                List.of(scope.split(" ")), server.smartBaseUrl())) {
+            HttpResponse<String> r = browser.send(HttpRequest.newBuilder(p.browserUri()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            browser.send(HttpRequest.newBuilder(URI.create(r.headers().firstValue("Location").orElseThrow()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return p.finish(Duration.ofSeconds(10));
+        }
+    }
+
+    private SyncReport sync(Cache cache, ServerProfile p, String type) {
+        return new SyncEngine(cache).sync(p.withPaging(100, Set.of(type), 0), new SyncEngine.Options(null,
+                SyncServerTest.FAST), SyncListener.NONE, new Cancellation());
+    }
+
+    @Test
+    void onlyASignedInTokenWithTheScopeGetsTheData(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
+        server.postAuditEvents(3, 77);
+        ServerProfile open = ServerProfile.of("smart", server.smartBaseUrl())
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            // no token: 401
+            SyncReport none = sync(cache, open, "AuditEvent");
+            assertThat(none.completed()).isFalse();
+            assertThat(none.byType().get("AuditEvent").message).contains("401");
+
+            SmartTokens t = signIn("openid fhirUser user/AuditEvent.read");
+            assertThat(t.fhirUser()).isEqualTo("Practitioner/officer");
+            ServerProfile signedIn = open.withAuth(ServerProfile.AuthKind.BEARER, null, t.accessToken());
+            SyncReport ok = sync(cache, signedIn, "AuditEvent");
+            assertThat(ok.completed()).as(ok.byType().get("AuditEvent").message).isTrue();
+            assertThat(cache.audit().count(AuditFilter.ALL.withOrigin(server.smartBaseUrl()), Long.MAX_VALUE))
+                    .isGreaterThanOrEqualTo(3);
+
+            // the same token for Consents, which its scopes do not name: 403
+            SyncReport consents = sync(cache, signedIn, "Consent");
+            assertThat(consents.completed()).isFalse();
+            assertThat(consents.byType().get("Consent").message).contains("403");
+
+            // a token the trusted server did not sign: 401
+            SyncReport forged = sync(cache, open.withAuth(ServerProfile.AuthKind.BEARER, null,
+                    t.accessToken().substring(0, t.accessToken().length() - 4) + "AAAA"), "AuditEvent");
+            assertThat(forged.completed()).isFalse();
+            assertThat(forged.byType().get("AuditEvent").message).contains("401");
+        }
+    }
+}

@@ -195,6 +195,7 @@ public final class FhirHttp {
         java.util.Optional<String> bad = profile.auth() == ServerProfile.AuthKind.BASIC
                 ? ServerProfile.credentialProblem("user name", profile.user())
                 .or(() -> ServerProfile.credentialProblem("password", profile.secret()))
+                : profile.tokens() != null ? java.util.Optional.empty()
                 : ServerProfile.credentialProblem("bearer token", profile.secret());
         bad = bad.or(profile::insecureProblem);
         if (bad.isPresent()) {
@@ -212,6 +213,30 @@ public final class FhirHttp {
     }
 
     private ObjectNode once(URI uri) {
+        String bearer;
+        try {
+            bearer = profile.auth() == ServerProfile.AuthKind.BEARER ? profile.bearer() : null;
+        } catch (SmartException e) {
+            throw new FhirServerException(Kind.UNAUTHORIZED, 0, e.getMessage());
+        }
+        try {
+            return once(uri, bearer);
+        } catch (FhirServerException e) {
+            if (e.kind() != Kind.UNAUTHORIZED || profile.tokens() == null) {
+                throw e;
+            }
+            // a signed-in session's token refused (revoked, expired early): renewed once, the request tried again
+            String renewed;
+            try {
+                renewed = profile.tokens().afterUnauthorized(bearer);
+            } catch (SmartException s) {
+                throw new FhirServerException(Kind.UNAUTHORIZED, 401, s.getMessage());
+            }
+            return once(uri, renewed);
+        }
+    }
+
+    private ObjectNode once(URI uri, String bearer) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(profile.readTimeout())
                 .header("Accept", "application/fhir+json, application/json;q=0.9")
@@ -221,7 +246,7 @@ public final class FhirHttp {
         switch (profile.auth()) {
             case BASIC -> b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                     (profile.user() + ":" + profile.secret()).getBytes(StandardCharsets.UTF_8)));
-            case BEARER -> b.header("Authorization", "Bearer " + profile.secret());
+            case BEARER -> b.header("Authorization", "Bearer " + bearer);
             default -> { }
         }
         HttpResponse<byte[]> resp = send(b.build());

@@ -21,9 +21,16 @@ public final class Redactor {
     private static final int MIN_PIECE = 4;
 
     private final List<String> secrets;
+    /** A signed-in session's tokens change: asked at each cleaning (null: none). */
+    private final TokenSource tokens;
 
     private Redactor(List<String> secrets) {
+        this(secrets, null);
+    }
+
+    private Redactor(List<String> secrets, TokenSource tokens) {
         this.secrets = secrets;
+        this.tokens = tokens;
     }
 
     /** Nothing to remove. */
@@ -36,6 +43,9 @@ public final class Redactor {
      * white space (a message may have cut it at a line break), and the HTTP Basic header value made from it.
      */
     public static Redactor of(ServerProfile profile) {
+        if (profile != null && profile.tokens() != null) {
+            return new Redactor(List.of(), profile.tokens());
+        }
         String secret = profile == null ? null : profile.secret();
         if (profile == null || profile.auth() == ServerProfile.AuthKind.NONE || secret == null || secret.isEmpty()) {
             return none();
@@ -61,11 +71,16 @@ public final class Redactor {
 
     /** {@code text} without the secret; null stays null. */
     public String clean(String text) {
-        if (text == null || secrets.isEmpty()) {
+        List<String> all = secrets;
+        if (tokens != null) {
+            all = new ArrayList<>(tokens.secrets());
+            all.sort(Comparator.comparingInt(String::length).reversed());
+        }
+        if (text == null || all.isEmpty()) {
             return text;
         }
         String out = text;
-        for (String s : secrets) {
+        for (String s : all) {
             out = out.replace(s, MARK);
         }
         return out;

@@ -19,11 +19,13 @@ import java.util.Set;
  *                          (see {@link #insecureProblem()})
  * @param sendTrail         Custos's own audit trail (its searches, opened events, exports, reports, decisions) is
  *                          also sent to this server, from the outbox (POST, in order, each once)
+ * @param tokens            a signed-in SMART session whose token is the bearer (with {@link AuthKind#BEARER}, no
+ *                          fixed secret); memory only, never saved
  */
 public record ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
                             Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
                             int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure,
-                            boolean sendTrail) {
+                            boolean sendTrail, TokenSource tokens) {
 
     /** Every type Custos can sync, in the order it syncs them. */
     public static final List<String> SYNC_TYPES = List.of("AuditEvent", "Consent", "Provenance", "Patient",
@@ -53,6 +55,15 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         overlap = overlap == null ? Duration.ofMinutes(5) : overlap;
     }
 
+    /** A profile without a SMART session. */
+    public ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
+                         Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
+                         int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure,
+                         boolean sendTrail) {
+        this(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types, cacheDays,
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, null);
+    }
+
     /** A profile that does not send Custos's own audit trail. */
     public ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
                          Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
@@ -74,36 +85,49 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         return new ServerProfile(name, baseUrl, AuthKind.NONE, null, null, null, null, 500, null, 0, 0, null);
     }
 
+    /** The same profile with this authentication (a SMART session it carried is dropped). */
     public ServerProfile withAuth(AuthKind kind, String newUser, String newSecret) {
         return new ServerProfile(name, baseUrl, kind, newUser, newSecret, connectTimeout, readTimeout, pageSize,
-                types, cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail);
+                types, cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, null);
     }
 
     public ServerProfile withTimeouts(Duration connect, Duration read) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connect, read, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure, sendTrail);
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, tokens);
     }
 
     public ServerProfile withPaging(int newPageSize, Set<String> newTypes, int newCacheDays) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, newPageSize,
-                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail);
+                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, tokens);
     }
 
     public ServerProfile withSchedule(int everyMinutes, Duration newOverlap) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, everyMinutes, newOverlap, allowInsecure, sendTrail);
+                cacheDays, everyMinutes, newOverlap, allowInsecure, sendTrail, tokens);
     }
 
     /** The same profile, allowing (or not) credentials over plain http to a host other than this machine. */
     public ServerProfile withAllowInsecure(boolean allow) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allow, sendTrail);
+                cacheDays, syncEveryMinutes, overlap, allow, sendTrail, tokens);
     }
 
     /** The same profile, sending Custos's own audit trail to the server (or not). */
     public ServerProfile withSendTrail(boolean send) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allowInsecure, send);
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, send, tokens);
+    }
+
+    /** The same profile, its requests carrying the token of a signed-in SMART session (null: none). */
+    public ServerProfile withSession(TokenSource session) {
+        return new ServerProfile(name, baseUrl, session == null ? auth : AuthKind.BEARER, session == null ? user : null,
+                session == null ? secret : null, connectTimeout, readTimeout, pageSize, types, cacheDays,
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, session);
+    }
+
+    /** The bearer token to send now: the session's (renewed as needed), else the fixed one. */
+    public String bearer() {
+        return tokens != null ? tokens.bearer() : secret;
     }
 
     public URI baseUri() {
@@ -134,7 +158,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         if (auth == AuthKind.BASIC && (user == null || user.isBlank())) {
             out.add("HTTP Basic needs a user name.");
         }
-        if (auth != AuthKind.NONE && (secret == null || secret.isEmpty())) {
+        if (auth != AuthKind.NONE && tokens == null && (secret == null || secret.isEmpty())) {
             out.add(auth == AuthKind.BASIC ? "HTTP Basic needs a password." : "A bearer token is needed.");
         }
         if (auth == AuthKind.BASIC) {
@@ -143,7 +167,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
                 out.add("The user name must not contain ':' (HTTP Basic cannot carry it).");
             }
         }
-        if (auth != AuthKind.NONE) {
+        if (auth != AuthKind.NONE && tokens == null) {
             credentialProblem(auth == AuthKind.BASIC ? "password" : "bearer token", secret).ifPresent(out::add);
         }
         insecureProblem().ifPresent(out::add);
@@ -253,6 +277,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     public String toString() {
         // never the secret
         return "ServerProfile[" + name + ", " + baseUrl + ", " + auth + (user == null ? "" : " as " + user)
-                + (allowInsecure ? ", insecure allowed" : "") + (sendTrail ? ", receives the trail" : "") + "]";
+                + (allowInsecure ? ", insecure allowed" : "") + (sendTrail ? ", receives the trail" : "")
+                + (tokens != null ? ", signed in" : "") + "]";
     }
 }

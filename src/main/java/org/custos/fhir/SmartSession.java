@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * one (and is handed to {@code keepRefreshToken}, the keyring's business); when refreshing fails the session ends with
  * "sign in again". {@link #signOut()} forgets everything. Thread-safe: one refresh at a time.
  */
-public final class SmartSession {
+public final class SmartSession implements TokenSource {
     /** How long before the access token expires it is refreshed. */
     static final Duration EARLY = Duration.ofSeconds(60);
 
@@ -42,6 +42,7 @@ public final class SmartSession {
     }
 
     /** The access token to send now (refreshed first when it expires within a minute). */
+    @Override
     public synchronized String bearer() {
         refuseEnded();
         if (tokens.expires() != null && !Instant.now(clock).plus(EARLY).isBefore(tokens.expires())) {
@@ -54,12 +55,24 @@ public final class SmartSession {
      * The server answered 401 to {@code usedToken}: refreshed once (unless another request has refreshed since), the
      * token to try again with.
      */
+    @Override
     public synchronized String afterUnauthorized(String usedToken) {
         refuseEnded();
         if (usedToken != null && usedToken.equals(tokens.accessToken())) {
             refresh("the server refused it (401)");
         }
         return tokens.accessToken();
+    }
+
+    @Override
+    public synchronized List<String> secrets() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String t : new String[]{tokens.accessToken(), tokens.refreshToken(), tokens.idToken()}) {
+            if (t != null && !t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** The scopes granted, when the token expires, who signed in: what the screen shows (never a token). */

@@ -73,6 +73,11 @@ class SmartSessionTest {
         assertThat(third).isNotEqualTo(bearer);
         assertThat(s.shown().toString()).doesNotContain(third);
         assertThat(s.signedIn()).isTrue();
+        // messages of a profile carrying the session never show its tokens, also after they were renewed
+        Redactor r = Redactor.of(ServerProfile.of("smart", "https://fhir.example.org/fhir").withSession(s));
+        assertThat(r.clean("The server echoed Bearer " + third + " back")).doesNotContain(third)
+                .contains(Redactor.MARK);
+        assertThat(r.clean("refresh " + s.secrets().get(1))).contains(Redactor.MARK);
     }
 
     @Test

@@ -106,4 +106,42 @@ class SmartServerTest {
             assertThat(forged.byType().get("AuditEvent").message).contains("401");
         }
     }
+
+    @Test
+    void aSignedInSessionRenewsItsTokenBeforeItExpiresAndOnceAfterA401(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
+        server.postAuditEvents(2, 78);
+        SmartConfiguration config = new SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
+                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
+        SmartTokens t = signIn("openid offline_access user/AuditEvent.read");
+        assertThat(t.refreshToken()).isNotBlank();
+        ServerProfile base = ServerProfile.of("smart", server.smartBaseUrl())
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            // a token the server no longer takes (revoked, say) while the refresh token is good: 401, renewed, on
+            List<String> kept = new java.util.ArrayList<>();
+            org.custos.fhir.SmartSession refused = new org.custos.fhir.SmartSession(config, "custos-desktop",
+                    new SmartTokens("not-a-token-the-server-takes", java.time.Instant.now().plusSeconds(3600),
+                            t.refreshToken(), t.idToken(), t.scopes(), t.fhirUser()), Clock.systemUTC(), kept::add);
+            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
+                    List.of("custos-desktop"), Map.of("scope", "openid offline_access user/AuditEvent.read"), 3600));
+            SyncReport renewed = sync(cache, base.withSession(refused), "AuditEvent");
+            assertThat(renewed.completed()).as(renewed.byType().get("AuditEvent").message).isTrue();
+            assertThat(refused.secrets()).doesNotContain("not-a-token-the-server-takes");
+
+            // a token that expires within the minute: renewed before the first request
+            org.custos.fhir.SmartSession expiring = new org.custos.fhir.SmartSession(config, "custos-desktop",
+                    new SmartTokens(t.accessToken(), java.time.Instant.now().plusSeconds(20), t.refreshToken(),
+                            t.idToken(), t.scopes(), t.fhirUser()), Clock.systemUTC(), kept::add);
+            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
+                    List.of("custos-desktop"), Map.of("scope", "openid offline_access user/AuditEvent.read"), 3600));
+            SyncReport early = sync(cache, base.withSession(expiring), "AuditEvent");
+            assertThat(early.completed()).as(early.byType().get("AuditEvent").message).isTrue();
+            assertThat(expiring.secrets().get(0)).isNotEqualTo(t.accessToken());
+            assertThat(cache.audit().count(AuditFilter.ALL.withOrigin(server.smartBaseUrl()), Long.MAX_VALUE))
+                    .isGreaterThanOrEqualTo(2);
+        }
+    }
 }

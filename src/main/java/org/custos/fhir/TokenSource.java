@@ -1,0 +1,18 @@
+package org.custos.fhir;
+
+import java.util.List;
+
+/**
+ * Where a profile's bearer token comes from when it is not a fixed one: a signed-in SMART session
+ * ({@link SmartSession}), which renews it. Held in memory only, never saved with the profile.
+ */
+public interface TokenSource {
+    /** The token to send now (renewed first when it is about to expire). */
+    String bearer();
+
+    /** The server answered 401 to {@code used}: the token to try once more with (renewed when it still was current). */
+    String afterUnauthorized(String used);
+
+    /** The secrets a message must never show (the current tokens). */
+    List<String> secrets();
+}

@@ -19,15 +19,26 @@ import java.util.concurrent.TimeoutException;
 /**
  * The redirect of a native app's sign-in (RFC 8252 §7.3): an HTTP listener on the loopback address, on a port the
  * system chose, for one path; the browser comes back to it with the authorization response, which is handed over
- * once, and answers with a page saying the tab can be closed. Only the loopback interface listens.
+ * once — only one that carries this sign-in's {@code state}, for the address it listens on — and answers with a page
+ * saying the tab can be closed. Only the loopback interface listens.
  */
 final class LoopbackRedirect implements AutoCloseable {
     private static final String PATH = "/custos/signed-in";
+    /** Answers that are not this sign-in's taken before giving up (someone else is knocking). */
+    private static final int MAX_STRAY = 20;
     private final HttpServer server;
     private final CompletableFuture<Map<String, String>> answer = new CompletableFuture<>();
+    private final java.util.function.Predicate<String> expectedState;
+    private final java.util.concurrent.atomic.AtomicInteger strays = new java.util.concurrent.atomic.AtomicInteger();
 
-    LoopbackRedirect() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    /**
+     * @param expectedState whether a {@code state} is this sign-in's: only such an answer is taken (anyone on this
+     *                      machine can reach the port; another answer is turned away and waited past)
+     */
+    LoopbackRedirect(java.util.function.Predicate<String> expectedState) throws IOException {
+        this.expectedState = expectedState;
+        // 127.0.0.1 itself (not whatever the loopback name resolves to): the redirect URI names it
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[]{127, 0, 0, 1}), 0), 0);
         server.createContext(PATH, this::handle);
         server.start();
     }
@@ -43,7 +54,18 @@ final class LoopbackRedirect implements AutoCloseable {
                 reply(ex, 404, "Not here.");
                 return;
             }
+            String host = ex.getRequestHeaders().getFirst("Host");
             Map<String, String> params = query(ex.getRequestURI().getRawQuery());
+            if (!("127.0.0.1:" + server.getAddress().getPort()).equals(host)
+                    || !expectedState.test(params.get("state"))) {
+                // not this sign-in's answer (another page, another program, an old link): turned away
+                if (strays.incrementAndGet() > MAX_STRAY) {
+                    answer.completeExceptionally(new IllegalStateException("too many answers that were not this "
+                            + "sign-in's came to its address"));
+                }
+                reply(ex, 400, "This is not the answer Custos is waiting for. You can close this tab.");
+                return;
+            }
             boolean first = answer.complete(params);
             reply(ex, 200, first ? (params.containsKey("error") ? "Sign-in was not completed: "
                     + escape(params.get("error")) + ". You can close this tab and return to Custos."

@@ -80,7 +80,10 @@ public final class ProfileStore {
         n.putLong("overlapMs", p.overlap().toMillis());
         n.putBoolean("allowInsecure", p.allowInsecure());
         n.putBoolean("sendTrail", p.sendTrail());
-        secrets.put(secretName(p.name()), p.auth() == ServerProfile.AuthKind.NONE ? null : p.secret());
+        if (p.tokens() == null) {
+            // a signed-in session is memory only: its profile's stored secret is left as it is
+            secrets.put(secretName(p.name()), p.auth() == ServerProfile.AuthKind.NONE ? null : p.secret());
+        }
         flush();
     }
 

@@ -18,8 +18,15 @@ public record SmartConfiguration(URI authorization, URI token, URI revocation, L
                                  List<String> codeChallengeMethods, List<String> scopesSupported, String source) {
     static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
-    /** Reads the server's SMART configuration (no token is sent for it). */
+    /** Reads the server's SMART configuration (with the profile's own credentials, if it has any). */
     public static SmartConfiguration discover(FhirHttp http) {
+        URI base = http.base();
+        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !(scheme.equals("http") && ServerProfile.isLoopback(base.getHost()))) {
+            // whoever sits between could name their own endpoints, and the browser, code and verifier would go there
+            throw new SmartException("Custos signs in only to a server reached over https (or on this machine): "
+                    + base + " is plain http.");
+        }
         ObjectNode wellKnown = null;
         String why = null;
         try {

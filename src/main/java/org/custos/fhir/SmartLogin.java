@@ -85,10 +85,13 @@ public final class SmartLogin {
             try {
                 answer = redirect.await(timeout.toSeconds());
             } catch (TimeoutException e) {
-                throw new SmartException("The browser did not come back within " + timeout.toMinutes()
-                        + " minutes: sign in again.");
+                throw new SmartException("The browser did not come back within " + timeout.toSeconds()
+                        + " s: sign in again.");
             } catch (java.util.concurrent.CancellationException e) {
                 throw new SmartException("Sign-in cancelled.");
+            } catch (IllegalStateException e) {
+                throw new SmartException("The sign-in was given up: " + (e.getCause() == null ? e.getMessage()
+                        : e.getCause().getMessage()) + ".");
             }
             String got = answer.get("state");
             // compared in constant time: the state is the proof that this answer belongs to this sign-in
@@ -98,9 +101,9 @@ public final class SmartLogin {
                         + "does not match): it was refused. Sign in again.");
             }
             if (answer.containsKey("error")) {
-                throw new SmartException("The authorization server refused the sign-in: " + answer.get("error")
-                        + (answer.containsKey("error_description") ? " (" + answer.get("error_description") + ")"
-                        : "") + ".");
+                throw new SmartException("The authorization server refused the sign-in: " + shown(answer.get("error"))
+                        + (answer.containsKey("error_description") ? " (" + shown(answer.get("error_description"))
+                        + ")" : "") + ".");
             }
             String code = answer.get("code");
             if (code == null || code.isBlank()) {
@@ -109,6 +112,11 @@ public final class SmartLogin {
             TokenRequest request = new TokenRequest(config.token(), client, new AuthorizationCodeGrant(
                     new AuthorizationCode(code), redirect.uri(), verifier));
             return exchange(request, clock);
+        }
+
+        private static String shown(String said) {
+            String out = said == null ? "" : said.replaceAll("\\p{Cntrl}", " ");
+            return out.length() > 200 ? out.substring(0, 200) + "…" : out;
         }
 
         /** Stops waiting for the browser. */
@@ -128,14 +136,16 @@ public final class SmartLogin {
      */
     public Pending start(SmartConfiguration config, String clientId, List<String> scopes, String fhirBase) {
         config.refuseUnsafe();
+        State state = new State(32); // 256 bits
         LoopbackRedirect redirect;
         try {
-            redirect = new LoopbackRedirect();
+            redirect = new LoopbackRedirect(got -> got != null && MessageDigest.isEqual(
+                    got.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    state.getValue().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         } catch (IOException e) {
             throw new SmartException("Cannot listen on this machine's loopback address for the sign-in: "
                     + e.getMessage());
         }
-        State state = new State(32); // 256 bits
         CodeVerifier verifier = new CodeVerifier();
         ClientID client = new ClientID(clientId);
         AuthorizationRequest request = new AuthorizationRequest.Builder(new ResponseType(ResponseType.Value.CODE),
@@ -143,6 +153,32 @@ public final class SmartLogin {
                 .scope(new Scope(scopes.toArray(String[]::new))).state(state)
                 .codeChallenge(verifier, CodeChallengeMethod.S256).customParameter("aud", fhirBase).build();
         return new Pending(config, client, state, verifier, redirect, request.toURI(), clock);
+    }
+
+    /**
+     * What the authorization server said, fit to show: no control characters, at most 200 characters, and without the
+     * code, verifier or refresh token of the request (a server may quote them back).
+     */
+    static String words(String said, TokenRequest request) {
+        if (said == null) {
+            return "";
+        }
+        String out = said.replaceAll("\\p{Cntrl}", " ");
+        java.util.List<String> secrets = new java.util.ArrayList<>();
+        if (request.getAuthorizationGrant() instanceof AuthorizationCodeGrant g) {
+            secrets.add(g.getAuthorizationCode().getValue());
+            if (g.getCodeVerifier() != null) {
+                secrets.add(g.getCodeVerifier().getValue());
+            }
+        } else if (request.getAuthorizationGrant() instanceof com.nimbusds.oauth2.sdk.RefreshTokenGrant r) {
+            secrets.add(r.getRefreshToken().getValue());
+        }
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                out = out.replace(secret, Redactor.MARK);
+            }
+        }
+        return out.length() > 200 ? out.substring(0, 200) + "…" : out;
     }
 
     static SmartTokens exchange(TokenRequest request, Clock clock) {
@@ -155,15 +191,18 @@ public final class SmartLogin {
             response = OIDCTokenResponseParser.parse(http.send());
         } catch (IOException e) {
             throw new SmartException("Cannot reach the token endpoint " + request.getEndpointURI() + ": "
-                    + e.getMessage());
+                    + e.getMessage(), false);
         } catch (ParseException e) {
             throw new SmartException("The token endpoint " + request.getEndpointURI() + " answered with something "
-                    + "that is not a token response.");
+                    + "that is not a token response.", false);
         }
         if (!response.indicatesSuccess()) {
             ErrorObject err = response.toErrorResponse().getErrorObject();
-            throw new SmartException("The token endpoint refused: " + err.getCode()
-                    + (err.getDescription() == null ? "" : " (" + err.getDescription() + ")") + ".");
+            // an OAuth error (RFC 6749 5.2) is final; a 5xx without one may pass
+            boolean refused = err.getCode() != null && err.getHTTPStatusCode() < 500;
+            throw new SmartException("The token endpoint refused: " + words(err.getCode(), request)
+                    + (err.getDescription() == null ? "" : " (" + words(err.getDescription(), request) + ")") + ".",
+                    refused);
         }
         AccessTokenResponse ok = response.toSuccessResponse();
         var tokens = ok.getTokens();
@@ -177,9 +216,15 @@ public final class SmartLogin {
         Object fhirUser = null;
         if (idToken != null) {
             try {
-                fhirUser = com.nimbusds.jwt.JWTParser.parse(idToken).getJWTClaimsSet().getClaim("fhirUser");
-            } catch (java.text.ParseException e) {
-                fhirUser = null; // not a JWT: nobody named
+                // OpenID Connect Core 3.1.3.7: the TLS connection stands for the signature check, not for these
+                com.nimbusds.jwt.JWTClaimsSet c = com.nimbusds.jwt.JWTParser.parse(idToken).getJWTClaimsSet();
+                boolean forUs = c.getAudience() != null && c.getAudience().contains(request.getClientID() == null
+                        ? "" : request.getClientID().getValue());
+                boolean current = c.getExpirationTime() != null && c.getExpirationTime().toInstant()
+                        .isAfter(Instant.now(clock));
+                fhirUser = forUs && current ? c.getClaim("fhirUser") : null;
+            } catch (java.text.ParseException | RuntimeException e) {
+                fhirUser = null; // not a readable JWT (an encrypted one, say): nobody named
             }
         }
         if (fhirUser == null) {

@@ -26,7 +26,11 @@ public final class SmartSession implements TokenSource {
     private final Clock clock;
     private final Consumer<String> keepRefreshToken;
     private SmartTokens tokens;
+    /** When the current access token was obtained (null: before this session, e.g. given at sign-in). */
+    private Instant obtained;
     private String ended;
+    /** Every token this session has held (also after it ended): a message quoting an old one is cleaned too. */
+    private final java.util.Set<String> held = new java.util.LinkedHashSet<>();
 
     /**
      * @param keepRefreshToken told the refresh token to keep whenever it changes (null: it is forgotten — sign out)
@@ -38,6 +42,7 @@ public final class SmartSession implements TokenSource {
         this.tokens = tokens;
         this.clock = clock;
         this.keepRefreshToken = keepRefreshToken == null ? t -> { } : keepRefreshToken;
+        remember(tokens);
         this.keepRefreshToken.accept(tokens.refreshToken());
     }
 
@@ -45,7 +50,7 @@ public final class SmartSession implements TokenSource {
     @Override
     public synchronized String bearer() {
         refuseEnded();
-        if (tokens.expires() != null && !Instant.now(clock).plus(EARLY).isBefore(tokens.expires())) {
+        if (tokens.expires() != null && !Instant.now(clock).plus(early()).isBefore(tokens.expires())) {
             refresh("it expires at " + tokens.expires());
         }
         return tokens.accessToken();
@@ -64,15 +69,29 @@ public final class SmartSession implements TokenSource {
         return tokens.accessToken();
     }
 
+    /** Every token the session holds or has held, newest first. */
     @Override
     public synchronized List<String> secrets() {
-        List<String> out = new java.util.ArrayList<>();
-        for (String t : new String[]{tokens.accessToken(), tokens.refreshToken(), tokens.idToken()}) {
-            if (t != null && !t.isEmpty()) {
-                out.add(t);
+        List<String> out = new java.util.ArrayList<>(held);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    private void remember(SmartTokens t) {
+        for (String s : new String[]{t.accessToken(), t.refreshToken(), t.idToken()}) {
+            if (s != null && !s.isEmpty()) {
+                held.add(s);
             }
         }
-        return out;
+    }
+
+    /** How early a token is renewed: a minute, or half its life when it lives less than two (not at every request). */
+    private Duration early() {
+        if (obtained == null || tokens.expires() == null) {
+            return EARLY;
+        }
+        Duration life = Duration.between(obtained, tokens.expires());
+        return life.compareTo(EARLY.multipliedBy(2)) < 0 ? life.dividedBy(2) : EARLY;
     }
 
     /** The scopes granted, when the token expires, who signed in: what the screen shows (never a token). */
@@ -100,11 +119,18 @@ public final class SmartSession implements TokenSource {
             fresh = SmartLogin.exchange(new TokenRequest(config.token(), client,
                     new RefreshTokenGrant(new RefreshToken(tokens.refreshToken()))), clock);
         } catch (SmartException e) {
+            if (!e.refused()) {
+                // unreachable, a timeout, a 5xx: the grant may still be good; the session stays, try again later
+                throw new SmartException("The sign-in could not be renewed now (" + e.getMessage() + "); Custos "
+                        + "tries again at the next request.", false);
+            }
             end("The sign-in could not be renewed (" + e.getMessage() + "): sign in again.");
             return;
         }
         // a server that does not rotate sends no new refresh token: the old one stays good
         String refreshToken = fresh.refreshToken() != null ? fresh.refreshToken() : tokens.refreshToken();
+        remember(fresh);
+        obtained = Instant.now(clock);
         tokens = new SmartTokens(fresh.accessToken(), fresh.expires(), refreshToken,
                 fresh.idToken() != null ? fresh.idToken() : tokens.idToken(),
                 fresh.scopes().isEmpty() ? tokens.scopes() : fresh.scopes(),

@@ -88,8 +88,12 @@ class SmartSessionTest {
         // answers the refresh as RFC 6749 §5.2 says an authorization server does
         HttpServer revoking = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         revoking.createContext("/token", ex -> {
-            byte[] b = "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token revoked\"}"
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // it quotes the refresh token it was given back, as some servers do
+            String form = new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String given = java.net.URLDecoder.decode(form.replaceAll(".*refresh_token=([^&]*).*", "$1"),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            byte[] b = ("{\"error\":\"invalid_grant\",\"error_description\":\"refresh token " + given
+                    + " revoked\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(400, b.length);
             ex.getResponseBody().write(b);
@@ -100,10 +104,14 @@ class SmartSessionTest {
                 + revoking.getAddress().getPort() + "/token"), null, List.of(), List.of("S256"), List.of(), "test");
         SmartSession s = new SmartSession(there, "custos-desktop", t, Clock.systemUTC(), kept::add);
         assertThatThrownBy(() -> s.afterUnauthorized(t.accessToken())).isInstanceOf(SmartException.class)
-                .hasMessageContaining("sign in again");
+                .hasMessageContaining("sign in again").hasMessageContaining("revoked")
+                .message().doesNotContain(t.refreshToken());
         assertThat(s.signedIn()).isFalse();
         assertThat(kept).last().as("the refresh token is forgotten").isNull();
         assertThatThrownBy(s::bearer).hasMessageContaining("sign in again");
+        // the tokens it held are still removed from messages after the session ended
+        assertThat(Redactor.of(ServerProfile.of("smart", "https://fhir.example.org/fhir").withSession(s))
+                .clean("echo " + t.refreshToken())).doesNotContain(t.refreshToken());
         revoking.stop(0);
     }
 
@@ -117,5 +125,19 @@ class SmartSessionTest {
         assertThat(kept).last().isNull();
         assertThatThrownBy(s::bearer).isInstanceOf(SmartException.class).hasMessageContaining("Not signed in");
         assertThat(Instant.now()).isNotNull();
+    }
+
+    @Test
+    void aTokenEndpointThatIsDownDoesNotEndTheSession() throws Exception {
+        SmartTokens t = signIn();
+        List<String> kept = new ArrayList<>();
+        // nothing listens there: a fault that may pass, not a refusal
+        SmartConfiguration down = new SmartConfiguration(config.authorization(), URI.create("http://127.0.0.1:9/token"),
+                null, List.of(), List.of("S256"), List.of(), "test");
+        SmartSession s = new SmartSession(down, "custos-desktop", t, Clock.systemUTC(), kept::add);
+        assertThatThrownBy(() -> s.afterUnauthorized(t.accessToken())).isInstanceOf(SmartException.class)
+                .hasMessageContaining("tries again");
+        assertThat(s.signedIn()).isTrue();
+        assertThat(kept).as("the refresh token is kept").doesNotContainNull();
     }
 }

@@ -145,4 +145,36 @@ class SmartServerTest {
                     .isGreaterThanOrEqualTo(2);
         }
     }
+
+    @Test
+    void aSignedInSessionWritesFromTheOutboxWithItsToken(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
+        SmartConfiguration config = new SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
+                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
+        ServerProfile base = ServerProfile.of("smart", server.smartBaseUrl())
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
+        String a = org.custos.fhir.ResourceWriter.newId();
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            long seq = cache.outbox().enqueue(server.smartBaseUrl(), "Consent", a, null,
+                    org.custos.testserver.TestConsents.json(a, null, "smart-write"));
+            // a session that may only read Consents: the write is refused (403) and waits
+            SmartTokens reader = signIn("openid offline_access user/Consent.read");
+            OutboxSender.Report refused = new OutboxSender(cache, new org.custos.fhir.Fhir()).send(
+                    base.withSession(new org.custos.fhir.SmartSession(config, "custos-desktop", reader,
+                            Clock.systemUTC(), null)), new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(refused.sent()).isZero();
+            assertThat(cache.outbox().get(seq).orElseThrow().lastMessage()).contains("403")
+                    .doesNotContain(reader.accessToken());
+            // one that may write: the same entry goes
+            SmartTokens writer = signIn("openid offline_access user/Consent.read user/Consent.write");
+            OutboxSender.Report sent = new OutboxSender(cache, new org.custos.fhir.Fhir()).send(
+                    base.withSession(new org.custos.fhir.SmartSession(config, "custos-desktop", writer,
+                            Clock.systemUTC(), null)), new Cancellation(), OutboxSender.Listener.NONE);
+            assertThat(sent.allSent()).as(sent.summary()).isTrue();
+            assertThat(cache.outbox().get(seq).orElseThrow().status()).isEqualTo(
+                    org.custos.cache.OutboxStore.Status.SENT);
+        }
+    }
 }

@@ -190,34 +190,7 @@ public final class OutboxStore {
         return seq;
     }
 
-    /** The origin ids of these servers (created on first use), checked to be servers' base URLs. */
-    List<Integer> serverIds(List<String> servers) {
-        List<Integer> ids = new java.util.ArrayList<>();
-        for (String server : servers) {
-            String name = Origins.normalize(server);
-            if (!Origins.kindOf(name).equals("server")) {
-                throw new IllegalArgumentException("The outbox sends to servers: '" + server + "' is not a server's "
-                        + "base URL.");
-            }
-            ids.add(cache.origins().idOf(name));
-        }
-        return ids;
-    }
-
-    /**
-     * Custos's own audit event {@code json} (an AuditEvent of the origin "this Custos", with the id {@code id}),
-     * queued for each server origin in {@code serverIds} within the caller's transaction: sent by POST (see
-     * {@code OutboxSender}).
-     */
-    void queueTrail(Connection c, List<Integer> serverIds, String id, String json) throws SQLException {
-        input.checkIdentity("AuditEvent", id);
-        input.checkJson("AuditEvent", json);
-        for (int originId : serverIds) {
-            insert(c, originId, "AuditEvent", id, null, null, json);
-        }
-    }
-
-    private static long insert(Connection c, int originId, String type, String id, String baseVersion, Long baseSeq,
+    static long insert(Connection c, int originId, String type, String id, String baseVersion, Long baseSeq,
                                String json) throws SQLException {
         {
             long now = System.currentTimeMillis();
@@ -376,31 +349,6 @@ public final class OutboxStore {
                 cutMessage(message));
     }
 
-    /**
-     * A trail entry (an AuditEvent, POSTed) is on the server as {@code serverId}, version {@code serverVersion}:
-     * {@code SENT}. Nothing is stored in the cache (the event is there already, under "this Custos"); the entry keeps
-     * where the server put it.
-     */
-    public void markPosted(long seq, String serverId, String serverVersion) {
-        cache.inTransaction("Recording outbox entry " + seq + " as sent", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = 'SENT', sent_version = ?, "
-                    + "last_message = ?, server_version = NULL, server_json = NULL, updated_at = ? WHERE seq = ? "
-                    + "AND state IN ('PENDING', 'SENDING') AND res_type = 'AuditEvent'")) {
-                ps.setString(1, serverVersion == null ? null : AuditStore.cut(serverVersion, 64));
-                ps.setString(2, AuditStore.cut("on the server as AuditEvent/" + serverId
-                        + (serverVersion == null ? "" : "/_history/" + serverVersion), MAX_MESSAGE));
-                ps.setLong(3, System.currentTimeMillis());
-                ps.setLong(4, seq);
-                if (ps.executeUpdate() == 0) {
-                    throw new IllegalStateException("Outbox entry " + seq + " is " + statusOf(c, seq)
-                            + ", not a trail event being sent.");
-                }
-            }
-            return null;
-        });
-        durable();
-    }
-
     /** The server refused entry {@code seq} for a reason that will not pass by itself: {@code FAILED}, with why. */
     public void markFailed(long seq, String message) {
         update(seq, "Recording a failure for outbox entry " + seq, EnumSet.of(Status.PENDING, Status.SENDING),
@@ -537,7 +485,7 @@ public final class OutboxStore {
         durable();
     }
 
-    private static Status statusOf(Connection c, long seq) throws SQLException {
+    static Status statusOf(Connection c, long seq) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT state FROM outbox WHERE seq = ?")) {
             ps.setLong(1, seq);
             try (ResultSet rs = ps.executeQuery()) {

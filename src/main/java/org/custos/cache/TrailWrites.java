@@ -19,6 +19,7 @@ public final class TrailWrites {
      */
     public static final String TAG = "urn:custos:trail";
 
+    private final OutboxInput input = new OutboxInput();
     private final Cache cache;
 
     TrailWrites(Cache cache) {
@@ -32,14 +33,14 @@ public final class TrailWrites {
     public void record(ObjectNode event, Map<String, ObjectNode> copies) {
         int origin = cache.origins().idOf(Origins.SELF_NAME);
         List<String> servers = List.copyOf(copies.keySet());
-        List<Integer> serverIds = cache.outbox().serverIds(servers);
+        List<Integer> serverIds = serverIds(servers);
         String id = event.path("id").asText();
         IncomingResource r = IncomingResource.of(event, id, "Custos's own audit trail");
         AuditStore.Item item = new AuditStore.Item(r, AuditExtractor.extract(event));
         cache.durably("Recording Custos's own audit trail", c -> {
             cache.audit().upsert(c, origin, List.of(item));
             for (int i = 0; i < servers.size(); i++) {
-                cache.outbox().queueTrail(c, List.of(serverIds.get(i)), id, copies.get(servers.get(i)).toString());
+                queueTrail(c, List.of(serverIds.get(i)), id, copies.get(servers.get(i)).toString());
             }
             return null;
         });
@@ -82,4 +83,56 @@ public final class TrailWrites {
             return false; // not provably a copy: it is kept and judged as any other event
         }
     }
+
+    /** The origin ids of these servers (created on first use), checked to be servers' base URLs. */
+    private List<Integer> serverIds(List<String> servers) {
+        List<Integer> ids = new java.util.ArrayList<>();
+        for (String server : servers) {
+            String name = Origins.normalize(server);
+            if (!Origins.kindOf(name).equals("server")) {
+                throw new IllegalArgumentException("The outbox sends to servers: '" + server + "' is not a server's "
+                        + "base URL.");
+            }
+            ids.add(cache.origins().idOf(name));
+        }
+        return ids;
+    }
+
+    /**
+     * Custos's own audit event {@code json} (an AuditEvent of the origin "this Custos", with the id {@code id}),
+     * queued for each server origin in {@code serverIds} within the caller's transaction: sent by POST (see
+     * {@code OutboxSender}).
+     */
+    private void queueTrail(java.sql.Connection c, List<Integer> serverIds, String id, String json) throws java.sql.SQLException {
+        input.checkIdentity("AuditEvent", id);
+        input.checkJson("AuditEvent", json);
+        for (int originId : serverIds) {
+            OutboxStore.insert(c, originId, "AuditEvent", id, null, null, json);
+        }
+    }
+
+    /**
+     * A trail entry (an AuditEvent, POSTed) is on the server as {@code serverId}, version {@code serverVersion}:
+     * {@code SENT}. Nothing is stored in the cache (the event is there already, under "this Custos"); the entry keeps
+     * where the server put it.
+     */
+    public void markPosted(long seq, String serverId, String serverVersion) {
+        cache.durably("Recording outbox entry " + seq + " as sent", c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = 'SENT', sent_version = ?, "
+                    + "last_message = ?, server_version = NULL, server_json = NULL, updated_at = ? WHERE seq = ? "
+                    + "AND state IN ('PENDING', 'SENDING') AND res_type = 'AuditEvent'")) {
+                ps.setString(1, serverVersion == null ? null : AuditStore.cut(serverVersion, 64));
+                ps.setString(2, AuditStore.cut("on the server as AuditEvent/" + serverId
+                        + (serverVersion == null ? "" : "/_history/" + serverVersion), 2000));
+                ps.setLong(3, System.currentTimeMillis());
+                ps.setLong(4, seq);
+                if (ps.executeUpdate() == 0) {
+                    throw new IllegalStateException("Outbox entry " + seq + " is " + OutboxStore.statusOf(c, seq)
+                            + ", not a trail event being sent.");
+                }
+            }
+            return null;
+        });
+    }
+
 }

@@ -252,7 +252,7 @@ public final class OutboxSender {
                 // a trail event (POSTed, the server chose its id) is looked for by its tag
                 Optional<ResourceWriter.Stored> there = writer.findTagged(e.type(), TrailWrites.TAG, e.id());
                 if (there.isPresent()) {
-                    outbox.markPosted(e.seq(), there.get().id(), there.get().versionId());
+                    cache.trail().markPosted(e.seq(), there.get().id(), there.get().versionId());
                     run.sent++;
                     run.trailSent++;
                     run.reconciled++;
@@ -282,7 +282,7 @@ public final class OutboxSender {
             if (trail(e)) {
                 // POSTed, conditional on its tag: stored once even when this is a resend
                 ResourceWriter.Stored posted = writer.post(e.type(), e.json(), TrailWrites.TAG, e.id());
-                outbox.markPosted(e.seq(), posted.id(), posted.versionId());
+                cache.trail().markPosted(e.seq(), posted.id(), posted.versionId());
                 run.sent++;
                 run.trailSent++;
                 listener.done(e, Status.SENT, "stored as AuditEvent/" + posted.id());

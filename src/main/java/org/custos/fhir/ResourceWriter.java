@@ -92,44 +92,8 @@ public final class ResourceWriter implements AutoCloseable {
         switch (profile.auth()) {
             case BASIC -> client.registerInterceptor(new BasicAuthInterceptor(profile.user(), profile.secret()));
             case BEARER -> client.registerInterceptor(profile.tokens() == null
-                    ? new BearerTokenAuthInterceptor(profile.secret()) : new SessionToken(profile.tokens()));
+                    ? new BearerTokenAuthInterceptor(profile.secret()) : new SessionBearer(profile.tokens()));
             default -> { }
-        }
-    }
-
-    /**
-     * A signed-in session's token on each write (renewed as it nears expiry); a 401 to it renews it for the next
-     * attempt (the write itself stays in the outbox and goes again).
-     */
-    private static final class SessionToken implements ca.uhn.fhir.rest.client.api.IClientInterceptor {
-        private final TokenSource tokens;
-        private volatile String last;
-
-        SessionToken(TokenSource tokens) {
-            this.tokens = tokens;
-        }
-
-        @Override
-        public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
-            String t;
-            try {
-                t = tokens.bearer();
-            } catch (SmartException e) {
-                throw new FhirServerException(Kind.UNAUTHORIZED, 0, e.getMessage());
-            }
-            last = t;
-            request.addHeader("Authorization", "Bearer " + t);
-        }
-
-        @Override
-        public void interceptResponse(ca.uhn.fhir.rest.client.api.IHttpResponse response) {
-            if (response.getStatus() == 401) {
-                try {
-                    tokens.afterUnauthorized(last);
-                } catch (SmartException e) {
-                    // the session has ended: the next request says "sign in again"
-                }
-            }
         }
     }
 

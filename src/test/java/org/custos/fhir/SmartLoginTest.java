@@ -48,15 +48,20 @@ class SmartLoginTest {
                 + "\"token_endpoint\":\"" + oauth.tokenEndpointUrl("custos") + "\","
                 + "\"code_challenge_methods_supported\":[\"S256\"],"
                 + "\"capabilities\":[\"launch-standalone\",\"client-public\",\"sso-openid-connect\"]}";
-        fhir.createContext("/fhir/.well-known/smart-configuration", ex -> {
-            byte[] b = config.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
+        serve(fhir, "/fhir/.well-known/smart-configuration", "application/json", config);
+        fhir.start();
+        base = "http://127.0.0.1:" + fhir.getAddress().getPort() + "/fhir";
+    }
+
+    /** {@code server} answers GET {@code path} with {@code body}. */
+    static void serve(HttpServer server, String path, String contentType, String body) {
+        server.createContext(path, ex -> {
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", contentType);
             ex.sendResponseHeaders(200, b.length);
             ex.getResponseBody().write(b);
             ex.close();
         });
-        fhir.start();
-        base = "http://127.0.0.1:" + fhir.getAddress().getPort() + "/fhir";
     }
 
     @AfterEach
@@ -180,13 +185,7 @@ class SmartLoginTest {
                 + "\"server\",\"security\":{\"extension\":[{\"url\":\"" + SmartConfiguration.OAUTH_URIS + "\","
                 + "\"extension\":[{\"url\":\"authorize\",\"valueUri\":\"" + oauth.authorizationEndpointUrl("custos")
                 + "\"},{\"url\":\"token\",\"valueUri\":\"" + oauth.tokenEndpointUrl("custos") + "\"}]}]}}]}";
-        stu3.createContext("/fhir/metadata", ex -> {
-            byte[] b = cs.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/fhir+json");
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
+        serve(stu3, "/fhir/metadata", "application/fhir+json", cs);
         stu3.start();
         try {
             String stu3Base = "http://127.0.0.1:" + stu3.getAddress().getPort() + "/fhir";

@@ -55,8 +55,7 @@ class SmartServerTest {
     private SmartTokens signIn(String scope) throws Exception {
         oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT", List.of("custos-desktop"),
                 Map.of("scope", scope, "fhirUser", "Practitioner/officer"), 3600));
-        SmartConfiguration config = new SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
-                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
+        SmartConfiguration config = config();
         try (SmartLogin.Pending p = new SmartLogin(Clock.systemUTC()).start(config, "custos-desktop",
                 List.of(scope.split(" ")), server.smartBaseUrl())) {
             HttpResponse<String> r = browser.send(HttpRequest.newBuilder(p.browserUri()).build(),
@@ -65,6 +64,12 @@ class SmartServerTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             return p.finish(Duration.ofSeconds(10));
         }
+    }
+
+    /** The authorization server's endpoints, as discovery would name them. */
+    private SmartConfiguration config() {
+        return new SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
+                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
     }
 
     private SyncReport sync(Cache cache, ServerProfile p, String type) {
@@ -114,8 +119,7 @@ class SmartServerTest {
         oauth.start();
         server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
         server.postAuditEvents(2, 78);
-        SmartConfiguration config = new SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
-                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
+        SmartConfiguration config = config();
         SmartTokens t = signIn("openid offline_access user/AuditEvent.read");
         assertThat(t.refreshToken()).isNotBlank();
         ServerProfile base = ServerProfile.of("smart", server.smartBaseUrl())
@@ -151,8 +155,7 @@ class SmartServerTest {
         server = s;
         oauth.start();
         server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
-        SmartConfiguration config = new SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
-                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
+        SmartConfiguration config = config();
         ServerProfile base = ServerProfile.of("smart", server.smartBaseUrl())
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
         String a = org.custos.fhir.ResourceWriter.newId();

@@ -124,17 +124,7 @@ public final class LocalFhirServer implements AutoCloseable {
             paging.setDefaultPageSize(DEFAULT_PAGE_SIZE);
             paging.setMaximumPageSize(DEFAULT_MAX_PAGE_SIZE);
 
-            RestfulServer rest = new RestfulServer(serverContext);
-            rest.setInterceptorService(spring.getBean(IInterceptorService.class));
-            rest.registerProviders(spring.getBean("myResourceProvidersDstu3", ResourceProviderFactory.class)
-                .createProviders());
-            rest.registerProvider(spring.getBean(JpaSystemProvider.class));
-            rest.setPagingProvider(paging);
-            rest.setDefaultResponseEncoding(EncodingEnum.JSON);
-            JpaConformanceProviderDstu3 conformance = new JpaConformanceProviderDstu3(rest, systemDao, settings,
-                spring.getBean(ISearchParamRegistry.class));
-            conformance.setImplementationDescription("Custos local FHIR server (HAPI JPA, STU3, H2 in memory)");
-            rest.setServerConformanceProvider(conformance);
+            RestfulServer rest = restfulServer(spring, serverContext, paging, systemDao, settings);
 
             QueuedThreadPool threads = new QueuedThreadPool(32, 4);
             threads.setName("custos-fhir-jetty");
@@ -151,15 +141,7 @@ public final class LocalFhirServer implements AutoCloseable {
             // the same data under /smart/fhir, where SmartGuard wants a SMART token (the interceptor service is
             // shared: the guard passes requests to /fhir)
             SmartGuard guard = new SmartGuard();
-            RestfulServer smart = new RestfulServer(serverContext);
-            smart.setInterceptorService(spring.getBean(IInterceptorService.class));
-            smart.registerProviders(spring.getBean("myResourceProvidersDstu3", ResourceProviderFactory.class)
-                .createProviders());
-            smart.registerProvider(spring.getBean(JpaSystemProvider.class));
-            smart.setPagingProvider(paging);
-            smart.setDefaultResponseEncoding(EncodingEnum.JSON);
-            smart.setServerConformanceProvider(new JpaConformanceProviderDstu3(smart, systemDao, settings,
-                spring.getBean(ISearchParamRegistry.class)));
+            RestfulServer smart = restfulServer(spring, serverContext, paging, systemDao, settings);
             smart.registerInterceptor(guard);
             ServletHolder smartHolder = new ServletHolder("smart", smart);
             smartHolder.setInitOrder(2);
@@ -182,6 +164,24 @@ public final class LocalFhirServer implements AutoCloseable {
             }
             throw new IllegalStateException("The local FHIR server did not start: " + e, e);
         }
+    }
+
+    /** A RESTful server on the JPA storage (the shared interceptor service, providers, paging, JSON). */
+    private static RestfulServer restfulServer(AnnotationConfigApplicationContext spring, FhirContext serverContext,
+                                               DatabaseBackedPagingProvider paging,
+                                               IFhirSystemDao<Bundle, Meta> systemDao, JpaStorageSettings settings) {
+        RestfulServer rest = new RestfulServer(serverContext);
+        rest.setInterceptorService(spring.getBean(IInterceptorService.class));
+        rest.registerProviders(spring.getBean("myResourceProvidersDstu3", ResourceProviderFactory.class)
+            .createProviders());
+        rest.registerProvider(spring.getBean(JpaSystemProvider.class));
+        rest.setPagingProvider(paging);
+        rest.setDefaultResponseEncoding(EncodingEnum.JSON);
+        JpaConformanceProviderDstu3 conformance = new JpaConformanceProviderDstu3(rest, systemDao, settings,
+            spring.getBean(ISearchParamRegistry.class));
+        conformance.setImplementationDescription("Custos local FHIR server (HAPI JPA, STU3, H2 in memory)");
+        rest.setServerConformanceProvider(conformance);
+        return rest;
     }
 
     /** How many servers this JVM has started (tests check that one is shared). */

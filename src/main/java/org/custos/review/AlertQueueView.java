@@ -87,12 +87,7 @@ public final class AlertQueueView {
         Columns.text(statusColumn, AlertQueueViewModel.Item::status);
         Columns.text(assigneeColumn, AlertQueueViewModel.Item::assignee);
         Columns.text(caseColumn, AlertQueueViewModel.Item::inCase);
-        alertTable.getSelectionModel().selectedItemProperty().addListener((o, a, item) -> vm.selected().set(item));
-        vm.selected().addListener((o, a, item) -> {
-            if (item != null && alertTable.getSelectionModel().getSelectedItem() != item) {
-                alertTable.getSelectionModel().select(item);
-            }
-        });
+        Columns.selection(alertTable, vm.selected());
         alertMoreButton.visibleProperty().bind(vm.moreProperty());
         alertDetailText.textProperty().bind(vm.detail());
         alertEventTable.setItems(vm.events());

@@ -54,12 +54,7 @@ public final class CaseListView {
         Columns.text(caseAlertsColumn, CaseListViewModel.Item::alerts);
         Columns.text(caseEventsColumn, CaseListViewModel.Item::events);
         Columns.text(caseChangedColumn, CaseListViewModel.Item::changed);
-        caseTable.getSelectionModel().selectedItemProperty().addListener((o, a, item) -> vm.selected().set(item));
-        vm.selected().addListener((o, a, item) -> {
-            if (item != null && caseTable.getSelectionModel().getSelectedItem() != item) {
-                caseTable.getSelectionModel().select(item);
-            }
-        });
+        Columns.selection(caseTable, vm.selected());
         caseAlertList.setItems(vm.alerts());
         caseNoteList.setItems(vm.notes());
         caseNoteArea.textProperty().bindBidirectional(vm.noteText);

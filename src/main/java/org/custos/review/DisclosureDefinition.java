@@ -48,14 +48,6 @@ public record DisclosureDefinition(List<String> exportTypes, List<String> recipi
         return cache.reportSettings().get(NAME);
     }
 
-    /**
-     * Which definition a report applied, in words: "the defaults", or the kept change's number, time and author
-     * (the change is kept in the cache's history of the setting).
-     */
-    public static String describe(Cache cache, java.time.ZoneId zone) {
-        return applied(cache, zone).description();
-    }
-
     /** The definition a report applies and its description, read together (a save meanwhile cannot split them). */
     public record Applied(DisclosureDefinition definition, String description) {
     }
@@ -66,6 +58,10 @@ public record DisclosureDefinition(List<String> exportTypes, List<String> recipi
         return new Applied(kept.map(k -> fromJson(k.text())).orElse(defaults()), describe(kept, zone));
     }
 
+    /**
+     * Which definition a report applied, in words: "the defaults", or the kept change's number, time and author
+     * (the change is kept in the cache's history of the setting).
+     */
     private static String describe(Optional<ReportSettings.Setting> kept, java.time.ZoneId zone) {
         return kept.map(k -> "as changed on " + java.time.format.DateTimeFormatter.ofPattern(
                 "yyyy-MM-dd HH:mm z").withZone(zone).format(java.time.Instant.ofEpochMilli(k.changed()))

@@ -129,7 +129,8 @@ public final class CustosApp extends Application {
         ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node(org.custos.fhir.ProfileStore.USER_NODE),
                 new SecretStore(DataDirs.dataDir()));
         MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault(),
-                profiles, java.util.prefs.Preferences.userRoot().node("org/custos/settings"));
+                profiles, java.util.prefs.Preferences.userRoot().node("org/custos/settings"),
+                uri -> getHostServices().showDocument(uri.toString()));
         main = w.model();
         servers = w.servers();
         window = w;

@@ -25,10 +25,13 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
                   ConsentListView consentView, ProvenanceWiring provenance, ReviewWiring review,
                   AlertWiring alerts) {
     static MainWindow assemble(Cache cache, Fhir fhir, FxTaskRunner tasks, Supplier<InputStream> demoData,
-                               ZoneId zone, ProfileStore profiles, java.util.prefs.Preferences settings) {
+                               ZoneId zone, ProfileStore profiles, java.util.prefs.Preferences settings,
+                               java.util.function.Consumer<java.net.URI> browser) {
         org.custos.sync.AuditExport exporter = new org.custos.sync.AuditExport(cache);
         // Custos's own audit trail: every search, opened event, export and review decision, before its result shows
-        java.util.function.Supplier<String> user = () -> System.getProperty("user.name", "?");
+        // (the signed-in user, as the authorization server named them; else the operating-system user)
+        java.util.function.Supplier<String> user = () -> profiles.signedInUser()
+                .orElseGet(() -> System.getProperty("user.name", "?"));
         // (the host name is looked up off the UI thread, when the first act is recorded)
         org.custos.trail.OwnTrail trail = new org.custos.trail.OwnTrail(cache, user,
                 org.custos.trail.OwnTrail::installationOfThisMachine, java.time.Clock.systemUTC())
@@ -64,6 +67,7 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         quarantineVm.onCacheChanged(main::refresh);
         // new data from a sync shows in the browser and the quarantine without a restart
         ServersViewModel servers = new ServersViewModel(profiles, new SyncEngine(cache), tasks, main::refresh, zone);
+        servers.openBrowserWith(browser);
         SourcesViewModel sources = new SourcesViewModel(cache.originData(), tasks, main::refresh, zone);
         main.onRefresh(sources::refresh);
         ConsentWiring consentWiring = new ConsentWiring(cache, fhir, profiles, tasks, zone);

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -215,7 +216,7 @@ public final class FhirHttp {
     private ObjectNode once(URI uri) {
         String bearer;
         try {
-            bearer = profile.auth() == ServerProfile.AuthKind.BEARER ? profile.bearer() : null;
+            bearer = profile.sendsBearer() ? profile.bearer() : null;
         } catch (SmartException e) {
             throw new FhirServerException(Kind.UNAUTHORIZED, 0, e.getMessage());
         }
@@ -246,7 +247,7 @@ public final class FhirHttp {
         switch (profile.auth()) {
             case BASIC -> b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                     (profile.user() + ":" + profile.secret()).getBytes(StandardCharsets.UTF_8)));
-            case BEARER -> b.header("Authorization", "Bearer " + bearer);
+            case BEARER, SMART -> b.header("Authorization", "Bearer " + bearer);
             default -> { }
         }
         HttpResponse<byte[]> resp = send(b.build());
@@ -406,6 +407,22 @@ public final class FhirHttp {
         }
     }
 
+    /** For a signed-in session refused (403): the scope that reading the type would need, and what was granted. */
+    private String scopeNeeded(SmartSession session, URI uri) {
+        String rest = uri.getPath().startsWith(base.getPath()) ? uri.getPath().substring(base.getPath().length())
+                : uri.getPath();
+        String type = rest.replaceFirst("^/+", "").split("/", 2)[0];
+        List<String> granted = session.shown().scopes();
+        if (!type.matches("[A-Z][A-Za-z]+")) {
+            return "The sign-in's scopes (" + (granted.isEmpty() ? "not named by the server" : String.join(" ",
+                    granted)) + ") may not allow it: sign in again asking for more.";
+        }
+        return "Reading " + type + " needs the scope " + SmartScopes.scope("user", type, false,
+                SmartScopes.v2(session.configuration())) + ", which this sign-in " + (granted.isEmpty()
+                ? "may not have" : "does not have (granted: " + String.join(" ", granted) + ")")
+                + ": sign in again asking for it, or ask the authorization server's administrator to allow it.";
+    }
+
     private FhirServerException failure(URI uri, HttpResponse<byte[]> resp, byte[] body) {
         int s = resp.statusCode();
         String detail = diagnostics(body);
@@ -419,8 +436,9 @@ public final class FhirHttp {
                     + resp.headers().firstValue("WWW-Authenticate").map(h -> " The server asks for: " + h + ".")
                     .orElse("") + detail);
             case 403 -> new FhirServerException(Kind.FORBIDDEN, s, "The server refuses this account access to "
-                    + what + " (403 Forbidden). Ask its administrator for read and search rights on this resource "
-                    + "type." + detail);
+                    + what + " (403 Forbidden). " + (profile.tokens() instanceof SmartSession session
+                    ? scopeNeeded(session, uri) : "Ask its administrator for read and search rights on this resource "
+                    + "type.") + detail);
             case 404 -> new FhirServerException(Kind.NOT_FOUND, s, "Not found (404): " + uri + ". Is the base URL "
                     + "right, and does the server support this resource type?" + detail);
             case 410 -> new FhirServerException(Kind.GONE, s, "The server no longer has this search (410 Gone): "

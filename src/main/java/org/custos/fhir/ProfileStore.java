@@ -19,6 +19,12 @@ public final class ProfileStore {
 
     private final Preferences root;
     private final SecretStore secrets;
+    /** Signed-in SMART sessions by profile name: memory only, gone when the app ends or the user signs out. */
+    private final java.util.Map<String, Signed> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A session and the base URL it was signed in for: its token goes to no other. */
+    private record Signed(SmartSession session, String baseUrl) {
+    }
 
     public ProfileStore(Preferences root, SecretStore secrets) {
         this.root = root;
@@ -64,8 +70,59 @@ public final class ProfileStore {
         return list().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /**
+     * From now on the profile {@code name} (as {@link #list()} and {@link #find} return it, so every sync, write and
+     * sent trail) carries this session's token; a session it had is replaced.
+     */
+    public void signedIn(ServerProfile profile, SmartSession session) {
+        Signed old = sessions.put(profile.name(), new Signed(session, profile.baseUrl()));
+        if (old != null && old.session() != session) {
+            old.session().signOut();
+        }
+    }
+
+    /** The profile's session, while it is signed in. */
+    public Optional<SmartSession> session(String name) {
+        Signed s = sessions.get(name);
+        return s != null && s.session().signedIn() ? Optional.of(s.session()) : Optional.empty();
+    }
+
+    /** Signs the profile out: its tokens are forgotten (and revoked where the server allows). */
+    public void signOut(String name) {
+        Signed s = sessions.remove(name);
+        if (s != null) {
+            s.session().signOut();
+        }
+    }
+
+    /** Who is signed in (the fhirUser of the most recent session still signed in), if anyone. */
+    public Optional<String> signedInUser() {
+        return sessions.values().stream().map(Signed::session).filter(SmartSession::signedIn)
+                .max(java.util.Comparator.comparing(SmartSession::since))
+                .map(s -> s.shown().fhirUser()).filter(u -> u != null && !u.isBlank());
+    }
+
+    /**
+     * {@code p} (say, as a form has it) with the session its name is signed in with, if that was for the same base URL
+     * and it is a SMART profile; else as it is.
+     */
+    public ServerProfile attach(ServerProfile p) {
+        return p.auth() == ServerProfile.AuthKind.SMART && p.tokens() == null
+                ? p.withSession(sessionFor(p.name(), p.baseUrl())) : p;
+    }
+
+    /** The session of a profile, if it is signed in for this very base URL (a changed URL gets no token). */
+    private SmartSession sessionFor(String name, String baseUrl) {
+        Signed s = sessions.get(name);
+        return s != null && s.session().signedIn() && s.baseUrl().equals(baseUrl) ? s.session() : null;
+    }
+
     /** Saves (creating or replacing by name) a profile; its secret goes to the secret store. */
     public void save(ServerProfile p) {
+        Signed signed = sessions.get(p.name());
+        if (signed != null && (p.auth() != ServerProfile.AuthKind.SMART || !signed.baseUrl().equals(p.baseUrl()))) {
+            signOut(p.name()); // another server or another way in: the session's tokens are not for it
+        }
         Preferences n = root.node(key(p.name()));
         n.put("name", p.name());
         n.put("baseUrl", p.baseUrl());
@@ -80,6 +137,8 @@ public final class ProfileStore {
         n.putLong("overlapMs", p.overlap().toMillis());
         n.putBoolean("allowInsecure", p.allowInsecure());
         n.putBoolean("sendTrail", p.sendTrail());
+        putOrRemove(n, "smartClientId", p.smart().clientId());
+        putOrRemove(n, "smartScopes", p.smart().scopeText());
         if (p.tokens() == null) {
             // a signed-in session is memory only: its profile's stored secret is left as it is
             secrets.put(secretName(p.name()), p.auth() == ServerProfile.AuthKind.NONE ? null : p.secret());
@@ -91,6 +150,7 @@ public final class ProfileStore {
         try {
             root.node(key(name)).removeNode();
             secrets.remove(secretName(name));
+            signOut(name);
             flush();
         } catch (BackingStoreException e) {
             throw new IllegalStateException("Cannot delete the profile " + name + ": " + e.getMessage(), e);
@@ -125,7 +185,9 @@ public final class ProfileStore {
                 types.isBlank() ? null : new LinkedHashSet<>(Arrays.asList(types.split(","))),
                 n.getInt("cacheDays", 0), n.getInt("syncEveryMinutes", 0),
                 Duration.ofMillis(n.getLong("overlapMs", 300_000)), n.getBoolean("allowInsecure", false),
-                n.getBoolean("sendTrail", false)));
+                n.getBoolean("sendTrail", false))
+                .withSmart(SmartClient.of(n.get("smartClientId", ""), n.get("smartScopes", "")))
+                .withSession(auth == ServerProfile.AuthKind.SMART ? sessionFor(name, url.replaceAll("/+$", "")) : null));
     }
 
     private static void putOrRemove(Preferences n, String k, String v) {

@@ -93,6 +93,7 @@ public final class ResourceWriter implements AutoCloseable {
             case BASIC -> client.registerInterceptor(new BasicAuthInterceptor(profile.user(), profile.secret()));
             case BEARER -> client.registerInterceptor(profile.tokens() == null
                     ? new BearerTokenAuthInterceptor(profile.secret()) : new SessionBearer(profile.tokens()));
+            case SMART -> client.registerInterceptor(SessionBearer.of(profile));
             default -> { }
         }
     }
@@ -414,6 +415,23 @@ public final class ResourceWriter implements AutoCloseable {
     }
 
     /** A failure of the HAPI client as a {@link FhirServerException} without the secret. */
+    /** For a signed-in session: the scope writing the type would need ("storing Consent/1", "posting an AuditEvent"). */
+    private String writeScopeNeeded(String what) {
+        if (!(profile.tokens() instanceof SmartSession session)) {
+            return "";
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Z][A-Za-z]+)(/|$)").matcher(what);
+        if (!m.find()) {
+            return "";
+        }
+        String type = m.group(1);
+        boolean v2 = SmartScopes.v2(session.configuration());
+        return " Writing " + type + " needs the scope " + SmartScopes.scope("user", type, true, v2) + " (besides "
+                + SmartScopes.scope("user", type, false, v2) + "), which this sign-in "
+                + (session.shown().scopes().isEmpty() ? "may not have" : "does not have (granted: "
+                + String.join(" ", session.shown().scopes()) + ")") + ": sign in again asking for it.";
+    }
+
     private FhirServerException failure(String what, RuntimeException e) {
         String where = profile.baseUrl();
         FhirServerException out;
@@ -452,7 +470,8 @@ public final class ResourceWriter implements AutoCloseable {
                 case UNAUTHORIZED -> "The server " + where + " wants authentication (401) for " + what + "."
                         + (profile.auth() == ServerProfile.AuthKind.NONE ? " Give a user and password or a token."
                         : " Check the user name and password, or the token (it may have expired).");
-                case FORBIDDEN -> "The server " + where + " refuses this account " + what + " (403 Forbidden).";
+                case FORBIDDEN -> "The server " + where + " refuses this account " + what + " (403 Forbidden)."
+                        + writeScopeNeeded(what);
                 case NOT_FOUND -> "Not found (404) when " + what + " on " + where + ": is the base URL right?";
                 case THROTTLED -> "The server " + where + " is busy or unavailable (" + s + ") for " + what + ".";
                 case SERVER_ERROR -> "The server " + where + " failed (" + s + ") when " + what + ".";

@@ -19,13 +19,16 @@ import java.util.Set;
  *                          (see {@link #insecureProblem()})
  * @param sendTrail         Custos's own audit trail (its searches, opened events, exports, reports, decisions) is
  *                          also sent to this server, from the outbox (POST, in order, each once)
- * @param tokens            a signed-in SMART session whose token is the bearer (with {@link AuthKind#BEARER}, no
- *                          fixed secret); memory only, never saved
+ * @param smart             the SMART client settings (client id, scopes asked for), used with {@link AuthKind#SMART};
+ *                          kept when another kind is chosen. With SMART, {@code secret} is the client secret of a
+ *                          confidential client (empty: a public client, the usual case for a desktop app)
+ * @param tokens            a signed-in SMART session whose token is the bearer (no fixed secret); memory only, never
+ *                          saved
  */
 public record ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
                             Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
                             int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure,
-                            boolean sendTrail, TokenSource tokens) {
+                            boolean sendTrail, SmartClient smart, TokenSource tokens) {
 
     /** Every type Custos can sync, in the order it syncs them. */
     public static final List<String> SYNC_TYPES = List.of("AuditEvent", "Consent", "Provenance", "Patient",
@@ -37,9 +40,9 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
             "RelatedPerson");
     public static final int MAX_PAGE_SIZE = 1000;
 
-    /** How requests are authenticated. SMART on FHIR (OAuth) comes with a later issue. */
+    /** How requests are authenticated (SMART: a token from signing in through the browser, see {@link SmartSignIn}). */
     public enum AuthKind {
-        NONE, BASIC, BEARER;
+        NONE, BASIC, BEARER, SMART;
 
         public static AuthKind parse(String s) {
             return s == null ? NONE : valueOf(s.toUpperCase(Locale.ROOT));
@@ -53,6 +56,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
         readTimeout = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
         overlap = overlap == null ? Duration.ofMinutes(5) : overlap;
+        smart = smart == null ? SmartClient.NONE : smart;
     }
 
     /** A profile without a SMART session. */
@@ -61,7 +65,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
                          int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure,
                          boolean sendTrail) {
         this(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure, sendTrail, null);
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, null, null);
     }
 
     /** A profile that does not send Custos's own audit trail. */
@@ -88,46 +92,75 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     /** The same profile with this authentication (a SMART session it carried is dropped). */
     public ServerProfile withAuth(AuthKind kind, String newUser, String newSecret) {
         return new ServerProfile(name, baseUrl, kind, newUser, newSecret, connectTimeout, readTimeout, pageSize,
-                types, cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, null);
+                types, cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, null);
+    }
+
+    /** The same profile with these SMART client settings (a SMART session it carried is dropped). */
+    public ServerProfile withSmart(SmartClient client) {
+        return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, client, null);
     }
 
     public ServerProfile withTimeouts(Duration connect, Duration read) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connect, read, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure, sendTrail, tokens);
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tokens);
     }
 
     public ServerProfile withPaging(int newPageSize, Set<String> newTypes, int newCacheDays) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, newPageSize,
-                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, tokens);
+                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tokens);
     }
 
     public ServerProfile withSchedule(int everyMinutes, Duration newOverlap) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, everyMinutes, newOverlap, allowInsecure, sendTrail, tokens);
+                cacheDays, everyMinutes, newOverlap, allowInsecure, sendTrail, smart, tokens);
     }
 
     /** The same profile, allowing (or not) credentials over plain http to a host other than this machine. */
     public ServerProfile withAllowInsecure(boolean allow) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allow, sendTrail, tokens);
+                cacheDays, syncEveryMinutes, overlap, allow, sendTrail, smart, tokens);
     }
 
     /** The same profile, sending Custos's own audit trail to the server (or not). */
     public ServerProfile withSendTrail(boolean send) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allowInsecure, send, tokens);
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, send, smart, tokens);
     }
 
-    /** The same profile, its requests carrying the token of a signed-in SMART session (null: none). */
+    /**
+     * The same profile, its requests carrying the token of a signed-in SMART session (null: none). A SMART profile
+     * stays SMART; another becomes a bearer-token one.
+     */
     public ServerProfile withSession(TokenSource session) {
-        return new ServerProfile(name, baseUrl, session == null ? auth : AuthKind.BEARER, session == null ? user : null,
-                session == null ? secret : null, connectTimeout, readTimeout, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure, sendTrail, session);
+        if (session == null) {
+            return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
+                    cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, null);
+        }
+        return new ServerProfile(name, baseUrl, auth == AuthKind.SMART ? AuthKind.SMART : AuthKind.BEARER, null,
+                auth == AuthKind.SMART ? secret : null, connectTimeout, readTimeout, pageSize, types, cacheDays,
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, session);
     }
 
-    /** The bearer token to send now: the session's (renewed as needed), else the fixed one. */
+    /** Whether requests carry a bearer token (a fixed one or a SMART session's). */
+    public boolean sendsBearer() {
+        return auth == AuthKind.BEARER || auth == AuthKind.SMART;
+    }
+
+    /**
+     * The bearer token to send now: the session's (renewed as needed), else the fixed one.
+     *
+     * @throws SmartException a SMART profile nobody has signed in to (or whose sign-in ended)
+     */
     public String bearer() {
-        return tokens != null ? tokens.bearer() : secret;
+        if (tokens != null) {
+            return tokens.bearer();
+        }
+        if (auth == AuthKind.SMART) {
+            throw new SmartException("Not signed in to " + name + ": sign in first (Servers tab, \"Sign in\"; "
+                    + "custos sync --client-id … --key … for unattended use).");
+        }
+        return secret;
     }
 
     public URI baseUri() {
@@ -158,7 +191,11 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         if (auth == AuthKind.BASIC && (user == null || user.isBlank())) {
             out.add("HTTP Basic needs a user name.");
         }
-        if (auth != AuthKind.NONE && tokens == null && (secret == null || secret.isEmpty())) {
+        if (auth == AuthKind.SMART && (smart.clientId() == null || smart.clientId().isBlank())) {
+            out.add("SMART sign-in needs the client id this app is registered under at the authorization server.");
+        }
+        if ((auth == AuthKind.BASIC || auth == AuthKind.BEARER) && tokens == null
+                && (secret == null || secret.isEmpty())) {
             out.add(auth == AuthKind.BASIC ? "HTTP Basic needs a password." : "A bearer token is needed.");
         }
         if (auth == AuthKind.BASIC) {
@@ -168,7 +205,8 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
             }
         }
         if (auth != AuthKind.NONE && tokens == null) {
-            credentialProblem(auth == AuthKind.BASIC ? "password" : "bearer token", secret).ifPresent(out::add);
+            credentialProblem(auth == AuthKind.BASIC ? "password" : auth == AuthKind.SMART ? "client secret"
+                    : "bearer token", secret).ifPresent(out::add);
         }
         insecureProblem().ifPresent(out::add);
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
@@ -278,6 +316,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         // never the secret
         return "ServerProfile[" + name + ", " + baseUrl + ", " + auth + (user == null ? "" : " as " + user)
                 + (allowInsecure ? ", insecure allowed" : "") + (sendTrail ? ", receives the trail" : "")
+                + (auth == AuthKind.SMART ? ", client " + smart.clientId() : "")
                 + (tokens != null ? ", signed in" : "") + "]";
     }
 }

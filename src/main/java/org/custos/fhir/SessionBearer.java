@@ -14,6 +14,29 @@ final class SessionBearer implements ca.uhn.fhir.rest.client.api.IClientIntercep
         this.tokens = tokens;
     }
 
+    /** The profile's session; a SMART profile nobody signed in to sends nothing and says "sign in first". */
+    static SessionBearer of(ServerProfile profile) {
+        if (profile.tokens() != null) {
+            return new SessionBearer(profile.tokens());
+        }
+        return new SessionBearer(new TokenSource() {
+            @Override
+            public String bearer() {
+                return profile.bearer();
+            }
+
+            @Override
+            public String afterUnauthorized(String used) {
+                return profile.bearer();
+            }
+
+            @Override
+            public java.util.List<String> secrets() {
+                return java.util.List.of();
+            }
+        });
+    }
+
     @Override
     public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
         String t;

@@ -47,16 +47,21 @@ public final class SmartLogin {
     public static final class Pending implements AutoCloseable {
         private final SmartConfiguration config;
         private final ClientID client;
+        private final com.nimbusds.oauth2.sdk.auth.Secret clientSecret;
         private final State state;
         private final CodeVerifier verifier;
         private final LoopbackRedirect redirect;
         private final URI browserUri;
         private final Clock clock;
+        private final List<String> scopes;
 
-        private Pending(SmartConfiguration config, ClientID client, State state, CodeVerifier verifier,
-                        LoopbackRedirect redirect, URI browserUri, Clock clock) {
+        private Pending(SmartConfiguration config, ClientID client, com.nimbusds.oauth2.sdk.auth.Secret clientSecret,
+                        State state, CodeVerifier verifier, LoopbackRedirect redirect, URI browserUri, Clock clock,
+                        List<String> scopes) {
+            this.scopes = List.copyOf(scopes);
             this.config = config;
             this.client = client;
+            this.clientSecret = clientSecret;
             this.state = state;
             this.verifier = verifier;
             this.redirect = redirect;
@@ -109,9 +114,12 @@ public final class SmartLogin {
             if (code == null || code.isBlank()) {
                 throw new SmartException("The authorization server sent no code back.");
             }
-            TokenRequest request = new TokenRequest(config.token(), client, new AuthorizationCodeGrant(
+            TokenRequest request = request(config.token(), client, clientSecret, new AuthorizationCodeGrant(
                     new AuthorizationCode(code), redirect.uri(), verifier));
-            return exchange(request, clock);
+            SmartTokens t = exchange(request, clock);
+            // RFC 6749 5.1: a response that names no scope granted those asked for
+            return t.scopes().isEmpty() ? new SmartTokens(t.accessToken(), t.expires(), t.refreshToken(),
+                    t.idToken(), scopes, t.fhirUser()) : t;
         }
 
         private static String shown(String said) {
@@ -135,6 +143,15 @@ public final class SmartLogin {
      * and the authorization request ({@code aud}: the FHIR base URL, as SMART asks).
      */
     public Pending start(SmartConfiguration config, String clientId, List<String> scopes, String fhirBase) {
+        return start(config, clientId, null, scopes, fhirBase);
+    }
+
+    /**
+     * As {@link #start(SmartConfiguration, String, List, String)}; a confidential client authenticates at the token
+     * endpoint with {@code clientSecret} (HTTP Basic, RFC 6749 2.3.1); null or empty: a public client.
+     */
+    public Pending start(SmartConfiguration config, String clientId, String clientSecret, List<String> scopes,
+                         String fhirBase) {
         config.refuseUnsafe();
         State state = new State(32); // 256 bits
         LoopbackRedirect redirect;
@@ -152,7 +169,20 @@ public final class SmartLogin {
                 client).endpointURI(config.authorization()).redirectionURI(redirect.uri())
                 .scope(new Scope(scopes.toArray(String[]::new))).state(state)
                 .codeChallenge(verifier, CodeChallengeMethod.S256).customParameter("aud", fhirBase).build();
-        return new Pending(config, client, state, verifier, redirect, request.toURI(), clock);
+        return new Pending(config, client, secret(clientSecret), state, verifier, redirect, request.toURI(), clock,
+                scopes);
+    }
+
+    static com.nimbusds.oauth2.sdk.auth.Secret secret(String clientSecret) {
+        return clientSecret == null || clientSecret.isEmpty() ? null
+                : new com.nimbusds.oauth2.sdk.auth.Secret(clientSecret);
+    }
+
+    /** A token request of a public client (its id in the body) or a confidential one (id and secret, HTTP Basic). */
+    static TokenRequest request(URI endpoint, ClientID client, com.nimbusds.oauth2.sdk.auth.Secret secret,
+                                com.nimbusds.oauth2.sdk.AuthorizationGrant grant) {
+        return secret == null ? new TokenRequest(endpoint, client, grant)
+                : new TokenRequest(endpoint, new com.nimbusds.oauth2.sdk.auth.ClientSecretBasic(client, secret), grant);
     }
 
     /**
@@ -179,6 +209,24 @@ public final class SmartLogin {
             }
         }
         return out.length() > 200 ? out.substring(0, 200) + "…" : out;
+    }
+
+    /**
+     * The scopes a JWT access token carries ({@code scope} or {@code scp}), for showing only — when the token
+     * response did not list them (SMART asks it to). Empty for an opaque token.
+     */
+    static List<String> scopesInside(String accessToken) {
+        try {
+            com.nimbusds.jwt.JWTClaimsSet c = com.nimbusds.jwt.JWTParser.parse(accessToken).getJWTClaimsSet();
+            Object scope = c.getClaim("scope") != null ? c.getClaim("scope") : c.getClaim("scp");
+            if (scope instanceof List<?> l) {
+                return l.stream().map(String::valueOf).toList();
+            }
+            return scope == null || scope.toString().isBlank() ? List.of() : List.of(scope.toString().trim()
+                    .split("\\s+"));
+        } catch (java.text.ParseException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     static SmartTokens exchange(TokenRequest request, Clock clock) {
@@ -230,9 +278,13 @@ public final class SmartLogin {
         if (fhirUser == null) {
             fhirUser = ok.getCustomParameters().get("fhirUser");
         }
+        List<String> scopes = granted == null ? List.of() : granted.toStringList();
+        if (scopes.isEmpty()) {
+            scopes = scopesInside(tokens.getAccessToken().getValue());
+        }
         return new SmartTokens(tokens.getAccessToken().getValue(), lifetime > 0
                 ? Instant.now(clock).plusSeconds(lifetime) : null, refresh == null ? null : refresh.getValue(),
-                idToken, granted == null ? List.of() : granted.toStringList(), fhirUser == null ? null
+                idToken, scopes, fhirUser == null ? null
                 : fhirUser.toString());
     }
 }

@@ -1,7 +1,6 @@
 package org.custos.fhir;
 
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
-import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 
@@ -23,12 +22,14 @@ public final class SmartSession implements TokenSource {
 
     private final SmartConfiguration config;
     private final ClientID client;
+    private final com.nimbusds.oauth2.sdk.auth.Secret clientSecret;
     private final Clock clock;
     private final Consumer<String> keepRefreshToken;
     private SmartTokens tokens;
     /** When the current access token was obtained (null: before this session, e.g. given at sign-in). */
     private Instant obtained;
     private String ended;
+    private final Instant since;
     /** Every token this session has held (also after it ended): a message quoting an old one is cleaned too. */
     private final java.util.Set<String> held = new java.util.LinkedHashSet<>();
 
@@ -37,8 +38,19 @@ public final class SmartSession implements TokenSource {
      */
     public SmartSession(SmartConfiguration config, String clientId, SmartTokens tokens, Clock clock,
                         Consumer<String> keepRefreshToken) {
+        this(config, clientId, null, tokens, clock, keepRefreshToken);
+    }
+
+    /** A session of a confidential client, which renews with its {@code clientSecret} (null or empty: public). */
+    public SmartSession(SmartConfiguration config, String clientId, String clientSecret, SmartTokens tokens,
+                        Clock clock, Consumer<String> keepRefreshToken) {
         this.config = config;
         this.client = new ClientID(clientId);
+        this.clientSecret = SmartLogin.secret(clientSecret);
+        this.since = Instant.now(clock);
+        if (this.clientSecret != null) {
+            held.add(clientSecret);
+        }
         this.tokens = tokens;
         this.clock = clock;
         this.keepRefreshToken = keepRefreshToken == null ? t -> { } : keepRefreshToken;
@@ -103,11 +115,56 @@ public final class SmartSession implements TokenSource {
         return ended == null;
     }
 
-    /** Forgets the tokens (the refresh token's store is told to forget it too). */
-    public synchronized void signOut() {
-        tokens = new SmartTokens("", null, null, null, List.of(), null);
-        ended = "You signed out.";
-        keepRefreshToken.accept(null);
+    /** When the session began. */
+    public Instant since() {
+        return since;
+    }
+
+    /** The authorization server's endpoints and what it supports. */
+    public SmartConfiguration configuration() {
+        return config;
+    }
+
+    /**
+     * Forgets the tokens (the refresh token's store is told to forget it too); where the authorization server has a
+     * revocation endpoint (RFC 7009), the refresh token (else the access token) is revoked there first, so a copy of
+     * it is worthless too. A failed revocation is not an error: the tokens are forgotten here anyway.
+     *
+     * @return what became of the revocation, in words
+     */
+    public String signOut() {
+        SmartTokens old;
+        synchronized (this) {
+            old = tokens;
+            tokens = new SmartTokens("", null, null, null, List.of(), null);
+            ended = "You signed out.";
+            keepRefreshToken.accept(null);
+        }
+        return revoke(old);
+    }
+
+    private String revoke(SmartTokens old) {
+        if (config.revocation() == null || old == null || (old.refreshToken() == null && old.accessToken().isEmpty())) {
+            return "Signed out.";
+        }
+        com.nimbusds.oauth2.sdk.token.Token token = old.refreshToken() != null ? new RefreshToken(old.refreshToken())
+                : new com.nimbusds.oauth2.sdk.token.BearerAccessToken(old.accessToken());
+        try {
+            com.nimbusds.oauth2.sdk.TokenRevocationRequest request = clientSecret == null
+                    ? new com.nimbusds.oauth2.sdk.TokenRevocationRequest(config.revocation(), client, token)
+                    : new com.nimbusds.oauth2.sdk.TokenRevocationRequest(config.revocation(),
+                    new com.nimbusds.oauth2.sdk.auth.ClientSecretBasic(client, clientSecret), token);
+            com.nimbusds.oauth2.sdk.http.HTTPRequest http = request.toHTTPRequest();
+            http.setConnectTimeout(10_000);
+            http.setReadTimeout(10_000);
+            http.setFollowRedirects(false);
+            int status = http.send().getStatusCode();
+            return status == 200 ? "Signed out; the authorization server revoked the sign-in."
+                    : "Signed out here; the authorization server answered " + status + " to the revocation.";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "Signed out here; the authorization server could not be told (" + e.getClass().getSimpleName()
+                    + ").";
+        }
     }
 
     private void refresh(String why) {
@@ -116,7 +173,7 @@ public final class SmartSession implements TokenSource {
         }
         SmartTokens fresh;
         try {
-            fresh = SmartLogin.exchange(new TokenRequest(config.token(), client,
+            fresh = SmartLogin.exchange(SmartLogin.request(config.token(), client, clientSecret,
                     new RefreshTokenGrant(new RefreshToken(tokens.refreshToken()))), clock);
         } catch (SmartException e) {
             if (!e.refused()) {

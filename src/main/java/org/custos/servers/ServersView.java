@@ -32,6 +32,13 @@ public final class ServersView {
     @FXML ChoiceBox<String> authChoice;
     @FXML TextField userField;
     @FXML PasswordField secretField;
+    @FXML javafx.scene.layout.VBox smartBox;
+    @FXML TextField clientIdField;
+    @FXML TextField scopesField;
+    @FXML Button signInButton;
+    @FXML Button cancelSignInButton;
+    @FXML Button signOutButton;
+    @FXML Label signInLabel;
     @FXML CheckBox auditCheck;
     @FXML CheckBox consentCheck;
     @FXML CheckBox provenanceCheck;
@@ -94,6 +101,15 @@ public final class ServersView {
         secretField.textProperty().bindBidirectional(vm.secretProperty());
         userField.disableProperty().bind(vm.needsUserProperty().not());
         secretField.disableProperty().bind(vm.needsSecretProperty().not());
+        smartBox.visibleProperty().bind(vm.smartProperty());
+        smartBox.managedProperty().bind(vm.smartProperty());
+        clientIdField.textProperty().bindBidirectional(vm.clientIdProperty());
+        scopesField.textProperty().bindBidirectional(vm.scopesProperty());
+        SignInModel signIn = vm.signInModel();
+        signInButton.disableProperty().bind(signIn.signingInProperty());
+        cancelSignInButton.disableProperty().bind(signIn.signingInProperty().not());
+        signOutButton.disableProperty().bind(signIn.signedInProperty().not());
+        signInLabel.textProperty().bind(signIn.statusProperty());
         auditCheck.selectedProperty().bindBidirectional(vm.syncAuditProperty());
         consentCheck.selectedProperty().bindBidirectional(vm.syncConsentProperty());
         provenanceCheck.selectedProperty().bindBidirectional(vm.syncProvenanceProperty());
@@ -173,6 +189,21 @@ public final class ServersView {
     @FXML
     void sync() {
         vm.sync();
+    }
+
+    @FXML
+    void signIn() {
+        vm.signIn();
+    }
+
+    @FXML
+    void cancelSignIn() {
+        vm.signInModel().cancel();
+    }
+
+    @FXML
+    void signOut() {
+        vm.signOut();
     }
 
     @FXML

@@ -46,10 +46,15 @@ public final class ServersViewModel {
             + "plain http, where anyone on the network between here and the server can read and reuse it. Use "
             + "this only for a test server or a network protected otherwise.";
     /** Authentication choices as the screen shows them, in the order of {@link ServerProfile.AuthKind}. */
-    public static final List<String> AUTH_CHOICES = List.of("None", "HTTP Basic", "Bearer token");
+    public static final List<String> AUTH_CHOICES = List.of("None", "HTTP Basic", "Bearer token",
+            "SMART on FHIR (sign in)");
     private final StringProperty auth = new SimpleStringProperty(AUTH_CHOICES.get(0));
     private final StringProperty user = new SimpleStringProperty("");
     private final StringProperty secret = new SimpleStringProperty("");
+    /** SMART: the client id Custos is registered under, and the scopes to ask for (empty: what the profile needs). */
+    private final StringProperty clientId = new SimpleStringProperty("");
+    private final StringProperty scopes = new SimpleStringProperty("");
+    private final SignInModel signIn;
     private final StringProperty pageSize = new SimpleStringProperty("500");
     private final StringProperty timeoutSeconds = new SimpleStringProperty("60");
     private final StringProperty cacheDays = new SimpleStringProperty("0");
@@ -84,6 +89,7 @@ public final class ServersViewModel {
         this.tasks = tasks;
         this.cacheChanged = cacheChanged;
         this.zone = zone;
+        this.signIn = new SignInModel(profiles, tasks, zone, java.time.Clock.systemUTC());
         for (String t : ServerProfile.SYNC_TYPES) {
             types.add(new TypeRow(t));
         }
@@ -130,6 +136,7 @@ public final class ServersViewModel {
         }
         tasks.submit(null, x -> profiles.find(profileName), found -> found.ifPresent(p -> {
             fill(p);
+            signIn.show(p);
             checkResult.set("");
             showLastRuns(p);
             reschedule(p);
@@ -141,6 +148,8 @@ public final class ServersViewModel {
         baseUrl.set(p.baseUrl());
         auth.set(AUTH_CHOICES.get(p.auth().ordinal()));
         user.set(p.user() == null ? "" : p.user());
+        clientId.set(p.smart().clientId());
+        scopes.set(p.smart().scopeText());
         secret.set(p.secret() == null ? "" : p.secret());
         pageSize.set(Integer.toString(p.pageSize()));
         timeoutSeconds.set(Long.toString(p.readTimeout().toSeconds()));
@@ -178,6 +187,7 @@ public final class ServersViewModel {
         try {
             ServerProfile p = ServerProfile.of(name.get().trim(), baseUrl.get())
                     .withAuth(authKind(), user.get().trim(), secret.get())
+                    .withSmart(org.custos.fhir.SmartClient.of(clientId.get(), scopes.get()))
                     .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(number(timeoutSeconds, "Timeout")))
                     .withPaging(number(pageSize, "Page size"), t, number(cacheDays, "Cache window (days)"))
                     .withSchedule(number(everyMinutes, "Sync every (minutes)"), null)
@@ -205,10 +215,52 @@ public final class ServersViewModel {
         return auth.isEqualTo(AUTH_CHOICES.get(1));
     }
 
-    /** Whether the secret field applies (Basic or bearer). */
+    /** Whether the secret field applies (Basic or bearer; with SMART, a confidential client's secret). */
     public javafx.beans.binding.BooleanBinding needsSecretProperty() {
         return auth.isNotEqualTo(AUTH_CHOICES.get(0));
     }
+
+    /** Whether the SMART sign-in settings apply. */
+    public javafx.beans.binding.BooleanBinding smartProperty() {
+        return auth.isEqualTo(AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()));
+    }
+
+    /** Signs in to the profile in the editor (it is saved first), through the system browser. */
+    public void signIn() {
+        ServerProfile p = edited();
+        if (p == null) {
+            return;
+        }
+        if (p.auth() != ServerProfile.AuthKind.SMART) {
+            message.set("Choose \"" + AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()) + "\" to sign in.");
+            return;
+        }
+        String old = selected.get();
+        if (old != null && !old.equals(p.name())) {
+            message.set("Save the renamed profile first, then sign in.");
+            return;
+        }
+        signIn.signIn(p, message::set, () -> reloadNames(p.name()));
+    }
+
+    /** Forgets the sign-in of the selected profile. */
+    public void signOut() {
+        String n = selected.get();
+        if (n != null) {
+            signIn.signOut(n, message::set);
+        }
+    }
+
+    /** How the system browser is opened for a sign-in. */
+    public void openBrowserWith(java.util.function.Consumer<java.net.URI> open) {
+        signIn.openBrowserWith(open);
+    }
+
+    public SignInModel signInModel() { return signIn; }
+
+    public StringProperty clientIdProperty() { return clientId; }
+
+    public StringProperty scopesProperty() { return scopes; }
 
     private static int number(StringProperty p, String label) {
         String s = p.get() == null ? "" : p.get().trim();
@@ -254,7 +306,7 @@ public final class ServersViewModel {
     }
 
     public void testConnection() {
-        ServerProfile p = edited();
+        ServerProfile p = attached(edited());
         if (p == null || checking.get()) {
             return;
         }
@@ -271,11 +323,16 @@ public final class ServersViewModel {
 
     /** Syncs the profile in the editor (saved or not). */
     public void sync() {
-        ServerProfile p = edited();
+        ServerProfile p = attached(edited());
         if (p == null || syncing.get()) {
             return;
         }
         run(p);
+    }
+
+    /** The profile with its name's sign-in, if it has one (the form itself holds no token). */
+    private ServerProfile attached(ServerProfile p) {
+        return p == null ? null : profiles.attach(p);
     }
 
     private void run(ServerProfile p) {
@@ -330,6 +387,7 @@ public final class ServersViewModel {
                     syncing.set(false);
                     message.set("The sync failed: " + Redactor.of(p).clean(t.getMessage()));
                     showLastRuns(p);
+                    signIn.show(p);
                     cacheChanged.run();
                 });
     }
@@ -346,6 +404,7 @@ public final class ServersViewModel {
                 .filter(r -> r.status != SyncReport.Status.COMPLETED).map(r -> r.type + ": " + r.message)
                 .findFirst().orElse(""));
         showLastRuns(p);
+        signIn.show(p);
         cacheChanged.run();
     }
 
@@ -368,7 +427,7 @@ public final class ServersViewModel {
         if (p.syncEveryMinutes() > 0) {
             schedule = tasks.every(Duration.ofMinutes(p.syncEveryMinutes()), () -> {
                 if (!syncing.get()) {
-                    run(p);
+                    run(profiles.attach(p.withSession(null))); // the sign-in as it is now
                 }
             });
         }

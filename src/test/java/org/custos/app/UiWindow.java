@@ -37,7 +37,7 @@ final class UiWindow implements AutoCloseable {
         Preferences prefs = Preferences.userRoot().node("custos-ui-test-" + System.nanoTime());
         ProfileStore profiles = new ProfileStore(prefs, new SecretStore(dir.resolve("secrets")));
         MainWindow window = MainWindow.assemble(cache, TestData.FHIR, tasks, CustosApp::demoData, ZoneOffset.UTC,
-                profiles, prefs.node("settings"));
+                profiles, prefs.node("settings"), uri -> { });
         Scene scene = new Scene(window.view().root(), width, height);
         window.auditView().installShortcuts(scene);
         stage.setScene(scene);

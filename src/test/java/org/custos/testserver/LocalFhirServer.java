@@ -146,6 +146,20 @@ public final class LocalFhirServer implements AutoCloseable {
             ServletHolder smartHolder = new ServletHolder("smart", smart);
             smartHolder.setInitOrder(2);
             context.addServlet(smartHolder, "/smart/fhir/*");
+            // its SMART configuration, naming the authorization server the guard trusts (404 while it trusts none)
+            context.addServlet(new ServletHolder("smart-configuration", new jakarta.servlet.http.HttpServlet() {
+                @Override
+                protected void doGet(jakarta.servlet.http.HttpServletRequest req,
+                                     jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                    String json = guard.wellKnown();
+                    if (json == null) {
+                        resp.sendError(404);
+                        return;
+                    }
+                    resp.setContentType("application/json");
+                    resp.getOutputStream().write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }), "/smart/fhir/.well-known/smart-configuration");
             jetty.setHandler(context);
             jetty.setStopTimeout(2_000);
             jetty.start();

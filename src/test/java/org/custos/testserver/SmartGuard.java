@@ -27,6 +27,7 @@ import java.util.Set;
  */
 public final class SmartGuard {
     private volatile DefaultJWTProcessor<SecurityContext> processor;
+    private volatile String wellKnown;
 
     /** Accepts tokens signed with the keys at {@code jwks} and issued by {@code issuer} from now on. */
     public void trust(URL jwks, String issuer) {
@@ -38,9 +39,33 @@ public final class SmartGuard {
         processor = p;
     }
 
+    /**
+     * Trusts the mock authorization server's issuer {@code issuerId}, and names its endpoints in the FHIR server's
+     * {@code .well-known/smart-configuration} (so Custos discovers them as it would at a real server).
+     */
+    public void trust(no.nav.security.mock.oauth2.MockOAuth2Server oauth, String issuerId) {
+        trust(oauth.jwksUrl(issuerId).url(), oauth.issuerUrl(issuerId).toString());
+        wellKnown = "{\"issuer\":\"" + oauth.issuerUrl(issuerId) + "\",\"authorization_endpoint\":\""
+                + oauth.authorizationEndpointUrl(issuerId) + "\",\"token_endpoint\":\""
+                + oauth.tokenEndpointUrl(issuerId) + "\",\"revocation_endpoint\":\""
+                + oauth.revocationEndpointUrl(issuerId) + "\",\"jwks_uri\":\"" + oauth.jwksUrl(issuerId)
+                + "\",\"code_challenge_methods_supported\":[\"S256\"],\"grant_types_supported\":"
+                + "[\"authorization_code\",\"client_credentials\",\"refresh_token\"],"
+                + "\"token_endpoint_auth_methods_supported\":[\"none\",\"client_secret_basic\",\"private_key_jwt\"],"
+                + "\"capabilities\":[\"launch-standalone\",\"client-public\",\"client-confidential-symmetric\","
+                + "\"client-confidential-asymmetric\",\"context-standalone-patient\",\"sso-openid-connect\","
+                + "\"permission-offline\",\"permission-user\",\"permission-v1\"]}";
+    }
+
+    /** The SMART configuration the server shows (null: none, 404). */
+    public String wellKnown() {
+        return wellKnown;
+    }
+
     /** Trusts no one again. */
     public void distrust() {
         processor = null;
+        wellKnown = null;
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)

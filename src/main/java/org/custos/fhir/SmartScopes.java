@@ -1,0 +1,116 @@
+package org.custos.fhir;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * SMART scopes in both generations: v1 ({@code user/AuditEvent.read}, {@code user/Consent.write}) and v2
+ * ({@code user/AuditEvent.rs}, {@code user/Consent.cud}). Which scopes a profile's work needs, whether granted scopes
+ * cover reading or writing a type, and the scope to name when they do not.
+ */
+public final class SmartScopes {
+    /** Asked for besides the resource scopes: who signed in (id token, fhirUser) and a refresh token. */
+    public static final List<String> IDENTITY = List.of("openid", "fhirUser", "offline_access");
+
+    private SmartScopes() {
+    }
+
+    /**
+     * Whether the server speaks SMART v2 scopes: its configuration says {@code permission-v2}, or lists v2-style
+     * scopes and no v1 ones.
+     */
+    public static boolean v2(SmartConfiguration config) {
+        if (config.capabilities().contains("permission-v2")) {
+            return true;
+        }
+        boolean v1Listed = config.scopesSupported().stream().anyMatch(s -> s.endsWith(".read") || s.endsWith(".write")
+                || s.endsWith(".*"));
+        boolean v2Listed = config.scopesSupported().stream().anyMatch(s -> s.matches(".*\\.c?r?u?d?s?$")
+                && s.contains("/") && !s.endsWith(".read") && !s.endsWith(".write"));
+        return v2Listed && !v1Listed;
+    }
+
+    /**
+     * What a profile asks for when it names no scopes: read (and search) of every type it syncs; write of Consent
+     * (the consent editor), Provenance (signing) and, when it receives Custos's own trail, AuditEvent; plus
+     * {@link #IDENTITY}. {@code context} is {@code user} for a person signing in, {@code system} for backend services.
+     */
+    public static List<String> forProfile(ServerProfile p, boolean v2, String context) {
+        if (!p.smart().scopes().isEmpty()) {
+            return p.smart().scopes();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        if ("user".equals(context)) {
+            out.addAll(IDENTITY);
+        }
+        for (String t : p.types()) {
+            boolean write = t.equals("Consent") || t.equals("Provenance") || (t.equals("AuditEvent") && p.sendTrail());
+            out.add(scope(context, t, false, v2));
+            if (write) {
+                out.add(scope(context, t, true, v2));
+            }
+        }
+        if (p.sendTrail() && !p.types().contains("AuditEvent")) {
+            out.add(scope(context, "AuditEvent", true, v2));
+        }
+        return List.copyOf(out);
+    }
+
+    /** One resource scope: read and search ({@code .read} / {@code .rs}), or write ({@code .write} / {@code .cud}). */
+    public static String scope(String context, String type, boolean write, boolean v2) {
+        if (write) {
+            return context + "/" + type + (v2 ? ".cud" : ".write");
+        }
+        return context + "/" + type + (v2 ? ".rs" : ".read");
+    }
+
+    /**
+     * Whether {@code granted} lets Custos read (or, with {@code write}, also create and update) {@code type}: a scope
+     * for the type or {@code *}, in any context (patient, user, system), v1 or v2.
+     */
+    public static boolean covers(List<String> granted, String type, boolean write) {
+        for (String g : granted) {
+            int slash = g.indexOf('/');
+            int dot = g.lastIndexOf('.');
+            if (slash < 0 || dot < slash) {
+                continue;
+            }
+            String t = g.substring(slash + 1, dot);
+            String what = g.substring(dot + 1).toLowerCase(Locale.ROOT);
+            if (!t.equals(type) && !t.equals("*")) {
+                continue;
+            }
+            boolean ok = switch (what) {
+                case "*" -> true;
+                case "read" -> !write;
+                case "write" -> write;
+                default -> what.matches("c?r?u?d?s?") && (write ? what.contains("c") && what.contains("u")
+                        : what.contains("r") && what.contains("s"));
+            };
+            if (ok) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The types of the profile the granted scopes do not cover, each with the scope that would be needed, in words
+     * ("Provenance (user/Provenance.read)"); empty when all are covered or nothing was said of the scopes.
+     */
+    public static List<String> missing(ServerProfile p, List<String> granted, boolean v2) {
+        List<String> out = new ArrayList<>();
+        if (granted.isEmpty()) {
+            return out; // the server did not say which scopes it granted: nothing to judge
+        }
+        for (String t : p.types()) {
+            if (!covers(granted, t, false)) {
+                out.add(t + " (" + scope("user", t, false, v2) + ")");
+            }
+        }
+        return out;
+    }
+}

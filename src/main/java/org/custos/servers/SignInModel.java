@@ -1,0 +1,171 @@
+package org.custos.servers;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.custos.fhir.Cancellation;
+import org.custos.fhir.ProfileStore;
+import org.custos.fhir.ServerProfile;
+import org.custos.fhir.SmartScopes;
+import org.custos.fhir.SmartSession;
+import org.custos.fhir.SmartSignIn;
+import org.custos.fhir.SmartTokens;
+import org.custos.ui.TaskRunner;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * "Sign in" and "Sign out" of a SMART profile on the Servers tab: the system browser goes to the authorization
+ * server, Custos waits for it on its loopback address; then who is signed in, the scopes granted, when the token
+ * expires (it is renewed by itself), and the synced types the scopes do not cover, each with the scope it would need.
+ */
+public final class SignInModel {
+    /** How long Custos waits for the browser to come back. */
+    static final Duration WAIT = Duration.ofMinutes(5);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    private final ProfileStore profiles;
+    private final TaskRunner tasks;
+    private final ZoneId zone;
+    private final Clock clock;
+    private Consumer<URI> browser = uri -> { };
+    private final StringProperty status = new SimpleStringProperty("");
+    private final BooleanProperty signedIn = new SimpleBooleanProperty(false);
+    private final BooleanProperty signingIn = new SimpleBooleanProperty(false);
+    private final AtomicReference<SmartSignIn> pending = new AtomicReference<>();
+    private Cancellation cancel;
+
+    SignInModel(ProfileStore profiles, TaskRunner tasks, ZoneId zone, Clock clock) {
+        this.profiles = profiles;
+        this.tasks = tasks;
+        this.zone = zone;
+        this.clock = clock;
+    }
+
+    /** How the system browser is opened (the app's host services; the tests play the browser). */
+    void openBrowserWith(Consumer<URI> open) {
+        this.browser = open;
+    }
+
+    /**
+     * Signs in to {@code p} (saved first: the session belongs to the saved profile), then tells {@code done}. The
+     * address is also shown, for a browser that did not open.
+     */
+    void signIn(ServerProfile p, Consumer<String> message, Runnable done) {
+        if (signingIn.get()) {
+            return;
+        }
+        signingIn.set(true);
+        Cancellation c = new Cancellation();
+        cancel = c;
+        status.set("Finding the authorization server of " + p.baseUrl() + " …");
+        tasks.submit("Signing in to " + p.name(), x -> {
+            profiles.save(p);
+            try (SmartSignIn s = SmartSignIn.start(p, clock, c)) {
+                pending.set(s);
+                if (c.isCancelled()) {
+                    s.cancel();
+                }
+                URI uri = s.browserUri();
+                tasks.onUi(() -> {
+                    status.set("Sign in in your browser (waiting up to " + WAIT.toMinutes() + " minutes). If no "
+                            + "browser opened, open this address: " + uri);
+                    browser.accept(uri);
+                });
+                SmartSession session = s.finish(WAIT, null);
+                profiles.signedIn(p, session);
+                return describe(p, session);
+            } finally {
+                pending.set(null);
+            }
+        }, text -> {
+            signingIn.set(false);
+            signedIn.set(true);
+            status.set(text);
+            message.accept("Signed in to " + p.name() + ".");
+            done.run();
+        }, t -> {
+            signingIn.set(false);
+            signedIn.set(false);
+            status.set("Not signed in. " + t.getMessage());
+            message.accept("The sign-in failed: " + t.getMessage());
+        });
+    }
+
+    /** Stops waiting for the browser. */
+    public void cancel() {
+        if (cancel != null) {
+            cancel.cancel();
+        }
+        SmartSignIn s = pending.get();
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    /** Forgets the profile's tokens (revoked at the authorization server where it can). */
+    void signOut(String name, Consumer<String> message) {
+        tasks.submit(null, x -> {
+            Optional<SmartSession> s = profiles.session(name);
+            profiles.signOut(name);
+            return s.map(SmartSession::signOut).orElse("Signed out.");
+        }, said -> {
+            signedIn.set(false);
+            status.set("Not signed in.");
+            message.accept(said);
+        }, t -> message.accept("Signing out failed: " + t.getMessage()));
+    }
+
+    /** Shows the profile's sign-in as it is now (read on the UI thread: the session is in memory). */
+    void show(ServerProfile p) {
+        if (p == null || p.auth() != ServerProfile.AuthKind.SMART) {
+            signedIn.set(false);
+            status.set("");
+            return;
+        }
+        Optional<SmartSession> s = profiles.session(p.name());
+        signedIn.set(s.isPresent() && p.tokens() != null);
+        status.set(s.isPresent() && p.tokens() != null ? describe(p, s.get())
+                : "Not signed in: press \"Sign in\" (your browser opens at the server's sign-in page).");
+    }
+
+    /** Who, which scopes, until when, and what the scopes leave out. */
+    String describe(ServerProfile p, SmartSession session) {
+        SmartTokens shown = session.shown();
+        StringBuilder b = new StringBuilder("✔ Signed in as ")
+                .append(shown.fhirUser() == null ? "(the server did not say who)" : shown.fhirUser());
+        b.append(" · scopes: ").append(shown.scopes().isEmpty() ? "not named by the server"
+                : String.join(" ", shown.scopes()));
+        if (shown.expires() != null) {
+            b.append(" · the access token expires ").append(TIME.format(shown.expires().atZone(zone)))
+                    .append(" (renewed by itself)");
+        }
+        List<String> missing = SmartScopes.missing(p, shown.scopes(), SmartScopes.v2(session.configuration()));
+        if (!missing.isEmpty()) {
+            b.append("\n⚠ Not granted, so the server will refuse syncing: ").append(String.join(", ", missing))
+                    .append(". Sign in again asking for these scopes, or ask the server's administrator.");
+        }
+        return b.toString();
+    }
+
+    public StringProperty statusProperty() {
+        return status;
+    }
+
+    public BooleanProperty signedInProperty() {
+        return signedIn;
+    }
+
+    public BooleanProperty signingInProperty() {
+        return signingIn;
+    }
+}

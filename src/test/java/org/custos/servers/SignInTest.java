@@ -1,0 +1,154 @@
+package org.custos.servers;
+
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.custos.cache.AuditFilter;
+import org.custos.cache.Cache;
+import org.custos.fhir.ProfileStore;
+import org.custos.fhir.SecretStore;
+import org.custos.fhir.ServerProfile;
+import org.custos.sync.SyncEngine;
+import org.custos.testserver.FhirServerExtension;
+import org.custos.testserver.LocalFhirServer;
+import org.custos.ui.ImmediateTaskRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.prefs.Preferences;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Signing in from the Servers tab's view model, for real: the SMART server's configuration discovered, the test
+ * playing the system browser at the mock authorization server, the session attached to the profile for syncing; who
+ * is signed in, the scopes and what they leave out shown; sign-out ends it.
+ */
+@ExtendWith(FhirServerExtension.class)
+class SignInTest {
+    private final Preferences prefs = Preferences.userRoot().node("custos-signin-test-" + UUID.randomUUID());
+    private final MockOAuth2Server oauth = new MockOAuth2Server();
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private LocalFhirServer server;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.guard().distrust();
+        }
+        oauth.shutdown();
+        prefs.removeNode();
+    }
+
+    /** The system browser as the test plays it: the authorization server signs in at once and sends it back. */
+    private void browse(URI uri) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                http.send(HttpRequest.newBuilder(URI.create(r.headers().firstValue("Location").orElseThrow()))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void signInSyncWhatTheScopesAllowSeeWhatTheyLeaveOutSignOut(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth, "custos");
+        server.postAuditEvents(4, 91);
+        ProfileStore profiles = new ProfileStore(prefs, new SecretStore(dir.resolve("secrets")));
+        try (Cache cache = Cache.open(dir.resolve("cache"))) {
+            ServersViewModel vm = new ServersViewModel(profiles, new SyncEngine(cache), new ImmediateTaskRunner(),
+                    () -> { }, ZoneOffset.UTC);
+            vm.openBrowserWith(this::browse);
+            vm.start();
+            vm.nameProperty().set("SMART");
+            vm.baseUrlProperty().set(server.smartBaseUrl());
+            vm.authProperty().set(ServersViewModel.AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()));
+            vm.syncConsentProperty().set(false);
+
+            // without a client id: said, nothing started
+            vm.signIn();
+            assertThat(vm.messageProperty().get()).contains("client id");
+            vm.clientIdProperty().set("custos-desktop");
+
+            // not signed in: the sync sends nothing and says so
+            vm.sync();
+            assertThat(vm.messageProperty().get()).contains("Not signed in");
+
+            // the authorization server grants AuditEvents only (and says who signed in)
+            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
+                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access user/AuditEvent.read",
+                    "fhirUser", "Practitioner/officer"), 3600));
+            vm.signIn();
+            String status = vm.signInModel().statusProperty().get();
+            assertThat(status).as(vm.messageProperty().get()).startsWith("✔ Signed in as Practitioner/officer")
+                    .contains("user/AuditEvent.read").contains("expires")
+                    .contains("Not granted").contains("Provenance (user/Provenance.read)");
+            assertThat(vm.signInModel().signedInProperty().get()).isTrue();
+            assertThat(profiles.signedInUser()).contains("Practitioner/officer");
+            // the profile was saved with its client id; every use of it carries the session
+            assertThat(profiles.find("SMART").orElseThrow().tokens()).isNotNull();
+            assertThat(profiles.find("SMART").orElseThrow().smart().clientId()).isEqualTo("custos-desktop");
+
+            vm.sync();
+            assertThat(cache.audit().count(AuditFilter.ALL.withOrigin(server.smartBaseUrl()), Long.MAX_VALUE))
+                    .isGreaterThanOrEqualTo(4);
+            // Provenance was refused: the message names the scope it needs
+            assertThat(vm.messageProperty().get()).contains("Provenance").contains("403")
+                    .contains("user/Provenance.read");
+
+            // the same name pointed at another server: no token goes there
+            ServerProfile moved = profiles.find("SMART").orElseThrow();
+            profiles.save(ServerProfile.of("SMART", "https://elsewhere.example.org/fhir")
+                    .withAuth(ServerProfile.AuthKind.SMART, null, null).withSmart(moved.smart()));
+            assertThat(profiles.find("SMART").orElseThrow().tokens()).isNull();
+            assertThat(profiles.signedInUser()).isEmpty();
+
+            // signed in again, then out: the session is gone, the sync says "sign in"
+            profiles.save(moved.withSession(null));
+            vm.selectedProperty().set(null);
+            vm.selectedProperty().set("SMART");
+            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
+                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access "
+                    + "user/AuditEvent.read user/Provenance.read", "fhirUser", "Practitioner/officer"), 3600));
+            vm.signIn();
+            assertThat(vm.signInModel().statusProperty().get()).doesNotContain("Not granted");
+            vm.sync();
+            assertThat(vm.messageProperty().get()).contains("completed");
+            vm.signOut();
+            assertThat(vm.signInModel().signedInProperty().get()).isFalse();
+            assertThat(vm.messageProperty().get()).startsWith("Signed out");
+            assertThat(profiles.find("SMART").orElseThrow().tokens()).isNull();
+            vm.sync();
+            assertThat(vm.messageProperty().get()).contains("Not signed in");
+        }
+        // no token in any file Custos wrote (preferences are in memory or the test's store; secrets, cache)
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(text).as(f.toString()).doesNotContain("eyJ");
+            }
+        }
+    }
+}

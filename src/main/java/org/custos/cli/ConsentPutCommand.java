@@ -67,6 +67,11 @@ final class ConsentPutCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join(" ", problems));
         }
+        try {
+            profile = serverOptions.signedIn(profile, err);
+        } catch (org.custos.fhir.SmartException e) {
+            return fail(err, e.getMessage());
+        }
         Redactor redactor = Redactor.of(profile);
         Fhir fhir = new Fhir();
         Fhir.ResourceText consent;

@@ -24,6 +24,10 @@ final class ServerOptions {
 
         @Option(names = "--token-env", paramLabel = "VAR", description = "Environment variable holding a bearer token")
         String tokenEnv;
+
+        @Option(names = "--client-id", paramLabel = "ID", description = "SMART Backend Services: the client id "
+                + "registered at the authorization server (with --key; the token endpoint is discovered)")
+        String clientId;
     }
 
     @ArgGroup(exclusive = true)
@@ -31,6 +35,18 @@ final class ServerOptions {
 
     @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password")
     String passwordEnv;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "SMART Backend Services: the client's private key "
+            + "(PKCS#8 PEM or JWK; RSA signs RS384, EC P-384 signs ES384), readable only by the account running Custos")
+    java.nio.file.Path keyFile;
+
+    @Option(names = "--key-id", paramLabel = "KID", description = "The key id the server knows the key by (default: "
+            + "the JWK's kid, else the key's thumbprint)")
+    String keyId;
+
+    @Option(names = "--scope", paramLabel = "SCOPES", description = "SMART Backend Services: the scopes to ask for, "
+            + "space-separated (default: system/TYPE.read for each type synced)")
+    String scope;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Longest wait for one answer (default: ${DEFAULT-VALUE})")
@@ -61,10 +77,53 @@ final class ServerOptions {
             p = p.withAuth(ServerProfile.AuthKind.BASIC, auth.user, env(passwordEnv, "password"));
         } else if (auth != null && auth.tokenEnv != null) {
             p = p.withAuth(ServerProfile.AuthKind.BEARER, null, env(auth.tokenEnv, "bearer token"));
+        } else if (auth != null && auth.clientId != null) {
+            if (keyFile == null) {
+                throw new ParameterException(command.commandLine(), "--client-id needs --key FILE (the client's "
+                        + "private key)");
+            }
+            p = p.withAuth(ServerProfile.AuthKind.SMART, null, null)
+                    .withSmart(org.custos.fhir.SmartClient.of(auth.clientId, scope));
         } else if (passwordEnv != null) {
             throw new ParameterException(command.commandLine(), "--password-env needs --user U");
         }
+        if ((keyFile != null || scope != null || keyId != null) && (auth == null || auth.clientId == null)) {
+            throw new ParameterException(command.commandLine(), "--key, --key-id and --scope go with --client-id");
+        }
         return p;
+    }
+
+    /**
+     * {@code p} with its backend-services session when it is a SMART profile (the key read, the token endpoint
+     * discovered; the first token is fetched with the first request). Warnings (a key file others can read) go to
+     * {@code err}.
+     *
+     * @throws org.custos.fhir.SmartException the key or the server's SMART configuration cannot be used
+     */
+    ServerProfile signedIn(ServerProfile p, java.io.PrintWriter err) {
+        if (p.auth() != ServerProfile.AuthKind.SMART || p.tokens() != null) {
+            return p;
+        }
+        String text;
+        try {
+            text = java.nio.file.Files.readString(keyFile, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new ParameterException(command.commandLine(), "--key: cannot read " + keyFile + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+                    java.nio.file.Files.getPosixFilePermissions(keyFile);
+            if (perms.stream().anyMatch(x -> x.name().startsWith("GROUP") || x.name().startsWith("OTHERS"))) {
+                err.println("custos: warning: the key file " + keyFile + " can be read by other accounts ("
+                        + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); chmod 600 it.");
+            }
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            // not POSIX: the file's folder protects it
+        }
+        org.custos.fhir.ClientKey key = org.custos.fhir.ClientKey.parse(text, keyFile.toString(), keyId);
+        return p.withSession(org.custos.fhir.BackendSession.discover(p, p.smart().clientId(), key,
+                p.smart().scopes(), java.time.Clock.systemUTC(), new org.custos.fhir.Cancellation()));
     }
 
     /** A secret from the environment, refused (never quoted) when a header cannot carry it. */

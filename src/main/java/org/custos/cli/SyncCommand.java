@@ -66,6 +66,12 @@ final class SyncCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join(" ", problems));
         }
+        try {
+            profile = serverOptions.signedIn(profile, err);
+        } catch (org.custos.fhir.SmartException e) {
+            err.println("custos sync: " + e.getMessage());
+            return 1;
+        }
         Long sinceMillis;
         try {
             sinceMillis = since == null ? null : FhirTimes.parseUserTime(since, false);

@@ -408,17 +408,17 @@ public final class FhirHttp {
     }
 
     /** For a signed-in session refused (403): the scope that reading the type would need, and what was granted. */
-    private String scopeNeeded(SmartSession session, URI uri) {
+    private String scopeNeeded(TokenSource session, URI uri) {
         String rest = uri.getPath().startsWith(base.getPath()) ? uri.getPath().substring(base.getPath().length())
                 : uri.getPath();
         String type = rest.replaceFirst("^/+", "").split("/", 2)[0];
-        List<String> granted = session.shown().scopes();
+        List<String> granted = session.grantedScopes();
         if (!type.matches("[A-Z][A-Za-z]+")) {
             return "The sign-in's scopes (" + (granted.isEmpty() ? "not named by the server" : String.join(" ",
                     granted)) + ") may not allow it: sign in again asking for more.";
         }
-        return "Reading " + type + " needs the scope " + SmartScopes.scope("user", type, false,
-                SmartScopes.v2(session.configuration())) + ", which this sign-in " + (granted.isEmpty()
+        return "Reading " + type + " needs the scope " + SmartScopes.scope(session.scopeContext(), type, false,
+                session.v2Scopes()) + ", which this sign-in " + (granted.isEmpty()
                 ? "may not have" : "does not have (granted: " + String.join(" ", granted) + ")")
                 + ": sign in again asking for it, or ask the authorization server's administrator to allow it.";
     }
@@ -436,8 +436,8 @@ public final class FhirHttp {
                     + resp.headers().firstValue("WWW-Authenticate").map(h -> " The server asks for: " + h + ".")
                     .orElse("") + detail);
             case 403 -> new FhirServerException(Kind.FORBIDDEN, s, "The server refuses this account access to "
-                    + what + " (403 Forbidden). " + (profile.tokens() instanceof SmartSession session
-                    ? scopeNeeded(session, uri) : "Ask its administrator for read and search rights on this resource "
+                    + what + " (403 Forbidden). " + (profile.tokens() != null
+                    ? scopeNeeded(profile.tokens(), uri) : "Ask its administrator for read and search rights on this resource "
                     + "type.") + detail);
             case 404 -> new FhirServerException(Kind.NOT_FOUND, s, "Not found (404): " + uri + ". Is the base URL "
                     + "right, and does the server support this resource type?" + detail);

@@ -417,7 +417,8 @@ public final class ResourceWriter implements AutoCloseable {
     /** A failure of the HAPI client as a {@link FhirServerException} without the secret. */
     /** For a signed-in session: the scope writing the type would need ("storing Consent/1", "posting an AuditEvent"). */
     private String writeScopeNeeded(String what) {
-        if (!(profile.tokens() instanceof SmartSession session)) {
+        TokenSource session = profile.tokens();
+        if (session == null) {
             return "";
         }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Z][A-Za-z]+)(/|$)").matcher(what);
@@ -425,11 +426,12 @@ public final class ResourceWriter implements AutoCloseable {
             return "";
         }
         String type = m.group(1);
-        boolean v2 = SmartScopes.v2(session.configuration());
-        return " Writing " + type + " needs the scope " + SmartScopes.scope("user", type, true, v2) + " (besides "
-                + SmartScopes.scope("user", type, false, v2) + "), which this sign-in "
-                + (session.shown().scopes().isEmpty() ? "may not have" : "does not have (granted: "
-                + String.join(" ", session.shown().scopes()) + ")") + ": sign in again asking for it.";
+        boolean v2 = session.v2Scopes();
+        String who = session.scopeContext();
+        return " Writing " + type + " needs the scope " + SmartScopes.scope(who, type, true, v2) + " (besides "
+                + SmartScopes.scope(who, type, false, v2) + "), which this sign-in "
+                + (session.grantedScopes().isEmpty() ? "may not have" : "does not have (granted: "
+                + String.join(" ", session.grantedScopes()) + ")") + ": sign in again asking for it.";
     }
 
     private FhirServerException failure(String what, RuntimeException e) {

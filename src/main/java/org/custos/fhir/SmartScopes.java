@@ -36,7 +36,8 @@ public final class SmartScopes {
     /**
      * What a profile asks for when it names no scopes: read (and search) of every type it syncs; write of Consent
      * (the consent editor), Provenance (signing) and, when it receives Custos's own trail, AuditEvent; plus
-     * {@link #IDENTITY}. {@code context} is {@code user} for a person signing in, {@code system} for backend services.
+     * {@link #IDENTITY}. {@code context} is {@code user} for a person signing in, {@code system} for backend services
+     * (reading only: that is all an unattended sync does).
      */
     public static List<String> forProfile(ServerProfile p, boolean v2, String context) {
         if (!p.smart().scopes().isEmpty()) {
@@ -47,13 +48,15 @@ public final class SmartScopes {
             out.addAll(IDENTITY);
         }
         for (String t : p.types()) {
-            boolean write = t.equals("Consent") || t.equals("Provenance") || (t.equals("AuditEvent") && p.sendTrail());
+            // a person edits consents, signs provenance, sends the trail; an unattended sync only reads
+            boolean write = "user".equals(context) && (t.equals("Consent") || t.equals("Provenance")
+                    || (t.equals("AuditEvent") && p.sendTrail()));
             out.add(scope(context, t, false, v2));
             if (write) {
                 out.add(scope(context, t, true, v2));
             }
         }
-        if (p.sendTrail() && !p.types().contains("AuditEvent")) {
+        if ("user".equals(context) && p.sendTrail() && !p.types().contains("AuditEvent")) {
             out.add(scope(context, "AuditEvent", true, v2));
         }
         return List.copyOf(out);

@@ -115,6 +115,16 @@ public final class SmartSession implements TokenSource {
         return ended == null;
     }
 
+    @Override
+    public List<String> grantedScopes() {
+        return shown().scopes();
+    }
+
+    @Override
+    public boolean v2Scopes() {
+        return SmartScopes.v2(config);
+    }
+
     /** When the session began. */
     public Instant since() {
         return since;

@@ -15,4 +15,19 @@ public interface TokenSource {
 
     /** The secrets a message must never show (the current tokens). */
     List<String> secrets();
+
+    /** The scopes granted, as far as known (for naming a missing one). */
+    default List<String> grantedScopes() {
+        return List.of();
+    }
+
+    /** Whose scopes: {@code user} for a person signed in, {@code system} for backend services. */
+    default String scopeContext() {
+        return "user";
+    }
+
+    /** Whether the server speaks SMART v2 scopes ({@code .rs}, {@code .cud}). */
+    default boolean v2Scopes() {
+        return false;
+    }
 }

@@ -1,0 +1,172 @@
+package org.custos.cli;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
+import okhttp3.mockwebserver.RecordedRequest;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.custos.cache.AuditFilter;
+import org.custos.cache.Cache;
+import org.custos.testserver.FhirServerExtension;
+import org.custos.testserver.LocalFhirServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code custos sync} unattended, with SMART Backend Services: the token endpoint discovered from the server's SMART
+ * configuration, a client-credentials request carrying a JWT assertion signed RS384 (an RSA PKCS#8 key) or ES384
+ * (an EC P-384 JWK) — checked here against the public key, with its claims — and the token it gets passing the
+ * SMART-protected test server; a scope the server did not grant is named.
+ */
+@ExtendWith(FhirServerExtension.class)
+class BackendServicesTest {
+    private final MockOAuth2Server oauth = new MockOAuth2Server();
+    private LocalFhirServer server;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.guard().distrust();
+        }
+        oauth.shutdown();
+    }
+
+    private static CommandLineTest.Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = CustosCommand.run(args, new PrintWriter(out), new PrintWriter(err), name -> null);
+        return new CommandLineTest.Run(code, out.toString(), err.toString());
+    }
+
+    private void grant(String scope) {
+        oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "custos-batch", "JWT", List.of("fhir"),
+                Map.of("scope", scope), 300));
+    }
+
+    /** The token request's form parameters (the one the authorization server received last). */
+    private Map<String, String> tokenRequest() throws InterruptedException {
+        RecordedRequest r;
+        Map<String, String> form = new HashMap<>();
+        do {
+            r = oauth.takeRequest(5, TimeUnit.SECONDS);
+            assertThat(r).as("a token request").isNotNull();
+        } while (r.getPath() == null || !r.getPath().endsWith("/token"));
+        for (String pair : r.getBody().readUtf8().split("&")) {
+            String[] kv = pair.split("=", 2);
+            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length < 2 ? ""
+                    : URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    private void checkAssertion(SignedJWT jwt, JWSAlgorithm alg) throws Exception {
+        assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(alg);
+        assertThat(jwt.getHeader().getKeyID()).isNotBlank();
+        var c = jwt.getJWTClaimsSet();
+        assertThat(c.getIssuer()).isEqualTo("custos-batch");
+        assertThat(c.getSubject()).isEqualTo("custos-batch");
+        assertThat(c.getAudience()).containsExactly(oauth.tokenEndpointUrl("custos").toString());
+        assertThat(c.getJWTID()).isNotBlank();
+        assertThat(c.getExpirationTime().getTime() - System.currentTimeMillis()).isBetween(0L, 300_000L);
+    }
+
+    @Test
+    void anUnattendedSyncSignsItsTokenRequestRs384OrEs384AndGetsTheData(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth, "custos");
+        server.postAuditEvents(3, 93);
+        String db = dir.resolve("cache").toString();
+
+        // an RSA key, PKCS#8 PEM, left readable by others: used, with a warning
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        KeyPair rsa = gen.generateKeyPair();
+        Path pem = dir.resolve("batch.pem");
+        Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(rsa.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Files.setPosixFilePermissions(pem, PosixFilePermissions.fromString("rw-r--r--"));
+        grant("system/AuditEvent.read");
+        CommandLineTest.Run ok = run("sync", "--server", server.smartBaseUrl(), "--client-id", "custos-batch",
+                "--key", pem.toString(), "--types", "AuditEvent", "--db", db, "--quiet");
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.err()).contains("can be read by other accounts");
+        Map<String, String> form = tokenRequest();
+        assertThat(form).containsEntry("grant_type", "client_credentials")
+                .containsEntry("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+                .containsEntry("scope", "system/AuditEvent.read");
+        SignedJWT assertion = SignedJWT.parse(form.get("client_assertion"));
+        assertThat(assertion.verify(new RSASSAVerifier((RSAPublicKey) rsa.getPublic()))).isTrue();
+        checkAssertion(assertion, JWSAlgorithm.RS384);
+        try (Cache cache = Cache.open(dir.resolve("cache"))) {
+            assertThat(cache.audit().count(AuditFilter.ALL.withOrigin(server.smartBaseUrl()), Long.MAX_VALUE))
+                    .isGreaterThanOrEqualTo(3);
+        }
+
+        // an EC P-384 JWK, private to its owner; scopes as given; Consent not granted: refused, the scope named
+        ECKey ec = new ECKeyGenerator(Curve.P_384).keyID("batch-2026").generate();
+        Path jwk = dir.resolve("batch.jwk");
+        Files.writeString(jwk, ec.toJSONString());
+        Files.setPosixFilePermissions(jwk, PosixFilePermissions.fromString("rw-------"));
+        grant("system/AuditEvent.read");
+        CommandLineTest.Run partly = run("sync", "--server", server.smartBaseUrl(), "--client-id", "custos-batch",
+                "--key", jwk.toString(), "--scope", "system/AuditEvent.read system/Consent.read", "--types",
+                "AuditEvent,Consent", "--db", db, "--quiet");
+        assertThat(partly.code()).isEqualTo(1);
+        assertThat(partly.err()).doesNotContain("can be read by other accounts");
+        assertThat(partly.out() + partly.err()).contains("403").contains("system/Consent.read");
+        SignedJWT es = SignedJWT.parse(tokenRequest().get("client_assertion"));
+        assertThat(es.verify(new ECDSAVerifier(ec.toPublicJWK()))).isTrue();
+        assertThat(es.getHeader().getKeyID()).isEqualTo("batch-2026");
+        checkAssertion(es, JWSAlgorithm.ES384);
+        assertThat(partly.out() + partly.err()).doesNotContain("eyJ");
+    }
+
+    @Test
+    void keysThatCannotServeAreRefusedByName() throws Exception {
+        Path pub = dir.resolve("public.jwk");
+        Files.writeString(pub, new ECKeyGenerator(Curve.P_384).generate().toPublicJWK().toJSONString());
+        CommandLineTest.Run r = run("sync", "--server", "https://fhir.example.org/fhir", "--client-id", "c",
+                "--key", pub.toString(), "--db", dir.resolve("c").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("public key");
+        Path p256 = dir.resolve("p256.jwk");
+        Files.writeString(p256, new ECKeyGenerator(Curve.P_256).generate().toJSONString());
+        assertThat(run("sync", "--server", "https://fhir.example.org/fhir", "--client-id", "c", "--key",
+                p256.toString(), "--db", dir.resolve("c").toString()).err()).contains("P-384");
+        Path pkcs1 = dir.resolve("old.pem");
+        Files.writeString(pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n");
+        assertThat(run("sync", "--server", "https://fhir.example.org/fhir", "--client-id", "c", "--key",
+                pkcs1.toString(), "--db", dir.resolve("c").toString()).err()).contains("openssl pkcs8");
+        assertThat(run("sync", "--server", "https://fhir.example.org/fhir", "--client-id", "c", "--db",
+                dir.resolve("c").toString()).err()).contains("--client-id needs --key");
+    }
+}

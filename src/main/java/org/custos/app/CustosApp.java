@@ -15,7 +15,6 @@ import javafx.stage.Stage;
 import org.custos.cache.Cache;
 import org.custos.cache.DataDirs;
 import org.custos.fhir.ProfileStore;
-import org.custos.fhir.SecretStore;
 import org.custos.servers.ServersViewModel;
 import org.custos.fhir.Fhir;
 import org.custos.ui.FxTaskRunner;
@@ -127,7 +126,7 @@ public final class CustosApp extends Application {
 
     private Parent build(Opened o, Scene scene) {
         ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node(org.custos.fhir.ProfileStore.USER_NODE),
-                new SecretStore(DataDirs.dataDir()));
+                org.custos.fhir.Secrets.forThisUser(DataDirs.dataDir()));
         MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault(),
                 profiles, java.util.prefs.Preferences.userRoot().node("org/custos/settings"),
                 uri -> getHostServices().showDocument(uri.toString()));

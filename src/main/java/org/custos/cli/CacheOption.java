@@ -32,7 +32,7 @@ final class CacheOption {
     static org.custos.trail.OwnTrail trail(Cache cache) {
         org.custos.fhir.ProfileStore profiles = new org.custos.fhir.ProfileStore(
                 java.util.prefs.Preferences.userRoot().node(org.custos.fhir.ProfileStore.USER_NODE),
-                new org.custos.fhir.SecretStore(DataDirs.dataDir()));
+                org.custos.fhir.Secrets.forThisUser(DataDirs.dataDir()));
         return new org.custos.trail.OwnTrail(cache, () -> System.getProperty("user.name", "?"),
                 org.custos.trail.OwnTrail::installationOfThisMachine, java.time.Clock.systemUTC())
                 .sendingTo(profiles::trailReceivers);

@@ -11,14 +11,14 @@ import java.util.prefs.Preferences;
 
 /**
  * Server profiles in the user's preferences (one child node per profile); their passwords and tokens in a
- * {@link SecretStore}, never in the preferences.
+ * {@link SecretBackend} (the keyring, see {@link Secrets}), never in the preferences.
  */
 public final class ProfileStore {
     /** The node of the user's preferences that holds the app's profiles (the command line reads it too). */
     public static final String USER_NODE = "org/custos/servers";
 
     private final Preferences root;
-    private final SecretStore secrets;
+    private final SecretBackend secrets;
     /** Signed-in SMART sessions by profile name: memory only, gone when the app ends or the user signs out. */
     private final java.util.Map<String, Signed> sessions = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -26,7 +26,7 @@ public final class ProfileStore {
     private record Signed(SmartSession session, String baseUrl) {
     }
 
-    public ProfileStore(Preferences root, SecretStore secrets) {
+    public ProfileStore(Preferences root, SecretBackend secrets) {
         this.root = root;
         this.secrets = secrets;
     }
@@ -95,6 +95,35 @@ public final class ProfileStore {
         }
     }
 
+    /**
+     * Where a session of profile {@code name} keeps its refresh token: the keyring, when there is one; else nowhere
+     * (the sign-in lasts while the app runs). Null is "forget it".
+     */
+    public java.util.function.Consumer<String> refreshKeeper(String name) {
+        return token -> {
+            if (token == null || secrets.keyring()) {
+                secrets.put(refreshName(name), token);
+            }
+        };
+    }
+
+    /** The refresh token an earlier sign-in to profile {@code name} left in the keyring. */
+    public Optional<String> keptRefreshToken(String name) {
+        if (!secrets.keyring()) {
+            return Optional.empty();
+        }
+        try {
+            return secrets.get(refreshName(name));
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Where secrets are kept, when the user should know (no keyring). */
+    public Optional<String> secretsWarning() {
+        return secrets.warning();
+    }
+
     /** Who is signed in (the fhirUser of the most recent session still signed in), if anyone. */
     public Optional<String> signedInUser() {
         return sessions.values().stream().map(Signed::session).filter(SmartSession::signedIn)
@@ -151,6 +180,7 @@ public final class ProfileStore {
             root.node(key(name)).removeNode();
             secrets.remove(secretName(name));
             signOut(name);
+            secrets.remove(refreshName(name));
             flush();
         } catch (BackingStoreException e) {
             throw new IllegalStateException("Cannot delete the profile " + name + ": " + e.getMessage(), e);
@@ -203,6 +233,10 @@ public final class ProfileStore {
         String k = name.replaceAll("[^A-Za-z0-9._-]", "_");
         String hash = Integer.toHexString(name.hashCode());
         return (k.length() > 60 ? k.substring(0, 60) : k) + "-" + hash;
+    }
+
+    private static String refreshName(String profileName) {
+        return "refresh." + key(profileName);
     }
 
     private static String secretName(String profileName) {

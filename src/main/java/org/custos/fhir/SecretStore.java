@@ -21,9 +21,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Passwords and tokens of server profiles, kept apart from the preferences: AES-GCM encrypted in a file in the
  * user's data folder, with a random key in a second file, both readable only by the user (on POSIX systems). This
  * keeps secrets out of preference exports, backups of the preferences and casual reading; it does not protect them
- * from programs running as the same user (the operating system's keyring would be the next step).
+ * from programs running as the same user: it is the fallback where no keyring answers ({@link Secrets}).
  */
-public final class SecretStore {
+public final class SecretStore implements SecretBackend {
     private final SecureRandom random = new SecureRandom();
     private final Path file;
     private final Path keyFile;
@@ -33,6 +33,7 @@ public final class SecretStore {
         this.keyFile = dir.resolve("secrets.key");
     }
 
+    @Override
     public synchronized Optional<String> get(String name) {
         Properties p = load();
         String v = p.getProperty(name);
@@ -50,6 +51,7 @@ public final class SecretStore {
         }
     }
 
+    @Override
     public synchronized void put(String name, String secret) {
         Properties p = load();
         if (secret == null || secret.isEmpty()) {
@@ -74,6 +76,7 @@ public final class SecretStore {
         save(p);
     }
 
+    @Override
     public void remove(String name) {
         put(name, null);
     }
@@ -92,6 +95,12 @@ public final class SecretStore {
 
     private void save(Properties p) {
         try {
+            if (p.isEmpty()) {
+                // nothing kept here any more (moved to the keyring, or removed): neither the file nor its key stays
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(keyFile);
+                return;
+            }
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "secrets", ".tmp");
             restrict(tmp);

@@ -57,6 +57,30 @@ public final class SmartSignIn implements AutoCloseable {
         return new SmartSignIn(p, config, v2, scopes, pending, clock);
     }
 
+    /**
+     * Resumes an earlier sign-in with the refresh token it left: the configuration discovered, a new access token
+     * fetched with it.
+     *
+     * @throws SmartException the server refused it (sign in again; the keeper is told to forget it) or cannot be
+     *                        reached now ({@link SmartException#refused()} false)
+     */
+    public static SmartSession resume(ServerProfile p, String refreshToken, Clock clock, Cancellation cancel,
+                                      Consumer<String> keepRefreshToken) {
+        SmartConfiguration config;
+        try {
+            config = SmartConfiguration.discover(new FhirHttp(p.withAuth(ServerProfile.AuthKind.NONE, null, null),
+                    RetryPolicy.ONCE, cancel, notice -> { }));
+        } catch (FhirServerException e) {
+            throw new SmartException("Cannot read the SMART configuration of " + p.baseUrl() + ": "
+                    + e.getMessage(), false);
+        }
+        config.refuseUnsafe();
+        SmartSession s = new SmartSession(config, p.smart().clientId(), p.secret(), new SmartTokens("",
+                java.time.Instant.EPOCH, refreshToken, null, List.of(), null), clock, keepRefreshToken);
+        s.bearer(); // expired at once: renewed now with the refresh token
+        return s;
+    }
+
     /** Where the system browser goes. */
     public URI browserUri() {
         return pending.browserUri();

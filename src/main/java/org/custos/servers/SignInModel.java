@@ -81,7 +81,7 @@ public final class SignInModel {
                             + "browser opened, open this address: " + uri);
                     browser.accept(uri);
                 });
-                SmartSession session = s.finish(WAIT, null);
+                SmartSession session = s.finish(WAIT, profiles.refreshKeeper(p.name()));
                 profiles.signedIn(p, session);
                 return describe(p, session);
             } finally {
@@ -136,9 +136,36 @@ public final class SignInModel {
         signedIn.set(s.isPresent() && p.tokens() != null);
         status.set(s.isPresent() && p.tokens() != null ? describe(p, s.get())
                 : "Not signed in: press \"Sign in\" (your browser opens at the server's sign-in page).");
+        if (s.isEmpty() && !signingIn.get()) {
+            resume(p);
+        }
     }
 
-    /** Who, which scopes, until when, and what the scopes leave out. */
+    /** An earlier sign-in whose refresh token the keyring kept: resumed without the browser. */
+    private void resume(ServerProfile p) {
+        signingIn.set(true);
+        tasks.submit(null, x -> {
+            Optional<String> kept = profiles.keptRefreshToken(p.name());
+            if (kept.isEmpty()) {
+                return Optional.<String>empty();
+            }
+            SmartSession session = SmartSignIn.resume(p, kept.get(), clock, new Cancellation(),
+                    profiles.refreshKeeper(p.name()));
+            profiles.signedIn(p, session);
+            return Optional.of(describe(p, session));
+        }, resumed -> {
+            signingIn.set(false);
+            resumed.ifPresent(text -> {
+                signedIn.set(true);
+                status.set(text);
+            });
+        }, t -> {
+            signingIn.set(false);
+            status.set("The earlier sign-in could not be resumed: " + t.getMessage());
+        });
+    }
+
+    /** Who, which scopes, until when, what the scopes leave out, and where the sign-in is kept. */
     String describe(ServerProfile p, SmartSession session) {
         SmartTokens shown = session.shown();
         StringBuilder b = new StringBuilder("✔ Signed in as ")
@@ -149,6 +176,7 @@ public final class SignInModel {
             b.append(" · the access token expires ").append(TIME.format(shown.expires().atZone(zone)))
                     .append(" (renewed by itself)");
         }
+        profiles.secretsWarning().ifPresent(w -> b.append("\n").append(w));
         List<String> missing = SmartScopes.missing(p, shown.scopes(), SmartScopes.v2(session.configuration()));
         if (!missing.isEmpty()) {
             b.append("\n⚠ Not granted, so the server will refuse syncing: ").append(String.join(", ", missing))

@@ -151,4 +151,78 @@ class SignInTest {
             }
         }
     }
+
+    /** A keyring for this test (the real one is tested in SecretsTest, in its own D-Bus session). */
+    private static final class TestKeyring implements org.custos.fhir.SecretBackend {
+        final Map<String, String> entries = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public java.util.Optional<String> get(String name) {
+            return java.util.Optional.ofNullable(entries.get(name));
+        }
+
+        @Override
+        public void put(String name, String secret) {
+            if (secret == null || secret.isEmpty()) {
+                entries.remove(name);
+            } else {
+                entries.put(name, secret);
+            }
+        }
+
+        @Override
+        public boolean keyring() {
+            return true;
+        }
+    }
+
+    @Test
+    void aSignInKeptInTheKeyringResumesAtTheNextStartAndSignOutForgetsIt(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth, "custos");
+        server.postAuditEvents(2, 92);
+        TestKeyring keyring = new TestKeyring();
+        try (Cache cache = Cache.open(dir.resolve("cache"))) {
+            ServersViewModel first = new ServersViewModel(new ProfileStore(prefs, keyring), new SyncEngine(cache),
+                    new ImmediateTaskRunner(), () -> { }, ZoneOffset.UTC);
+            first.openBrowserWith(this::browse);
+            first.start();
+            first.nameProperty().set("SMART");
+            first.baseUrlProperty().set(server.smartBaseUrl());
+            first.authProperty().set(ServersViewModel.AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()));
+            first.clientIdProperty().set("custos-desktop");
+            first.syncConsentProperty().set(false);
+            first.syncProvenanceProperty().set(false);
+            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
+                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access user/AuditEvent.read",
+                    "fhirUser", "Practitioner/officer"), 3600));
+            first.signIn();
+            assertThat(first.signInModel().statusProperty().get()).startsWith("✔ Signed in");
+            assertThat(keyring.entries.keySet()).anyMatch(k -> k.startsWith("refresh."));
+
+            // the next start: a new store (no session in memory) resumes with the kept refresh token, no browser
+            ProfileStore restarted = new ProfileStore(prefs, keyring);
+            ServersViewModel second = new ServersViewModel(restarted, new SyncEngine(cache),
+                    new ImmediateTaskRunner(), () -> { }, ZoneOffset.UTC);
+            second.openBrowserWith(uri -> {
+                throw new AssertionError("no browser for a resumed sign-in");
+            });
+            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
+                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access user/AuditEvent.read",
+                    "fhirUser", "Practitioner/officer"), 3600));
+            second.start();
+            assertThat(second.signInModel().statusProperty().get()).startsWith("✔ Signed in");
+            assertThat(restarted.session("SMART")).isPresent();
+            second.sync();
+            assertThat(second.messageProperty().get()).contains("completed");
+
+            second.signOut();
+            assertThat(keyring.entries.keySet()).noneMatch(k -> k.startsWith("refresh."));
+            ServersViewModel third = new ServersViewModel(new ProfileStore(prefs, keyring), new SyncEngine(cache),
+                    new ImmediateTaskRunner(), () -> { }, ZoneOffset.UTC);
+            third.start();
+            assertThat(third.signInModel().statusProperty().get()).startsWith("Not signed in");
+        }
+    }
 }

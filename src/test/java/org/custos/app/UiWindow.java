@@ -33,11 +33,17 @@ final class UiWindow implements AutoCloseable {
 
     /** Shows the main window on {@code cache} (secrets under {@code dir}) and starts it, as the app does. */
     static UiWindow show(Stage stage, Cache cache, Path dir, int width, int height) {
+        return show(stage, cache, dir, width, height, uri -> { });
+    }
+
+    /** As {@link #show(Stage, Cache, Path, int, int)}, the system browser played by {@code browser}. */
+    static UiWindow show(Stage stage, Cache cache, Path dir, int width, int height,
+                         java.util.function.Consumer<java.net.URI> browser) {
         FxTaskRunner tasks = new FxTaskRunner();
         Preferences prefs = Preferences.userRoot().node("custos-ui-test-" + System.nanoTime());
         ProfileStore profiles = new ProfileStore(prefs, new SecretStore(dir.resolve("secrets")));
         MainWindow window = MainWindow.assemble(cache, TestData.FHIR, tasks, CustosApp::demoData, ZoneOffset.UTC,
-                profiles, prefs.node("settings"), uri -> { });
+                profiles, prefs.node("settings"), browser);
         Scene scene = new Scene(window.view().root(), width, height);
         window.auditView().installShortcuts(scene);
         stage.setScene(scene);

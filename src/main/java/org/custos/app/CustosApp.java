@@ -129,7 +129,7 @@ public final class CustosApp extends Application {
                 org.custos.fhir.Secrets.forThisUser(DataDirs.dataDir()));
         MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault(),
                 profiles, java.util.prefs.Preferences.userRoot().node("org/custos/settings"),
-                uri -> getHostServices().showDocument(uri.toString()));
+                new SystemBrowser(getHostServices()));
         main = w.model();
         servers = w.servers();
         window = w;

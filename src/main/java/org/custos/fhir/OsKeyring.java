@@ -28,7 +28,7 @@ final class OsKeyring implements SecretBackend {
         try {
             k = Keyring.create();
         } catch (BackendNotSupportedException | RuntimeException | LinkageError e) {
-            throw new IllegalStateException("no keyring service answers (" + e.getMessage() + ")");
+            throw new IllegalStateException(e.getMessage() == null ? "no keyring service answers" : e.getMessage());
         }
         String probe = "probe-" + java.util.UUID.randomUUID();
         try {

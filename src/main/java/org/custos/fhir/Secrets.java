@@ -83,9 +83,8 @@ public final class Secrets implements SecretBackend {
         if (noKeyring == null) {
             return Optional.empty();
         }
-        return Optional.of("No keyring on this system (" + noKeyring + "): server passwords and tokens are kept "
-                + "encrypted in a file whose key lies beside it, which keeps them from a casual look only, and a "
-                + "SMART sign-in lasts until Custos closes. A keyring (GNOME Keyring, KWallet, macOS Keychain, "
-                + "Windows Credential Manager) keeps them safe.");
+        return Optional.of("⚠ No keyring here (" + noKeyring + "): passwords and tokens are kept in a file "
+                + "encrypted with a key beside it — safe from a casual look only — and a sign-in lasts until Custos "
+                + "closes. GNOME Keyring, KWallet, the macOS Keychain or Windows Credential Manager keep them safe.");
     }
 }

@@ -39,6 +39,7 @@ public final class ServersView {
     @FXML Button cancelSignInButton;
     @FXML Button signOutButton;
     @FXML Label signInLabel;
+    @FXML javafx.scene.control.Hyperlink copyAddressLink;
     @FXML CheckBox auditCheck;
     @FXML CheckBox consentCheck;
     @FXML CheckBox provenanceCheck;
@@ -86,6 +87,13 @@ public final class ServersView {
                 vm.selectedProperty().set(b);
             }
         });
+        // the names listed again (after a save or sign-in): the selected one stays marked
+        vm.profileNames().addListener((javafx.collections.ListChangeListener<String>) c -> {
+            String sel = vm.selectedProperty().get();
+            if (sel != null && vm.profileNames().contains(sel)) {
+                profileList.getSelectionModel().select(sel);
+            }
+        });
         vm.selectedProperty().addListener((o, a, b) -> {
             if (b == null) {
                 profileList.getSelectionModel().clearSelection();
@@ -110,6 +118,10 @@ public final class ServersView {
         cancelSignInButton.disableProperty().bind(signIn.signingInProperty().not());
         signOutButton.disableProperty().bind(signIn.signedInProperty().not());
         signInLabel.textProperty().bind(signIn.statusProperty());
+        copyAddressLink.visibleProperty().bind(signIn.addressProperty().isNotEmpty());
+        copyAddressLink.managedProperty().bind(copyAddressLink.visibleProperty());
+        secretField.promptTextProperty().bind(javafx.beans.binding.Bindings.when(vm.smartProperty())
+                .then("client secret (confidential clients only)").otherwise("password or token"));
         auditCheck.selectedProperty().bindBidirectional(vm.syncAuditProperty());
         consentCheck.selectedProperty().bindBidirectional(vm.syncConsentProperty());
         provenanceCheck.selectedProperty().bindBidirectional(vm.syncProvenanceProperty());
@@ -199,6 +211,13 @@ public final class ServersView {
     @FXML
     void cancelSignIn() {
         vm.signInModel().cancel();
+    }
+
+    @FXML
+    void copyAddress() {
+        javafx.scene.input.ClipboardContent c = new javafx.scene.input.ClipboardContent();
+        c.putString(vm.signInModel().addressProperty().get());
+        javafx.scene.input.Clipboard.getSystemClipboard().setContent(c);
     }
 
     @FXML

@@ -39,6 +39,8 @@ public final class SignInModel {
     private final Clock clock;
     private Consumer<URI> browser = uri -> { };
     private final StringProperty status = new SimpleStringProperty("");
+    /** The address the browser was sent to, while Custos waits for it (for copying when no browser opened). */
+    private final StringProperty address = new SimpleStringProperty("");
     private final BooleanProperty signedIn = new SimpleBooleanProperty(false);
     private final BooleanProperty signingIn = new SimpleBooleanProperty(false);
     private final AtomicReference<SmartSignIn> pending = new AtomicReference<>();
@@ -77,8 +79,9 @@ public final class SignInModel {
                 }
                 URI uri = s.browserUri();
                 tasks.onUi(() -> {
-                    status.set("Sign in in your browser (waiting up to " + WAIT.toMinutes() + " minutes). If no "
-                            + "browser opened, open this address: " + uri);
+                    status.set("Sign in in your browser (Custos waits up to " + WAIT.toMinutes() + " minutes). No "
+                            + "browser opened? Copy the sign-in address into one.");
+                    address.set(uri.toString());
                     browser.accept(uri);
                 });
                 SmartSession session = s.finish(WAIT, profiles.refreshKeeper(p.name()));
@@ -89,12 +92,14 @@ public final class SignInModel {
             }
         }, text -> {
             signingIn.set(false);
+            address.set("");
             signedIn.set(true);
             status.set(text);
             message.accept("Signed in to " + p.name() + ".");
             done.run();
         }, t -> {
             signingIn.set(false);
+            address.set("");
             signedIn.set(false);
             status.set("Not signed in. " + t.getMessage());
             message.accept("The sign-in failed: " + t.getMessage());
@@ -187,6 +192,10 @@ public final class SignInModel {
 
     public StringProperty statusProperty() {
         return status;
+    }
+
+    public StringProperty addressProperty() {
+        return address;
     }
 
     public BooleanProperty signedInProperty() {

@@ -38,7 +38,7 @@ class SecretsTest {
             store.save(ServerProfile.of("x", "https://fhir.example.org/fhir")
                     .withAuth(ServerProfile.AuthKind.BASIC, "officer", PASSWORD));
             assertThat(store.find("x").orElseThrow().secret()).isEqualTo(PASSWORD);
-            assertThat(store.secretsWarning()).get().asString().contains("No keyring").contains("until Custos closes");
+            assertThat(store.secretsWarning()).get().asString().contains("No keyring here (no keyring service answers (test))").contains("until Custos closes");
             store.refreshKeeper("x").accept(REFRESH);
             assertThat(store.keptRefreshToken("x")).isEmpty();
             assertThat(Files.readString(dir.resolve("secrets.properties"))).doesNotContain(PASSWORD);

@@ -19,6 +19,13 @@ import org.custos.demo.DemoGenerator;
  * generator's seed; events end now and span 90 days). It prints {@code Custos demo FHIR server:
  * http://127.0.0.1:8091/fhir} when it is ready: on a 2-core machine about 20-30 s to start and 15-60 s to load the
  * 6000 events (cold JIT; 100-450 AuditEvents/s).
+ *
+ * <p>With {@code -Dfhir.smart=true} the same data is also served SMART-protected under {@code /smart/fhir}, and an
+ * OAuth 2 / OpenID Connect authorization server (mock-oauth2-server) runs on {@code -Dfhir.smart.port=8093}: sign in
+ * from a Custos profile with the base URL {@code http://127.0.0.1:8091/smart/fhir}, "SMART on FHIR (sign in)", client
+ * id {@code custos-desktop}. The authorization server signs the browser in at once as the demo privacy officer and
+ * grants {@code -Dfhir.smart.scopes} (default: read of every type, write of Consent, Provenance and AuditEvent; give
+ * fewer to see what Custos says of a missing scope).
  */
 public final class LocalFhirServerMain {
 
@@ -66,7 +73,52 @@ public final class LocalFhirServerMain {
             r.resources(), r.total().toMillis() / 1000.0, r.directory(), r.auditEvents(), r.consents(),
             r.provenances(), r.auditEventsPerSecond(), stored - r.resources(), counts);
         System.out.println("Custos demo FHIR server: " + server.baseUrl());
+        if (Boolean.getBoolean("fhir.smart")) {
+            smart(server);
+        }
         System.out.println("Ctrl+C stops it.");
         stopped.await();
+    }
+
+    /** The default demo grant: read everything Custos syncs, write what it writes. */
+    static final String DEMO_SCOPES = "openid fhirUser offline_access user/AuditEvent.read user/Consent.read "
+            + "user/Provenance.read user/Patient.read user/Practitioner.read user/Organization.read "
+            + "user/RelatedPerson.read user/Consent.write user/Provenance.write user/AuditEvent.write";
+
+    /** Starts the authorization server and lets the guarded base trust it. */
+    private static void smart(LocalFhirServer server) {
+        int port = Integer.getInteger("fhir.smart.port", 8093);
+        String scopes = System.getProperty("fhir.smart.scopes", "").isBlank() ? DEMO_SCOPES
+                : System.getProperty("fhir.smart.scopes").trim();
+        com.fasterxml.jackson.databind.node.ObjectNode claims = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode();
+        claims.put("sub", "demo-privacy-officer");
+        claims.putArray("aud").add("custos-desktop");
+        claims.put("scope", scopes);
+        claims.put("fhirUser", "Practitioner/demo-privacy-officer");
+        com.fasterxml.jackson.databind.node.ObjectNode config = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode();
+        config.put("interactiveLogin", false);
+        config.put("httpServer", "NettyWrapper");
+        com.fasterxml.jackson.databind.node.ObjectNode callback = config.putArray("tokenCallbacks").addObject();
+        callback.put("issuerId", "custos");
+        callback.put("tokenExpiry", 3600);
+        com.fasterxml.jackson.databind.node.ObjectNode mapping = callback.putArray("requestMappings").addObject();
+        mapping.put("requestParam", "grant_type");
+        mapping.put("match", "*");
+        mapping.set("claims", claims);
+        no.nav.security.mock.oauth2.MockOAuth2Server oauth = new no.nav.security.mock.oauth2.MockOAuth2Server(
+                no.nav.security.mock.oauth2.OAuth2Config.Companion.fromJson(config.toString()));
+        try {
+            oauth.start(port);
+        } catch (RuntimeException e) {
+            System.err.println("The authorization server cannot start on port " + port + " (" + e.getMessage()
+                    + "); another one: -Dfhir.smart.port=8094.");
+            System.exit(1);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(oauth::shutdown, "custos-oauth-shutdown"));
+        server.guard().trust(oauth, "custos");
+        System.out.println("SMART-protected: " + server.smartBaseUrl() + " (authorization server "
+                + oauth.issuerUrl("custos") + "; client id custos-desktop; grants: " + scopes + ")");
     }
 }

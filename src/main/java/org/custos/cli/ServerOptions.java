@@ -48,6 +48,18 @@ final class ServerOptions {
             + "space-separated (default: system/TYPE.read for each type synced)")
     String scope;
 
+    @Option(names = "--ca-file", paramLabel = "FILE", description = "A CA certificate file (PEM or DER) trusted "
+            + "besides Java's own, for an internal server")
+    String caFile;
+
+    @Option(names = "--client-cert", paramLabel = "FILE", description = "A client certificate with its key "
+            + "(PKCS#12, .p12/.pfx) for a server that wants mutual TLS (its password with --client-cert-password-env)")
+    String clientCert;
+
+    @Option(names = "--client-cert-password-env", paramLabel = "VAR", description = "Environment variable holding "
+            + "the client certificate's password")
+    String clientCertPasswordEnv;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Longest wait for one answer (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
@@ -67,6 +79,13 @@ final class ServerOptions {
         ServerProfile p = ServerProfile.of("command line", server)
                 .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(timeoutSeconds))
                 .withAllowInsecure(allowInsecure);
+        if (clientCertPasswordEnv != null && clientCert == null) {
+            throw new ParameterException(command.commandLine(), "--client-cert-password-env goes with --client-cert");
+        }
+        if (caFile != null || clientCert != null) {
+            p = p.withTls(new org.custos.fhir.TlsSettings(caFile, clientCert, clientCertPasswordEnv == null ? null
+                    : env(clientCertPasswordEnv, "client certificate password")));
+        }
         if (auth != null && auth.user != null) {
             if (passwordEnv == null) {
                 throw new ParameterException(command.commandLine(), "--user needs --password-env VAR");

@@ -28,11 +28,14 @@ public final class BackendSession implements TokenSource {
     private final ClientKey key;
     private final List<String> scopes;
     private final Clock clock;
+    private final javax.net.ssl.SSLSocketFactory tls;
     private SmartTokens tokens;
     private Instant obtained;
     private final Set<String> held = new LinkedHashSet<>();
 
-    public BackendSession(SmartConfiguration config, String clientId, ClientKey key, List<String> scopes, Clock clock) {
+    public BackendSession(SmartConfiguration config, String clientId, ClientKey key, List<String> scopes, Clock clock,
+                          javax.net.ssl.SSLSocketFactory tls) {
+        this.tls = tls;
         this.config = config;
         this.client = new ClientID(clientId);
         this.key = key;
@@ -55,7 +58,7 @@ public final class BackendSession implements TokenSource {
         }
         config.refuseUnsafe();
         List<String> asked = scopes.isEmpty() ? SmartScopes.forProfile(p, SmartScopes.v2(config), "system") : scopes;
-        return new BackendSession(config, clientId, key, asked, clock);
+        return new BackendSession(config, clientId, key, asked, clock, SmartSignIn.socketFactory(p));
     }
 
     @Override
@@ -119,7 +122,7 @@ public final class BackendSession implements TokenSource {
         }
         TokenRequest request = new TokenRequest(config.token(), assertion, new ClientCredentialsGrant(),
                 new Scope(scopes.toArray(String[]::new)));
-        SmartTokens got = SmartLogin.exchange(request, clock);
+        SmartTokens got = SmartLogin.exchange(request, clock, tls);
         if (got.accessToken() != null) {
             held.add(got.accessToken());
         }

@@ -29,6 +29,16 @@ public final class Fhir {
         // nothing may be lost on the way into the cache: keep "/_history/n" on references and the ids as written
         context.getParserOptions().setStripVersionsFromReferences(false);
         context.getParserOptions().setOverrideResourceIdWithBundleEntryFullUrl(false);
+        if (!(context.getRestfulClientFactory() instanceof RoutedClients)) {
+            RoutedClients routed = new RoutedClients(context);
+            routed.setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
+            context.setRestfulClientFactory(routed);
+        }
+    }
+
+    /** The context's client factory, which hands a writer's own HTTP client to the requests it makes. */
+    RoutedClients clients() {
+        return (RoutedClients) context.getRestfulClientFactory();
     }
 
     public FhirContext context() {

@@ -78,10 +78,14 @@ public final class FhirHttp {
     }
 
     public static ServerConnection newClient(ServerProfile profile, BodyLimits limits) {
-        return new ServerConnection(HttpClient.newBuilder()
+        HttpClient.Builder b = HttpClient.newBuilder()
                 .connectTimeout(profile.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build(), limits);
+                .followRedirects(HttpClient.Redirect.NEVER);
+        javax.net.ssl.SSLContext tls = Tls.context(profile.tls());
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        return new ServerConnection(b.build(), limits);
     }
 
     /** The server's clock (HTTP Date header) at its last answer, as epoch ms; null if it sent none. */
@@ -299,6 +303,33 @@ public final class FhirHttp {
         }
     }
 
+    /** What a failed handshake most likely means, and what to do, from Java's words for it. */
+    static String tlsHint(String javaSays, ServerProfile profile) {
+        String m = javaSays == null ? "" : javaSays.toLowerCase(Locale.ROOT);
+        if (m.contains("pkix") || m.contains("certification path") || m.contains("unable to find valid")) {
+            return "The server's certificate is not signed by an authority Custos trusts"
+                    + (profile.tls().caFile() == null ? ": add its CA certificate file to the profile (TLS)."
+                    : ", nor by the profile's CA file " + profile.tls().caFile() + ".");
+        }
+        if (m.contains("no subject alternative") || m.contains("hostname") || m.contains("doesn't match")) {
+            return "The server's certificate is for another name than " + profile.baseUri().getHost()
+                    + ": use the name it was issued for in the base URL.";
+        }
+        if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("certificate required")
+                || (m.contains("handshake_failure") && profile.tls().clientCertFile() == null)) {
+            return profile.tls().clientCertFile() == null ? "The server may want a client certificate (mutual TLS): "
+                    + "add one to the profile." : "The server did not accept the client certificate "
+                    + profile.tls().clientCertFile() + ".";
+        }
+        if (m.contains("expired") || m.contains("not yet valid")) {
+            return "A certificate is out of its validity period (check this computer's clock, too).";
+        }
+        if (m.contains("unrecognized ssl message") || m.contains("plaintext")) {
+            return "The server does not speak TLS on this port: is the address really https?";
+        }
+        return "Is the address really https, and is the server's certificate trusted?";
+    }
+
     private FhirServerException transportFailure(Throwable t) {
         String where = origin(base);
         if (t instanceof HttpConnectTimeoutException) {
@@ -312,8 +343,7 @@ public final class FhirHttp {
         if (t instanceof SSLException || t != null && t.getCause() instanceof SSLException) {
             String m = t instanceof SSLException ? t.getMessage() : t.getCause().getMessage();
             return new FhirServerException(Kind.TLS, 0, "The secure connection (TLS) to " + where + " failed: " + m
-                    + ". Is the address really https, and is the server's certificate trusted by Java (a "
-                    + "private certificate authority must be added to Java's trust store)?", t);
+                    + ". " + tlsHint(m, profile), t);
         }
         if (t instanceof ConnectException || t != null && t.getCause() instanceof UnresolvedAddressException) {
             if (hasCause(t, UnresolvedAddressException.class) || hasCause(t, java.net.UnknownHostException.class)) {

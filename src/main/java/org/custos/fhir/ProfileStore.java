@@ -168,6 +168,9 @@ public final class ProfileStore {
         n.putBoolean("sendTrail", p.sendTrail());
         putOrRemove(n, "smartClientId", p.smart().clientId());
         putOrRemove(n, "smartScopes", p.smart().scopeText());
+        putOrRemove(n, "tlsCaFile", p.tls().caFile());
+        putOrRemove(n, "tlsClientCert", p.tls().clientCertFile());
+        secrets.put(tlsName(p.name()), p.tls().clientCertFile() == null ? null : p.tls().clientCertPassword());
         if (p.tokens() == null) {
             // a signed-in session is memory only: its profile's stored secret is left as it is
             secrets.put(secretName(p.name()), p.auth() == ServerProfile.AuthKind.NONE ? null : p.secret());
@@ -181,6 +184,7 @@ public final class ProfileStore {
             secrets.remove(secretName(name));
             signOut(name);
             secrets.remove(refreshName(name));
+            secrets.remove(tlsName(name));
             flush();
         } catch (BackingStoreException e) {
             throw new IllegalStateException("Cannot delete the profile " + name + ": " + e.getMessage(), e);
@@ -217,6 +221,8 @@ public final class ProfileStore {
                 Duration.ofMillis(n.getLong("overlapMs", 300_000)), n.getBoolean("allowInsecure", false),
                 n.getBoolean("sendTrail", false))
                 .withSmart(SmartClient.of(n.get("smartClientId", ""), n.get("smartScopes", "")))
+                .withTls(new TlsSettings(n.get("tlsCaFile", null), n.get("tlsClientCert", null),
+                        n.get("tlsClientCert", null) == null ? null : secret(tlsName(name))))
                 .withSession(auth == ServerProfile.AuthKind.SMART ? sessionFor(name, url.replaceAll("/+$", "")) : null));
     }
 
@@ -233,6 +239,18 @@ public final class ProfileStore {
         String k = name.replaceAll("[^A-Za-z0-9._-]", "_");
         String hash = Integer.toHexString(name.hashCode());
         return (k.length() > 60 ? k.substring(0, 60) : k) + "-" + hash;
+    }
+
+    private String secret(String name) {
+        try {
+            return secrets.get(name).orElse(null);
+        } catch (IllegalStateException e) {
+            return null; // unreadable: the password is asked for again
+        }
+    }
+
+    private static String tlsName(String profileName) {
+        return "tls." + key(profileName);
     }
 
     private static String refreshName(String profileName) {

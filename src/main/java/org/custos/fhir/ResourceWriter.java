@@ -70,22 +70,29 @@ public final class ResourceWriter implements AutoCloseable {
         this.profile = profile;
         this.redactor = Redactor.of(profile);
         this.http = new FhirHttp(profile, readRetry, cancel, null);
-        // a factory of its own: timeouts, no redirects and no automatic retries for this profile only (the shared
-        // FhirContext's factory is left as it is)
-        ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(fhir.context());
-        factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+        // a factory of its own: timeouts, no redirects, no automatic retries and the profile's TLS for this profile
+        // only (the shared FhirContext's factory is left as it is). It always hands out this client: HAPI's factory
+        // otherwise drops a client it was given and builds a default one (Java's trust, redirects, retries)
         int connect = (int) Math.min(Integer.MAX_VALUE, profile.connectTimeout().toMillis());
         int read = (int) Math.min(Integer.MAX_VALUE, profile.readTimeout().toMillis());
-        factory.setConnectTimeout(connect);
-        factory.setSocketTimeout(read);
-        this.httpClient = HttpClients.custom()
+        javax.net.ssl.SSLContext tls = Tls.context(profile.tls());
+        org.apache.http.impl.client.HttpClientBuilder builder = HttpClients.custom();
+        if (tls != null) {
+            builder.setSSLContext(tls); // host names are still verified
+        }
+        org.apache.http.impl.client.CloseableHttpClient own = builder
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(connect)
                         .setConnectionRequestTimeout(connect).setSocketTimeout(read).build())
                 .build();
-        factory.setHttpClient(httpClient);
+        this.httpClient = own;
+        // HAPI's generic client takes each request's HTTP client from the context's factory: this writer's own goes
+        // to the requests it makes (call(...)); the factory here only makes the generic client
+        ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(fhir.context());
+        factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+        factory.setHttpClient(own);
         this.client = factory.newGenericClient(profile.baseUrl());
         client.setEncoding(EncodingEnum.JSON);
         client.setPrettyPrint(false);
@@ -120,8 +127,8 @@ public final class ResourceWriter implements AutoCloseable {
         IdType target = ifMatchVersion == null ? new IdType(type, id) : new IdType(type, id, ifMatchVersion);
         MethodOutcome outcome;
         try {
-            outcome = client.update().resource(resource).withId(target).prefer(PreferReturnEnum.REPRESENTATION)
-                    .execute();
+            outcome = call(() -> client.update().resource(resource).withId(target)
+                    .prefer(PreferReturnEnum.REPRESENTATION).execute());
         } catch (PreconditionFailedException | ResourceVersionConflictException e) {
             throw conflict(type, id, ifMatchVersion, e.getStatusCode());
         } catch (ResourceNotFoundException | ResourceGoneException e) {
@@ -201,9 +208,9 @@ public final class ResourceWriter implements AutoCloseable {
         FhirHttp.refuseUnsafeCredentials(profile);
         MethodOutcome outcome;
         try {
-            outcome = client.create().resource(resource)
+            outcome = call(() -> client.create().resource(resource)
                     .conditionalByUrl(type + "?_tag=" + urlPart(tagSystem) + "|" + urlPart(tagCode))
-                    .prefer(PreferReturnEnum.REPRESENTATION).execute();
+                    .prefer(PreferReturnEnum.REPRESENTATION).execute());
         } catch (RuntimeException e) {
             throw failure("posting " + (type.matches("[AEIOU].*") ? "an " : "a ") + type, e);
         }
@@ -292,10 +299,16 @@ public final class ResourceWriter implements AutoCloseable {
         checkIdentity(type, id);
         FhirHttp.refuseUnsafeCredentials(profile);
         try {
-            return InstanceHistory.read(client, http, type, id, max, pageSize, r -> stored(type, id, json(r)));
+            return call(() -> InstanceHistory.read(client, http, type, id, max, pageSize,
+                    r -> stored(type, id, json(r))));
         } catch (RuntimeException e) {
             throw failure("reading the history of " + type + "/" + id, e);
         }
+    }
+
+    /** One or more requests of the generic client, made with this writer's own HTTP client. */
+    private <T> T call(java.util.function.Supplier<T> requests) {
+        return fhir.clients().using(httpClient, requests);
     }
 
     private ObjectNode json(IBaseResource r) {
@@ -454,7 +467,7 @@ public final class ResourceWriter implements AutoCloseable {
                         + "). Is the server running?", e);
             } else if (hasCause(e, javax.net.ssl.SSLException.class)) {
                 out = new FhirServerException(Kind.TLS, 0, "The secure connection (TLS) to " + where + " failed: "
-                        + rootMessage(e), e);
+                        + rootMessage(e) + ". " + FhirHttp.tlsHint(rootMessage(e), profile), e);
             } else {
                 out = new FhirServerException(Kind.BAD_RESPONSE, 0, "The connection to " + where + " failed when "
                         + what + " (" + rootMessage(e) + "). It may have been stored anyway.", e);

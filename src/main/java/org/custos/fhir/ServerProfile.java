@@ -22,13 +22,15 @@ import java.util.Set;
  * @param smart             the SMART client settings (client id, scopes asked for), used with {@link AuthKind#SMART};
  *                          kept when another kind is chosen. With SMART, {@code secret} is the client secret of a
  *                          confidential client (empty: a public client, the usual case for a desktop app)
+ * @param tls               a CA file trusted besides Java's own and a client certificate (mutual TLS); verification
+ *                          is always on
  * @param tokens            a signed-in SMART session whose token is the bearer (no fixed secret); memory only, never
  *                          saved
  */
 public record ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
                             Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
                             int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure,
-                            boolean sendTrail, SmartClient smart, TokenSource tokens) {
+                            boolean sendTrail, SmartClient smart, TlsSettings tls, TokenSource tokens) {
 
     /** Every type Custos can sync, in the order it syncs them. */
     public static final List<String> SYNC_TYPES = List.of("AuditEvent", "Consent", "Provenance", "Patient",
@@ -57,6 +59,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         readTimeout = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
         overlap = overlap == null ? Duration.ofMinutes(5) : overlap;
         smart = smart == null ? SmartClient.NONE : smart;
+        tls = tls == null ? TlsSettings.NONE : tls;
     }
 
     /** A profile without a SMART session. */
@@ -65,7 +68,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
                          int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure,
                          boolean sendTrail) {
         this(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure, sendTrail, null, null);
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, null, null, null);
     }
 
     /** A profile that does not send Custos's own audit trail. */
@@ -92,40 +95,46 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     /** The same profile with this authentication (a SMART session it carried is dropped). */
     public ServerProfile withAuth(AuthKind kind, String newUser, String newSecret) {
         return new ServerProfile(name, baseUrl, kind, newUser, newSecret, connectTimeout, readTimeout, pageSize,
-                types, cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, null);
+                types, cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, null);
+    }
+
+    /** The same profile with these TLS additions (a CA file, a client certificate). */
+    public ServerProfile withTls(TlsSettings settings) {
+        return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, settings, tokens);
     }
 
     /** The same profile with these SMART client settings (a SMART session it carried is dropped). */
     public ServerProfile withSmart(SmartClient client) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, client, null);
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, client, tls, null);
     }
 
     public ServerProfile withTimeouts(Duration connect, Duration read) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connect, read, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tokens);
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, tokens);
     }
 
     public ServerProfile withPaging(int newPageSize, Set<String> newTypes, int newCacheDays) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, newPageSize,
-                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tokens);
+                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, tokens);
     }
 
     public ServerProfile withSchedule(int everyMinutes, Duration newOverlap) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, everyMinutes, newOverlap, allowInsecure, sendTrail, smart, tokens);
+                cacheDays, everyMinutes, newOverlap, allowInsecure, sendTrail, smart, tls, tokens);
     }
 
     /** The same profile, allowing (or not) credentials over plain http to a host other than this machine. */
     public ServerProfile withAllowInsecure(boolean allow) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allow, sendTrail, smart, tokens);
+                cacheDays, syncEveryMinutes, overlap, allow, sendTrail, smart, tls, tokens);
     }
 
     /** The same profile, sending Custos's own audit trail to the server (or not). */
     public ServerProfile withSendTrail(boolean send) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allowInsecure, send, smart, tokens);
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, send, smart, tls, tokens);
     }
 
     /**
@@ -135,11 +144,11 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     public ServerProfile withSession(TokenSource session) {
         if (session == null) {
             return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                    cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, null);
+                    cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, null);
         }
         return new ServerProfile(name, baseUrl, auth == AuthKind.SMART ? AuthKind.SMART : AuthKind.BEARER, null,
                 auth == AuthKind.SMART ? secret : null, connectTimeout, readTimeout, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, session);
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, session);
     }
 
     /** Whether requests carry a bearer token (a fixed one or a SMART session's). */

@@ -54,6 +54,7 @@ public final class SmartLogin {
         private final URI browserUri;
         private final Clock clock;
         private final List<String> scopes;
+        private javax.net.ssl.SSLSocketFactory tls;
 
         private Pending(SmartConfiguration config, ClientID client, com.nimbusds.oauth2.sdk.auth.Secret clientSecret,
                         State state, CodeVerifier verifier, LoopbackRedirect redirect, URI browserUri, Clock clock,
@@ -116,7 +117,7 @@ public final class SmartLogin {
             }
             TokenRequest request = request(config.token(), client, clientSecret, new AuthorizationCodeGrant(
                     new AuthorizationCode(code), redirect.uri(), verifier));
-            SmartTokens t = exchange(request, clock);
+            SmartTokens t = exchange(request, clock, tls);
             // RFC 6749 5.1: a response that names no scope granted those asked for
             return t.scopes().isEmpty() ? new SmartTokens(t.accessToken(), t.expires(), t.refreshToken(),
                     t.idToken(), scopes, t.fhirUser()) : t;
@@ -125,6 +126,12 @@ public final class SmartLogin {
         private static String shown(String said) {
             String out = said == null ? "" : said.replaceAll("\\p{Cntrl}", " ");
             return out.length() > 200 ? out.substring(0, 200) + "…" : out;
+        }
+
+        /** The token request goes over TLS with this factory (the profile's CA file and client certificate). */
+        Pending tls(javax.net.ssl.SSLSocketFactory factory) {
+            this.tls = factory;
+            return this;
         }
 
         /** Stops waiting for the browser. */
@@ -230,9 +237,17 @@ public final class SmartLogin {
     }
 
     static SmartTokens exchange(TokenRequest request, Clock clock) {
+        return exchange(request, clock, null);
+    }
+
+    /** The token request sent (TLS with {@code tls} when given: the profile's CA file and client certificate). */
+    static SmartTokens exchange(TokenRequest request, Clock clock, javax.net.ssl.SSLSocketFactory tls) {
         TokenResponse response;
         try {
             HTTPRequest http = request.toHTTPRequest();
+            if (tls != null) {
+                http.setSSLSocketFactory(tls);
+            }
             http.setConnectTimeout(10_000);
             http.setReadTimeout(30_000);
             http.setFollowRedirects(false);

@@ -24,6 +24,7 @@ public final class SmartSession implements TokenSource {
     private final ClientID client;
     private final com.nimbusds.oauth2.sdk.auth.Secret clientSecret;
     private final Clock clock;
+    private final javax.net.ssl.SSLSocketFactory tls;
     private final Consumer<String> keepRefreshToken;
     private SmartTokens tokens;
     /** When the current access token was obtained (null: before this session, e.g. given at sign-in). */
@@ -44,6 +45,13 @@ public final class SmartSession implements TokenSource {
     /** A session of a confidential client, which renews with its {@code clientSecret} (null or empty: public). */
     public SmartSession(SmartConfiguration config, String clientId, String clientSecret, SmartTokens tokens,
                         Clock clock, Consumer<String> keepRefreshToken) {
+        this(config, clientId, clientSecret, tokens, clock, keepRefreshToken, null);
+    }
+
+    /** As above; token and revocation requests go over TLS with {@code tls} (null: Java's defaults). */
+    public SmartSession(SmartConfiguration config, String clientId, String clientSecret, SmartTokens tokens,
+                        Clock clock, Consumer<String> keepRefreshToken, javax.net.ssl.SSLSocketFactory tls) {
+        this.tls = tls;
         this.config = config;
         this.client = new ClientID(clientId);
         this.clientSecret = SmartLogin.secret(clientSecret);
@@ -165,6 +173,9 @@ public final class SmartSession implements TokenSource {
                     : new com.nimbusds.oauth2.sdk.TokenRevocationRequest(config.revocation(),
                     new com.nimbusds.oauth2.sdk.auth.ClientSecretBasic(client, clientSecret), token);
             com.nimbusds.oauth2.sdk.http.HTTPRequest http = request.toHTTPRequest();
+            if (tls != null) {
+                http.setSSLSocketFactory(tls);
+            }
             http.setConnectTimeout(10_000);
             http.setReadTimeout(10_000);
             http.setFollowRedirects(false);
@@ -184,7 +195,7 @@ public final class SmartSession implements TokenSource {
         SmartTokens fresh;
         try {
             fresh = SmartLogin.exchange(SmartLogin.request(config.token(), client, clientSecret,
-                    new RefreshTokenGrant(new RefreshToken(tokens.refreshToken()))), clock);
+                    new RefreshTokenGrant(new RefreshToken(tokens.refreshToken()))), clock, tls);
         } catch (SmartException e) {
             if (!e.refused()) {
                 // unreachable, a timeout, a 5xx: the grant may still be good; the session stays, try again later

@@ -53,7 +53,7 @@ public final class SmartSignIn implements AutoCloseable {
         boolean v2 = SmartScopes.v2(config);
         List<String> scopes = SmartScopes.forProfile(p, v2, "user");
         SmartLogin.Pending pending = new SmartLogin(clock).start(config, p.smart().clientId(), p.secret(), scopes,
-                p.baseUrl());
+                p.baseUrl()).tls(socketFactory(p));
         return new SmartSignIn(p, config, v2, scopes, pending, clock);
     }
 
@@ -76,9 +76,16 @@ public final class SmartSignIn implements AutoCloseable {
         }
         config.refuseUnsafe();
         SmartSession s = new SmartSession(config, p.smart().clientId(), p.secret(), new SmartTokens("",
-                java.time.Instant.EPOCH, refreshToken, null, List.of(), null), clock, keepRefreshToken);
+                java.time.Instant.EPOCH, refreshToken, null, List.of(), null), clock, keepRefreshToken,
+                socketFactory(p));
         s.bearer(); // expired at once: renewed now with the refresh token
         return s;
+    }
+
+    /** The profile's TLS (its CA file, its client certificate) for the authorization server too; null: defaults. */
+    static javax.net.ssl.SSLSocketFactory socketFactory(ServerProfile p) {
+        javax.net.ssl.SSLContext ctx = Tls.context(p.tls());
+        return ctx == null ? null : ctx.getSocketFactory();
     }
 
     /** Where the system browser goes. */
@@ -104,7 +111,7 @@ public final class SmartSignIn implements AutoCloseable {
     public SmartSession finish(Duration timeout, Consumer<String> keepRefreshToken) throws InterruptedException {
         SmartTokens tokens = pending.finish(timeout);
         return new SmartSession(config, profile.smart().clientId(), profile.secret(), tokens, clock,
-                keepRefreshToken);
+                keepRefreshToken, socketFactory(profile));
     }
 
     /** Stops waiting for the browser. */

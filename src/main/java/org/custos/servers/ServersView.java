@@ -40,6 +40,9 @@ public final class ServersView {
     @FXML Button signOutButton;
     @FXML Label signInLabel;
     @FXML javafx.scene.control.Hyperlink copyAddressLink;
+    @FXML TextField caFileField;
+    @FXML TextField clientCertField;
+    @FXML PasswordField clientCertPasswordField;
     @FXML CheckBox auditCheck;
     @FXML CheckBox consentCheck;
     @FXML CheckBox provenanceCheck;
@@ -122,6 +125,10 @@ public final class ServersView {
         copyAddressLink.managedProperty().bind(copyAddressLink.visibleProperty());
         secretField.promptTextProperty().bind(javafx.beans.binding.Bindings.when(vm.smartProperty())
                 .then("client secret (confidential clients only)").otherwise("password or token"));
+        caFileField.textProperty().bindBidirectional(vm.caFileProperty());
+        clientCertField.textProperty().bindBidirectional(vm.clientCertProperty());
+        clientCertPasswordField.textProperty().bindBidirectional(vm.clientCertPasswordProperty());
+        clientCertPasswordField.disableProperty().bind(vm.clientCertProperty().isEmpty());
         auditCheck.selectedProperty().bindBidirectional(vm.syncAuditProperty());
         consentCheck.selectedProperty().bindBidirectional(vm.syncConsentProperty());
         provenanceCheck.selectedProperty().bindBidirectional(vm.syncProvenanceProperty());
@@ -211,6 +218,27 @@ public final class ServersView {
     @FXML
     void cancelSignIn() {
         vm.signInModel().cancel();
+    }
+
+    @FXML
+    void chooseCaFile() {
+        choose("CA certificate", vm.caFileProperty(), "*.pem", "*.crt", "*.cer", "*.der");
+    }
+
+    @FXML
+    void chooseClientCert() {
+        choose("Client certificate (PKCS#12)", vm.clientCertProperty(), "*.p12", "*.pfx");
+    }
+
+    private void choose(String what, javafx.beans.property.StringProperty into, String... patterns) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle(what);
+        fc.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter(what, patterns),
+                new javafx.stage.FileChooser.ExtensionFilter("All files", "*"));
+        java.io.File f = fc.showOpenDialog(root.getScene().getWindow());
+        if (f != null) {
+            into.set(f.getAbsolutePath());
+        }
     }
 
     @FXML

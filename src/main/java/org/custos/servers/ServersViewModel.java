@@ -55,6 +55,10 @@ public final class ServersViewModel {
     private final StringProperty clientId = new SimpleStringProperty("");
     private final StringProperty scopes = new SimpleStringProperty("");
     private final SignInModel signIn;
+    /** TLS for internal servers: a CA file trusted besides Java's own; a client certificate (PKCS#12) and password. */
+    private final StringProperty caFile = new SimpleStringProperty("");
+    private final StringProperty clientCert = new SimpleStringProperty("");
+    private final StringProperty clientCertPassword = new SimpleStringProperty("");
     private final StringProperty pageSize = new SimpleStringProperty("500");
     private final StringProperty timeoutSeconds = new SimpleStringProperty("60");
     private final StringProperty cacheDays = new SimpleStringProperty("0");
@@ -149,6 +153,9 @@ public final class ServersViewModel {
         auth.set(AUTH_CHOICES.get(p.auth().ordinal()));
         user.set(p.user() == null ? "" : p.user());
         clientId.set(p.smart().clientId());
+        caFile.set(p.tls().caFile() == null ? "" : p.tls().caFile());
+        clientCert.set(p.tls().clientCertFile() == null ? "" : p.tls().clientCertFile());
+        clientCertPassword.set(p.tls().clientCertPassword() == null ? "" : p.tls().clientCertPassword());
         scopes.set(p.smart().scopeText());
         secret.set(p.secret() == null ? "" : p.secret());
         pageSize.set(Integer.toString(p.pageSize()));
@@ -188,6 +195,8 @@ public final class ServersViewModel {
             ServerProfile p = ServerProfile.of(name.get().trim(), baseUrl.get())
                     .withAuth(authKind(), user.get().trim(), secret.get())
                     .withSmart(org.custos.fhir.SmartClient.of(clientId.get(), scopes.get()))
+                    .withTls(new org.custos.fhir.TlsSettings(caFile.get(), clientCert.get(),
+                            clientCertPassword.get()))
                     .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(number(timeoutSeconds, "Timeout")))
                     .withPaging(number(pageSize, "Page size"), t, number(cacheDays, "Cache window (days)"))
                     .withSchedule(number(everyMinutes, "Sync every (minutes)"), null)
@@ -261,6 +270,12 @@ public final class ServersViewModel {
     public StringProperty clientIdProperty() { return clientId; }
 
     public StringProperty scopesProperty() { return scopes; }
+
+    public StringProperty caFileProperty() { return caFile; }
+
+    public StringProperty clientCertProperty() { return clientCert; }
+
+    public StringProperty clientCertPasswordProperty() { return clientCertPassword; }
 
     private static int number(StringProperty p, String label) {
         String s = p.get() == null ? "" : p.get().trim();

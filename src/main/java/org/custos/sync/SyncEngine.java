@@ -62,7 +62,14 @@ public final class SyncEngine {
             int origin = originOf(profile);
             SyncReport report = new SyncReport();
             boolean stopAll = false;
-            org.custos.fhir.ServerConnection client = FhirHttp.newClient(profile);
+            org.custos.fhir.ServerConnection client;
+            FhirServerException setup = null;
+            try {
+                client = FhirHttp.newClient(profile);
+            } catch (FhirServerException e) {
+                client = null; // e.g. the profile's CA file or client certificate cannot be used: said per type
+                setup = e;
+            }
             Redactor redactor = Redactor.of(profile);
             ServerClock serverClock = new ServerClock(clock);
             for (String type : ServerProfile.SYNC_TYPES) {
@@ -70,7 +77,11 @@ public final class SyncEngine {
                     continue;
                 }
                 SyncReport.TypeResult r = report.of(type);
-                if (stopAll || cancel.isCancelled()) {
+                if (setup != null) {
+                    r.status = SyncReport.Status.FAILED;
+                    r.message = setup.getMessage();
+                    continue;
+                } else if (stopAll || cancel.isCancelled()) {
                     r.status = cancel.isCancelled() ? SyncReport.Status.CANCELLED : SyncReport.Status.FAILED;
                     r.message = cancel.isCancelled() ? "Cancelled before it started." : "Not started: see above.";
                     continue;

@@ -30,7 +30,9 @@ class ProfileStoreTest {
                 .withPaging(250, Set.of("AuditEvent", "Consent"), 30)
                 .withSchedule(15, Duration.ofMinutes(10))
                 .withAllowInsecure(true)
-                .withSendTrail(true);
+                .withSendTrail(true)
+                .withSmart(SmartClient.of("custos-desktop", "user/AuditEvent.read openid"))
+                .withTls(new TlsSettings("/etc/custos/ca.pem", "/home/officer/officer.p12", "p12-s3cret"));
         store.save(p);
         store.save(ServerProfile.of("Another", "http://127.0.0.1:8091/fhir"));
 
@@ -49,11 +51,14 @@ class ProfileStoreTest {
         for (String child : node.childrenNames()) {
             Preferences n = node.node(child);
             for (String k : n.keys()) {
-                assertThat(n.get(k, "")).as(k).doesNotContain("pa55-w0rd!");
+                assertThat(n.get(k, "")).as(k).doesNotContain("pa55-w0rd!").doesNotContain("p12-s3cret");
             }
         }
         String onDisk = Files.readString(dir.resolve("secrets.properties"));
-        assertThat(onDisk).doesNotContain("pa55-w0rd!").contains("server.");
+        assertThat(onDisk).doesNotContain("pa55-w0rd!").doesNotContain("p12-s3cret").contains("server.")
+                .contains("tls.");
+        assertThat(back.tls().clientCertPassword()).isEqualTo("p12-s3cret");
+        assertThat(back.smart().scopes()).containsExactly("user/AuditEvent.read", "openid");
     }
 
     @Test

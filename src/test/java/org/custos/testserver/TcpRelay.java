@@ -19,10 +19,22 @@ public final class TcpRelay implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
+    private final javax.net.ssl.SSLContext tls;
+    private final boolean needClientAuth;
 
     /** A relay to {@code targetPort} on a free port, not yet listening. */
     public TcpRelay(int targetPort) throws IOException {
+        this(targetPort, null, false);
+    }
+
+    /**
+     * A relay that speaks TLS to its clients ({@code tls}: the server's certificate), asking for a client certificate
+     * when {@code needClientAuth} — an https front of the plain test server, as a reverse proxy would be.
+     */
+    public TcpRelay(int targetPort, javax.net.ssl.SSLContext tls, boolean needClientAuth) throws IOException {
         this.targetPort = targetPort;
+        this.tls = tls;
+        this.needClientAuth = needClientAuth;
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             this.port = probe.getLocalPort();
         }
@@ -30,11 +42,14 @@ public final class TcpRelay implements AutoCloseable {
 
     /** http://127.0.0.1:PORT/fhir */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port + "/fhir";
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port + "/fhir";
     }
 
     public synchronized void up() throws IOException {
-        ServerSocket s = new ServerSocket();
+        ServerSocket s = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
+        if (s instanceof javax.net.ssl.SSLServerSocket ssl) {
+            ssl.setNeedClientAuth(needClientAuth);
+        }
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         listener = s;

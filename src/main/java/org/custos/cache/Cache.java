@@ -63,13 +63,27 @@ public final class Cache implements AutoCloseable {
      * {@link #openNotice()} says when that happened.
      */
     public static Cache open(Path file) {
-        return open(file, List.of("classpath:db/migration"));
+        return open(file, null, List.of("classpath:db/migration"));
+    }
+
+    /**
+     * {@link #open(Path)} for a cache encrypted with {@code key} (H2 {@code CIPHER=AES}; a new one is created
+     * encrypted). Null: not encrypted.
+     *
+     * @throws CacheException the file cannot be opened with this key (another key, or not encrypted), said so
+     */
+    public static Cache open(Path file, CacheKey key) {
+        return open(file, key, List.of("classpath:db/migration"));
     }
 
     /** {@link #open(Path)} with other migration locations (tests inject a failing migration this way). */
     static Cache open(Path file, List<String> migrations) {
+        return open(file, null, migrations);
+    }
+
+    private static Cache open(Path file, CacheKey key, List<String> migrations) {
         Path base = stripH2Suffix(file.toAbsolutePath());
-        CacheFiles.Opened opened = CacheFiles.open(base, SCHEMA_VERSION, migrations, Cache::connect);
+        CacheFiles.Opened opened = CacheFiles.open(base, SCHEMA_VERSION, migrations, b -> connect(b, key));
         JdbcConnectionPool pool = opened.pool();
         Cache cache = new Cache(base, pool, opened.notice());
         try (Connection c = pool.getConnection()) {
@@ -125,7 +139,7 @@ public final class Cache implements AutoCloseable {
     }
 
     /** An H2 pool on the file at {@code base} (without ".mv.db"), checked by one connection. */
-    private static JdbcConnectionPool connect(Path base) {
+    private static JdbcConnectionPool connect(Path base, CacheKey key) {
         // no COMPRESS: the raw resources are compressed in blocks already, and page compression then costs more
         // ingest time than the bytes it saves (measured). CACHE_SIZE (KB): H2's page cache, 64 MB rather than 16,
         // keeps the indexes of a million events in memory. MAX_COMPACT_TIME=0: no compaction when the file closes.
@@ -137,14 +151,16 @@ public final class Cache implements AutoCloseable {
         // DB_CLOSE_ON_EXIT=FALSE: Custos closes the cache itself; H2's own shutdown hook would close it under a
         // sync or import that a Ctrl+C asked to stop after its current batch (a killed process loses at most the
         // last second of commits either way, and every batch is one transaction)
-        String url = "jdbc:h2:file:" + base + ";CACHE_SIZE=65536;MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
+        // CIPHER=AES (an encrypted cache): the whole file, pages and all, under the key; the key goes in the password
+        String url = "jdbc:h2:file:" + base + ";CACHE_SIZE=65536;MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE"
+                + (key == null ? "" : ";CIPHER=AES");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", key == null ? "" : key.h2Password());
         pool.setMaxConnections(8);
         try (Connection c = pool.getConnection()) {
             c.isValid(1);
         } catch (SQLException e) {
             pool.dispose();
-            throw translateOpenError(base, e);
+            throw translateOpenError(base, e, key != null);
         }
         return pool;
     }
@@ -165,7 +181,17 @@ public final class Cache implements AutoCloseable {
         return p;
     }
 
-    private static CacheException translateOpenError(Path base, SQLException e) {
+    private static CacheException translateOpenError(Path base, SQLException e, boolean encrypted) {
+        // 90049: encryption error (wrong key); 90030 / 90048: corrupt or not an H2 file of this kind (a plain file
+        // opened with a key, or an encrypted one without); 28000: wrong user name or password (the key)
+        int code = e.getErrorCode();
+        if (code == 90049 || code == 28000 || (code == 90030 || code == 90048)) {
+            return new CacheKeyException(encrypted
+                    ? "The cache " + base + ".mv.db cannot be opened with the key Custos has for it: it was encrypted "
+                    + "with another key (lost with a keyring that was reset, say), or it is not encrypted. Without "
+                    + "its key it cannot be read; a new cache can be synced again from the servers."
+                    : "The cache " + base + ".mv.db is encrypted (or damaged): it needs its key.", e);
+        }
         // 90020: database in use by another process (file lock)
         if (e.getErrorCode() == 90020 || String.valueOf(e.getMessage()).contains("90020")) {
             return new CacheLockedException("The cache " + base + ".mv.db is in use by another Custos process. "

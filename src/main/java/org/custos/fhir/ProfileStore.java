@@ -14,6 +14,7 @@ import java.util.prefs.Preferences;
  * {@link SecretBackend} (the keyring, see {@link Secrets}), never in the preferences.
  */
 public final class ProfileStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProfileStore.class);
     /** The node of the user's preferences that holds the app's profiles (the command line reads it too). */
     public static final String USER_NODE = "org/custos/servers";
 
@@ -77,7 +78,7 @@ public final class ProfileStore {
     public void signedIn(ServerProfile profile, SmartSession session) {
         Signed old = sessions.put(profile.name(), new Signed(session, profile.baseUrl()));
         if (old != null && old.session() != session) {
-            old.session().signOut();
+            old.session().replaced(); // its refresh token in the keyring is the new session's now: left alone
         }
     }
 
@@ -87,33 +88,52 @@ public final class ProfileStore {
         return s != null && s.session().signedIn() ? Optional.of(s.session()) : Optional.empty();
     }
 
-    /** Signs the profile out: its tokens are forgotten (and revoked where the server allows). */
-    public void signOut(String name) {
+    /**
+     * Signs the profile out: its session's tokens are revoked where the server allows and forgotten, and a refresh
+     * token kept for it in the keyring is removed (also when no session is in memory, e.g. one that could not be
+     * resumed).
+     *
+     * @return what became of it, in words
+     */
+    public String signOut(String name) {
         Signed s = sessions.remove(name);
-        if (s != null) {
-            s.session().signOut();
+        String said = s == null ? "Signed out." : s.session().signOut();
+        Preferences n = nodeOf(name);
+        if (n != null) {
+            removeQuietly(refreshName(name, n.get("baseUrl", ""), n.get("smartClientId", "")));
         }
+        return said;
     }
 
     /**
-     * Where a session of profile {@code name} keeps its refresh token: the keyring, when there is one; else nowhere
-     * (the sign-in lasts while the app runs). Null is "forget it".
+     * Where a session of profile {@code p} keeps its refresh token: the keyring, when there is one, under an entry
+     * bound to the profile's name, base URL and client id (a profile pointed elsewhere finds none); else nowhere (the
+     * sign-in lasts while the app runs). Null is "forget it". A keyring that refuses is not an error: the sign-in
+     * then lasts while the app runs.
      */
-    public java.util.function.Consumer<String> refreshKeeper(String name) {
+    public java.util.function.Consumer<String> refreshKeeper(ServerProfile p) {
+        String entry = refreshName(p.name(), p.baseUrl(), p.smart().clientId());
         return token -> {
-            if (token == null || secrets.keyring()) {
-                secrets.put(refreshName(name), token);
+            try {
+                if (token == null) {
+                    secrets.remove(entry);
+                } else if (secrets.keyring() && nodeOf(p.name()) != null) {
+                    secrets.put(entry, token); // (not for a profile deleted meanwhile)
+                }
+            } catch (IllegalStateException e) {
+                LOG.warn("The keyring did not take the sign-in of {} ({}): it lasts until Custos closes", p.name(),
+                        e.getClass().getSimpleName());
             }
         };
     }
 
-    /** The refresh token an earlier sign-in to profile {@code name} left in the keyring. */
-    public Optional<String> keptRefreshToken(String name) {
+    /** The refresh token an earlier sign-in to profile {@code p} (this base URL, this client) left in the keyring. */
+    public Optional<String> keptRefreshToken(ServerProfile p) {
         if (!secrets.keyring()) {
             return Optional.empty();
         }
         try {
-            return secrets.get(refreshName(name));
+            return secrets.get(refreshName(p.name(), p.baseUrl(), p.smart().clientId()));
         } catch (IllegalStateException e) {
             return Optional.empty();
         }
@@ -124,11 +144,23 @@ public final class ProfileStore {
         return secrets.warning();
     }
 
-    /** Who is signed in (the fhirUser of the most recent session still signed in), if anyone. */
+    /**
+     * Who is signed in, for Custos's own trail: the fhirUser of the signed-in sessions, made absolute with its server's
+     * base URL — only when that is one person (sessions naming different people, or none, name nobody here: the
+     * trail then names the operating-system user).
+     */
     public Optional<String> signedInUser() {
-        return sessions.values().stream().map(Signed::session).filter(SmartSession::signedIn)
-                .max(java.util.Comparator.comparing(SmartSession::since))
-                .map(s -> s.shown().fhirUser()).filter(u -> u != null && !u.isBlank());
+        java.util.Set<String> users = new java.util.TreeSet<>();
+        for (Signed s : sessions.values()) {
+            if (!s.session().signedIn()) {
+                continue;
+            }
+            String u = s.session().shown().fhirUser();
+            if (u != null && !u.isBlank()) {
+                users.add(u.matches("(?i)https?://.*") ? u : s.baseUrl() + "/" + u);
+            }
+        }
+        return users.size() == 1 ? Optional.of(users.iterator().next()) : Optional.empty();
     }
 
     /**
@@ -148,9 +180,15 @@ public final class ProfileStore {
 
     /** Saves (creating or replacing by name) a profile; its secret goes to the secret store. */
     public void save(ServerProfile p) {
-        Signed signed = sessions.get(p.name());
-        if (signed != null && (p.auth() != ServerProfile.AuthKind.SMART || !signed.baseUrl().equals(p.baseUrl()))) {
-            signOut(p.name()); // another server or another way in: the session's tokens are not for it
+        Preferences before = nodeOf(p.name());
+        if (before != null && (p.auth() != ServerProfile.AuthKind.SMART
+                || !before.get("baseUrl", "").equals(p.baseUrl())
+                || !before.get("smartClientId", "").equals(p.smart().clientId())
+                || !ServerProfile.AuthKind.SMART.name().equals(before.get("auth", "")))) {
+            // another server, another client or another way in: the sign-in (in memory or kept) is not for it
+            signOut(p.name());
+        } else if (before == null && sessions.containsKey(p.name())) {
+            signOut(p.name());
         }
         Preferences n = root.node(key(p.name()));
         n.put("name", p.name());
@@ -178,16 +216,53 @@ public final class ProfileStore {
         flush();
     }
 
+    /**
+     * Deletes a profile: signed out first, each of its secrets removed (one the keyring refuses does not keep the others
+     * from going), the profile last.
+     *
+     * @throws IllegalStateException what could not be removed
+     */
     public void delete(String name) {
+        List<String> failed = new ArrayList<>();
+        try {
+            signOut(name);
+        } catch (RuntimeException e) {
+            failed.add("the sign-in (" + e.getMessage() + ")");
+        }
+        for (String entry : new String[]{secretName(name), tlsName(name)}) {
+            try {
+                secrets.remove(entry);
+            } catch (RuntimeException e) {
+                failed.add("a stored secret (" + e.getMessage() + ")");
+            }
+        }
         try {
             root.node(key(name)).removeNode();
-            secrets.remove(secretName(name));
-            signOut(name);
-            secrets.remove(refreshName(name));
-            secrets.remove(tlsName(name));
             flush();
         } catch (BackingStoreException e) {
-            throw new IllegalStateException("Cannot delete the profile " + name + ": " + e.getMessage(), e);
+            failed.add("the profile (" + e.getMessage() + ")");
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("The profile " + name + " was not deleted completely: "
+                    + String.join("; ", failed) + ".");
+        }
+    }
+
+    /** The preferences node of a saved profile, or null. */
+    private Preferences nodeOf(String name) {
+        try {
+            return root.nodeExists(key(name)) && root.node(key(name)).get("name", null) != null
+                    ? root.node(key(name)) : null;
+        } catch (BackingStoreException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    private void removeQuietly(String entry) {
+        try {
+            secrets.remove(entry);
+        } catch (IllegalStateException e) {
+            LOG.warn("A kept sign-in could not be removed from the keyring ({})", e.getClass().getSimpleName());
         }
     }
 
@@ -253,8 +328,18 @@ public final class ProfileStore {
         return "tls." + key(profileName);
     }
 
-    private static String refreshName(String profileName) {
-        return "refresh." + key(profileName);
+    /** The keyring entry of a refresh token: for this profile name, base URL and client id only. */
+    private static String refreshName(String profileName, String baseUrl, String clientId) {
+        String bound = baseUrl.replaceAll("/+$", "") + "|" + clientId;
+        String hash;
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(bound.getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            hash = java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return "refresh." + key(profileName) + "." + hash;
     }
 
     private static String secretName(String profileName) {

@@ -210,6 +210,9 @@ public final class SmartLogin {
         } else if (request.getAuthorizationGrant() instanceof com.nimbusds.oauth2.sdk.RefreshTokenGrant r) {
             secrets.add(r.getRefreshToken().getValue());
         }
+        if (request.getClientAuthentication() instanceof com.nimbusds.oauth2.sdk.auth.ClientSecretBasic b) {
+            secrets.add(b.getClientSecret().getValue());
+        }
         for (String secret : secrets) {
             if (secret != null && !secret.isEmpty()) {
                 out = out.replace(secret, Redactor.MARK);
@@ -281,8 +284,10 @@ public final class SmartLogin {
             try {
                 // OpenID Connect Core 3.1.3.7: the TLS connection stands for the signature check, not for these
                 com.nimbusds.jwt.JWTClaimsSet c = com.nimbusds.jwt.JWTParser.parse(idToken).getJWTClaimsSet();
-                boolean forUs = c.getAudience() != null && c.getAudience().contains(request.getClientID() == null
-                        ? "" : request.getClientID().getValue());
+                // a confidential client's id is in its authentication, a public one's in the request
+                ClientID id = request.getClientAuthentication() != null
+                        ? request.getClientAuthentication().getClientID() : request.getClientID();
+                boolean forUs = c.getAudience() != null && id != null && c.getAudience().contains(id.getValue());
                 boolean current = c.getExpirationTime() != null && c.getExpirationTime().toInstant()
                         .isAfter(Instant.now(clock));
                 fhirUser = forUs && current ? c.getClaim("fhirUser") : null;

@@ -26,13 +26,15 @@ public final class SmartSession implements TokenSource {
     private final Clock clock;
     private final javax.net.ssl.SSLSocketFactory tls;
     private final Consumer<String> keepRefreshToken;
-    private SmartTokens tokens;
+    /** Written under the lock, read without it (the screen asks who is signed in while a refresh runs). */
+    private volatile SmartTokens tokens;
     /** When the current access token was obtained (null: before this session, e.g. given at sign-in). */
     private Instant obtained;
-    private String ended;
+    private volatile String ended;
     private final Instant since;
     /** Every token this session has held (also after it ended): a message quoting an old one is cleaned too. */
-    private final java.util.Set<String> held = new java.util.LinkedHashSet<>();
+    private final java.util.concurrent.CopyOnWriteArrayList<String> held =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param keepRefreshToken told the refresh token to keep whenever it changes (null: it is forgotten — sign out)
@@ -57,7 +59,7 @@ public final class SmartSession implements TokenSource {
         this.clientSecret = SmartLogin.secret(clientSecret);
         this.since = Instant.now(clock);
         if (this.clientSecret != null) {
-            held.add(clientSecret);
+            held.addIfAbsent(clientSecret);
         }
         this.tokens = tokens;
         this.clock = clock;
@@ -91,7 +93,7 @@ public final class SmartSession implements TokenSource {
 
     /** Every token the session holds or has held, newest first. */
     @Override
-    public synchronized List<String> secrets() {
+    public List<String> secrets() {
         List<String> out = new java.util.ArrayList<>(held);
         java.util.Collections.reverse(out);
         return out;
@@ -100,7 +102,7 @@ public final class SmartSession implements TokenSource {
     private void remember(SmartTokens t) {
         for (String s : new String[]{t.accessToken(), t.refreshToken(), t.idToken()}) {
             if (s != null && !s.isEmpty()) {
-                held.add(s);
+                held.addIfAbsent(s);
             }
         }
     }
@@ -115,11 +117,12 @@ public final class SmartSession implements TokenSource {
     }
 
     /** The scopes granted, when the token expires, who signed in: what the screen shows (never a token). */
-    public synchronized SmartTokens shown() {
+    public SmartTokens shown() {
+        SmartTokens tokens = this.tokens;
         return new SmartTokens("", tokens.expires(), null, null, tokens.scopes(), tokens.fhirUser());
     }
 
-    public synchronized boolean signedIn() {
+    public boolean signedIn() {
         return ended == null;
     }
 
@@ -156,9 +159,19 @@ public final class SmartSession implements TokenSource {
             old = tokens;
             tokens = new SmartTokens("", null, null, null, List.of(), null);
             ended = "You signed out.";
-            keepRefreshToken.accept(null);
         }
-        return revoke(old);
+        String said = revoke(old);
+        keepRefreshToken.accept(null);
+        return said;
+    }
+
+    /**
+     * A new sign-in to the same profile took this one's place: its tokens are forgotten here, nothing is revoked and
+     * the kept refresh token (the new session's now) is left alone.
+     */
+    public synchronized void replaced() {
+        tokens = new SmartTokens("", null, null, null, List.of(), null);
+        ended = "Replaced by a new sign-in.";
     }
 
     private String revoke(SmartTokens old) {

@@ -119,7 +119,8 @@ public final class ServersView {
         SignInModel signIn = vm.signInModel();
         signInButton.disableProperty().bind(signIn.signingInProperty());
         cancelSignInButton.disableProperty().bind(signIn.signingInProperty().not());
-        signOutButton.disableProperty().bind(signIn.signedInProperty().not());
+        // also without a session in memory: a sign-in kept in the keyring is forgotten too
+        signOutButton.disableProperty().bind(signIn.signingInProperty());
         signInLabel.textProperty().bind(signIn.statusProperty());
         copyAddressLink.visibleProperty().bind(signIn.addressProperty().isNotEmpty());
         copyAddressLink.managedProperty().bind(copyAddressLink.visibleProperty());

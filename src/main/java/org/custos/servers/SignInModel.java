@@ -84,7 +84,7 @@ public final class SignInModel {
                     address.set(uri.toString());
                     browser.accept(uri);
                 });
-                SmartSession session = s.finish(WAIT, profiles.refreshKeeper(p.name()));
+                SmartSession session = s.finish(WAIT, profiles.refreshKeeper(p));
                 profiles.signedIn(p, session);
                 return describe(p, session);
             } finally {
@@ -119,11 +119,7 @@ public final class SignInModel {
 
     /** Forgets the profile's tokens (revoked at the authorization server where it can). */
     void signOut(String name, Consumer<String> message) {
-        tasks.submit(null, x -> {
-            Optional<SmartSession> s = profiles.session(name);
-            profiles.signOut(name);
-            return s.map(SmartSession::signOut).orElse("Signed out.");
-        }, said -> {
+        tasks.submit(null, x -> profiles.signOut(name), said -> {
             signedIn.set(false);
             status.set("Not signed in.");
             message.accept(said);
@@ -150,12 +146,12 @@ public final class SignInModel {
     private void resume(ServerProfile p) {
         signingIn.set(true);
         tasks.submit(null, x -> {
-            Optional<String> kept = profiles.keptRefreshToken(p.name());
+            Optional<String> kept = profiles.keptRefreshToken(p);
             if (kept.isEmpty()) {
                 return Optional.<String>empty();
             }
             SmartSession session = SmartSignIn.resume(p, kept.get(), clock, new Cancellation(),
-                    profiles.refreshKeeper(p.name()));
+                    profiles.refreshKeeper(p));
             profiles.signedIn(p, session);
             return Optional.of(describe(p, session));
         }, resumed -> {

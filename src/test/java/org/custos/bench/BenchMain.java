@@ -19,7 +19,8 @@ import static org.custos.bench.BenchSupport.log;
  * (events of one patient checked against consent, {@link CheckBench}: 1,000,000 in the bench profile; 0 skips),
  * {@code bench.provenance} (the Provenance list, {@link ProvenanceBench}: 100,000 Provenance in the bench profile; 0
  * skips), {@code bench.rules} (events judged by the suspicious-access rules, {@link RulesBench}: 1,000,000 in the
- * bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
+ * bench profile; 0 skips), {@code bench.encryption} (events imported and browsed in a plain and an encrypted cache,
+ * {@link EncryptionBench}: 100,000 in the bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
  * {@code <name>.txt} under target/bench.
  */
 public final class BenchMain {
@@ -53,6 +54,10 @@ public final class BenchMain {
         if (consents > 0) {
             System.out.println(ConsentBench.table(ConsentBench.run(consents, BenchSupport.intProp("bench.people",
                     consents))));
+        }
+        int encryption = BenchSupport.intProp("bench.encryption", 0);
+        if (encryption > 0) {
+            System.out.println(EncryptionBench.table(EncryptionBench.run(fhir, encryption)));
         }
         int provenance = BenchSupport.intProp("bench.provenance", 0);
         if (provenance > 0) {

@@ -151,6 +151,33 @@ class BackendServicesTest {
     }
 
     @Test
+    void eachTokenRequestCarriesAFreshAssertionAndA401GetsANewToken(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth, "custos");
+        ECKey ec = new ECKeyGenerator(Curve.P_384).keyID("batch-3").generate();
+        org.custos.fhir.ClientKey key = org.custos.fhir.ClientKey.parse(ec.toJSONString(), "test key", null);
+        org.custos.fhir.ServerProfile p = org.custos.fhir.ServerProfile.of("batch", server.smartBaseUrl())
+                .withAuth(org.custos.fhir.ServerProfile.AuthKind.SMART, null, null)
+                .withSmart(org.custos.fhir.SmartClient.of("custos-batch", ""));
+        org.custos.fhir.BackendSession session = org.custos.fhir.BackendSession.discover(p, "custos-batch", key,
+                List.of(), java.time.Clock.systemUTC(), new org.custos.fhir.Cancellation());
+        grant("system/AuditEvent.read");
+        grant("system/AuditEvent.read");
+        String first = session.bearer();
+        assertThat(session.bearer()).as("still good: no new request").isEqualTo(first);
+        String second = session.afterUnauthorized(first);
+        assertThat(second).isNotEqualTo(first);
+        Map<String, String> r1 = tokenRequest();
+        SignedJWT a1 = SignedJWT.parse(r1.get("client_assertion"));
+        SignedJWT a2 = SignedJWT.parse(tokenRequest().get("client_assertion"));
+        assertThat(a1.getJWTClaimsSet().getJWTID()).isNotEqualTo(a2.getJWTClaimsSet().getJWTID());
+        // default scopes: reading each type synced, system context, nothing written
+        assertThat(r1.get("scope")).isEqualTo("system/AuditEvent.read system/Consent.read system/Provenance.read");
+        assertThat(session.secrets()).contains(first, second);
+    }
+
+    @Test
     void keysThatCannotServeAreRefusedByName() throws Exception {
         Path pub = dir.resolve("public.jwk");
         Files.writeString(pub, new ECKeyGenerator(Curve.P_384).generate().toPublicJWK().toJSONString());

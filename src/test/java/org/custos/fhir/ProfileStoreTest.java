@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.prefs.Preferences;
@@ -72,5 +73,27 @@ class ProfileStoreTest {
         // the last secret gone: neither the file nor its key stays
         assertThat(dir.resolve("secrets.properties")).doesNotExist();
         assertThat(dir.resolve("secrets.key")).doesNotExist();
+    }
+
+    @Test
+    void theTrailNamesTheSignedInUserOnlyWhenItIsOnePerson(@TempDir Path dir) {
+        ProfileStore store = new ProfileStore(node, new SecretStore(dir));
+        SmartConfiguration config = new SmartConfiguration(java.net.URI.create("https://as.example.org/authorize"),
+                java.net.URI.create("https://as.example.org/token"), null, List.of(), List.of("S256"), List.of(), "t");
+        java.util.function.Function<String, SmartSession> session = who -> new SmartSession(config, "c",
+                new SmartTokens("access-" + who, java.time.Instant.now().plusSeconds(3600), null, null, List.of(),
+                        who), java.time.Clock.systemUTC(), null);
+        assertThat(store.signedInUser()).isEmpty();
+        ServerProfile a = ServerProfile.of("A", "https://a.example.org/fhir");
+        store.signedIn(a, session.apply("Practitioner/ann"));
+        assertThat(store.signedInUser()).contains("https://a.example.org/fhir/Practitioner/ann");
+        // a second server, another person: nobody is named (the trail then names the operating-system user)
+        store.signedIn(ServerProfile.of("B", "https://b.example.org/fhir"), session.apply("Practitioner/bob"));
+        assertThat(store.signedInUser()).isEmpty();
+        store.signOut("B");
+        assertThat(store.signedInUser()).contains("https://a.example.org/fhir/Practitioner/ann");
+        // an absolute fhirUser stays as it is
+        store.signedIn(a, session.apply("https://a.example.org/fhir/Practitioner/ann"));
+        assertThat(store.signedInUser()).contains("https://a.example.org/fhir/Practitioner/ann");
     }
 }

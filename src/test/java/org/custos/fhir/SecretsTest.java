@@ -39,8 +39,8 @@ class SecretsTest {
                     .withAuth(ServerProfile.AuthKind.BASIC, "officer", PASSWORD));
             assertThat(store.find("x").orElseThrow().secret()).isEqualTo(PASSWORD);
             assertThat(store.secretsWarning()).get().asString().contains("No keyring here (no keyring service answers (test))").contains("until Custos closes");
-            store.refreshKeeper("x").accept(REFRESH);
-            assertThat(store.keptRefreshToken("x")).isEmpty();
+            store.refreshKeeper(store.find("x").orElseThrow()).accept(REFRESH);
+            assertThat(store.keptRefreshToken(store.find("x").orElseThrow())).isEmpty();
             assertThat(Files.readString(dir.resolve("secrets.properties"))).doesNotContain(PASSWORD);
             // the file holds one entry (the password), not the refresh token
             assertThat(Files.readAllLines(dir.resolve("secrets.properties")).stream()
@@ -70,12 +70,13 @@ class SecretsTest {
         System.out.println("warning: " + store.secretsWarning().isPresent());
         System.out.println("file after: " + Files.exists(d.resolve("secrets.properties")) + " key after: "
                 + Files.exists(d.resolve("secrets.key")));
-        store.refreshKeeper("x").accept(REFRESH);
+        ServerProfile x = store.find("x").orElseThrow();
+        store.refreshKeeper(x).accept(REFRESH);
         ProfileStore restarted = new ProfileStore(prefs, Secrets.forThisUser(d));
         System.out.println("password again: " + restarted.find("x").orElseThrow().secret().equals(PASSWORD));
-        System.out.println("refresh kept: " + restarted.keptRefreshToken("x").orElse("").equals(REFRESH));
-        restarted.refreshKeeper("x").accept(null);
-        System.out.println("refresh forgotten: " + restarted.keptRefreshToken("x").isEmpty());
+        System.out.println("refresh kept: " + restarted.keptRefreshToken(x).orElse("").equals(REFRESH));
+        restarted.refreshKeeper(x).accept(null);
+        System.out.println("refresh forgotten: " + restarted.keptRefreshToken(x).isEmpty());
         prefs.removeNode();
         System.out.flush();
         System.exit(0); // the D-Bus connection's threads would keep the JVM alive

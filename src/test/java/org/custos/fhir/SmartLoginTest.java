@@ -114,6 +114,27 @@ class SmartLoginTest {
      * end the sign-in; the real one, after it, completes it.
      */
     @Test
+    void aConfidentialClientAuthenticatesWithItsSecretAndIsToldWhoSignedIn() throws Exception {
+        oauth.enqueueCallback(new no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback("custos", "officer",
+                "JWT", List.of("custos-desktop"), Map.of("fhirUser", "Practitioner/conf-1"), 3600));
+        try (SmartLogin.Pending p = login.start(discover(), "custos-desktop", "client-s3cret",
+                List.of("openid", "fhirUser", "user/AuditEvent.read"), base)) {
+            follow(authorize(p.browserUri()));
+            SmartTokens t = p.finish(Duration.ofSeconds(10));
+            // the id token names the user; its audience is checked against the client id of the authentication
+            assertThat(t.fhirUser()).isEqualTo("Practitioner/conf-1");
+        }
+        // the token request authenticated with HTTP Basic: id and secret
+        okhttp3.mockwebserver.RecordedRequest r;
+        do {
+            r = oauth.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r).isNotNull();
+        } while (r.getPath() == null || !r.getPath().endsWith("/token"));
+        assertThat(r.getHeader("Authorization")).isEqualTo("Basic " + java.util.Base64.getEncoder().encodeToString(
+                "custos-desktop:client-s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void anAnswerWithAnotherStateIsTurnedAway() throws Exception {
         try (SmartLogin.Pending p = login.start(discover(), "custos-desktop", List.of("openid"), base)) {
             URI back = authorize(p.browserUri());

@@ -106,7 +106,10 @@ class SignInTest {
                     .contains("user/AuditEvent.read").contains("expires")
                     .contains("Not granted").contains("Provenance (user/Provenance.read)");
             assertThat(vm.signInModel().signedInProperty().get()).isTrue();
-            assertThat(profiles.signedInUser()).contains("Practitioner/officer");
+            // the trail's user: absolute, with the server it is known on
+            assertThat(profiles.signedInUser()).contains(server.smartBaseUrl() + "/Practitioner/officer");
+            List<String> issued = profiles.session("SMART").orElseThrow().secrets();
+            assertThat(issued).isNotEmpty();
             // the profile was saved with its client id; every use of it carries the session
             assertThat(profiles.find("SMART").orElseThrow().tokens()).isNotNull();
             assertThat(profiles.find("SMART").orElseThrow().smart().clientId()).isEqualTo("custos-desktop");
@@ -142,12 +145,22 @@ class SignInTest {
             assertThat(profiles.find("SMART").orElseThrow().tokens()).isNull();
             vm.sync();
             assertThat(vm.messageProperty().get()).contains("Not signed in");
-        }
-        // no token in any file Custos wrote (preferences are in memory or the test's store; secrets, cache)
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
-                assertThat(text).as(f.toString()).doesNotContain("eyJ");
+            // none of the tokens issued is in any file Custos wrote: the cache and secrets here, the preferences
+            prefs.flush();
+            List<Path> roots = new java.util.ArrayList<>(List.of(dir));
+            String prefsRoot = System.getProperty("java.util.prefs.userRoot");
+            if (prefsRoot != null) {
+                roots.add(Path.of(prefsRoot));
+            }
+            for (Path root : roots) {
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                        for (String token : issued) {
+                            assertThat(text).as(f.toString()).doesNotContain(token);
+                        }
+                    }
+                }
             }
         }
     }
@@ -176,6 +189,11 @@ class SignInTest {
         }
     }
 
+    private static List<String> refreshTokens(TestKeyring keyring) {
+        return keyring.entries.entrySet().stream().filter(e -> e.getKey().startsWith("refresh."))
+                .map(Map.Entry::getValue).toList();
+    }
+
     @Test
     void aSignInKeptInTheKeyringResumesAtTheNextStartAndSignOutForgetsIt(LocalFhirServer s) throws Exception {
         server = s;
@@ -200,6 +218,14 @@ class SignInTest {
             first.signIn();
             assertThat(first.signInModel().statusProperty().get()).startsWith("✔ Signed in");
             assertThat(keyring.entries.keySet()).anyMatch(k -> k.startsWith("refresh."));
+            String firstKept = refreshTokens(keyring).get(0);
+
+            // signing in again while signed in (asking for more, say): the new refresh token is the one kept
+            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
+                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access user/AuditEvent.read",
+                    "fhirUser", "Practitioner/officer"), 3600));
+            first.signIn();
+            assertThat(refreshTokens(keyring)).hasSize(1).doesNotContain(firstKept);
 
             // the next start: a new store (no session in memory) resumes with the kept refresh token, no browser
             ProfileStore restarted = new ProfileStore(prefs, keyring);
@@ -219,6 +245,18 @@ class SignInTest {
 
             second.signOut();
             assertThat(keyring.entries.keySet()).noneMatch(k -> k.startsWith("refresh."));
+
+            // a kept sign-in goes when the profile is pointed at another server, also with no session in memory
+            ServerProfile saved = restarted.find("SMART").orElseThrow();
+            restarted.refreshKeeper(saved).accept("kept-refresh-token");
+            new ProfileStore(prefs, keyring).save(saved.withSession(null).withTls(null)
+                    .withPaging(saved.pageSize(), saved.types(), 0));
+            assertThat(refreshTokens(keyring)).containsExactly("kept-refresh-token");
+            ServerProfile moved = ServerProfile.of("SMART", "https://elsewhere.example.org/fhir")
+                    .withAuth(ServerProfile.AuthKind.SMART, null, null).withSmart(saved.smart());
+            new ProfileStore(prefs, keyring).save(moved);
+            assertThat(refreshTokens(keyring)).isEmpty();
+            assertThat(new ProfileStore(prefs, keyring).keptRefreshToken(moved)).isEmpty();
             ServersViewModel third = new ServersViewModel(new ProfileStore(prefs, keyring), new SyncEngine(cache),
                     new ImmediateTaskRunner(), () -> { }, ZoneOffset.UTC);
             third.start();

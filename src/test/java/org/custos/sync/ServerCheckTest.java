@@ -37,7 +37,7 @@ class ServerCheckTest {
         assertThat(check("http://127.0.0.1:" + base.getPort() + "/no-fhir-here").messages().get(0))
                 .contains("404").contains("base URL");
         assertThat(check("https://127.0.0.1:" + base.getPort() + "/fhir").messages().get(0))
-                .contains("TLS").contains("certificate");
+                .contains("TLS").contains("does not speak TLS on this port");
         try (FaultProxy proxy = new FaultProxy(server.baseUrl())) {
             proxy.rewrite(u -> u.getPath().endsWith("/metadata"), 1,
                     b -> b.replace("\"fhirVersion\":\"3.0.2\"", "\"fhirVersion\":\"4.0.1\""));

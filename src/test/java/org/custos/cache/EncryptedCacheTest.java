@@ -1,0 +1,76 @@
+package org.custos.cache;
+
+import org.custos.TestData;
+import org.custos.sync.Importer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A cache encrypted with a random key (H2 CIPHER=AES): what it holds cannot be read from the file (a plain cache
+ * shows the same names), it opens again only with its key — another key, or none, is refused with words and leaves
+ * the file as it was.
+ */
+class EncryptedCacheTest {
+    private static final String MARKER = "Zebediah Quincewhistle";
+
+    @TempDir
+    Path dir;
+
+    private static void fill(Cache cache) {
+        String event = "{\"resourceType\":\"AuditEvent\",\"id\":\"enc-1\",\"type\":{\"system\":\"http://dicom.nema.org/"
+                + "resources/ontology/DCM\",\"code\":\"110110\"},\"action\":\"R\",\"recorded\":\"2026-11-30T10:00:00Z\","
+                + "\"agent\":[{\"name\":\"" + MARKER + "\",\"userId\":{\"value\":\"zquince\"},\"requestor\":true}],"
+                + "\"source\":{\"identifier\":{\"value\":\"ward-7\"}},\"entity\":[{\"reference\":{\"reference\":"
+                + "\"Patient/enc-1\"}}]}\n";
+        new Importer(cache, TestData.FHIR).importStream("test", "enc", new ByteArrayInputStream(
+                event.getBytes(StandardCharsets.UTF_8)), "enc.ndjson", Importer.SILENT);
+    }
+
+    private static boolean fileHolds(Path file, String text) throws Exception {
+        byte[] all = Files.readAllBytes(file);
+        return new String(all, StandardCharsets.ISO_8859_1).contains(text)
+                || new String(all, StandardCharsets.UTF_16BE).contains(text);
+    }
+
+    @Test
+    void anEncryptedCacheHidesItsContentAndOpensOnlyWithItsKey() throws Exception {
+        // the control: a plain cache's file shows the agent's name
+        Path plainFile;
+        try (Cache plain = Cache.open(dir.resolve("plain"))) {
+            fill(plain);
+            plainFile = plain.file();
+        }
+        assertThat(fileHolds(plainFile, MARKER)).as("the plain file shows the name (else this test proves nothing)")
+                .isTrue();
+
+        CacheKey key = CacheKey.random();
+        Path encFile;
+        try (Cache enc = Cache.open(dir.resolve("enc"), key)) {
+            fill(enc);
+            encFile = enc.file();
+            assertThat(enc.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+        }
+        assertThat(fileHolds(encFile, MARKER)).isFalse();
+        assertThat(fileHolds(encFile, "zquince")).isFalse();
+        assertThat(key.toString()).doesNotContain(key.text());
+
+        byte[] before = Files.readAllBytes(encFile);
+        assertThatThrownBy(() -> Cache.open(dir.resolve("enc"), CacheKey.random()))
+                .isInstanceOf(CacheKeyException.class).hasMessageContaining("another key");
+        assertThatThrownBy(() -> Cache.open(dir.resolve("enc"))).isInstanceOf(CacheKeyException.class)
+                .hasMessageContaining("needs its key");
+        assertThat(Files.readAllBytes(encFile)).isEqualTo(before);
+
+        try (Cache again = Cache.open(dir.resolve("enc"), CacheKey.of(key.text()))) {
+            assertThat(again.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+        }
+    }
+}

@@ -20,7 +20,9 @@ import java.util.Map;
  * What encrypting the cache (H2 CIPHER=AES, a random key) costs: the same generated NDJSON imported into a plain and
  * an encrypted cache, then the browser's first pages (the browse benchmark's filters) on each, reopened; rounds
  * interleaved (plain, encrypted; then encrypted, plain) so a slow minute on this shared machine hits both. The issue
- * allows at most 30 % on ingest and on browse. Writes target/bench/encryption.json.
+ * allows at most 30 % on ingest and on browse. Writes target/bench/encryption.json. Measured 2026-12-03 (100,000
+ * events): ingest ×1.34, first pages after reopening ×3.4 — H2's CIPHER=AES decrypts every page read with its own
+ * Java AES — so the app does not offer encryption yet.
  */
 public final class EncryptionBench {
     private static final int ROUNDS = 4;
@@ -34,7 +36,8 @@ public final class EncryptionBench {
         System.out.println(table(run(fhir, BenchSupport.intProp("bench.encryption", 100_000))));
     }
 
-    private record Round(boolean encrypted, double ingestSeconds, double browseMs, long fileBytes) {
+    /** browseMs: the first pages on the cache just reopened (read from the file); warmMs: the same again. */
+    private record Round(boolean encrypted, double ingestSeconds, double browseMs, double warmMs, long fileBytes) {
     }
 
     static Map<String, Object> run(Fhir fhir, int events) {
@@ -70,6 +73,8 @@ public final class EncryptionBench {
             m.put("eventsPerSecondMedian", BenchSupport.round(events / median(ingest), 0));
             m.put("browseMsMedian", BenchSupport.round(median(browse), 1));
             m.put("browseMs", browse);
+            m.put("browseAgainMsMedian", BenchSupport.round(median(rounds.stream().filter(x -> x.encrypted == enc)
+                    .map(Round::warmMs).toList()), 1));
             m.put("fileMB", BenchSupport.round(BenchSupport.mb(rounds.stream().filter(x -> x.encrypted == enc)
                     .mapToLong(Round::fileBytes).max().orElse(0)), 1));
             out.put(enc ? "encrypted" : "plain", m);
@@ -80,6 +85,9 @@ public final class EncryptionBench {
                 / median(rounds.stream().filter(x -> !x.encrypted).map(Round::browseMs).toList());
         out.put("ingestCostRatio", IngestBench.target(ingestRatio, "<=", 1.30));
         out.put("browseCostRatio", IngestBench.target(browseRatio, "<=", 1.30));
+        double warmRatio = median(rounds.stream().filter(Round::encrypted).map(Round::warmMs).toList())
+                / median(rounds.stream().filter(x -> !x.encrypted).map(Round::warmMs).toList());
+        out.put("browseAgainCostRatio", IngestBench.target(warmRatio, "<=", 1.30));
         out.put("environment", BenchSupport.environment());
         System.out.println("encryption: wrote " + BenchSupport.writeResult("encryption", out, table(out)));
         return out;
@@ -99,6 +107,7 @@ public final class EncryptionBench {
         }
         double ingest = BenchSupport.seconds(System.nanoTime() - t0);
         double browse;
+        double warm;
         try (Cache cache = Cache.open(dir.resolve("custos"), key)) {
             long b0 = System.nanoTime();
             int rows = 0;
@@ -106,15 +115,20 @@ public final class EncryptionBench {
                 rows += cache.audit().page(f, null, false, 100).size();
             }
             browse = BenchSupport.ms(System.nanoTime() - b0);
+            long w0 = System.nanoTime();
+            for (AuditFilter f : filters) {
+                rows += cache.audit().page(f, null, false, 100).size();
+            }
+            warm = BenchSupport.ms(System.nanoTime() - w0);
             if (rows == 0) {
                 throw new IllegalStateException("the browse queries found nothing");
             }
             fileBytes = BenchSupport.size(cache.file());
         }
         BenchSupport.deleteTree(dir);
-        System.out.printf(Locale.ROOT, "encryption: %s: ingest %.1f s, browse %.0f ms%n",
-                encrypted ? "encrypted" : "plain", ingest, browse);
-        return new Round(encrypted, ingest, browse, fileBytes);
+        System.out.printf(Locale.ROOT, "encryption: %s: ingest %.1f s, browse %.0f ms (again: %.0f ms)%n",
+                encrypted ? "encrypted" : "plain", ingest, browse, warm);
+        return new Round(encrypted, ingest, browse, warm, fileBytes);
     }
 
     private static double median(List<Double> v) {
@@ -132,9 +146,12 @@ public final class EncryptionBench {
         return String.format(Locale.ROOT, "Encrypted cache (H2 CIPHER=AES), %s events, %s rounds each (medians)%n"
                         + "                 plain      encrypted   ratio (limit 1.30)%n"
                         + "ingest (s)     %8s      %8s    %s%n"
-                        + "browse (ms)    %8s      %8s    %s   (%s first pages)%n",
+                        + "browse (ms)    %8s      %8s    %s   (%s first pages, the cache just reopened)%n"
+                        + "again (ms)     %8s      %8s    %s   (the same pages at once again)%n",
                 r.get("events"), r.get("rounds"), p.get("ingestSecondsMedian"), e.get("ingestSecondsMedian"),
                 ((Map<?, ?>) r.get("ingestCostRatio")).get("value"), p.get("browseMsMedian"),
-                e.get("browseMsMedian"), ((Map<?, ?>) r.get("browseCostRatio")).get("value"), r.get("browseQueries"));
+                e.get("browseMsMedian"), ((Map<?, ?>) r.get("browseCostRatio")).get("value"), r.get("browseQueries"),
+                p.get("browseAgainMsMedian"), e.get("browseAgainMsMedian"),
+                ((Map<?, ?>) r.get("browseAgainCostRatio")).get("value"));
     }
 }

@@ -145,13 +145,14 @@ public final class SignInModel {
     /** An earlier sign-in whose refresh token the keyring kept: resumed without the browser. */
     private void resume(ServerProfile p) {
         signingIn.set(true);
+        Cancellation c = new Cancellation();
+        cancel = c;
         tasks.submit(null, x -> {
             Optional<String> kept = profiles.keptRefreshToken(p);
             if (kept.isEmpty()) {
                 return Optional.<String>empty();
             }
-            SmartSession session = SmartSignIn.resume(p, kept.get(), clock, new Cancellation(),
-                    profiles.refreshKeeper(p));
+            SmartSession session = SmartSignIn.resume(p, kept.get(), clock, c, profiles.refreshKeeper(p));
             profiles.signedIn(p, session);
             return Optional.of(describe(p, session));
         }, resumed -> {

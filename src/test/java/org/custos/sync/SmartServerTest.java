@@ -180,4 +180,40 @@ class SmartServerTest {
                     org.custos.cache.OutboxStore.Status.SENT);
         }
     }
+
+    @Test
+    void aNextLinkToAnotherHostGetsNoToken(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
+        server.postAuditEvents(5, 79);
+        // a host that records every request made to it
+        java.util.List<String> foreignSaw = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer foreign = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        foreign.createContext("/", ex -> {
+            foreignSaw.add(ex.getRequestURI() + " Authorization: " + ex.getRequestHeaders().getFirst("Authorization"));
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        foreign.start();
+        SmartTokens t = signIn("openid offline_access user/AuditEvent.read");
+        try (FaultProxy proxy = new FaultProxy(server.smartBaseUrl()); Cache cache = Cache.open(dir.resolve("c"))) {
+            String foreignBase = "http://127.0.0.1:" + foreign.getAddress().getPort() + "/smart/fhir";
+            proxy.fault(FaultProxy.searchOf("AuditEvent"), 1, FaultProxy.Fault.REWRITE).rewrite =
+                    body -> body.replace(proxy.baseUrl() + "?_getpages", foreignBase + "?_getpages");
+            org.custos.fhir.SmartSession session = new org.custos.fhir.SmartSession(config(), "custos-desktop", t,
+                    Clock.systemUTC(), null);
+            SyncReport r = sync(cache, ServerProfile.of("smart", proxy.baseUrl())
+                    .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30)).withSession(session), "AuditEvent");
+            assertThat(r.completed()).isFalse();
+            assertThat(r.byType().get("AuditEvent").message).contains("127.0.0.1:" + foreign.getAddress().getPort())
+                    .doesNotContain(t.accessToken());
+            // the first page came through the proxy with the token; the foreign host was never asked
+            assertThat(proxy.seen()).isNotEmpty();
+            assertThat(foreignSaw).isEmpty();
+        } finally {
+            foreign.stop(0);
+        }
+    }
 }

@@ -135,6 +135,35 @@ class SmartLoginTest {
     }
 
     @Test
+    void theCodeGoesOnlyWithTheVerifierOfTheChallengeSentWithTheBrowser() throws Exception {
+        String challenge;
+        try (SmartLogin.Pending p = login.start(discover(), "custos-desktop", List.of("openid"), base)) {
+            challenge = query(p.browserUri()).get("code_challenge");
+            follow(authorize(p.browserUri()));
+            p.finish(Duration.ofSeconds(10));
+        }
+        okhttp3.mockwebserver.RecordedRequest r;
+        do {
+            r = oauth.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r).isNotNull();
+        } while (r.getPath() == null || !r.getPath().endsWith("/token"));
+        Map<String, String> form = new java.util.HashMap<>();
+        for (String pair : r.getBody().readUtf8().split("&")) {
+            String[] kv = pair.split("=", 2);
+            form.put(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        // RFC 7636 S256: the challenge is BASE64URL(SHA-256(verifier)); a verifier of 43+ characters
+        String verifier = form.get("code_verifier");
+        assertThat(verifier).hasSizeGreaterThanOrEqualTo(43);
+        String computed = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII)));
+        assertThat(computed).isEqualTo(challenge);
+        assertThat(form).containsEntry("grant_type", "authorization_code").containsKey("redirect_uri");
+    }
+
+    @Test
     void anAnswerWithAnotherStateIsTurnedAway() throws Exception {
         try (SmartLogin.Pending p = login.start(discover(), "custos-desktop", List.of("openid"), base)) {
             URI back = authorize(p.browserUri());

@@ -6,7 +6,6 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
@@ -22,13 +21,8 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +37,6 @@ class SignInUiTest {
     @TempDir
     static Path dir;
     private final MockOAuth2Server oauth = new MockOAuth2Server();
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final AtomicReference<URI> opened = new AtomicReference<>();
     UiWindow ui;
     LocalFhirServer server;
@@ -52,16 +45,7 @@ class SignInUiTest {
     void start(Stage stage) {
         ui = UiWindow.show(stage, Cache.open(dir.resolve("ui-" + System.nanoTime())), dir, 1280, 860, uri -> {
             opened.set(uri);
-            CompletableFuture.runAsync(() -> {
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    http.send(HttpRequest.newBuilder(URI.create(r.headers().firstValue("Location").orElseThrow()))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            org.custos.testserver.TestAuth.browse(uri);
         });
     }
 
@@ -81,9 +65,7 @@ class SignInUiTest {
         server.guard().trust(oauth, "custos");
         server.purge();
         server.postAuditEvents(12, 71);
-        oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT", List.of("custos-desktop"),
-                Map.of("scope", "openid fhirUser offline_access user/AuditEvent.read", "fhirUser",
-                        "Practitioner/officer-7"), 3600));
+        org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", "Practitioner/officer-7");
 
         robot.clickOn("Servers and sync");
         TextField url = robot.lookup("#urlField").queryAs(TextField.class);

@@ -7,7 +7,6 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
-import okhttp3.mockwebserver.RecordedRequest;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.custos.cache.AuditFilter;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,10 +27,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,20 +66,9 @@ class BackendServicesTest {
                 Map.of("scope", scope), 300));
     }
 
-    /** The token request's form parameters (the one the authorization server received last). */
+    /** The token request's form parameters (the next one the authorization server received). */
     private Map<String, String> tokenRequest() throws InterruptedException {
-        RecordedRequest r;
-        Map<String, String> form = new HashMap<>();
-        do {
-            r = oauth.takeRequest(5, TimeUnit.SECONDS);
-            assertThat(r).as("a token request").isNotNull();
-        } while (r.getPath() == null || !r.getPath().endsWith("/token"));
-        for (String pair : r.getBody().readUtf8().split("&")) {
-            String[] kv = pair.split("=", 2);
-            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length < 2 ? ""
-                    : URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
-        }
-        return form;
+        return org.custos.testserver.TestAuth.tokenRequest(oauth).form();
     }
 
     private void checkAssertion(SignedJWT jwt, JWSAlgorithm alg) throws Exception {

@@ -115,8 +115,7 @@ class SmartLoginTest {
      */
     @Test
     void aConfidentialClientAuthenticatesWithItsSecretAndIsToldWhoSignedIn() throws Exception {
-        oauth.enqueueCallback(new no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback("custos", "officer",
-                "JWT", List.of("custos-desktop"), Map.of("fhirUser", "Practitioner/conf-1"), 3600));
+        org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid", "Practitioner/conf-1");
         try (SmartLogin.Pending p = login.start(discover(), "custos-desktop", "client-s3cret",
                 List.of("openid", "fhirUser", "user/AuditEvent.read"), base)) {
             follow(authorize(p.browserUri()));
@@ -125,12 +124,8 @@ class SmartLoginTest {
             assertThat(t.fhirUser()).isEqualTo("Practitioner/conf-1");
         }
         // the token request authenticated with HTTP Basic: id and secret
-        okhttp3.mockwebserver.RecordedRequest r;
-        do {
-            r = oauth.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(r).isNotNull();
-        } while (r.getPath() == null || !r.getPath().endsWith("/token"));
-        assertThat(r.getHeader("Authorization")).isEqualTo("Basic " + java.util.Base64.getEncoder().encodeToString(
+        assertThat(org.custos.testserver.TestAuth.tokenRequest(oauth).authorization()).isEqualTo("Basic "
+                + java.util.Base64.getEncoder().encodeToString(
                 "custos-desktop:client-s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
@@ -142,17 +137,7 @@ class SmartLoginTest {
             follow(authorize(p.browserUri()));
             p.finish(Duration.ofSeconds(10));
         }
-        okhttp3.mockwebserver.RecordedRequest r;
-        do {
-            r = oauth.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(r).isNotNull();
-        } while (r.getPath() == null || !r.getPath().endsWith("/token"));
-        Map<String, String> form = new java.util.HashMap<>();
-        for (String pair : r.getBody().readUtf8().split("&")) {
-            String[] kv = pair.split("=", 2);
-            form.put(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
-                    java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
-        }
+        Map<String, String> form = org.custos.testserver.TestAuth.tokenRequest(oauth).form();
         // RFC 7636 S256: the challenge is BASE64URL(SHA-256(verifier)); a verifier of 43+ characters
         String verifier = form.get("code_verifier");
         assertThat(verifier).hasSizeGreaterThanOrEqualTo(43);

@@ -1,7 +1,6 @@
 package org.custos.servers;
 
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.Cache;
 import org.custos.fhir.ProfileStore;
@@ -16,17 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.prefs.Preferences;
 import java.util.stream.Stream;
 
@@ -41,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SignInTest {
     private final Preferences prefs = Preferences.userRoot().node("custos-signin-test-" + UUID.randomUUID());
     private final MockOAuth2Server oauth = new MockOAuth2Server();
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private LocalFhirServer server;
 
     @TempDir
@@ -56,20 +49,6 @@ class SignInTest {
         prefs.removeNode();
     }
 
-    /** The system browser as the test plays it: the authorization server signs in at once and sends it back. */
-    private void browse(URI uri) {
-        CompletableFuture.runAsync(() -> {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                http.send(HttpRequest.newBuilder(URI.create(r.headers().firstValue("Location").orElseThrow()))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
     @Test
     void signInSyncWhatTheScopesAllowSeeWhatTheyLeaveOutSignOut(LocalFhirServer s) throws Exception {
         server = s;
@@ -80,7 +59,7 @@ class SignInTest {
         try (Cache cache = Cache.open(dir.resolve("cache"))) {
             ServersViewModel vm = new ServersViewModel(profiles, new SyncEngine(cache), new ImmediateTaskRunner(),
                     () -> { }, ZoneOffset.UTC);
-            vm.openBrowserWith(this::browse);
+            vm.openBrowserWith(org.custos.testserver.TestAuth::browse);
             vm.start();
             vm.nameProperty().set("SMART");
             vm.baseUrlProperty().set(server.smartBaseUrl());
@@ -97,9 +76,7 @@ class SignInTest {
             assertThat(vm.messageProperty().get()).contains("Not signed in");
 
             // the authorization server grants AuditEvents only (and says who signed in)
-            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
-                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access user/AuditEvent.read",
-                    "fhirUser", "Practitioner/officer"), 3600));
+            org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", "Practitioner/officer");
             vm.signIn();
             String status = vm.signInModel().statusProperty().get();
             assertThat(status).as(vm.messageProperty().get()).startsWith("✔ Signed in as Practitioner/officer")
@@ -132,9 +109,8 @@ class SignInTest {
             profiles.save(moved.withSession(null));
             vm.selectedProperty().set(null);
             vm.selectedProperty().set("SMART");
-            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
-                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access "
-                    + "user/AuditEvent.read user/Provenance.read", "fhirUser", "Practitioner/officer"), 3600));
+            org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access "
+                    + "user/AuditEvent.read user/Provenance.read", "Practitioner/officer");
             vm.signIn();
             assertThat(vm.signInModel().statusProperty().get()).doesNotContain("Not granted");
             vm.sync();
@@ -204,7 +180,7 @@ class SignInTest {
         try (Cache cache = Cache.open(dir.resolve("cache"))) {
             ServersViewModel first = new ServersViewModel(new ProfileStore(prefs, keyring), new SyncEngine(cache),
                     new ImmediateTaskRunner(), () -> { }, ZoneOffset.UTC);
-            first.openBrowserWith(this::browse);
+            first.openBrowserWith(org.custos.testserver.TestAuth::browse);
             first.start();
             first.nameProperty().set("SMART");
             first.baseUrlProperty().set(server.smartBaseUrl());
@@ -212,18 +188,14 @@ class SignInTest {
             first.clientIdProperty().set("custos-desktop");
             first.syncConsentProperty().set(false);
             first.syncProvenanceProperty().set(false);
-            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
-                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access user/AuditEvent.read",
-                    "fhirUser", "Practitioner/officer"), 3600));
+            org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", "Practitioner/officer");
             first.signIn();
             assertThat(first.signInModel().statusProperty().get()).startsWith("✔ Signed in");
             assertThat(keyring.entries.keySet()).anyMatch(k -> k.startsWith("refresh."));
             String firstKept = refreshTokens(keyring).get(0);
 
             // signing in again while signed in (asking for more, say): the new refresh token is the one kept
-            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
-                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access user/AuditEvent.read",
-                    "fhirUser", "Practitioner/officer"), 3600));
+            org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", "Practitioner/officer");
             first.signIn();
             assertThat(refreshTokens(keyring)).hasSize(1).doesNotContain(firstKept);
 
@@ -234,9 +206,7 @@ class SignInTest {
             second.openBrowserWith(uri -> {
                 throw new AssertionError("no browser for a resumed sign-in");
             });
-            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
-                    List.of("custos-desktop"), Map.of("scope", "openid fhirUser offline_access user/AuditEvent.read",
-                    "fhirUser", "Practitioner/officer"), 3600));
+            org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", "Practitioner/officer");
             second.start();
             assertThat(second.signInModel().statusProperty().get()).startsWith("✔ Signed in");
             assertThat(restarted.session("SMART")).isPresent();

@@ -104,18 +104,18 @@ public final class ServersView {
                 profileList.getSelectionModel().select(b);
             }
         });
-        nameField.textProperty().bindBidirectional(vm.nameProperty());
-        urlField.textProperty().bindBidirectional(vm.baseUrlProperty());
-        authChoice.getItems().setAll(ServersViewModel.AUTH_CHOICES);
-        authChoice.valueProperty().bindBidirectional(vm.authProperty());
-        userField.textProperty().bindBidirectional(vm.userProperty());
-        secretField.textProperty().bindBidirectional(vm.secretProperty());
-        userField.disableProperty().bind(vm.needsUserProperty().not());
-        secretField.disableProperty().bind(vm.needsSecretProperty().not());
-        smartBox.visibleProperty().bind(vm.smartProperty());
-        smartBox.managedProperty().bind(vm.smartProperty());
-        clientIdField.textProperty().bindBidirectional(vm.clientIdProperty());
-        scopesField.textProperty().bindBidirectional(vm.scopesProperty());
+        nameField.textProperty().bindBidirectional(vm.form().nameProperty());
+        urlField.textProperty().bindBidirectional(vm.form().baseUrlProperty());
+        authChoice.getItems().setAll(ProfileForm.AUTH_CHOICES);
+        authChoice.valueProperty().bindBidirectional(vm.form().authProperty());
+        userField.textProperty().bindBidirectional(vm.form().userProperty());
+        secretField.textProperty().bindBidirectional(vm.form().secretProperty());
+        userField.disableProperty().bind(vm.form().needsUserProperty().not());
+        secretField.disableProperty().bind(vm.form().needsSecretProperty().not());
+        smartBox.visibleProperty().bind(vm.form().smartProperty());
+        smartBox.managedProperty().bind(vm.form().smartProperty());
+        clientIdField.textProperty().bindBidirectional(vm.form().clientIdProperty());
+        scopesField.textProperty().bindBidirectional(vm.form().scopesProperty());
         SignInModel signIn = vm.signInModel();
         signInButton.disableProperty().bind(signIn.signingInProperty());
         cancelSignInButton.disableProperty().bind(signIn.signingInProperty().not());
@@ -124,28 +124,28 @@ public final class ServersView {
         signInLabel.textProperty().bind(signIn.statusProperty());
         copyAddressLink.visibleProperty().bind(signIn.addressProperty().isNotEmpty());
         copyAddressLink.managedProperty().bind(copyAddressLink.visibleProperty());
-        secretField.promptTextProperty().bind(javafx.beans.binding.Bindings.when(vm.smartProperty())
+        secretField.promptTextProperty().bind(javafx.beans.binding.Bindings.when(vm.form().smartProperty())
                 .then("client secret (confidential clients only)").otherwise("password or token"));
-        caFileField.textProperty().bindBidirectional(vm.caFileProperty());
-        clientCertField.textProperty().bindBidirectional(vm.clientCertProperty());
-        clientCertPasswordField.textProperty().bindBidirectional(vm.clientCertPasswordProperty());
-        clientCertPasswordField.disableProperty().bind(vm.clientCertProperty().isEmpty());
-        auditCheck.selectedProperty().bindBidirectional(vm.syncAuditProperty());
-        consentCheck.selectedProperty().bindBidirectional(vm.syncConsentProperty());
-        provenanceCheck.selectedProperty().bindBidirectional(vm.syncProvenanceProperty());
-        patientCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("Patient"));
-        practitionerCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("Practitioner"));
-        organizationCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("Organization"));
-        relatedPersonCheck.selectedProperty().bindBidirectional(vm.syncTypeProperty("RelatedPerson"));
-        insecureCheck.selectedProperty().bindBidirectional(vm.allowInsecureProperty());
-        sendTrailCheck.selectedProperty().bindBidirectional(vm.sendTrailProperty());
-        insecureLabel.textProperty().bind(vm.insecureWarningProperty());
-        insecureLabel.visibleProperty().bind(vm.allowInsecureProperty());
-        insecureLabel.managedProperty().bind(vm.allowInsecureProperty());
-        pageSizeField.textProperty().bindBidirectional(vm.pageSizeProperty());
-        timeoutField.textProperty().bindBidirectional(vm.timeoutSecondsProperty());
-        cacheDaysField.textProperty().bindBidirectional(vm.cacheDaysProperty());
-        everyField.textProperty().bindBidirectional(vm.everyMinutesProperty());
+        caFileField.textProperty().bindBidirectional(vm.form().caFileProperty());
+        clientCertField.textProperty().bindBidirectional(vm.form().clientCertProperty());
+        clientCertPasswordField.textProperty().bindBidirectional(vm.form().clientCertPasswordProperty());
+        clientCertPasswordField.disableProperty().bind(vm.form().clientCertProperty().isEmpty());
+        auditCheck.selectedProperty().bindBidirectional(vm.form().syncAuditProperty());
+        consentCheck.selectedProperty().bindBidirectional(vm.form().syncConsentProperty());
+        provenanceCheck.selectedProperty().bindBidirectional(vm.form().syncProvenanceProperty());
+        patientCheck.selectedProperty().bindBidirectional(vm.form().syncTypeProperty("Patient"));
+        practitionerCheck.selectedProperty().bindBidirectional(vm.form().syncTypeProperty("Practitioner"));
+        organizationCheck.selectedProperty().bindBidirectional(vm.form().syncTypeProperty("Organization"));
+        relatedPersonCheck.selectedProperty().bindBidirectional(vm.form().syncTypeProperty("RelatedPerson"));
+        insecureCheck.selectedProperty().bindBidirectional(vm.form().allowInsecureProperty());
+        sendTrailCheck.selectedProperty().bindBidirectional(vm.form().sendTrailProperty());
+        insecureLabel.textProperty().bind(vm.form().insecureWarningProperty());
+        insecureLabel.visibleProperty().bind(vm.form().allowInsecureProperty());
+        insecureLabel.managedProperty().bind(vm.form().allowInsecureProperty());
+        pageSizeField.textProperty().bindBidirectional(vm.form().pageSizeProperty());
+        timeoutField.textProperty().bindBidirectional(vm.form().timeoutSecondsProperty());
+        cacheDaysField.textProperty().bindBidirectional(vm.form().cacheDaysProperty());
+        everyField.textProperty().bindBidirectional(vm.form().everyMinutesProperty());
         deleteButton.disableProperty().bind(vm.selectedProperty().isNull());
         testButton.disableProperty().bind(vm.checkingProperty());
         syncButton.disableProperty().bind(vm.syncingProperty());
@@ -223,12 +223,12 @@ public final class ServersView {
 
     @FXML
     void chooseCaFile() {
-        choose("CA certificate", vm.caFileProperty(), "*.pem", "*.crt", "*.cer", "*.der");
+        choose("CA certificate", vm.form().caFileProperty(), "*.pem", "*.crt", "*.cer", "*.der");
     }
 
     @FXML
     void chooseClientCert() {
-        choose("Client certificate (PKCS#12)", vm.clientCertProperty(), "*.p12", "*.pfx");
+        choose("Client certificate (PKCS#12)", vm.form().clientCertProperty(), "*.p12", "*.pfx");
     }
 
     private void choose(String what, javafx.beans.property.StringProperty into, String... patterns) {

@@ -21,10 +21,6 @@ import org.custos.ui.TaskRunner;
 
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * The Servers tab: server profiles (edit, save, delete, test the connection), the sync of the selected one with
@@ -39,45 +35,8 @@ public final class ServersViewModel {
 
     private final ObservableList<String> profileNames = FXCollections.observableArrayList();
     private final ObjectProperty<String> selected = new SimpleObjectProperty<>();
-    private final StringProperty name = new SimpleStringProperty("");
-    private final StringProperty baseUrl = new SimpleStringProperty("");
-    /** Shown while "allow insecure" is on. */
-    public static final String INSECURE_WARNING = "⚠ Insecure: the password or token may travel unencrypted over "
-            + "plain http, where anyone on the network between here and the server can read and reuse it. Use "
-            + "this only for a test server or a network protected otherwise.";
-    /** Authentication choices as the screen shows them, in the order of {@link ServerProfile.AuthKind}. */
-    public static final List<String> AUTH_CHOICES = List.of("None", "HTTP Basic", "Bearer token",
-            "SMART on FHIR (sign in)");
-    private final StringProperty auth = new SimpleStringProperty(AUTH_CHOICES.get(0));
-    private final StringProperty user = new SimpleStringProperty("");
-    private final StringProperty secret = new SimpleStringProperty("");
-    /** SMART: the client id Custos is registered under, and the scopes to ask for (empty: what the profile needs). */
-    private final StringProperty clientId = new SimpleStringProperty("");
-    private final StringProperty scopes = new SimpleStringProperty("");
+    private final ProfileForm form = new ProfileForm();
     private final SignInModel signIn;
-    /** TLS for internal servers: a CA file trusted besides Java's own; a client certificate (PKCS#12) and password. */
-    private final StringProperty caFile = new SimpleStringProperty("");
-    private final StringProperty clientCert = new SimpleStringProperty("");
-    private final StringProperty clientCertPassword = new SimpleStringProperty("");
-    private final StringProperty pageSize = new SimpleStringProperty("500");
-    private final StringProperty timeoutSeconds = new SimpleStringProperty("60");
-    private final StringProperty cacheDays = new SimpleStringProperty("0");
-    private final StringProperty everyMinutes = new SimpleStringProperty("0");
-    private final BooleanProperty syncAudit = new SimpleBooleanProperty(true);
-    private final BooleanProperty syncConsent = new SimpleBooleanProperty(true);
-    private final BooleanProperty syncProvenance = new SimpleBooleanProperty(true);
-    /** The optional people types (Patient, Practitioner, Organization, RelatedPerson): off unless chosen. */
-    private final java.util.Map<String, BooleanProperty> syncPeople = new java.util.LinkedHashMap<>();
-
-    {
-        for (String t : ServerProfile.PEOPLE_TYPES) {
-            syncPeople.put(t, new SimpleBooleanProperty(false));
-        }
-    }
-    private final BooleanProperty allowInsecure = new SimpleBooleanProperty(false);
-    /** Custos's own audit trail goes to this server too (from the outbox). */
-    private final BooleanProperty sendTrail = new SimpleBooleanProperty(false);
-    private final StringProperty insecureWarning = new SimpleStringProperty("");
     private final StringProperty checkResult = new SimpleStringProperty("");
     private final BooleanProperty checking = new SimpleBooleanProperty(false);
     private final StringProperty message = new SimpleStringProperty("");
@@ -98,7 +57,6 @@ public final class ServersViewModel {
             types.add(new TypeRow(t));
         }
         selected.addListener((o, a, b) -> load(b));
-        allowInsecure.addListener((o, a, b) -> insecureWarning.set(b ? INSECURE_WARNING : ""));
     }
 
     public void start() {
@@ -130,7 +88,7 @@ public final class ServersViewModel {
     /** An empty editor with the usual settings, suggesting the local demo server. */
     public void newProfile() {
         selected.set(null);
-        fill(ServerProfile.of("Local demo server", "http://127.0.0.1:8091/fhir"));
+        form.fill(ServerProfile.of("Local demo server", "http://127.0.0.1:8091/fhir"));
         message.set("A new profile: fill it in, test the connection, save.");
     }
 
@@ -139,7 +97,7 @@ public final class ServersViewModel {
             return;
         }
         tasks.submit(null, x -> profiles.find(profileName), found -> found.ifPresent(p -> {
-            fill(p);
+            form.fill(p);
             signIn.show(p);
             checkResult.set("");
             showLastRuns(p);
@@ -147,101 +105,14 @@ public final class ServersViewModel {
         }), t -> message.set("Cannot read the profile " + profileName + ": " + t.getMessage()));
     }
 
-    private void fill(ServerProfile p) {
-        name.set(p.name());
-        baseUrl.set(p.baseUrl());
-        auth.set(AUTH_CHOICES.get(p.auth().ordinal()));
-        user.set(p.user() == null ? "" : p.user());
-        clientId.set(p.smart().clientId());
-        caFile.set(p.tls().caFile() == null ? "" : p.tls().caFile());
-        clientCert.set(p.tls().clientCertFile() == null ? "" : p.tls().clientCertFile());
-        clientCertPassword.set(p.tls().clientCertPassword() == null ? "" : p.tls().clientCertPassword());
-        scopes.set(p.smart().scopeText());
-        secret.set(p.secret() == null ? "" : p.secret());
-        pageSize.set(Integer.toString(p.pageSize()));
-        timeoutSeconds.set(Long.toString(p.readTimeout().toSeconds()));
-        cacheDays.set(Integer.toString(p.cacheDays()));
-        everyMinutes.set(Integer.toString(p.syncEveryMinutes()));
-        syncAudit.set(p.types().contains("AuditEvent"));
-        syncConsent.set(p.types().contains("Consent"));
-        syncProvenance.set(p.types().contains("Provenance"));
-        syncPeople.forEach((type, chosen) -> chosen.set(p.types().contains(type)));
-        allowInsecure.set(p.allowInsecure());
-        sendTrail.set(p.sendTrail());
-    }
-
-    /** The profile the editor describes, or null (with the reasons in {@link #messageProperty()}). */
-    ServerProfile edited() {
-        Set<String> t = new LinkedHashSet<>();
-        if (syncAudit.get()) {
-            t.add("AuditEvent");
-        }
-        if (syncConsent.get()) {
-            t.add("Consent");
-        }
-        if (syncProvenance.get()) {
-            t.add("Provenance");
-        }
-        syncPeople.forEach((type, chosen) -> {
-            if (chosen.get()) {
-                t.add(type);
-            }
-        });
-        if (t.isEmpty()) {
-            message.set("Choose at least one resource type to sync.");
-            return null;
-        }
-        try {
-            ServerProfile p = ServerProfile.of(name.get().trim(), baseUrl.get())
-                    .withAuth(authKind(), user.get().trim(), secret.get())
-                    .withSmart(org.custos.fhir.SmartClient.of(clientId.get(), scopes.get()))
-                    .withTls(new org.custos.fhir.TlsSettings(caFile.get(), clientCert.get(),
-                            clientCertPassword.get()))
-                    .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(number(timeoutSeconds, "Timeout")))
-                    .withPaging(number(pageSize, "Page size"), t, number(cacheDays, "Cache window (days)"))
-                    .withSchedule(number(everyMinutes, "Sync every (minutes)"), null)
-                    .withAllowInsecure(allowInsecure.get())
-                    .withSendTrail(sendTrail.get());
-            List<String> problems = p.problems();
-            if (!problems.isEmpty()) {
-                message.set(String.join(" ", problems));
-                return null;
-            }
-            return p;
-        } catch (IllegalArgumentException e) {
-            message.set(e.getMessage());
-            return null;
-        }
-    }
-
-    private ServerProfile.AuthKind authKind() {
-        int i = AUTH_CHOICES.indexOf(auth.get());
-        return ServerProfile.AuthKind.values()[Math.max(0, i)];
-    }
-
-    /** Whether the user name field applies (HTTP Basic). */
-    public javafx.beans.binding.BooleanBinding needsUserProperty() {
-        return auth.isEqualTo(AUTH_CHOICES.get(1));
-    }
-
-    /** Whether the secret field applies (Basic or bearer; with SMART, a confidential client's secret). */
-    public javafx.beans.binding.BooleanBinding needsSecretProperty() {
-        return auth.isNotEqualTo(AUTH_CHOICES.get(0));
-    }
-
-    /** Whether the SMART sign-in settings apply. */
-    public javafx.beans.binding.BooleanBinding smartProperty() {
-        return auth.isEqualTo(AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()));
-    }
-
     /** Signs in to the profile in the editor (it is saved first), through the system browser. */
     public void signIn() {
-        ServerProfile p = edited();
+        ServerProfile p = form.edited(message::set);
         if (p == null) {
             return;
         }
         if (p.auth() != ServerProfile.AuthKind.SMART) {
-            message.set("Choose \"" + AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()) + "\" to sign in.");
+            message.set("Choose \"" + ProfileForm.AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()) + "\" to sign in.");
             return;
         }
         String old = selected.get();
@@ -267,27 +138,13 @@ public final class ServersViewModel {
 
     public SignInModel signInModel() { return signIn; }
 
-    public StringProperty clientIdProperty() { return clientId; }
+    /** The profile editor's fields. */
+    public ProfileForm form() { return form; }
 
-    public StringProperty scopesProperty() { return scopes; }
 
-    public StringProperty caFileProperty() { return caFile; }
-
-    public StringProperty clientCertProperty() { return clientCert; }
-
-    public StringProperty clientCertPasswordProperty() { return clientCertPassword; }
-
-    private static int number(StringProperty p, String label) {
-        String s = p.get() == null ? "" : p.get().trim();
-        try {
-            return s.isEmpty() ? 0 : Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(label + ": '" + s + "' is not a whole number.");
-        }
-    }
 
     public void save() {
-        ServerProfile p = edited();
+        ServerProfile p = form.edited(message::set);
         if (p == null) {
             return;
         }
@@ -321,7 +178,7 @@ public final class ServersViewModel {
     }
 
     public void testConnection() {
-        ServerProfile p = attached(edited());
+        ServerProfile p = attached(form.edited(message::set));
         if (p == null || checking.get()) {
             return;
         }
@@ -338,7 +195,7 @@ public final class ServersViewModel {
 
     /** Syncs the profile in the editor (saved or not). */
     public void sync() {
-        ServerProfile p = attached(edited());
+        ServerProfile p = attached(form.edited(message::set));
         if (p == null || syncing.get()) {
             return;
         }
@@ -465,46 +322,6 @@ public final class ServersViewModel {
 
     public ObjectProperty<String> selectedProperty() { return selected; }
 
-    public StringProperty nameProperty() { return name; }
-
-    public StringProperty baseUrlProperty() { return baseUrl; }
-
-    public StringProperty authProperty() { return auth; }
-
-    public StringProperty userProperty() { return user; }
-
-    public StringProperty secretProperty() { return secret; }
-
-    public StringProperty pageSizeProperty() { return pageSize; }
-
-    public StringProperty timeoutSecondsProperty() { return timeoutSeconds; }
-
-    public StringProperty cacheDaysProperty() { return cacheDays; }
-
-    public StringProperty everyMinutesProperty() { return everyMinutes; }
-
-    /** Credentials may go over plain http to another host (the user ticked "allow insecure"). */
-    public BooleanProperty allowInsecureProperty() { return allowInsecure; }
-
-    public BooleanProperty sendTrailProperty() { return sendTrail; }
-
-    /** The warning to show while insecure connections are allowed; empty otherwise. */
-    public StringProperty insecureWarningProperty() { return insecureWarning; }
-
-    public BooleanProperty syncAuditProperty() { return syncAudit; }
-
-    public BooleanProperty syncConsentProperty() { return syncConsent; }
-
-    public BooleanProperty syncProvenanceProperty() { return syncProvenance; }
-
-    /** Whether one of the optional people types is synced (see {@link ServerProfile#PEOPLE_TYPES}). */
-    public BooleanProperty syncTypeProperty(String peopleType) {
-        BooleanProperty p = syncPeople.get(peopleType);
-        if (p == null) {
-            throw new IllegalArgumentException("Not a people type: " + peopleType);
-        }
-        return p;
-    }
 
     public StringProperty checkResultProperty() { return checkResult; }
 

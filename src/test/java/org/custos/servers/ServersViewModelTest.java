@@ -50,10 +50,10 @@ class ServersViewModelTest {
         server.postAuditEvents(75, 41);
 
         assertThat(vm.profileNames()).isEmpty();
-        assertThat(vm.baseUrlProperty().get()).isEqualTo("http://127.0.0.1:8091/fhir");
-        vm.nameProperty().set("Test server");
-        vm.baseUrlProperty().set(server.baseUrl());
-        vm.pageSizeProperty().set("20");
+        assertThat(vm.form().baseUrlProperty().get()).isEqualTo("http://127.0.0.1:8091/fhir");
+        vm.form().nameProperty().set("Test server");
+        vm.form().baseUrlProperty().set(server.baseUrl());
+        vm.form().pageSizeProperty().set("20");
         vm.save();
         assertThat(vm.profileNames()).containsExactly("Test server");
         assertThat(vm.selectedProperty().get()).isEqualTo("Test server");
@@ -78,23 +78,23 @@ class ServersViewModelTest {
 
     @Test
     void wrongInputIsExplainedNotSaved() {
-        vm.nameProperty().set("x");
-        vm.baseUrlProperty().set("fhir.example.org");
+        vm.form().nameProperty().set("x");
+        vm.form().baseUrlProperty().set("fhir.example.org");
         vm.save();
         assertThat(vm.messageProperty().get()).contains("http://");
         assertThat(vm.profileNames()).isEmpty();
 
-        vm.baseUrlProperty().set("http://127.0.0.1:9/fhir");
-        vm.pageSizeProperty().set("lots");
+        vm.form().baseUrlProperty().set("http://127.0.0.1:9/fhir");
+        vm.form().pageSizeProperty().set("lots");
         vm.save();
         assertThat(vm.messageProperty().get()).contains("Page size").contains("lots");
 
-        vm.pageSizeProperty().set("100");
-        vm.authProperty().set("HTTP Basic");
+        vm.form().pageSizeProperty().set("100");
+        vm.form().authProperty().set("HTTP Basic");
         vm.save();
         assertThat(vm.messageProperty().get()).contains("user name");
 
-        vm.authProperty().set("None");
+        vm.form().authProperty().set("None");
         vm.testConnection();
         assertThat(vm.checkResultProperty().get()).startsWith("✘").contains("Cannot connect");
     }
@@ -102,33 +102,33 @@ class ServersViewModelTest {
     @Test
     void thePeopleTypesAreOptionalAndSavedWhenChosen() {
         for (String t : org.custos.fhir.ServerProfile.PEOPLE_TYPES) {
-            assertThat(vm.syncTypeProperty(t).get()).as(t).isFalse();
+            assertThat(vm.form().syncTypeProperty(t).get()).as(t).isFalse();
         }
-        assertThat(vm.syncConsentProperty().get()).isTrue();
-        vm.nameProperty().set("People");
-        vm.baseUrlProperty().set("http://127.0.0.1:8091/fhir");
-        vm.syncTypeProperty("Patient").set(true);
-        vm.syncTypeProperty("Organization").set(true);
+        assertThat(vm.form().syncConsentProperty().get()).isTrue();
+        vm.form().nameProperty().set("People");
+        vm.form().baseUrlProperty().set("http://127.0.0.1:8091/fhir");
+        vm.form().syncTypeProperty("Patient").set(true);
+        vm.form().syncTypeProperty("Organization").set(true);
         vm.save();
         assertThat(vm.profileNames()).containsExactly("People");
         vm.newProfile();
-        assertThat(vm.syncTypeProperty("Patient").get()).isFalse();
+        assertThat(vm.form().syncTypeProperty("Patient").get()).isFalse();
         vm.selectedProperty().set("People");
-        assertThat(vm.syncTypeProperty("Patient").get()).isTrue();
-        assertThat(vm.syncTypeProperty("Organization").get()).isTrue();
-        assertThat(vm.syncTypeProperty("Practitioner").get()).isFalse();
-        assertThat(vm.syncAuditProperty().get()).isTrue();
+        assertThat(vm.form().syncTypeProperty("Patient").get()).isTrue();
+        assertThat(vm.form().syncTypeProperty("Organization").get()).isTrue();
+        assertThat(vm.form().syncTypeProperty("Practitioner").get()).isFalse();
+        assertThat(vm.form().syncAuditProperty().get()).isTrue();
         assertThat(vm.types()).extracting(TypeRow::type).containsExactlyElementsOf(
                 org.custos.fhir.ServerProfile.SYNC_TYPES);
     }
 
     @Test
     void credentialsInTheClearNeedAllowInsecureWhichShowsAWarningAndIsSaved() {
-        vm.nameProperty().set("Remote");
-        vm.baseUrlProperty().set("http://fhir.example.org/fhir");
-        vm.authProperty().set("Bearer token");
-        vm.secretProperty().set("vm-secret-token-1");
-        assertThat(vm.insecureWarningProperty().get()).isEmpty();
+        vm.form().nameProperty().set("Remote");
+        vm.form().baseUrlProperty().set("http://fhir.example.org/fhir");
+        vm.form().authProperty().set("Bearer token");
+        vm.form().secretProperty().set("vm-secret-token-1");
+        assertThat(vm.form().insecureWarningProperty().get()).isEmpty();
         vm.save();
         assertThat(vm.messageProperty().get()).contains("plain http").doesNotContain("vm-secret-token-1");
         assertThat(vm.profileNames()).isEmpty();
@@ -138,27 +138,27 @@ class ServersViewModelTest {
         assertThat(vm.syncingProperty().get()).isFalse();
         assertThat(vm.messageProperty().get()).contains("plain http");
 
-        vm.allowInsecureProperty().set(true);
-        assertThat(vm.insecureWarningProperty().get()).contains("Insecure").contains("unencrypted");
-        vm.sendTrailProperty().set(true);
+        vm.form().allowInsecureProperty().set(true);
+        assertThat(vm.form().insecureWarningProperty().get()).contains("Insecure").contains("unencrypted");
+        vm.form().sendTrailProperty().set(true);
         vm.save();
         assertThat(vm.profileNames()).containsExactly("Remote");
         vm.newProfile();
-        assertThat(vm.allowInsecureProperty().get()).isFalse();
-        assertThat(vm.sendTrailProperty().get()).as("a new profile does not receive the trail").isFalse();
-        assertThat(vm.insecureWarningProperty().get()).isEmpty();
+        assertThat(vm.form().allowInsecureProperty().get()).isFalse();
+        assertThat(vm.form().sendTrailProperty().get()).as("a new profile does not receive the trail").isFalse();
+        assertThat(vm.form().insecureWarningProperty().get()).isEmpty();
         vm.selectedProperty().set("Remote");
-        assertThat(vm.allowInsecureProperty().get()).isTrue();
-        assertThat(vm.insecureWarningProperty().get()).isNotEmpty();
-        assertThat(vm.sendTrailProperty().get()).as("saved with the profile").isTrue();
+        assertThat(vm.form().allowInsecureProperty().get()).isTrue();
+        assertThat(vm.form().insecureWarningProperty().get()).isNotEmpty();
+        assertThat(vm.form().sendTrailProperty().get()).as("saved with the profile").isTrue();
     }
 
     @Test
     void aTokenWithALineBreakIsRefusedWithoutShowingIt() {
-        vm.nameProperty().set("Local");
-        vm.baseUrlProperty().set("http://127.0.0.1:9/fhir");
-        vm.authProperty().set("Bearer token");
-        vm.secretProperty().set("vm-secret-token-2\r");
+        vm.form().nameProperty().set("Local");
+        vm.form().baseUrlProperty().set("http://127.0.0.1:9/fhir");
+        vm.form().authProperty().set("Bearer token");
+        vm.form().secretProperty().set("vm-secret-token-2\r");
         vm.testConnection();
         vm.sync();
         vm.save();
@@ -212,9 +212,9 @@ class ServersViewModelTest {
         ServersViewModel clocked = new ServersViewModel(new ProfileStore(node, new SecretStore(dir)),
                 new SyncEngine(cache), tasks, refreshed::incrementAndGet, ZoneOffset.UTC);
         clocked.start();
-        clocked.nameProperty().set("Every 15");
-        clocked.baseUrlProperty().set(server.baseUrl());
-        clocked.everyMinutesProperty().set("15");
+        clocked.form().nameProperty().set("Every 15");
+        clocked.form().baseUrlProperty().set(server.baseUrl());
+        clocked.form().everyMinutesProperty().set("15");
         clocked.save();
         assertThat(tasks.scheduled).hasSize(1);
         assertThat(tasks.periods).containsExactly(java.time.Duration.ofMinutes(15));
@@ -224,7 +224,7 @@ class ServersViewModelTest {
         assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(12);
         assertThat(clocked.types().get(0).progressProperty().get()).isEqualTo("completed · 12 new");
 
-        clocked.everyMinutesProperty().set("0");
+        clocked.form().everyMinutesProperty().set("0");
         clocked.save();
         assertThat(tasks.scheduled).isEmpty();
     }

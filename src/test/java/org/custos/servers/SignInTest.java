@@ -61,15 +61,15 @@ class SignInTest {
                     () -> { }, ZoneOffset.UTC);
             vm.openBrowserWith(org.custos.testserver.TestAuth::browse);
             vm.start();
-            vm.nameProperty().set("SMART");
-            vm.baseUrlProperty().set(server.smartBaseUrl());
-            vm.authProperty().set(ServersViewModel.AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()));
-            vm.syncConsentProperty().set(false);
+            vm.form().nameProperty().set("SMART");
+            vm.form().baseUrlProperty().set(server.smartBaseUrl());
+            vm.form().authProperty().set(ProfileForm.AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()));
+            vm.form().syncConsentProperty().set(false);
 
             // without a client id: said, nothing started
             vm.signIn();
             assertThat(vm.messageProperty().get()).contains("client id");
-            vm.clientIdProperty().set("custos-desktop");
+            vm.form().clientIdProperty().set("custos-desktop");
 
             // not signed in: the sync sends nothing and says so
             vm.sync();
@@ -182,12 +182,12 @@ class SignInTest {
                     new ImmediateTaskRunner(), () -> { }, ZoneOffset.UTC);
             first.openBrowserWith(org.custos.testserver.TestAuth::browse);
             first.start();
-            first.nameProperty().set("SMART");
-            first.baseUrlProperty().set(server.smartBaseUrl());
-            first.authProperty().set(ServersViewModel.AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()));
-            first.clientIdProperty().set("custos-desktop");
-            first.syncConsentProperty().set(false);
-            first.syncProvenanceProperty().set(false);
+            first.form().nameProperty().set("SMART");
+            first.form().baseUrlProperty().set(server.smartBaseUrl());
+            first.form().authProperty().set(ProfileForm.AUTH_CHOICES.get(ServerProfile.AuthKind.SMART.ordinal()));
+            first.form().clientIdProperty().set("custos-desktop");
+            first.form().syncConsentProperty().set(false);
+            first.form().syncProvenanceProperty().set(false);
             org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", "Practitioner/officer");
             first.signIn();
             assertThat(first.signInModel().statusProperty().get()).startsWith("✔ Signed in");

@@ -222,8 +222,8 @@ public final class ServersViewModel {
         SyncListener listener = new SyncListener() {
             private long lastRefresh = System.nanoTime();
             // each type's rate from its own first page on
-            private final long[] start = new long[3];
-            private final long[] startDone = new long[3];
+            private final long[] start = new long[ServerProfile.SYNC_TYPES.size()];
+            private final long[] startDone = new long[ServerProfile.SYNC_TYPES.size()];
 
             @Override
             public void progress(String type, long done, long total) {

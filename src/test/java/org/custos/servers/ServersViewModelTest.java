@@ -77,6 +77,24 @@ class ServersViewModelTest {
     }
 
     @Test
+    void aPeopleTypeSyncsWithItsProgressShown(LocalFhirServer server) {
+        server.purge();
+        org.hl7.fhir.dstu3.model.Patient patient = new org.hl7.fhir.dstu3.model.Patient();
+        patient.addName().setFamily("Quincewhistle");
+        server.post(java.util.List.of(patient));
+        vm.form().nameProperty().set("People");
+        vm.form().baseUrlProperty().set(server.baseUrl());
+        vm.form().syncTypeProperty("Patient").set(true);
+        vm.save();
+        vm.sync();
+        // the progress of the 4th type and beyond (the people) is shown like the first three's
+        int row = org.custos.fhir.ServerProfile.SYNC_TYPES.indexOf("Patient");
+        assertThat(vm.types().get(row).progressProperty().get()).as(vm.messageProperty().get())
+                .isEqualTo("completed · 1 new");
+        assertThat(vm.messageProperty().get()).contains("completed");
+    }
+
+    @Test
     void wrongInputIsExplainedNotSaved() {
         vm.form().nameProperty().set("x");
         vm.form().baseUrlProperty().set("fhir.example.org");

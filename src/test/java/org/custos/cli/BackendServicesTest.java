@@ -8,7 +8,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.Cache;
 import org.custos.testserver.FhirServerExtension;
@@ -62,8 +61,7 @@ class BackendServicesTest {
     }
 
     private void grant(String scope) {
-        oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "custos-batch", "JWT", List.of("fhir"),
-                Map.of("scope", scope), 300));
+        org.custos.testserver.TestAuth.grant(oauth, "custos-batch", "fhir", scope, null);
     }
 
     /** The token request's form parameters (the next one the authorization server received). */

@@ -1,7 +1,6 @@
 package org.custos.sync;
 
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.Cache;
 import org.custos.fhir.Cancellation;
@@ -11,20 +10,16 @@ import org.custos.fhir.SmartTokens;
 import org.custos.fhir.ServerProfile;
 import org.custos.testserver.FhirServerExtension;
 import org.custos.testserver.LocalFhirServer;
+import org.custos.testserver.TestAuth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(FhirServerExtension.class)
 class SmartServerTest {
     private final MockOAuth2Server oauth = new MockOAuth2Server();
-    private final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private LocalFhirServer server;
 
     @TempDir
@@ -53,15 +47,11 @@ class SmartServerTest {
 
     /** Signs in (the test plays the browser); the authorization server grants {@code scope}. */
     private SmartTokens signIn(String scope) throws Exception {
-        oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT", List.of("custos-desktop"),
-                Map.of("scope", scope, "fhirUser", "Practitioner/officer"), 3600));
+        TestAuth.grant(oauth, "custos-desktop", scope, "Practitioner/officer");
         SmartConfiguration config = config();
         try (SmartLogin.Pending p = new SmartLogin(Clock.systemUTC()).start(config, "custos-desktop",
                 List.of(scope.split(" ")), server.smartBaseUrl())) {
-            HttpResponse<String> r = browser.send(HttpRequest.newBuilder(p.browserUri()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            browser.send(HttpRequest.newBuilder(URI.create(r.headers().firstValue("Location").orElseThrow()))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            TestAuth.follow(TestAuth.authorize(p.browserUri()));
             return p.finish(Duration.ofSeconds(10));
         }
     }
@@ -82,7 +72,7 @@ class SmartServerTest {
     void onlyASignedInTokenWithTheScopeGetsTheData(LocalFhirServer s) throws Exception {
         server = s;
         oauth.start();
-        server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
+        server.guard().trust(oauth, "custos");
         server.postAuditEvents(3, 77);
         ServerProfile open = ServerProfile.of("smart", server.smartBaseUrl())
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
@@ -117,7 +107,7 @@ class SmartServerTest {
     void aSignedInSessionRenewsItsTokenBeforeItExpiresAndOnceAfterA401(LocalFhirServer s) throws Exception {
         server = s;
         oauth.start();
-        server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
+        server.guard().trust(oauth, "custos");
         server.postAuditEvents(2, 78);
         SmartConfiguration config = config();
         SmartTokens t = signIn("openid offline_access user/AuditEvent.read");
@@ -130,8 +120,7 @@ class SmartServerTest {
             org.custos.fhir.SmartSession refused = new org.custos.fhir.SmartSession(config, "custos-desktop",
                     new SmartTokens("not-a-token-the-server-takes", java.time.Instant.now().plusSeconds(3600),
                             t.refreshToken(), t.idToken(), t.scopes(), t.fhirUser()), Clock.systemUTC(), kept::add);
-            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
-                    List.of("custos-desktop"), Map.of("scope", "openid offline_access user/AuditEvent.read"), 3600));
+            TestAuth.grant(oauth, "custos-desktop", "openid offline_access user/AuditEvent.read", null);
             SyncReport renewed = sync(cache, base.withSession(refused), "AuditEvent");
             assertThat(renewed.completed()).as(renewed.byType().get("AuditEvent").message).isTrue();
             assertThat(refused.bearer()).isNotEqualTo("not-a-token-the-server-takes");
@@ -140,8 +129,7 @@ class SmartServerTest {
             org.custos.fhir.SmartSession expiring = new org.custos.fhir.SmartSession(config, "custos-desktop",
                     new SmartTokens(t.accessToken(), java.time.Instant.now().plusSeconds(20), t.refreshToken(),
                             t.idToken(), t.scopes(), t.fhirUser()), Clock.systemUTC(), kept::add);
-            oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT",
-                    List.of("custos-desktop"), Map.of("scope", "openid offline_access user/AuditEvent.read"), 3600));
+            TestAuth.grant(oauth, "custos-desktop", "openid offline_access user/AuditEvent.read", null);
             SyncReport early = sync(cache, base.withSession(expiring), "AuditEvent");
             assertThat(early.completed()).as(early.byType().get("AuditEvent").message).isTrue();
             assertThat(expiring.bearer()).isNotEqualTo(t.accessToken());
@@ -154,7 +142,7 @@ class SmartServerTest {
     void aSignedInSessionWritesFromTheOutboxWithItsToken(LocalFhirServer s) throws Exception {
         server = s;
         oauth.start();
-        server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
+        server.guard().trust(oauth, "custos");
         SmartConfiguration config = config();
         ServerProfile base = ServerProfile.of("smart", server.smartBaseUrl())
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
@@ -185,7 +173,7 @@ class SmartServerTest {
     void aNextLinkToAnotherHostGetsNoToken(LocalFhirServer s) throws Exception {
         server = s;
         oauth.start();
-        server.guard().trust(oauth.jwksUrl("custos").url(), oauth.issuerUrl("custos").toString());
+        server.guard().trust(oauth, "custos");
         server.postAuditEvents(5, 79);
         // a host that records every request made to it
         java.util.List<String> foreignSaw = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -55,12 +55,17 @@ public final class TestAuth {
 
     /** The next token issued (for {@code audience}) grants {@code scope} and names {@code fhirUser} (null: nobody). */
     public static void grant(MockOAuth2Server oauth, String audience, String scope, String fhirUser) {
+        grant(oauth, "officer", audience, scope, fhirUser);
+    }
+
+    /** As above, for the subject {@code subject} (a backend client, say). */
+    public static void grant(MockOAuth2Server oauth, String subject, String audience, String scope, String fhirUser) {
         Map<String, Object> claims = new HashMap<>();
         claims.put("scope", scope);
         if (fhirUser != null) {
             claims.put("fhirUser", fhirUser);
         }
-        oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "officer", "JWT", List.of(audience), claims,
+        oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", subject, "JWT", List.of(audience), claims,
                 3600));
     }
 

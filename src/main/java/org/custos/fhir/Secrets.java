@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 public final class Secrets implements SecretBackend {
     private final SecretStore file;
     private final Supplier<SecretBackend> keyringFinder;
-    private SecretBackend keyring;
-    private String noKeyring;
+    private volatile SecretBackend keyring;
+    /** Why there is no keyring, once looked for (read without the lock: the screen asks while a probe may run). */
+    private volatile String noKeyring;
 
     Secrets(SecretStore file, Supplier<SecretBackend> keyringFinder) {
         this.file = file;
@@ -78,12 +79,13 @@ public final class Secrets implements SecretBackend {
     }
 
     @Override
-    public synchronized Optional<String> warning() {
+    public Optional<String> warning() {
         // not looked for here (this may run on the UI thread): only once a secret was read or kept
-        if (noKeyring == null) {
+        String why = noKeyring;
+        if (why == null) {
             return Optional.empty();
         }
-        return Optional.of("⚠ No keyring here (" + noKeyring + "): passwords and tokens are kept in a file "
+        return Optional.of("⚠ No keyring here (" + why + "): passwords and tokens are kept in a file "
                 + "encrypted with a key beside it — safe from a casual look only — and a sign-in lasts until Custos "
                 + "closes. GNOME Keyring, KWallet, the macOS Keychain or Windows Credential Manager keep them safe.");
     }

@@ -125,7 +125,7 @@ public final class ServersView {
         copyAddressLink.visibleProperty().bind(signIn.addressProperty().isNotEmpty());
         copyAddressLink.managedProperty().bind(copyAddressLink.visibleProperty());
         secretField.promptTextProperty().bind(javafx.beans.binding.Bindings.when(vm.form().smartProperty())
-                .then("client secret (confidential clients only)").otherwise("password or token"));
+                .then("client secret (if confidential)").otherwise("password or token"));
         caFileField.textProperty().bindBidirectional(vm.form().caFileProperty());
         clientCertField.textProperty().bindBidirectional(vm.form().clientCertProperty());
         clientCertPasswordField.textProperty().bindBidirectional(vm.form().clientCertPasswordProperty());

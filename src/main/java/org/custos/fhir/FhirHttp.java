@@ -303,33 +303,6 @@ public final class FhirHttp {
         }
     }
 
-    /** What a failed handshake most likely means, and what to do, from Java's words for it. */
-    static String tlsHint(String javaSays, ServerProfile profile) {
-        String m = javaSays == null ? "" : javaSays.toLowerCase(Locale.ROOT);
-        if (m.contains("pkix") || m.contains("certification path") || m.contains("unable to find valid")) {
-            return "The server's certificate is not signed by an authority Custos trusts"
-                    + (profile.tls().caFile() == null ? ": add its CA certificate file to the profile (TLS)."
-                    : ", nor by the profile's CA file " + profile.tls().caFile() + ".");
-        }
-        if (m.contains("no subject alternative") || m.contains("hostname") || m.contains("doesn't match")) {
-            return "The server's certificate is for another name than " + profile.baseUri().getHost()
-                    + ": use the name it was issued for in the base URL.";
-        }
-        if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("certificate required")
-                || (m.contains("handshake_failure") && profile.tls().clientCertFile() == null)) {
-            return profile.tls().clientCertFile() == null ? "The server may want a client certificate (mutual TLS): "
-                    + "add one to the profile." : "The server did not accept the client certificate "
-                    + profile.tls().clientCertFile() + ".";
-        }
-        if (m.contains("expired") || m.contains("not yet valid")) {
-            return "A certificate is out of its validity period (check this computer's clock, too).";
-        }
-        if (m.contains("unrecognized ssl message") || m.contains("plaintext")) {
-            return "The server does not speak TLS on this port: is the address really https?";
-        }
-        return "Is the address really https, and is the server's certificate trusted?";
-    }
-
     private FhirServerException transportFailure(Throwable t) {
         String where = origin(base);
         if (t instanceof HttpConnectTimeoutException) {
@@ -343,7 +316,7 @@ public final class FhirHttp {
         if (t instanceof SSLException || t != null && t.getCause() instanceof SSLException) {
             String m = t instanceof SSLException ? t.getMessage() : t.getCause().getMessage();
             return new FhirServerException(Kind.TLS, 0, "The secure connection (TLS) to " + where + " failed: " + m
-                    + ". " + tlsHint(m, profile), t);
+                    + ". " + Tls.hint(m, profile), t);
         }
         if (t instanceof ConnectException || t != null && t.getCause() instanceof UnresolvedAddressException) {
             if (hasCause(t, UnresolvedAddressException.class) || hasCause(t, java.net.UnknownHostException.class)) {
@@ -437,20 +410,12 @@ public final class FhirHttp {
         }
     }
 
-    /** For a signed-in session refused (403): the scope that reading the type would need, and what was granted. */
+    /** For a signed-in session refused (403): the scope reading the type of {@code uri} would need. */
     private String scopeNeeded(TokenSource session, URI uri) {
         String rest = uri.getPath().startsWith(base.getPath()) ? uri.getPath().substring(base.getPath().length())
                 : uri.getPath();
         String type = rest.replaceFirst("^/+", "").split("/", 2)[0];
-        List<String> granted = session.grantedScopes();
-        if (!type.matches("[A-Z][A-Za-z]+")) {
-            return "The sign-in's scopes (" + (granted.isEmpty() ? "not named by the server" : String.join(" ",
-                    granted)) + ") may not allow it: sign in again asking for more.";
-        }
-        return "Reading " + type + " needs the scope " + SmartScopes.scope(session.scopeContext(), type, false,
-                session.v2Scopes()) + ", which this sign-in " + (granted.isEmpty()
-                ? "may not have" : "does not have (granted: " + String.join(" ", granted) + ")")
-                + ": sign in again asking for it, or ask the authorization server's administrator to allow it.";
+        return SmartScopes.refused(session, type.matches("[A-Z][A-Za-z]+") ? type : null, false);
     }
 
     private FhirServerException failure(URI uri, HttpResponse<byte[]> resp, byte[] body) {

@@ -430,21 +430,11 @@ public final class ResourceWriter implements AutoCloseable {
     /** A failure of the HAPI client as a {@link FhirServerException} without the secret. */
     /** For a signed-in session: the scope writing the type would need ("storing Consent/1", "posting an AuditEvent"). */
     private String writeScopeNeeded(String what) {
-        TokenSource session = profile.tokens();
-        if (session == null) {
+        if (profile.tokens() == null) {
             return "";
         }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Z][A-Za-z]+)(/|$)").matcher(what);
-        if (!m.find()) {
-            return "";
-        }
-        String type = m.group(1);
-        boolean v2 = session.v2Scopes();
-        String who = session.scopeContext();
-        return " Writing " + type + " needs the scope " + SmartScopes.scope(who, type, true, v2) + " (besides "
-                + SmartScopes.scope(who, type, false, v2) + "), which this sign-in "
-                + (session.grantedScopes().isEmpty() ? "may not have" : "does not have (granted: "
-                + String.join(" ", session.grantedScopes()) + ")") + ": sign in again asking for it.";
+        return m.find() ? " " + SmartScopes.refused(profile.tokens(), m.group(1), true) : "";
     }
 
     private FhirServerException failure(String what, RuntimeException e) {
@@ -467,7 +457,7 @@ public final class ResourceWriter implements AutoCloseable {
                         + "). Is the server running?", e);
             } else if (hasCause(e, javax.net.ssl.SSLException.class)) {
                 out = new FhirServerException(Kind.TLS, 0, "The secure connection (TLS) to " + where + " failed: "
-                        + rootMessage(e) + ". " + FhirHttp.tlsHint(rootMessage(e), profile), e);
+                        + rootMessage(e) + ". " + Tls.hint(rootMessage(e), profile), e);
             } else {
                 out = new FhirServerException(Kind.BAD_RESPONSE, 0, "The connection to " + where + " failed when "
                         + what + " (" + rootMessage(e) + "). It may have been stored anyway.", e);

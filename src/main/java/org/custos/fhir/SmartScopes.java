@@ -116,4 +116,24 @@ public final class SmartScopes {
         }
         return out;
     }
+
+    /**
+     * What to tell a user whose signed-in {@code session} the server refused (403) for {@code type} (null: not
+     * known): the scope reading (or, with {@code write}, also writing) it needs, in the session's context and
+     * generation, and what was granted.
+     */
+    public static String refused(TokenSource session, String type, boolean write) {
+        List<String> granted = session.grantedScopes();
+        String said = granted.isEmpty() ? "may not have" : "does not have (granted: " + String.join(" ", granted) + ")";
+        if (type == null) {
+            return "The sign-in's scopes (" + (granted.isEmpty() ? "not named by the server" : String.join(" ",
+                    granted)) + ") may not allow it: sign in again asking for more.";
+        }
+        String who = session.scopeContext();
+        boolean v2 = session.v2Scopes();
+        return (write ? "Writing " + type + " needs the scope " + scope(who, type, true, v2) + " (besides "
+                + scope(who, type, false, v2) + ")" : "Reading " + type + " needs the scope "
+                + scope(who, type, false, v2)) + ", which this sign-in " + said + ": sign in again asking for it, or "
+                + "ask the authorization server's administrator to allow it.";
+    }
 }

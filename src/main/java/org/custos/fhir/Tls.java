@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The TLS context of a profile: Java's trusted certificate authorities plus the profile's CA file, and its client
@@ -52,6 +53,33 @@ public final class Tls {
         } catch (GeneralSecurityException e) {
             throw new FhirServerException(FhirServerException.Kind.TLS, 0, "Cannot set up TLS: " + e.getMessage());
         }
+    }
+
+    /** What a failed handshake most likely means, and what to do, from Java's words for it. */
+    static String hint(String javaSays, ServerProfile profile) {
+        String m = javaSays == null ? "" : javaSays.toLowerCase(Locale.ROOT);
+        if (m.contains("pkix") || m.contains("certification path") || m.contains("unable to find valid")) {
+            return "The server's certificate is not signed by an authority Custos trusts"
+                    + (profile.tls().caFile() == null ? ": add its CA certificate file to the profile (TLS)."
+                    : ", nor by the profile's CA file " + profile.tls().caFile() + ".");
+        }
+        if (m.contains("no subject alternative") || m.contains("hostname") || m.contains("doesn't match")) {
+            return "The server's certificate is for another name than " + profile.baseUri().getHost()
+                    + ": use the name it was issued for in the base URL.";
+        }
+        if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("certificate required")
+                || (m.contains("handshake_failure") && profile.tls().clientCertFile() == null)) {
+            return profile.tls().clientCertFile() == null ? "The server may want a client certificate (mutual TLS): "
+                    + "add one to the profile." : "The server did not accept the client certificate "
+                    + profile.tls().clientCertFile() + ".";
+        }
+        if (m.contains("expired") || m.contains("not yet valid")) {
+            return "A certificate is out of its validity period (check this computer's clock, too).";
+        }
+        if (m.contains("unrecognized ssl message") || m.contains("plaintext")) {
+            return "The server does not speak TLS on this port: is the address really https?";
+        }
+        return "Is the address really https, and is the server's certificate trusted?";
     }
 
     private static List<X509Certificate> certificates(Path file) {

@@ -157,6 +157,7 @@ class SmartServerTest {
                             Clock.systemUTC(), null)), new Cancellation(), OutboxSender.Listener.NONE);
             assertThat(refused.sent()).isZero();
             assertThat(cache.outbox().get(seq).orElseThrow().lastMessage()).contains("403")
+                    .contains("Writing Consent needs the scope user/Consent.write")
                     .doesNotContain(reader.accessToken());
             // one that may write: the same entry goes
             SmartTokens writer = signIn("openid offline_access user/Consent.read user/Consent.write");

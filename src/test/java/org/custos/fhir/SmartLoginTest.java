@@ -7,6 +7,7 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.sun.net.httpserver.HttpServer;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.custos.testserver.TestAuth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class SmartLoginTest {
 
     @BeforeEach
     void start() throws Exception {
-        oauth = new MockOAuth2Server();
+        oauth = org.custos.testserver.StrictAuthorization.server();
         oauth.start();
         // a FHIR base that publishes its SMART configuration (the authorization server is the real one above)
         fhir = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -169,6 +170,35 @@ class SmartLoginTest {
                             new CodeVerifier()));
             assertThatThrownBy(() -> SmartLogin.exchange(wrong, Clock.systemUTC())).isInstanceOf(SmartException.class)
                     .hasMessageContaining("refused");
+        }
+    }
+
+    /**
+     * A program that caught the code on its way back cannot use it: without the verifier, which never left Custos,
+     * the server refuses it; once Custos redeemed it, it is spent, even with the verifier. (The authorization server
+     * here keeps those two rules, which mock-oauth2-server 2.1.10 leaves out: {@code StrictAuthorization}.)
+     */
+    @Test
+    void aCaughtCodeIsOfNoUseWithoutItsVerifierNorOnceCustosRedeemedIt() throws Exception {
+        SmartConfiguration config = discover();
+        try (SmartLogin.Pending p = login.start(config, "custos-desktop", List.of("openid"), base)) {
+            URI back = authorize(p.browserUri());
+            String code = query(back).get("code");
+            TokenRequest caught = new TokenRequest(config.token(), new ClientID("custos-desktop"),
+                    new AuthorizationCodeGrant(new AuthorizationCode(code), p.redirectUri()));
+            assertThatThrownBy(() -> SmartLogin.exchange(caught, Clock.systemUTC())).isInstanceOf(SmartException.class)
+                    .hasMessageContaining("refused").hasMessageContaining("without its pkce verifier");
+            follow(back);
+            assertThat(p.finish(Duration.ofSeconds(10)).accessToken()).isNotBlank();
+            TestAuth.TokenRequest custos;
+            do {
+                custos = TestAuth.tokenRequest(oauth);
+            } while (custos.form().get("code_verifier") == null);
+            TokenRequest replayed = new TokenRequest(config.token(), new ClientID("custos-desktop"),
+                    new AuthorizationCodeGrant(new AuthorizationCode(code), p.redirectUri(),
+                            new CodeVerifier(custos.form().get("code_verifier"))));
+            assertThatThrownBy(() -> SmartLogin.exchange(replayed, Clock.systemUTC()))
+                    .isInstanceOf(SmartException.class).hasMessageContaining("redeemed before");
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The in-process HAPI JPA server protected for real ({@code /smart/fhir}: SmartGuard checks the token's signature
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(FhirServerExtension.class)
 class SmartServerTest {
-    private final MockOAuth2Server oauth = new MockOAuth2Server();
+    private final MockOAuth2Server oauth = org.custos.testserver.StrictAuthorization.server();
     private LocalFhirServer server;
 
     @TempDir
@@ -135,6 +136,49 @@ class SmartServerTest {
             assertThat(expiring.bearer()).isNotEqualTo(t.accessToken());
             assertThat(cache.audit().count(AuditFilter.ALL.withOrigin(server.smartBaseUrl()), Long.MAX_VALUE))
                     .isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    /**
+     * A refresh token revoked at the authorization server (by an administrator, or by the user elsewhere) while the
+     * server no longer takes the access token: the sync stops with "sign in again", what was synced before stays,
+     * and the session is over (the keeper is told to forget the refresh token).
+     */
+    @Test
+    void aRevokedRefreshTokenStopsTheSyncWithSignInAgainAndKeepsWhatWasSynced(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth, "custos");
+        server.postAuditEvents(2, 79);
+        SmartTokens t = signIn("openid offline_access user/AuditEvent.read");
+        List<String> kept = new java.util.ArrayList<>();
+        org.custos.fhir.SmartSession session = new org.custos.fhir.SmartSession(config(), "custos-desktop", t,
+                Clock.systemUTC(), kept::add);
+        ServerProfile p = ServerProfile.of("smart", server.smartBaseUrl())
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30));
+        try (Cache cache = Cache.open(dir.resolve("c"))) {
+            SyncReport first = sync(cache, p.withSession(session), "AuditEvent");
+            assertThat(first.completed()).as(first.byType().get("AuditEvent").message).isTrue();
+            long stored = cache.audit().count(AuditFilter.ALL.withOrigin(server.smartBaseUrl()), Long.MAX_VALUE);
+            assertThat(stored).isGreaterThanOrEqualTo(2);
+
+            java.net.http.HttpResponse<String> revoked = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(oauth.url("custos/revoke").uri())
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + t.refreshToken()
+                                    + "&token_type_hint=refresh_token&client_id=custos-desktop")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+            org.custos.fhir.SmartSession stale = new org.custos.fhir.SmartSession(config(), "custos-desktop",
+                    new SmartTokens("not-a-token-the-server-takes", java.time.Instant.now().plusSeconds(3600),
+                            t.refreshToken(), t.idToken(), t.scopes(), t.fhirUser()), Clock.systemUTC(), kept::add);
+            server.postAuditEvents(2, 80);
+            SyncReport after = sync(cache, p.withSession(stale), "AuditEvent");
+            assertThat(after.completed()).isFalse();
+            assertThat(after.byType().get("AuditEvent").message).contains("sign in again");
+            assertThat(cache.audit().count(AuditFilter.ALL.withOrigin(server.smartBaseUrl()), Long.MAX_VALUE))
+                    .isEqualTo(stored);
+            assertThatThrownBy(stale::bearer).hasMessageContaining("sign in again");
         }
     }
 

@@ -36,11 +36,14 @@ public final class Cache implements AutoCloseable {
     private final RuleStore rules;
     private final ReviewStore review;
     private final String openNotice;
+    /** The encrypted cache's file scheme (its key), unregistered when the cache closes; null: not encrypted. */
+    private final EncryptedFiles encrypted;
 
-    private Cache(Path file, JdbcConnectionPool pool, String openNotice) {
+    private Cache(Path file, JdbcConnectionPool pool, String openNotice, EncryptedFiles encrypted) {
         this.file = file;
         this.pool = pool;
         this.openNotice = openNotice;
+        this.encrypted = encrypted;
         this.origins = new Origins(this);
         this.audit = new AuditStore(this);
         this.resources = new ResourceStore(this);
@@ -63,12 +66,12 @@ public final class Cache implements AutoCloseable {
      * {@link #openNotice()} says when that happened.
      */
     public static Cache open(Path file) {
-        return open(file, null, List.of("classpath:db/migration"));
+        return open(file, (CacheKey) null, List.of("classpath:db/migration"));
     }
 
     /**
-     * {@link #open(Path)} for a cache encrypted with {@code key} (H2 {@code CIPHER=AES}; a new one is created
-     * encrypted). Null: not encrypted.
+     * {@link #open(Path)} for a cache encrypted with {@code key} (AES-256-GCM per 4 KiB block, see
+     * {@link EncryptedChannel}; a new one is created encrypted). Null: not encrypted.
      *
      * @throws CacheException the file cannot be opened with this key (another key, or not encrypted), said so
      */
@@ -78,14 +81,26 @@ public final class Cache implements AutoCloseable {
 
     /** {@link #open(Path)} with other migration locations (tests inject a failing migration this way). */
     static Cache open(Path file, List<String> migrations) {
-        return open(file, null, migrations);
+        return open(file, (CacheKey) null, migrations);
     }
 
     private static Cache open(Path file, CacheKey key, List<String> migrations) {
+        EncryptedFiles encrypted = key == null ? null : EncryptedFiles.register(key);
+        try {
+            return openWith(file, encrypted, migrations);
+        } catch (RuntimeException | Error e) {
+            if (encrypted != null) {
+                encrypted.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Cache openWith(Path file, EncryptedFiles encrypted, List<String> migrations) {
         Path base = stripH2Suffix(file.toAbsolutePath());
-        CacheFiles.Opened opened = CacheFiles.open(base, SCHEMA_VERSION, migrations, b -> connect(b, key));
+        CacheFiles.Opened opened = CacheFiles.open(base, SCHEMA_VERSION, migrations, b -> connect(b, encrypted));
         JdbcConnectionPool pool = opened.pool();
-        Cache cache = new Cache(base, pool, opened.notice());
+        Cache cache = new Cache(base, pool, opened.notice(), encrypted);
         try (Connection c = pool.getConnection()) {
             cache.origins.init(c);
         } catch (SQLException e) {
@@ -139,7 +154,7 @@ public final class Cache implements AutoCloseable {
     }
 
     /** An H2 pool on the file at {@code base} (without ".mv.db"), checked by one connection. */
-    private static JdbcConnectionPool connect(Path base, CacheKey key) {
+    private static JdbcConnectionPool connect(Path base, EncryptedFiles encrypted) {
         // no COMPRESS: the raw resources are compressed in blocks already, and page compression then costs more
         // ingest time than the bytes it saves (measured). CACHE_SIZE (KB): H2's page cache, 64 MB rather than 16,
         // keeps the indexes of a million events in memory. MAX_COMPACT_TIME=0: no compaction when the file closes.
@@ -151,16 +166,18 @@ public final class Cache implements AutoCloseable {
         // DB_CLOSE_ON_EXIT=FALSE: Custos closes the cache itself; H2's own shutdown hook would close it under a
         // sync or import that a Ctrl+C asked to stop after its current batch (a killed process loses at most the
         // last second of commits either way, and every batch is one transaction)
-        // CIPHER=AES (an encrypted cache): the whole file, pages and all, under the key; the key goes in the password
-        String url = "jdbc:h2:file:" + base + ";CACHE_SIZE=65536;MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE"
-                + (key == null ? "" : ";CIPHER=AES");
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", key == null ? "" : key.h2Password());
+        // An encrypted cache: every file H2 opens goes through the cache's own scheme (EncryptedFiles); no trace
+        // file (H2 writes it in plain text beside the cache, and an error's text can quote what was stored)
+        String url = "jdbc:h2:" + (encrypted == null ? "file:" + base : encrypted.pathOf(base.toString()))
+                + ";CACHE_SIZE=65536;MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE"
+                + (encrypted == null ? "" : ";TRACE_LEVEL_FILE=0");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
         pool.setMaxConnections(8);
         try (Connection c = pool.getConnection()) {
             c.isValid(1);
         } catch (SQLException e) {
             pool.dispose();
-            throw translateOpenError(base, e, key != null);
+            throw translateOpenError(base, e, encrypted != null);
         }
         return pool;
     }
@@ -185,6 +202,11 @@ public final class Cache implements AutoCloseable {
         // 90049: encryption error (wrong key); 90030 / 90048: corrupt or not an H2 file of this kind (a plain file
         // opened with a key, or an encrypted one without); 28000: wrong user name or password (the key)
         int code = e.getErrorCode();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EncryptedChannel.WrongKeyException) {
+                code = 90049;
+            }
+        }
         if (code == 90049 || code == 28000 || (code == 90030 || code == 90048)) {
             return new CacheKeyException(encrypted
                     ? "The cache " + base + ".mv.db cannot be opened with the key Custos has for it: it was encrypted "
@@ -375,6 +397,7 @@ public final class Cache implements AutoCloseable {
             throw new CacheException("Compacting the cache failed: " + e.getMessage(), e);
         } finally {
             pool.dispose();
+            forgetKey();
         }
     }
 
@@ -382,5 +405,22 @@ public final class Cache implements AutoCloseable {
     @Override
     public void close() {
         pool.dispose();
+        forgetKey();
+    }
+
+    private void forgetKey() {
+        if (encrypted != null) {
+            encrypted.close();
+        }
+    }
+
+    /** Whether this cache is encrypted. */
+    public boolean encrypted() {
+        return encrypted != null;
+    }
+
+    /** Encrypted blocks that failed their check since the cache was opened (read as zeros; H2 then judged them). */
+    public long damagedBlocks() {
+        return encrypted == null ? 0 : encrypted.damagedBlocks();
     }
 }

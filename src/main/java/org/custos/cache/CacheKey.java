@@ -4,9 +4,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The key of an encrypted cache (H2 {@code CIPHER=AES}): 32 random bytes, kept in the operating system's keyring,
- * never a typed password (H2 derives its file key from the password with a weak, fast function: a random key of full
- * strength makes that harmless).
+ * The key of an encrypted cache: 32 random bytes (AES-256), kept in the operating system's keyring, never a typed
+ * password (no key derivation from something a person can remember).
  */
 public final class CacheKey {
     private final byte[] key;
@@ -40,9 +39,23 @@ public final class CacheKey {
         return HexFormat.of().formatHex(key);
     }
 
-    /** H2's password for an encrypted file: the file password, a space, the (empty) user password. */
-    String h2Password() {
-        return text() + " ";
+    /** The AES-256 key the cache's blocks are sealed with. */
+    javax.crypto.SecretKey secretKey() {
+        return new javax.crypto.spec.SecretKeySpec(key, "AES");
+    }
+
+    /**
+     * The key's id, written in plain text in the encrypted file's header so the keyring entry that holds the key can
+     * be found (16 hex digits of a SHA-256 over the key: says nothing about it).
+     */
+    public String id() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update("custos cache key id\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(sha.digest(key), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A cache encrypted with a random key (H2 CIPHER=AES): what it holds cannot be read from the file (a plain cache
+ * A cache encrypted with a random key (AES-256-GCM blocks, {@link EncryptedChannel}): what it holds cannot be read from the file (a plain cache
  * shows the same names), it opens again only with its key — another key, or none, is refused with words and leaves
  * the file as it was.
  */
@@ -71,6 +71,27 @@ class EncryptedCacheTest {
 
         try (Cache again = Cache.open(dir.resolve("enc"), CacheKey.of(key.text()))) {
             assertThat(again.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+        }
+    }
+
+    /** SHUTDOWN COMPACT writes a new file through the cache's scheme: encrypted too, and nothing plain beside it. */
+    @Test
+    void compactingKeepsTheCacheEncrypted() throws Exception {
+        CacheKey key = CacheKey.random();
+        Cache enc = Cache.open(dir.resolve("enc"), key);
+        fill(enc);
+        assertThat(enc.encrypted()).isTrue();
+        Path file = enc.file();
+        enc.compactAndClose();
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                assertThat(fileHolds(p, MARKER)).as(p.toString()).isFalse();
+            }
+        }
+        assertThat(EncryptedChannel.keyIdOf(file)).contains(key.id());
+        try (Cache again = Cache.open(dir.resolve("enc"), key)) {
+            assertThat(again.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+            assertThat(again.damagedBlocks()).isZero();
         }
     }
 }

@@ -1,0 +1,277 @@
+package org.custos.cache;
+
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreTool;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The cache's key in the operating system's keyring: opening a cache that is encrypted, encrypting a plain one (a new
+ * random key, kept in the keyring before the file changes), decrypting one, and setting aside one whose key is lost.
+ * The keyring entry is named after the key's id, which the encrypted file carries in plain text (a cache moved to
+ * another folder still finds its key).
+ */
+public final class CacheKeys {
+    /** Where keys are kept: the operating system's keyring. */
+    public interface Keyring {
+        Optional<String> get(String name);
+
+        /** Keeps {@code secret} under {@code name}; null removes it. */
+        void put(String name, String secret);
+
+        /** Whether this is the operating system's keyring (a cache key is kept nowhere else). */
+        boolean available();
+    }
+
+    private final Keyring keyring;
+
+    public CacheKeys(Keyring keyring) {
+        this.keyring = keyring;
+    }
+
+    /** The keyring entry of the key with this id. */
+    public static String entry(String keyId) {
+        return "cache-key-" + keyId;
+    }
+
+    /** The H2 file of the cache {@code file} (".mv.db" added when missing). */
+    static Path h2File(Path file) {
+        Path base = Cache.stripH2Suffix(file.toAbsolutePath());
+        return base.resolveSibling(base.getFileName() + ".mv.db");
+    }
+
+    /** The id of the key the cache at {@code file} is encrypted with; empty: not encrypted, or no such file yet. */
+    public static Optional<String> keyId(Path file) {
+        Path h2 = h2File(file);
+        if (!Files.isRegularFile(h2)) {
+            return Optional.empty();
+        }
+        try {
+            return EncryptedChannel.keyIdOf(h2);
+        } catch (IOException e) {
+            throw new CacheException("Cannot read the cache " + h2 + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the cache at {@code file}: a plain one as it is, an encrypted one with its key from the keyring.
+     *
+     * @throws LostKeyException it is encrypted and the keyring has no key for it
+     * @throws CacheKeyException the keyring's key does not open it
+     */
+    public Cache open(Path file) {
+        Optional<String> id = keyId(file);
+        if (id.isEmpty()) {
+            return Cache.open(file);
+        }
+        return Cache.open(file, key(file, id.get()));
+    }
+
+    private CacheKey key(Path file, String id) {
+        if (!keyring.available()) {
+            throw new CacheKeyException("The cache " + h2File(file) + " is encrypted and its key is kept in the "
+                    + "keyring, which cannot be reached now (is the desktop's keyring running and unlocked?). Nothing "
+                    + "was changed: start Custos again once it is.", null);
+        }
+        Optional<String> text = keyring.get(entry(id));
+        if (text.isEmpty()) {
+            throw new LostKeyException("The cache " + h2File(file) + " is encrypted, and its key (id " + id + ") is "
+                    + "not in this account's keyring: it was reset, or the cache comes from another account or "
+                    + "machine. Without its key the cache cannot be read.");
+        }
+        try {
+            return CacheKey.of(text.get());
+        } catch (IllegalArgumentException e) {
+            throw new LostKeyException("The keyring entry " + entry(id) + " does not hold a cache key.");
+        }
+    }
+
+    /**
+     * Encrypts the plain cache at {@code file} (closed; nobody else may have it open) with a new random key, kept in
+     * the keyring first. The encrypted copy is written beside it, its tables counted against the original, and only
+     * then put in its place. Nothing happens to a cache that is encrypted already.
+     *
+     * @return the new key's id, or empty when the cache was encrypted already
+     */
+    public Optional<String> encrypt(Path file) {
+        if (keyId(file).isPresent()) {
+            return Optional.empty();
+        }
+        if (!keyring.available()) {
+            throw new CacheException("Encrypting the cache needs the system keyring (Secret Service, Keychain, "
+                    + "Credential Manager) to keep its key, and none was found: the cache stays as it is.");
+        }
+        CacheKey key = CacheKey.random();
+        keyring.put(entry(key.id()), key.text());
+        if (!keyring.get(entry(key.id())).map(key.text()::equals).orElse(false)) {
+            keyring.put(entry(key.id()), null);
+            throw new CacheException("The keyring did not keep the new cache key: the cache stays as it is.");
+        }
+        try {
+            convert(h2File(file), null, key);
+        } catch (RuntimeException e) {
+            keyring.put(entry(key.id()), null);
+            throw e;
+        }
+        return Optional.of(key.id());
+    }
+
+    /**
+     * Decrypts the encrypted cache at {@code file} (closed) with its key from the keyring; the key is then removed
+     * from the keyring. Nothing happens to a plain cache.
+     *
+     * @return whether it was encrypted
+     */
+    public boolean decrypt(Path file) {
+        Optional<String> id = keyId(file);
+        if (id.isEmpty()) {
+            return false;
+        }
+        convert(h2File(file), key(file, id.get()), null);
+        keyring.put(entry(id.get()), null);
+        return true;
+    }
+
+    /**
+     * Moves a cache that cannot be read (its key lost) aside, to "NAME-unreadable-TIME.mv.db" in its folder, so a
+     * new cache can take its place; nothing is deleted (should the key turn up, the file opens again under its
+     * first name). Returns where it went.
+     */
+    public static Path setAside(Path file, Clock clock) {
+        Path h2 = h2File(file);
+        String base = h2.getFileName().toString();
+        base = base.substring(0, base.length() - ".mv.db".length());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(clock.instant());
+        Path aside = h2.resolveSibling(base + "-unreadable-" + stamp + ".mv.db");
+        for (int i = 2; Files.exists(aside); i++) {
+            aside = h2.resolveSibling(base + "-unreadable-" + stamp + "-" + i + ".mv.db");
+        }
+        try {
+            Files.move(h2, aside);
+        } catch (IOException e) {
+            throw new CacheException("Cannot move the unreadable cache " + h2 + " aside: " + e.getMessage(), e);
+        }
+        return aside;
+    }
+
+    /**
+     * Copies the H2 file {@code h2} (encrypted with {@code from}, or plain when null) to a file beside it encrypted
+     * with {@code to} (or plain), checks every table has as many rows in the copy, then puts the copy in its place.
+     * The source is held open (H2's file lock) until the copy has replaced it.
+     */
+    private static void convert(Path h2, CacheKey from, CacheKey to) {
+        Path tmp = h2.resolveSibling(h2.getFileName().toString().replace(".mv.db", "") + "-converting.mv.db");
+        EncryptedFiles source = from == null ? null : EncryptedFiles.register(from);
+        EncryptedFiles target = to == null ? null : EncryptedFiles.register(to);
+        try {
+            Files.deleteIfExists(tmp);
+            Map<String, Long> before = counts(h2, source);
+            String sourceName = source == null ? h2.toString() : source.pathOf(h2.toString());
+            String targetName = target == null ? tmp.toString() : target.pathOf(tmp.toString());
+            MVStore in = new MVStore.Builder().fileName(sourceName).open();
+            boolean moved = false;
+            try {
+                MVStore out = new MVStore.Builder().fileName(targetName).open();
+                try {
+                    MVStoreTool.compact(in, out);
+                } finally {
+                    out.close();
+                }
+                Map<String, Long> after = counts(tmp, target);
+                if (!after.equals(before)) {
+                    throw new CacheException("The converted cache does not hold the same rows (" + before + " before, "
+                            + after + " after): the cache stays as it was.");
+                }
+                moved = replace(tmp, h2);
+            } finally {
+                in.closeImmediately();
+            }
+            if (!moved) {
+                replace(tmp, h2); // a system that does not let an open file be replaced: now that it is closed
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the leftover is deleted by the next conversion
+            }
+            if (e instanceof CacheException c) {
+                throw c;
+            }
+            throw new CacheException("Converting the cache " + h2 + " failed, it stays as it was: " + e.getMessage(),
+                    e);
+        } finally {
+            if (source != null) {
+                source.close();
+            }
+            if (target != null) {
+                target.close();
+            }
+        }
+    }
+
+    /** Moves {@code tmp} over {@code h2}; false when the system refused because {@code h2} is open. */
+    private static boolean replace(Path tmp, Path h2) throws IOException {
+        try {
+            Files.move(tmp, h2, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        } catch (AtomicMoveNotSupportedException e) {
+            throw e;
+        } catch (IOException e) {
+            if (Files.exists(tmp) && System.getProperty("os.name", "").startsWith("Windows")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Rows per table of the H2 file {@code h2} (plain, or under {@code files}), read without changing it. */
+    private static Map<String, Long> counts(Path h2, EncryptedFiles files) {
+        String base = h2.toString().substring(0, h2.toString().length() - ".mv.db".length());
+        String url = "jdbc:h2:" + (files == null ? "file:" + base : files.pathOf(base))
+                + ";ACCESS_MODE_DATA=r;TRACE_LEVEL_FILE=0;MAX_COMPACT_TIME=0";
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url, "custos", ""); Statement st = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
+                    + "WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_TYPE = 'BASE TABLE'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String t : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + t.replace("\"", "\"\"") + "\"")) {
+                    rs.next();
+                    counts.put(t, rs.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Cannot count the rows of " + h2 + ": " + e.getMessage(), e);
+        }
+        return counts;
+    }
+
+    /** The cache is encrypted and the keyring has no key for it (or something else under its name). */
+    public static final class LostKeyException extends CacheKeyException {
+        LostKeyException(String message) {
+            super(message, null);
+        }
+    }
+}

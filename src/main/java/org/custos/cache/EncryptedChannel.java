@@ -1,0 +1,397 @@
+package org.custos.cache;
+
+import org.h2.store.fs.FileBaseDefault;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One file of an encrypted cache as H2 sees it: every 1 KiB block sealed on its own with AES-256-GCM (the JDK's,
+ * which uses the processor's AES instructions; H2's own {@code CIPHER=AES} runs a table-based AES in Java and cost
+ * ×3.4 on the first browser pages), a fresh random 96-bit nonce per write, the block's number as associated data
+ * (a block moved elsewhere in the file fails its check). 1 KiB rather than 4: H2 reads a page at a time, 1.5 KB on
+ * average, and each read opens every block it touches (measured on the first browser pages of a reopened cache:
+ * ×1.1–1.25 against the plain file with 1 KiB blocks, ×1.2–1.7 with 4 KiB), for 2.7 % more file.
+ * <p>
+ * Layout: a 4 KiB header (magic, the key's id in plain text, a sealed check value that tells a wrong key from a right
+ * one), then one slot per block: nonce (12) · ciphertext (1024) · tag (16). The file's size as H2 sees it is whole
+ * blocks; H2's MVStore writes whole 4 KiB blocks, and a write that is not is completed from what the block held.
+ * <p>
+ * A slot of zeros (never written: a gap H2 left) reads as zeros. A slot whose tag does not match (a write torn by
+ * a power cut, or a file changed outside Custos) also reads as zeros, and is counted: H2's own page checksums then
+ * decide, as on a plain file (a torn last chunk is passed over; a damaged live page is reported as corruption).
+ */
+final class EncryptedChannel extends FileBaseDefault {
+    static final int BLOCK = 1024;
+    private static final int NONCE = 12;
+    private static final int TAG = 16;
+    static final int SLOT = NONCE + BLOCK + TAG;
+    static final int HEADER = 4096;
+    private static final String MAGIC_TEXT = "Custos encrypted cache (AES-256-GCM, 1 KiB blocks) v1\n";
+    /** Where the key's id (16 hex digits, see {@link CacheKey#id()}) is in the header, after the check value. */
+    private static final int KEY_ID_AT = 256;
+    private static final int KEY_ID_LENGTH = 16;
+    /** The header's check value: this text sealed under the key, with a nonce of its own. */
+    private static final String CHECK_TEXT = "custos-cache-key-check";
+
+    private final FileChannel base;
+    private final SecretKey key;
+    private final String keyId;
+    private final String name;
+    private final SecureRandom random;
+    private final AtomicLong damaged;
+    private volatile long size;
+    /**
+     * The blocks read or written last, opened (direct-mapped by block number, 4 MiB): pages share blocks, and a block
+     * is then opened once for all its pages.
+     */
+    private final long[] cachedBlock = new long[CACHED];
+    private final byte[][] cached = new byte[CACHED][];
+    private static final int CACHED = 4096;
+    /** Writes and truncations so far: a read that saw one happen meanwhile does not keep what it read. */
+    private long changes;
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(EncryptedChannel::newCipher);
+
+    /**
+     * @param damaged counts blocks that failed their check (shared by the cache's files)
+     * @throws WrongKeyException the file is an encrypted cache under another key, or not an encrypted cache
+     */
+    EncryptedChannel(FileChannel base, SecretKey key, String keyId, String name, SecureRandom random,
+                     AtomicLong damaged) throws IOException {
+        this.base = base;
+        this.key = key;
+        this.keyId = keyId;
+        this.name = name;
+        this.random = random;
+        this.damaged = damaged;
+        Arrays.fill(cachedBlock, -1);
+        long physical = base.size();
+        if (physical > 0) {
+            checkHeader(base, key, name);
+            size = Math.max(0, (physical - HEADER) / SLOT) * BLOCK;
+        }
+    }
+
+    /** The H2 file size of an encrypted file {@code physical} bytes long. */
+    static long logicalSize(long physical) {
+        return physical <= HEADER ? 0 : (physical - HEADER) / SLOT * BLOCK;
+    }
+
+    private static void checkHeader(FileChannel base, SecretKey key, String name) throws IOException {
+        byte[] magic = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
+        byte[] check = CHECK_TEXT.getBytes(StandardCharsets.US_ASCII);
+        byte[] header = new byte[HEADER];
+        if (base.size() < HEADER) {
+            throw new WrongKeyException(name + " is not an encrypted Custos cache (too short for its header).");
+        }
+        readFully(base, 0, ByteBuffer.wrap(header));
+        if (!Arrays.equals(header, 0, magic.length, magic, 0, magic.length)) {
+            throw new WrongKeyException(name + " is not an encrypted Custos cache.");
+        }
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, header, magic.length, NONCE));
+            byte[] plain = c.doFinal(header, magic.length + NONCE, check.length + TAG);
+            if (!Arrays.equals(plain, check)) {
+                throw new WrongKeyException(name + " was encrypted with another key.");
+            }
+        } catch (AEADBadTagException e) {
+            throw new WrongKeyException(name + " was encrypted with another key.");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+    }
+
+    private void writeHeader() throws IOException {
+        byte[] magic = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
+        byte[] check = CHECK_TEXT.getBytes(StandardCharsets.US_ASCII);
+        byte[] header = new byte[HEADER];
+        System.arraycopy(magic, 0, header, 0, magic.length);
+        byte[] nonce = new byte[NONCE];
+        random.nextBytes(nonce);
+        System.arraycopy(nonce, 0, header, magic.length, NONCE);
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
+            c.doFinal(check, 0, check.length, header, magic.length + NONCE);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+        System.arraycopy(keyId.getBytes(StandardCharsets.US_ASCII), 0, header, KEY_ID_AT, KEY_ID_LENGTH);
+        writeFully(base, 0, ByteBuffer.wrap(header));
+    }
+
+    /**
+     * The id of the key {@code file} was encrypted with (see {@link CacheKey#id()}); empty when it is not an
+     * encrypted cache (a plain one, or too short to say).
+     */
+    static java.util.Optional<String> keyIdOf(java.nio.file.Path file) throws IOException {
+        try (FileChannel f = FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            if (f.size() < HEADER) {
+                return java.util.Optional.empty();
+            }
+            byte[] header = new byte[HEADER];
+            byte[] magic = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
+            readFully(f, 0, ByteBuffer.wrap(header));
+            if (!Arrays.equals(header, 0, magic.length, magic, 0, magic.length)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new String(header, KEY_ID_AT, KEY_ID_LENGTH, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        int len = dst.remaining();
+        if (len == 0) {
+            return 0;
+        }
+        if (position < 0) {
+            throw new IllegalArgumentException("position " + position);
+        }
+        long size = this.size;
+        if (position >= size) {
+            return -1;
+        }
+        len = (int) Math.min(len, size - position);
+        long first = position / BLOCK;
+        int blocks = (int) ((position + len - 1) / BLOCK - first + 1);
+        byte[] plain = readBlocks(first, blocks);
+        dst.put(plain, (int) (position - first * BLOCK), len);
+        return len;
+    }
+
+    /** {@code count} blocks from {@code first}, opened (blocks past the end of the file read as zeros). */
+    private byte[] readBlocks(long first, int count) throws IOException {
+        byte[] plain = new byte[count * BLOCK];
+        int i = 0;
+        while (i < count) {
+            if (fromCache(first + i, plain, i * BLOCK)) {
+                i++;
+                continue;
+            }
+            int run = 1; // the blocks from here not in memory, read at once
+            while (i + run < count && !inCache(first + i + run)) {
+                run++;
+            }
+            long seen = changes();
+            byte[] sealed = new byte[run * SLOT];
+            long at = HEADER + (first + i) * SLOT;
+            long available = Math.max(0, Math.min(sealed.length, base.size() - at));
+            if (available > 0) {
+                readFully(base, at, ByteBuffer.wrap(sealed, 0, (int) available));
+            }
+            Cipher c = ciphers.get();
+            try {
+                for (int j = 0; j < run; j++) {
+                    open(c, first + i + j, sealed, j * SLOT, plain, (i + j) * BLOCK);
+                    rememberRead(first + i + j, plain, (i + j) * BLOCK, seen);
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IOException("AES-GCM failed: " + e.getMessage(), e);
+            }
+            i += run;
+        }
+        return plain;
+    }
+
+    private synchronized boolean inCache(long block) {
+        return cachedBlock[(int) (block & (CACHED - 1))] == block;
+    }
+
+    private synchronized boolean fromCache(long block, byte[] into, int at) {
+        int slot = (int) (block & (CACHED - 1));
+        if (cachedBlock[slot] != block) {
+            return false;
+        }
+        System.arraycopy(cached[slot], 0, into, at, BLOCK);
+        return true;
+    }
+
+    private synchronized long changes() {
+        return changes;
+    }
+
+    private synchronized void rememberRead(long block, byte[] from, int at, long seen) {
+        if (changes == seen) {
+            remember(block, from, at);
+        }
+    }
+
+    private synchronized void remember(long block, byte[] from, int at) {
+        int slot = (int) (block & (CACHED - 1));
+        byte[] b = cached[slot];
+        if (b == null) {
+            b = cached[slot] = new byte[BLOCK];
+        }
+        System.arraycopy(from, at, b, 0, BLOCK);
+        cachedBlock[slot] = block;
+    }
+
+    private synchronized void forgetFrom(long block) {
+        for (int i = 0; i < CACHED; i++) {
+            if (cachedBlock[i] >= block) {
+                cachedBlock[i] = -1;
+            }
+        }
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+    }
+
+    private void open(Cipher c, long block, byte[] sealed, int from, byte[] plain, int to)
+            throws GeneralSecurityException {
+        if (allZero(sealed, from, NONCE) && allZero(sealed, from + NONCE + BLOCK, TAG)) {
+            return; // never written (a written slot has a random nonce): zeros
+        }
+        c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, sealed, from, NONCE));
+        c.updateAAD(blockNumber(block));
+        try {
+            c.doFinal(sealed, from + NONCE, BLOCK + TAG, plain, to);
+        } catch (AEADBadTagException e) {
+            Arrays.fill(plain, to, to + BLOCK, (byte) 0);
+            damaged.incrementAndGet();
+        }
+    }
+
+    @Override
+    public synchronized int write(ByteBuffer src, long position) throws IOException {
+        int len = src.remaining();
+        if (len == 0) {
+            return 0;
+        }
+        if (position < 0) {
+            throw new IllegalArgumentException("position " + position);
+        }
+        if (base.size() == 0) {
+            writeHeader();
+        }
+        long first = position / BLOCK;
+        long end = position + len;
+        int blocks = (int) ((end - 1) / BLOCK - first + 1);
+        byte[] plain = new byte[blocks * BLOCK];
+        int offset = (int) (position - first * BLOCK);
+        if (offset != 0 && first * BLOCK < size) {
+            System.arraycopy(readBlocks(first, 1), 0, plain, 0, BLOCK);
+        }
+        long lastBlock = first + blocks - 1;
+        if (end % BLOCK != 0 && lastBlock * BLOCK < size && (lastBlock != first || offset == 0)) {
+            System.arraycopy(readBlocks(lastBlock, 1), 0, plain, (blocks - 1) * BLOCK, BLOCK);
+        }
+        src.get(plain, offset, len);
+        changes++;
+        byte[] sealed = new byte[blocks * SLOT];
+        try {
+            Cipher c = ciphers.get();
+            byte[] nonce = new byte[NONCE];
+            for (int i = 0; i < blocks; i++) {
+                random.nextBytes(nonce);
+                System.arraycopy(nonce, 0, sealed, i * SLOT, NONCE);
+                c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
+                c.updateAAD(blockNumber(first + i));
+                c.doFinal(plain, i * BLOCK, BLOCK, sealed, i * SLOT + NONCE);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+        writeFully(base, HEADER + first * SLOT, ByteBuffer.wrap(sealed));
+        for (int i = 0; i < blocks; i++) {
+            remember(first + i, plain, i * BLOCK);
+        }
+        size = Math.max(size, (lastBlock + 1) * BLOCK);
+        return len;
+    }
+
+    private static byte[] blockNumber(long block) {
+        return ByteBuffer.allocate(8).putLong(block).array();
+    }
+
+    private static boolean allZero(byte[] b, int from, int len) {
+        for (int i = from; i < from + len; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    protected synchronized void implTruncate(long newSize) throws IOException {
+        if (newSize < 0) {
+            throw new IllegalArgumentException("size " + newSize);
+        }
+        if (newSize >= size) {
+            return;
+        }
+        long blocks = (newSize + BLOCK - 1) / BLOCK;
+        changes++;
+        forgetFrom(blocks);
+        base.truncate(blocks == 0 ? Math.min(base.size(), HEADER) : HEADER + blocks * SLOT);
+        size = blocks * BLOCK;
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+        base.force(metaData);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        return base.tryLock(position, size, shared);
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+        base.close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static void readFully(FileChannel file, long pos, ByteBuffer dst) throws IOException {
+        while (dst.hasRemaining()) {
+            int n = file.read(dst, pos);
+            if (n < 0) {
+                throw new EOFException();
+            }
+            pos += n;
+        }
+    }
+
+    private static void writeFully(FileChannel file, long pos, ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            pos += file.write(src, pos);
+        }
+    }
+
+    /** The file is not an encrypted cache under this key. */
+    static final class WrongKeyException extends IOException {
+        WrongKeyException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.custos.cache;
+
+import org.custos.TestData;
+import org.custos.sync.Importer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Encrypting an existing cache (key into the keyring first, then the file), opening it with the keyring's key,
+ * decrypting it, and the lost-key path: the cache cannot be read, it is set aside (not deleted) and a new one takes its
+ * place. The keyring here is a map (the real one is exercised in {@code SecretsTest}).
+ */
+class CacheKeysTest {
+    private static final String MARKER = "Philomena Brackenbury";
+
+    @TempDir
+    Path dir;
+
+    /** An in-memory keyring; {@code keeps}: whether it keeps what it is given. */
+    static final class MapKeyring implements CacheKeys.Keyring {
+        final Map<String, String> entries = new HashMap<>();
+        boolean keeps = true;
+        boolean available = true;
+
+        @Override
+        public Optional<String> get(String name) {
+            return Optional.ofNullable(entries.get(name));
+        }
+
+        @Override
+        public void put(String name, String secret) {
+            if (secret == null) {
+                entries.remove(name);
+            } else if (keeps) {
+                entries.put(name, secret);
+            }
+        }
+
+        @Override
+        public boolean available() {
+            return available;
+        }
+    }
+
+    private static void fill(Cache cache, int n) {
+        StringBuilder nd = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            nd.append("{\"resourceType\":\"AuditEvent\",\"id\":\"k-").append(i).append("\",\"type\":{\"system\":"
+                    + "\"http://dicom.nema.org/resources/ontology/DCM\",\"code\":\"110110\"},\"action\":\"R\","
+                    + "\"recorded\":\"2026-11-30T10:00:00Z\",\"agent\":[{\"name\":\"" + MARKER + "\",\"userId\":"
+                    + "{\"value\":\"pbracken\"},\"requestor\":true}],\"source\":{\"identifier\":{\"value\":\"w\"}},"
+                    + "\"entity\":[{\"reference\":{\"reference\":\"Patient/k-" + i + "\"}}]}\n");
+        }
+        new Importer(cache, TestData.FHIR).importStream("test", "keys", new ByteArrayInputStream(
+                nd.toString().getBytes(StandardCharsets.UTF_8)), "keys.ndjson", Importer.SILENT);
+    }
+
+    private static boolean holds(Path file, String text) throws Exception {
+        return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(text);
+    }
+
+    private static long events(Cache c) {
+        return c.audit().count(AuditFilter.ALL.withAgent("pbracken"), Long.MAX_VALUE);
+    }
+
+    @Test
+    void aPlainCacheIsEncryptedWithAKeyInTheKeyringAndDecryptedAgain() throws Exception {
+        Path file = dir.resolve("custos");
+        try (Cache c = Cache.open(file)) {
+            fill(c, 300);
+        }
+        Path h2 = CacheKeys.h2File(file);
+        assertThat(holds(h2, MARKER)).as("the plain file shows the name (else this test proves nothing)").isTrue();
+        MapKeyring ring = new MapKeyring();
+        CacheKeys keys = new CacheKeys(ring);
+
+        String id = keys.encrypt(file).orElseThrow();
+        assertThat(ring.entries).containsOnlyKeys(CacheKeys.entry(id));
+        assertThat(CacheKeys.keyId(file)).contains(id);
+        assertThat(holds(h2, MARKER)).isFalse();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".mv.db")))
+                    .containsExactly("custos.mv.db"); // no copy left beside it
+        }
+        assertThat(keys.encrypt(file)).isEmpty(); // already: nothing happens
+        try (Cache c = keys.open(file)) {
+            assertThat(c.encrypted()).isTrue();
+            assertThat(events(c)).isEqualTo(300);
+            fill(c, 310); // 10 more, stored encrypted
+        }
+        assertThatThrownBy(() -> Cache.open(file)).isInstanceOf(CacheKeyException.class);
+
+        assertThat(keys.decrypt(file)).isTrue();
+        assertThat(ring.entries).isEmpty();
+        assertThat(CacheKeys.keyId(file)).isEmpty();
+        try (Cache c = keys.open(file)) {
+            assertThat(c.encrypted()).isFalse();
+            assertThat(events(c)).isEqualTo(310);
+        }
+        assertThat(holds(h2, MARKER)).isTrue();
+    }
+
+    @Test
+    void aKeyringThatDoesNotKeepTheKeyLeavesTheCacheAsItWas() throws Exception {
+        Path file = dir.resolve("custos");
+        try (Cache c = Cache.open(file)) {
+            fill(c, 5);
+        }
+        byte[] before = Files.readAllBytes(CacheKeys.h2File(file));
+        MapKeyring ring = new MapKeyring();
+        ring.keeps = false;
+        assertThatThrownBy(() -> new CacheKeys(ring).encrypt(file)).isInstanceOf(CacheException.class)
+                .hasMessageContaining("did not keep");
+        ring.keeps = true;
+        ring.available = false;
+        assertThatThrownBy(() -> new CacheKeys(ring).encrypt(file)).isInstanceOf(CacheException.class)
+                .hasMessageContaining("keyring");
+        assertThat(Files.readAllBytes(CacheKeys.h2File(file))).isEqualTo(before);
+        assertThat(ring.entries).isEmpty();
+    }
+
+    @Test
+    void aLostKeyIsSaidSoAndTheCacheIsSetAsideNotDeleted() throws Exception {
+        Path file = dir.resolve("custos");
+        MapKeyring ring = new MapKeyring();
+        CacheKeys keys = new CacheKeys(ring);
+        try (Cache c = Cache.open(file)) {
+            fill(c, 7);
+        }
+        String id = keys.encrypt(file).orElseThrow();
+        String kept = ring.entries.get(CacheKeys.entry(id));
+
+        ring.available = false; // the keyring cannot be reached: nothing is lost yet, nothing is moved
+        assertThatThrownBy(() -> keys.open(file)).isInstanceOf(CacheKeyException.class)
+                .isNotInstanceOf(CacheKeys.LostKeyException.class).hasMessageContaining("cannot be reached");
+        ring.available = true;
+        ring.entries.clear(); // a keyring that was reset
+        assertThatThrownBy(() -> keys.open(file)).isInstanceOf(CacheKeys.LostKeyException.class)
+                .hasMessageContaining("not in this account's keyring");
+
+        byte[] encrypted = Files.readAllBytes(CacheKeys.h2File(file));
+        Path aside = CacheKeys.setAside(file, Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC));
+        assertThat(aside.getFileName().toString()).isEqualTo("custos-unreadable-20261203-120000.mv.db");
+        assertThat(Files.readAllBytes(aside)).isEqualTo(encrypted);
+        try (Cache fresh = keys.open(file)) {
+            assertThat(fresh.encrypted()).isFalse();
+            assertThat(events(fresh)).isZero();
+        }
+        // the key found again: the file set aside opens under it
+        ring.put(CacheKeys.entry(id), kept);
+        try (Cache old = keys.open(aside)) {
+            assertThat(events(old)).isEqualTo(7);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.custos.cache;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The encrypted file under an encrypted cache: what is written reads back byte for byte (aligned or not, across
+ * blocks, after reopening, after truncation), a gap reads as zeros, a changed block reads as zeros and is counted,
+ * another key is refused, and the file names its key's id.
+ */
+class EncryptedChannelTest {
+    @TempDir
+    Path dir;
+
+    private final CacheKey key = CacheKey.random();
+    private final AtomicLong damaged = new AtomicLong();
+
+    private EncryptedChannel open(Path file, CacheKey k) throws Exception {
+        return new EncryptedChannel(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), k.secretKey(), k.id(), file.toString(), new SecureRandom(), damaged);
+    }
+
+    private static byte[] read(FileChannel c, long pos, int len) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        while (b.hasRemaining()) {
+            if (c.read(b, pos + b.position()) < 0) {
+                break;
+            }
+        }
+        return Arrays.copyOf(b.array(), b.position());
+    }
+
+    @Test
+    void whatIsWrittenReadsBackAlignedOrNotAndAfterReopening() throws Exception {
+        Path file = dir.resolve("f");
+        Random r = new Random(7);
+        byte[] model = new byte[64 * 1024];
+        long size = 0;
+        try (EncryptedChannel c = open(file, key)) {
+            for (int i = 0; i < 400; i++) {
+                int pos = r.nextInt(model.length - 5000);
+                int len = 1 + r.nextInt(i % 3 == 0 ? 4096 : 300);
+                if (i % 5 == 0) {
+                    pos = pos / 4096 * 4096; // H2's usual: whole 4 KiB blocks
+                    len = 4096;
+                }
+                byte[] data = new byte[len];
+                r.nextBytes(data);
+                c.write(ByteBuffer.wrap(data), pos);
+                System.arraycopy(data, 0, model, pos, len);
+                size = Math.max(size, pos + len);
+                int at = r.nextInt((int) size);
+                int n = Math.min(1 + r.nextInt(3000), (int) size - at);
+                assertThat(read(c, at, n)).isEqualTo(Arrays.copyOfRange(model, at, at + n));
+            }
+            assertThat(c.size()).isGreaterThanOrEqualTo(size).isLessThan(size + EncryptedChannel.BLOCK);
+        }
+        byte[] raw = Files.readAllBytes(file);
+        assertThat(raw.length).isGreaterThan((int) size);
+        try (EncryptedChannel c = open(file, key)) {
+            assertThat(read(c, 0, (int) size)).isEqualTo(Arrays.copyOf(model, (int) size));
+            assertThat(c.size()).isEqualTo(EncryptedChannel.logicalSize(raw.length));
+            // truncated to a block boundary: the rest is gone, the start unchanged
+            c.truncate(8192);
+            assertThat(c.size()).isEqualTo(8192);
+            assertThat(read(c, 0, 9000)).isEqualTo(Arrays.copyOf(model, 8192));
+        }
+        assertThat(damaged.get()).isZero();
+    }
+
+    @Test
+    void aGapReadsAsZerosAndAChangedBlockReadsAsZerosAndIsCounted() throws Exception {
+        Path file = dir.resolve("g");
+        byte[] block = new byte[4096];
+        Arrays.fill(block, (byte) 'x');
+        try (EncryptedChannel c = open(file, key)) {
+            c.write(ByteBuffer.wrap(block), 0);
+            c.write(ByteBuffer.wrap(block), 5 * 4096); // blocks 1..4 (of 4 KiB) never written
+            assertThat(read(c, 4096, 4096)).isEqualTo(new byte[4096]);
+        }
+        assertThat(damaged.get()).isZero();
+        // one byte changed in the second 1 KiB block's ciphertext
+        try (FileChannel raw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long at = EncryptedChannel.HEADER + EncryptedChannel.SLOT + 100;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            raw.read(one, at);
+            raw.write(ByteBuffer.wrap(new byte[]{(byte) (one.get(0) ^ 1)}), at);
+        }
+        try (EncryptedChannel c = open(file, key)) {
+            byte[] first = read(c, 0, 4096);
+            assertThat(Arrays.copyOfRange(first, 0, 1024)).containsOnly((byte) 'x');
+            assertThat(Arrays.copyOfRange(first, 1024, 2048)).containsOnly((byte) 0);
+            assertThat(Arrays.copyOfRange(first, 2048, 4096)).containsOnly((byte) 'x');
+        }
+        assertThat(damaged.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherKeyIsRefusedAndTheFileNamesItsKeysId() throws Exception {
+        Path file = dir.resolve("k");
+        try (EncryptedChannel c = open(file, key)) {
+            c.write(ByteBuffer.wrap(new byte[4096]), 0);
+        }
+        assertThat(EncryptedChannel.keyIdOf(file)).contains(key.id());
+        CacheKey other = CacheKey.random();
+        assertThat(other.id()).isNotEqualTo(key.id()).hasSize(16);
+        assertThatThrownBy(() -> open(file, other)).isInstanceOf(EncryptedChannel.WrongKeyException.class)
+                .hasMessageContaining("another key");
+        Path plain = dir.resolve("plain");
+        Files.write(plain, new byte[8192]);
+        assertThat(EncryptedChannel.keyIdOf(plain)).isEmpty();
+        assertThatThrownBy(() -> open(plain, key)).isInstanceOf(EncryptedChannel.WrongKeyException.class)
+                .hasMessageContaining("not an encrypted");
+        // the key's id says nothing of the key
+        assertThat(key.text()).doesNotContain(key.id());
+    }
+}

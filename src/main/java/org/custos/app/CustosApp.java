@@ -13,6 +13,7 @@ import javafx.scene.image.Image;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.custos.cache.Cache;
+import org.custos.cache.CacheKeys;
 import org.custos.cache.DataDirs;
 import org.custos.fhir.ProfileStore;
 import org.custos.servers.ServersViewModel;
@@ -42,6 +43,8 @@ public final class CustosApp extends Application {
     static final String DEMO_PROVENANCE = "/org/custos/demo/demo-provenance.ndjson";
 
     private FxTaskRunner tasks;
+    private org.custos.fhir.Secrets secrets;
+
     private volatile Cache cache;
     private MainViewModel main;
     private MainWindow window;
@@ -93,8 +96,16 @@ public final class CustosApp extends Application {
             return null;
         }, done -> Log.LOG.info("FHIR parsers ready {} ms after the process started", sinceProcessStart()),
                 error -> Log.LOG.warn("FHIR warm-up failed", error));
+        secrets = org.custos.fhir.Secrets.forThisUser(DataDirs.dataDir());
+        openCache(stage, scene, dbFile, fhirReady, options, shownMs);
+    }
+
+    /** Opens the cache in the background (encrypting or decrypting it first if the Servers tab asked), then the window. */
+    private void openCache(Stage stage, Scene scene, Path dbFile,
+                           java.util.concurrent.CompletableFuture<Fhir> fhirReady, AppOptions options, long shownMs) {
+        CacheOpening opening = new CacheOpening(org.custos.sync.CacheKeyring.keys(secrets), settings());
         tasks.submit("Opening the cache", p -> {
-            Cache c = Cache.open(dbFile);
+            Cache c = opening.open(dbFile, m -> p.update(0, 0, m));
             c.openNotice().ifPresent(n -> Log.LOG.info("Opening the cache: {}", n));
             cache = c;
             return new Opened(fhirReady.join(), c);
@@ -121,14 +132,21 @@ public final class CustosApp extends Application {
             if (options.smoke()) {
                 smoke(stage);
             }
-        }, error -> scene.setRoot(failure(error)));
+        }, error -> scene.setRoot(error instanceof CacheKeys.LostKeyException
+                ? lostKey(error, () -> {
+                    Path aside = CacheKeys.setAside(dbFile, java.time.Clock.systemUTC());
+                    Log.LOG.warn("The cache whose key is lost was set aside as {}", aside);
+                    scene.setRoot(waiting("Starting a new cache " + dbFile + " …"));
+                    openCache(stage, scene, dbFile, fhirReady, options, shownMs);
+                })
+                : failure(error)));
     }
 
     private Parent build(Opened o, Scene scene) {
         ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node(org.custos.fhir.ProfileStore.USER_NODE),
-                org.custos.fhir.Secrets.forThisUser(DataDirs.dataDir()));
+                secrets);
         MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault(),
-                profiles, java.util.prefs.Preferences.userRoot().node("org/custos/settings"),
+                profiles, settings(),
                 new SystemBrowser(getHostServices()));
         main = w.model();
         servers = w.servers();
@@ -190,6 +208,37 @@ public final class CustosApp extends Application {
         VBox box = new VBox(16, spinner, label);
         box.setAlignment(Pos.CENTER);
         return box;
+    }
+
+    /**
+     * The cache is encrypted and its key is not in the keyring: say so, and offer to set the unreadable file aside
+     * (kept, should the key turn up) and start a new cache that syncs again from the servers.
+     */
+    private Parent lostKey(Throwable error, Runnable startNew) {
+        Label title = new Label("The cache cannot be read without its key");
+        title.getStyleClass().add("title-3");
+        String saved = settings().get(org.custos.servers.CacheProtectionModel.EXPORTED_KEY, null);
+        Label text = new Label(error.getMessage() + "\n\nCustos can set this file aside (it is kept, and opens again "
+                + "should the key be found) and start a new cache: sync your servers again to fill it. What existed "
+                + "only in the cache (unsent edits, investigations and notes, rules) is in the local-only data you "
+                + "saved" + (saved == null ? " (none was saved on this computer)." : ": " + saved + "."));
+        text.setWrapText(true);
+        text.setMaxWidth(640);
+        Button fresh = new Button("Set it aside and start a new cache");
+        fresh.setDefaultButton(true);
+        fresh.setOnAction(e -> startNew.run());
+        Button quit = new Button("Quit");
+        quit.setOnAction(e -> Platform.exit());
+        javafx.scene.layout.HBox buttons = new javafx.scene.layout.HBox(10, fresh, quit);
+        buttons.setAlignment(Pos.CENTER);
+        VBox box = new VBox(16, title, text, buttons);
+        box.setAlignment(Pos.CENTER);
+        return box;
+    }
+
+    /** The app's settings (the Servers tab's "Encrypt the cache" among them). */
+    private static java.util.prefs.Preferences settings() {
+        return java.util.prefs.Preferences.userRoot().node("org/custos/settings");
     }
 
     private static Parent failure(Throwable error) {

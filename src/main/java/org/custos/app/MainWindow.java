@@ -1,5 +1,7 @@
 package org.custos.app;
 
+import org.custos.servers.CacheProtectionModel;
+
 import org.custos.audit.AuditView;
 import org.custos.audit.AuditViewModel;
 import org.custos.cache.Cache;
@@ -68,6 +70,7 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
         // new data from a sync shows in the browser and the quarantine without a restart
         ServersViewModel servers = new ServersViewModel(profiles, new SyncEngine(cache), tasks, main::refresh, zone);
         servers.openBrowserWith(browser);
+        servers.protectCacheWith(new CacheProtectionModel(cache, settings, tasks, profiles::keyring));
         SourcesViewModel sources = new SourcesViewModel(cache.originData(), tasks, main::refresh, zone);
         main.onRefresh(sources::refresh);
         ConsentWiring consentWiring = new ConsentWiring(cache, fhir, profiles, tasks, zone);

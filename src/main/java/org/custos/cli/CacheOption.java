@@ -16,7 +16,8 @@ final class CacheOption {
 
     /** Opens the cache; what opening it did (an upgrade, a restore after an interrupted one) goes to stderr. */
     Cache open() {
-        Cache cache = Cache.open(DataDirs.cacheFile(db));
+        // an encrypted cache opens with its key from the system keyring
+        Cache cache = CacheCommand.keys().open(DataDirs.cacheFile(db));
         cache.openNotice().ifPresent(notice -> {
             var err = command.commandLine().getErr();
             err.println("custos " + command.name() + ": " + notice);

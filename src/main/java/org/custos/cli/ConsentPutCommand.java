@@ -86,7 +86,7 @@ final class ConsentPutCommand implements Callable<Integer> {
             return fail(err, file + " holds a " + consent.type() + ", not a Consent.");
         }
         // the cache first: a cache in use elsewhere stops the command before anything is written to the server
-        try (Cache cache = db == null ? null : Cache.open(db);
+        try (Cache cache = db == null ? null : CacheCommand.keys().open(db);
              ResourceWriter writer = new ResourceWriter(fhir, profile)) {
             String id = consent.id() == null ? ResourceWriter.newId() : consent.id();
             ResourceWriter.Stored stored;

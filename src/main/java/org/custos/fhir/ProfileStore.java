@@ -140,6 +140,11 @@ public final class ProfileStore {
     }
 
     /** Where secrets are kept, when the user should know (no keyring). */
+    /** Whether secrets are kept in the operating system's keyring (may look for it first: not on the UI thread). */
+    public boolean keyring() {
+        return secrets.keyring();
+    }
+
     public Optional<String> secretsWarning() {
         return secrets.warning();
     }

@@ -58,6 +58,10 @@ public final class ServersView {
     @FXML TextField cacheDaysField;
     @FXML TextField everyField;
     @FXML Button saveButton;
+    @FXML javafx.scene.layout.VBox cacheBox;
+    @FXML CheckBox encryptCheck;
+    @FXML Button saveLocalButton;
+    @FXML Label encryptionLabel;
     @FXML Button testButton;
     @FXML Button syncButton;
     @FXML Button cancelSyncButton;
@@ -84,6 +88,7 @@ public final class ServersView {
 
     @FXML
     void initialize() {
+        bindCacheProtection();
         profileList.setItems(vm.profileNames());
         profileList.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b != null) {
@@ -219,6 +224,53 @@ public final class ServersView {
     @FXML
     void cancelSignIn() {
         vm.signInModel().cancel();
+    }
+
+    @FXML
+    void toggleEncryption() {
+        CacheProtectionModel cp = vm.cacheProtection();
+        boolean on = encryptCheck.isSelected();
+        encryptCheck.setSelected(cp.encryptProperty().get()); // the model says when it changed
+        if (!on) {
+            cp.decrypt();
+            return;
+        }
+        java.io.File f = localDataChooser("Before encrypting: save what only this cache holds")
+                .showSaveDialog(root.getScene().getWindow());
+        if (f != null) {
+            cp.encrypt(f.toPath());
+        }
+    }
+
+    @FXML
+    void saveLocal() {
+        java.io.File f = localDataChooser("Save what only this cache holds")
+                .showSaveDialog(root.getScene().getWindow());
+        if (f != null) {
+            vm.cacheProtection().saveLocal(f.toPath());
+        }
+    }
+
+    private static javafx.stage.FileChooser localDataChooser(String title) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle(title);
+        fc.setInitialFileName("custos-local-data-" + java.time.LocalDate.now() + ".json");
+        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("JSON", "*.json"));
+        return fc;
+    }
+
+    private void bindCacheProtection() {
+        CacheProtectionModel cp = vm.cacheProtection();
+        cacheBox.setVisible(cp != null);
+        cacheBox.setManaged(cp != null);
+        if (cp == null) {
+            return;
+        }
+        encryptCheck.setSelected(cp.encryptProperty().get());
+        cp.encryptProperty().addListener((o, was, is) -> encryptCheck.setSelected(is));
+        encryptCheck.disableProperty().bind(cp.availableProperty().not().or(cp.busyProperty()));
+        saveLocalButton.disableProperty().bind(cp.busyProperty());
+        encryptionLabel.textProperty().bind(cp.statusProperty());
     }
 
     @FXML

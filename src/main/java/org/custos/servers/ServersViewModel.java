@@ -32,6 +32,7 @@ public final class ServersViewModel {
     private final TaskRunner tasks;
     private final Runnable cacheChanged;
     private final ZoneId zone;
+    private CacheProtectionModel cacheProtection;
 
     private final ObservableList<String> profileNames = FXCollections.observableArrayList();
     private final ObjectProperty<String> selected = new SimpleObjectProperty<>();
@@ -129,6 +130,16 @@ public final class ServersViewModel {
         if (n != null) {
             signIn.signOut(n, message::set);
         }
+    }
+
+    /** "Encrypt the cache" (the app's; none in tests that do not show it). */
+    public void protectCacheWith(CacheProtectionModel model) {
+        this.cacheProtection = model;
+    }
+
+    /** "Encrypt the cache"; null when the screen does not offer it. */
+    public CacheProtectionModel cacheProtection() {
+        return cacheProtection;
     }
 
     /** How the system browser is opened for a sign-in. */

@@ -1,0 +1,100 @@
+package org.custos.app;
+
+import org.custos.cache.Cache;
+import org.custos.cache.CacheKeys;
+import org.custos.servers.CacheProtectionModel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The app's start with "Encrypt the cache" chosen: the cache is encrypted before it opens, decrypted when the choice
+ * is taken back; a conversion that cannot happen (no keyring) opens the cache as it is and says why; a lost key
+ * stops the start with the lost-key exception the window answers.
+ */
+class CacheOpeningTest {
+    private final Preferences settings = Preferences.userRoot().node("custos-opening-test-" + UUID.randomUUID());
+    private final Map<String, String> ring = new HashMap<>();
+    private boolean keyring = true;
+    private final CacheKeys keys = new CacheKeys(new CacheKeys.Keyring() {
+        @Override
+        public Optional<String> get(String name) {
+            return Optional.ofNullable(ring.get(name));
+        }
+
+        @Override
+        public void put(String name, String secret) {
+            if (secret == null) {
+                ring.remove(name);
+            } else {
+                ring.put(name, secret);
+            }
+        }
+
+        @Override
+        public boolean available() {
+            return keyring;
+        }
+    });
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void forget() throws Exception {
+        settings.removeNode();
+    }
+
+    @Test
+    void theCacheIsEncryptedAtStartWhenChosenAndDecryptedWhenTakenBack() {
+        Path file = dir.resolve("custos");
+        List<String> said = new ArrayList<>();
+        CacheOpening opening = new CacheOpening(keys, settings);
+        try (Cache c = opening.open(file, said::add)) {
+            assertThat(c.encrypted()).isFalse(); // nothing chosen: as it is
+        }
+        settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
+        try (Cache c = opening.open(file, said::add)) {
+            assertThat(c.encrypted()).isTrue();
+        }
+        assertThat(said).anyMatch(s -> s.startsWith("Encrypting the cache"));
+        assertThat(ring).hasSize(1);
+        settings.put(CacheProtectionModel.PREF, CacheProtectionModel.OFF);
+        try (Cache c = opening.open(file, said::add)) {
+            assertThat(c.encrypted()).isFalse();
+        }
+        assertThat(ring).isEmpty();
+    }
+
+    @Test
+    void withoutAKeyringTheCacheOpensAsItIsAndTheReasonIsKept() {
+        keyring = false;
+        settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
+        try (Cache c = new CacheOpening(keys, settings).open(dir.resolve("custos"), s -> { })) {
+            assertThat(c.encrypted()).isFalse();
+        }
+        assertThat(settings.get(CacheProtectionModel.FAILED, "")).contains("keyring");
+    }
+
+    @Test
+    void aLostKeyStopsTheStartWithTheLostKeyException() {
+        Path file = dir.resolve("custos");
+        settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
+        new CacheOpening(keys, settings).open(file, s -> { }).close();
+        ring.clear();
+        assertThatThrownBy(() -> new CacheOpening(keys, settings).open(file, s -> { }))
+                .isInstanceOf(CacheKeys.LostKeyException.class);
+    }
+}

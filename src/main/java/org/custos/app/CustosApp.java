@@ -268,6 +268,9 @@ public final class CustosApp extends Application {
         if (cache != null && cache.closeTidily()) {
             Log.LOG.info("Compacted the cache at exit");
         }
+        if (secrets != null) {
+            secrets.close(); // the keyring's D-Bus connection: else the process outlives the window
+        }
         if (smokeExitCode != 0) {
             System.exit(smokeExitCode);
         }

@@ -79,4 +79,13 @@ final class OsKeyring implements SecretBackend {
     public boolean keyring() {
         return true;
     }
+
+    @Override
+    public synchronized void close() {
+        try {
+            keyring.close();
+        } catch (Exception e) {
+            // closing: nothing to do about it
+        }
+    }
 }

@@ -18,6 +18,10 @@ public interface SecretBackend {
         return false;
     }
 
+    /** Lets go of the keyring (its D-Bus connection would keep the app's process alive after the window closed). */
+    default void close() {
+    }
+
     /** What the user should know about where secrets are kept (empty: nothing to worry about). */
     default Optional<String> warning() {
         return Optional.empty();

@@ -74,6 +74,13 @@ public final class Secrets implements SecretBackend {
     }
 
     @Override
+    public synchronized void close() {
+        if (keyring != null) {
+            keyring.close();
+        }
+    }
+
+    @Override
     public boolean keyring() {
         return keyringOrNull() != null;
     }

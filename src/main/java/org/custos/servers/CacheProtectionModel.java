@@ -113,13 +113,13 @@ public final class CacheProtectionModel {
             }
         }, written -> {
             busy.set(false);
-            settings.put(EXPORTED_KEY, java.time.LocalDate.now() + " · " + file.toAbsolutePath());
+            settings.put(EXPORTED_KEY, java.time.LocalDate.now() + " to " + file.toAbsolutePath() + " ("
+                    + written.total() + " rows and events)");
             if (thenEncrypt) {
                 put(cache.encrypted() ? null : ON);
                 encrypt.set(true);
             }
-            status.set("Saved " + written.total() + " rows and events only this cache holds to " + file + ".\n"
-                    + describe());
+            status.set(describe());
         }, t -> {
             busy.set(false);
             encrypt.set(wanted());
@@ -169,8 +169,7 @@ public final class CacheProtectionModel {
         }
         String saved = settings.get(EXPORTED_KEY, null);
         if (saved != null) {
-            b.append("\nLocal-only data last saved: ").append(saved)
-                    .append(". Without the key, a new cache syncs again from the servers; that file keeps the rest.");
+            b.append("\nLocal-only data saved ").append(saved);
         }
         return b.toString();
     }

@@ -398,6 +398,7 @@ public final class Cache implements AutoCloseable {
         } finally {
             pool.dispose();
             forgetKey();
+            CacheFiles.keepPrivate(file());
         }
     }
 

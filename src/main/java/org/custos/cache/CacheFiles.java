@@ -333,4 +333,18 @@ final class CacheFiles {
         return posix() ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
     }
+
+    /**
+     * Makes {@code file} readable by this user only again (0600 on POSIX): H2's SHUTDOWN COMPACT writes a new file
+     * with the default rights and moves it over the cache.
+     */
+    static void keepPrivate(Path file) {
+        if (posix() && Files.exists(file)) {
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (java.io.IOException e) {
+                // the folder (0700) still keeps others out when Custos made it
+            }
+        }
+    }
 }

@@ -199,6 +199,7 @@ public final class CacheKeys {
                     throw new CacheException("The converted cache does not hold the same rows (" + before + " before, "
                             + after + " after): the cache stays as it was.");
                 }
+                samePermissions(h2, tmp);
                 moved = replace(tmp, h2);
             } finally {
                 in.closeImmediately();
@@ -224,6 +225,15 @@ public final class CacheKeys {
             if (target != null) {
                 target.close();
             }
+        }
+    }
+
+    /** The copy gets the original's permissions (readable only by this user, as Custos made it). */
+    private static void samePermissions(Path from, Path to) throws IOException {
+        try {
+            Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the folder's own rights apply
         }
     }
 

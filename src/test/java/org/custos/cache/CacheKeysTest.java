@@ -88,8 +88,10 @@ class CacheKeysTest {
         MapKeyring ring = new MapKeyring();
         CacheKeys keys = new CacheKeys(ring);
 
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> rights = Files.getPosixFilePermissions(h2);
         String id = keys.encrypt(file).orElseThrow();
         assertThat(ring.entries).containsOnlyKeys(CacheKeys.entry(id));
+        assertThat(Files.getPosixFilePermissions(h2)).isEqualTo(rights);
         assertThat(CacheKeys.keyId(file)).contains(id);
         assertThat(holds(h2, MARKER)).isFalse();
         try (var files = Files.list(dir)) {

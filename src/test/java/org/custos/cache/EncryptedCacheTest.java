@@ -83,6 +83,8 @@ class EncryptedCacheTest {
         assertThat(enc.encrypted()).isTrue();
         Path file = enc.file();
         enc.compactAndClose();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file)).as("readable by this user only, as before")
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 assertThat(fileHolds(p, MARKER)).as(p.toString()).isFalse();

@@ -25,9 +25,15 @@ final class CacheOpening {
     }
 
     /**
+     * @param setAsideFirst the user chose to set an unreadable cache aside and start a new one
      * @throws CacheKeys.LostKeyException the cache is encrypted and the keyring has no key for it
      */
-    Cache open(Path file, Consumer<String> progress) {
+    Cache open(Path file, boolean setAsideFirst, Consumer<String> progress) {
+        if (setAsideFirst) {
+            Path aside = CacheKeys.setAside(file, java.time.Clock.systemUTC());
+            LoggerFactory.getLogger(CacheOpening.class).warn("The cache whose key is lost was set aside as {}", aside);
+            progress.accept("Set aside as " + aside + "; starting a new cache …");
+        }
         String wanted = settings.get(CacheProtectionModel.PREF, "");
         boolean encrypted = CacheKeys.keyId(file).isPresent();
         try {
@@ -40,9 +46,10 @@ final class CacheOpening {
                 keys.decrypt(file);
             }
             settings.remove(CacheProtectionModel.FAILED);
-        } catch (CacheException e) {
+        } catch (CacheException | IllegalStateException e) {
+            // (a keyring that refuses throws IllegalStateException): the cache opens as it is, the tab says why
             LoggerFactory.getLogger(CacheOpening.class).warn("Converting the cache failed", e);
-            settings.put(CacheProtectionModel.FAILED, e.getMessage());
+            settings.put(CacheProtectionModel.FAILED, String.valueOf(e.getMessage()));
         }
         progress.accept("Opening the cache " + file + " …");
         return keys.open(file);

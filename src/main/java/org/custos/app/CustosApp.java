@@ -97,15 +97,16 @@ public final class CustosApp extends Application {
         }, done -> Log.LOG.info("FHIR parsers ready {} ms after the process started", sinceProcessStart()),
                 error -> Log.LOG.warn("FHIR warm-up failed", error));
         secrets = org.custos.fhir.Secrets.forThisUser(DataDirs.dataDir());
-        openCache(stage, scene, dbFile, fhirReady, options, shownMs);
+        openCache(stage, scene, dbFile, fhirReady, options, shownMs, false);
     }
 
     /** Opens the cache in the background (encrypting or decrypting it first if the Servers tab asked), then the window. */
     private void openCache(Stage stage, Scene scene, Path dbFile,
-                           java.util.concurrent.CompletableFuture<Fhir> fhirReady, AppOptions options, long shownMs) {
+                           java.util.concurrent.CompletableFuture<Fhir> fhirReady, AppOptions options, long shownMs,
+                           boolean setAsideFirst) {
         CacheOpening opening = new CacheOpening(org.custos.sync.CacheKeyring.keys(secrets), settings());
         tasks.submit("Opening the cache", p -> {
-            Cache c = opening.open(dbFile, m -> p.update(0, 0, m));
+            Cache c = opening.open(dbFile, setAsideFirst, m -> p.update(0, 0, m));
             c.openNotice().ifPresent(n -> Log.LOG.info("Opening the cache: {}", n));
             cache = c;
             return new Opened(fhirReady.join(), c);
@@ -133,11 +134,10 @@ public final class CustosApp extends Application {
                 smoke(stage);
             }
         }, error -> scene.setRoot(error instanceof CacheKeys.LostKeyException
-                ? lostKey(error, () -> {
-                    Path aside = CacheKeys.setAside(dbFile, java.time.Clock.systemUTC());
-                    Log.LOG.warn("The cache whose key is lost was set aside as {}", aside);
-                    scene.setRoot(waiting("Starting a new cache " + dbFile + " …"));
-                    openCache(stage, scene, dbFile, fhirReady, options, shownMs);
+                ? lostKey(error, setAside -> {
+                    scene.setRoot(waiting((setAside ? "Setting the cache aside and starting a new one" : "Opening "
+                            + "the cache again") + " …"));
+                    openCache(stage, scene, dbFile, fhirReady, options, shownMs, setAside);
                 })
                 : failure(error)));
     }
@@ -214,11 +214,12 @@ public final class CustosApp extends Application {
      * The cache is encrypted and its key is not in the keyring: say so, and offer to set the unreadable file aside
      * (kept, should the key turn up) and start a new cache that syncs again from the servers.
      */
-    private Parent lostKey(Throwable error, Runnable startNew) {
+    private Parent lostKey(Throwable error, java.util.function.Consumer<Boolean> again) {
         Label title = new Label("The cache cannot be read without its key");
         title.getStyleClass().add("title-3");
         String saved = settings().get(org.custos.servers.CacheProtectionModel.EXPORTED_KEY, null);
-        Label text = new Label(error.getMessage() + "\n\nCustos can set this file aside (it is kept, and opens again "
+        Label text = new Label(error.getMessage() + "\n\nIf the keyring is only locked, unlock it and try again. Or "
+                + "Custos can set this file aside (it is kept, and opens again "
                 + "should the key be found) and start a new cache: sync your servers again to fill it. What existed "
                 + "only in the cache (unsent edits, investigations and notes, rules) is in the local-only data you "
                 + "saved" + (saved == null ? " (none was saved on this computer)." : ": " + saved + "."));
@@ -226,10 +227,12 @@ public final class CustosApp extends Application {
         text.setMaxWidth(640);
         Button fresh = new Button("Set it aside and start a new cache");
         fresh.setDefaultButton(true);
-        fresh.setOnAction(e -> startNew.run());
+        fresh.setOnAction(e -> again.accept(true));
+        Button retry = new Button("Try again");
+        retry.setOnAction(e -> again.accept(false));
         Button quit = new Button("Quit");
         quit.setOnAction(e -> Platform.exit());
-        javafx.scene.layout.HBox buttons = new javafx.scene.layout.HBox(10, fresh, quit);
+        javafx.scene.layout.HBox buttons = new javafx.scene.layout.HBox(10, retry, fresh, quit);
         buttons.setAlignment(Pos.CENTER);
         VBox box = new VBox(16, title, text, buttons);
         box.setAlignment(Pos.CENTER);

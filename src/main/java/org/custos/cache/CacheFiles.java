@@ -305,7 +305,7 @@ final class CacheFiles {
         }
     }
 
-    private static void fsync(Path file) throws IOException {
+    static void fsync(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
@@ -313,6 +313,11 @@ final class CacheFiles {
 
     /** Makes renames and deletes in the folder durable (POSIX; not possible, and not needed, on Windows). */
     private void syncDir() {
+        syncDir(dir);
+    }
+
+    /** {@link #syncDir()} of {@code dir}. */
+    static void syncDir(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
@@ -346,5 +351,10 @@ final class CacheFiles {
                 // the folder (0700) still keeps others out when Custos made it
             }
         }
+    }
+
+    /** Creates {@code file}, readable by this user only (0600 on POSIX). */
+    static void createPrivate(Path file) throws IOException {
+        Files.createFile(file, privateFile());
     }
 }

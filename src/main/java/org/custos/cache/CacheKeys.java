@@ -119,10 +119,18 @@ public final class CacheKeys {
                     + "Credential Manager) to keep its key, and none was found: the cache stays as it is.");
         }
         CacheKey key = CacheKey.random();
-        keyring.put(entry(key.id()), key.text());
-        if (!keyring.get(entry(key.id())).map(key.text()::equals).orElse(false)) {
-            keyring.put(entry(key.id()), null);
-            throw new CacheException("The keyring did not keep the new cache key: the cache stays as it is.");
+        try {
+            keyring.put(entry(key.id()), key.text());
+            if (!keyring.get(entry(key.id())).map(key.text()::equals).orElse(false)) {
+                keyring.put(entry(key.id()), null);
+                throw new CacheException("The keyring did not keep the new cache key: the cache stays as it is.");
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof CacheException c) {
+                throw c;
+            }
+            throw new CacheException("The keyring refused the new cache key (" + e.getMessage() + "): the cache "
+                    + "stays as it is.", e);
         }
         try {
             convert(h2File(file), null, key);
@@ -145,7 +153,11 @@ public final class CacheKeys {
             return false;
         }
         convert(h2File(file), key(file, id.get()), null);
-        keyring.put(entry(id.get()), null);
+        try {
+            keyring.put(entry(id.get()), null); // the plain file is in place for good (synced): the key can go
+        } catch (RuntimeException e) {
+            // a key left in the keyring opens nothing now
+        }
         return true;
     }
 
@@ -178,14 +190,17 @@ public final class CacheKeys {
      */
     private static void convert(Path h2, CacheKey from, CacheKey to) {
         Path tmp = h2.resolveSibling(h2.getFileName().toString().replace(".mv.db", "") + "-converting.mv.db");
+        refuseDuringUpgrade(h2);
         EncryptedFiles source = from == null ? null : EncryptedFiles.register(from);
         EncryptedFiles target = to == null ? null : EncryptedFiles.register(to);
         try {
             Files.deleteIfExists(tmp);
+            CacheFiles.createPrivate(tmp); // readable by this user only from the start (a decrypted copy is plain)
             Map<String, Long> before = counts(h2, source);
             String sourceName = source == null ? h2.toString() : source.pathOf(h2.toString());
             String targetName = target == null ? tmp.toString() : target.pathOf(tmp.toString());
-            MVStore in = new MVStore.Builder().fileName(sourceName).open();
+            // read-only: its shared lock keeps writers out until the copy has replaced it
+            MVStore in = new MVStore.Builder().fileName(sourceName).readOnly().open();
             boolean moved = false;
             try {
                 MVStore out = new MVStore.Builder().fileName(targetName).open();
@@ -200,6 +215,7 @@ public final class CacheKeys {
                             + after + " after): the cache stays as it was.");
                 }
                 samePermissions(h2, tmp);
+                CacheFiles.fsync(tmp);
                 moved = replace(tmp, h2);
             } finally {
                 in.closeImmediately();
@@ -207,6 +223,7 @@ public final class CacheKeys {
             if (!moved) {
                 replace(tmp, h2); // a system that does not let an open file be replaced: now that it is closed
             }
+            CacheFiles.syncDir(h2.getParent()); // the rename survives a power cut before the key changes
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -225,6 +242,24 @@ public final class CacheKeys {
             if (target != null) {
                 target.close();
             }
+        }
+    }
+
+    /**
+     * An upgrade that did not finish (its marker or its copy beside the cache) is finished by the next open, which
+     * may put the copy back: converting now would leave that copy in the other form (and perhaps without its key).
+     */
+    private static void refuseDuringUpgrade(Path h2) {
+        String name = h2.getFileName().toString();
+        String base = name.substring(0, name.length() - ".mv.db".length());
+        try (var files = Files.list(h2.getParent())) {
+            if (files.map(p -> p.getFileName().toString()).anyMatch(n -> n.equals(base + ".upgrading")
+                    || n.startsWith(name + ".before-v"))) {
+                throw new CacheException("The cache " + h2 + " has an upgrade to finish: open it once (start Custos, "
+                        + "or any custos command), then try again. Nothing was changed.");
+            }
+        } catch (IOException e) {
+            throw new CacheException("Cannot read the folder of " + h2 + ": " + e.getMessage(), e);
         }
     }
 

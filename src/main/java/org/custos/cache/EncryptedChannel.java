@@ -30,8 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * blocks; H2's MVStore writes whole 4 KiB blocks, and a write that is not is completed from what the block held.
  * <p>
  * A slot of zeros (never written: a gap H2 left) reads as zeros. A slot whose tag does not match (a write torn by
- * a power cut, or a file changed outside Custos) also reads as zeros, and is counted: H2's own page checksums then
- * decide, as on a plain file (a torn last chunk is passed over; a damaged live page is reported as corruption).
+ * a power cut, or a file changed outside Custos) is counted and fails the read with an {@link IOException} naming
+ * the block: H2 then passes over a chunk it was only looking for (a torn last chunk, as on a plain file) and reports
+ * anything else as an error — nothing changed is ever read as data. Only in H2's two store headers (the first 8 KiB,
+ * each with its own checksum, one of them enough) does such a block read as zeros, so a torn header leaves the other.
  */
 final class EncryptedChannel extends FileBaseDefault {
     static final int BLOCK = 1024;
@@ -220,6 +222,10 @@ final class EncryptedChannel extends FileBaseDefault {
         return true;
     }
 
+    private synchronized void changed() {
+        changes++;
+    }
+
     private synchronized long changes() {
         return changes;
     }
@@ -256,8 +262,11 @@ final class EncryptedChannel extends FileBaseDefault {
         }
     }
 
+    /** H2's two store headers, 4 KiB each, at the start of the file. */
+    private static final long STORE_HEADERS = 8192;
+
     private void open(Cipher c, long block, byte[] sealed, int from, byte[] plain, int to)
-            throws GeneralSecurityException {
+            throws GeneralSecurityException, IOException {
         if (allZero(sealed, from, NONCE) && allZero(sealed, from + NONCE + BLOCK, TAG)) {
             return; // never written (a written slot has a random nonce): zeros
         }
@@ -266,8 +275,19 @@ final class EncryptedChannel extends FileBaseDefault {
         try {
             c.doFinal(sealed, from + NONCE, BLOCK + TAG, plain, to);
         } catch (AEADBadTagException e) {
-            Arrays.fill(plain, to, to + BLOCK, (byte) 0);
             damaged.incrementAndGet();
+            Arrays.fill(plain, to, to + BLOCK, (byte) 0);
+            if (block * BLOCK >= STORE_HEADERS) {
+                throw new DamagedBlockException(name + ": block " + block + " of the encrypted cache failed its "
+                        + "integrity check (changed outside Custos, or damaged).");
+            }
+        }
+    }
+
+    /** A block whose tag does not match: changed outside Custos, or damaged. */
+    static final class DamagedBlockException extends IOException {
+        DamagedBlockException(String message) {
+            super(message);
         }
     }
 
@@ -296,7 +316,7 @@ final class EncryptedChannel extends FileBaseDefault {
             System.arraycopy(readBlocks(lastBlock, 1), 0, plain, (blocks - 1) * BLOCK, BLOCK);
         }
         src.get(plain, offset, len);
-        changes++;
+        changed();
         byte[] sealed = new byte[blocks * SLOT];
         try {
             Cipher c = ciphers.get();
@@ -312,6 +332,7 @@ final class EncryptedChannel extends FileBaseDefault {
             throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
         }
         writeFully(base, HEADER + first * SLOT, ByteBuffer.wrap(sealed));
+        changed(); // a read that began while this was written keeps nothing it read
         for (int i = 0; i < blocks; i++) {
             remember(first + i, plain, i * BLOCK);
         }
@@ -346,9 +367,10 @@ final class EncryptedChannel extends FileBaseDefault {
             return;
         }
         long blocks = (newSize + BLOCK - 1) / BLOCK;
-        changes++;
+        changed();
         forgetFrom(blocks);
         base.truncate(blocks == 0 ? Math.min(base.size(), HEADER) : HEADER + blocks * SLOT);
+        changed();
         size = blocks * BLOCK;
     }
 

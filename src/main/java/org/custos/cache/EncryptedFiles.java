@@ -14,14 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * H2's view of the files of one encrypted cache: a file-system scheme of its own ({@code custos-<random>:}),
  * registered with H2 while the cache is open and holding the key in memory, so the key is never part of a file name
  * or URL (which H2 puts into its error messages). Every file H2 opens under it — the cache, the temporary file of
- * {@code SHUTDOWN COMPACT}, spilled results — is an {@link EncryptedChannel}.
+ * {@code SHUTDOWN COMPACT} (tested), any temporary file H2 makes beside the cache — is an {@link EncryptedChannel}.
  */
 final class EncryptedFiles extends FilePath {
     private final Scheme scheme;
     private final FilePath base;
 
-    /** What every path of one registration shares. */
-    private record Scheme(String name, SecretKey key, String keyId, SecureRandom random, AtomicLong damaged) {
+    /** What every path of one registration shares; {@code key} is emptied when the cache closes. */
+    private record Scheme(String name, java.util.concurrent.atomic.AtomicReference<SecretKey> key, String keyId,
+                          SecureRandom random, AtomicLong damaged) {
     }
 
     private EncryptedFiles(Scheme scheme, String name, FilePath base) {
@@ -30,12 +31,17 @@ final class EncryptedFiles extends FilePath {
         this.base = base;
     }
 
-    /** Registers a new scheme for {@code key}; {@link #close()} unregisters it. */
+    /**
+     * Registers a new scheme for {@code key}. {@link #close()} forgets the key but leaves the scheme registered:
+     * a connection still open after the cache closed then fails to open a file, where an unregistered scheme would
+     * have H2 write a plain file under a strange name in the working folder.
+     */
     static EncryptedFiles register(CacheKey key) {
         SecureRandom random = new SecureRandom();
         byte[] id = new byte[8];
         random.nextBytes(id);
-        Scheme s = new Scheme("custos-" + HexFormat.of().formatHex(id), key.secretKey(), key.id(), random,
+        Scheme s = new Scheme("custos-" + HexFormat.of().formatHex(id),
+                new java.util.concurrent.atomic.AtomicReference<>(key.secretKey()), key.id(), random,
                 new AtomicLong());
         EncryptedFiles root = new EncryptedFiles(s, s.name() + ":", null);
         FilePath.register(root);
@@ -53,7 +59,7 @@ final class EncryptedFiles extends FilePath {
     }
 
     void close() {
-        FilePath.unregister(this);
+        scheme.key().set(null);
     }
 
     @Override
@@ -81,7 +87,11 @@ final class EncryptedFiles extends FilePath {
 
     @Override
     public FileChannel open(String mode) throws IOException {
-        return new EncryptedChannel(base.open(mode), scheme.key(), scheme.keyId(), name, scheme.random(),
+        SecretKey key = scheme.key().get();
+        if (key == null) {
+            throw new IOException(name + ": the encrypted cache was closed; its files are not opened again.");
+        }
+        return new EncryptedChannel(base.open(mode), key, scheme.keyId(), name, scheme.random(),
                 scheme.damaged());
     }
 

@@ -55,6 +55,29 @@ public final class LocalData {
         int trail = 0;
         try (Connection c = cache.connection();
              JsonGenerator g = new JsonFactory(json).createGenerator(out, JsonEncoding.UTF8)) {
+            // one snapshot for all the tables (an alert and its events, a case and its notes, read together)
+            int isolation = c.getTransactionIsolation();
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                trail = writeAll(c, g, json, rows);
+            } finally {
+                c.rollback();
+                c.setTransactionIsolation(isolation);
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new CacheException("Reading the cache for the export failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CacheException("Writing the export failed: " + e.getMessage(), e);
+        }
+        return new Written(rows, trail);
+    }
+
+    private int writeAll(Connection c, JsonGenerator g, ObjectMapper json, Map<String, Integer> rows)
+            throws SQLException, IOException {
+        int trail = 0;
+        {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.useDefaultPrettyPrinter();
             Map<Integer, String> origins = new HashMap<>();
@@ -84,12 +107,8 @@ public final class LocalData {
             }
             g.writeEndArray();
             g.writeEndObject();
-        } catch (SQLException e) {
-            throw new CacheException("Reading the cache for the export failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new CacheException("Writing the export failed: " + e.getMessage(), e);
         }
-        return new Written(rows, trail);
+        return trail;
     }
 
     private static int writeTable(Connection c, String table, JsonGenerator g, Map<Integer, String> origins,

@@ -82,6 +82,21 @@ public final class CacheProtectionModel {
     }
 
     /**
+     * The checkbox was ticked ({@code on}) or unticked: on asks {@code exportTo} where to save the local-only data
+     * first (null: the user cancelled, nothing changes); off decrypts at the next start.
+     */
+    public void toggled(boolean on, java.util.function.Supplier<Path> exportTo) {
+        if (!on) {
+            decrypt();
+            return;
+        }
+        Path file = exportTo.get();
+        if (file != null) {
+            encrypt(file);
+        }
+    }
+
+    /**
      * Turns encryption on: the local-only data is saved to {@code export} first; only when that worked is the cache
      * encrypted at the next start.
      */

@@ -229,17 +229,12 @@ public final class ServersView {
     @FXML
     void toggleEncryption() {
         CacheProtectionModel cp = vm.cacheProtection();
-        boolean on = encryptCheck.isSelected();
+        cp.toggled(encryptCheck.isSelected(), () -> {
+            java.io.File f = localDataChooser("Before encrypting: save what only this cache holds")
+                    .showSaveDialog(root.getScene().getWindow());
+            return f == null ? null : f.toPath();
+        });
         encryptCheck.setSelected(cp.encryptProperty().get()); // the model says when it changed
-        if (!on) {
-            cp.decrypt();
-            return;
-        }
-        java.io.File f = localDataChooser("Before encrypting: save what only this cache holds")
-                .showSaveDialog(root.getScene().getWindow());
-        if (f != null) {
-            cp.encrypt(f.toPath());
-        }
     }
 
     @FXML

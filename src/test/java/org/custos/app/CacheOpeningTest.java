@@ -28,6 +28,7 @@ class CacheOpeningTest {
     private final Preferences settings = Preferences.userRoot().node("custos-opening-test-" + UUID.randomUUID());
     private final Map<String, String> ring = new HashMap<>();
     private boolean keyring = true;
+    private boolean refuses;
     private final CacheKeys keys = new CacheKeys(new CacheKeys.Keyring() {
         @Override
         public Optional<String> get(String name) {
@@ -36,6 +37,9 @@ class CacheOpeningTest {
 
         @Override
         public void put(String name, String secret) {
+            if (refuses) {
+                throw new IllegalStateException("The keyring refused: access denied");
+            }
             if (secret == null) {
                 ring.remove(name);
             } else {
@@ -62,17 +66,17 @@ class CacheOpeningTest {
         Path file = dir.resolve("custos");
         List<String> said = new ArrayList<>();
         CacheOpening opening = new CacheOpening(keys, settings);
-        try (Cache c = opening.open(file, said::add)) {
+        try (Cache c = opening.open(file, false, said::add)) {
             assertThat(c.encrypted()).isFalse(); // nothing chosen: as it is
         }
         settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
-        try (Cache c = opening.open(file, said::add)) {
+        try (Cache c = opening.open(file, false, said::add)) {
             assertThat(c.encrypted()).isTrue();
         }
         assertThat(said).anyMatch(s -> s.startsWith("Encrypting the cache"));
         assertThat(ring).hasSize(1);
         settings.put(CacheProtectionModel.PREF, CacheProtectionModel.OFF);
-        try (Cache c = opening.open(file, said::add)) {
+        try (Cache c = opening.open(file, false, said::add)) {
             assertThat(c.encrypted()).isFalse();
         }
         assertThat(ring).isEmpty();
@@ -82,19 +86,37 @@ class CacheOpeningTest {
     void withoutAKeyringTheCacheOpensAsItIsAndTheReasonIsKept() {
         keyring = false;
         settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
-        try (Cache c = new CacheOpening(keys, settings).open(dir.resolve("custos"), s -> { })) {
+        try (Cache c = new CacheOpening(keys, settings).open(dir.resolve("custos"), false, s -> { })) {
             assertThat(c.encrypted()).isFalse();
         }
         assertThat(settings.get(CacheProtectionModel.FAILED, "")).contains("keyring");
     }
 
+    /** A keyring that refuses (a denied prompt, say) must not keep the app from starting. */
     @Test
-    void aLostKeyStopsTheStartWithTheLostKeyException() {
+    void aKeyringThatRefusesLeavesTheCacheAsItIsAndTheAppStarts() {
+        refuses = true;
+        settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
+        try (Cache c = new CacheOpening(keys, settings).open(dir.resolve("custos"), false, s -> { })) {
+            assertThat(c.encrypted()).isFalse();
+        }
+        assertThat(settings.get(CacheProtectionModel.FAILED, "")).contains("refused");
+    }
+
+    @Test
+    void aLostKeyStopsTheStartWithTheLostKeyException() throws Exception {
         Path file = dir.resolve("custos");
         settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
-        new CacheOpening(keys, settings).open(file, s -> { }).close();
+        new CacheOpening(keys, settings).open(file, false, s -> { }).close();
         ring.clear();
-        assertThatThrownBy(() -> new CacheOpening(keys, settings).open(file, s -> { }))
+        assertThatThrownBy(() -> new CacheOpening(keys, settings).open(file, false, s -> { }))
                 .isInstanceOf(CacheKeys.LostKeyException.class);
+        // the user chose to set it aside: a new cache (encrypted, as chosen), the old file kept beside it
+        try (Cache fresh = new CacheOpening(keys, settings).open(file, true, s -> { })) {
+            assertThat(fresh.encrypted()).isTrue();
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("custos-unreadable-"));
+        }
     }
 }

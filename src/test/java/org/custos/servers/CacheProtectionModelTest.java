@@ -40,8 +40,12 @@ class CacheProtectionModelTest {
             assertThat(m.availableProperty().get()).isTrue();
             assertThat(m.statusProperty().get()).contains("not encrypted");
 
+            m.toggled(true, () -> null); // the file chooser cancelled: nothing changes
+            assertThat(m.encryptProperty().get()).isFalse();
+            assertThat(settings.get(CacheProtectionModel.PREF, null)).isNull();
+
             Path export = dir.resolve("local.json");
-            m.encrypt(export);
+            m.toggled(true, () -> export);
             assertThat(m.encryptProperty().get()).isTrue();
             assertThat(settings.get(CacheProtectionModel.PREF, "")).isEqualTo(CacheProtectionModel.ON);
             assertThat(new ObjectMapper().readTree(export.toFile()).at("/tables/saved_search/0/name").asText())
@@ -50,7 +54,7 @@ class CacheProtectionModelTest {
             assertThat(m.statusProperty().get()).contains("will be encrypted when Custos next starts")
                     .contains(export.toString());
 
-            m.decrypt();
+            m.toggled(false, () -> { throw new AssertionError("no file is asked for to turn it off"); });
             assertThat(m.encryptProperty().get()).isFalse();
             assertThat(settings.get(CacheProtectionModel.PREF, null)).isNull();
 

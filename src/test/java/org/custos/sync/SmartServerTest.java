@@ -179,6 +179,7 @@ class SmartServerTest {
             assertThat(cache.audit().count(AuditFilter.ALL.withOrigin(server.smartBaseUrl()), Long.MAX_VALUE))
                     .isEqualTo(stored);
             assertThatThrownBy(stale::bearer).hasMessageContaining("sign in again");
+            assertThat(kept).as("the keeper is told to forget the refresh token").endsWith((String) null);
         }
     }
 

@@ -80,6 +80,28 @@ public final class ProfileStore {
         if (old != null && old.session() != session) {
             old.session().replaced(); // its refresh token in the keyring is the new session's now: left alone
         }
+        // who signed in, kept beside the refresh token: a sign-in resumed at the next start names the same person
+        // even when the server sends no id token with a refreshed token
+        String user = session.shown().fhirUser();
+        if (user != null && profile.smart() != null && keptRefreshToken(profile).isPresent()) {
+            try {
+                secrets.put(userName(profile.name(), profile.baseUrl(), profile.smart().clientId()), user);
+            } catch (IllegalStateException e) {
+                LOG.warn("The keyring did not take who signed in to {}", profile.name());
+            }
+        }
+    }
+
+    /** Who signed in to profile {@code p} when its kept refresh token was issued (see {@link #signedIn}). */
+    public Optional<String> keptUser(ServerProfile p) {
+        if (!secrets.keyring() || p.smart() == null) {
+            return Optional.empty();
+        }
+        try {
+            return secrets.get(userName(p.name(), p.baseUrl(), p.smart().clientId()));
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
     }
 
     /** The profile's session, while it is signed in. */
@@ -101,6 +123,7 @@ public final class ProfileStore {
         Preferences n = nodeOf(name);
         if (n != null) {
             removeQuietly(refreshName(name, n.get("baseUrl", ""), n.get("smartClientId", "")));
+            removeQuietly(userName(name, n.get("baseUrl", ""), n.get("smartClientId", "")));
         }
         return said;
     }
@@ -117,6 +140,7 @@ public final class ProfileStore {
             try {
                 if (token == null) {
                     secrets.remove(entry);
+                    secrets.remove(userName(p.name(), p.baseUrl(), p.smart().clientId()));
                 } else if (secrets.keyring() && nodeOf(p.name()) != null) {
                     secrets.put(entry, token); // (not for a profile deleted meanwhile)
                 }
@@ -331,6 +355,11 @@ public final class ProfileStore {
 
     private static String tlsName(String profileName) {
         return "tls." + key(profileName);
+    }
+
+    /** The keyring entry of who signed in, beside {@link #refreshName}. */
+    private static String userName(String profileName, String baseUrl, String clientId) {
+        return "signedin." + refreshName(profileName, baseUrl, clientId).substring("refresh.".length());
     }
 
     /** The keyring entry of a refresh token: for this profile name, base URL and client id only. */

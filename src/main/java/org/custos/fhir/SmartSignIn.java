@@ -66,6 +66,15 @@ public final class SmartSignIn implements AutoCloseable {
      */
     public static SmartSession resume(ServerProfile p, String refreshToken, Clock clock, Cancellation cancel,
                                       Consumer<String> keepRefreshToken) {
+        return resume(p, refreshToken, null, clock, cancel, keepRefreshToken);
+    }
+
+    /**
+     * {@link #resume(ServerProfile, String, Clock, Cancellation, Consumer)}, naming {@code fhirUser} (who signed in
+     * when the refresh token was issued) unless the refreshed token's id token names someone.
+     */
+    public static SmartSession resume(ServerProfile p, String refreshToken, String fhirUser, Clock clock,
+                                      Cancellation cancel, Consumer<String> keepRefreshToken) {
         SmartConfiguration config;
         try {
             config = SmartConfiguration.discover(new FhirHttp(p.withAuth(ServerProfile.AuthKind.NONE, null, null),
@@ -76,7 +85,7 @@ public final class SmartSignIn implements AutoCloseable {
         }
         config.refuseUnsafe();
         SmartSession s = new SmartSession(config, p.smart().clientId(), p.secret(), new SmartTokens("",
-                java.time.Instant.EPOCH, refreshToken, null, List.of(), null), clock, keepRefreshToken,
+                java.time.Instant.EPOCH, refreshToken, null, List.of(), fhirUser), clock, keepRefreshToken,
                 socketFactory(p));
         s.bearer(); // expired at once: renewed now with the refresh token
         return s;

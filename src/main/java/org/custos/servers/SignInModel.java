@@ -152,7 +152,8 @@ public final class SignInModel {
             if (kept.isEmpty()) {
                 return Optional.<String>empty();
             }
-            SmartSession session = SmartSignIn.resume(p, kept.get(), clock, c, profiles.refreshKeeper(p));
+            SmartSession session = SmartSignIn.resume(p, kept.get(), profiles.keptUser(p).orElse(null), clock, c,
+                    profiles.refreshKeeper(p));
             profiles.signedIn(p, session);
             return Optional.of(describe(p, session));
         }, resumed -> {

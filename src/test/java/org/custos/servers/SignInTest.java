@@ -206,15 +206,21 @@ class SignInTest {
             second.openBrowserWith(uri -> {
                 throw new AssertionError("no browser for a resumed sign-in");
             });
-            org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", "Practitioner/officer");
+            // the refreshed token's id token names nobody (mock-oauth2-server would otherwise reuse what it issued
+            // with this refresh token: a refresh token it does not know gets the next grant, naming nobody): the
+            // resumed sign-in names who signed in before
+            ProfileStore restartedFirst = new ProfileStore(prefs, keyring);
+            restartedFirst.refreshKeeper(restartedFirst.find("SMART").orElseThrow()).accept("refresh-unknown-to-the-mock");
+            org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", null);
             second.start();
-            assertThat(second.signInModel().statusProperty().get()).startsWith("✔ Signed in");
+            assertThat(second.signInModel().statusProperty().get()).startsWith("✔ Signed in as Practitioner/officer");
             assertThat(restarted.session("SMART")).isPresent();
+            assertThat(restarted.signedInUser()).hasValueSatisfying(u -> assertThat(u).endsWith("Practitioner/officer"));
             second.sync();
             assertThat(second.messageProperty().get()).contains("completed");
 
             second.signOut();
-            assertThat(keyring.entries.keySet()).noneMatch(k -> k.startsWith("refresh."));
+            assertThat(keyring.entries.keySet()).noneMatch(k -> k.startsWith("refresh.") || k.startsWith("signedin."));
 
             // a kept sign-in goes when the profile is pointed at another server, also with no session in memory
             ServerProfile saved = restarted.find("SMART").orElseThrow();

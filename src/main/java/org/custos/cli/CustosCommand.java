@@ -13,10 +13,10 @@ import java.util.function.UnaryOperator;
         subcommands = {ImportCommand.class, ExportCommand.class, AuditCommand.class, DemoCommand.class,
                 CompactCommand.class, SyncCommand.class, HistoryCommand.class, PurgeCommand.class, VerifyCommand.class,
                 ConsentCommand.class, ProvenanceCommand.class, ReportCommand.class, AlertsCommand.class,
-                VipCommand.class, CacheCommand.class},
+                VipCommand.class, CacheCommand.class, KeyCommand.class},
         footer = "Run without arguments to open the desktop app.")
 public final class CustosCommand implements Runnable {
-    public static final Set<String> COMMANDS = Set.of("import", "export", "audit", "demo", "compact", "sync", "history", "purge", "verify", "consent", "provenance", "report", "alerts", "vip", "cache", "help",
+    public static final Set<String> COMMANDS = Set.of("import", "export", "audit", "demo", "compact", "sync", "history", "purge", "verify", "consent", "provenance", "report", "alerts", "vip", "cache", "key", "help",
             "-h", "--help", "-V", "--version");
 
     private final UnaryOperator<String> env;

@@ -36,9 +36,10 @@ final class ServerOptions {
     @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password")
     String passwordEnv;
 
-    @Option(names = "--key", paramLabel = "FILE", description = "SMART Backend Services: the client's private key "
-            + "(PKCS#8 PEM or JWK; RSA signs RS384, EC P-384 signs ES384), readable only by the account running Custos")
-    java.nio.file.Path keyFile;
+    @Option(names = "--key", paramLabel = "FILE|keyring:NAME", description = "SMART Backend Services: the client's "
+            + "private key (PKCS#8 PEM or JWK; RSA signs RS384, EC P-384 signs ES384): a file readable only by the "
+            + "account running Custos, or keyring:NAME for one kept in the system keyring (custos key store NAME FILE)")
+    String keyFile;
 
     @Option(names = "--key-id", paramLabel = "KID", description = "The key id the server knows the key by (default: "
             + "the JWK's kid, else the key's thumbprint)")
@@ -98,8 +99,8 @@ final class ServerOptions {
             p = p.withAuth(ServerProfile.AuthKind.BEARER, null, env(auth.tokenEnv, "bearer token"));
         } else if (auth != null && auth.clientId != null) {
             if (keyFile == null) {
-                throw new ParameterException(command.commandLine(), "--client-id needs --key FILE (the client's "
-                        + "private key)");
+                throw new ParameterException(command.commandLine(), "--client-id needs --key FILE or --key "
+                        + "keyring:NAME (the client's private key)");
             }
             p = p.withAuth(ServerProfile.AuthKind.SMART, null, null)
                     .withSmart(org.custos.fhir.SmartClient.of(auth.clientId, scope));
@@ -120,29 +121,60 @@ final class ServerOptions {
      * @throws org.custos.fhir.SmartException the key or the server's SMART configuration cannot be used
      */
     ServerProfile signedIn(ServerProfile p, java.io.PrintWriter err) {
+        return signedIn(p, err, () -> org.custos.fhir.Secrets.forThisUser(org.custos.cache.DataDirs.dataDir()));
+    }
+
+    /** {@link #signedIn(ServerProfile, java.io.PrintWriter)} with the keyring of {@code secrets}. */
+    ServerProfile signedIn(ServerProfile p, java.io.PrintWriter err,
+                           java.util.function.Supplier<org.custos.fhir.SecretBackend> secrets) {
         if (p.auth() != ServerProfile.AuthKind.SMART || p.tokens() != null) {
             return p;
         }
+        String text = keyFile.startsWith(KEYRING) ? keyFromKeyring(keyFile.substring(KEYRING.length()),
+                secrets.get()) : keyFromFile(java.nio.file.Path.of(keyFile), err);
+        org.custos.fhir.ClientKey key = org.custos.fhir.ClientKey.parse(text, keyFile, keyId);
+        return p.withSession(org.custos.fhir.BackendSession.discover(p, p.smart().clientId(), key,
+                p.smart().scopes(), java.time.Clock.systemUTC(), new org.custos.fhir.Cancellation()));
+    }
+
+    /** {@code --key keyring:NAME}: a key kept in the system keyring by {@code custos key store}. */
+    static final String KEYRING = "keyring:";
+
+    /** The keyring entry of the backend-services key NAME. */
+    static String keyEntry(String name) {
+        return "backend-key." + name;
+    }
+
+    private String keyFromKeyring(String name, org.custos.fhir.SecretBackend secrets) {
+        if (!secrets.keyring()) {
+            throw new ParameterException(command.commandLine(), "--key " + KEYRING + name + ": there is no system "
+                    + "keyring here; give the key as a file instead.");
+        }
+        return secrets.get(keyEntry(name)).orElseThrow(() -> new ParameterException(command.commandLine(),
+                "--key " + KEYRING + name + ": the system keyring holds no key by that name (custos key store "
+                        + name + " FILE puts one there)."));
+    }
+
+    private String keyFromFile(java.nio.file.Path file, java.io.PrintWriter err) {
         String text;
         try {
-            text = java.nio.file.Files.readString(keyFile, java.nio.charset.StandardCharsets.US_ASCII);
+            text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            throw new ParameterException(command.commandLine(), "--key: cannot read " + keyFile + " ("
+            throw new ParameterException(command.commandLine(), "--key: cannot read " + file + " ("
                     + e.getClass().getSimpleName() + ")");
         }
         try {
             java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
-                    java.nio.file.Files.getPosixFilePermissions(keyFile);
+                    java.nio.file.Files.getPosixFilePermissions(file);
             if (perms.stream().anyMatch(x -> x.name().startsWith("GROUP") || x.name().startsWith("OTHERS"))) {
-                err.println("custos: warning: the key file " + keyFile + " can be read by other accounts ("
-                        + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); chmod 600 it.");
+                err.println("custos: warning: the key file " + file + " can be read by other accounts ("
+                        + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); chmod 600 it, or keep "
+                        + "it in the keyring (custos key store NAME FILE).");
             }
         } catch (UnsupportedOperationException | java.io.IOException e) {
             // not POSIX: the file's folder protects it
         }
-        org.custos.fhir.ClientKey key = org.custos.fhir.ClientKey.parse(text, keyFile.toString(), keyId);
-        return p.withSession(org.custos.fhir.BackendSession.discover(p, p.smart().clientId(), key,
-                p.smart().scopes(), java.time.Clock.systemUTC(), new org.custos.fhir.Cancellation()));
+        return text;
     }
 
     /** A secret from the environment, refused (never quoted) when a header cannot carry it. */

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code custos sync} unattended, with SMART Backend Services: the token endpoint discovered from the server's SMART
@@ -157,6 +158,62 @@ class BackendServicesTest {
         // default scopes: reading each type synced, system context, nothing written
         assertThat(r1.get("scope")).isEqualTo("system/AuditEvent.read system/Consent.read system/Provenance.read");
         assertThat(session.secrets()).contains(first, second);
+    }
+
+    /**
+     * {@code --key keyring:NAME}: the key kept in the system keyring ({@code custos key store}) signs as the file would;
+     * a name the keyring does not hold, or no keyring at all, is said so. (The keyring here is a map; the real one
+     * is exercised in {@code SecretsTest}, this command too.)
+     */
+    @Test
+    void aKeyKeptInTheKeyringSignsAsTheFileWouldAndAMissingOneIsNamed(LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth, "custos");
+        ECKey ec = new ECKeyGenerator(Curve.P_384).keyID("kept-2026").generate();
+        Map<String, String> ring = new java.util.HashMap<>();
+        ring.put(ServerOptions.keyEntry("batch"), ec.toJSONString());
+        boolean[] present = {true};
+        org.custos.fhir.SecretBackend keyring = new org.custos.fhir.SecretBackend() {
+            @Override
+            public java.util.Optional<String> get(String name) {
+                return java.util.Optional.ofNullable(ring.get(name));
+            }
+
+            @Override
+            public void put(String name, String secret) {
+                ring.put(name, secret);
+            }
+
+            @Override
+            public boolean keyring() {
+                return present[0];
+            }
+        };
+        SyncCommand command = new SyncCommand();
+        new picocli.CommandLine(command); // the options' command, for their error messages
+        ServerOptions options = command.serverOptions;
+        options.keyFile = "keyring:batch";
+        org.custos.fhir.ServerProfile p = org.custos.fhir.ServerProfile.of("smart", server.smartBaseUrl())
+                .withAuth(org.custos.fhir.ServerProfile.AuthKind.SMART, null, null)
+                .withSmart(org.custos.fhir.SmartClient.of("custos-batch", "system/AuditEvent.read"));
+        grant("system/AuditEvent.read");
+        StringWriter err = new StringWriter();
+        org.custos.fhir.ServerProfile signed = options.signedIn(p, new PrintWriter(err), () -> keyring);
+        assertThat(signed.tokens().bearer()).isNotBlank();
+        SignedJWT es = SignedJWT.parse(tokenRequest().get("client_assertion"));
+        assertThat(es.verify(new ECDSAVerifier(ec.toPublicJWK()))).isTrue();
+        assertThat(es.getHeader().getKeyID()).isEqualTo("kept-2026");
+        checkAssertion(es, JWSAlgorithm.ES384);
+        assertThat(err.toString()).isEmpty();
+
+        options.keyFile = "keyring:other";
+        assertThatThrownBy(() -> options.signedIn(p, new PrintWriter(err), () -> keyring))
+                .hasMessageContaining("holds no key by that name").hasMessageContaining("custos key store other");
+        present[0] = false;
+        options.keyFile = "keyring:batch";
+        assertThatThrownBy(() -> options.signedIn(p, new PrintWriter(err), () -> keyring))
+                .hasMessageContaining("no system keyring");
     }
 
     @Test

@@ -77,6 +77,26 @@ class SecretsTest {
         System.out.println("refresh kept: " + restarted.keptRefreshToken(x).orElse("").equals(REFRESH));
         restarted.refreshKeeper(x).accept(null);
         System.out.println("refresh forgotten: " + restarted.keptRefreshToken(x).isEmpty());
+        // a cache encrypted with its key in this keyring, opened again through a new Secrets (the next start)
+        Path cacheFile = d.resolve("enc-cache");
+        org.custos.cache.Cache.open(cacheFile).close();
+        org.custos.fhir.Secrets first = Secrets.forThisUser(d);
+        String id = org.custos.sync.CacheKeyring.keys(first).encrypt(cacheFile).orElseThrow();
+        first.close();
+        try (org.custos.cache.Cache c = org.custos.sync.CacheKeyring.keys(Secrets.forThisUser(d)).open(cacheFile)) {
+            System.out.println("cache encrypted: " + c.encrypted() + " key in keyring: "
+                    + Secrets.forThisUser(d).get(org.custos.cache.CacheKeys.entry(id)).isPresent());
+        }
+        // a backend-services key kept by the command line (custos key store), the file then not needed
+        Path jwk = d.resolve("batch.jwk");
+        Files.writeString(jwk, new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384)
+                .generate().toJSONString());
+        java.io.StringWriter out = new java.io.StringWriter();
+        int stored = org.custos.cli.CustosCommand.run(new String[]{"key", "store", "batch", jwk.toString()},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(out));
+        System.out.println("key stored: " + (stored == 0) + " in keyring: " + Secrets.forThisUser(
+                org.custos.cache.DataDirs.dataDir()).get("backend-key.batch").map(k -> k.contains("P-384"))
+                .orElse(false) + " " + out.toString().trim().replace('\n', ' '));
         prefs.removeNode();
         System.out.flush();
         System.exit(0); // the D-Bus connection's threads would keep the JVM alive
@@ -111,7 +131,8 @@ class SecretsTest {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("file before: true", "password: true", "warning: false",
                 "file after: false key after: false", "password again: true", "refresh kept: true",
-                "refresh forgotten: true");
+                "refresh forgotten: true", "cache encrypted: true key in keyring: true", "key stored: true in keyring: "
+                        + "true");
         // nothing Custos wrote holds the password or the refresh token (the keyring's own store is gnome-keyring's)
         try (Stream<Path> files = Files.walk(data)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {

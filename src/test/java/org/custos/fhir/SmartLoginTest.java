@@ -202,6 +202,31 @@ class SmartLoginTest {
         }
     }
 
+    /**
+     * The code can only come back to this machine: the redirect the authorization server is given is the loopback IP
+     * literal (not a name a resolver could point elsewhere), and the listener is not reachable from another
+     * interface of this machine.
+     */
+    @Test
+    void theRedirectIsTheLoopbackAddressAndNothingElseListens() throws Exception {
+        SmartConfiguration config = discover();
+        try (SmartLogin.Pending p = login.start(config, "custos-desktop", List.of("openid"), base)) {
+            URI redirect = URI.create(query(p.browserUri()).get("redirect_uri"));
+            assertThat(redirect.getScheme()).isEqualTo("http");
+            assertThat(redirect.getHost()).isEqualTo("127.0.0.1");
+            assertThat(redirect).isEqualTo(p.redirectUri());
+            java.util.Optional<InetAddress> other = java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(n -> java.util.Collections.list(n.getInetAddresses()).stream())
+                    .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress()).findFirst();
+            org.junit.jupiter.api.Assumptions.assumeTrue(other.isPresent(), "no other interface on this machine");
+            try (java.net.Socket socket = new java.net.Socket()) {
+                assertThatThrownBy(() -> socket.connect(new InetSocketAddress(other.get(), redirect.getPort()), 2000))
+                        .isInstanceOf(java.io.IOException.class);
+            }
+        }
+    }
+
     @Test
     void endpointsOverPlainHttpToAnotherMachineAreRefused() {
         SmartConfiguration remote = SmartConfiguration.fromWellKnown(new com.fasterxml.jackson.databind.ObjectMapper()

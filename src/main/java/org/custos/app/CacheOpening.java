@@ -29,12 +29,17 @@ final class CacheOpening {
      * @throws CacheKeys.LostKeyException the cache is encrypted and the keyring has no key for it
      */
     Cache open(Path file, boolean setAsideFirst, Consumer<String> progress) {
+        String wanted = settings.get(CacheProtectionModel.PREF, "");
         if (setAsideFirst) {
+            if (wanted.isEmpty() && CacheKeys.keyId(file).isPresent()) {
+                // encrypted from the command line: the new cache that takes its place is encrypted too
+                settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
+                wanted = CacheProtectionModel.ON;
+            }
             Path aside = CacheKeys.setAside(file, java.time.Clock.systemUTC());
             LoggerFactory.getLogger(CacheOpening.class).warn("The cache whose key is lost was set aside as {}", aside);
             progress.accept("Set aside as " + aside + "; starting a new cache …");
         }
-        String wanted = settings.get(CacheProtectionModel.PREF, "");
         boolean encrypted = CacheKeys.keyId(file).isPresent();
         try {
             if (wanted.equals(CacheProtectionModel.ON) && !encrypted) {

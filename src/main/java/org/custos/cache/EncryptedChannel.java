@@ -61,7 +61,7 @@ final class EncryptedChannel extends FileBaseDefault {
      */
     private final long[] cachedBlock = new long[CACHED];
     private final byte[][] cached = new byte[CACHED][];
-    private static final int CACHED = 16384;
+    private static final int CACHED = 4096;
     /** Writes and truncations so far: a read that saw one happen meanwhile does not keep what it read. */
     private long changes;
     private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(EncryptedChannel::newCipher);
@@ -188,24 +188,14 @@ final class EncryptedChannel extends FileBaseDefault {
             while (i + run < count && !inCache(first + i + run)) {
                 run++;
             }
-            int ahead = 0;
             long seen = changes();
-            byte[] sealed = new byte[(run + ahead) * SLOT];
+            byte[] sealed = new byte[run * SLOT];
             readUpTo(base, HEADER + (first + i) * SLOT, ByteBuffer.wrap(sealed)); // past the end of the file: zeros
             Cipher c = ciphers.get();
             try {
                 for (int j = 0; j < run; j++) {
                     open(c, first + i + j, sealed, j * SLOT, plain, (i + j) * BLOCK);
                     rememberRead(first + i + j, plain, (i + j) * BLOCK, seen);
-                }
-                byte[] extra = new byte[BLOCK];
-                for (int j = run; j < run + ahead; j++) {
-                    try {
-                        open(c, first + i + j, sealed, j * SLOT, extra, 0);
-                    } catch (DamagedBlockException e) {
-                        break; // not asked for: said when it is
-                    }
-                    rememberRead(first + i + j, extra, 0, seen);
                 }
             } catch (GeneralSecurityException e) {
                 throw new IOException("AES-GCM failed: " + e.getMessage(), e);

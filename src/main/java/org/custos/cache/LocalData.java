@@ -56,15 +56,21 @@ public final class LocalData {
         try (Connection c = cache.connection();
              JsonGenerator g = new JsonFactory(json).createGenerator(out, JsonEncoding.UTF8)) {
             // one snapshot for all the tables (an alert and its events, a case and its notes, read together)
+            // (H2's SERIALIZABLE: every table's snapshot taken at the first statement; REPEATABLE READ would take
+            // each table's at its own first read)
             int isolation = c.getTransactionIsolation();
             c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
             try {
                 trail = writeAll(c, g, json, rows);
             } finally {
-                c.rollback();
-                c.setTransactionIsolation(isolation);
-                c.setAutoCommit(true);
+                try {
+                    c.rollback();
+                    c.setTransactionIsolation(isolation);
+                    c.setAutoCommit(true);
+                } catch (SQLException e) {
+                    c.close(); // the pool then does not hand this connection on as it is
+                }
             }
         } catch (SQLException e) {
             throw new CacheException("Reading the cache for the export failed: " + e.getMessage(), e);

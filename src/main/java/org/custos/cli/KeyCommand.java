@@ -49,6 +49,8 @@ final class KeyCommand implements Runnable {
         String name;
         @Parameters(index = "1", paramLabel = "FILE")
         Path file;
+        @picocli.CommandLine.Option(names = "--replace", description = "Replace a key kept under NAME already")
+        boolean replace;
         @Spec
         CommandSpec spec;
 
@@ -57,8 +59,22 @@ final class KeyCommand implements Runnable {
             String text = Files.readString(file, StandardCharsets.US_ASCII);
             ClientKey key = ClientKey.parse(text, file.toString(), null); // a key that cannot sign is refused here
             SecretBackend s = keyring(spec);
-            s.put(ServerOptions.keyEntry(name), text);
-            s.close();
+            try {
+                if (!replace && s.get(ServerOptions.keyEntry(name)).isPresent()) {
+                    throw new ParameterException(spec.commandLine(), "The keyring holds a key named " + name
+                            + " already: choose another name, or --replace it.");
+                }
+                s.put(ServerOptions.keyEntry(name), text);
+                if (!s.get(ServerOptions.keyEntry(name)).map(text::equals).orElse(false)) {
+                    throw new ParameterException(spec.commandLine(), "The keyring did not keep the key (some keyrings "
+                            + "take only short secrets): keep it in a file readable only by you instead.");
+                }
+            } catch (IllegalStateException e) {
+                throw new ParameterException(spec.commandLine(), "The keyring refused the key ("
+                        + e.getClass().getSimpleName() + "): keep it in a file readable only by you instead.");
+            } finally {
+                s.close();
+            }
             spec.commandLine().getOut().println("Kept the " + key.algorithm() + " key as " + name + " in the system "
                     + "keyring: custos sync --client-id ID --key keyring:" + name + ". You can delete " + file + ".");
             return 0;

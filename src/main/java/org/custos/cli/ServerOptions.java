@@ -130,8 +130,17 @@ final class ServerOptions {
         if (p.auth() != ServerProfile.AuthKind.SMART || p.tokens() != null) {
             return p;
         }
-        String text = keyFile.startsWith(KEYRING) ? keyFromKeyring(keyFile.substring(KEYRING.length()),
-                secrets.get()) : keyFromFile(java.nio.file.Path.of(keyFile), err);
+        String text;
+        if (keyFile.regionMatches(true, 0, KEYRING, 0, KEYRING.length())) {
+            text = keyFromKeyring(keyFile.substring(KEYRING.length()), secrets.get());
+        } else {
+            try {
+                text = keyFromFile(java.nio.file.Path.of(keyFile), err);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ParameterException(command.commandLine(), "--key: " + keyFile + " is not a file name ("
+                        + e.getReason() + ")");
+            }
+        }
         org.custos.fhir.ClientKey key = org.custos.fhir.ClientKey.parse(text, keyFile, keyId);
         return p.withSession(org.custos.fhir.BackendSession.discover(p, p.smart().clientId(), key,
                 p.smart().scopes(), java.time.Clock.systemUTC(), new org.custos.fhir.Cancellation()));

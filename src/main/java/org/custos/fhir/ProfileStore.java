@@ -82,13 +82,21 @@ public final class ProfileStore {
         }
         // who signed in, kept beside the refresh token: a sign-in resumed at the next start names the same person
         // even when the server sends no id token with a refreshed token
+        // (always replaced: an earlier sign-in's user never stays beside a later sign-in's refresh token)
+        if (profile.smart() == null || !secrets.keyring()) {
+            return;
+        }
+        String entry = userName(profile.name(), profile.baseUrl(), profile.smart().clientId());
         String user = session.shown().fhirUser();
-        if (user != null && profile.smart() != null && keptRefreshToken(profile).isPresent()) {
-            try {
-                secrets.put(userName(profile.name(), profile.baseUrl(), profile.smart().clientId()), user);
-            } catch (IllegalStateException e) {
-                LOG.warn("The keyring did not take who signed in to {}", profile.name());
+        try {
+            if (user != null && keptRefreshToken(profile).isPresent()) {
+                secrets.put(entry, user);
+            } else {
+                secrets.remove(entry);
             }
+        } catch (IllegalStateException e) {
+            LOG.warn("The keyring did not take who signed in to {}", profile.name());
+            removeQuietly(entry);
         }
     }
 

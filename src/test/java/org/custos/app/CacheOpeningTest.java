@@ -92,6 +92,19 @@ class CacheOpeningTest {
         assertThat(settings.get(CacheProtectionModel.FAILED, "")).contains("keyring");
     }
 
+    /** A cache encrypted from the command line (no choice on the Servers tab), its key lost: the new one is encrypted. */
+    @Test
+    void aCacheEncryptedFromTheCommandLineIsReplacedByAnEncryptedOne() {
+        Path file = dir.resolve("custos");
+        Cache.open(file).close();
+        keys.encrypt(file);
+        ring.clear();
+        try (Cache fresh = new CacheOpening(keys, settings).open(file, true, s -> { })) {
+            assertThat(fresh.encrypted()).isTrue();
+        }
+        assertThat(settings.get(CacheProtectionModel.PREF, "")).isEqualTo(CacheProtectionModel.ON);
+    }
+
     /** A keyring that refuses (a denied prompt, say) must not keep the app from starting. */
     @Test
     void aKeyringThatRefusesLeavesTheCacheAsItIsAndTheAppStarts() {

@@ -97,6 +97,9 @@ class SecretsTest {
         System.out.println("key stored: " + (stored == 0) + " in keyring: " + Secrets.forThisUser(
                 org.custos.cache.DataDirs.dataDir()).get("backend-key.batch").map(k -> k.contains("P-384"))
                 .orElse(false) + " " + out.toString().trim().replace('\n', ' '));
+        int again = org.custos.cli.CustosCommand.run(new String[]{"key", "store", "batch", jwk.toString()},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(out));
+        System.out.println("same name refused: " + (again != 0));
         prefs.removeNode();
         System.out.flush();
         System.exit(0); // the D-Bus connection's threads would keep the JVM alive
@@ -132,7 +135,7 @@ class SecretsTest {
         assertThat(out).contains("file before: true", "password: true", "warning: false",
                 "file after: false key after: false", "password again: true", "refresh kept: true",
                 "refresh forgotten: true", "cache encrypted: true key in keyring: true", "key stored: true in keyring: "
-                        + "true");
+                        + "true", "same name refused: true");
         // nothing Custos wrote holds the password or the refresh token (the keyring's own store is gnome-keyring's)
         try (Stream<Path> files = Files.walk(data)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {

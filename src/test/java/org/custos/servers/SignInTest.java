@@ -198,6 +198,15 @@ class SignInTest {
             org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", "Practitioner/officer");
             first.signIn();
             assertThat(refreshTokens(keyring)).hasSize(1).doesNotContain(firstKept);
+            assertThat(keyring.entries).anySatisfy((k, v) -> assertThat(k).startsWith("signedin."));
+
+            // again, and the server names nobody this time: the earlier user is not left beside the new token
+            org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", null);
+            first.signIn();
+            assertThat(keyring.entries.keySet()).noneMatch(k -> k.startsWith("signedin."));
+            org.custos.testserver.TestAuth.grant(oauth, "custos-desktop", "openid fhirUser offline_access user/AuditEvent.read", "Practitioner/officer");
+            first.signIn();
+            assertThat(keyring.entries).containsValue("Practitioner/officer");
 
             // the next start: a new store (no session in memory) resumes with the kept refresh token, no browser
             ProfileStore restarted = new ProfileStore(prefs, keyring);

@@ -16,6 +16,7 @@ public final class Launcher {
         if (System.getProperty("custos.logdir") == null) {
             System.setProperty("custos.logdir", DataDirs.dataDir().resolve("logs").toString());
         }
+        privateTemp(DataDirs.dataDir()).ifPresent(tmp -> System.setProperty("java.io.tmpdir", tmp.toString()));
         if (args.length > 0 && CustosCommand.COMMANDS.contains(args[0])) {
             System.exit(CustosCommand.run(args));
         }
@@ -25,6 +26,31 @@ public final class Launcher {
         }
         chooseRendering();
         javafx.application.Application.launch(CustosApp.class, args);
+    }
+
+    /**
+     * A temporary folder of Custos's own, readable only by this user (0700): H2 spills a query result larger than
+     * its in-memory limit to a file in java.io.tmpdir, outside an encrypted cache's scheme and in plain text, and the
+     * system's temp folder is shared with every account of the machine. Empty when it cannot be made (the system's
+     * then serves).
+     */
+    static java.util.Optional<java.nio.file.Path> privateTemp(java.nio.file.Path dataDir) {
+        java.nio.file.Path tmp = dataDir.resolve("tmp");
+        try {
+            boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> owner =
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+            if (posix) {
+                java.nio.file.Files.createDirectories(tmp,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(owner));
+                java.nio.file.Files.setPosixFilePermissions(tmp, owner);
+            } else {
+                java.nio.file.Files.createDirectories(tmp);
+            }
+            return java.util.Optional.of(tmp);
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /**

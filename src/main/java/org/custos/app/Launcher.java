@@ -35,19 +35,9 @@ public final class Launcher {
      * then serves).
      */
     static java.util.Optional<java.nio.file.Path> privateTemp(java.nio.file.Path dataDir) {
-        java.nio.file.Path tmp = dataDir.resolve("tmp");
         try {
-            boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-            java.util.Set<java.nio.file.attribute.PosixFilePermission> owner =
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
-            if (posix) {
-                java.nio.file.Files.createDirectories(tmp,
-                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(owner));
-                java.nio.file.Files.setPosixFilePermissions(tmp, owner);
-            } else {
-                java.nio.file.Files.createDirectories(tmp);
-            }
-            return java.util.Optional.of(tmp);
+            // made (or tightened to) 0700 as the log folder is; not a link, not someone else's
+            return java.util.Optional.of(org.custos.logging.PrivateLogDir.prepare(dataDir.resolve("tmp")));
         } catch (java.io.IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

@@ -83,37 +83,35 @@ public final class LocalData {
     private int writeAll(Connection c, JsonGenerator g, ObjectMapper json, Map<String, Integer> rows)
             throws SQLException, IOException {
         int trail = 0;
-        {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.useDefaultPrettyPrinter();
-            Map<Integer, String> origins = new HashMap<>();
-            for (Origins.Origin o : cache.origins().all()) {
-                origins.put(o.id(), o.name());
-            }
-            g.writeStartObject();
-            g.writeStringField("custosLocalData", "1");
-            g.writeStringField("exported", Instant.now().toString());
-            g.writeStringField("cache", cache.file().toString());
-            g.writeStringField("note", "Rows that exist only in this cache. origin: the server (base URL) or file a "
-                    + "row belongs to; event: an AuditEvent named by origin, id and version.");
-            g.writeObjectFieldStart("tables");
-            try (PreparedStatement event = c.prepareStatement(
-                    "SELECT origin_id, res_id, version_id FROM audit_event WHERE pk = ?")) {
-                for (String table : TABLES) {
-                    g.writeArrayFieldStart(table);
-                    rows.put(table, writeTable(c, table, g, origins, event));
-                    g.writeEndArray();
-                }
-            }
-            g.writeEndObject();
-            g.writeArrayFieldStart("ownTrail");
-            Integer self = cache.origins().selfId().orElse(null);
-            if (self != null) {
-                trail = writeTrail(c, self, g, json);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.useDefaultPrettyPrinter();
+        Map<Integer, String> origins = new HashMap<>();
+        for (Origins.Origin o : cache.origins().all()) {
+            origins.put(o.id(), o.name());
         }
+        g.writeStartObject();
+        g.writeStringField("custosLocalData", "1");
+        g.writeStringField("exported", Instant.now().toString());
+        g.writeStringField("cache", cache.file().toString());
+        g.writeStringField("note", "Rows that exist only in this cache. origin: the server (base URL) or file a "
+                + "row belongs to; event: an AuditEvent named by origin, id and version.");
+        g.writeObjectFieldStart("tables");
+        try (PreparedStatement event = c.prepareStatement(
+                "SELECT origin_id, res_id, version_id FROM audit_event WHERE pk = ?")) {
+            for (String table : TABLES) {
+                g.writeArrayFieldStart(table);
+                rows.put(table, writeTable(c, table, g, origins, event));
+                g.writeEndArray();
+            }
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("ownTrail");
+        Integer self = cache.origins().selfId().orElse(null);
+        if (self != null) {
+            trail = writeTrail(c, self, g, json);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
         return trail;
     }
 

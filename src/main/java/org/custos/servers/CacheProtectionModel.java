@@ -13,8 +13,6 @@ import org.custos.ui.TaskRunner;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.BooleanSupplier;
 import java.util.prefs.Preferences;
 
@@ -123,7 +121,7 @@ public final class CacheProtectionModel {
         busy.set(true);
         status.set("Saving the local-only data to " + file + " …");
         tasks.submit("Saving the local-only data", x -> {
-            try (OutputStream out = Files.newOutputStream(privateFile(file))) {
+            try (OutputStream out = Files.newOutputStream(org.custos.cli.PrivateFiles.create(file))) {
                 return new LocalData(cache).export(out);
             }
         }, written -> {
@@ -150,17 +148,6 @@ public final class CacheProtectionModel {
             settings.put(PREF, value);
         }
         settings.remove(FAILED);
-    }
-
-    /** The file, created new (not over another) and, where the system allows, readable by this user only. */
-    private static Path privateFile(Path file) throws java.io.IOException {
-        Files.deleteIfExists(file); // the file chooser asked about replacing it
-        try {
-            return Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            return Files.createFile(file);
-        }
     }
 
     /** What the option does now, in words. */

@@ -2,6 +2,7 @@ package org.custos.app;
 
 import org.custos.cache.Cache;
 import org.custos.cache.CacheKeys;
+import org.custos.cache.MapKeyring;
 import org.custos.servers.CacheProtectionModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -9,10 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.prefs.Preferences;
 
@@ -26,32 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CacheOpeningTest {
     private final Preferences settings = Preferences.userRoot().node("custos-opening-test-" + UUID.randomUUID());
-    private final Map<String, String> ring = new HashMap<>();
-    private boolean keyring = true;
-    private boolean refuses;
-    private final CacheKeys keys = new CacheKeys(new CacheKeys.Keyring() {
-        @Override
-        public Optional<String> get(String name) {
-            return Optional.ofNullable(ring.get(name));
-        }
-
-        @Override
-        public void put(String name, String secret) {
-            if (refuses) {
-                throw new IllegalStateException("The keyring refused: access denied");
-            }
-            if (secret == null) {
-                ring.remove(name);
-            } else {
-                ring.put(name, secret);
-            }
-        }
-
-        @Override
-        public boolean available() {
-            return keyring;
-        }
-    });
+    private final MapKeyring keyring = new MapKeyring();
+    private final Map<String, String> ring = keyring.entries;
+    private final CacheKeys keys = new CacheKeys(keyring);
 
     @TempDir
     Path dir;
@@ -84,7 +60,7 @@ class CacheOpeningTest {
 
     @Test
     void withoutAKeyringTheCacheOpensAsItIsAndTheReasonIsKept() {
-        keyring = false;
+        keyring.available = false;
         settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
         try (Cache c = new CacheOpening(keys, settings).open(dir.resolve("custos"), false, s -> { })) {
             assertThat(c.encrypted()).isFalse();
@@ -108,7 +84,7 @@ class CacheOpeningTest {
     /** A keyring that refuses (a denied prompt, say) must not keep the app from starting. */
     @Test
     void aKeyringThatRefusesLeavesTheCacheAsItIsAndTheAppStarts() {
-        refuses = true;
+        keyring.refuses = true;
         settings.put(CacheProtectionModel.PREF, CacheProtectionModel.ON);
         try (Cache c = new CacheOpening(keys, settings).open(dir.resolve("custos"), false, s -> { })) {
             assertThat(c.encrypted()).isFalse();

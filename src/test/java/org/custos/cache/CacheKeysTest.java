@@ -12,9 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,39 +19,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Encrypting an existing cache (key into the keyring first, then the file), opening it with the keyring's key,
  * decrypting it, and the lost-key path: the cache cannot be read, it is set aside (not deleted) and a new one takes its
- * place. The keyring here is a map (the real one is exercised in {@code SecretsTest}).
+ * place. The keyring here is a {@link MapKeyring}.
  */
 class CacheKeysTest {
     private static final String MARKER = "Philomena Brackenbury";
 
     @TempDir
     Path dir;
-
-    /** An in-memory keyring; {@code keeps}: whether it keeps what it is given. */
-    static final class MapKeyring implements CacheKeys.Keyring {
-        final Map<String, String> entries = new HashMap<>();
-        boolean keeps = true;
-        boolean available = true;
-
-        @Override
-        public Optional<String> get(String name) {
-            return Optional.ofNullable(entries.get(name));
-        }
-
-        @Override
-        public void put(String name, String secret) {
-            if (secret == null) {
-                entries.remove(name);
-            } else if (keeps) {
-                entries.put(name, secret);
-            }
-        }
-
-        @Override
-        public boolean available() {
-            return available;
-        }
-    }
 
     private static void fill(Cache cache, int n) {
         StringBuilder nd = new StringBuilder();

@@ -64,7 +64,7 @@ public final class CacheKeys {
             return Optional.empty();
         }
         try {
-            return EncryptedChannel.keyIdOf(h2);
+            return EncryptedHeader.keyIdOf(h2);
         } catch (IOException e) {
             throw new CacheException("Cannot read the cache " + h2 + ": " + e.getMessage(), e);
         }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -25,8 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * average, and each read opens every block it touches (measured on the first browser pages of a reopened cache:
  * ×1.1–1.25 against the plain file with 1 KiB blocks, ×1.2–1.7 with 4 KiB), for 2.7 % more file.
  * <p>
- * Layout: a 4 KiB header (magic, the key's id in plain text, a sealed check value that tells a wrong key from a right
- * one), then one slot per block: nonce (12) · ciphertext (1024) · tag (16). The file's size as H2 sees it is whole
+ * Layout: a 4 KiB header ({@link EncryptedHeader}), then one slot per block: nonce (12) · ciphertext (1024) · tag (16). The file's size as H2 sees it is whole
  * blocks; H2's MVStore writes whole 4 KiB blocks, and a write that is not is completed from what the block held.
  * <p>
  * A slot of zeros (never written: a gap H2 left) reads as zeros. A slot whose tag does not match (a write torn by
@@ -37,16 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EncryptedChannel extends FileBaseDefault {
     static final int BLOCK = 1024;
-    private static final int NONCE = 12;
-    private static final int TAG = 16;
+    static final int NONCE = 12;
+    static final int TAG = 16;
     static final int SLOT = NONCE + BLOCK + TAG;
-    static final int HEADER = 4096;
-    private static final String MAGIC_TEXT = "Custos encrypted cache (AES-256-GCM, 1 KiB blocks) v1\n";
-    /** Where the key's id (16 hex digits, see {@link CacheKey#id()}) is in the header, after the check value. */
-    private static final int KEY_ID_AT = 256;
-    private static final int KEY_ID_LENGTH = 16;
-    /** The header's check value: this text sealed under the key, with a nonce of its own. */
-    private static final String CHECK_TEXT = "custos-cache-key-check";
+    static final int HEADER = EncryptedHeader.LENGTH;
 
     private final FileChannel base;
     private final SecretKey key;
@@ -81,7 +73,7 @@ final class EncryptedChannel extends FileBaseDefault {
         Arrays.fill(cachedBlock, -1);
         long physical = base.size();
         if (physical > 0) {
-            checkHeader(base, key, name);
+            EncryptedHeader.check(base, key, name);
             size = Math.max(0, (physical - HEADER) / SLOT) * BLOCK;
         }
     }
@@ -89,69 +81,6 @@ final class EncryptedChannel extends FileBaseDefault {
     /** The H2 file size of an encrypted file {@code physical} bytes long. */
     static long logicalSize(long physical) {
         return physical <= HEADER ? 0 : (physical - HEADER) / SLOT * BLOCK;
-    }
-
-    private static void checkHeader(FileChannel base, SecretKey key, String name) throws IOException {
-        byte[] magic = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
-        byte[] check = CHECK_TEXT.getBytes(StandardCharsets.US_ASCII);
-        byte[] header = new byte[HEADER];
-        if (base.size() < HEADER) {
-            throw new WrongKeyException(name + " is not an encrypted Custos cache (too short for its header).");
-        }
-        readFully(base, 0, ByteBuffer.wrap(header));
-        if (!Arrays.equals(header, 0, magic.length, magic, 0, magic.length)) {
-            throw new WrongKeyException(name + " is not an encrypted Custos cache.");
-        }
-        try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, header, magic.length, NONCE));
-            byte[] plain = c.doFinal(header, magic.length + NONCE, check.length + TAG);
-            if (!Arrays.equals(plain, check)) {
-                throw new WrongKeyException(name + " was encrypted with another key.");
-            }
-        } catch (AEADBadTagException e) {
-            throw new WrongKeyException(name + " was encrypted with another key.");
-        } catch (GeneralSecurityException e) {
-            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
-        }
-    }
-
-    private void writeHeader() throws IOException {
-        byte[] magic = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
-        byte[] check = CHECK_TEXT.getBytes(StandardCharsets.US_ASCII);
-        byte[] header = new byte[HEADER];
-        System.arraycopy(magic, 0, header, 0, magic.length);
-        byte[] nonce = new byte[NONCE];
-        random.nextBytes(nonce);
-        System.arraycopy(nonce, 0, header, magic.length, NONCE);
-        try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
-            c.doFinal(check, 0, check.length, header, magic.length + NONCE);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
-        }
-        System.arraycopy(keyId.getBytes(StandardCharsets.US_ASCII), 0, header, KEY_ID_AT, KEY_ID_LENGTH);
-        writeFully(base, 0, ByteBuffer.wrap(header));
-    }
-
-    /**
-     * The id of the key {@code file} was encrypted with (see {@link CacheKey#id()}); empty when it is not an
-     * encrypted cache (a plain one, or too short to say).
-     */
-    static java.util.Optional<String> keyIdOf(java.nio.file.Path file) throws IOException {
-        try (FileChannel f = FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
-            if (f.size() < HEADER) {
-                return java.util.Optional.empty();
-            }
-            byte[] header = new byte[HEADER];
-            byte[] magic = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
-            readFully(f, 0, ByteBuffer.wrap(header));
-            if (!Arrays.equals(header, 0, magic.length, magic, 0, magic.length)) {
-                return java.util.Optional.empty();
-            }
-            return java.util.Optional.of(new String(header, KEY_ID_AT, KEY_ID_LENGTH, StandardCharsets.US_ASCII));
-        }
     }
 
     @Override
@@ -297,7 +226,7 @@ final class EncryptedChannel extends FileBaseDefault {
             throw new IllegalArgumentException("position " + position);
         }
         if (base.size() == 0) {
-            writeHeader();
+            EncryptedHeader.write(base, key, keyId, random);
         }
         long first = position / BLOCK;
         long end = position + len;
@@ -390,7 +319,7 @@ final class EncryptedChannel extends FileBaseDefault {
         return name;
     }
 
-    private static void readFully(FileChannel file, long pos, ByteBuffer dst) throws IOException {
+    static void readFully(FileChannel file, long pos, ByteBuffer dst) throws IOException {
         while (dst.hasRemaining()) {
             int n = file.read(dst, pos);
             if (n < 0) {
@@ -411,7 +340,7 @@ final class EncryptedChannel extends FileBaseDefault {
         }
     }
 
-    private static void writeFully(FileChannel file, long pos, ByteBuffer src) throws IOException {
+    static void writeFully(FileChannel file, long pos, ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {
             pos += file.write(src, pos);
         }

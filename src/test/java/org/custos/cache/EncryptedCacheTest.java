@@ -90,7 +90,7 @@ class EncryptedCacheTest {
                 assertThat(fileHolds(p, MARKER)).as(p.toString()).isFalse();
             }
         }
-        assertThat(EncryptedChannel.keyIdOf(file)).contains(key.id());
+        assertThat(EncryptedHeader.keyIdOf(file)).contains(key.id());
         try (Cache again = Cache.open(dir.resolve("enc"), key)) {
             assertThat(again.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
             assertThat(again.damagedBlocks()).isZero();

@@ -159,14 +159,14 @@ class EncryptedChannelTest {
         try (EncryptedChannel c = open(file, key)) {
             c.write(ByteBuffer.wrap(new byte[4096]), 0);
         }
-        assertThat(EncryptedChannel.keyIdOf(file)).contains(key.id());
+        assertThat(EncryptedHeader.keyIdOf(file)).contains(key.id());
         CacheKey other = CacheKey.random();
         assertThat(other.id()).isNotEqualTo(key.id()).hasSize(16);
         assertThatThrownBy(() -> open(file, other)).isInstanceOf(EncryptedChannel.WrongKeyException.class)
                 .hasMessageContaining("another key");
         Path plain = dir.resolve("plain");
         Files.write(plain, new byte[8192]);
-        assertThat(EncryptedChannel.keyIdOf(plain)).isEmpty();
+        assertThat(EncryptedHeader.keyIdOf(plain)).isEmpty();
         assertThatThrownBy(() -> open(plain, key)).isInstanceOf(EncryptedChannel.WrongKeyException.class)
                 .hasMessageContaining("not an encrypted");
     }

@@ -1,0 +1,102 @@
+package org.custos.cache;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The 4 KiB header of an encrypted cache file ({@link EncryptedChannel}): a magic line, a check value sealed under the
+ * key with a nonce of its own (a wrong key is told from a right one before anything else is read), and the key's id
+ * in plain text (which keyring entry holds the key).
+ */
+final class EncryptedHeader {
+    static final int LENGTH = 4096;
+    private static final String MAGIC = "Custos encrypted cache (AES-256-GCM, 1 KiB blocks) v1\n";
+    /** The check value: this text sealed under the key. */
+    private static final String CHECK = "custos-cache-key-check";
+    /** Where the key's id (16 hex digits, see {@link CacheKey#id()}) is, after the check value. */
+    private static final int KEY_ID_AT = 256;
+    private static final int KEY_ID_LENGTH = 16;
+
+    private EncryptedHeader() {
+    }
+
+    /** @throws EncryptedChannel.WrongKeyException {@code base} is not an encrypted cache, or is one under another key */
+    static void check(FileChannel base, SecretKey key, String name) throws IOException {
+        byte[] magic = MAGIC.getBytes(StandardCharsets.US_ASCII);
+        byte[] check = CHECK.getBytes(StandardCharsets.US_ASCII);
+        if (base.size() < LENGTH) {
+            throw new EncryptedChannel.WrongKeyException(name + " is not an encrypted Custos cache (too short for its "
+                    + "header).");
+        }
+        byte[] header = new byte[LENGTH];
+        EncryptedChannel.readFully(base, 0, ByteBuffer.wrap(header));
+        if (!Arrays.equals(header, 0, magic.length, magic, 0, magic.length)) {
+            throw new EncryptedChannel.WrongKeyException(name + " is not an encrypted Custos cache.");
+        }
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(EncryptedChannel.TAG * 8, header, magic.length,
+                    EncryptedChannel.NONCE));
+            byte[] plain = c.doFinal(header, magic.length + EncryptedChannel.NONCE, check.length
+                    + EncryptedChannel.TAG);
+            if (!Arrays.equals(plain, check)) {
+                throw new EncryptedChannel.WrongKeyException(name + " was encrypted with another key.");
+            }
+        } catch (AEADBadTagException e) {
+            throw new EncryptedChannel.WrongKeyException(name + " was encrypted with another key.");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the header of a new encrypted file. */
+    static void write(FileChannel base, SecretKey key, String keyId, SecureRandom random) throws IOException {
+        byte[] magic = MAGIC.getBytes(StandardCharsets.US_ASCII);
+        byte[] check = CHECK.getBytes(StandardCharsets.US_ASCII);
+        byte[] header = new byte[LENGTH];
+        System.arraycopy(magic, 0, header, 0, magic.length);
+        byte[] nonce = new byte[EncryptedChannel.NONCE];
+        random.nextBytes(nonce);
+        System.arraycopy(nonce, 0, header, magic.length, nonce.length);
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(EncryptedChannel.TAG * 8, nonce));
+            c.doFinal(check, 0, check.length, header, magic.length + nonce.length);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+        System.arraycopy(keyId.getBytes(StandardCharsets.US_ASCII), 0, header, KEY_ID_AT, KEY_ID_LENGTH);
+        EncryptedChannel.writeFully(base, 0, ByteBuffer.wrap(header));
+    }
+
+    /**
+     * The id of the key {@code file} was encrypted with (see {@link CacheKey#id()}); empty when it is not an
+     * encrypted cache (a plain one, or too short to say).
+     */
+    static Optional<String> keyIdOf(Path file) throws IOException {
+        try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (f.size() < LENGTH) {
+                return Optional.empty();
+            }
+            byte[] header = new byte[LENGTH];
+            byte[] magic = MAGIC.getBytes(StandardCharsets.US_ASCII);
+            EncryptedChannel.readFully(f, 0, ByteBuffer.wrap(header));
+            if (!Arrays.equals(header, 0, magic.length, magic, 0, magic.length)) {
+                return Optional.empty();
+            }
+            return Optional.of(new String(header, KEY_ID_AT, KEY_ID_LENGTH, StandardCharsets.US_ASCII));
+        }
+    }
+}

@@ -56,7 +56,34 @@ final class EncryptedChannel extends FileBaseDefault {
     private static final int CACHED = 4096;
     /** Writes and truncations so far: a read that saw one happen meanwhile does not keep what it read. */
     private long changes;
-    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(EncryptedChannel::newCipher);
+    /** Per thread: the cipher and the buffers a read works in, reused (a cold pass reads tens of thousands of pages). */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        /** Reads up to this many blocks use the kept buffers; a longer one (rare: H2 rewriting chunks) its own. */
+        static final int KEPT_BLOCKS = 64;
+        final Cipher cipher = newCipher();
+        final byte[] aad = new byte[8];
+        final byte[] sealed = new byte[KEPT_BLOCKS * SLOT];
+        final byte[] plain = new byte[KEPT_BLOCKS * BLOCK];
+
+        byte[] plain(int blocks) {
+            return blocks <= KEPT_BLOCKS ? plain : new byte[blocks * BLOCK];
+        }
+
+        byte[] sealed(int blocks) {
+            return blocks <= KEPT_BLOCKS ? sealed : new byte[blocks * SLOT];
+        }
+
+        /** The block's number as associated data (8 bytes, big-endian). */
+        byte[] aad(long block) {
+            for (int i = 7; i >= 0; i--) {
+                aad[i] = (byte) block;
+                block >>>= 8;
+            }
+            return aad;
+        }
+    }
 
     /**
      * @param damaged counts blocks that failed their check (shared by the cache's files)
@@ -99,14 +126,17 @@ final class EncryptedChannel extends FileBaseDefault {
         len = (int) Math.min(len, size - position);
         long first = position / BLOCK;
         int blocks = (int) ((position + len - 1) / BLOCK - first + 1);
-        byte[] plain = readBlocks(first, blocks);
+        byte[] plain = readBlocks(scratch.get(), first, blocks);
         dst.put(plain, (int) (position - first * BLOCK), len);
         return len;
     }
 
-    /** {@code count} blocks from {@code first}, opened (blocks past the end of the file read as zeros). */
-    private byte[] readBlocks(long first, int count) throws IOException {
-        byte[] plain = new byte[count * BLOCK];
+    /**
+     * {@code count} blocks from {@code first}, opened (blocks past the end of the file read as zeros), in the
+     * thread's buffer: copy out before the next read.
+     */
+    private byte[] readBlocks(Scratch s, long first, int count) throws IOException {
+        byte[] plain = s.plain(count);
         int i = 0;
         while (i < count) {
             if (fromCache(first + i, plain, i * BLOCK)) {
@@ -118,12 +148,12 @@ final class EncryptedChannel extends FileBaseDefault {
                 run++;
             }
             long seen = changes();
-            byte[] sealed = new byte[run * SLOT];
-            readUpTo(base, HEADER + (first + i) * SLOT, ByteBuffer.wrap(sealed)); // past the end of the file: zeros
-            Cipher c = ciphers.get();
+            byte[] sealed = s.sealed(run);
+            int got = readUpTo(base, HEADER + (first + i) * SLOT, ByteBuffer.wrap(sealed, 0, run * SLOT));
+            Arrays.fill(sealed, got, run * SLOT, (byte) 0); // past the end of the file: zeros
             try {
                 for (int j = 0; j < run; j++) {
-                    open(c, first + i + j, sealed, j * SLOT, plain, (i + j) * BLOCK);
+                    open(s, first + i + j, sealed, j * SLOT, plain, (i + j) * BLOCK);
                     rememberRead(first + i + j, plain, (i + j) * BLOCK, seen);
                 }
             } catch (GeneralSecurityException e) {
@@ -190,13 +220,15 @@ final class EncryptedChannel extends FileBaseDefault {
     /** H2's two store headers, 4 KiB each, at the start of the file. */
     private static final long STORE_HEADERS = 8192;
 
-    private void open(Cipher c, long block, byte[] sealed, int from, byte[] plain, int to)
+    private void open(Scratch s, long block, byte[] sealed, int from, byte[] plain, int to)
             throws GeneralSecurityException, IOException {
         if (allZero(sealed, from, NONCE) && allZero(sealed, from + NONCE + BLOCK, TAG)) {
-            return; // never written (a written slot has a random nonce): zeros
+            Arrays.fill(plain, to, to + BLOCK, (byte) 0); // never written (a written slot has a random nonce)
+            return;
         }
+        Cipher c = s.cipher;
         c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, sealed, from, NONCE));
-        c.updateAAD(blockNumber(block));
+        c.updateAAD(s.aad(block));
         try {
             c.doFinal(sealed, from + NONCE, BLOCK + TAG, plain, to);
         } catch (AEADBadTagException e) {
@@ -233,24 +265,25 @@ final class EncryptedChannel extends FileBaseDefault {
         int blocks = (int) ((end - 1) / BLOCK - first + 1);
         byte[] plain = new byte[blocks * BLOCK];
         int offset = (int) (position - first * BLOCK);
+        Scratch s = scratch.get();
         if (offset != 0 && first * BLOCK < size) {
-            System.arraycopy(readBlocks(first, 1), 0, plain, 0, BLOCK);
+            System.arraycopy(readBlocks(s, first, 1), 0, plain, 0, BLOCK);
         }
         long lastBlock = first + blocks - 1;
         if (end % BLOCK != 0 && lastBlock * BLOCK < size && (lastBlock != first || offset == 0)) {
-            System.arraycopy(readBlocks(lastBlock, 1), 0, plain, (blocks - 1) * BLOCK, BLOCK);
+            System.arraycopy(readBlocks(s, lastBlock, 1), 0, plain, (blocks - 1) * BLOCK, BLOCK);
         }
         src.get(plain, offset, len);
         changed();
         byte[] sealed = new byte[blocks * SLOT];
         try {
-            Cipher c = ciphers.get();
+            Cipher c = s.cipher;
             byte[] nonce = new byte[NONCE];
             for (int i = 0; i < blocks; i++) {
                 random.nextBytes(nonce);
                 System.arraycopy(nonce, 0, sealed, i * SLOT, NONCE);
                 c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
-                c.updateAAD(blockNumber(first + i));
+                c.updateAAD(s.aad(first + i));
                 c.doFinal(plain, i * BLOCK, BLOCK, sealed, i * SLOT + NONCE);
             }
         } catch (GeneralSecurityException e) {
@@ -263,10 +296,6 @@ final class EncryptedChannel extends FileBaseDefault {
         }
         size = Math.max(size, (lastBlock + 1) * BLOCK);
         return len;
-    }
-
-    private static byte[] blockNumber(long block) {
-        return ByteBuffer.allocate(8).putLong(block).array();
     }
 
     private static boolean allZero(byte[] b, int from, int len) {
@@ -329,15 +358,21 @@ final class EncryptedChannel extends FileBaseDefault {
         }
     }
 
-    /** Reads into {@code dst} from {@code pos} until it is full or the file ends (no size asked first). */
-    private static void readUpTo(FileChannel file, long pos, ByteBuffer dst) throws IOException {
+    /**
+     * Reads into {@code dst} from {@code pos} until it is full or the file ends (no size asked first); returns the
+     * bytes read.
+     */
+    private static int readUpTo(FileChannel file, long pos, ByteBuffer dst) throws IOException {
+        int got = 0;
         while (dst.hasRemaining()) {
             int n = file.read(dst, pos);
             if (n < 0) {
-                return;
+                break;
             }
             pos += n;
+            got += n;
         }
+        return got;
     }
 
     static void writeFully(FileChannel file, long pos, ByteBuffer src) throws IOException {

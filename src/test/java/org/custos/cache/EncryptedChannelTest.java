@@ -89,7 +89,9 @@ class EncryptedChannelTest {
         try (EncryptedChannel c = open(file, key)) {
             c.write(ByteBuffer.wrap(block), 0);
             c.write(ByteBuffer.wrap(block), 5 * 4096); // blocks 1..4 (of 4 KiB) never written
+            assertThat(read(c, 0, 4096)).containsOnly((byte) 'x'); // the read buffers are reused: now full of x
             assertThat(read(c, 4096, 4096)).isEqualTo(new byte[4096]);
+            assertThat(read(c, 4000, 200)).isEqualTo(readOf(block, 96));
         }
         assertThat(damaged.get()).isZero();
         // one byte changed in the second 1 KiB block's ciphertext
@@ -106,6 +108,13 @@ class EncryptedChannelTest {
             assertThat(Arrays.copyOfRange(first, 2048, 4096)).containsOnly((byte) 'x');
         }
         assertThat(damaged.get()).isEqualTo(1);
+    }
+
+    /** {@code xs} bytes of {@code block}'s content, then zeros to 200. */
+    private static byte[] readOf(byte[] block, int xs) {
+        byte[] b = new byte[200];
+        System.arraycopy(block, 0, b, 0, xs);
+        return b;
     }
 
     private static void flipByte(Path file, long at) throws Exception {

@@ -70,7 +70,7 @@ public final class Cache implements AutoCloseable {
     }
 
     /**
-     * {@link #open(Path)} for a cache encrypted with {@code key} (AES-256-GCM per 4 KiB block, see
+     * {@link #open(Path)} for a cache encrypted with {@code key} (AES-256-GCM per 1 KiB block, see
      * {@link EncryptedChannel}; a new one is created encrypted). Null: not encrypted.
      *
      * @throws CacheException the file cannot be opened with this key (another key, or not encrypted), said so

@@ -179,4 +179,76 @@ class EncryptedChannelTest {
         assertThatThrownBy(() -> open(plain, key)).isInstanceOf(EncryptedChannel.WrongKeyException.class)
                 .hasMessageContaining("not an encrypted");
     }
+
+    @Test
+    void longReadsAndReadsFromSeveralThreadsAtOnceOpenWhatWasWritten() throws Exception {
+        Path file = dir.resolve("t");
+        // 6 MiB: more than the channel keeps opened (4 MiB), so a new channel decrypts what it reads
+        byte[] model = new byte[6 << 20];
+        new Random(11).nextBytes(model);
+        try (EncryptedChannel c = open(file, key)) {
+            c.write(ByteBuffer.wrap(model), 0);
+        }
+        try (EncryptedChannel c = open(file, key)) {
+            // longer than the thread's kept buffers (64 blocks), unaligned, and exactly at the edge
+            assertThat(read(c, 100, 65 * 1024)).isEqualTo(Arrays.copyOfRange(model, 100, 100 + 65 * 1024));
+            assertThat(read(c, 3 << 20, 200 * 1024 + 7)).isEqualTo(Arrays.copyOfRange(model, 3 << 20,
+                    (3 << 20) + 200 * 1024 + 7));
+            assertThat(read(c, 64 * 1024, 64 * 1024)).isEqualTo(Arrays.copyOfRange(model, 64 * 1024, 128 * 1024));
+            // four readers of the first 5 MiB while a writer rewrites the last MiB: each read is what was written
+            int fixed = 5 << 20;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> jobs = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int seed = t;
+                    jobs.add(pool.submit(() -> {
+                        Random r = new Random(seed);
+                        for (int i = 0; i < 300; i++) {
+                            int at = r.nextInt(fixed - 9000);
+                            int n = 1 + r.nextInt(8000);
+                            assertThat(read(c, at, n)).isEqualTo(Arrays.copyOfRange(model, at, at + n));
+                        }
+                        return null;
+                    }));
+                }
+                jobs.add(pool.submit(() -> {
+                    Random r = new Random(99);
+                    for (int i = 0; i < 200; i++) {
+                        byte[] data = new byte[1 + r.nextInt(5000)];
+                        r.nextBytes(data);
+                        c.write(ByteBuffer.wrap(data), fixed + r.nextInt((1 << 20) - 5000));
+                    }
+                    return null;
+                }));
+                for (java.util.concurrent.Future<?> f : jobs) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(damaged.get()).isZero();
+    }
+
+    @Test
+    void blocksPastTheEndOfAFileCutShortOutsideReadAsZeros() throws Exception {
+        Path file = dir.resolve("e");
+        byte[] data = new byte[8 * 1024];
+        Arrays.fill(data, (byte) 'y');
+        try (EncryptedChannel c = open(file, key)) {
+            c.write(ByteBuffer.wrap(data), 0);
+        }
+        try (EncryptedChannel c = open(file, key)) {
+            // three blocks opened: the thread's buffers now hold their sealed and opened bytes
+            assertThat(read(c, 0, 3 * 1024)).containsOnly((byte) 'y');
+            // the file is cut short behind the channel's back (it still takes it for 8 blocks)
+            try (FileChannel raw = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                raw.truncate(EncryptedChannel.HEADER + 3L * EncryptedChannel.SLOT);
+            }
+            assertThat(read(c, 3 * 1024, 3 * 1024)).containsOnly((byte) 0);
+            assertThat(read(c, 2 * 1024 + 10, 10)).containsOnly((byte) 'y');
+        }
+        assertThat(damaged.get()).as("past the end is never written, not damaged").isZero();
+    }
 }

@@ -221,8 +221,10 @@ public final class ProfileStore {
         if (before != null && (p.auth() != ServerProfile.AuthKind.SMART
                 || !before.get("baseUrl", "").equals(p.baseUrl())
                 || !before.get("smartClientId", "").equals(p.smart().clientId())
-                || !ServerProfile.AuthKind.SMART.name().equals(before.get("auth", "")))) {
-            // another server, another client or another way in: the sign-in (in memory or kept) is not for it
+                || !ServerProfile.AuthKind.SMART.name().equals(before.get("auth", ""))
+                || !before.get("patient", "").equals(p.patient() == null ? "" : p.patient()))) {
+            // another server, another client, another way in or another patient: the sign-in (in memory or kept)
+            // is not for it
             signOut(p.name());
         } else if (before == null && sessions.containsKey(p.name())) {
             signOut(p.name());
@@ -245,6 +247,7 @@ public final class ProfileStore {
         putOrRemove(n, "smartScopes", p.smart().scopeText());
         putOrRemove(n, "tlsCaFile", p.tls().caFile());
         putOrRemove(n, "tlsClientCert", p.tls().clientCertFile());
+        putOrRemove(n, "patient", p.patient());
         secrets.put(tlsName(p.name()), p.tls().clientCertFile() == null ? null : p.tls().clientCertPassword());
         if (p.tokens() == null) {
             // a signed-in session is memory only: its profile's stored secret is left as it is
@@ -335,7 +338,20 @@ public final class ProfileStore {
                 .withSmart(SmartClient.of(n.get("smartClientId", ""), n.get("smartScopes", "")))
                 .withTls(new TlsSettings(n.get("tlsCaFile", null), n.get("tlsClientCert", null),
                         n.get("tlsClientCert", null) == null ? null : secret(tlsName(name))))
-                .withSession(auth == ServerProfile.AuthKind.SMART ? sessionFor(name, url.replaceAll("/+$", "")) : null));
+                .withSession(auth == ServerProfile.AuthKind.SMART ? sessionFor(name, url.replaceAll("/+$", "")) : null)
+                .withPatient(patientOf(n)));
+    }
+
+    /** The profile's patient (patient mode), or null; one that is not a patient reference is left out, said so. */
+    private static String patientOf(Preferences n) {
+        String stored = n.get("patient", null);
+        try {
+            return stored == null ? null : ServerProfile.patientReference(stored);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("The profile {} names no patient it can use ({}); it is read without patient mode",
+                    n.get("name", "?"), e.getMessage());
+            return null;
+        }
     }
 
     private static void putOrRemove(Preferences n, String k, String v) {

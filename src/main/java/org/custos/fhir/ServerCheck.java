@@ -69,7 +69,7 @@ public final class ServerCheck {
             types.put(t, support(cs, t));
         }
         boolean ok = true;
-        for (String t : profile.types()) {
+        for (String t : profile.typesToSync()) {
             TypeSupport s = types.get(t);
             if (!s.search()) {
                 ok = false;
@@ -78,10 +78,12 @@ public final class ServerCheck {
                 msgs.add(t + ": the server has no _history, so deletes on the server will not reach the cache.");
             }
         }
-        String probeType = profile.types().stream().filter(t -> types.get(t).search()).findFirst().orElse(null);
+        String probeType = profile.typesToSync().stream().filter(t -> types.get(t).search()).findFirst()
+                .orElse(null);
         if (probeType != null) {
             try {
-                ObjectNode b = http.getJson(http.at(probeType + "?_count=1&_total=accurate"));
+                ObjectNode b = http.getJson(http.at(probeType + "?_count=1&_total=accurate"
+                        + profile.patientParameter(probeType)));
                 JsonNode total = b.get("total");
                 msgs.add("Searching " + probeType + " works with these credentials"
                         + (total != null && total.isNumber() ? ": " + total.asLong() + " on the server." : "."));

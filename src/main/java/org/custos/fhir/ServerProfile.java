@@ -26,11 +26,14 @@ import java.util.Set;
  *                          is always on
  * @param tokens            a signed-in SMART session whose token is the bearer (no fixed secret); memory only, never
  *                          saved
+ * @param patient           patient mode: the one patient ({@code Patient/<id>}) whose data this profile syncs, null for
+ *                          staff use (see {@link #patientMode()})
  */
 public record ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
                             Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
                             int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure,
-                            boolean sendTrail, SmartClient smart, TlsSettings tls, TokenSource tokens) {
+                            boolean sendTrail, SmartClient smart, TlsSettings tls, TokenSource tokens,
+                            String patient) {
 
     /** Every type Custos can sync, in the order it syncs them. */
     public static final List<String> SYNC_TYPES = List.of("AuditEvent", "Consent", "Provenance", "Patient",
@@ -60,6 +63,16 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         overlap = overlap == null ? Duration.ofMinutes(5) : overlap;
         smart = smart == null ? SmartClient.NONE : smart;
         tls = tls == null ? TlsSettings.NONE : tls;
+        patient = patient == null || patient.isBlank() ? null : patientReference(patient);
+    }
+
+    /** A profile without patient mode. */
+    public ServerProfile(String name, String baseUrl, AuthKind auth, String user, String secret,
+                         Duration connectTimeout, Duration readTimeout, int pageSize, Set<String> types,
+                         int cacheDays, int syncEveryMinutes, Duration overlap, boolean allowInsecure,
+                         boolean sendTrail, SmartClient smart, TlsSettings tls, TokenSource tokens) {
+        this(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types, cacheDays,
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, tokens, null);
     }
 
     /** A profile without a SMART session. */
@@ -95,46 +108,47 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     /** The same profile with this authentication (a SMART session it carried is dropped). */
     public ServerProfile withAuth(AuthKind kind, String newUser, String newSecret) {
         return new ServerProfile(name, baseUrl, kind, newUser, newSecret, connectTimeout, readTimeout, pageSize,
-                types, cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, null);
+                types, cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, null, patient);
     }
 
     /** The same profile with these TLS additions (a CA file, a client certificate). */
     public ServerProfile withTls(TlsSettings settings) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, settings, tokens);
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, settings, tokens, patient);
     }
 
     /** The same profile with these SMART client settings (a SMART session it carried is dropped). */
     public ServerProfile withSmart(SmartClient client) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, client, tls, null);
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, client, tls, null, patient);
     }
 
     public ServerProfile withTimeouts(Duration connect, Duration read) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connect, read, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, tokens);
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, tokens, patient);
     }
 
     public ServerProfile withPaging(int newPageSize, Set<String> newTypes, int newCacheDays) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, newPageSize,
-                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, tokens);
+                newTypes, newCacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, tokens,
+                patient);
     }
 
     public ServerProfile withSchedule(int everyMinutes, Duration newOverlap) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, everyMinutes, newOverlap, allowInsecure, sendTrail, smart, tls, tokens);
+                cacheDays, everyMinutes, newOverlap, allowInsecure, sendTrail, smart, tls, tokens, patient);
     }
 
     /** The same profile, allowing (or not) credentials over plain http to a host other than this machine. */
     public ServerProfile withAllowInsecure(boolean allow) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allow, sendTrail, smart, tls, tokens);
+                cacheDays, syncEveryMinutes, overlap, allow, sendTrail, smart, tls, tokens, patient);
     }
 
     /** The same profile, sending Custos's own audit trail to the server (or not). */
     public ServerProfile withSendTrail(boolean send) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                cacheDays, syncEveryMinutes, overlap, allowInsecure, send, smart, tls, tokens);
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, send, smart, tls, tokens, patient);
     }
 
     /**
@@ -144,11 +158,77 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     public ServerProfile withSession(TokenSource session) {
         if (session == null) {
             return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                    cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, null);
+                    cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, null, patient);
         }
         return new ServerProfile(name, baseUrl, auth == AuthKind.SMART ? AuthKind.SMART : AuthKind.BEARER, null,
                 auth == AuthKind.SMART ? secret : null, connectTimeout, readTimeout, pageSize, types, cacheDays,
-                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, session);
+                syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, session, patient);
+    }
+
+    /**
+     * The same profile in patient mode for {@code reference} ({@code Patient/<id>} or the bare id; null or blank: staff
+     * use again).
+     *
+     * @throws IllegalArgumentException not a patient reference, said so
+     */
+    public ServerProfile withPatient(String reference) {
+        return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, tokens,
+                reference == null || reference.isBlank() ? null : patientReference(reference));
+    }
+
+    /**
+     * Patient mode: a patient uses Custos for their own data. Only that patient's AuditEvents and Consents are
+     * synced (searched with {@code patient=}, and anything else a server returns is not stored), and the people
+     * directory's practitioners and organizations when chosen; never other patients, their related persons, or a
+     * type's whole history.
+     */
+    public boolean patientMode() {
+        return patient != null;
+    }
+
+    /** The types patient mode syncs, of those a profile can choose. */
+    public static final List<String> PATIENT_MODE_TYPES = List.of("AuditEvent", "Consent", "Practitioner",
+            "Organization");
+
+    /** The types a sync fetches, in order: the chosen ones; in patient mode only those it allows. */
+    public List<String> typesToSync() {
+        List<String> out = new ArrayList<>();
+        for (String t : SYNC_TYPES) {
+            if (types.contains(t) && (!patientMode() || PATIENT_MODE_TYPES.contains(t))) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** The types searched by patient in patient mode (the others it syncs are the people directory's). */
+    public static final List<String> PATIENT_SEARCHED_TYPES = List.of("AuditEvent", "Consent");
+
+    /**
+     * What narrows a search of {@code type} to the profile's patient: {@code &patient=Patient/<id>} in patient mode
+     * for the types the patient's record holds, else nothing.
+     */
+    public String patientParameter(String type) {
+        return patientMode() && PATIENT_SEARCHED_TYPES.contains(type) ? "&patient=" + patient : "";
+    }
+
+    /** The FHIR id characters and length (FHIR R3: {@code [A-Za-z0-9\-\.]{1,64}}). */
+    private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    /**
+     * {@code Patient/<id>} for a patient reference given as {@code Patient/<id>} or as the bare id.
+     *
+     * @throws IllegalArgumentException anything else, said so
+     */
+    public static String patientReference(String text) {
+        String t = text.trim();
+        String id = t.startsWith("Patient/") ? t.substring("Patient/".length()) : t;
+        if (!FHIR_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("\"" + t + "\" is not a patient reference: give Patient/<id> or the id "
+                    + "(letters, digits, '-' and '.', at most 64).");
+        }
+        return "Patient/" + id;
     }
 
     /** Whether requests carry a bearer token (a fixed one or a SMART session's). */

@@ -44,22 +44,34 @@ public final class SmartScopes {
             return p.smart().scopes();
         }
         Set<String> out = new LinkedHashSet<>();
-        if ("user".equals(context)) {
+        boolean person = "user".equals(context) || "patient".equals(context);
+        if (person) {
             out.addAll(IDENTITY);
         }
-        for (String t : p.types()) {
-            // a person edits consents, signs provenance, sends the trail; an unattended sync only reads
-            boolean write = "user".equals(context) && (t.equals("Consent") || t.equals("Provenance")
+        if ("patient".equals(context)) {
+            out.add("launch/patient"); // a standalone launch: the authorization server asks which patient
+        }
+        for (String t : p.typesToSync()) {
+            // a person edits consents, signs provenance, sends the trail; an unattended sync only reads. The
+            // directory's names are not the patient's record: read as a user
+            String c = "patient".equals(context) && !ServerProfile.PATIENT_SEARCHED_TYPES.contains(t) ? "user"
+                    : context;
+            boolean write = person && (t.equals("Consent") || t.equals("Provenance")
                     || (t.equals("AuditEvent") && p.sendTrail()));
-            out.add(scope(context, t, false, v2));
+            out.add(scope(c, t, false, v2));
             if (write) {
-                out.add(scope(context, t, true, v2));
+                out.add(scope(c, t, true, v2));
             }
         }
-        if ("user".equals(context) && p.sendTrail() && !p.types().contains("AuditEvent")) {
+        if (person && p.sendTrail() && !p.typesToSync().contains("AuditEvent")) {
             out.add(scope(context, "AuditEvent", true, v2));
         }
         return List.copyOf(out);
+    }
+
+    /** The context a person signing in with {@code p} asks for: {@code patient} in patient mode, else {@code user}. */
+    public static String personContext(ServerProfile p) {
+        return p.patientMode() ? "patient" : "user";
     }
 
     /** One resource scope: read and search ({@code .read} / {@code .rs}), or write ({@code .write} / {@code .cud}). */
@@ -109,9 +121,10 @@ public final class SmartScopes {
         if (granted.isEmpty()) {
             return out; // the server did not say which scopes it granted: nothing to judge
         }
-        for (String t : p.types()) {
+        for (String t : p.typesToSync()) {
             if (!covers(granted, t, false)) {
-                out.add(t + " (" + scope("user", t, false, v2) + ")");
+                out.add(t + " (" + scope(p.patientMode() && ServerProfile.PATIENT_SEARCHED_TYPES.contains(t)
+                        ? "patient" : "user", t, false, v2) + ")");
             }
         }
         return out;

@@ -136,6 +136,12 @@ public final class SmartSession implements TokenSource {
         return SmartScopes.v2(config);
     }
 
+    /** {@code patient} when the scopes granted are a patient's ({@code patient/…}), else {@code user}. */
+    @Override
+    public String scopeContext() {
+        return grantedScopes().stream().anyMatch(s -> s.startsWith("patient/")) ? "patient" : "user";
+    }
+
     /** When the session began. */
     public Instant since() {
         return since;

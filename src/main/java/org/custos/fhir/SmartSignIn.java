@@ -51,7 +51,7 @@ public final class SmartSignIn implements AutoCloseable {
             throw new SmartException("Cannot read the SMART configuration of " + p.baseUrl() + ": " + e.getMessage());
         }
         boolean v2 = SmartScopes.v2(config);
-        List<String> scopes = SmartScopes.forProfile(p, v2, "user");
+        List<String> scopes = SmartScopes.forProfile(p, v2, SmartScopes.personContext(p));
         SmartLogin.Pending pending = new SmartLogin(clock).start(config, p.smart().clientId(), p.secret(), scopes,
                 p.baseUrl()).tls(socketFactory(p));
         return new SmartSignIn(p, config, v2, scopes, pending, clock);

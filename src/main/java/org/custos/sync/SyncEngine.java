@@ -72,10 +72,7 @@ public final class SyncEngine {
             }
             Redactor redactor = Redactor.of(profile);
             ServerClock serverClock = new ServerClock(clock);
-            for (String type : ServerProfile.SYNC_TYPES) {
-                if (!profile.types().contains(type)) {
-                    continue;
-                }
+            for (String type : profile.typesToSync()) {
                 SyncReport.TypeResult r = report.of(type);
                 if (setup != null) {
                     r.status = SyncReport.Status.FAILED;

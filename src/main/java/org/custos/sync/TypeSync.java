@@ -92,7 +92,8 @@ final class TypeSync {
             state = state.inPhase(SyncState.DELETES);
             store.save(state);
         }
-        if (state.windowFrom() != null) {
+        if (state.windowFrom() != null && !profile.patientMode()) {
+            // patient mode: a type's history lists every patient's resources, and a patient's token may not read it
             new HistoryDeletes(http, store, type, profile.pageSize(), result, listener, cancel, clock).apply(state, state.windowFrom());
         }
         state = state.windowDone();
@@ -113,7 +114,9 @@ final class TypeSync {
     /** What the window's search is limited by, besides _lastUpdated (a wider one must start over). */
     private String filterKey() {
         // --since only places a first sync's start, as documented; the cache window limits every search
-        return "days=" + (type.equals("AuditEvent") ? profile.cacheDays() : 0);
+        String days = "days=" + (type.equals("AuditEvent") ? profile.cacheDays() : 0);
+        return profile.patientParameter(type).isEmpty() ? days : days + ";" + profile.patientParameter(type)
+                .substring(1);
     }
 
     /** Stores every resource with {@code lo <= _lastUpdated < hi} (lo null: from the beginning). */
@@ -174,6 +177,7 @@ final class TypeSync {
             q.append("&date=ge").append(Instant.ofEpochMilli(clock.millis()).minusSeconds(
                     profile.cacheDays() * 86_400L));
         }
+        q.append(profile.patientParameter(type));
         URI next = http.at(q.toString());
         boolean sorted = true;
         long last = lo == null ? Long.MIN_VALUE : lo;
@@ -237,6 +241,7 @@ final class TypeSync {
         int entries;
         int skipped;
         int ownCopies;
+        int otherPatients;
         boolean sorted = true;
         long maxLastUpdated = Long.MIN_VALUE;
     }
@@ -275,6 +280,11 @@ final class TypeSync {
             if (rt.isEmpty()) {
                 p.bad.add(new QuarantineEntry(where, type, null, "No resourceType: not a FHIR resource",
                         tree.toString()));
+                continue;
+            }
+            if (!PatientCompartment.holds(profile, tree)) {
+                // patient mode: a server that returns more than the patient's own is not believed
+                p.otherPatients++;
                 continue;
             }
             if (ownCopy(tree)) {
@@ -327,7 +337,11 @@ final class TypeSync {
             result.unchanged += c.unchanged();
         }
         result.quarantined += p.bad.size();
-        result.skipped += p.skipped + p.ownCopies;
+        result.skipped += p.skipped + p.ownCopies + p.otherPatients;
+        if (p.otherPatients > 0) {
+            listener.notice(type, p.otherPatients + " " + type + "(s) the server returned are not of "
+                    + profile.patient() + " and were not stored (patient mode keeps only the patient's own).");
+        }
         if (p.ownCopies > 0) {
             listener.notice(type, p.ownCopies + " AuditEvent(s) of this Custos's own trail, sent here from the outbox, "
                     + "not stored again: the originals are under \"this Custos\".");

@@ -143,6 +143,7 @@ public final class LocalFhirServer implements AutoCloseable {
             SmartGuard guard = new SmartGuard();
             RestfulServer smart = restfulServer(spring, serverContext, paging, systemDao, settings);
             smart.registerInterceptor(guard);
+            smart.registerInterceptor(new PatientCompartmentGuard()); // after the guard: it reads the claims
             ServletHolder smartHolder = new ServletHolder("smart", smart);
             smartHolder.setInitOrder(2);
             context.addServlet(smartHolder, "/smart/fhir/*");

@@ -23,10 +23,20 @@ import java.util.Set;
  * The test server's SMART protection, for requests under {@code /smart/fhir} only (the plain {@code /fhir} of the
  * shared server stays open): a bearer token signed by the trusted authorization server (its JWKS), from its issuer,
  * not expired, or 401; a scope for the resource type and the kind of operation (SMART v1 {@code user/Type.read|write},
- * v2 {@code .rs|.cud}, {@code *} for any type), or 403. Trusts nobody until {@link #trust} is called.
+ * v2 {@code .rs|.cud}, {@code *} for any type; {@code patient/} ones when the token names a patient, kept to that
+ * patient's compartment by {@link PatientCompartmentGuard}), or 403. Trusts nobody until {@link #trust} is called.
  */
 public final class SmartGuard {
+    /** Where a checked request's token claims are kept (its {@link RequestDetails#getUserData()}). */
+    static final String CLAIMS = "custos.smart.claims";
+
     private volatile DefaultJWTProcessor<SecurityContext> processor;
+
+    /** The patient context of a token (its {@code patient} claim, an id), or null. */
+    static String patientOf(JWTClaimsSet claims) {
+        Object p = claims.getClaim("patient");
+        return p == null || p.toString().isBlank() ? null : p.toString();
+    }
     private volatile String wellKnown;
 
     /** Accepts tokens signed with the keys at {@code jwks} and issued by {@code issuer} from now on. */
@@ -91,6 +101,7 @@ public final class SmartGuard {
         } catch (Exception e) {
             throw new AuthenticationException("The bearer token is not valid: " + e.getMessage());
         }
+        details.getUserData().put(CLAIMS, claims); // for PatientCompartmentGuard
         if (op == RestOperationTypeEnum.GET_PAGE) {
             return true; // a page of a search whose scope was checked when it was made (a valid token still needed)
         }
@@ -101,7 +112,10 @@ public final class SmartGuard {
                 || op == RestOperationTypeEnum.DELETE || op == RestOperationTypeEnum.PATCH
                 || op == RestOperationTypeEnum.TRANSACTION;
         for (String t : new String[]{type, "*"}) {
-            for (String context : new String[]{"user/", "system/"}) {
+            // patient/ scopes only with a patient context; PatientCompartmentGuard keeps them to that patient
+            String[] contexts = patientOf(claims) == null ? new String[]{"user/", "system/"}
+                    : new String[]{"user/", "system/", "patient/"};
+            for (String context : contexts) {
                 if (write ? scopes.contains(context + t + ".write") || scopes.contains(context + t + ".cud")
                         : scopes.contains(context + t + ".read") || scopes.contains(context + t + ".rs")) {
                     return true;

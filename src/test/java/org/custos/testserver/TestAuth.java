@@ -69,6 +69,20 @@ public final class TestAuth {
                 3600));
     }
 
+    /**
+     * The next token issued is a patient's: {@code scope} (patient-level ones, {@code patient/Consent.read}…), the
+     * patient context {@code patientId} as a claim (what the FHIR server's compartment check reads) and
+     * {@code fhirUser} {@code Patient/<patientId>}.
+     */
+    public static void grantPatient(MockOAuth2Server oauth, String audience, String scope, String patientId) {
+        Map<String, Object> claims = new HashMap<>();
+        claims.put("scope", scope);
+        claims.put("patient", patientId);
+        claims.put("fhirUser", "Patient/" + patientId);
+        oauth.enqueueCallback(new DefaultOAuth2TokenCallback("custos", "patient-" + patientId, "JWT",
+                List.of(audience), claims, 3600));
+    }
+
     /** A token request the authorization server received: its form parameters and its Authorization header. */
     public record TokenRequest(Map<String, String> form, String authorization) {
     }

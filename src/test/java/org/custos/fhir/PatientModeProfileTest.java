@@ -1,0 +1,102 @@
+package org.custos.fhir;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A profile in patient mode: the patient given once (as {@code Patient/<id>} or the id) and kept with the profile;
+ * what it syncs (the patient's AuditEvents and Consents, searched by patient, and the directory's names; never
+ * other patients, their related persons or Provenance) and the SMART scopes it asks for (patient-level ones).
+ */
+class PatientModeProfileTest {
+    private final Preferences node = Preferences.userRoot().node("custos-test-" + UUID.randomUUID());
+
+    @AfterEach
+    void removeNode() throws Exception {
+        node.removeNode();
+    }
+
+    private static ServerProfile all(ServerProfile p) {
+        return p.withPaging(100, Set.copyOf(ServerProfile.SYNC_TYPES), 0);
+    }
+
+    @Test
+    void thePatientIsGivenOnceAsAReferenceOrAnIdAndAnythingElseIsRefusedInWords() {
+        ServerProfile p = ServerProfile.of("me", "https://fhir.example.org/r3");
+        assertThat(p.patientMode()).isFalse();
+        assertThat(p.withPatient("pat-7").patient()).isEqualTo("Patient/pat-7");
+        assertThat(p.withPatient(" Patient/pat-7 ").patient()).isEqualTo("Patient/pat-7");
+        assertThat(p.withPatient("pat-7").withPatient("").patientMode()).isFalse();
+        for (String bad : new String[]{"Practitioner/1", "Patient/", "pat 7", "Patient/a/b", "x".repeat(65)}) {
+            assertThatThrownBy(() -> p.withPatient(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is not a patient reference");
+        }
+        // kept through the profile's other changes
+        assertThat(p.withPatient("pat-7").withAuth(ServerProfile.AuthKind.BEARER, null, "t").withSendTrail(true)
+                .withPaging(50, Set.of("Consent"), 0).patient()).isEqualTo("Patient/pat-7");
+    }
+
+    @Test
+    void patientModeSyncsThePatientsRecordByPatientAndTheDirectoryOnly() {
+        ServerProfile staff = all(ServerProfile.of("staff", "https://fhir.example.org/r3"));
+        assertThat(staff.typesToSync()).containsExactlyElementsOf(ServerProfile.SYNC_TYPES);
+        assertThat(staff.patientParameter("AuditEvent")).isEmpty();
+
+        ServerProfile mine = staff.withPatient("pat-7");
+        assertThat(mine.typesToSync()).containsExactly("AuditEvent", "Consent", "Practitioner", "Organization");
+        assertThat(mine.patientParameter("AuditEvent")).isEqualTo("&patient=Patient/pat-7");
+        assertThat(mine.patientParameter("Consent")).isEqualTo("&patient=Patient/pat-7");
+        assertThat(mine.patientParameter("Practitioner")).isEmpty();
+    }
+
+    @Test
+    void aPatientAsksForPatientScopesForTheirRecordAndUserScopesForTheDirectory() {
+        ServerProfile mine = ServerProfile.of("me", "https://fhir.example.org/r3")
+                .withPaging(100, Set.of("AuditEvent", "Consent", "Practitioner", "Patient"), 0).withPatient("pat-7");
+        assertThat(SmartScopes.personContext(mine)).isEqualTo("patient");
+        assertThat(SmartScopes.forProfile(mine, false, "patient")).containsExactly("openid", "fhirUser",
+                "offline_access", "launch/patient", "patient/AuditEvent.read", "patient/Consent.read",
+                "patient/Consent.write", "user/Practitioner.read");
+        assertThat(SmartScopes.forProfile(mine, true, "patient")).contains("patient/AuditEvent.rs",
+                "patient/Consent.cud");
+        // what a granted set lacks, named in the patient's context
+        assertThat(SmartScopes.missing(mine, List.of("patient/AuditEvent.read", "user/Practitioner.read"), false))
+                .containsExactly("Consent (patient/Consent.read)");
+        // staff use is as before
+        ServerProfile staff = mine.withPatient(null);
+        assertThat(SmartScopes.personContext(staff)).isEqualTo("user");
+        assertThat(SmartScopes.forProfile(staff, false, "user")).contains("user/Patient.read")
+                .doesNotContain("launch/patient");
+    }
+
+    @Test
+    void thePatientIsKeptWithTheProfileAndAStoredValueThatIsNoPatientIsLeftOut(@TempDir Path dir) throws Exception {
+        ProfileStore store = new ProfileStore(node, new SecretStore(dir));
+        ServerProfile mine = ServerProfile.of("me", "https://fhir.example.org/r3").withPatient("pat-7");
+        store.save(mine);
+        store.save(ServerProfile.of("staff", "https://fhir.example.org/r3"));
+        ProfileStore again = new ProfileStore(node, new SecretStore(dir));
+        assertThat(again.find("me").orElseThrow()).isEqualTo(mine);
+        assertThat(again.find("staff").orElseThrow().patientMode()).isFalse();
+        // saved without patient mode: the patient is gone from the preferences
+        store.save(mine.withPatient(null));
+        assertThat(new ProfileStore(node, new SecretStore(dir)).find("me").orElseThrow().patientMode()).isFalse();
+        // a value edited by hand that is no patient reference: the profile is still read, without patient mode
+        for (String child : node.childrenNames()) {
+            if ("me".equals(node.node(child).get("name", null))) {
+                node.node(child).put("patient", "Practitioner/9");
+            }
+        }
+        assertThat(new ProfileStore(node, new SecretStore(dir)).find("me").orElseThrow().patientMode()).isFalse();
+    }
+}

@@ -1,6 +1,7 @@
 package org.custos.review;
 
-import org.custos.review.AccessReader.Access;
+import org.custos.access.AccessReader;
+import org.custos.access.AccessReader.Access;
 import org.custos.review.AccessReport.AccessEvent;
 import org.custos.review.AccessReport.AccessUser;
 import org.custos.review.AccessReport.Purpose;
@@ -75,7 +76,8 @@ final class AccessTally {
         total++;
         if (a == null) {
             unreadable++;
-            a = new Access(UNREADABLE, null, null, null, List.of(), null, null, null, List.of(), false, null);
+            a = new Access(UNREADABLE, null, null, null, List.of(), null, null, null, List.of(), false, null, null,
+                    List.of(), false);
         }
         User u = users.computeIfAbsent(a.userKey(), User::new);
         if (u.reference == null) {

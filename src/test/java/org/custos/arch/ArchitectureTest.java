@@ -73,7 +73,8 @@ class ArchitectureTest {
     @Test
     void hapiModelTypesDoNotLeakIntoScreens() {
         noClasses().that().resideInAnyPackage("org.custos.audit..", "org.custos.consent..",
-                        "org.custos.provenance..", "org.custos.servers..", "org.custos.ui..", "org.custos.app..")
+                        "org.custos.provenance..", "org.custos.servers..", "org.custos.ui..", "org.custos.app..",
+                        "org.custos.patient..", "org.custos.access..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.hl7.fhir..", "ca.uhn.fhir..")
                 .check(classes);
     }
@@ -81,8 +82,20 @@ class ArchitectureTest {
     @Test
     void servicesAndTheCommandLineDoNotNeedJavaFx() {
         noClasses().that().resideInAnyPackage("org.custos.cache..", "org.custos.sync..", "org.custos.fhir..",
-                        "org.custos.cli..", "org.custos.demo..")
+                        "org.custos.cli..", "org.custos.demo..", "org.custos.access..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..", "atlantafx..", "org.controlsfx..")
+                .check(classes);
+    }
+
+    /**
+     * Patient mode reaches data only through the ports the composition root binds to one patient: nothing in it can
+     * query the cache, sync or a server for another patient.
+     */
+    @Test
+    void patientModeReachesNoDataButThroughItsPorts() {
+        noClasses().that().resideInAPackage("org.custos.patient..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.custos.cache..", "org.custos.sync..",
+                        "org.custos.fhir..", "org.custos.review..", "org.custos.audit..")
                 .check(classes);
     }
 

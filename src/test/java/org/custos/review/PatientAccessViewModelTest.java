@@ -1,5 +1,6 @@
 package org.custos.review;
 
+import org.custos.access.AccessReader;
 import org.custos.cache.Cache;
 import org.custos.review.AccessReport.AccessEvent;
 import org.custos.review.AccessReport.AccessUser;

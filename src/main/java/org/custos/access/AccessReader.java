@@ -1,4 +1,4 @@
-package org.custos.review;
+package org.custos.access;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
@@ -14,30 +14,36 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads what the patient access view needs of one AuditEvent's JSON: who (the requesting agent, else the first),
- * what (action, type, subtype, outcome), why (purposes) and the patient's name as the event gives it. Lenient: an
- * element of an unexpected shape is taken as absent, never an error. Only the elements read are parsed into a tree
- * (an entity's query and details, the narrative, are skipped unread).
+ * Reads what an access review needs of one AuditEvent's JSON: who (the requesting agent, else the first), what
+ * (action, type, subtype, outcome, the kinds of record touched), where (the source's site), why (purposes), the
+ * patient's name as the event gives it, and whether it is a Custos trail event. Lenient: an element of an
+ * unexpected shape is taken as absent, never an error. Only the elements read are parsed into a tree (an entity's
+ * query and details, the narrative, are skipped unread). Shared by the privacy officer's patient access view and
+ * the patient's own "who looked at my record".
  */
-final class AccessReader {
+public final class AccessReader {
     /** Purpose codes that mark a break-the-glass access (v3 ActReason; any system, any case). */
-    static final Set<String> BREAK_THE_GLASS = Set.of("BTG", "ETREAT");
+    public static final Set<String> BREAK_THE_GLASS = Set.of("BTG", "ETREAT");
     /** The key of the user of an event that names no agent at all. */
-    static final String NO_AGENT = "(no agent recorded)";
+    public static final String NO_AGENT = "(no agent recorded)";
 
-    /** What one event says (see the class comment); {@code patientName}: a patient entity's name, or null. */
-    record Access(String userKey, String userReference, String userName, String userId, List<String> roles,
-                  String action, String type, String outcome, List<String> purposes, boolean breakTheGlass,
-                  String patientName) {
+    /**
+     * What one event says (see the class comment); {@code patientName}: a patient entity's name, or null;
+     * {@code site}: the source's site, or null; {@code recordTypes}: the resource types of the other entities it
+     * names ("Observation"), each once; {@code trail}: tagged as a Custos trail event.
+     */
+    public record Access(String userKey, String userReference, String userName, String userId, List<String> roles,
+                         String action, String type, String outcome, List<String> purposes, boolean breakTheGlass,
+                         String patientName, String site, List<String> recordTypes, boolean trail) {
         /** An outcome other than 0 (success); an event that gives none is not counted as failed. */
-        boolean failed() {
+        public boolean failed() {
             return outcome != null && !outcome.equals("0");
         }
     }
 
     private static final Set<String> WHOLE = Set.of("action", "type", "subtype", "outcome", "purposeOfEvent",
-            "agent");
-    private static final Set<String> OF_ENTITY = Set.of("reference", "identifier", "name", "role");
+            "agent", "source", "meta");
+    private static final Set<String> OF_ENTITY = Set.of("reference", "identifier", "name", "role", "type");
 
     private static final TokenFilter ENTITY = new TokenFilter() {
         @Override
@@ -68,7 +74,7 @@ final class AccessReader {
     private final ObjectMapper mapper = new ObjectMapper();
 
     /** Reads an event's stored text; null when it is not JSON at all. */
-    Access read(String json) {
+    public Access read(String json) {
         try (JsonParser p = new FilteringParserDelegate(mapper.getFactory().createParser(json), EVENT,
                 TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
             JsonNode tree = mapper.readTree(p);
@@ -79,7 +85,7 @@ final class AccessReader {
     }
 
     /** The access one event (a parsed tree) records. */
-    static Access of(JsonNode ev) {
+    public static Access of(JsonNode ev) {
         JsonNode user = null;
         for (JsonNode a : array(ev.get("agent"))) {
             if (!a.isObject()) {
@@ -120,16 +126,50 @@ final class AccessReader {
         }
 
         String patientName = null;
+        Set<String> recordTypes = new LinkedHashSet<>();
         for (JsonNode e : array(ev.get("entity"))) {
-            if (patientName == null && isPatient(e)) {
-                patientName = text(e.get("name"));
+            if (isPatient(e)) {
                 if (patientName == null) {
-                    patientName = text(e.path("reference").get("display"));
+                    patientName = text(e.get("name"));
+                    if (patientName == null) {
+                        patientName = text(e.path("reference").get("display"));
+                    }
+                }
+            } else {
+                String type = typeOf(stripHistory(text(e.path("reference").get("reference"))));
+                if (type == null) {
+                    // a search names no record, only the kind it looked through (its entity's type)
+                    String code = text(e.path("type").get("code"));
+                    type = code != null && code.matches("[A-Z][A-Za-z]+") ? code : null;
+                }
+                if (type != null) {
+                    recordTypes.add(type);
                 }
             }
         }
+        boolean trail = false;
+        for (JsonNode t : array(ev.path("meta").get("tag"))) {
+            trail |= TRAIL_TAG.equals(text(t.get("system")));
+        }
         return new Access(key, reference, name, userId, roles, text(ev.get("action")), type(ev),
-                text(ev.get("outcome")), List.copyOf(purposes), btg, patientName);
+                text(ev.get("outcome")), List.copyOf(purposes), btg, patientName, text(ev.path("source").get("site")),
+                List.copyOf(recordTypes), trail);
+    }
+
+    /** The tag system of Custos's own trail events (as {@code cache.TrailWrites.TAG}). */
+    public static final String TRAIL_TAG = "urn:custos:trail";
+
+    /** "Observation" of "Observation/1" or "http://x/fhir/Observation/1"; null for anything else. */
+    private static String typeOf(String ref) {
+        if (ref == null || ref.startsWith("#") || ref.startsWith("urn:")) {
+            return null;
+        }
+        String[] parts = ref.split("/");
+        if (parts.length < 2) {
+            return null;
+        }
+        String type = parts[parts.length - 2];
+        return type.matches("[A-Z][A-Za-z]+") ? type : null;
     }
 
     /** "display · subtype display" of the event type, with codes where a coding has no display. */

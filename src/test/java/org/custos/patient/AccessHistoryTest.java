@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and by day, and no FHIR words in what the patient reads.
  */
 class AccessHistoryTest {
-    private static final ZoneId ZONE = ZoneId.of("Europe/Dublin");
-    private static final Clock NOW = Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZONE);
-    private static final String ME = "Patient/p1";
+    static final ZoneId ZONE = ZoneId.of("Europe/Dublin");
+    static final Clock NOW = Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZONE);
+    static final String ME = "Patient/p1";
 
     private static AccessHistory.RecordedEvent event(String when, String json) {
         return new AccessHistory.RecordedEvent(json.replace('\'', '"'), Instant.parse(when).toEpochMilli());
@@ -29,27 +29,27 @@ class AccessHistoryTest {
                 + (ref == null ? "" : ",'reference':{'reference':'" + ref + "'}") + "}";
     }
 
-    private static final AccessHistory.RecordedEvent LAB = event("2026-09-14T11:59:00Z", "{'resourceType':"
+    static final AccessHistory.RecordedEvent LAB = event("2026-09-14T11:59:00Z", "{'resourceType':"
             + "'AuditEvent','action':'R','outcome':'0','agent':[" + agent("Dr Aoife Jansen", "Doctor",
             "Practitioner/aj") + "],'source':{'site':'Good Health Clinic'},'entity':[{'reference':{'reference':"
             + "'Patient/p1'}},{'reference':{'reference':'Observation/lab-1'}}],'purposeOfEvent':[{'coding':[{"
             + "'code':'TREAT'}]}]}");
-    private static final AccessHistory.RecordedEvent GLASS = event("2026-09-14T02:10:00Z", "{'resourceType':"
+    static final AccessHistory.RecordedEvent GLASS = event("2026-09-14T02:10:00Z", "{'resourceType':"
             + "'AuditEvent','action':'R','outcome':'0','agent':[" + agent("Sam Night", "Nurse", "Practitioner/sn")
             + "],'source':{'site':'Custos General Hospital'},'entity':[{'reference':{'reference':'Patient/p1'}},"
             + "{'reference':{'reference':'Encounter/e1'}},{'reference':{'reference':'Observation/o2'}}],"
             + "'purposeOfEvent':[{'coding':[{'code':'ETREAT'}]},{'coding':[{'code':'BTG'}]}]}");
-    private static final AccessHistory.RecordedEvent REFUSED = event("2025-11-02T09:05:00Z", "{'resourceType':"
+    static final AccessHistory.RecordedEvent REFUSED = event("2025-11-02T09:05:00Z", "{'resourceType':"
             + "'AuditEvent','action':'U','outcome':'8','agent':[" + agent("Dr Aoife Jansen", "Doctor",
             "Practitioner/aj") + "],'entity':[{'reference':{'reference':'http://h/fhir/Patient/p1/_history/2'}},"
             + "{'reference':{'reference':'MedicationRequest/m1'}}]}");
-    private static final AccessHistory.RecordedEvent MINE = event("2026-10-01T08:00:00Z", "{'resourceType':"
+    static final AccessHistory.RecordedEvent MINE = event("2026-10-01T08:00:00Z", "{'resourceType':"
             + "'AuditEvent','action':'R','agent':[" + agent("Me", "Patient", "Patient/p1") + "],'entity':[{"
             + "'reference':{'reference':'Patient/p1'}}]}");
-    private static final AccessHistory.RecordedEvent TRAIL = event("2026-10-01T08:01:00Z", "{'resourceType':"
+    static final AccessHistory.RecordedEvent TRAIL = event("2026-10-01T08:01:00Z", "{'resourceType':"
             + "'AuditEvent','action':'E','meta':{'tag':[{'system':'urn:custos:trail','code':'x'}]},'agent':["
             + agent("custos", "app", null) + "],'entity':[{'reference':{'reference':'Patient/p1'}}]}");
-    private static final AccessHistory.RecordedEvent SEARCH = event("2026-09-14T12:30:00Z", "{'resourceType':"
+    static final AccessHistory.RecordedEvent SEARCH = event("2026-09-14T12:30:00Z", "{'resourceType':"
             + "'AuditEvent','action':'E','outcome':'0','agent':[{'requestor':true,'userId':{'value':'clerk-9'}}],"
             + "'entity':[{'type':{'system':'http://hl7.org/fhir/resource-types','code':'Condition'},'query':'eA=='}]}");
 

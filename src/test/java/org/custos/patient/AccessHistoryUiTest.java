@@ -1,0 +1,128 @@
+package org.custos.patient;
+
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Control;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.RadioButton;
+import javafx.scene.image.PixelReader;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.custos.ui.ImmediateTaskRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * "Who looked at my record" on screen: each access a sentence under its person, the emergency one marked with its
+ * note, the grouping changed from the keyboard alone, and every control of the screen named for a screen reader.
+ * Writes target/screenshots/patient-access-history.png.
+ */
+@ExtendWith(ApplicationExtension.class)
+class AccessHistoryUiTest {
+    private AccessHistoryViewModel vm;
+    private Parent root;
+
+    @Start
+    void start(Stage stage) {
+        vm = new AccessHistoryViewModel(new AccessHistoryViewModel.Source() {
+            @Override
+            public String patient() {
+                return AccessHistoryTest.ME;
+            }
+
+            @Override
+            public List<AccessHistory.RecordedEvent> accessEvents() {
+                return List.of(AccessHistoryTest.LAB, AccessHistoryTest.GLASS, AccessHistoryTest.REFUSED,
+                        AccessHistoryTest.MINE, AccessHistoryTest.SEARCH);
+            }
+        }, new ImmediateTaskRunner(), AccessHistoryTest.ZONE, AccessHistoryTest.NOW);
+        root = new AccessHistoryView(vm).root();
+        stage.setScene(new Scene(root, 1000, 720));
+        stage.show();
+        vm.load();
+    }
+
+    /** Every Control in the scene graph under {@code n}. */
+    private static List<Control> controls(Node n) {
+        List<Control> out = new ArrayList<>();
+        if (n instanceof Control c) {
+            out.add(c);
+        }
+        if (n instanceof Parent p) {
+            for (Node child : p.getChildrenUnmodifiable()) {
+                out.addAll(controls(child));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theAccessesReadAsSentencesAndEveryControlIsNamed(FxRobot robot) throws Exception {
+        ListView<AccessHistoryViewModel.Row> list = robot.lookup("#accessList").query();
+        assertThat(list.getItems()).hasSize(7); // three people, four accesses
+        Label summary = robot.lookup("#summaryLabel").query();
+        assertThat(summary.getText()).startsWith("4 looks at your record, by 3 people.");
+        robot.interact(() -> list.scrollTo(list.getItems().size() - 1)); // the emergency access is the last
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".access-emergency-mark").queryAll()).isNotEmpty();
+        assertThat(robot.lookup(".access-note").queryAs(Label.class).getText()).contains("breaking the glass");
+
+        // keyboard only: from "By person", the arrow key to "By day" and Space groups by day
+        RadioButton byPerson = robot.lookup("#byPersonButton").query();
+        robot.interact(byPerson::requestFocus);
+        robot.type(KeyCode.RIGHT).type(KeyCode.SPACE);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> ((RadioButton) robot.lookup("#byDayButton").query()).isSelected());
+        assertThat(list.getItems().get(0).text()).isEqualTo("Monday 14 September 2026");
+
+        // every control is named for a screen reader: its own accessible text, its text, or a label for it
+        List<Control> unnamed = WaitForAsyncUtils.asyncFx(() -> controls(root).stream().filter(c -> {
+            boolean named = c.getAccessibleText() != null && !c.getAccessibleText().isBlank();
+            named |= c instanceof javafx.scene.control.Labeled l && l.getText() != null && !l.getText().isBlank();
+            boolean skinPart = c instanceof javafx.scene.control.ScrollBar // the list's own scroll bars
+                    || c instanceof javafx.scene.control.IndexedCell<?> cell && cell.isEmpty(); // rows not in use
+            return !named && c.isVisible() && !skinPart;
+        }).toList()).get();
+        assertThat(unnamed).as("controls without a name").isEmpty();
+        // and the accesses themselves are read out whole
+        assertThat(list.getItems()).allSatisfy(r -> assertThat(r.spoken()).isNotBlank());
+
+        robot.clickOn("#byPersonButton");
+        robot.interact(() -> list.scrollTo(0));
+        WaitForAsyncUtils.waitForFxEvents();
+        WritableImage shot = WaitForAsyncUtils.asyncFx(() -> root.getScene().snapshot(null)).get();
+        Path png = Path.of("target", "screenshots", "patient-access-history.png");
+        Files.createDirectories(png.getParent());
+        javax.imageio.ImageIO.write(image(shot), "png", png.toFile());
+        assertThat(Files.size(png)).isGreaterThan(10_000);
+    }
+
+    private static BufferedImage image(WritableImage fx) {
+        int w = (int) fx.getWidth();
+        int h = (int) fx.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        PixelReader r = fx.getPixelReader();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out.setRGB(x, y, r.getArgb(x, y));
+            }
+        }
+        return out;
+    }
+}

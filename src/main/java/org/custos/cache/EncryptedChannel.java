@@ -57,9 +57,9 @@ final class EncryptedChannel extends FileBaseDefault {
     /** Writes and truncations so far: a read that saw one happen meanwhile does not keep what it read. */
     private long changes;
     /**
-     * Per thread: the cipher and the buffers a read works in, reused (a cold pass reads tens of thousands of pages;
-     * their garbage took collection time). About 130 KiB per thread that reads; the opened bytes are zeroed once
-     * copied out.
+     * Per thread: the cipher and the buffers a read works in, reused rather than allocated for each of the tens of
+     * thousands of reads of a cold pass (no measured gain on its own: see the README). About 130 KiB per thread that
+     * reads; the opened bytes are zeroed once copied out.
      */
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -304,6 +304,7 @@ final class EncryptedChannel extends FileBaseDefault {
             remember(first + i, plain, i * BLOCK);
         }
         size = Math.max(size, (lastBlock + 1) * BLOCK);
+        Arrays.fill(plain, (byte) 0); // kept in the block cache; not left behind here as well
         return len;
     }
 
@@ -349,7 +350,17 @@ final class EncryptedChannel extends FileBaseDefault {
 
     @Override
     protected void implCloseChannel() throws IOException {
-        scratch.remove(); // this thread's; another thread's goes with this channel (its ThreadLocal is collected)
+        // this thread's buffers go now; another thread's stay reachable from that thread (zeroed after each read)
+        // until Java clears the entry of this channel's collected ThreadLocal. The opened blocks kept go now
+        scratch.remove();
+        forgetFrom(0);
+        synchronized (this) {
+            for (int i = 0; i < CACHED; i++) {
+                if (cached[i] != null) {
+                    Arrays.fill(cached[i], (byte) 0);
+                }
+            }
+        }
         base.close();
     }
 

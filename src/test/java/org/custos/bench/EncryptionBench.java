@@ -185,6 +185,9 @@ public final class EncryptionBench {
             }
             double cold = BenchSupport.ms(System.nanoTime() - b0);
             long reads = cache.fileReads() - reads0;
+            if (reads0 < 0 || reads <= 0) {
+                throw new IllegalStateException("H2 did not say how many reads the first pages took");
+            }
             long w0 = System.nanoTime();
             for (AuditFilter f : filters) {
                 rows += cache.audit().page(f, null, false, 100).size();

@@ -4,12 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The desktop app's own options: {@code --db PATH} (or {@code --db=PATH}), {@code --smoke}, and files to import
- * (what a file manager passes when a FHIR file is opened with Custos).
+ * The desktop app's own options: {@code --db PATH} (or {@code --db=PATH}), {@code --smoke},
+ * {@code --patient PROFILE} (patient mode for that server profile: its patient's own record, in a cache of its own),
+ * and files to import (what a file manager passes when a FHIR file is opened with Custos).
  */
-record AppOptions(String db, boolean smoke, List<String> files) {
+record AppOptions(String db, boolean smoke, List<String> files, String patient) {
+    AppOptions(String db, boolean smoke, List<String> files) {
+        this(db, smoke, files, null);
+    }
+
     static AppOptions parse(List<String> args) {
         String db = null;
+        String patient = null;
         boolean smoke = false;
         List<String> files = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -18,12 +24,16 @@ record AppOptions(String db, boolean smoke, List<String> files) {
                 db = a.substring(5);
             } else if (a.equals("--db") && i + 1 < args.size()) {
                 db = args.get(++i);
+            } else if (a.startsWith("--patient=")) {
+                patient = a.substring("--patient=".length());
+            } else if (a.equals("--patient") && i + 1 < args.size()) {
+                patient = args.get(++i);
             } else if (a.equals("--smoke")) {
                 smoke = true;
             } else if (!a.startsWith("-")) {
                 files.add(a);
             }
         }
-        return new AppOptions(db, smoke, List.copyOf(files));
+        return new AppOptions(db, smoke, List.copyOf(files), patient == null || patient.isBlank() ? null : patient);
     }
 }

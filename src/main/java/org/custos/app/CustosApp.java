@@ -59,7 +59,9 @@ public final class CustosApp extends Application {
     public void start(Stage stage) {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         AppOptions options = AppOptions.parse(getParameters().getRaw());
-        Path dbFile = DataDirs.cacheFile(options.db());
+        // patient mode: the patient's own record, in a cache of its own beside the staff one (never the staff cache)
+        Path dbFile = options.patient() == null ? DataDirs.cacheFile(options.db())
+                : PatientWindow.cacheFile(DataDirs.cacheFile(options.db()), options.patient());
 
         Scene scene = new Scene(waiting("Opening the cache " + dbFile + " …"), 1280, 800);
         scene.getStylesheets().add(CustosApp.class.getResource("/org/custos/ui/custos.css").toExternalForm());
@@ -111,6 +113,10 @@ public final class CustosApp extends Application {
             cache = c;
             return new Opened(fhirReady.join(), c);
         }, opened -> {
+            if (options.patient() != null) {
+                openPatient(stage, scene, opened, options.patient());
+                return;
+            }
             try {
                 scene.setRoot(build(opened, scene));
             } catch (RuntimeException e) {
@@ -140,6 +146,26 @@ public final class CustosApp extends Application {
                     openCache(stage, scene, dbFile, fhirReady, options, shownMs, setAside);
                 })
                 : failure(error)));
+    }
+
+    /** Patient mode (--patient PROFILE): the patient's home in place of the staff tabs. */
+    private void openPatient(Stage stage, Scene scene, Opened o, String profileName) {
+        ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node(
+                org.custos.fhir.ProfileStore.USER_NODE), secrets);
+        java.util.Optional<org.custos.fhir.ServerProfile> profile = profiles.find(profileName);
+        if (profile.isEmpty() || !profile.get().patientMode()) {
+            scene.setRoot(failure(new IllegalArgumentException(profile.isEmpty() ? "There is no server profile "
+                    + "named " + profileName + "." : "The profile " + profileName + " is not in patient mode: give "
+                    + "it its patient in the Servers tab first.")));
+            return;
+        }
+        PatientWindow w = PatientWindow.assemble(o.cache(), profile.get(), tasks, ZoneId.systemDefault(),
+                java.time.Clock.systemUTC());
+        scene.setRoot(w.view().root());
+        stage.setTitle("Custos — your record");
+        w.model().start();
+        Log.LOG.info("Patient mode for the profile {} ready {} ms after the process started", profileName,
+                sinceProcessStart());
     }
 
     private Parent build(Opened o, Scene scene) {

@@ -67,6 +67,10 @@ public final class AccessHistoryView {
 
     /** A heading in bold, an access as wrapped text, an emergency access marked and followed by its note. */
     private static final class RowCell extends ListCell<AccessHistoryViewModel.Row> {
+        RowCell() {
+            setPrefWidth(0); // the list's width, not the text's, sets the row's: long sentences wrap
+        }
+
         @Override
         protected void updateItem(AccessHistoryViewModel.Row row, boolean empty) {
             super.updateItem(row, empty);
@@ -79,12 +83,14 @@ public final class AccessHistoryView {
             }
             Label text = new Label(row.text());
             text.setWrapText(true);
+            text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
             VBox box = new VBox(4, text);
             if (row.emergency()) {
                 Label mark = new Label("Emergency access");
                 mark.getStyleClass().add("access-emergency-mark");
                 Label note = new Label(row.note());
                 note.setWrapText(true);
+                note.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
                 note.getStyleClass().add("access-note");
                 box.getChildren().setAll(mark, text, note);
                 getStyleClass().add("access-emergency");
@@ -95,8 +101,6 @@ public final class AccessHistoryView {
             if (row.refused()) {
                 getStyleClass().add("access-refused");
             }
-            box.maxWidthProperty().bind(widthProperty().subtract(30));
-            text.maxWidthProperty().bind(box.maxWidthProperty());
             setText(null);
             setGraphic(box);
             setAccessibleRole(AccessibleRole.LIST_ITEM);

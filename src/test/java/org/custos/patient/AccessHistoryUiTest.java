@@ -7,8 +7,6 @@ import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.RadioButton;
-import javafx.scene.image.PixelReader;
-import javafx.scene.image.WritableImage;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.custos.ui.ImmediateTaskRunner;
@@ -19,7 +17,6 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,23 +103,7 @@ class AccessHistoryUiTest {
         robot.clickOn("#byPersonButton");
         robot.interact(() -> list.scrollTo(0));
         WaitForAsyncUtils.waitForFxEvents();
-        WritableImage shot = WaitForAsyncUtils.asyncFx(() -> root.getScene().snapshot(null)).get();
-        Path png = Path.of("target", "screenshots", "patient-access-history.png");
-        Files.createDirectories(png.getParent());
-        javax.imageio.ImageIO.write(image(shot), "png", png.toFile());
+        Path png = org.custos.ui.Screenshots.write(root.getScene(), "patient-access-history");
         assertThat(Files.size(png)).isGreaterThan(10_000);
-    }
-
-    private static BufferedImage image(WritableImage fx) {
-        int w = (int) fx.getWidth();
-        int h = (int) fx.getHeight();
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-        PixelReader r = fx.getPixelReader();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                out.setRGB(x, y, r.getArgb(x, y));
-            }
-        }
-        return out;
     }
 }

@@ -1,0 +1,82 @@
+package org.custos.app;
+
+import org.custos.cache.Cache;
+import org.custos.cache.PatientEvents;
+import org.custos.fhir.Cancellation;
+import org.custos.fhir.ServerProfile;
+import org.custos.patient.AccessHistory;
+import org.custos.patient.AccessHistoryViewModel;
+import org.custos.patient.PatientHomeView;
+import org.custos.patient.PatientHomeViewModel;
+import org.custos.sync.SyncEngine;
+import org.custos.sync.SyncListener;
+import org.custos.sync.SyncReport;
+import org.custos.ui.TaskRunner;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Patient mode's window (issue 15), in place of the staff tabs: one patient profile's record, kept in a cache of its
+ * own (never the staff cache), fetched with the profile's patient-mode sync, shown as "who looked at my record". The
+ * patient screens reach the cache only through the ports bound here to that one patient.
+ */
+record PatientWindow(PatientHomeViewModel model, PatientHomeView view) {
+    /** The cache file of patient mode for {@code profile}, beside the staff cache {@code staffCache}. */
+    static Path cacheFile(Path staffCache, String profile) {
+        String safe = profile.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return staffCache.resolveSibling(staffCache.getFileName() + "-patient-" + (safe.isEmpty() ? "profile" : safe)
+                + "-" + Integer.toHexString(profile.hashCode()));
+    }
+
+    static PatientWindow assemble(Cache cache, ServerProfile profile, TaskRunner tasks, ZoneId zone, Clock clock) {
+        if (!profile.patientMode()) {
+            throw new IllegalArgumentException("The profile " + profile.name() + " is not in patient mode: give it "
+                    + "its patient in the Servers tab first.");
+        }
+        String patient = profile.patient();
+        AccessHistoryViewModel history = new AccessHistoryViewModel(new AccessHistoryViewModel.Source() {
+            @Override
+            public String patient() {
+                return patient;
+            }
+
+            @Override
+            public List<AccessHistory.RecordedEvent> accessEvents() {
+                List<AccessHistory.RecordedEvent> out = new ArrayList<>();
+                cache.patientEvents().forEach(List.of(PatientEvents.referenceKey(patient)), null, Long.MIN_VALUE,
+                        Long.MAX_VALUE, () -> false, e -> out.add(new AccessHistory.RecordedEvent(e.raw(),
+                                e.recorded())));
+                return out;
+            }
+        }, tasks, zone, clock);
+        PatientHomeViewModel home = new PatientHomeViewModel(profile.name(), () -> said(new SyncEngine(cache)
+                .sync(profile, SyncEngine.Options.DEFAULT, SyncListener.NONE, new Cancellation())), tasks, history);
+        return new PatientWindow(home, new PatientHomeView(home));
+    }
+
+    /** What a fetch did, in the patient's words. */
+    static String said(SyncReport r) {
+        long looks = count(r, "AuditEvent");
+        long consents = count(r, "Consent");
+        StringBuilder s = new StringBuilder("Fetched: ").append(looks == 1 ? "1 new entry" : looks + " new entries")
+                .append(" about who looked at your record, ").append(consents == 1 ? "1 consent" : consents
+                        + " consents").append(" new or changed.");
+        for (SyncReport.TypeResult t : r.byType().values()) {
+            if (t.status != SyncReport.Status.COMPLETED) {
+                s.append(" Not everything could be fetched: ").append(t.message);
+                break;
+            }
+        }
+        return s.toString();
+    }
+
+    private static long count(SyncReport r, String type) {
+        SyncReport.TypeResult t = r.byType().get(type);
+        return t == null ? 0 : t.added + t.updated;
+    }
+}

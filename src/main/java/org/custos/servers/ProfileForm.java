@@ -56,6 +56,8 @@ public final class ProfileForm {
     private final BooleanProperty allowInsecure = new SimpleBooleanProperty(false);
     /** Custos's own audit trail goes to this server too (from the outbox). */
     private final BooleanProperty sendTrail = new SimpleBooleanProperty(false);
+    /** Patient mode: the patient this profile is for ({@code Patient/<id>} or the id), empty for staff use. */
+    private final StringProperty patient = new SimpleStringProperty("");
     private final StringProperty insecureWarning = new SimpleStringProperty("");
 
     ProfileForm() {
@@ -84,6 +86,7 @@ public final class ProfileForm {
         syncPeople.forEach((type, chosen) -> chosen.set(p.types().contains(type)));
         allowInsecure.set(p.allowInsecure());
         sendTrail.set(p.sendTrail());
+        patient.set(p.patient() == null ? "" : p.patient());
     }
 
     /** The profile the editor describes, or null (the reasons told to {@code problems}). */
@@ -117,7 +120,8 @@ public final class ProfileForm {
                     .withPaging(number(pageSize, "Page size"), t, number(cacheDays, "Cache window (days)"))
                     .withSchedule(number(everyMinutes, "Sync every (minutes)"), null)
                     .withAllowInsecure(allowInsecure.get())
-                    .withSendTrail(sendTrail.get());
+                    .withSendTrail(sendTrail.get())
+                    .withPatient(patient.get());
             List<String> wrong = p.problems();
             if (!wrong.isEmpty()) {
                 problems.accept(String.join(" ", wrong));
@@ -191,6 +195,8 @@ public final class ProfileForm {
     public BooleanProperty allowInsecureProperty() { return allowInsecure; }
 
     public BooleanProperty sendTrailProperty() { return sendTrail; }
+
+    public StringProperty patientProperty() { return patient; }
 
     /** The warning to show while insecure connections are allowed; empty otherwise. */
     public StringProperty insecureWarningProperty() { return insecureWarning; }

@@ -118,6 +118,29 @@ class ServersViewModelTest {
     }
 
     @Test
+    void aProfileIsPutInPatientModeByGivingItsPatientOnceAndAWrongOneIsExplained() {
+        vm.form().nameProperty().set("Mine");
+        vm.form().baseUrlProperty().set("http://127.0.0.1:8091/fhir");
+        vm.form().patientProperty().set("Practitioner/9");
+        vm.save();
+        assertThat(vm.messageProperty().get()).contains("is not a patient reference");
+        assertThat(vm.profileNames()).isEmpty();
+        vm.form().patientProperty().set("pat-0007");
+        vm.save();
+        assertThat(vm.profileNames()).containsExactly("Mine");
+        vm.newProfile();
+        assertThat(vm.form().patientProperty().get()).isEmpty();
+        vm.selectedProperty().set("Mine");
+        assertThat(vm.form().patientProperty().get()).isEqualTo("Patient/pat-0007");
+        // emptied: staff use again
+        vm.form().patientProperty().set("");
+        vm.save();
+        vm.newProfile();
+        vm.selectedProperty().set("Mine");
+        assertThat(vm.form().patientProperty().get()).isEmpty();
+    }
+
+    @Test
     void thePeopleTypesAreOptionalAndSavedWhenChosen() {
         for (String t : org.custos.fhir.ServerProfile.PEOPLE_TYPES) {
             assertThat(vm.form().syncTypeProperty(t).get()).as(t).isFalse();

@@ -30,11 +30,13 @@ public final class AccessReader {
     /**
      * What one event says (see the class comment); {@code patientName}: a patient entity's name, or null;
      * {@code site}: the source's site, or null; {@code recordTypes}: the resource types of the other entities it
-     * names ("Observation"), each once; {@code trail}: tagged as a Custos trail event.
+     * names ("Observation"), each once; {@code trail}: tagged as a Custos trail event; {@code requestor}: the user is
+     * the agent marked as the requestor (not merely the first agent listed).
      */
     public record Access(String userKey, String userReference, String userName, String userId, List<String> roles,
                          String action, String type, String outcome, List<String> purposes, boolean breakTheGlass,
-                         String patientName, String site, List<String> recordTypes, boolean trail) {
+                         String patientName, String site, List<String> recordTypes, boolean trail,
+                         boolean requestor) {
         /** An outcome other than 0 (success); an event that gives none is not counted as failed. */
         public boolean failed() {
             return outcome != null && !outcome.equals("0");
@@ -153,7 +155,7 @@ public final class AccessReader {
         }
         return new Access(key, reference, name, userId, roles, text(ev.get("action")), type(ev),
                 text(ev.get("outcome")), List.copyOf(purposes), btg, patientName, text(ev.path("source").get("site")),
-                List.copyOf(recordTypes), trail);
+                List.copyOf(recordTypes), trail, user != null && user.path("requestor").asBoolean(false));
     }
 
     /** The tag system of Custos's own trail events (as {@code cache.TrailWrites.TAG}). */

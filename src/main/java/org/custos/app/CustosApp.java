@@ -59,9 +59,7 @@ public final class CustosApp extends Application {
     public void start(Stage stage) {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         AppOptions options = AppOptions.parse(getParameters().getRaw());
-        // patient mode: the patient's own record, in a cache of its own beside the staff one (never the staff cache)
-        Path dbFile = options.patient() == null ? DataDirs.cacheFile(options.db())
-                : PatientWindow.cacheFile(DataDirs.cacheFile(options.db()), options.patient());
+        Path dbFile = DataDirs.cacheFile(options.db());
 
         Scene scene = new Scene(waiting("Opening the cache " + dbFile + " …"), 1280, 800);
         scene.getStylesheets().add(CustosApp.class.getResource("/org/custos/ui/custos.css").toExternalForm());
@@ -99,7 +97,31 @@ public final class CustosApp extends Application {
         }, done -> Log.LOG.info("FHIR parsers ready {} ms after the process started", sinceProcessStart()),
                 error -> Log.LOG.warn("FHIR warm-up failed", error));
         secrets = org.custos.fhir.Secrets.forThisUser(DataDirs.dataDir());
-        openCache(stage, scene, dbFile, fhirReady, options, shownMs, false);
+        if (options.patient() == null) {
+            openCache(stage, scene, dbFile, fhirReady, options, shownMs, false);
+            return;
+        }
+        // patient mode: the profile first (its keyring entry off the UI thread), then the patient's own record in a
+        // cache of its own beside the staff one, named by server and patient (never the staff cache, nor another's)
+        tasks.submit("Reading the profile " + options.patient(), p -> profiles().find(options.patient()), found -> {
+            if (found.isEmpty() || !found.get().patientMode()) {
+                scene.setRoot(failure(new IllegalArgumentException(found.isEmpty() ? "There is no server profile "
+                        + "named " + options.patient() + "." : "The profile " + options.patient() + " is not in "
+                        + "patient mode: give it its patient in the Servers tab first.")));
+                return;
+            }
+            patientProfile = found.get();
+            openCache(stage, scene, PatientWindow.cacheFile(dbFile, patientProfile), fhirReady, options, shownMs,
+                    false);
+        }, error -> scene.setRoot(failure(error)));
+    }
+
+    /** Patient mode's profile (--patient), once read. */
+    private org.custos.fhir.ServerProfile patientProfile;
+
+    private ProfileStore profiles() {
+        return new ProfileStore(java.util.prefs.Preferences.userRoot().node(org.custos.fhir.ProfileStore.USER_NODE),
+                secrets);
     }
 
     /** Opens the cache in the background (encrypting or decrypting it first if the Servers tab asked), then the window. */
@@ -113,8 +135,8 @@ public final class CustosApp extends Application {
             cache = c;
             return new Opened(fhirReady.join(), c);
         }, opened -> {
-            if (options.patient() != null) {
-                openPatient(stage, scene, opened, options.patient());
+            if (patientProfile != null) {
+                openPatient(stage, scene, opened, patientProfile);
                 return;
             }
             try {
@@ -149,22 +171,13 @@ public final class CustosApp extends Application {
     }
 
     /** Patient mode (--patient PROFILE): the patient's home in place of the staff tabs. */
-    private void openPatient(Stage stage, Scene scene, Opened o, String profileName) {
-        ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node(
-                org.custos.fhir.ProfileStore.USER_NODE), secrets);
-        java.util.Optional<org.custos.fhir.ServerProfile> profile = profiles.find(profileName);
-        if (profile.isEmpty() || !profile.get().patientMode()) {
-            scene.setRoot(failure(new IllegalArgumentException(profile.isEmpty() ? "There is no server profile "
-                    + "named " + profileName + "." : "The profile " + profileName + " is not in patient mode: give "
-                    + "it its patient in the Servers tab first.")));
-            return;
-        }
-        PatientWindow w = PatientWindow.assemble(o.cache(), profile.get(), tasks, ZoneId.systemDefault(),
+    private void openPatient(Stage stage, Scene scene, Opened o, org.custos.fhir.ServerProfile profile) {
+        PatientWindow w = PatientWindow.assemble(o.cache(), profile, tasks, ZoneId.systemDefault(),
                 java.time.Clock.systemUTC());
         scene.setRoot(w.view().root());
         stage.setTitle("Custos — your record");
         w.model().start();
-        Log.LOG.info("Patient mode for the profile {} ready {} ms after the process started", profileName,
+        Log.LOG.info("Patient mode for the profile {} ready {} ms after the process started", profile.name(),
                 sinceProcessStart());
     }
 

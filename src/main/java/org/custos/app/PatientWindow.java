@@ -26,11 +26,23 @@ import java.util.Locale;
  * patient screens reach the cache only through the ports bound here to that one patient.
  */
 record PatientWindow(PatientHomeViewModel model, PatientHomeView view) {
-    /** The cache file of patient mode for {@code profile}, beside the staff cache {@code staffCache}. */
-    static Path cacheFile(Path staffCache, String profile) {
-        String safe = profile.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-        return staffCache.resolveSibling(staffCache.getFileName() + "-patient-" + (safe.isEmpty() ? "profile" : safe)
-                + "-" + Integer.toHexString(profile.hashCode()));
+    /**
+     * The cache file of patient mode for {@code profile}, beside the staff cache {@code staffCache}: named by the
+     * profile and by a hash of its server and patient, so that another patient (or server) under the same profile
+     * name never opens this patient's cache.
+     */
+    static Path cacheFile(Path staffCache, ServerProfile profile) {
+        String safe = profile.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)",
+                "");
+        String whose = profile.baseUrl() + "|" + profile.patient();
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(whose.getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            return staffCache.resolveSibling(staffCache.getFileName() + "-patient-" + (safe.isEmpty() ? "profile"
+                    : safe) + "-" + java.util.HexFormat.of().formatHex(h, 0, 8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static PatientWindow assemble(Cache cache, ServerProfile profile, TaskRunner tasks, ZoneId zone, Clock clock) {
@@ -53,7 +65,8 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view) {
                                 e.recorded())));
                 return out;
             }
-        }, tasks, zone, clock);
+        }, tasks, zone, clock).savingWith(file -> java.nio.file.Files.newOutputStream(
+                org.custos.cli.PrivateFiles.create(file)), profile.name());
         PatientHomeViewModel home = new PatientHomeViewModel(profile.name(), () -> said(new SyncEngine(cache)
                 .sync(profile, SyncEngine.Options.DEFAULT, SyncListener.NONE, new Cancellation())), tasks, history);
         return new PatientWindow(home, new PatientHomeView(home));

@@ -231,6 +231,11 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         return "Patient/" + id;
     }
 
+    private static String stripHistory(String ref) {
+        int h = ref.indexOf("/_history/");
+        return h >= 0 ? ref.substring(0, h) : ref;
+    }
+
     /** Whether requests carry a bearer token (a fixed one or a SMART session's). */
     public boolean sendsBearer() {
         return auth == AuthKind.BEARER || auth == AuthKind.SMART;
@@ -298,6 +303,12 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
                     : "bearer token", secret).ifPresent(out::add);
         }
         insecureProblem().ifPresent(out::add);
+        if (patientMode() && tokens != null && tokens.signedInAs() != null
+                && tokens.signedInAs().startsWith("Patient/") && !patient.equals(stripHistory(tokens.signedInAs()))) {
+            // a patient signed in as someone else than the profile's patient: their token is not for this record
+            out.add("Signed in as " + tokens.signedInAs() + ", but this profile is for " + patient + ": sign in as "
+                    + "that patient, or change the profile's patient.");
+        }
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             out.add("The page size must be between 1 and " + MAX_PAGE_SIZE + " (got " + pageSize + ").");
         }

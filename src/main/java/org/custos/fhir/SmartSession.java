@@ -136,6 +136,11 @@ public final class SmartSession implements TokenSource {
         return SmartScopes.v2(config);
     }
 
+    @Override
+    public String signedInAs() {
+        return shown().fhirUser();
+    }
+
     /** {@code patient} when the scopes granted are a patient's ({@code patient/…}), else {@code user}. */
     @Override
     public String scopeContext() {

@@ -21,6 +21,11 @@ public interface TokenSource {
         return List.of();
     }
 
+    /** The FHIR resource of who signed in ({@code fhirUser}, e.g. {@code Patient/123}), or null when not said. */
+    default String signedInAs() {
+        return null;
+    }
+
     /** Whose scopes: {@code user} for a person signed in, {@code system} for backend services. */
     default String scopeContext() {
         return "user";

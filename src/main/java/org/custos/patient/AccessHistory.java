@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Who looked at a patient's record, from the AuditEvents of it, in plain words: one {@link AccessLine} per access,
  * newest first, grouped by person or by day; emergency ("break the glass") accesses marked and explained; the
- * patient's own use (their own Custos, or the patient as the one who looked) not counted but told apart.
+ * patient's own use (the patient as the one who asked) not counted but told apart; an access that did not succeed
+ * said so.
  */
 public final class AccessHistory {
     /** One stored AuditEvent of the patient's record: its text and when it was recorded (epoch ms). */
@@ -28,7 +29,7 @@ public final class AccessHistory {
 
     static final String EMERGENCY_NOTE = "Emergency access (\"breaking the glass\") lets staff open a record they "
             + "would not normally see, when your health may be at risk and there is no time to ask. Every such "
-            + "access is recorded, and the privacy officer checks each one afterwards.";
+            + "access is recorded, so that it can be checked afterwards.";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM", Locale.ENGLISH);
     private static final DateTimeFormatter DAY_YEAR = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
@@ -59,7 +60,9 @@ public final class AccessHistory {
                 bad++;
                 continue;
             }
-            if (a.trail() || isPatient(a.userReference(), patient) || isPatient(a.userId(), patient)) {
+            // the patient's own use: they are the one who asked (the requestor), by reference. Not a login equal to
+            // their id, not a patient merely listed first, not Custos's trail (a staff member's act recorded)
+            if (a.requestor() && isPatient(a.userReference(), patient)) {
                 own++;
                 continue;
             }
@@ -69,12 +72,8 @@ public final class AccessHistory {
         return new AccessHistory(out, own, bad);
     }
 
-    private static boolean isPatient(String who, String patient) {
-        if (who == null) {
-            return false;
-        }
-        String id = patient.substring(patient.indexOf('/') + 1);
-        return who.equals(patient) || who.endsWith("/" + patient) || who.equals(id);
+    private static boolean isPatient(String reference, String patient) {
+        return reference != null && (reference.equals(patient) || reference.endsWith("/" + patient));
     }
 
     private static AccessLine line(Access a, Instant when, ZoneId zone, int thisYear) {
@@ -94,7 +93,7 @@ public final class AccessHistory {
         StringBuilder s = new StringBuilder(person).append(' ');
         if (a.failed()) {
             s.append("tried to ").append(PlainWords.tried(a.action())).append(' ').append(records).append(' ')
-                    .append(date).append(", but was refused");
+                    .append(date).append(", without success");
         } else {
             s.append(PlainWords.verb(a.action())).append(' ').append(records).append(' ').append(date);
         }

@@ -26,6 +26,7 @@ public final class AccessHistoryView {
     @FXML RadioButton byDayButton;
     @FXML ListView<AccessHistoryViewModel.Row> accessList;
     @FXML ProgressIndicator busyIndicator;
+    @FXML javafx.scene.control.Button savePdfButton;
 
     public AccessHistoryView(AccessHistoryViewModel vm) {
         this.vm = vm;
@@ -61,8 +62,22 @@ public final class AccessHistoryView {
         statusLabel.visibleProperty().bind(vm.statusProperty().isNotEmpty());
         statusLabel.managedProperty().bind(statusLabel.visibleProperty());
         busyIndicator.visibleProperty().bind(vm.busyProperty());
+        savePdfButton.disableProperty().bind(vm.busyProperty());
         accessList.setItems(vm.rows());
         accessList.setCellFactory(l -> new RowCell());
+    }
+
+    @FXML
+    void savePdf() {
+        javafx.stage.FileChooser c = new javafx.stage.FileChooser();
+        c.setTitle("Save who looked at my record (PDF)");
+        c.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("PDF", "*.pdf"));
+        c.setInitialFileName("who-looked-at-my-record.pdf");
+        java.io.File f = c.showSaveDialog(savePdfButton.getScene() == null ? null
+                : savePdfButton.getScene().getWindow());
+        if (f != null) {
+            vm.savePdf(f.toPath());
+        }
     }
 
     /** A heading in bold, an access as wrapped text, an emergency access marked and followed by its note. */

@@ -36,6 +36,11 @@ public final class AccessHistoryViewModel {
         List<AccessHistory.RecordedEvent> accessEvents() throws Exception;
     }
 
+    /** Where a saved copy goes: opened for writing (readable only by its owner where the system can say so). */
+    public interface Files {
+        java.io.OutputStream create(java.nio.file.Path file) throws java.io.IOException;
+    }
+
     /** How the list is grouped. */
     public enum Grouping { BY_PERSON, BY_DAY }
 
@@ -59,6 +64,8 @@ public final class AccessHistoryViewModel {
     private final StringProperty status = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty();
     private AccessHistory history;
+    private Files files = file -> java.nio.file.Files.newOutputStream(file);
+    private String from = "your health service";
 
     public AccessHistoryViewModel(Source source, TaskRunner tasks, ZoneId zone, Clock clock) {
         this.source = source;
@@ -109,6 +116,40 @@ public final class AccessHistoryViewModel {
 
     private static Row row(AccessLine l) {
         return new Row(false, l.sentence(), l.emergency(), l.emergencyNote(), l.refused());
+    }
+
+    /** Saved copies are made with {@code files}, and name {@code from} as where the record comes from. */
+    public AccessHistoryViewModel savingWith(Files files, String from) {
+        this.files = files;
+        this.from = from;
+        return this;
+    }
+
+    /** Whether there is something to save. */
+    public boolean canSave() {
+        return history != null;
+    }
+
+    /** Saves the history as shown (by person) as a PDF at {@code file}, in the background; says where it went. */
+    public void savePdf(java.nio.file.Path file) {
+        AccessHistory h = history;
+        if (h == null) {
+            status.set("Nothing to save yet: fetch your record first.");
+            return;
+        }
+        busy.set(true);
+        tasks.submit("Saving who looked at your record", p -> {
+            try (java.io.OutputStream out = files.create(file)) {
+                AccessHistoryPdf.write(h, from, clock.instant(), zone, out);
+            }
+            return file;
+        }, f -> {
+            busy.set(false);
+            status.set("Saved as " + f + ".");
+        }, e -> {
+            busy.set(false);
+            status.set("The PDF could not be saved: " + e.getMessage());
+        });
     }
 
     static String summaryOf(AccessHistory h) {

@@ -77,7 +77,7 @@ final class AccessTally {
         if (a == null) {
             unreadable++;
             a = new Access(UNREADABLE, null, null, null, List.of(), null, null, null, List.of(), false, null, null,
-                    List.of(), false);
+                    List.of(), false, false);
         }
         User u = users.computeIfAbsent(a.userKey(), User::new);
         if (u.reference == null) {

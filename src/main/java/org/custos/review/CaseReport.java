@@ -1,5 +1,6 @@
 package org.custos.review;
 
+import org.custos.reports.PdfPages;
 import org.custos.cache.AlertList;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.custos.cache.AlertList.AlertRow;

@@ -1,5 +1,6 @@
 package org.custos.review;
 
+import org.custos.reports.PdfPages;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.pdfbox.pdmodel.PDDocument;

@@ -52,7 +52,7 @@ public final class ServersView {
     @FXML CheckBox relatedPersonCheck;
     @FXML CheckBox insecureCheck;
     @FXML CheckBox sendTrailCheck;
-    @FXML TextField patientField;
+    @FXML TextField profilePatientField;
     @FXML Label insecureLabel;
     @FXML TextField pageSizeField;
     @FXML TextField timeoutField;
@@ -145,7 +145,7 @@ public final class ServersView {
         relatedPersonCheck.selectedProperty().bindBidirectional(vm.form().syncTypeProperty("RelatedPerson"));
         insecureCheck.selectedProperty().bindBidirectional(vm.form().allowInsecureProperty());
         sendTrailCheck.selectedProperty().bindBidirectional(vm.form().sendTrailProperty());
-        patientField.textProperty().bindBidirectional(vm.form().patientProperty());
+        profilePatientField.textProperty().bindBidirectional(vm.form().patientProperty());
         insecureLabel.textProperty().bind(vm.form().insecureWarningProperty());
         insecureLabel.visibleProperty().bind(vm.form().allowInsecureProperty());
         insecureLabel.managedProperty().bind(vm.form().allowInsecureProperty());

@@ -5,8 +5,10 @@ import org.custos.fhir.ServerProfile;
 
 /**
  * Patient mode's last check on what a server returns: an AuditEvent or Consent is stored only when it is of the
- * profile's patient — a Consent whose {@code patient} is that patient, an AuditEvent that names the patient as an
- * agent or an entity (the STU3 Patient compartment's {@code patient} search) — whatever the search asked for.
+ * profile's patient — a Consent whose {@code patient} is that patient; an AuditEvent that names the patient as an
+ * entity or an agent (the STU3 Patient compartment's {@code patient} search) and no other patient as an entity (an
+ * event about someone else, in which the patient only acted, is not theirs to keep) — whatever the search asked for.
+ * A reference counts when it is relative or absolute under the profile's own server, version-specific or not.
  * Practitioners and Organizations (the directory's names) are no one's record and pass.
  */
 final class PatientCompartment {
@@ -19,18 +21,30 @@ final class PatientCompartment {
             return true;
         }
         String patient = profile.patient();
+        String base = profile.baseUrl();
         return switch (resource.path("resourceType").asText("")) {
-            case "Consent" -> names(resource.path("patient"), patient);
-            case "AuditEvent" -> anyNames(resource.path("agent"), "reference", patient)
-                    || anyNames(resource.path("entity"), "reference", patient);
+            case "Consent" -> names(resource.path("patient"), patient, base);
+            case "AuditEvent" -> (anyNames(resource.path("agent"), patient, base)
+                    || anyNames(resource.path("entity"), patient, base))
+                    && !namesAnotherPatient(resource.path("entity"), patient, base);
             case "Practitioner", "Organization" -> true;
             default -> false;
         };
     }
 
-    private static boolean anyNames(JsonNode list, String field, String patient) {
+    private static boolean anyNames(JsonNode list, String patient, String base) {
         for (JsonNode item : list) {
-            if (names(item.path(field), patient)) {
+            if (names(item.path("reference"), patient, base)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean namesAnotherPatient(JsonNode entities, String patient, String base) {
+        for (JsonNode e : entities) {
+            String r = plain(e.path("reference").path("reference").asText(""));
+            if ((r.startsWith("Patient/") || r.contains("/Patient/")) && !names(e.path("reference"), patient, base)) {
                 return true;
             }
         }
@@ -38,15 +52,16 @@ final class PatientCompartment {
     }
 
     /**
-     * Whether the Reference {@code ref} points at {@code patient} ({@code Patient/<id>}): relative, absolute (any
-     * base) or version-specific.
+     * Whether the Reference {@code ref} points at {@code patient} ({@code Patient/<id>}): relative, or absolute under
+     * {@code base}; version-specific or not.
      */
-    static boolean names(JsonNode ref, String patient) {
-        String r = ref.path("reference").asText("");
-        int history = r.indexOf("/_history/");
-        if (history >= 0) {
-            r = r.substring(0, history);
-        }
-        return r.equals(patient) || r.endsWith("/" + patient);
+    static boolean names(JsonNode ref, String patient, String base) {
+        String r = plain(ref.path("reference").asText(""));
+        return r.equals(patient) || r.equals(base + "/" + patient);
+    }
+
+    private static String plain(String reference) {
+        int history = reference.indexOf("/_history/");
+        return history >= 0 ? reference.substring(0, history) : reference;
     }
 }

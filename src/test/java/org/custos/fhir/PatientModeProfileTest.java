@@ -99,4 +99,35 @@ class PatientModeProfileTest {
         }
         assertThat(new ProfileStore(node, new SecretStore(dir)).find("me").orElseThrow().patientMode()).isFalse();
     }
+
+    @Test
+    void aPatientSignedInAsAnotherPatientCannotUseTheProfile() {
+        ServerProfile mine = ServerProfile.of("me", "https://fhir.example.org/r3").withPatient("pat-7");
+        TokenSource asOther = new TokenSource() {
+            @Override
+            public String bearer() {
+                return "t";
+            }
+
+            @Override
+            public java.util.List<String> secrets() {
+                return java.util.List.of("t");
+            }
+
+            @Override
+            public String afterUnauthorized(String used) {
+                return null;
+            }
+
+            @Override
+            public String signedInAs() {
+                return "Patient/pat-8";
+            }
+        };
+        assertThat(mine.withSession(asOther).problems()).containsExactly("Signed in as Patient/pat-8, but this "
+                + "profile is for Patient/pat-7: sign in as that patient, or change the profile's patient.");
+        assertThat(mine.withPatient("pat-8").withSession(asOther).problems()).isEmpty();
+        // a staff member signed in (a Practitioner) is not a patient's token: not judged here
+        assertThat(ServerProfile.of("staff", "https://fhir.example.org/r3").withSession(asOther).problems()).isEmpty();
+    }
 }

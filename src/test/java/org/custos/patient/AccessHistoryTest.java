@@ -58,21 +58,23 @@ class AccessHistoryTest {
         AccessHistory h = AccessHistory.of(List.of(LAB, GLASS, REFUSED, MINE, TRAIL, SEARCH,
                 new AccessHistory.RecordedEvent("not json", 0)), ME, ZONE, NOW);
         assertThat(h.lines()).extracting(AccessLine::sentence).containsExactly(
+                "custos (app) looked through your record on 1 October at 09:01.",
                 "clerk-9 looked through your health conditions on 14 September at 13:30.",
                 "Dr Aoife Jansen (Doctor, Good Health Clinic) read your lab results on 14 September at 12:59 for "
                         + "treatment.",
                 "Sam Night (Nurse, Custos General Hospital) read your visits and lab results on 14 September at 03:10 "
                         + "for emergency treatment, using emergency access.",
-                "Dr Aoife Jansen (Doctor) tried to change your prescriptions on 2 November 2025 at 09:05, but was "
-                        + "refused.");
-        assertThat(h.ownUses()).as("the patient's own look and their Custos's trail").isEqualTo(2);
+                "Dr Aoife Jansen (Doctor) tried to change your prescriptions on 2 November 2025 at 09:05, without "
+                        + "success.");
+        // the patient's own look is not counted; a Custos trail event (a staff member's act, recorded) is
+        assertThat(h.ownUses()).isEqualTo(1);
         assertThat(h.unreadable()).isEqualTo(1);
         assertThat(h.emergencies()).isEqualTo(1);
-        AccessLine glass = h.lines().get(2);
+        AccessLine glass = h.lines().get(3);
         assertThat(glass.emergency()).isTrue();
-        assertThat(glass.emergencyNote()).contains("breaking the glass").contains("checks each one");
-        assertThat(h.lines().get(1).emergencyNote()).isNull();
-        assertThat(h.lines().get(3).refused()).isTrue();
+        assertThat(glass.emergencyNote()).contains("breaking the glass").contains("checked afterwards");
+        assertThat(h.lines().get(2).emergencyNote()).isNull();
+        assertThat(h.lines().get(4).refused()).isTrue();
         for (AccessLine l : h.lines()) {
             assertThat(l.sentence()).doesNotContainPattern("(?i)fhir|resource|observation|encounter|patient/|http");
         }
@@ -88,5 +90,20 @@ class AccessHistoryTest {
         assertThat(h.byDay()).containsOnlyKeys(LocalDate.of(2026, 9, 14), LocalDate.of(2025, 11, 2));
         assertThat(h.byDay().get(LocalDate.of(2026, 9, 14))).hasSize(3);
         assertThat(h.byDay().keySet()).first().isEqualTo(LocalDate.of(2026, 9, 14));
+    }
+
+    @Test
+    void onlyThePatientAskingIsTheirOwnUseNotALoginLikeTheirIdNorAPatientMerelyListed() {
+        AccessHistory.RecordedEvent sameLogin = event("2026-11-01T10:00:00Z", "{'resourceType':'AuditEvent',"
+                + "'action':'R','agent':[{'requestor':true,'name':'Pat Login','userId':{'value':'p1'}}],'entity':[{"
+                + "'reference':{'reference':'Patient/p1'}}]}");
+        AccessHistory.RecordedEvent listedFirst = event("2026-11-02T10:00:00Z", "{'resourceType':'AuditEvent',"
+                + "'action':'R','agent':[{'name':'Me','reference':{'reference':'Patient/p1'}},{'name':'Dr Who',"
+                + "'reference':{'reference':'Practitioner/w'}}],'entity':[{'reference':{'reference':'Patient/p1'}}]}");
+        AccessHistory h = AccessHistory.of(List.of(sameLogin, listedFirst, MINE), ME, ZONE, NOW);
+        assertThat(h.ownUses()).isEqualTo(1);
+        assertThat(h.lines()).extracting(AccessLine::sentence).containsExactly(
+                "Me read your record on 2 November at 10:00.",
+                "Pat Login read your record on 1 November at 10:00.");
     }
 }

@@ -72,4 +72,33 @@ class AccessHistoryViewModelTest {
         assertThat(failing.statusProperty().get()).isEqualTo("Your record could not be read: the cache is closed");
         assertThat(failing.busyProperty().get()).isFalse();
     }
+
+    @Test
+    void theHistoryIsSavedAsAPdfWithTheSameSentences(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        AccessHistoryViewModel vm = new AccessHistoryViewModel(source(List.of(AccessHistoryTest.LAB,
+                AccessHistoryTest.GLASS, AccessHistoryTest.REFUSED)), new ImmediateTaskRunner(),
+                AccessHistoryTest.ZONE, AccessHistoryTest.NOW).savingWith(f -> java.nio.file.Files.newOutputStream(f),
+                "Good Health Clinic");
+        java.nio.file.Path pdf = dir.resolve("mine.pdf");
+        vm.savePdf(pdf);
+        assertThat(vm.statusProperty().get()).isEqualTo("Nothing to save yet: fetch your record first.");
+        assertThat(pdf).doesNotExist();
+        vm.load();
+        vm.savePdf(pdf);
+        assertThat(vm.statusProperty().get()).isEqualTo("Saved as " + pdf + ".");
+        String text;
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf.toFile())) {
+            text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
+        }
+        assertThat(text).contains("Who looked at my record")
+                .contains("From Good Health Clinic, as Custos held it on 3 December 2026 at 10:00.")
+                .contains("3 looks at your record, by 2 people. 1 was emergency access")
+                .contains("Dr Aoife Jansen (Doctor, Good Health Clinic) read your lab results on 14 September at "
+                        + "12:59 for treatment.")
+                .contains("Emergency access Sam Night (Nurse, Custos General Hospital) read your visits")
+                .contains("breaking the glass")
+                .contains("tried to change your prescriptions on 2 November 2025 at 09:05, without success.")
+                .contains("Page 1 of 1");
+    }
 }

@@ -1,4 +1,4 @@
-package org.custos.review;
+package org.custos.reports;
 
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -19,21 +19,21 @@ import java.util.List;
  * every page (or none) and "Page N of M" at the top right or the bottom right. Characters the font lacks are written
  * as '?', never a crash.
  */
-final class PdfPages {
-    static final float MARGIN = 50;
-    static final float SIZE = 9.5f;
-    static final float LEAD = 12.5f;
+public final class PdfPages {
+    public static final float MARGIN = 50;
+    public static final float SIZE = 9.5f;
+    public static final float LEAD = 12.5f;
     private static final float NUMBER_SIZE = 8;
     private static final float HEADER_GAP = 10;
 
     /** Where "Page N of M" goes: at the right of the header's first line, or at the bottom right. */
-    enum Numbers { HEADER, FOOTER }
+    public enum Numbers { HEADER, FOOTER }
 
     /**
      * One line (or paragraph, when it wraps) of text. An empty text is a gap of {@code size} points. {@code keep}: on
      * the same page as the line after it (when the two fit on a page).
      */
-    record Line(PDFont font, float size, String text, boolean keep) {
+    public record Line(PDFont font, float size, String text, boolean keep) {
         Line(PDFont font, float size, String text) {
             this(font, size, text, false);
         }
@@ -44,49 +44,49 @@ final class PdfPages {
     private final List<Line> header = new ArrayList<>();
     private final List<Line> body = new ArrayList<>();
 
-    PDFont regular() {
+    public PDFont regular() {
         return regular;
     }
 
-    PDFont bold() {
+    public PDFont bold() {
         return bold;
     }
 
     /** A line repeated at the top of every page. */
-    PdfPages header(PDFont font, float size, String text) {
+    public PdfPages header(PDFont font, float size, String text) {
         header.add(new Line(font, size, text == null ? "" : text));
         return this;
     }
 
-    PdfPages add(PDFont font, float size, String text) {
+    public PdfPages add(PDFont font, float size, String text) {
         body.add(new Line(font, size, text == null ? "" : text));
         return this;
     }
 
     /** Keeps the last line added on the same page as the next one (a heading with what follows, a block's lines). */
-    PdfPages keep() {
+    public PdfPages keep() {
         Line last = body.remove(body.size() - 1);
         body.add(new Line(last.font(), last.size(), last.text(), true));
         return this;
     }
 
     /** A line in the regular font at the usual size. */
-    PdfPages text(String text) {
+    public PdfPages text(String text) {
         return add(regular, SIZE, text);
     }
 
     /** A line in bold at the usual size. */
-    PdfPages strong(String text) {
+    public PdfPages strong(String text) {
         return add(bold, SIZE, text);
     }
 
     /** A gap of {@code points}. */
-    PdfPages gap(float points) {
+    public PdfPages gap(float points) {
         return add(regular, points, "");
     }
 
     /** Lays the lines out as pages of {@code doc}; returns how many pages it took. */
-    int writeTo(PDDocument doc, Numbers numbers) throws IOException {
+    public int writeTo(PDDocument doc, Numbers numbers) throws IOException {
         PDRectangle box = PDRectangle.A4;
         float width = box.getWidth() - 2 * MARGIN;
         float reserve = numbers == Numbers.HEADER ? regular.getStringWidth("Page 9999 of 9999") / 1000 * NUMBER_SIZE

@@ -116,6 +116,9 @@ public final class CustosApp extends Application {
         }, error -> scene.setRoot(failure(error)));
     }
 
+    /** Patient mode's window, once shown. */
+    private PatientWindow patientWindow;
+
     /** Patient mode's profile (--patient), once read. */
     private org.custos.fhir.ServerProfile patientProfile;
 
@@ -174,6 +177,7 @@ public final class CustosApp extends Application {
     private void openPatient(Stage stage, Scene scene, Opened o, org.custos.fhir.ServerProfile profile) {
         PatientWindow w = PatientWindow.assemble(o.cache(), profile, tasks, ZoneId.systemDefault(),
                 java.time.Clock.systemUTC());
+        patientWindow = w;
         scene.setRoot(w.view().root());
         stage.setTitle("Custos — your record");
         w.model().start();
@@ -303,6 +307,9 @@ public final class CustosApp extends Application {
         }
         if (servers != null) {
             servers.stop(); // a sync stops after the page it is storing, with its checkpoint
+        }
+        if (patientWindow != null) {
+            patientWindow.fetching().cancel(); // the same for the patient's fetch
         }
         if (tasks != null) {
             tasks.shutdown();

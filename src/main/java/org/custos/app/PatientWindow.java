@@ -25,7 +25,7 @@ import java.util.Locale;
  * own (never the staff cache), fetched with the profile's patient-mode sync, shown as "who looked at my record". The
  * patient screens reach the cache only through the ports bound here to that one patient.
  */
-record PatientWindow(PatientHomeViewModel model, PatientHomeView view) {
+record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellation fetching) {
     /**
      * The cache file of patient mode for {@code profile}, beside the staff cache {@code staffCache}: named by the
      * profile and by a hash of its server and patient, so that another patient (or server) under the same profile
@@ -67,9 +67,11 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view) {
             }
         }, tasks, zone, clock).savingWith(file -> java.nio.file.Files.newOutputStream(
                 org.custos.cli.PrivateFiles.create(file)), profile.name());
+        // cancelled when the app closes: a fetch stops after the page it is storing, with its checkpoint
+        Cancellation fetching = new Cancellation();
         PatientHomeViewModel home = new PatientHomeViewModel(profile.name(), () -> said(new SyncEngine(cache)
-                .sync(profile, SyncEngine.Options.DEFAULT, SyncListener.NONE, new Cancellation())), tasks, history);
-        return new PatientWindow(home, new PatientHomeView(home));
+                .sync(profile, SyncEngine.Options.DEFAULT, SyncListener.NONE, fetching)), tasks, history);
+        return new PatientWindow(home, new PatientHomeView(home), fetching);
     }
 
     /** What a fetch did, in the patient's words. */

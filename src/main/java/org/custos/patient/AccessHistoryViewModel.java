@@ -110,8 +110,8 @@ public final class AccessHistoryViewModel {
                 e.getValue().forEach(l -> out.add(row(l)));
             }
         }
+        summary.set(summaryOf(history)); // first: whoever sees the rows sees their summary
         rows.setAll(out);
-        summary.set(summaryOf(history));
     }
 
     private static Row row(AccessLine l) {

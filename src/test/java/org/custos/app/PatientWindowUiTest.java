@@ -11,13 +11,9 @@ import org.custos.fhir.ServerProfile;
 import org.custos.patient.AccessHistoryViewModel;
 import org.custos.testserver.FhirServerExtension;
 import org.custos.testserver.LocalFhirServer;
+import org.custos.testserver.PatientSeed;
 import org.custos.ui.FxTaskRunner;
 import org.hl7.fhir.dstu3.model.AuditEvent;
-import org.hl7.fhir.dstu3.model.CodeableConcept;
-import org.hl7.fhir.dstu3.model.Coding;
-import org.hl7.fhir.dstu3.model.Consent;
-import org.hl7.fhir.dstu3.model.HumanName;
-import org.hl7.fhir.dstu3.model.Patient;
 import org.hl7.fhir.dstu3.model.Reference;
 import org.hl7.fhir.dstu3.model.Resource;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
@@ -69,26 +64,11 @@ class PatientWindowUiTest {
         }
     }
 
-    private static Patient patient(String given) {
-        Patient p = new Patient();
-        p.addName(new HumanName().setFamily("Window").addGiven(given));
-        return p;
-    }
-
-    private static Consent consent(String patient) {
-        Consent c = new Consent();
-        c.setStatus(Consent.ConsentState.ACTIVE);
-        c.setPatient(new Reference(patient));
-        c.setDateTime(new Date());
-        c.setPolicyRule("http://hl7.org/fhir/ConsentPolicy/opt-in");
-        c.addCategory(new CodeableConcept().addCoding(new Coding("http://loinc.org", "59284-0", "Patient Consent")));
-        return c;
-    }
-
     @Test
     @Timeout(120)
     void aPatientFetchesTheirRecordAndReadsWhoLookedAtIt(FxRobot robot, LocalFhirServer server) throws Exception {
-        List<String> ids = server.post(List.of(patient("Aoife"), patient("Brendan")));
+        List<String> ids = server.post(List.of(PatientSeed.patient("Window", "Aoife"),
+                PatientSeed.patient("Window", "Brendan")));
         String a = "Patient/" + ids.get(0);
         String b = "Patient/" + ids.get(1);
         List<Resource> events = new ArrayList<>();
@@ -102,7 +82,7 @@ class PatientWindowUiTest {
             events.add(e);
         }
         server.post(events);
-        server.post(List.of(consent(a), consent(b)));
+        server.post(List.of(PatientSeed.consent(a), PatientSeed.consent(b)));
 
         ServerProfile profile = ServerProfile.of("Good Health Clinic", server.baseUrl())
                 .withPaging(100, Set.of("AuditEvent", "Consent", "Patient", "Provenance"), 0).withPatient(a);
@@ -121,8 +101,9 @@ class PatientWindowUiTest {
 
         robot.clickOn("#fetchButton");
         ListView<AccessHistoryViewModel.Row> list = robot.lookup("#accessList").query();
+        Label summary = robot.lookup("#summaryLabel").queryAs(Label.class);
         UiWindow.waitUntil("the record is fetched and shown", () -> !list.getItems().isEmpty()
-                && !w[0].model().busyProperty().get());
+                && !w[0].model().busyProperty().get() && summary.getText().startsWith("5 looks"));
         assertThat(robot.lookup("#fetchStatusLabel").queryAs(Label.class).getText())
                 .startsWith("Fetched: 5 new entries about who looked at your record, 1 consent new or changed.");
         assertThat(robot.lookup("#summaryLabel").queryAs(Label.class).getText())

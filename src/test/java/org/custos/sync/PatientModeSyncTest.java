@@ -14,13 +14,9 @@ import org.custos.fhir.SmartLogin;
 import org.custos.fhir.SmartTokens;
 import org.custos.testserver.FhirServerExtension;
 import org.custos.testserver.LocalFhirServer;
+import org.custos.testserver.PatientSeed;
 import org.custos.testserver.TestAuth;
 import org.hl7.fhir.dstu3.model.AuditEvent;
-import org.hl7.fhir.dstu3.model.CodeableConcept;
-import org.hl7.fhir.dstu3.model.Coding;
-import org.hl7.fhir.dstu3.model.Consent;
-import org.hl7.fhir.dstu3.model.HumanName;
-import org.hl7.fhir.dstu3.model.Patient;
 import org.hl7.fhir.dstu3.model.Reference;
 import org.hl7.fhir.dstu3.model.Resource;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
@@ -66,7 +61,8 @@ class PatientModeSyncTest {
     }
 
     private Seeded seed() {
-        List<String> patients = server.post(List.of(patient("Aoife"), patient("Brendan")));
+        List<String> patients = server.post(List.of(PatientSeed.patient("Compartment", "Aoife"),
+                PatientSeed.patient("Compartment", "Brendan")));
         String a = "Patient/" + patients.get(0);
         String b = "Patient/" + patients.get(1);
         List<AuditEvent> demo = new DemoGenerator(server.context(), 31).events(0, 6);
@@ -89,24 +85,8 @@ class PatientModeSyncTest {
         }
         List<String> idsOfA = server.post(ofA);
         List<String> idsOfB = server.post(ofB);
-        server.post(List.of(consent(a), consent(b)));
+        server.post(List.of(PatientSeed.consent(a), PatientSeed.consent(b)));
         return new Seeded(a, b, idsOfA, idsOfB);
-    }
-
-    private static Patient patient(String given) {
-        Patient p = new Patient();
-        p.addName(new HumanName().setFamily("Compartment").addGiven(given));
-        return p;
-    }
-
-    private static Consent consent(String patient) {
-        Consent c = new Consent();
-        c.setStatus(Consent.ConsentState.ACTIVE);
-        c.setPatient(new Reference(patient));
-        c.setDateTime(new Date());
-        c.setPolicyRule("http://hl7.org/fhir/ConsentPolicy/opt-in");
-        c.addCategory(new CodeableConcept().addCoding(new Coding("http://loinc.org", "59284-0", "Patient Consent")));
-        return c;
     }
 
     private SmartConfiguration config() {

@@ -74,7 +74,8 @@ public final class ServerCheck {
             if (!s.search()) {
                 ok = false;
                 msgs.add("The server does not offer searching " + t + ": Custos cannot sync it from here.");
-            } else if (!s.history()) {
+            } else if (!s.history() && !profile.patientMode()) {
+                // (patient mode reads no type history in any case: it would list other patients)
                 msgs.add(t + ": the server has no _history, so deletes on the server will not reach the cache.");
             }
         }

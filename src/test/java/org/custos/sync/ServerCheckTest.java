@@ -54,4 +54,20 @@ class ServerCheckTest {
             assertThat(forbidden.messages().get(0)).contains("403").contains("read and search rights");
         }
     }
+
+    @Test
+    void inPatientModeTheProbeSearchesThePatientsRecordOnly(LocalFhirServer server) throws Exception {
+        java.util.List<String> ids = server.post(java.util.List.of(org.custos.testserver.PatientSeed.patient("Probe",
+                "Ann")));
+        String ann = "Patient/" + ids.get(0);
+        try (FaultProxy proxy = new FaultProxy(server.baseUrl())) {
+            ServerCheck.Result r = ServerCheck.run(ServerProfile.of("t", proxy.baseUrl()).withPatient(ann),
+                    new Cancellation());
+            assertThat(r.ok()).as(r.messages().toString()).isTrue();
+            assertThat(r.messages()).anyMatch(m -> m.equals("Searching AuditEvent works with these credentials: 0 on "
+                    + "the server."));
+            assertThat(proxy.seen()).filteredOn(u -> u.getPath().endsWith("/AuditEvent")).isNotEmpty()
+                    .allMatch(u -> u.getRawQuery().contains("patient=" + ann));
+        }
+    }
 }

@@ -130,4 +130,19 @@ class PatientModeProfileTest {
         // a staff member signed in (a Practitioner) is not a patient's token: not judged here
         assertThat(ServerProfile.of("staff", "https://fhir.example.org/r3").withSession(asOther).problems()).isEmpty();
     }
+
+    @Test
+    void aSessionWithPatientScopesIsAPatientsAndSaysWhoSignedIn() {
+        SmartConfiguration config = new SmartConfiguration(java.net.URI.create("https://as.example.org/authorize"),
+                java.net.URI.create("https://as.example.org/token"), null, List.of(), List.of("S256"), List.of(), "t");
+        SmartSession patient = new SmartSession(config, "c", new SmartTokens("t", java.time.Instant.now()
+                .plusSeconds(3600), null, null, List.of("openid", "patient/AuditEvent.read"), "Patient/pat-7"),
+                java.time.Clock.systemUTC(), null);
+        assertThat(patient.scopeContext()).isEqualTo("patient");
+        assertThat(patient.signedInAs()).isEqualTo("Patient/pat-7");
+        SmartSession staff = new SmartSession(config, "c", new SmartTokens("t", java.time.Instant.now()
+                .plusSeconds(3600), null, null, List.of("user/AuditEvent.read"), "Practitioner/1"),
+                java.time.Clock.systemUTC(), null);
+        assertThat(staff.scopeContext()).isEqualTo("user");
+    }
 }

@@ -96,4 +96,21 @@ class ProfileStoreTest {
         store.signedIn(a, session.apply("https://a.example.org/fhir/Practitioner/ann"));
         assertThat(store.signedInUser()).contains("https://a.example.org/fhir/Practitioner/ann");
     }
+
+    @Test
+    void savingAProfileForAnotherPatientSignsItOutAndTheSamePatientKeepsTheSignIn(@TempDir Path dir) {
+        ProfileStore store = new ProfileStore(node, new SecretStore(dir));
+        SmartConfiguration config = new SmartConfiguration(java.net.URI.create("https://as.example.org/authorize"),
+                java.net.URI.create("https://as.example.org/token"), null, List.of(), List.of("S256"), List.of(), "t");
+        ServerProfile mine = ServerProfile.of("me", "https://a.example.org/fhir")
+                .withAuth(ServerProfile.AuthKind.SMART, null, null).withSmart(SmartClient.of("custos", ""))
+                .withPatient("pat-7");
+        store.save(mine);
+        store.signedIn(mine, new SmartSession(config, "custos", new SmartTokens("t", java.time.Instant.now()
+                .plusSeconds(3600), null, null, List.of(), "Patient/pat-7"), java.time.Clock.systemUTC(), null));
+        store.save(mine.withPaging(100, null, 0)); // another setting, the same patient: still signed in
+        assertThat(store.session("me")).isPresent();
+        store.save(mine.withPatient("pat-8"));
+        assertThat(store.session("me")).isEmpty();
+    }
 }

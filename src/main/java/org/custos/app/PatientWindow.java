@@ -65,6 +65,11 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellat
                                 e.recorded())));
                 return out;
             }
+
+            @Override
+            public boolean fetched() {
+                return new SyncEngine(cache).state(profile, "AuditEvent").syncedTo() != null;
+            }
         }, tasks, zone, clock).savingWith(file -> java.nio.file.Files.newOutputStream(
                 org.custos.cli.PrivateFiles.create(file)), profile.name());
         // cancelled when the app closes: a fetch stops after the page it is storing, with its checkpoint

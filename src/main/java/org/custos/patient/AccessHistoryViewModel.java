@@ -34,6 +34,11 @@ public final class AccessHistoryViewModel {
 
         /** The AuditEvents of the patient's record that the cache holds. */
         List<AccessHistory.RecordedEvent> accessEvents() throws Exception;
+
+        /** Whether the record was ever fetched (else an empty history means nothing yet, not nobody). */
+        default boolean fetched() {
+            return true;
+        }
     }
 
     /** Where a saved copy goes: opened for writing (readable only by its owner where the system can say so). */
@@ -64,6 +69,7 @@ public final class AccessHistoryViewModel {
     private final StringProperty status = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty();
     private AccessHistory history;
+    private boolean fetched = true;
     private Files files = file -> java.nio.file.Files.newOutputStream(file);
     private String from = "your health service";
 
@@ -79,9 +85,10 @@ public final class AccessHistoryViewModel {
     public void load() {
         busy.set(true);
         status.set("Reading your record…");
-        tasks.submit("Reading who looked at your record", p -> AccessHistory.of(source.accessEvents(),
-                source.patient(), zone, clock), h -> {
-                    history = h;
+        tasks.submit("Reading who looked at your record", p -> new Loaded(AccessHistory.of(source.accessEvents(),
+                source.patient(), zone, clock), source.fetched()), l -> {
+                    history = l.history();
+                    fetched = l.fetched();
                     busy.set(false);
                     status.set("");
                     fill();
@@ -89,6 +96,9 @@ public final class AccessHistoryViewModel {
                     busy.set(false);
                     status.set("Your record could not be read: " + e.getMessage());
                 });
+    }
+
+    private record Loaded(AccessHistory history, boolean fetched) {
     }
 
     private void fill() {
@@ -110,7 +120,8 @@ public final class AccessHistoryViewModel {
                 e.getValue().forEach(l -> out.add(row(l)));
             }
         }
-        summary.set(summaryOf(history)); // first: whoever sees the rows sees their summary
+        summary.set(fetched || !history.lines().isEmpty() ? summaryOf(history)
+                : "Nothing has been fetched from the server yet: choose Fetch my record."); // first: before the rows
         rows.setAll(out);
     }
 

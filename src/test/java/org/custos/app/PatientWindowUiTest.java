@@ -99,6 +99,9 @@ class PatientWindowUiTest {
         assertThat(robot.lookup("#titleLabel").queryAs(Label.class).getText())
                 .isEqualTo("Your record at Good Health Clinic");
 
+        UiWindow.waitUntil("the home says nothing was fetched yet", () -> robot.lookup("#summaryLabel")
+                .queryAs(Label.class).getText().equals("Nothing has been fetched from the server yet: choose Fetch my "
+                        + "record."));
         robot.clickOn("#fetchButton");
         ListView<AccessHistoryViewModel.Row> list = robot.lookup("#accessList").query();
         Label summary = robot.lookup("#summaryLabel").queryAs(Label.class);

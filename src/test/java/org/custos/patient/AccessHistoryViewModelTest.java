@@ -57,6 +57,26 @@ class AccessHistoryViewModelTest {
                 AccessHistoryTest.ZONE, AccessHistoryTest.NOW);
         empty.load();
         assertThat(empty.summaryProperty().get()).isEqualTo("Nobody has looked at your record in what Custos holds.");
+        // never fetched: an empty history is nothing yet, not nobody
+        AccessHistoryViewModel first = new AccessHistoryViewModel(new AccessHistoryViewModel.Source() {
+            @Override
+            public String patient() {
+                return AccessHistoryTest.ME;
+            }
+
+            @Override
+            public List<AccessHistory.RecordedEvent> accessEvents() {
+                return List.of();
+            }
+
+            @Override
+            public boolean fetched() {
+                return false;
+            }
+        }, new ImmediateTaskRunner(), AccessHistoryTest.ZONE, AccessHistoryTest.NOW);
+        first.load();
+        assertThat(first.summaryProperty().get())
+                .isEqualTo("Nothing has been fetched from the server yet: choose Fetch my record.");
         AccessHistoryViewModel failing = new AccessHistoryViewModel(new AccessHistoryViewModel.Source() {
             @Override
             public String patient() {

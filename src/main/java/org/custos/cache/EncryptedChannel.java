@@ -56,38 +56,8 @@ final class EncryptedChannel extends FileBaseDefault {
     private static final int CACHED = 4096;
     /** Writes and truncations so far: a read that saw one happen meanwhile does not keep what it read. */
     private long changes;
-    /**
-     * Per thread: the cipher and the buffers a read works in, reused rather than allocated for each of the tens of
-     * thousands of reads of a cold pass (no measured gain on its own: see the README). About 130 KiB per thread that
-     * reads; the opened bytes are zeroed once copied out.
-     */
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
-
-    private static final class Scratch {
-        /** Reads up to this many blocks use the kept buffers; a longer one (rare: H2 rewriting chunks) its own. */
-        static final int KEPT_BLOCKS = 64;
-        final Cipher cipher = newCipher();
-        final byte[] aad = new byte[8];
-        final byte[] sealed = new byte[KEPT_BLOCKS * SLOT];
-        final byte[] plain = new byte[KEPT_BLOCKS * BLOCK];
-
-        byte[] plain(int blocks) {
-            return blocks <= KEPT_BLOCKS ? plain : new byte[blocks * BLOCK];
-        }
-
-        byte[] sealed(int blocks) {
-            return blocks <= KEPT_BLOCKS ? sealed : new byte[blocks * SLOT];
-        }
-
-        /** The block's number as associated data (8 bytes, big-endian). */
-        byte[] aad(long block) {
-            for (int i = 7; i >= 0; i--) {
-                aad[i] = (byte) block;
-                block >>>= 8;
-            }
-            return aad;
-        }
-    }
+    /** Each reading thread's cipher and buffers. */
+    private final ThreadLocal<ChannelScratch> scratch = ThreadLocal.withInitial(ChannelScratch::new);
 
     /**
      * @param damaged counts blocks that failed their check (shared by the cache's files)
@@ -140,7 +110,7 @@ final class EncryptedChannel extends FileBaseDefault {
      * {@code count} blocks from {@code first}, opened (blocks past the end of the file read as zeros), in the
      * thread's buffer: copy out before the next read.
      */
-    private byte[] readBlocks(Scratch s, long first, int count) throws IOException {
+    private byte[] readBlocks(ChannelScratch s, long first, int count) throws IOException {
         byte[] plain = s.plain(count);
         int i = 0;
         while (i < count) {
@@ -214,18 +184,10 @@ final class EncryptedChannel extends FileBaseDefault {
         }
     }
 
-    private static Cipher newCipher() {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
-        }
-    }
-
     /** H2's two store headers, 4 KiB each, at the start of the file. */
     private static final long STORE_HEADERS = 8192;
 
-    private void open(Scratch s, long block, byte[] sealed, int from, byte[] plain, int to)
+    private void open(ChannelScratch s, long block, byte[] sealed, int from, byte[] plain, int to)
             throws GeneralSecurityException, IOException {
         if (allZero(sealed, from, NONCE) && allZero(sealed, from + NONCE + BLOCK, TAG)) {
             Arrays.fill(plain, to, to + BLOCK, (byte) 0); // never written (a written slot has a random nonce)
@@ -270,7 +232,7 @@ final class EncryptedChannel extends FileBaseDefault {
         int blocks = (int) ((end - 1) / BLOCK - first + 1);
         byte[] plain = new byte[blocks * BLOCK];
         int offset = (int) (position - first * BLOCK);
-        Scratch s = scratch.get();
+        ChannelScratch s = scratch.get();
         if (offset != 0 && first * BLOCK < size) {
             byte[] held = readBlocks(s, first, 1);
             System.arraycopy(held, 0, plain, 0, BLOCK);

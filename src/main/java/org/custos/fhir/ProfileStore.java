@@ -339,19 +339,8 @@ public final class ProfileStore {
                 .withTls(new TlsSettings(n.get("tlsCaFile", null), n.get("tlsClientCert", null),
                         n.get("tlsClientCert", null) == null ? null : secret(tlsName(name))))
                 .withSession(auth == ServerProfile.AuthKind.SMART ? sessionFor(name, url.replaceAll("/+$", "")) : null)
-                .withPatient(patientOf(n)));
-    }
-
-    /** The profile's patient (patient mode), or null; one that is not a patient reference is left out, said so. */
-    private static String patientOf(Preferences n) {
-        String stored = n.get("patient", null);
-        try {
-            return stored == null ? null : ServerProfile.patientReference(stored);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("The profile {} names no patient it can use ({}); it is read without patient mode",
-                    n.get("name", "?"), e.getMessage());
-            return null;
-        }
+                .withPatient(PatientReference.orNone(n.get("patient", null), why -> LOG.warn(
+                        "The profile {} is read without patient mode: {}", name, why))));
     }
 
     private static void putOrRemove(Preferences n, String k, String v) {

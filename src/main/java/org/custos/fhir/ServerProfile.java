@@ -63,7 +63,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         overlap = overlap == null ? Duration.ofMinutes(5) : overlap;
         smart = smart == null ? SmartClient.NONE : smart;
         tls = tls == null ? TlsSettings.NONE : tls;
-        patient = patient == null || patient.isBlank() ? null : patientReference(patient);
+        patient = patient == null || patient.isBlank() ? null : PatientReference.of(patient);
     }
 
     /** A profile without patient mode. */
@@ -174,7 +174,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     public ServerProfile withPatient(String reference) {
         return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
                 cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, tokens,
-                reference == null || reference.isBlank() ? null : patientReference(reference));
+                reference == null || reference.isBlank() ? null : PatientReference.of(reference));
     }
 
     /**
@@ -211,29 +211,6 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
      */
     public String patientParameter(String type) {
         return patientMode() && PATIENT_SEARCHED_TYPES.contains(type) ? "&patient=" + patient : "";
-    }
-
-    /** The FHIR id characters and length (FHIR R3: {@code [A-Za-z0-9\-\.]{1,64}}). */
-    private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-
-    /**
-     * {@code Patient/<id>} for a patient reference given as {@code Patient/<id>} or as the bare id.
-     *
-     * @throws IllegalArgumentException anything else, said so
-     */
-    public static String patientReference(String text) {
-        String t = text.trim();
-        String id = t.startsWith("Patient/") ? t.substring("Patient/".length()) : t;
-        if (!FHIR_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("\"" + t + "\" is not a patient reference: give Patient/<id> or the id "
-                    + "(letters, digits, '-' and '.', at most 64).");
-        }
-        return "Patient/" + id;
-    }
-
-    private static String stripHistory(String ref) {
-        int h = ref.indexOf("/_history/");
-        return h >= 0 ? ref.substring(0, h) : ref;
     }
 
     /** Whether requests carry a bearer token (a fixed one or a SMART session's). */
@@ -303,11 +280,8 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
                     : "bearer token", secret).ifPresent(out::add);
         }
         insecureProblem().ifPresent(out::add);
-        if (patientMode() && tokens != null && tokens.signedInAs() != null
-                && tokens.signedInAs().startsWith("Patient/") && !patient.equals(stripHistory(tokens.signedInAs()))) {
-            // a patient signed in as someone else than the profile's patient: their token is not for this record
-            out.add("Signed in as " + tokens.signedInAs() + ", but this profile is for " + patient + ": sign in as "
-                    + "that patient, or change the profile's patient.");
+        if (patientMode() && tokens != null) {
+            PatientReference.otherPatient(patient, tokens.signedInAs()).ifPresent(out::add);
         }
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             out.add("The page size must be between 1 and " + MAX_PAGE_SIZE + " (got " + pageSize + ").");

@@ -17,9 +17,8 @@ public final class Screenshots {
     /** Writes {@code scene} to target/screenshots/{@code name}.png and returns the file. */
     public static Path write(Scene scene, String name) throws Exception {
         // a list filled in the background lays its rows out over a few pulses
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 3; i++) {
             WaitForAsyncUtils.asyncFx(() -> scene.getRoot().requestLayout()).get();
-            Thread.sleep(100);
             WaitForAsyncUtils.waitForFxEvents();
         }
         WritableImage fx = WaitForAsyncUtils.asyncFx(() -> scene.snapshot(null)).get();

@@ -186,8 +186,7 @@ public final class CustosApp extends Application {
     }
 
     private Parent build(Opened o, Scene scene) {
-        ProfileStore profiles = new ProfileStore(java.util.prefs.Preferences.userRoot().node(org.custos.fhir.ProfileStore.USER_NODE),
-                secrets);
+        ProfileStore profiles = profiles();
         MainWindow w = MainWindow.assemble(o.cache(), o.fhir(), tasks, CustosApp::demoData, ZoneId.systemDefault(),
                 profiles, settings(),
                 new SystemBrowser(getHostServices()));

@@ -90,8 +90,7 @@ class PatientModeSyncTest {
     }
 
     private SmartConfiguration config() {
-        return new SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
-                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
+        return TestAuth.config(oauth);
     }
 
     private SmartTokens signInAsPatient(String patientId, String scope) throws Exception {

@@ -57,10 +57,8 @@ class SmartServerTest {
         }
     }
 
-    /** The authorization server's endpoints, as discovery would name them. */
     private SmartConfiguration config() {
-        return new SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
-                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
+        return TestAuth.config(oauth);
     }
 
     private SyncReport sync(Cache cache, ServerProfile p, String type) {

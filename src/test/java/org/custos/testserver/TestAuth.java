@@ -83,6 +83,12 @@ public final class TestAuth {
                 List.of(audience), claims, 3600));
     }
 
+    /** The authorization server's endpoints (issuer {@code custos}), as discovery would name them. */
+    public static org.custos.fhir.SmartConfiguration config(MockOAuth2Server oauth) {
+        return new org.custos.fhir.SmartConfiguration(oauth.authorizationEndpointUrl("custos").uri(),
+                oauth.tokenEndpointUrl("custos").uri(), null, List.of(), List.of("S256"), List.of(), "test");
+    }
+
     /** A token request the authorization server received: its form parameters and its Authorization header. */
     public record TokenRequest(Map<String, String> form, String authorization) {
     }

@@ -175,7 +175,7 @@ public final class CustosApp extends Application {
 
     /** Patient mode (--patient PROFILE): the patient's home in place of the staff tabs. */
     private void openPatient(Stage stage, Scene scene, Opened o, org.custos.fhir.ServerProfile profile) {
-        PatientWindow w = PatientWindow.assemble(o.cache(), profile, tasks, ZoneId.systemDefault(),
+        PatientWindow w = PatientWindow.assemble(o.cache(), o.fhir(), profile, tasks, ZoneId.systemDefault(),
                 java.time.Clock.systemUTC());
         patientWindow = w;
         scene.setRoot(w.view().root());

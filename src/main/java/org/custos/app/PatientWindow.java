@@ -25,7 +25,8 @@ import java.util.Locale;
  * own (never the staff cache), fetched with the profile's patient-mode sync, shown as "who looked at my record". The
  * patient screens reach the cache only through the ports bound here to that one patient.
  */
-record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellation fetching) {
+record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellation fetching,
+                     PatientConsents consents) {
     /**
      * The cache file of patient mode for {@code profile}, beside the staff cache {@code staffCache}: named by the
      * profile and by a hash of its server and patient, so that another patient (or server) under the same profile
@@ -45,7 +46,8 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellat
         }
     }
 
-    static PatientWindow assemble(Cache cache, ServerProfile profile, TaskRunner tasks, ZoneId zone, Clock clock) {
+    static PatientWindow assemble(Cache cache, org.custos.fhir.Fhir fhir, ServerProfile profile, TaskRunner tasks,
+                                  ZoneId zone, Clock clock) {
         if (!profile.patientMode()) {
             throw new IllegalArgumentException("The profile " + profile.name() + " is not in patient mode: give it "
                     + "its patient in the Servers tab first.");
@@ -74,9 +76,11 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellat
                 org.custos.cli.PrivateFiles.create(file)), profile.name());
         // cancelled when the app closes: a fetch stops after the page it is storing, with its checkpoint
         Cancellation fetching = new Cancellation();
+        PatientConsents consents = PatientConsents.assemble(cache, fhir, () -> profile, tasks, zone);
         PatientHomeViewModel home = new PatientHomeViewModel(profile.name(), () -> said(new SyncEngine(cache)
-                .sync(profile, SyncEngine.Options.DEFAULT, SyncListener.NONE, fetching)), tasks, history);
-        return new PatientWindow(home, new PatientHomeView(home), fetching);
+                .sync(profile, SyncEngine.Options.DEFAULT, SyncListener.NONE, fetching)), tasks, history)
+                .afterFetch(consents.model()::load);
+        return new PatientWindow(home, new PatientHomeView(home, consents.view().root()), fetching, consents);
     }
 
     /** What a fetch did, in the patient's words. */

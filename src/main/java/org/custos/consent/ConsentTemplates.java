@@ -48,8 +48,10 @@ public final class ConsentTemplates {
                 Needs.NOTHING),
         OPT_OUT("Opt-out", "The patient withholds consent: their health information is not shared (policy opt-out).",
                 Needs.NOTHING),
-        SHARE_ALL_EXCEPT_ACTOR("Share all except with …", "Opt-in, but nothing goes to one person or organisation.",
-                Needs.ACTOR),
+        SHARE_ALL_EXCEPT_ACTOR("Share all except with …", "Opt-in, but nothing goes to one person or organisation "
+                + "(or any of several).", Needs.ACTOR),
+        SHARE_ONLY_WITH_ACTORS("Share only with …", "Opt-out, but the data goes to the people and organisations "
+                + "named (e.g. the patient's care team).", Needs.ACTOR),
         SHARE_ALL_EXCEPT_DATA_CLASS("Share all except a kind of data", "Opt-in, but one class of data (e.g. a "
                 + "resource type) is not shared.", Needs.DATA_CLASS),
         SHARE_ALL_EXCEPT_LABEL("Share all except labelled data", "Opt-in, but data carrying one security label "
@@ -126,23 +128,57 @@ public final class ConsentTemplates {
      * @param code           {@link Needs#DATA_CLASS} and {@link Needs#SECURITY_LABEL}: the class or label
      * @param start          {@link Needs#PERIOD}: first day, or null
      * @param end            {@link Needs#PERIOD}: last day, or null (not both null)
+     * @param more           {@link Needs#ACTOR}: further actors of the same rule, in the same role (none: empty)
      */
     public record Parameters(String actorReference, String actorDisplay, Coding actorRole, Coding code,
-                             LocalDate start, LocalDate end) {
+                             LocalDate start, LocalDate end, List<Actor> more) {
+        public Parameters {
+            more = more == null ? List.of() : List.copyOf(more);
+        }
+
         public static Parameters none() {
-            return new Parameters(null, null, null, null, null, null);
+            return new Parameters(null, null, null, null, null, null, null);
         }
 
         public static Parameters actor(String reference, String display) {
-            return new Parameters(reference, display, null, null, null, null);
+            return new Parameters(reference, display, null, null, null, null, null);
+        }
+
+        /** One rule naming all of {@code actors} (at least one), in the default role. */
+        public static Parameters actors(List<Actor> actors) {
+            if (actors == null || actors.isEmpty()) {
+                return none();
+            }
+            return new Parameters(actors.get(0).reference(), actors.get(0).display(), null, null, null, null,
+                    actors.subList(1, actors.size()));
         }
 
         public static Parameters code(Coding code) {
-            return new Parameters(null, null, null, code, null, null);
+            return new Parameters(null, null, null, code, null, null, null);
         }
 
         public static Parameters period(LocalDate start, LocalDate end) {
-            return new Parameters(null, null, null, null, start, end);
+            return new Parameters(null, null, null, null, start, end, null);
+        }
+
+        /** The actors of {@link Needs#ACTOR}: the first, then {@link #more}. */
+        public List<Actor> actors() {
+            List<Actor> all = new java.util.ArrayList<>();
+            if (actorReference != null && !actorReference.isBlank()) {
+                all.add(new Actor(actorReference, actorDisplay));
+            }
+            all.addAll(more);
+            return all;
+        }
+    }
+
+    /** A person or organisation a rule names: a reference ({@code Practitioner/12}) and a name to show, or null. */
+    public record Actor(String reference, String display) {
+        public Actor {
+            if (reference == null || reference.isBlank()) {
+                throw new IllegalArgumentException("an actor needs its reference (e.g. Practitioner/12)");
+            }
+            reference = reference.strip();
         }
     }
 
@@ -178,8 +214,10 @@ public final class ConsentTemplates {
         return switch (kind) {
             case OPT_IN -> optIn(patient);
             case OPT_OUT -> optOut(patient);
-            case SHARE_ALL_EXCEPT_ACTOR -> shareAllExceptActor(patient, params.actorReference(), params.actorDisplay(),
-                    params.actorRole());
+            case SHARE_ALL_EXCEPT_ACTOR -> actorRule(patient, Kind.SHARE_ALL_EXCEPT_ACTOR, POLICY_OPT_IN, "deny",
+                    params);
+            case SHARE_ONLY_WITH_ACTORS -> actorRule(patient, Kind.SHARE_ONLY_WITH_ACTORS, POLICY_OPT_OUT, "permit",
+                    params);
             case SHARE_ALL_EXCEPT_DATA_CLASS -> shareAllExceptDataClass(patient, params.code());
             case SHARE_ALL_EXCEPT_LABEL -> shareAllExceptSecurityLabel(patient, params.code());
             case SHARE_ALL_EXCEPT_PERIOD -> shareAllExceptPeriod(patient, params.start(), params.end());
@@ -198,14 +236,29 @@ public final class ConsentTemplates {
 
     /** Opt-in with one rule: deny for {@code actorReference} (role {@code role}, default information recipient). */
     public ObjectNode shareAllExceptActor(Patient patient, String actorReference, String actorDisplay, Coding role) {
-        if (actorReference == null || actorReference.isBlank()) {
-            throw new IllegalArgumentException("\"" + Kind.SHARE_ALL_EXCEPT_ACTOR.title() + "\" needs the reference "
-                    + "of whom the data must not go to (e.g. Practitioner/12)");
+        return actorRule(patient, Kind.SHARE_ALL_EXCEPT_ACTOR, POLICY_OPT_IN, "deny", new Parameters(actorReference,
+                actorDisplay, role, null, null, null, null));
+    }
+
+    /**
+     * The policy {@code policyRule} with one rule of {@code type} (deny, permit) naming every actor of {@code p} in
+     * one role (default information recipient): any of them is meant.
+     */
+    private ObjectNode actorRule(Patient patient, Kind kind, String policyRule, String type, Parameters p) {
+        List<Actor> actors = p.actors();
+        if (actors.isEmpty()) {
+            throw new IllegalArgumentException("\"" + kind.title() + "\" needs the reference of whom the rule is "
+                    + "about (e.g. Practitioner/12)");
         }
-        ObjectNode c = base(patient, POLICY_OPT_IN);
-        ObjectNode actor = deny(c).putArray("actor").addObject();
-        actor.set("role", concept(role == null ? RECIPIENT : role));
-        actor.set("reference", reference(actorReference.strip(), actorDisplay));
+        ObjectNode c = base(patient, policyRule);
+        ObjectNode rule = c.putArray("except").addObject();
+        rule.put("type", type);
+        ArrayNode list = rule.putArray("actor");
+        for (Actor a : actors) {
+            ObjectNode actor = list.addObject();
+            actor.set("role", concept(p.actorRole() == null ? RECIPIENT : p.actorRole()));
+            actor.set("reference", reference(a.reference(), a.display()));
+        }
         return c;
     }
 

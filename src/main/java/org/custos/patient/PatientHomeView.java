@@ -7,20 +7,33 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.BorderPane;
 import org.custos.ui.Views;
 
-/** The patient's home: the title, "Fetch my record" with what it did, and "who looked at my record" below. */
+/**
+ * The patient's home: the title, "Fetch my record" with what it did, and below two tabs: "who looked at my record" and
+ * "my consents" (a screen of its own, given by the composition root).
+ */
 public final class PatientHomeView {
     private final PatientHomeViewModel vm;
     private final AccessHistoryView history;
+    private final javafx.scene.Node consents;
     private Parent root;
 
     @FXML BorderPane homePane;
     @FXML Label titleLabel;
     @FXML Label fetchStatusLabel;
     @FXML Button fetchButton;
+    @FXML javafx.scene.control.TabPane homeTabs;
+    @FXML javafx.scene.control.Tab historyTab;
+    @FXML javafx.scene.control.Tab consentsTab;
 
-    public PatientHomeView(PatientHomeViewModel vm) {
+    /** {@code consents}: the "My consents" screen (null: none, the tab is left out). */
+    public PatientHomeView(PatientHomeViewModel vm, javafx.scene.Node consents) {
         this.vm = vm;
         this.history = new AccessHistoryView(vm.history());
+        this.consents = consents;
+    }
+
+    public PatientHomeView(PatientHomeViewModel vm) {
+        this(vm, null);
     }
 
     public Parent root() {
@@ -37,7 +50,12 @@ public final class PatientHomeView {
         fetchStatusLabel.textProperty().bind(vm.statusProperty());
         fetchStatusLabel.visibleProperty().bind(vm.statusProperty().isNotEmpty());
         fetchButton.disableProperty().bind(vm.busyProperty());
-        homePane.setCenter(history.root());
+        historyTab.setContent(history.root());
+        if (consents == null) {
+            homeTabs.getTabs().remove(consentsTab);
+        } else {
+            consentsTab.setContent(consents);
+        }
     }
 
     @FXML

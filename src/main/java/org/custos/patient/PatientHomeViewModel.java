@@ -24,6 +24,7 @@ public final class PatientHomeViewModel {
     private final AccessHistoryViewModel history;
     private final StringProperty status = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty();
+    private Runnable afterFetch = () -> { };
 
     /** {@code server}: where the record comes from, as the patient knows it (the profile's name). */
     public PatientHomeViewModel(String server, Fetcher fetcher, TaskRunner tasks, AccessHistoryViewModel history) {
@@ -33,9 +34,16 @@ public final class PatientHomeViewModel {
         this.history = history;
     }
 
+    /** Also runs {@code r} (on the UI thread) when the screen starts and after each fetch: the other tabs reload. */
+    public PatientHomeViewModel afterFetch(Runnable r) {
+        afterFetch = r;
+        return this;
+    }
+
     /** What the screen shows first: the record as this computer holds it. */
     public void start() {
         history.load();
+        afterFetch.run();
     }
 
     /** Fetches the record from the server, then shows it again. */
@@ -49,6 +57,7 @@ public final class PatientHomeViewModel {
             busy.set(false);
             status.set(said);
             history.load();
+            afterFetch.run();
         }, e -> {
             busy.set(false);
             status.set("Your record could not be fetched from " + server + ": " + e.getMessage()

@@ -29,7 +29,7 @@ class PatientWindowTest {
 
     @Test
     void aProfileNotInPatientModeOpensNoPatientWindow() {
-        assertThatThrownBy(() -> PatientWindow.assemble(null, ServerProfile.of("staff", "https://x.example.org/r3"),
+        assertThatThrownBy(() -> PatientWindow.assemble(null, null, ServerProfile.of("staff", "https://x.example.org/r3"),
                 null, java.time.ZoneId.of("UTC"), java.time.Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not in patient mode");
     }

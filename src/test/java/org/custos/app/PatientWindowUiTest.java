@@ -90,7 +90,7 @@ class PatientWindowUiTest {
         tasks = new FxTaskRunner();
         PatientWindow[] w = new PatientWindow[1];
         robot.interact(() -> {
-            w[0] = PatientWindow.assemble(cache, profile, tasks, ZoneId.of("Europe/Dublin"), Clock.systemUTC());
+            w[0] = PatientWindow.assemble(cache, org.custos.TestData.FHIR, profile, tasks, ZoneId.of("Europe/Dublin"), Clock.systemUTC());
             stage.setScene(new Scene(w[0].view().root(), 1100, 780));
             stage.show();
             w[0].model().start();

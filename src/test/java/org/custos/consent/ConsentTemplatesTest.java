@@ -38,7 +38,8 @@ class ConsentTemplatesTest {
     static Parameters parametersFor(Kind kind, CodedValues values) {
         return switch (kind.needs()) {
             case NOTHING -> Parameters.none();
-            case ACTOR -> Parameters.actor("Practitioner/12", "Dr. X");
+            case ACTOR -> Parameters.actors(List.of(new ConsentTemplates.Actor("Practitioner/12", "Dr. X"),
+                    new ConsentTemplates.Actor("Organization/o1", null)));
             case DATA_CLASS -> Parameters.code(coding(values.contentClasses(), "Observation"));
             case SECURITY_LABEL -> Parameters.code(coding(values.securityLabels(), "PSY"));
             case PERIOD -> Parameters.period(LocalDate.of(2020, 1, 1), LocalDate.of(2020, 12, 31));
@@ -53,7 +54,7 @@ class ConsentTemplatesTest {
     @Test
     void everyTemplatePassesTheValidatorWithoutErrorsInJsonText() {
         CodedValues values = validator.codedValues();
-        assertThat(templates.kinds()).hasSize(8);
+        assertThat(templates.kinds()).hasSize(9);
         for (Kind kind : templates.kinds()) {
             ObjectNode consent = templates.create(kind, PATIENT, parametersFor(kind, values));
             List<ValidationProblem> problems = validator.validate(templates.toJson(consent), "Consent");
@@ -84,6 +85,23 @@ class ConsentTemplatesTest {
         assertThat(actor.at("/actor/0/reference/reference").asText()).isEqualTo("Organization/o1");
         assertThat(actor.at("/actor/0/role/coding/0/code").asText()).isEqualTo("IRCP");
         assertThat(actor.at("/actor/0/reference").has("display")).isFalse();
+
+        // several actors: one rule, each in the same role (any of them is meant)
+        List<ConsentTemplates.Actor> two = List.of(new ConsentTemplates.Actor("Practitioner/12", "Dr. X"),
+                new ConsentTemplates.Actor("Organization/o1", null));
+        JsonNode except = templates.create(Kind.SHARE_ALL_EXCEPT_ACTOR, PATIENT, Parameters.actors(two));
+        assertThat(except.get("policyRule").asText()).isEqualTo(ConsentTemplates.POLICY_OPT_IN);
+        assertThat(except.get("except")).hasSize(1);
+        assertThat(except.at("/except/0/type").asText()).isEqualTo("deny");
+        assertThat(except.at("/except/0/actor")).hasSize(2);
+        assertThat(except.at("/except/0/actor/0/reference/display").asText()).isEqualTo("Dr. X");
+        assertThat(except.at("/except/0/actor/1/reference/reference").asText()).isEqualTo("Organization/o1");
+        assertThat(except.at("/except/0/actor/1/role/coding/0/code").asText()).isEqualTo("IRCP");
+        JsonNode only = templates.create(Kind.SHARE_ONLY_WITH_ACTORS, PATIENT, Parameters.actors(two));
+        assertThat(only.get("policyRule").asText()).isEqualTo(ConsentTemplates.POLICY_OPT_OUT);
+        assertThat(only.at("/except/0/type").asText()).isEqualTo("permit");
+        assertThat(only.at("/except/0/actor")).hasSize(2);
+        assertThat(only.at("/except/0/actor/0/reference/reference").asText()).isEqualTo("Practitioner/12");
 
         JsonNode label = templates.shareAllExceptSecurityLabel(PATIENT, new Coding(
                 "http://hl7.org/fhir/v3/Confidentiality", "R", "restricted")).at("/except/0");
@@ -122,6 +140,8 @@ class ConsentTemplatesTest {
     void missingParametersAreRefusedSayingWhat() {
         assertThatThrownBy(() -> templates.create(Kind.SHARE_ALL_EXCEPT_ACTOR, PATIENT, Parameters.none()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Practitioner/12");
+        assertThatThrownBy(() -> templates.create(Kind.SHARE_ONLY_WITH_ACTORS, PATIENT, Parameters.actors(List.of())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Share only with");
         assertThatThrownBy(() -> templates.create(Kind.SHARE_ALL_EXCEPT_DATA_CLASS, PATIENT, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("class of data");
         assertThatThrownBy(() -> templates.create(Kind.SHARE_ALL_EXCEPT_LABEL, PATIENT, Parameters.none()))

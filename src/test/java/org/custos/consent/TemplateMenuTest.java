@@ -38,7 +38,7 @@ class TemplateMenuTest {
     void everyTemplateIsValidOnceItsBlanksAreFilled() {
         List<ConsentListViewModel.Template> menu = TemplateMenu.of(new ConsentTemplates());
         assertThat(menu).extracting(ConsentListViewModel.Template::name).contains("Opt-in", "Opt-out", "Research",
-                "Emergency access (break the glass)", "Share all except with …", "Share all except a kind of data",
+                "Emergency access (break the glass)", "Share all except with …", "Share only with …", "Share all except a kind of data",
                 "Share all except labelled data", "Share all except a period");
         for (ConsentListViewModel.Template t : menu) {
             List<String> saved = new ArrayList<>();
@@ -48,7 +48,7 @@ class TemplateMenuTest {
             ConsentForm.Group rule = root.items("except").items().isEmpty() ? null
                     : root.items("except").items().get(0);
             switch (t.name()) {
-                case "Share all except with …" -> {
+                case "Share all except with …", "Share only with …" -> {
                     vm.save();
                     assertThat(saved).as(t.name() + ": the blank actor blocks the save").isEmpty();
                     assertThat(vm.hasErrors().get()).isTrue();

@@ -25,7 +25,7 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Keys and certificates made for a test (BouncyCastle): a CA, and signers issued by it with a subjectAltName URI. */
-final class TestPki {
+public final class TestPki {
     private final AtomicLong serial = new AtomicLong(1);
     final KeyPair caKeys;
     final X509Certificate ca;
@@ -74,6 +74,22 @@ final class TestPki {
         X509Certificate leaf = certificate("CN=" + name, keys, inter.getSubjectX500Principal().getName(), interKeys,
                 sanUri, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)), false);
         return new Signer(keys, leaf, inter);
+    }
+
+    /**
+     * A PKCS#12 file holding a new signer's key and chain (leaf, this test CA), as a person gets one: {@code name} in
+     * the certificate, {@code sanUri} as its subject alternative name (null: none), protected by {@code password}.
+     */
+    public static Path pkcs12(Path file, String name, String sanUri, char[] password) throws Exception {
+        TestPki pki = new TestPki(name + " CA");
+        Signer s = pki.signer(name, sanUri);
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("me", s.keys().getPrivate(), password, new java.security.cert.Certificate[]{s.cert(), pki.ca});
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            ks.store(out, password);
+        }
+        return file;
     }
 
     static KeyPair rsa() {

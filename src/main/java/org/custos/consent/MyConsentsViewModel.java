@@ -1,0 +1,195 @@
+package org.custos.consent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.custos.ui.TaskRunner;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * "My consents" (issue 15): the patient's consents in plain words, a new one made with the guided steps
+ * ({@link GuidedConsentViewModel}), and one withdrawn in one step after a confirmation (status inactive, saved with
+ * the version shown: a consent changed on the server meanwhile is not overwritten).
+ */
+public final class MyConsentsViewModel {
+    /** One of the patient's consents as this computer holds it; {@code waiting}: an edit of it waits to be sent. */
+    public record Kept(String id, String versionId, String json, boolean waiting) {
+    }
+
+    /** The patient's consents, as this computer holds them (only theirs: bound so by the composition root). */
+    @FunctionalInterface
+    public interface Source {
+        List<Kept> consents() throws Exception;
+    }
+
+    /** A consent as the list shows it. */
+    public record Row(Kept kept, String text, String state, String made, boolean canWithdraw) {
+        /** The whole row in words, for a screen reader. */
+        public String spoken() {
+            return text + " " + state + (made.isEmpty() ? "" : ", made " + made) + ".";
+        }
+    }
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Source source;
+    private final ConsentEditorViewModel.Store store;
+    private final GuidedConsent guided;
+    private final GuidedConsentViewModel making;
+    private final TaskRunner tasks;
+    private final ZoneId zone;
+    private final String origin;
+    private final ObservableList<Row> rows = FXCollections.observableArrayList();
+    private final ObjectProperty<Row> withdrawing = new SimpleObjectProperty<>();
+    private final BooleanProperty creating = new SimpleBooleanProperty();
+    private final BooleanProperty busy = new SimpleBooleanProperty();
+    private final StringProperty message = new SimpleStringProperty("");
+
+    public MyConsentsViewModel(Source source, ConsentEditorViewModel.Store store, GuidedConsent guided,
+                               GuidedConsentViewModel making, TaskRunner tasks, ZoneId zone, String origin) {
+        this.source = source;
+        this.store = store;
+        this.guided = guided;
+        this.making = making;
+        this.tasks = tasks;
+        this.zone = zone;
+        this.origin = origin;
+        making.onSaved(this::load);
+    }
+
+    /** Reads the list again. */
+    public void load() {
+        tasks.submit(null, p -> source.consents(), list -> {
+            List<Row> out = new ArrayList<>();
+            for (Kept k : list) {
+                out.add(row(k));
+            }
+            rows.setAll(out);
+            if (out.isEmpty() && message.get().isEmpty()) {
+                message.set("You have no consents here yet.");
+            } else if (!out.isEmpty() && message.get().equals("You have no consents here yet.")) {
+                message.set("");
+            }
+        }, e -> message.set("Your consents could not be read: " + e.getMessage()));
+    }
+
+    private Row row(Kept k) {
+        try {
+            JsonNode c = mapper.readTree(k.json());
+            String status = c.path("status").asText("");
+            String state = k.waiting() ? GuidedConsent.statusWords(status) + " · waiting to be sent"
+                    : GuidedConsent.statusWords(status);
+            return new Row(k, guided.describe(c), state, day(c.path("dateTime").asText("")),
+                    "active".equals(status) && !k.waiting());
+        } catch (Exception e) {
+            return new Row(k, "A consent that cannot be read here", "Unknown state", "", false);
+        }
+    }
+
+    private String day(String dateTime) {
+        try {
+            return DAY.format(OffsetDateTime.parse(dateTime).atZoneSameInstant(zone));
+        } catch (DateTimeParseException e) {
+            return dateTime.length() >= 10 ? dateTime.substring(0, 10) : "";
+        }
+    }
+
+    /** Starts the guided steps for a new consent. */
+    public void create() {
+        making.restart();
+        creating.set(true);
+    }
+
+    /** Back to the list from the guided steps. */
+    public void closeGuide() {
+        creating.set(false);
+        load();
+    }
+
+    /** Asks to withdraw {@code r}: nothing happens until {@link #confirmWithdraw()}. */
+    public void withdraw(Row r) {
+        if (r == null || !r.canWithdraw()) {
+            message.set(r == null ? "Choose a consent first." : "Only a consent in force can be withdrawn.");
+            return;
+        }
+        message.set("");
+        withdrawing.set(r);
+    }
+
+    public void cancelWithdraw() {
+        withdrawing.set(null);
+        message.set("Nothing was changed.");
+    }
+
+    /** Withdraws the consent asked for: status inactive, saved on top of the version shown. */
+    public void confirmWithdraw() {
+        Row r = withdrawing.get();
+        if (r == null || busy.get()) {
+            return;
+        }
+        busy.set(true);
+        message.set("Withdrawing your consent…");
+        tasks.submit("Withdrawing a consent", p -> {
+            ObjectNode c = (ObjectNode) mapper.readTree(r.kept().json());
+            c.put("status", "inactive");
+            return store.save(origin, r.kept().id(), r.kept().versionId(), c.toString());
+        }, o -> {
+            busy.set(false);
+            withdrawing.set(null);
+            if (o instanceof ConsentEditorViewModel.Outcome.Stored) {
+                message.set("Withdrawn: this consent is no longer in force.");
+            } else if (o instanceof ConsentEditorViewModel.Outcome.Queued q) {
+                message.set("Withdrawn on this computer: it is sent when the server can be reached (" + q.reason()
+                        + ").");
+            } else {
+                message.set("Not withdrawn: this consent was changed on the server meanwhile. Fetch your record "
+                        + "and look at it again.");
+            }
+            load();
+        }, e -> {
+            busy.set(false);
+            withdrawing.set(null);
+            message.set("Not withdrawn: " + e.getMessage());
+        });
+    }
+
+    public ObservableList<Row> rows() {
+        return rows;
+    }
+
+    public ObjectProperty<Row> withdrawing() {
+        return withdrawing;
+    }
+
+    public BooleanProperty creating() {
+        return creating;
+    }
+
+    public BooleanProperty busy() {
+        return busy;
+    }
+
+    public StringProperty message() {
+        return message;
+    }
+
+    public GuidedConsentViewModel making() {
+        return making;
+    }
+}

@@ -1,0 +1,150 @@
+package org.custos.consent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.custos.ui.ImmediateTaskRunner;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The guided steps without a screen: what each step needs before Next, the people found and chosen, the check step
+ * made of the real decisions, and the end — checked, saved, then signed over what the server stored; a failed
+ * signature leaves the saved consent saved and says so; a save refused saves nothing and is not called done.
+ */
+class GuidedConsentViewModelTest {
+    private static final String ORIGIN = "https://fhir.example.org/r3";
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final List<String> saved = new ArrayList<>();
+    private final List<String> signed = new ArrayList<>();
+    private final List<ConsentEditorViewModel.Finding> findings = new ArrayList<>();
+    private ConsentEditorViewModel.Outcome outcome = new ConsentEditorViewModel.Outcome.Stored("1", "{}");
+    private RuntimeException signing;
+
+    private GuidedConsentViewModel vm() {
+        ConsentEditorViewModel.People people = (origin, type, text) -> {
+            assertThat(origin).isEqualTo(ORIGIN);
+            return List.of(new ConsentEditorViewModel.Suggestion("Practitioner/x1", "Dr Xavier Brennan", null),
+                    new ConsentEditorViewModel.Suggestion("Patient/p9", "Another Patient", null),
+                    new ConsentEditorViewModel.Suggestion("Organization/o1", "Good Health Clinic", "organisation"));
+        };
+        return new GuidedConsentViewModel(new GuidedConsent(new ConsentTemplates()), json -> findings,
+                (origin, id, base, json) -> {
+                    assertThat(origin).isEqualTo(ORIGIN);
+                    assertThat(base).as("a new consent: no version to match").isNull();
+                    saved.add(json);
+                    return outcome;
+                }, people, (id, key, pw) -> {
+                    if (signing != null) {
+                        throw signing;
+                    }
+                    signed.add(id + " " + key + " " + new String(pw));
+                    return "Signature kept.";
+                }, new ImmediateTaskRunner(), ORIGIN, new ConsentTemplates.Patient("Patient/p7"));
+    }
+
+    private GuidedConsentViewModel atSign(GuidedConsentViewModel vm) {
+        vm.choice().set(GuidedConsent.Choice.ALL_EXCEPT);
+        vm.next();
+        vm.search().set("Brennan");
+        vm.find();
+        vm.add(vm.found().get(0));
+        vm.next();
+        vm.next();
+        return vm;
+    }
+
+    @Test
+    void eachStepAsksForWhatItNeeds() {
+        GuidedConsentViewModel vm = vm();
+        assertThat(vm.stepText()).isEqualTo("Step 1 of 4: What do you want?");
+        vm.next();
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.CHOOSE);
+        assertThat(vm.message().get()).isEqualTo("Choose what you want first.");
+        vm.choice().set(GuidedConsent.Choice.ALL_EXCEPT);
+        vm.next();
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.PEOPLE);
+        assertThat(vm.stepText()).isEqualTo("Step 2 of 4: Who is it about?");
+        vm.next();
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.PEOPLE);
+        vm.search().set("a");
+        vm.find();
+        // patients are never offered, even when the directory gives one
+        assertThat(vm.found()).extracting(GuidedConsent.Person::reference)
+                .containsExactly("Practitioner/x1", "Organization/o1");
+        vm.add(vm.found().get(0));
+        vm.add(vm.found().get(0));
+        assertThat(vm.chosen()).hasSize(1);
+        vm.next();
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.CHECK);
+        assertThat(vm.summary()).first().asString().contains("except: Dr Xavier Brennan");
+        assertThat(vm.decisions()).contains("Dr Xavier Brennan could not see your mental health notes.");
+        assertThat(vm.consent().at("/except/0/actor/0/reference/reference").asText()).isEqualTo("Practitioner/x1");
+        assertThat(vm.consent().get("status").asText()).isEqualTo("active");
+        vm.back();
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.PEOPLE);
+        assertThat(vm.chosen()).as("nothing chosen is lost going back").hasSize(1);
+
+        GuidedConsentViewModel research = vm();
+        research.choice().set(GuidedConsent.Choice.RESEARCH);
+        research.next();
+        assertThat(research.step().get()).as("no people to pick").isEqualTo(GuidedConsentViewModel.Step.CHECK);
+        assertThat(research.stepText()).isEqualTo("Step 2 of 3: Is this what you want?");
+    }
+
+    @Test
+    void signAndSaveSavesThenSignsWhatWasStored() throws Exception {
+        GuidedConsentViewModel vm = atSign(vm());
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.SIGN);
+        vm.signAndSave("pw".toCharArray());
+        assertThat(vm.message().get()).startsWith("Choose the file of your signing key");
+        assertThat(saved).isEmpty();
+        vm.keyFile().set("/keys/me.p12");
+        char[] pw = "pw".toCharArray();
+        vm.signAndSave(pw);
+        assertThat(saved).hasSize(1);
+        JsonNode c = mapper.readTree(saved.get(0));
+        assertThat(c.get("status").asText()).isEqualTo("active");
+        assertThat(c.at("/except/0/type").asText()).isEqualTo("deny");
+        assertThat(signed).containsExactly(c.get("id").asText() + " " + Path.of("/keys/me.p12") + " pw");
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.DONE);
+        assertThat(vm.message().get()).startsWith("Your consent is saved and signed.");
+        assertThat(pw).as("the caller's password is left to the caller").containsExactly('p', 'w');
+    }
+
+    @Test
+    void aSignatureThatFailsLeavesTheConsentSavedAndSaysSo() {
+        signing = new IllegalArgumentException("the password is wrong");
+        GuidedConsentViewModel vm = atSign(vm());
+        vm.keyFile().set("/keys/me.p12");
+        vm.signAndSave("no".toCharArray());
+        assertThat(saved).hasSize(1);
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.DONE);
+        assertThat(vm.message().get()).isEqualTo("Your consent is saved and in force, but it could not be signed: "
+                + "the password is wrong");
+    }
+
+    @Test
+    void anIncompleteOrRefusedConsentIsNotSaved() {
+        findings.add(new ConsentEditorViewModel.Finding(ConsentEditorViewModel.Severity.ERROR, "Consent.patient",
+                "missing"));
+        GuidedConsentViewModel vm = atSign(vm());
+        vm.saveWithoutSigning();
+        assertThat(saved).isEmpty();
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.SIGN);
+        assertThat(vm.message().get()).isEqualTo("Your consent was not saved: it is not complete (missing)");
+
+        findings.clear();
+        outcome = new ConsentEditorViewModel.Outcome.Queued("the server cannot be reached", 4L);
+        vm.keyFile().set("/keys/me.p12");
+        vm.signAndSave(null);
+        assertThat(saved).hasSize(1);
+        assertThat(signed).as("nothing stored on the server yet: nothing to sign").isEmpty();
+        assertThat(vm.message().get()).contains("kept on this computer").contains("signed once it is sent");
+    }
+}

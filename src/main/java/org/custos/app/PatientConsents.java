@@ -74,13 +74,31 @@ record PatientConsents(MyConsentsViewModel model, MyConsentsView view) {
                 .toList();
         ProvenanceReview review = new ProvenanceReview(cache);
         ProvenanceSaver provenance = new ProvenanceSaver(cache, fhir, mine);
-        GuidedConsentViewModel.Signer signer = (id, key, password) -> {
-            SignerKeys keys = SignerKeys.load(key, null, password);
-            String[] made = review.sign(origin, "Consent", id, patient, ProvenanceSigner.Purpose.CONSENT,
-                    ProvenanceSigner.Format.JWS, keys);
-            ProvenanceSaver.Result r = provenance.keep(origin, made[0], made[1]);
-            return r instanceof ProvenanceSaver.Result.Queued ? "Your signature waits on this computer and is sent "
-                    + "when the server can be reached." : "Your signature is kept with it on the server.";
+        GuidedConsentViewModel.Signer signer = new GuidedConsentViewModel.Signer() {
+            @Override
+            public String sign(String id, java.nio.file.Path key, char[] password) {
+                SignerKeys keys = SignerKeys.load(key, null, password);
+                String[] made = review.sign(origin, "Consent", id, patient, ProvenanceSigner.Purpose.CONSENT,
+                        ProvenanceSigner.Format.JWS, keys);
+                ProvenanceSaver.Result r = provenance.keep(origin, made[0], made[1]);
+                return r instanceof ProvenanceSaver.Result.Queued q ? "Your signature waits on this computer and is "
+                        + "sent when the server can be reached (" + q.reason() + ")." : "Your signature is kept with "
+                        + "it on the server.";
+            }
+
+            @Override
+            public String problem(java.nio.file.Path key, char[] password) {
+                SignerKeys keys;
+                try {
+                    keys = SignerKeys.load(key, null, password);
+                } catch (IllegalArgumentException e) {
+                    return "the key cannot be used: " + e.getMessage();
+                }
+                // the signature must be tied to the patient: a reviewer's check needs the certificate to name them
+                return keys.names(patient, profile.get().baseUrl()) ? null : "the certificate of this key does not "
+                        + "name you, so a signature made with it could not be shown to be yours. Use the key your "
+                        + "care provider or your e-ID gave you.";
+            }
         };
         GuidedConsent guided = new GuidedConsent(new ConsentTemplates());
         GuidedConsentViewModel making = new GuidedConsentViewModel(guided, checker, store, people, signer, tasks,

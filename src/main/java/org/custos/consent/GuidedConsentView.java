@@ -114,13 +114,16 @@ public final class GuidedConsentView {
         addButton.disableProperty().bind(foundList.getSelectionModel().selectedItemProperty().isNull());
         removeButton.disableProperty().bind(chosenList.getSelectionModel().selectedItemProperty().isNull());
 
-        vm.summary().addListener((javafx.collections.ListChangeListener<String>) c -> lines(summaryBox, vm.summary()));
-        vm.decisions().addListener((javafx.collections.ListChangeListener<String>) c ->
-                lines(decisionsBox, vm.decisions()));
+        vm.summary().addListener((javafx.collections.ListChangeListener<String>) c -> lines(summaryBox,
+                vm.summary().stream().map(t -> new String[]{t, null}).toList()));
+        vm.decisions().addListener((javafx.collections.ListChangeListener<GuidedConsent.Decision>) c ->
+                lines(decisionsBox, vm.decisions().stream().map(d -> new String[]{d.text(),
+                        GuidedConsentViewModel.styleOf(d)}).toList()));
 
         keyField.textProperty().bindBidirectional(vm.keyFile());
         messageLabel.textProperty().bind(vm.message());
-        messageLabel.visibleProperty().bind(vm.message().isNotEmpty());
+        messageLabel.visibleProperty().bind(vm.message().isNotEmpty().and(vm.step().isNotEqualTo(
+                GuidedConsentViewModel.Step.DONE)));
         messageLabel.managedProperty().bind(messageLabel.visibleProperty());
         messageLabel.accessibleTextProperty().bind(vm.message());
         doneLabel.textProperty().bind(vm.message());
@@ -128,6 +131,9 @@ public final class GuidedConsentView {
         signButton.disableProperty().bind(vm.busy());
         saveOnlyButton.disableProperty().bind(vm.busy());
         nextButton.disableProperty().bind(vm.canGoOn().not());
+        for (Button b : List.of(nextButton, backButton, cancelButton)) {
+            b.managedProperty().bind(b.visibleProperty());
+        }
         vm.step().addListener((o, was, now) -> show(now));
         show(vm.step().get());
     }
@@ -140,7 +146,6 @@ public final class GuidedConsentView {
         stepLabel.setText(vm.stepText());
         stepLabel.setAccessibleText(vm.stepText());
         boolean done = s == GuidedConsentViewModel.Step.DONE;
-        messageLabel.setVisible(!done && !vm.message().get().isEmpty());
         nextButton.setVisible(s != GuidedConsentViewModel.Step.SIGN && !done);
         backButton.setVisible(s != GuidedConsentViewModel.Step.CHOOSE && !done);
         cancelButton.setVisible(!done);
@@ -158,19 +163,19 @@ public final class GuidedConsentView {
         first.requestFocus();
     }
 
-    private static void lines(VBox box, List<String> texts) {
+    /** One label per line: its text and style class (null: none). */
+    private static void lines(VBox box, List<String[]> texts) {
         box.getChildren().clear();
-        for (String t : texts) {
+        for (String[] line : texts) {
+            String t = line[0];
             Label l = new Label(t);
             l.setWrapText(true);
             l.setMinHeight(Region.USE_PREF_SIZE);
             l.setFocusTraversable(true);
             l.setAccessibleRole(AccessibleRole.TEXT);
             l.setAccessibleText(t);
-            if (t.contains(" could not ")) {
-                l.getStyleClass().add("guided-decision-no");
-            } else if (t.contains(" could ")) {
-                l.getStyleClass().add("guided-decision-yes");
+            if (line[1] != null) {
+                l.getStyleClass().add(line[1]);
             }
             box.getChildren().add(l);
         }

@@ -48,6 +48,14 @@ public final class GuidedConsentViewModel {
     @FunctionalInterface
     public interface Signer {
         String sign(String consentId, Path key, char[] password) throws Exception;
+
+        /**
+         * Why the key cannot sign for the patient (it cannot be opened, the password is wrong, its certificate names
+         * someone else), in plain words; null when it can. Asked before anything is saved.
+         */
+        default String problem(Path key, char[] password) {
+            return null;
+        }
     }
 
     private final GuidedConsent guided;
@@ -65,7 +73,7 @@ public final class GuidedConsentViewModel {
     private final ObservableList<GuidedConsent.Person> found = FXCollections.observableArrayList();
     private final ObservableList<GuidedConsent.Person> chosen = FXCollections.observableArrayList();
     private final ObservableList<String> summary = FXCollections.observableArrayList();
-    private final ObservableList<String> decisions = FXCollections.observableArrayList();
+    private final ObservableList<GuidedConsent.Decision> decisions = FXCollections.observableArrayList();
     private final StringProperty keyFile = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty();
@@ -174,8 +182,7 @@ public final class GuidedConsentViewModel {
         consent = guided.consent(choice.get(), patient, who);
         consent.put("id", UUID.randomUUID().toString());
         summary.setAll(guided.summary(choice.get(), who));
-        decisions.setAll(guided.decisions(consent, choice.get(), who).stream().map(GuidedConsent.Decision::text)
-                .toList());
+        decisions.setAll(guided.decisions(consent, choice.get(), who));
         step.set(Step.CHECK);
     }
 
@@ -250,6 +257,10 @@ public final class GuidedConsentViewModel {
                 if (!problems.isEmpty()) {
                     throw new IllegalStateException("it is not complete (" + problems.get(0).message() + ")");
                 }
+                String keyProblem = key == null ? null : signer.problem(key, pw);
+                if (keyProblem != null) {
+                    throw new IllegalStateException(keyProblem);
+                }
                 ConsentEditorViewModel.Outcome o = store.save(origin, id, null, json);
                 if (o instanceof ConsentEditorViewModel.Outcome.Queued q) {
                     return "Your consent is kept on this computer and will be sent when the server can be reached ("
@@ -310,8 +321,17 @@ public final class GuidedConsentViewModel {
         return summary;
     }
 
-    public ObservableList<String> decisions() {
+    public ObservableList<GuidedConsent.Decision> decisions() {
         return decisions;
+    }
+
+    /** The style of a decision's line: allowed, not allowed, or neither (not decided here). */
+    public static String styleOf(GuidedConsent.Decision d) {
+        return switch (d.outcome()) {
+            case PERMIT -> "guided-decision-yes";
+            case DENY -> "guided-decision-no";
+            case NOT_APPLICABLE, UNDECIDABLE -> "guided-decision-open";
+        };
     }
 
     public StringProperty keyFile() {

@@ -119,7 +119,7 @@ public final class MyConsentsView {
             text.setWrapText(true);
             text.setMinHeight(Region.USE_PREF_SIZE);
             Label state = new Label(r.state() + (r.made().isEmpty() ? "" : " · made " + r.made()));
-            state.getStyleClass().add("guided-choice-note");
+            state.getStyleClass().add("guided-row-note");
             setText(null);
             setGraphic(new VBox(2, text, state));
             setAccessibleRole(AccessibleRole.LIST_ITEM);

@@ -63,6 +63,12 @@ public final class SmartScopes {
                 out.add(scope(c, t, true, v2));
             }
         }
+        if ("patient".equals(context)) {
+            // a patient signs their own consents (a Provenance naming them): written, and read back by the outbox
+            // (did an earlier send arrive?); the server keeps both to the patient's own
+            out.add(scope(context, "Provenance", false, v2));
+            out.add(scope(context, "Provenance", true, v2));
+        }
         if (person && p.sendTrail() && !p.typesToSync().contains("AuditEvent")) {
             out.add(scope(context, "AuditEvent", true, v2));
         }

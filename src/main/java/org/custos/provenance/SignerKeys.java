@@ -104,6 +104,18 @@ public record SignerKeys(PrivateKey key, List<X509Certificate> chain) {
         }
     }
 
+    /**
+     * Whether the signer's certificate names {@code reference} (e.g. {@code Patient/7}) as the signature checks it
+     * ({@link SignerCheck}): one of its subjectAltName URIs is the reference, or the reference under {@code base} (the
+     * server's base URL).
+     */
+    public boolean names(String reference, String base) {
+        java.util.Set<String> who = SignerCheck.whoNames(new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().set("whoReference", new com.fasterxml.jackson.databind.ObjectMapper()
+                        .createObjectNode().put("reference", reference)), base);
+        return SignerCheck.sanUris(chain.get(0)).stream().anyMatch(who::contains);
+    }
+
     /** Names the certificate only: a key never goes into a log or a message. */
     @Override
     public String toString() {

@@ -25,6 +25,7 @@ class GuidedConsentViewModelTest {
     private final List<ConsentEditorViewModel.Finding> findings = new ArrayList<>();
     private ConsentEditorViewModel.Outcome outcome = new ConsentEditorViewModel.Outcome.Stored("1", "{}");
     private RuntimeException signing;
+    private String keyProblem;
 
     private GuidedConsentViewModel vm() {
         ConsentEditorViewModel.People people = (origin, type, text) -> {
@@ -39,12 +40,20 @@ class GuidedConsentViewModelTest {
                     assertThat(base).as("a new consent: no version to match").isNull();
                     saved.add(json);
                     return outcome;
-                }, people, (id, key, pw) -> {
-                    if (signing != null) {
-                        throw signing;
+                }, people, new GuidedConsentViewModel.Signer() {
+                    @Override
+                    public String sign(String id, Path key, char[] pw) {
+                        if (signing != null) {
+                            throw signing;
+                        }
+                        signed.add(id + " " + key + " " + new String(pw));
+                        return "Signature kept.";
                     }
-                    signed.add(id + " " + key + " " + new String(pw));
-                    return "Signature kept.";
+
+                    @Override
+                    public String problem(Path key, char[] password) {
+                        return keyProblem;
+                    }
                 }, new ImmediateTaskRunner(), ORIGIN, new ConsentTemplates.Patient("Patient/p7"));
     }
 
@@ -83,7 +92,10 @@ class GuidedConsentViewModelTest {
         vm.next();
         assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.CHECK);
         assertThat(vm.summary()).first().asString().contains("except: Dr Xavier Brennan");
-        assertThat(vm.decisions()).contains("Dr Xavier Brennan could not see your mental health notes.");
+        assertThat(vm.decisions()).extracting(GuidedConsent.Decision::text)
+                .contains("Dr Xavier Brennan could not see your mental health notes.");
+        assertThat(vm.decisions()).extracting(GuidedConsentViewModel::styleOf)
+                .containsExactly("guided-decision-no", "guided-decision-no", "guided-decision-yes");
         assertThat(vm.consent().at("/except/0/actor/0/reference/reference").asText()).isEqualTo("Practitioner/x1");
         assertThat(vm.consent().get("status").asText()).isEqualTo("active");
         vm.back();
@@ -127,6 +139,22 @@ class GuidedConsentViewModelTest {
         assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.DONE);
         assertThat(vm.message().get()).isEqualTo("Your consent is saved and in force, but it could not be signed: "
                 + "the password is wrong");
+    }
+
+    @Test
+    void aKeyThatCannotSignForThePatientSavesNothing() {
+        keyProblem = "the certificate of this key does not name you";
+        GuidedConsentViewModel vm = atSign(vm());
+        vm.keyFile().set("/keys/someone-else.p12");
+        vm.signAndSave("pw".toCharArray());
+        assertThat(saved).isEmpty();
+        assertThat(signed).isEmpty();
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.SIGN);
+        assertThat(vm.message().get()).isEqualTo("Your consent was not saved: the certificate of this key does not "
+                + "name you");
+        keyProblem = null;
+        vm.saveWithoutSigning();
+        assertThat(saved).as("without a key, no key to check").hasSize(1);
     }
 
     @Test

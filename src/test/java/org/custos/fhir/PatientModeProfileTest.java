@@ -66,9 +66,10 @@ class PatientModeProfileTest {
         assertThat(SmartScopes.personContext(mine)).isEqualTo("patient");
         assertThat(SmartScopes.forProfile(mine, false, "patient")).containsExactly("openid", "fhirUser",
                 "offline_access", "launch/patient", "patient/AuditEvent.read", "patient/Consent.read",
-                "patient/Consent.write", "user/Practitioner.read");
+                "patient/Consent.write", "user/Practitioner.read", "patient/Provenance.read",
+                "patient/Provenance.write");
         assertThat(SmartScopes.forProfile(mine, true, "patient")).contains("patient/AuditEvent.rs",
-                "patient/Consent.cud");
+                "patient/Consent.cud", "patient/Provenance.rs", "patient/Provenance.cud");
         // what a granted set lacks, named in the patient's context
         assertThat(SmartScopes.missing(mine, List.of("patient/AuditEvent.read", "user/Practitioner.read"), false))
                 .containsExactly("Consent (patient/Consent.read)");

@@ -55,20 +55,6 @@ class AccessHistoryUiTest {
         vm.load();
     }
 
-    /** Every Control in the scene graph under {@code n}. */
-    private static List<Control> controls(Node n) {
-        List<Control> out = new ArrayList<>();
-        if (n instanceof Control c) {
-            out.add(c);
-        }
-        if (n instanceof Parent p) {
-            for (Node child : p.getChildrenUnmodifiable()) {
-                out.addAll(controls(child));
-            }
-        }
-        return out;
-    }
-
     @Test
     void theAccessesReadAsSentencesAndEveryControlIsNamed(FxRobot robot) throws Exception {
         ListView<AccessHistoryViewModel.Row> list = robot.lookup("#accessList").query();
@@ -89,13 +75,7 @@ class AccessHistoryUiTest {
         assertThat(list.getItems().get(0).text()).isEqualTo("Monday 14 September 2026");
 
         // every control is named for a screen reader: its own accessible text, its text, or a label for it
-        List<Control> unnamed = WaitForAsyncUtils.asyncFx(() -> controls(root).stream().filter(c -> {
-            boolean named = c.getAccessibleText() != null && !c.getAccessibleText().isBlank();
-            named |= c instanceof javafx.scene.control.Labeled l && l.getText() != null && !l.getText().isBlank();
-            boolean skinPart = c instanceof javafx.scene.control.ScrollBar // the list's own scroll bars
-                    || c instanceof javafx.scene.control.IndexedCell<?> cell && cell.isEmpty(); // rows not in use
-            return !named && c.isVisible() && !skinPart;
-        }).toList()).get();
+        List<Control> unnamed = WaitForAsyncUtils.asyncFx(() -> org.custos.ui.Accessibility.unnamed(root)).get();
         assertThat(unnamed).as("controls without a name").isEmpty();
         // and the accesses themselves are read out whole
         assertThat(list.getItems()).allSatisfy(r -> assertThat(r.spoken()).isNotBlank());

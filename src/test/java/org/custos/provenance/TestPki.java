@@ -80,7 +80,7 @@ public final class TestPki {
      * A PKCS#12 file holding a new signer's key and chain (leaf, this test CA), as a person gets one: {@code name} in
      * the certificate, {@code sanUri} as its subject alternative name (null: none), protected by {@code password}.
      */
-    public static Path pkcs12(Path file, String name, String sanUri, char[] password) throws Exception {
+    public static Issued pkcs12(Path file, String name, String sanUri, char[] password) throws Exception {
         TestPki pki = new TestPki(name + " CA");
         Signer s = pki.signer(name, sanUri);
         java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
@@ -89,7 +89,11 @@ public final class TestPki {
         try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
             ks.store(out, password);
         }
-        return file;
+        return new Issued(file, pki.ca);
+    }
+
+    /** A key file made by {@link #pkcs12} and the CA certificate that issued its signer's. */
+    public record Issued(Path file, X509Certificate ca) {
     }
 
     static KeyPair rsa() {

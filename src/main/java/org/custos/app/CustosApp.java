@@ -175,8 +175,13 @@ public final class CustosApp extends Application {
 
     /** Patient mode (--patient PROFILE): the patient's home in place of the staff tabs. */
     private void openPatient(Stage stage, Scene scene, Opened o, org.custos.fhir.ServerProfile profile) {
-        PatientWindow w = PatientWindow.assemble(o.cache(), o.fhir(), profile, tasks, ZoneId.systemDefault(),
-                java.time.Clock.systemUTC());
+        ProfileStore profiles = profiles();
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        SystemBrowser browser = new SystemBrowser(getHostServices());
+        PatientWindow w = PatientWindow.assemble(o.cache(), o.fhir(), profile, () -> profiles.attach(profile),
+                profile.auth() == org.custos.fhir.ServerProfile.AuthKind.SMART
+                        ? cancel -> new PatientSignIn(profiles, profile, browser, clock, cancel) : null,
+                tasks, ZoneId.systemDefault(), clock);
         patientWindow = w;
         scene.setRoot(w.view().root());
         stage.setTitle("Custos — your record");

@@ -48,6 +48,17 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellat
 
     static PatientWindow assemble(Cache cache, org.custos.fhir.Fhir fhir, ServerProfile profile, TaskRunner tasks,
                                   ZoneId zone, Clock clock) {
+        return assemble(cache, fhir, profile, () -> profile, null, tasks, zone, clock);
+    }
+
+    /**
+     * The patient's window for {@code profile}; {@code current} gives it as it is at each request (with the sign-in
+     * made meanwhile), {@code signIn} signs in when the server asks for it (null: it does not).
+     */
+    static PatientWindow assemble(Cache cache, org.custos.fhir.Fhir fhir, ServerProfile profile,
+                                  java.util.function.Supplier<ServerProfile> current,
+                                  java.util.function.Function<Cancellation, PatientHomeViewModel.SignIn> signIn,
+                                  TaskRunner tasks, ZoneId zone, Clock clock) {
         if (!profile.patientMode()) {
             throw new IllegalArgumentException("The profile " + profile.name() + " is not in patient mode: give it "
                     + "its patient in the Servers tab first.");
@@ -76,10 +87,13 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellat
                 org.custos.cli.PrivateFiles.create(file)), profile.name());
         // cancelled when the app closes: a fetch stops after the page it is storing, with its checkpoint
         Cancellation fetching = new Cancellation();
-        PatientConsents consents = PatientConsents.assemble(cache, fhir, () -> profile, tasks, zone);
+        PatientConsents consents = PatientConsents.assemble(cache, fhir, current, tasks, zone);
         PatientHomeViewModel home = new PatientHomeViewModel(profile.name(), () -> said(new SyncEngine(cache)
-                .sync(profile, SyncEngine.Options.DEFAULT, SyncListener.NONE, fetching)), tasks, history)
+                .sync(current.get(), SyncEngine.Options.DEFAULT, SyncListener.NONE, fetching)), tasks, history)
                 .afterFetch(consents.model()::load);
+        if (signIn != null) {
+            home.signingInWith(signIn.apply(fetching));
+        }
         return new PatientWindow(home, new PatientHomeView(home, consents.view().root()), fetching, consents);
     }
 

@@ -21,6 +21,7 @@ public final class PatientHomeView {
     @FXML Label titleLabel;
     @FXML Label fetchStatusLabel;
     @FXML Button fetchButton;
+    @FXML Button signInButton;
     @FXML javafx.scene.control.TabPane homeTabs;
     @FXML javafx.scene.control.Tab historyTab;
     @FXML javafx.scene.control.Tab consentsTab;
@@ -49,7 +50,10 @@ public final class PatientHomeView {
         titleLabel.setAccessibleText(vm.title());
         fetchStatusLabel.textProperty().bind(vm.statusProperty());
         fetchStatusLabel.visibleProperty().bind(vm.statusProperty().isNotEmpty());
-        fetchButton.disableProperty().bind(vm.busyProperty());
+        fetchButton.disableProperty().bind(vm.busyProperty().or(vm.signingInProperty()));
+        signInButton.visibleProperty().bind(vm.needsSignInProperty());
+        signInButton.managedProperty().bind(signInButton.visibleProperty());
+        signInButton.disableProperty().bind(vm.signingInProperty());
         historyTab.setContent(history.root());
         if (consents == null) {
             homeTabs.getTabs().remove(consentsTab);
@@ -61,5 +65,10 @@ public final class PatientHomeView {
     @FXML
     void fetch() {
         vm.fetch();
+    }
+
+    @FXML
+    void signIn() {
+        vm.signIn();
     }
 }

@@ -18,7 +18,25 @@ public final class PatientHomeViewModel {
         String fetch() throws Exception;
     }
 
+    /**
+     * Signing in to a server that asks for it (SMART on FHIR): the browser goes to the server's sign-in page. Every
+     * method but {@link #signedIn()} runs in the background.
+     */
+    public interface SignIn {
+        /** Who is signed in now, in words (e.g. "Patient/7"); null when nobody is (read on the UI thread). */
+        String signedIn();
+
+        /** Resumes an earlier sign-in kept on this computer, without the browser; who, or null when none was kept. */
+        String resume() throws Exception;
+
+        /** Signs in through the browser ({@code say} tells what to do meanwhile); who signed in. */
+        String signIn(java.util.function.Consumer<String> say) throws Exception;
+    }
+
     private final String server;
+    private SignIn signIn;
+    private final BooleanProperty needsSignIn = new SimpleBooleanProperty();
+    private final BooleanProperty signingIn = new SimpleBooleanProperty();
     private final Fetcher fetcher;
     private final TaskRunner tasks;
     private final AccessHistoryViewModel history;
@@ -40,15 +58,60 @@ public final class PatientHomeViewModel {
         return this;
     }
 
-    /** What the screen shows first: the record as this computer holds it. */
+    /** The server asks for a sign-in: {@code s} does it (none: the profile needs none). */
+    public PatientHomeViewModel signingInWith(SignIn s) {
+        signIn = s;
+        return this;
+    }
+
+    /** What the screen shows first: the record as this computer holds it; an earlier sign-in is resumed. */
     public void start() {
         history.load();
         afterFetch.run();
+        if (signIn != null && signIn.signedIn() == null) {
+            needsSignIn.set(true);
+            signingIn.set(true);
+            status.set("Signing in again as before…");
+            tasks.submit(null, p -> signIn.resume(), who -> {
+                signingIn.set(false);
+                if (who != null) {
+                    needsSignIn.set(false);
+                    status.set("You are signed in, as before.");
+                } else {
+                    status.set("Sign in to fetch your record from " + server + ".");
+                }
+            }, e -> {
+                signingIn.set(false);
+                status.set("Your earlier sign-in could not be resumed (" + e.getMessage() + "). Sign in again.");
+            });
+        }
+    }
+
+    /** Signs in through the browser. */
+    public void signIn() {
+        if (signIn == null || signingIn.get()) {
+            return;
+        }
+        signingIn.set(true);
+        status.set("Opening the sign-in page of " + server + " in your browser…");
+        tasks.submit("Signing in", p -> signIn.signIn(said -> tasks.onUi(() -> status.set(said))), who -> {
+            signingIn.set(false);
+            needsSignIn.set(false);
+            status.set("You are signed in. Choose Fetch my record.");
+        }, e -> {
+            signingIn.set(false);
+            status.set("You are not signed in: " + e.getMessage());
+        });
     }
 
     /** Fetches the record from the server, then shows it again. */
     public void fetch() {
         if (busy.get()) {
+            return;
+        }
+        if (signIn != null && signIn.signedIn() == null) {
+            needsSignIn.set(true);
+            status.set("Sign in first: " + server + " shows your record only to you.");
             return;
         }
         busy.set(true);
@@ -80,5 +143,14 @@ public final class PatientHomeViewModel {
 
     public ReadOnlyBooleanProperty busyProperty() {
         return busy;
+    }
+
+    /** Whether the server asks for a sign-in that has not been made. */
+    public ReadOnlyBooleanProperty needsSignInProperty() {
+        return needsSignIn;
+    }
+
+    public ReadOnlyBooleanProperty signingInProperty() {
+        return signingIn;
     }
 }

@@ -21,8 +21,8 @@ import org.custos.fhir.Cancellation;
 import org.custos.fhir.ServerProfile;
 import org.custos.fhir.SmartClient;
 import org.custos.fhir.SmartScopes;
-import org.custos.fhir.SmartSession;
-import org.custos.fhir.SmartSignIn;
+import org.custos.fhir.ProfileStore;
+import org.custos.fhir.SecretStore;
 import org.custos.patient.AccessHistoryViewModel;
 import org.custos.provenance.SignatureVerifier;
 import org.custos.provenance.TestPki;
@@ -65,8 +65,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 15 from end to end, against the SMART-protected test server (HAPI JPA, its compartment kept by HAPI's
- * AuthorizationInterceptor) and a real OAuth 2 server: patient A signs in as the app does (discovery, PKCE, the
- * browser played by the test), fetches their record, reads who looked at it, makes "everyone except Dr X" through the
+ * AuthorizationInterceptor) and a real OAuth 2 server: patient A signs in from the patient's home as the app does
+ * (discovery, PKCE, the browser played by the test; a sign-in as another patient is refused), fetches their record, reads who looked at it, makes "everyone except Dr X" through the
  * guided steps, signs it with a PKCS#12 key and saves it, sees it in their list and withdraws it after a confirmation.
  * What the server holds afterwards is read back on the open endpoint: the Consent (active, then withdrawn) and a
  * Provenance whose signature verifies against the signer's CA. Nothing of patient B is reachable: not in the cache,
@@ -83,6 +83,8 @@ class PatientConsentFlowUiTest {
     private Stage stage;
     private Cache cache;
     private FxTaskRunner tasks;
+    private final java.util.prefs.Preferences node = java.util.prefs.Preferences.userRoot().node("custos-test-flow-"
+            + java.util.UUID.randomUUID());
 
     @Start
     void start(Stage s) {
@@ -90,7 +92,8 @@ class PatientConsentFlowUiTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
+        node.removeNode();
         if (tasks != null) {
             tasks.shutdown();
         }
@@ -135,33 +138,49 @@ class PatientConsentFlowUiTest {
         server.post(events);
         server.post(List.of(PatientSeed.consent(b)));
 
-        // patient A signs in as the app does: discovery, PKCE, the browser (played here) at the authorization server
+        // patient A's profile on this computer: SMART, patient mode, not signed in yet
         ServerProfile profile = ServerProfile.of("Good Health Clinic", server.smartBaseUrl())
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(30))
                 .withPaging(100, Set.of("AuditEvent", "Consent", "Practitioner", "Organization"), 0)
                 .withAuth(ServerProfile.AuthKind.SMART, null, null).withSmart(SmartClient.of("custos-desktop", ""))
                 .withPatient(a);
-        List<String> scopes = SmartScopes.forProfile(profile, false, SmartScopes.personContext(profile));
-        TestAuth.grantPatient(oauth, "custos-desktop", String.join(" ", scopes), ids.get(0));
-        SmartSession session;
-        try (SmartSignIn signIn = SmartSignIn.start(profile, Clock.systemUTC(), new Cancellation())) {
-            TestAuth.browse(signIn.browserUri());
-            session = signIn.finish(Duration.ofSeconds(20), token -> { });
-        }
-        assertThat(session.shown().fhirUser()).isEqualTo(a);
-        ServerProfile signedIn = profile.withSession(session);
-        assertThat(signedIn.problems()).isEmpty();
+        ProfileStore profiles = new ProfileStore(node, new SecretStore(dir.resolve("secrets-" + System.nanoTime())));
+        profiles.save(profile);
+        String scopes = String.join(" ", SmartScopes.forProfile(profile, false, SmartScopes.personContext(profile)));
 
         cache = Cache.open(dir.resolve("flow-" + System.nanoTime()));
         tasks = new FxTaskRunner();
         PatientWindow[] w = new PatientWindow[1];
         robot.interact(() -> {
-            w[0] = PatientWindow.assemble(cache, org.custos.TestData.FHIR, signedIn, tasks,
+            w[0] = PatientWindow.assemble(cache, org.custos.TestData.FHIR, profile, () -> profiles.attach(profile),
+                    cancel -> new PatientSignIn(profiles, profile, TestAuth::browse, Clock.systemUTC(), cancel), tasks,
                     ZoneId.of("Europe/Dublin"), Clock.systemUTC());
             stage.setScene(new Scene(w[0].view().root(), 1100, 780));
             stage.show();
             w[0].model().start();
         });
+        Label status = robot.lookup("#fetchStatusLabel").queryAs(Label.class);
+        UiWindow.waitUntil("the home asks for a sign-in", () -> status.getText().startsWith("Sign in to fetch"));
+        robot.clickOn("#fetchButton");
+        assertThat(status.getText()).startsWith("Sign in first");
+        assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isZero();
+
+        // the browser signs in as another patient: refused, nothing kept
+        TestAuth.grantPatient(oauth, "custos-desktop", scopes, ids.get(1));
+        robot.clickOn("#signInButton");
+        UiWindow.waitUntil("the other patient's sign-in is refused", () -> status.getText()
+                .startsWith("You are not signed in"));
+        assertThat(status.getText()).contains("Signed in as " + b);
+        assertThat(profiles.attach(profile).tokens()).isNull();
+
+        // patient A signs in as the app does: discovery, PKCE, the browser (played here) at the authorization server
+        TestAuth.grantPatient(oauth, "custos-desktop", scopes, ids.get(0));
+        robot.clickOn("#signInButton");
+        UiWindow.waitUntil("signed in", () -> status.getText().startsWith("You are signed in"));
+        ServerProfile signedIn = profiles.attach(profile);
+        assertThat(signedIn.tokens().signedInAs()).isEqualTo(a);
+        assertThat(signedIn.problems()).isEmpty();
+        assertThat(robot.lookup("#signInButton").query().isVisible()).isFalse();
 
         // the record: fetched with A's token, read as sentences
         robot.clickOn("#fetchButton");
@@ -295,7 +314,8 @@ class PatientConsentFlowUiTest {
         assertThat(cache.audit().count(AuditFilter.ALL.withPatient(b), Long.MAX_VALUE)).isZero();
         assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(3);
         assertThat(cache.resources().count("Patient")).isZero();
-        ConsentSaver saver = new ConsentSaver(cache, org.custos.TestData.FHIR, o -> Optional.of(signedIn));
+        ConsentSaver saver = new ConsentSaver(cache, org.custos.TestData.FHIR, o -> Optional.of(profiles.attach(
+                profile)));
         String forB = "{\"resourceType\":\"Consent\",\"id\":\"not-mine\",\"status\":\"active\",\"patient\":"
                 + "{\"reference\":\"" + b + "\"},\"policyRule\":\"http://hl7.org/fhir/ConsentPolicy/opt-in\"}";
         // the server refuses A's token (403): the edit is not stored there, it waits refused in A's own outbox

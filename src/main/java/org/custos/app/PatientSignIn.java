@@ -1,0 +1,81 @@
+package org.custos.app;
+
+import org.custos.fhir.Cancellation;
+import org.custos.fhir.ProfileStore;
+import org.custos.fhir.ServerProfile;
+import org.custos.fhir.SmartSession;
+import org.custos.fhir.SmartSignIn;
+import org.custos.patient.PatientHomeViewModel;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The patient's sign-in (SMART on FHIR, patient-level scopes) for the patient's home: through the system browser,
+ * or resumed from the refresh token an earlier sign-in left in the keyring. A session signed in as another patient
+ * than the profile's is signed out again and refused. The session goes to the profile store, which attaches it to
+ * every request of the profile ({@link ProfileStore#attach}).
+ */
+final class PatientSignIn implements PatientHomeViewModel.SignIn {
+    private static final Duration WAIT = Duration.ofMinutes(5);
+
+    private final ProfileStore profiles;
+    private final ServerProfile profile;
+    private final Consumer<URI> browser;
+    private final Clock clock;
+    private final Cancellation cancel;
+
+    PatientSignIn(ProfileStore profiles, ServerProfile profile, Consumer<URI> browser, Clock clock,
+                  Cancellation cancel) {
+        this.profiles = profiles;
+        this.profile = profile;
+        this.browser = browser;
+        this.clock = clock;
+        this.cancel = cancel;
+    }
+
+    @Override
+    public String signedIn() {
+        ServerProfile now = profiles.attach(profile);
+        return now.tokens() == null ? null : who(now.tokens().signedInAs());
+    }
+
+    @Override
+    public String resume() throws Exception {
+        var kept = profiles.keptRefreshToken(profile);
+        if (kept.isEmpty()) {
+            return null;
+        }
+        SmartSession session = SmartSignIn.resume(profile, kept.get(), profiles.keptUser(profile).orElse(null), clock,
+                cancel, profiles.refreshKeeper(profile));
+        return keep(session);
+    }
+
+    @Override
+    public String signIn(Consumer<String> say) throws Exception {
+        try (SmartSignIn s = SmartSignIn.start(profile, clock, cancel)) {
+            URI uri = s.browserUri();
+            browser.accept(uri);
+            say.accept("Sign in in your browser. No browser opened? Copy this address into one: " + uri);
+            return keep(s.finish(WAIT, profiles.refreshKeeper(profile)));
+        }
+    }
+
+    /** The session, kept for the profile when it is this patient's; else signed out and refused. */
+    private String keep(SmartSession session) {
+        List<String> problems = profile.withSession(session).problems();
+        if (!problems.isEmpty()) {
+            session.signOut();
+            throw new IllegalStateException(String.join(" ", problems));
+        }
+        profiles.signedIn(profile, session);
+        return who(session.signedInAs());
+    }
+
+    private static String who(String signedInAs) {
+        return signedInAs == null ? "(the server did not say who)" : signedInAs;
+    }
+}

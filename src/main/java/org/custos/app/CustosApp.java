@@ -51,6 +51,16 @@ public final class CustosApp extends Application {
     private ServersViewModel servers;
     private int smokeExitCode;
     private long firstFrameMs = -1;
+    /** The one profile store of the app: it holds the sign-ins in memory, shared by every window. */
+    private ProfileStore profileStore;
+    /** The staff window's outbox schedule (cancelled when patient mode replaces the window). */
+    private org.custos.ui.TaskRunner.Handle consentSending;
+    /** The staff cache file, the FHIR context, the options: kept for a switch to patient mode. */
+    private Path staffDb;
+    private java.util.concurrent.CompletableFuture<Fhir> fhir;
+    private AppOptions options;
+    /** The settings key of the profile whose patient signed in last (patient mode at the next start). */
+    static final String PATIENT_PROFILE = "patient.profile";
 
     private record Opened(Fhir fhir, Cache cache) {
     }
@@ -97,16 +107,27 @@ public final class CustosApp extends Application {
         }, done -> Log.LOG.info("FHIR parsers ready {} ms after the process started", sinceProcessStart()),
                 error -> Log.LOG.warn("FHIR warm-up failed", error));
         secrets = org.custos.fhir.Secrets.forThisUser(DataDirs.dataDir());
-        if (options.patient() == null) {
+        staffDb = dbFile;
+        fhir = fhirReady;
+        this.options = options;
+        // patient mode: asked for (--patient), or chosen by the last sign-in, which was a patient's (not with --staff)
+        String remembered = options.staff() ? null : settings().get(PATIENT_PROFILE, null);
+        String patientName = options.patient() != null ? options.patient() : remembered;
+        if (patientName == null) {
             openCache(stage, scene, dbFile, fhirReady, options, shownMs, false);
             return;
         }
-        // patient mode: the profile first (its keyring entry off the UI thread), then the patient's own record in a
-        // cache of its own beside the staff one, named by server and patient (never the staff cache, nor another's)
-        tasks.submit("Reading the profile " + options.patient(), p -> profiles().find(options.patient()), found -> {
+        // the profile first (its keyring entry off the UI thread), then the patient's own record in a cache of its own
+        // beside the staff one, named by server and patient (never the staff cache, nor another's)
+        tasks.submit("Reading the profile " + patientName, p -> profiles().find(patientName), found -> {
+            if ((found.isEmpty() || !found.get().patientMode()) && options.patient() == null) {
+                settings().remove(PATIENT_PROFILE); // that profile is gone or no longer a patient's: staff window
+                openCache(stage, scene, dbFile, fhirReady, options, shownMs, false);
+                return;
+            }
             if (found.isEmpty() || !found.get().patientMode()) {
                 scene.setRoot(failure(new IllegalArgumentException(found.isEmpty() ? "There is no server profile "
-                        + "named " + options.patient() + "." : "The profile " + options.patient() + " is not in "
+                        + "named " + patientName + "." : "The profile " + patientName + " is not in "
                         + "patient mode: give it its patient in the Servers tab first.")));
                 return;
             }
@@ -122,9 +143,12 @@ public final class CustosApp extends Application {
     /** Patient mode's profile (--patient), once read. */
     private org.custos.fhir.ServerProfile patientProfile;
 
-    private ProfileStore profiles() {
-        return new ProfileStore(java.util.prefs.Preferences.userRoot().node(org.custos.fhir.ProfileStore.USER_NODE),
-                secrets);
+    private synchronized ProfileStore profiles() {
+        if (profileStore == null) {
+            profileStore = new ProfileStore(java.util.prefs.Preferences.userRoot().node(
+                    org.custos.fhir.ProfileStore.USER_NODE), secrets);
+        }
+        return profileStore;
     }
 
     /** Opens the cache in the background (encrypting or decrypting it first if the Servers tab asked), then the window. */
@@ -151,7 +175,7 @@ public final class CustosApp extends Application {
             }
             main.start();
             servers.start();
-            window.startConsents(tasks);
+            consentSending = window.startConsents(tasks);
             long readyMs = sinceProcessStart();
             Log.LOG.info("Main window ready {} ms after the process started", readyMs);
             if (options.smoke()) {
@@ -180,7 +204,8 @@ public final class CustosApp extends Application {
         SystemBrowser browser = new SystemBrowser(getHostServices());
         PatientWindow w = PatientWindow.assemble(o.cache(), o.fhir(), profile, () -> profiles.attach(profile),
                 profile.auth() == org.custos.fhir.ServerProfile.AuthKind.SMART
-                        ? cancel -> new PatientSignIn(profiles, profile, browser, clock, cancel) : null,
+                        ? cancel -> new PatientSignIn(profiles, profile, browser, clock, cancel,
+                        () -> settings().remove(PATIENT_PROFILE)) : null,
                 tasks, ZoneId.systemDefault(), clock);
         patientWindow = w;
         scene.setRoot(w.view().root());
@@ -188,6 +213,38 @@ public final class CustosApp extends Application {
         w.model().start();
         Log.LOG.info("Patient mode for the profile {} ready {} ms after the process started", profile.name(),
                 sinceProcessStart());
+    }
+
+    /**
+     * A patient signed in on the staff window's Servers tab: the staff window goes (its imports, syncs and outbox
+     * schedule stopped, its cache closed), the profile keeps that patient (and the sign-in), and the patient's home
+     * opens on a cache of its own. The next start opens it again, until the patient signs out (or --staff).
+     */
+    private void toPatientMode(Stage stage, Scene scene, org.custos.fhir.ServerProfile p) {
+        if (!window.consentView().closeEditors()) {
+            return; // a consent editor with unsaved changes: the user chose to stay
+        }
+        main.cancelImport();
+        servers.stop();
+        if (consentSending != null) {
+            consentSending.cancel();
+        }
+        Cache staff = cache;
+        scene.setRoot(waiting("You signed in as a patient: Custos opens your own record …"));
+        tasks.submit("Opening your record", x -> {
+            profiles().save(p);
+            settings().put(PATIENT_PROFILE, p.name());
+            cache = null;
+            staff.close();
+            return null;
+        }, done -> {
+            main = null;
+            servers = null;
+            window = null;
+            patientProfile = p;
+            Log.LOG.info("A patient signed in to {}: patient mode", p.name());
+            openCache(stage, scene, PatientWindow.cacheFile(staffDb, p), fhir, options, -1, false);
+        }, error -> scene.setRoot(failure(error)));
     }
 
     private Parent build(Opened o, Scene scene) {
@@ -198,6 +255,8 @@ public final class CustosApp extends Application {
         main = w.model();
         servers = w.servers();
         window = w;
+        // a patient who signs in here sees their own record only: patient mode replaces the staff window
+        servers.onPatientSignIn(p -> toPatientMode((Stage) scene.getWindow(), scene, p));
         Parent root = w.view().root();
         w.auditView().installShortcuts(scene);
         // an open consent editor with unsaved changes asks before the app closes

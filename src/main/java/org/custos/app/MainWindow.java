@@ -95,12 +95,15 @@ record MainWindow(MainViewModel model, MainView view, AuditView auditView, Serve
                 provenance, review, alerts);
     }
 
-    /** Starts what runs in the background once the window shows: the consent screens' value sets and the outbox. */
-    void startConsents(FxTaskRunner tasks) {
+    /**
+     * Starts what runs in the background once the window shows: the consent screens' value sets and the outbox; the
+     * outbox's schedule is returned (cancelled when the window goes).
+     */
+    org.custos.ui.TaskRunner.Handle startConsents(FxTaskRunner tasks) {
         alerts.start(tasks);
         consentWiring.warmUp();
         consents.search();
         consents.sendPending();
-        tasks.every(java.time.Duration.ofMinutes(1), consents::sendPending);
+        return tasks.every(java.time.Duration.ofMinutes(1), consents::sendPending);
     }
 }

@@ -27,9 +27,12 @@ final class PatientSignIn implements PatientHomeViewModel.SignIn {
     private final Consumer<URI> browser;
     private final Clock clock;
     private final Cancellation cancel;
+    private final Runnable forgetMode;
 
+    /** {@code forgetMode}: run at sign-out, so that the next start is not in patient mode (null: nothing). */
     PatientSignIn(ProfileStore profiles, ServerProfile profile, Consumer<URI> browser, Clock clock,
-                  Cancellation cancel) {
+                  Cancellation cancel, Runnable forgetMode) {
+        this.forgetMode = forgetMode == null ? () -> { } : forgetMode;
         this.profiles = profiles;
         this.profile = profile;
         this.browser = browser;
@@ -62,6 +65,12 @@ final class PatientSignIn implements PatientHomeViewModel.SignIn {
             say.accept("Sign in in your browser. No browser opened? Copy this address into one: " + uri);
             return keep(s.finish(WAIT, profiles.refreshKeeper(profile)));
         }
+    }
+
+    @Override
+    public String signOut() {
+        forgetMode.run();
+        return profiles.signOut(profile.name());
     }
 
     /** The session, kept for the profile when it is this patient's; else signed out and refused. */

@@ -22,6 +22,7 @@ public final class PatientHomeView {
     @FXML Label fetchStatusLabel;
     @FXML Button fetchButton;
     @FXML Button signInButton;
+    @FXML Button signOutButton;
     @FXML javafx.scene.control.TabPane homeTabs;
     @FXML javafx.scene.control.Tab historyTab;
     @FXML javafx.scene.control.Tab consentsTab;
@@ -54,6 +55,10 @@ public final class PatientHomeView {
         signInButton.visibleProperty().bind(vm.needsSignInProperty());
         signInButton.managedProperty().bind(signInButton.visibleProperty());
         signInButton.disableProperty().bind(vm.signingInProperty());
+        signOutButton.visibleProperty().bind(vm.needsSignInProperty().not().and(
+                javafx.beans.binding.Bindings.createBooleanBinding(vm::signsIn)));
+        signOutButton.managedProperty().bind(signOutButton.visibleProperty());
+        signOutButton.disableProperty().bind(vm.signingInProperty().or(vm.busyProperty()));
         historyTab.setContent(history.root());
         if (consents == null) {
             homeTabs.getTabs().remove(consentsTab);
@@ -70,5 +75,10 @@ public final class PatientHomeView {
     @FXML
     void signIn() {
         vm.signIn();
+    }
+
+    @FXML
+    void signOut() {
+        vm.signOut();
     }
 }

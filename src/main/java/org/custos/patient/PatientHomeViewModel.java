@@ -31,6 +31,9 @@ public final class PatientHomeViewModel {
 
         /** Signs in through the browser ({@code say} tells what to do meanwhile); who signed in. */
         String signIn(java.util.function.Consumer<String> say) throws Exception;
+
+        /** Signs out (the kept sign-in is forgotten too); what became of it, in words. */
+        String signOut() throws Exception;
     }
 
     private final String server;
@@ -102,6 +105,27 @@ public final class PatientHomeViewModel {
             signingIn.set(false);
             status.set("You are not signed in: " + e.getMessage());
         });
+    }
+
+    /** Signs out: the next fetch asks for a sign-in again; the record this computer holds stays. */
+    public void signOut() {
+        if (signIn == null || signingIn.get() || busy.get()) {
+            return;
+        }
+        signingIn.set(true);
+        tasks.submit(null, p -> signIn.signOut(), said -> {
+            signingIn.set(false);
+            needsSignIn.set(true);
+            status.set("You are signed out. " + said);
+        }, e -> {
+            signingIn.set(false);
+            status.set("Signing out failed: " + e.getMessage());
+        });
+    }
+
+    /** Whether the server asks for a sign-in at all (a Sign out is offered then). */
+    public boolean signsIn() {
+        return signIn != null;
     }
 
     /** Fetches the record from the server, then shows it again. */

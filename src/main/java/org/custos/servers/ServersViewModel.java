@@ -149,6 +149,14 @@ public final class ServersViewModel {
 
     public SignInModel signInModel() { return signIn; }
 
+    /**
+     * Told when a sign-in on this tab is a patient's: the profile with that patient. Custos then shows a patient
+     * their own record only (patient mode), never the staff tabs.
+     */
+    public void onPatientSignIn(java.util.function.Consumer<ServerProfile> c) {
+        signIn.onPatientSignIn(c);
+    }
+
     /** The profile editor's fields. */
     public ProfileForm form() { return form; }
 

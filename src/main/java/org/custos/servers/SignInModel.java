@@ -45,6 +45,7 @@ public final class SignInModel {
     private final BooleanProperty signingIn = new SimpleBooleanProperty(false);
     private final AtomicReference<SmartSignIn> pending = new AtomicReference<>();
     private Cancellation cancel;
+    private Consumer<ServerProfile> onPatient = p -> { };
 
     SignInModel(ProfileStore profiles, TaskRunner tasks, ZoneId zone, Clock clock) {
         this.profiles = profiles;
@@ -97,6 +98,8 @@ public final class SignInModel {
             status.set(text);
             message.accept("Signed in to " + p.name() + ".");
             done.run();
+            profiles.session(p.name()).map(SmartSession::signedInAs).filter(u -> u.startsWith("Patient/"))
+                    .ifPresent(u -> onPatient.accept(p.withPatient(u)));
         }, t -> {
             signingIn.set(false);
             address.set("");
@@ -104,6 +107,14 @@ public final class SignInModel {
             status.set("Not signed in. " + t.getMessage());
             message.accept("The sign-in failed: " + t.getMessage());
         });
+    }
+
+    /**
+     * Told, on the UI thread, when a sign-in made here is a patient's (their fhirUser is a Patient): the profile with
+     * that patient, for patient mode.
+     */
+    void onPatientSignIn(Consumer<ServerProfile> c) {
+        onPatient = c;
     }
 
     /** Stops waiting for the browser. */

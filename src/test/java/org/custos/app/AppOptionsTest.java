@@ -16,4 +16,17 @@ class AppOptionsTest {
         assertThat(AppOptions.parse(List.of("--db=/x")).files()).isEmpty();
         assertThat(AppOptions.parse(List.of()).db()).isNull();
     }
+
+    @Test
+    void patientModeIsAskedForOrRefused() {
+        AppOptions o = AppOptions.parse(List.of("--patient", "Good Health Clinic"));
+        assertThat(o.patient()).isEqualTo("Good Health Clinic");
+        assertThat(o.staff()).isFalse();
+        assertThat(AppOptions.parse(List.of("--patient=me")).patient()).isEqualTo("me");
+        assertThat(AppOptions.parse(List.of("--patient= ")).patient()).isNull();
+        AppOptions staff = AppOptions.parse(List.of("--staff", "a.json"));
+        assertThat(staff.staff()).isTrue();
+        assertThat(staff.patient()).isNull();
+        assertThat(staff.files()).containsExactly("a.json");
+    }
 }

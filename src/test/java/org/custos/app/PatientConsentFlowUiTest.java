@@ -153,7 +153,8 @@ class PatientConsentFlowUiTest {
         PatientWindow[] w = new PatientWindow[1];
         robot.interact(() -> {
             w[0] = PatientWindow.assemble(cache, org.custos.TestData.FHIR, profile, () -> profiles.attach(profile),
-                    cancel -> new PatientSignIn(profiles, profile, TestAuth::browse, Clock.systemUTC(), cancel), tasks,
+                    cancel -> new PatientSignIn(profiles, profile, TestAuth::browse, Clock.systemUTC(), cancel, null),
+                    tasks,
                     ZoneId.of("Europe/Dublin"), Clock.systemUTC());
             stage.setScene(new Scene(w[0].view().root(), 1100, 780));
             stage.show();
@@ -331,6 +332,12 @@ class PatientConsentFlowUiTest {
         assertThat(said).contains("403");
         assertThat(server.client().search().byUrl("Consent?patient=" + b).returnBundle(Bundle.class).execute()
                 .getEntry()).hasSize(1);
+        // signing out: the next fetch asks for a sign-in again
+        robot.clickOn("#signOutButton");
+        UiWindow.waitUntil("signed out", () -> status.getText().startsWith("You are signed out"));
+        assertThat(profiles.attach(profile).tokens()).isNull();
+        assertThat(robot.lookup("#signInButton").query().isVisible()).isTrue();
+
         TabPane tabs = robot.lookup("#homeTabs").query();
         List<String> fields = WaitForAsyncUtils.asyncFx(() -> tabs.getTabs().stream()
                 .flatMap(t -> Accessibility.controls(t.getContent()).stream())

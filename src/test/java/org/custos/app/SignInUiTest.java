@@ -115,6 +115,42 @@ class SignInUiTest {
         assertThat(ui.profiles.session("Protected server")).isEmpty();
     }
 
+    /**
+     * A patient signs in on the staff window's Servers tab: the app is told, with the profile given that patient (it
+     * then replaces the staff window with the patient's home); saving that profile keeps the sign-in.
+     */
+    @Test
+    void aPatientSigningInOnTheServersTabIsHandedToPatientMode(FxRobot robot, LocalFhirServer s) throws Exception {
+        server = s;
+        oauth.start();
+        server.guard().trust(oauth, "custos");
+        org.custos.testserver.TestAuth.grantPatient(oauth, "custos-desktop", "openid fhirUser launch/patient "
+                + "patient/AuditEvent.read patient/Consent.read", "pat-42");
+        java.util.concurrent.atomic.AtomicReference<org.custos.fhir.ServerProfile> handed =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        robot.interact(() -> ui.window.servers().onPatientSignIn(handed::set));
+
+        robot.clickOn("Servers and sync");
+        TextField url = robot.lookup("#urlField").queryAs(TextField.class);
+        UiWindow.waitUntil("a new profile is offered", () -> url.getText().equals("http://127.0.0.1:8091/fhir"));
+        robot.doubleClickOn("#nameField").eraseText(40).write("My clinic");
+        robot.interact(url::clear);
+        robot.clickOn(url).write(server.smartBaseUrl());
+        @SuppressWarnings("unchecked")
+        ChoiceBox<String> auth = robot.lookup("#authChoice").queryAs(ChoiceBox.class);
+        robot.interact(() -> auth.setValue("SMART on FHIR (sign in)"));
+        robot.clickOn("#clientIdField").write("custos-desktop");
+        robot.clickOn("#consentCheck");
+        robot.clickOn("#signInButton");
+        UiWindow.waitUntil("the app is told a patient signed in", () -> handed.get() != null);
+        assertThat(handed.get().name()).isEqualTo("My clinic");
+        assertThat(handed.get().patient()).isEqualTo("Patient/pat-42");
+        assertThat(handed.get().patientMode()).isTrue();
+        ui.profiles.save(handed.get());
+        assertThat(ui.profiles.session("My clinic")).as("the sign-in stays with the patient's profile").isPresent();
+        assertThat(ui.profiles.attach(ui.profiles.find("My clinic").orElseThrow()).problems()).isEmpty();
+    }
+
     private List<AuditSummary> trail() {
         return ui.cache.audit().page(AuditFilter.ALL.withOrigin(Origins.SELF_NAME), null, false, 10);
     }

@@ -216,8 +216,8 @@ public final class GuidedConsentView {
     void chooseKey() {
         javafx.stage.FileChooser c = new javafx.stage.FileChooser();
         c.setTitle("Choose the file of your signing key");
-        c.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("Keys", "*.pem", "*.p12",
-                "*.pfx", "*.key"), new javafx.stage.FileChooser.ExtensionFilter("Any file", "*"));
+        c.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("Signing keys (.p12, .pfx)",
+                "*.p12", "*.pfx"), new javafx.stage.FileChooser.ExtensionFilter("Any file", "*"));
         java.io.File f = c.showOpenDialog(keyField.getScene() == null ? null : keyField.getScene().getWindow());
         if (f != null) {
             vm.keyFile().set(f.getAbsolutePath());

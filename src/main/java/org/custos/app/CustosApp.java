@@ -46,6 +46,8 @@ public final class CustosApp extends Application {
     private org.custos.fhir.Secrets secrets;
 
     private volatile Cache cache;
+    /** The staff cache after a patient's sign-in replaced the staff window: closed when Custos closes. */
+    private volatile Cache staffCache;
     private MainViewModel main;
     private MainWindow window;
     private ServersViewModel servers;
@@ -216,34 +218,46 @@ public final class CustosApp extends Application {
     }
 
     /**
-     * A patient signed in on the staff window's Servers tab: the staff window goes (its imports, syncs and outbox
-     * schedule stopped, its cache closed), the profile keeps that patient (and the sign-in), and the patient's home
-     * opens on a cache of its own. The next start opens it again, until the patient signs out (or --staff).
+     * A patient signed in on the staff window's Servers tab ({@code handed}: that profile with the patient). The staff
+     * profile is signed out (a patient's token never stays on it), and, unless the user keeps an unsaved consent
+     * edit, the staff window goes: its tool windows close, its imports, syncs and outbox schedule stop (its cache
+     * stays open until Custos closes, for what still runs), and the patient's home opens for a profile of its own
+     * ({@link PatientHandOver}) on a cache of its own. The patient signs in there again, with patient scopes.
      */
-    private void toPatientMode(Stage stage, Scene scene, org.custos.fhir.ServerProfile p) {
+    private void toPatientMode(Stage stage, Scene scene, org.custos.fhir.ServerProfile handed) {
+        String staffName = handed.name();
         if (!window.consentView().closeEditors()) {
-            return; // a consent editor with unsaved changes: the user chose to stay
+            tasks.submit(null, x -> profiles().signOut(staffName), said -> Log.LOG.info("A patient signed in to {}; "
+                    + "signed out again (an unsaved consent edit kept the staff window)", staffName),
+                    e -> Log.LOG.warn("Signing out of {} failed", staffName, e));
+            return;
+        }
+        org.custos.fhir.ServerProfile mine = PatientHandOver.patientProfile(handed, profiles().list());
+        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
+            if (w != stage) {
+                w.hide(); // the staff window's tool windows (outbox, checks, alerts, …): nothing of them stays
+            }
         }
         main.cancelImport();
         servers.stop();
         if (consentSending != null) {
             consentSending.cancel();
         }
-        Cache staff = cache;
+        staffCache = cache;
+        cache = null;
         scene.setRoot(waiting("You signed in as a patient: Custos opens your own record …"));
         tasks.submit("Opening your record", x -> {
-            profiles().save(p);
-            settings().put(PATIENT_PROFILE, p.name());
-            cache = null;
-            staff.close();
+            profiles().signOut(staffName);
+            profiles().save(mine);
+            settings().put(PATIENT_PROFILE, mine.name());
             return null;
         }, done -> {
             main = null;
             servers = null;
             window = null;
-            patientProfile = p;
-            Log.LOG.info("A patient signed in to {}: patient mode", p.name());
-            openCache(stage, scene, PatientWindow.cacheFile(staffDb, p), fhir, options, -1, false);
+            patientProfile = mine;
+            Log.LOG.info("A patient signed in to {}: patient mode with the profile {}", staffName, mine.name());
+            openCache(stage, scene, PatientWindow.cacheFile(staffDb, mine), fhir, options, -1, false);
         }, error -> scene.setRoot(failure(error)));
     }
 
@@ -379,6 +393,9 @@ public final class CustosApp extends Application {
         }
         if (cache != null && cache.closeTidily()) {
             Log.LOG.info("Compacted the cache at exit");
+        }
+        if (staffCache != null && staffCache.closeTidily()) {
+            Log.LOG.info("Compacted the staff cache at exit");
         }
         if (secrets != null) {
             secrets.close(); // the keyring's D-Bus connection: else the process outlives the window

@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * that server (no server search: nothing of another patient is asked for), save through the consent editor's saver
  * (outbox, If-Match) and sign with the provenance signing of issue 12, the patient as signer.
  */
-record PatientConsents(MyConsentsViewModel model, MyConsentsView view) {
+record PatientConsents(MyConsentsViewModel model, MyConsentsView view, ConsentSaver saver) {
     private static final int FOUND = 25;
 
     /**
@@ -76,10 +76,15 @@ record PatientConsents(MyConsentsViewModel model, MyConsentsView view) {
         ProvenanceSaver provenance = new ProvenanceSaver(cache, fhir, mine);
         GuidedConsentViewModel.Signer signer = new GuidedConsentViewModel.Signer() {
             @Override
-            public String sign(String id, java.nio.file.Path key, char[] password) {
+            public String sign(String id, String versionId, java.nio.file.Path key, char[] password) {
                 SignerKeys keys = SignerKeys.load(key, null, password);
                 String[] made = review.sign(origin, "Consent", id, patient, ProvenanceSigner.Purpose.CONSENT,
                         ProvenanceSigner.Format.JWS, keys);
+                // the cache's current version is what was signed: it must be the one this save stored
+                if (!made[1].contains("\"Consent/" + id + "/_history/" + versionId + "\"")) {
+                    throw new IllegalStateException("your consent changed on the server before it could be signed; "
+                            + "look at it in your list, then make it again to sign it");
+                }
                 ProvenanceSaver.Result r = provenance.keep(origin, made[0], made[1]);
                 return r instanceof ProvenanceSaver.Result.Queued q ? "Your signature waits on this computer and is "
                         + "sent when the server can be reached (" + q.reason() + ")." : "Your signature is kept with "
@@ -103,39 +108,77 @@ record PatientConsents(MyConsentsViewModel model, MyConsentsView view) {
         GuidedConsent guided = new GuidedConsent(new ConsentTemplates());
         GuidedConsentViewModel making = new GuidedConsentViewModel(guided, checker, store, people, signer, tasks,
                 origin, new ConsentTemplates.Patient(patient));
-        MyConsentsViewModel.Source source = () -> consentsOf(cache, saver, origin, patient);
+        MyConsentsViewModel.Source source = new MyConsentsViewModel.Source() {
+            @Override
+            public List<MyConsentsViewModel.Kept> consents() {
+                return consentsOf(cache, saver, origin, patient);
+            }
+
+            @Override
+            public void setAside(MyConsentsViewModel.Kept k) {
+                // the patient's unsent change of this consent, every open entry of it: discarded, kept as record
+                for (OutboxStore.Entry e : open(cache, origin, k.id())) {
+                    saver.discard(e.seq());
+                }
+            }
+        };
         MyConsentsViewModel model = new MyConsentsViewModel(source, store, guided, making, tasks, zone, origin);
-        return new PatientConsents(model, new MyConsentsView(model));
+        return new PatientConsents(model, new MyConsentsView(model), saver);
     }
 
     /**
-     * The patient's consents in the cache (newest first), then their new ones that wait in the outbox; those with an
-     * edit waiting are marked.
+     * The patient's consents in the cache (newest first), then their new ones that have not reached the server; each
+     * with what became of the patient's last change to it (waiting, or not sent: a conflict or a refusal).
      */
     static List<MyConsentsViewModel.Kept> consentsOf(Cache cache, ConsentSaver saver, String origin, String patient) {
         ConsentStore store = cache.consents();
-        Set<String> waiting = new HashSet<>(saver.unsentConsents(origin));
+        Set<String> unsent = new HashSet<>(saver.unsentConsents(origin));
         List<MyConsentsViewModel.Kept> out = new ArrayList<>();
         Set<String> listed = new HashSet<>();
         for (ConsentStore.ConsentRow r : store.page(new ConsentStore.ConsentFilter(patient, origin, Set.of(),
                 Set.of(), null), null, 500)) {
             String json = store.raw(r.pk()).orElse(null);
             if (json != null) {
-                out.add(new MyConsentsViewModel.Kept(r.id(), r.versionId(), json, waiting.contains(r.id())));
+                out.add(new MyConsentsViewModel.Kept(r.id(), r.versionId(), json, true, unsent.contains(r.id())
+                        ? pending(open(cache, origin, r.id())) : MyConsentsViewModel.Pending.NONE));
                 listed.add(r.id());
             }
         }
-        for (String id : waiting) {
+        for (String id : unsent) {
             if (listed.contains(id)) {
                 continue;
             }
-            List<OutboxStore.Entry> open = cache.outbox().entriesFor(origin, "Consent", id).stream()
-                    .filter(e -> e.status().open()).toList();
+            List<OutboxStore.Entry> open = open(cache, origin, id);
             if (!open.isEmpty() && mentions(open.get(open.size() - 1).json(), patient)) {
-                out.add(new MyConsentsViewModel.Kept(id, null, open.get(open.size() - 1).json(), true));
+                out.add(new MyConsentsViewModel.Kept(id, null, open.get(open.size() - 1).json(), false,
+                        pending(open)));
             }
         }
         return out;
+    }
+
+    private static List<OutboxStore.Entry> open(Cache cache, String origin, String id) {
+        return cache.outbox().entriesFor(origin, "Consent", id).stream().filter(e -> e.status().open()).toList();
+    }
+
+    private static MyConsentsViewModel.Pending pending(List<OutboxStore.Entry> open) {
+        if (open.stream().anyMatch(e -> e.status() == OutboxStore.Status.CONFLICT)) {
+            return MyConsentsViewModel.Pending.CONFLICT;
+        }
+        if (open.stream().anyMatch(e -> e.status() == OutboxStore.Status.FAILED)) {
+            return MyConsentsViewModel.Pending.REFUSED;
+        }
+        return open.isEmpty() ? MyConsentsViewModel.Pending.NONE : MyConsentsViewModel.Pending.WAITING;
+    }
+
+    /**
+     * Sends the patient's changes that wait in the outbox (at each fetch and every minute); says how many went, in
+     * the patient's words ("" when none).
+     */
+    String sendWaiting(org.custos.fhir.Cancellation cancel) {
+        int sent = saver.sendAll(cancel).stream().mapToInt(r -> r.sent() - r.trailSent()).sum();
+        return sent == 0 ? "" : sent == 1 ? "1 change of your consents was sent." : sent + " changes of your "
+                + "consents were sent.";
     }
 
     private static boolean mentions(String json, String patient) {

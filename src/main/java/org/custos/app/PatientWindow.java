@@ -88,9 +88,19 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellat
         // cancelled when the app closes: a fetch stops after the page it is storing, with its checkpoint
         Cancellation fetching = new Cancellation();
         PatientConsents consents = PatientConsents.assemble(cache, fhir, current, tasks, zone);
-        PatientHomeViewModel home = new PatientHomeViewModel(profile.name(), () -> said(new SyncEngine(cache)
-                .sync(current.get(), SyncEngine.Options.DEFAULT, SyncListener.NONE, fetching)), tasks, history)
-                .afterFetch(consents.model()::load);
+        // a fetch first sends the patient's consent changes that wait, then syncs (the list then shows both)
+        PatientHomeViewModel home = new PatientHomeViewModel(profile.name(), () -> {
+            String sent = consents.sendWaiting(fetching);
+            String fetched = said(new SyncEngine(cache).sync(current.get(), SyncEngine.Options.DEFAULT,
+                    SyncListener.NONE, fetching));
+            return sent.isEmpty() ? fetched : sent + " " + fetched;
+        }, tasks, history).afterFetch(consents.model()::load);
+        tasks.every(java.time.Duration.ofMinutes(1), () -> tasks.submit(null, p -> consents.sendWaiting(fetching),
+                said -> {
+                    if (!said.isEmpty()) {
+                        consents.model().load();
+                    }
+                }, e -> { }));
         if (signIn != null) {
             home.signingInWith(signIn.apply(fetching));
         }

@@ -107,11 +107,14 @@ public final class GuidedConsent {
     /** What the choice means, in plain sentences. */
     public List<String> summary(Choice choice, List<Person> people) {
         String names = people.stream().map(Person::described).collect(Collectors.joining(", "));
+        // an organisation named is that organisation: its staff are people of their own, named or not
+        String organisations = people.stream().anyMatch(p -> p.reference().startsWith("Organization/"))
+                ? " An organisation counts as itself, not its staff one by one: name the people too." : "";
         return switch (choice) {
             case CARE_TEAM -> List.of("Only these may see your record: " + names + ".",
-                    "No one else may see it, unless another of your consents or the law allows it.");
+                    "No one else may see it, unless another of your consents or the law allows it." + organisations);
             case ALL_EXCEPT -> List.of("Everyone who cares for you may see your record, except: " + names + ".",
-                    (people.size() == 1 ? names + " may" : "They may") + " not see any of it.");
+                    (people.size() == 1 ? names + " may" : "They may") + " not see any of it." + organisations);
             case RESEARCH -> List.of("Your record may be used for health research.",
                     "This does not change who may see your record for your care.");
             case EMERGENCY_ONLY -> List.of("No one may see your record, except to treat you in an emergency.",
@@ -139,44 +142,42 @@ public final class GuidedConsent {
             case CARE_TEAM, ALL_EXCEPT -> {
                 for (Person p : people) {
                     DecisionRequest asked = care.actor(p.reference(), ROLE);
-                    out.add(say(d, asked.labelled(), p.shown(), "see your record"));
-                    out.add(say(d, asked.labelled("http://hl7.org/fhir/v3/ActCode|PSY"), p.shown(),
+                    out.add(say(d, asked.labelled(), p.shown(), false, "see your record"));
+                    out.add(say(d, asked.labelled("http://hl7.org/fhir/v3/ActCode|PSY"), p.shown(), false,
                             "see your mental health notes"));
                 }
-                out.add(say(d, care.actor(SOMEONE_ELSE, ROLE).labelled(), "Someone you did not name",
+                out.add(say(d, care.actor(SOMEONE_ELSE, ROLE).labelled(), "Someone you did not name", true,
                         "see your record"));
             }
             case RESEARCH -> {
                 out.add(say(d, DecisionRequest.of(ConsentTemplates.CONSENT_ACTION + "|use")
-                        .purpose(ACT_REASON + "|HRESCH").labelled(), "Researchers", "use your record for research"));
-                out.add(say(d, care.actor(SOMEONE_ELSE, ROLE).labelled(), "Staff caring for you",
+                        .purpose(ACT_REASON + "|HRESCH").labelled(), "Researchers", true, "use your record for research"));
+                out.add(say(d, care.actor(SOMEONE_ELSE, ROLE).labelled(), "Staff caring for you", true,
                         "see your record"));
             }
             case EMERGENCY_ONLY -> {
                 out.add(say(d, DecisionRequest.of(ConsentTemplates.CONSENT_ACTION + "|access")
                         .purpose(ACT_REASON + "|ETREAT").actor(SOMEONE_ELSE, ROLE).labelled(),
-                        "Staff treating you in an emergency", "see your record"));
+                        "Staff treating you in an emergency", true, "see your record"));
                 out.add(say(d, care.actor(SOMEONE_ELSE, ROLE).labelled(), "Staff caring for you at other times",
-                        "see your record"));
+                        true, "see your record"));
             }
         }
         return out;
     }
 
-    private static Decision say(ConsentDecision d, DecisionRequest r, String who, String what) {
+    /** {@code phrase}: {@code who} is one of the fixed phrases ("Someone you did not name"), not a name. */
+    private static Decision say(ConsentDecision d, DecisionRequest r, String who, boolean phrase, String what) {
         ConsentDecision.Outcome o = d.outcome(r);
+        String inside = phrase ? Character.toLowerCase(who.charAt(0)) + who.substring(1) : who;
         String text = switch (o) {
             case PERMIT -> who + " could " + what + ".";
             case DENY -> who + " could not " + what + ".";
-            case NOT_APPLICABLE -> "This consent does not decide whether " + lower(who) + " could " + what
+            case NOT_APPLICABLE -> "This consent does not decide whether " + inside + " could " + what
                     + ": your other consents and your care provider's rules do.";
-            case UNDECIDABLE -> "It cannot be said whether " + lower(who) + " could " + what + ".";
+            case UNDECIDABLE -> "It cannot be said whether " + inside + " could " + what + ".";
         };
         return new Decision(text, o);
-    }
-
-    private static String lower(String who) {
-        return who.startsWith("Dr ") || who.isEmpty() ? who : Character.toLowerCase(who.charAt(0)) + who.substring(1);
     }
 
     /**

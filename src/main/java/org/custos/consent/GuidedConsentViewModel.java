@@ -42,12 +42,13 @@ public final class GuidedConsentViewModel {
     }
 
     /**
-     * Signs the consent {@code id} as the server stored it, with the patient's key (a PEM or PKCS#12 file) and its
-     * password (null: none); says what became of the signature, in plain words.
+     * Signs version {@code versionId} of the consent {@code id}, as the server stored it, with the patient's key (a
+     * PKCS#12 file) and its password (null: none); says what became of the signature, in plain words. Refuses (throws)
+     * when that version is no longer the one it would sign.
      */
     @FunctionalInterface
     public interface Signer {
-        String sign(String consentId, Path key, char[] password) throws Exception;
+        String sign(String consentId, String versionId, Path key, char[] password) throws Exception;
 
         /**
          * Why the key cannot sign for the patient (it cannot be opened, the password is wrong, its certificate names
@@ -80,6 +81,8 @@ public final class GuidedConsentViewModel {
     private final BooleanBinding canGoOn;
     private Runnable onSaved = () -> { };
     private long searches;
+    /** Counts the guides started: a save finishing after the patient started again does not move the new one on. */
+    private long guides;
     private ObjectNode consent;
 
     /**
@@ -113,6 +116,7 @@ public final class GuidedConsentViewModel {
 
     /** Starts again at the first step, with nothing chosen. */
     public void restart() {
+        guides++;
         step.set(Step.CHOOSE);
         choice.set(null);
         search.set("");
@@ -250,30 +254,37 @@ public final class GuidedConsentViewModel {
         String json = c.toString();
         busy.set(true);
         message.set("Saving your consent…");
+        long guide = guides;
         tasks.submit("Saving your consent", p -> {
             try {
                 List<ConsentEditorViewModel.Finding> problems = checker.check(json).stream()
                         .filter(f -> f.severity() == ConsentEditorViewModel.Severity.ERROR).toList();
                 if (!problems.isEmpty()) {
-                    throw new IllegalStateException("it is not complete (" + problems.get(0).message() + ")");
+                    // the validator's words are FHIR words: the patient is told plainly, the detail goes to the log
+                    org.slf4j.LoggerFactory.getLogger(GuidedConsentViewModel.class).warn(
+                            "A guided consent did not pass the validator: {}", problems);
+                    throw new IllegalStateException("it did not pass the check of a complete consent. Please tell "
+                            + "your care provider.");
                 }
                 String keyProblem = key == null ? null : signer.problem(key, pw);
                 if (keyProblem != null) {
                     throw new IllegalStateException(keyProblem);
                 }
                 ConsentEditorViewModel.Outcome o = store.save(origin, id, null, json);
-                if (o instanceof ConsentEditorViewModel.Outcome.Queued q) {
-                    return "Your consent is kept on this computer and will be sent when the server can be reached ("
-                            + q.reason() + ")." + (key == null ? "" : " It can be signed once it is sent.");
+                if (o instanceof ConsentEditorViewModel.Outcome.Queued) {
+                    return "The server cannot be reached now: your consent is kept on this computer and sent the next "
+                            + "time you fetch your record. It is not in force until then." + (key == null ? ""
+                            : " It is not signed: a signature needs the consent as the server keeps it.");
                 }
-                if (!(o instanceof ConsentEditorViewModel.Outcome.Stored)) {
+                if (!(o instanceof ConsentEditorViewModel.Outcome.Stored stored)) {
                     throw new IllegalStateException("the server holds another consent under the same name");
                 }
                 if (key == null) {
                     return "Your consent is saved. It is in force now.";
                 }
                 try {
-                    return "Your consent is saved and signed. It is in force now. " + signer.sign(id, key, pw);
+                    return "Your consent is saved and signed. It is in force now. " + signer.sign(id,
+                            stored.versionId(), key, pw);
                 } catch (Exception e) {
                     return "Your consent is saved and in force, but it could not be signed: " + e.getMessage();
                 }
@@ -284,12 +295,16 @@ public final class GuidedConsentViewModel {
             }
         }, said -> {
             busy.set(false);
-            message.set(said);
-            step.set(Step.DONE);
             onSaved.run();
+            if (guide == guides) {
+                message.set(said);
+                step.set(Step.DONE);
+            }
         }, e -> {
             busy.set(false);
-            message.set("Your consent was not saved: " + e.getMessage());
+            if (guide == guides) {
+                message.set("Your consent was not saved: " + e.getMessage());
+            }
         });
     }
 

@@ -25,6 +25,7 @@ public final class MyConsentsView {
     @FXML Label messageLabel;
     @FXML Button newButton;
     @FXML Button withdrawButton;
+    @FXML Button setAsideButton;
     @FXML ProgressIndicator busyIndicator;
     @FXML ListView<MyConsentsViewModel.Row> consentList;
     @FXML VBox confirmPane;
@@ -59,13 +60,18 @@ public final class MyConsentsView {
         busyIndicator.visibleProperty().bind(vm.busy());
         withdrawButton.disableProperty().bind(consentList.getSelectionModel().selectedItemProperty().isNull()
                 .or(vm.busy()));
+        setAsideButton.visibleProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(() -> {
+            MyConsentsViewModel.Row r = consentList.getSelectionModel().getSelectedItem();
+            return r != null && r.canSetAside();
+        }, consentList.getSelectionModel().selectedItemProperty()));
+        setAsideButton.managedProperty().bind(setAsideButton.visibleProperty());
+        setAsideButton.disableProperty().bind(vm.busy());
         confirmPane.visibleProperty().bind(vm.withdrawing().isNotNull());
         confirmPane.managedProperty().bind(confirmPane.visibleProperty());
         confirmWithdrawButton.disableProperty().bind(vm.busy());
         vm.withdrawing().addListener((o, was, now) -> {
             if (now != null) {
-                String text = "Withdraw this consent? \"" + now.text() + "\" It will no longer be in force. This "
-                        + "cannot be undone here: to allow it again, make a new consent.";
+                String text = vm.confirmText();
                 confirmLabel.setText(text);
                 confirmLabel.setAccessibleText(text);
                 keepButton.requestFocus();
@@ -88,6 +94,11 @@ public final class MyConsentsView {
     @FXML
     void withdraw() {
         vm.withdraw(consentList.getSelectionModel().getSelectedItem());
+    }
+
+    @FXML
+    void setAside() {
+        vm.setAside(consentList.getSelectionModel().getSelectedItem());
     }
 
     @FXML

@@ -27,18 +27,46 @@ import java.util.Locale;
  * the version shown: a consent changed on the server meanwhile is not overwritten).
  */
 public final class MyConsentsViewModel {
-    /** One of the patient's consents as this computer holds it; {@code waiting}: an edit of it waits to be sent. */
-    public record Kept(String id, String versionId, String json, boolean waiting) {
+    /** What became of the patient's last change to a consent, when it has not reached the server. */
+    public enum Pending {
+        /** nothing waits */
+        NONE,
+        /** waiting to be sent */
+        WAITING,
+        /** the server holds a newer version: not sent */
+        CONFLICT,
+        /** the server refused it: not sent */
+        REFUSED
+    }
+
+    /**
+     * One of the patient's consents as this computer holds it: as the server has it ({@code onServer}, with its
+     * version), or a new one that has not reached the server yet (its text as made); {@code pending}: what became of
+     * the patient's last change to it.
+     */
+    public record Kept(String id, String versionId, String json, boolean onServer, Pending pending) {
+        public Kept(String id, String versionId, String json, boolean waiting) {
+            this(id, versionId, json, true, waiting ? Pending.WAITING : Pending.NONE);
+        }
     }
 
     /** The patient's consents, as this computer holds them (only theirs: bound so by the composition root). */
-    @FunctionalInterface
     public interface Source {
         List<Kept> consents() throws Exception;
+
+        /** Sets aside the patient's change of a consent that was not sent (a conflict or a refusal); kept as record. */
+        default void setAside(Kept k) throws Exception {
+            throw new UnsupportedOperationException("nothing to set aside");
+        }
     }
 
     /** A consent as the list shows it. */
     public record Row(Kept kept, String text, String state, String made, boolean canWithdraw) {
+        /** The patient's change of it was not sent and waits for their choice. */
+        public boolean canSetAside() {
+            return kept.pending() == Pending.CONFLICT || kept.pending() == Pending.REFUSED;
+        }
+
         /** The whole row in words, for a screen reader. */
         public String spoken() {
             return text + " " + state + (made.isEmpty() ? "" : ", made " + made) + ".";
@@ -93,10 +121,17 @@ public final class MyConsentsViewModel {
         try {
             JsonNode c = mapper.readTree(k.json());
             String status = c.path("status").asText("");
-            String state = k.waiting() ? GuidedConsent.statusWords(status) + " · waiting to be sent"
-                    : GuidedConsent.statusWords(status);
+            String words = k.onServer() ? GuidedConsent.statusWords(status) : "Not in force yet";
+            String state = switch (k.pending()) {
+                case NONE -> words;
+                case WAITING -> words + " · your change waits to be sent";
+                case CONFLICT -> words + " · your change was not sent: the consent changed on the server meanwhile. "
+                        + "Set your change aside, fetch your record, then try again";
+                case REFUSED -> words + " · your change was not sent: the server refused it. Set it aside, or ask "
+                        + "your care provider";
+            };
             return new Row(k, guided.describe(c), state, day(c.path("dateTime").asText("")),
-                    "active".equals(status) && !k.waiting());
+                    "active".equals(status) && k.onServer() && k.pending() == Pending.NONE);
         } catch (Exception e) {
             return new Row(k, "A consent that cannot be read here", "Unknown state", "", false);
         }
@@ -108,6 +143,33 @@ public final class MyConsentsViewModel {
         } catch (DateTimeParseException e) {
             return dateTime.length() >= 10 ? dateTime.substring(0, 10) : "";
         }
+    }
+
+    /** Sets aside the patient's change of {@code r} that was not sent (kept as record, never sent). */
+    public void setAside(MyConsentsViewModel.Row r) {
+        if (r == null || !r.canSetAside() || busy.get()) {
+            return;
+        }
+        busy.set(true);
+        tasks.submit(null, p -> {
+            source.setAside(r.kept());
+            return null;
+        }, x -> {
+            busy.set(false);
+            message.set("Your change was set aside: the consent is as the server has it. Fetch your record to see "
+                    + "its newest version.");
+            load();
+        }, e -> {
+            busy.set(false);
+            message.set("Your change could not be set aside: " + e.getMessage());
+        });
+    }
+
+    /** The question asked before a withdrawal, or "" when none is asked. */
+    public String confirmText() {
+        Row r = withdrawing.get();
+        return r == null ? "" : "Withdraw this consent? \"" + r.text() + "\" It will no longer be in force. This "
+                + "cannot be undone here: to allow it again, make a new consent.";
     }
 
     /** Starts the guided steps for a new consent. */

@@ -37,16 +37,44 @@ public final class PatientReference {
     }
 
     /**
-     * What is wrong when a patient signed in ({@code signedInAs}, their {@code fhirUser}) is not the profile's
-     * {@code patient}: their token is not for this record. Empty when it is them, or nobody or no patient is named.
+     * The Patient a sign-in names ({@code fhirUser}: {@code Patient/7}, or the same under the server's
+     * {@code baseUrl}, versioned or not) as {@code Patient/<id>}; empty when it names no patient, or a patient of
+     * another server (an absolute reference elsewhere).
      */
-    static Optional<String> otherPatient(String patient, String signedInAs) {
-        if (signedInAs == null || !signedInAs.startsWith("Patient/")) {
+    public static Optional<String> ofUser(String fhirUser, String baseUrl) {
+        if (fhirUser == null || fhirUser.isBlank()) {
             return Optional.empty();
         }
-        int h = signedInAs.indexOf("/_history/");
-        String who = h >= 0 ? signedInAs.substring(0, h) : signedInAs;
-        return who.equals(patient) ? Optional.empty() : Optional.of("Signed in as " + signedInAs + ", but this "
-                + "profile is for " + patient + ": sign in as that patient, or change the profile's patient.");
+        String u = fhirUser.strip();
+        int h = u.indexOf("/_history/");
+        if (h >= 0) {
+            u = u.substring(0, h);
+        }
+        if (u.matches("(?i)https?://.*")) {
+            String base = baseUrl == null ? "" : baseUrl.replaceAll("/+$", "");
+            if (base.isEmpty() || !u.startsWith(base + "/")) {
+                return Optional.empty();
+            }
+            u = u.substring(base.length() + 1);
+        }
+        return u.matches("Patient/[A-Za-z0-9\\-.]{1,64}") ? Optional.of(u) : Optional.empty();
+    }
+
+    /**
+     * What is wrong when a profile for {@code patient} is signed in as {@code signedInAs} (their {@code fhirUser},
+     * relative or absolute): nobody named, another patient (of this server or another), or not a patient at all —
+     * a patient's record is used only with that patient's own sign-in. Empty when it is them.
+     */
+    static Optional<String> otherPatient(String patient, String signedInAs, String baseUrl) {
+        if (signedInAs == null || signedInAs.isBlank()) {
+            return Optional.of("The server did not say who signed in, so this sign-in cannot be used for the record "
+                    + "of " + patient + ".");
+        }
+        Optional<String> who = ofUser(signedInAs, baseUrl);
+        if (who.isPresent() && who.get().equals(patient)) {
+            return Optional.empty();
+        }
+        return Optional.of("Signed in as " + signedInAs + ", but this profile is for " + patient + ": sign in as "
+                + "that patient, or change the profile's patient.");
     }
 }

@@ -218,7 +218,8 @@ public final class ProfileStore {
     /** Whether profile {@code name} is signed in, in memory, as {@code patient} (a Patient reference; null: no). */
     private boolean signedInAs(String name, String patient) {
         Signed s = sessions.get(name);
-        return patient != null && s != null && s.session().signedIn() && patient.equals(s.session().signedInAs());
+        return patient != null && s != null && s.session().signedIn()
+                && PatientReference.ofUser(s.session().signedInAs(), s.baseUrl()).map(patient::equals).orElse(false);
     }
 
     /** Saves (creating or replacing by name) a profile; its secret goes to the secret store. */

@@ -165,6 +165,12 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
                 syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, session, patient);
     }
 
+    /** The same profile under another name, without a session (a sign-in belongs to the profile it was made for). */
+    public ServerProfile withName(String newName) {
+        return new ServerProfile(newName, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
+                cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, null, patient);
+    }
+
     /**
      * The same profile in patient mode for {@code reference} ({@code Patient/<id>} or the bare id; null or blank: staff
      * use again).
@@ -281,7 +287,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
         }
         insecureProblem().ifPresent(out::add);
         if (patientMode() && tokens != null) {
-            PatientReference.otherPatient(patient, tokens.signedInAs()).ifPresent(out::add);
+            PatientReference.otherPatient(patient, tokens.signedInAs(), baseUrl).ifPresent(out::add);
         }
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             out.add("The page size must be between 1 and " + MAX_PAGE_SIZE + " (got " + pageSize + ").");

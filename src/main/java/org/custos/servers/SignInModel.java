@@ -98,8 +98,8 @@ public final class SignInModel {
             status.set(text);
             message.accept("Signed in to " + p.name() + ".");
             done.run();
-            profiles.session(p.name()).map(SmartSession::signedInAs).filter(u -> u.startsWith("Patient/"))
-                    .ifPresent(u -> onPatient.accept(p.withPatient(u)));
+            profiles.session(p.name()).flatMap(x -> org.custos.fhir.PatientReference.ofUser(x.signedInAs(),
+                    p.baseUrl())).filter(u -> !p.patientMode()).ifPresent(u -> onPatient.accept(p.withPatient(u)));
         }, t -> {
             signingIn.set(false);
             address.set("");

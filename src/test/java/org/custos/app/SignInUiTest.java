@@ -117,7 +117,8 @@ class SignInUiTest {
 
     /**
      * A patient signs in on the staff window's Servers tab: the app is told, with the profile given that patient (it
-     * then replaces the staff window with the patient's home); saving that profile keeps the sign-in.
+     * then signs the staff profile out and replaces the staff window with the patient's home, on a profile of the
+     * patient's own).
      */
     @Test
     void aPatientSigningInOnTheServersTabIsHandedToPatientMode(FxRobot robot, LocalFhirServer s) throws Exception {
@@ -146,9 +147,8 @@ class SignInUiTest {
         assertThat(handed.get().name()).isEqualTo("My clinic");
         assertThat(handed.get().patient()).isEqualTo("Patient/pat-42");
         assertThat(handed.get().patientMode()).isTrue();
-        ui.profiles.save(handed.get());
-        assertThat(ui.profiles.session("My clinic")).as("the sign-in stays with the patient's profile").isPresent();
-        assertThat(ui.profiles.attach(ui.profiles.find("My clinic").orElseThrow()).problems()).isEmpty();
+        // the staff profile itself is still a staff profile: patient mode gets a profile of its own (PatientHandOver)
+        assertThat(ui.profiles.find("My clinic").orElseThrow().patientMode()).isFalse();
     }
 
     private List<AuditSummary> trail() {

@@ -99,8 +99,10 @@ class GuidedConsentTest {
                 .extracting(GuidedConsent.Decision::outcome).containsExactly(ConsentDecision.Outcome.PERMIT,
                         ConsentDecision.Outcome.PERMIT, ConsentDecision.Outcome.PERMIT, ConsentDecision.Outcome.PERMIT,
                         ConsentDecision.Outcome.DENY);
-        assertThat(guided.summary(GuidedConsent.Choice.CARE_TEAM, team).get(0)).isEqualTo(
-                "Only these may see your record: Dr Xavier Brennan, Good Health Clinic (organisation).");
+        assertThat(guided.summary(GuidedConsent.Choice.CARE_TEAM, team)).containsExactly(
+                "Only these may see your record: Dr Xavier Brennan, Good Health Clinic (organisation).",
+                "No one else may see it, unless another of your consents or the law allows it. An organisation "
+                        + "counts as itself, not its staff one by one: name the people too.");
         assertThat(guided.describe(c)).isEqualTo("Only these may see your record: Dr Xavier Brennan, Good Health "
                 + "Clinic.");
     }

@@ -23,7 +23,7 @@ class GuidedConsentViewModelTest {
     private final List<String> saved = new ArrayList<>();
     private final List<String> signed = new ArrayList<>();
     private final List<ConsentEditorViewModel.Finding> findings = new ArrayList<>();
-    private ConsentEditorViewModel.Outcome outcome = new ConsentEditorViewModel.Outcome.Stored("1", "{}");
+    private ConsentEditorViewModel.Outcome outcome = new ConsentEditorViewModel.Outcome.Stored("3", "{}");
     private RuntimeException signing;
     private String keyProblem;
 
@@ -42,11 +42,11 @@ class GuidedConsentViewModelTest {
                     return outcome;
                 }, people, new GuidedConsentViewModel.Signer() {
                     @Override
-                    public String sign(String id, Path key, char[] pw) {
+                    public String sign(String id, String version, Path key, char[] pw) {
                         if (signing != null) {
                             throw signing;
                         }
-                        signed.add(id + " " + key + " " + new String(pw));
+                        signed.add(id + " v" + version + " " + key + " " + new String(pw));
                         return "Signature kept.";
                     }
 
@@ -123,7 +123,8 @@ class GuidedConsentViewModelTest {
         JsonNode c = mapper.readTree(saved.get(0));
         assertThat(c.get("status").asText()).isEqualTo("active");
         assertThat(c.at("/except/0/type").asText()).isEqualTo("deny");
-        assertThat(signed).containsExactly(c.get("id").asText() + " " + Path.of("/keys/me.p12") + " pw");
+        assertThat(signed).as("the version the server stored is the one signed")
+                .containsExactly(c.get("id").asText() + " v3 " + Path.of("/keys/me.p12") + " pw");
         assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.DONE);
         assertThat(vm.message().get()).startsWith("Your consent is saved and signed.");
         assertThat(pw).as("the caller's password is left to the caller").containsExactly('p', 'w');
@@ -139,6 +140,49 @@ class GuidedConsentViewModelTest {
         assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.DONE);
         assertThat(vm.message().get()).isEqualTo("Your consent is saved and in force, but it could not be signed: "
                 + "the password is wrong");
+    }
+
+    @Test
+    void aSaveEndingAfterThePatientStartedAgainDoesNotMoveTheNewGuideOn() {
+        List<Runnable> later = new ArrayList<>();
+        ImmediateTaskRunner now = new ImmediateTaskRunner();
+        org.custos.ui.TaskRunner deferred = new org.custos.ui.TaskRunner() {
+            @Override
+            public <T> Handle submit(String title, Work<T> work, java.util.function.Consumer<T> ok,
+                                     java.util.function.Consumer<Throwable> failed) {
+                later.add(() -> now.submit(title, work, ok, failed));
+                return () -> { };
+            }
+
+            @Override
+            public Handle every(java.time.Duration period, Runnable onUi) {
+                return () -> { };
+            }
+
+            @Override
+            public void onUi(Runnable r) {
+                r.run();
+            }
+
+            @Override
+            public void shutdown() {
+            }
+        };
+        GuidedConsentViewModel vm = new GuidedConsentViewModel(new GuidedConsent(new ConsentTemplates()),
+                json -> List.of(), (o, id, base, json) -> {
+                    saved.add(json);
+                    return outcome;
+                }, ConsentEditorViewModel.People.NONE, (id, v, k, pw) -> "", deferred, ORIGIN,
+                new ConsentTemplates.Patient("Patient/p7"));
+        vm.choice().set(GuidedConsent.Choice.RESEARCH);
+        vm.next();
+        vm.next();
+        vm.saveWithoutSigning();
+        vm.restart();
+        later.forEach(Runnable::run);
+        assertThat(saved).hasSize(1);
+        assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.CHOOSE);
+        assertThat(vm.message().get()).isEmpty();
     }
 
     @Test
@@ -165,7 +209,8 @@ class GuidedConsentViewModelTest {
         vm.saveWithoutSigning();
         assertThat(saved).isEmpty();
         assertThat(vm.step().get()).isEqualTo(GuidedConsentViewModel.Step.SIGN);
-        assertThat(vm.message().get()).isEqualTo("Your consent was not saved: it is not complete (missing)");
+        assertThat(vm.message().get()).isEqualTo("Your consent was not saved: it did not pass the check of a complete "
+                + "consent. Please tell your care provider.");
 
         findings.clear();
         outcome = new ConsentEditorViewModel.Outcome.Queued("the server cannot be reached", 4L);
@@ -173,6 +218,7 @@ class GuidedConsentViewModelTest {
         vm.signAndSave(null);
         assertThat(saved).hasSize(1);
         assertThat(signed).as("nothing stored on the server yet: nothing to sign").isEmpty();
-        assertThat(vm.message().get()).contains("kept on this computer").contains("signed once it is sent");
+        assertThat(vm.message().get()).contains("kept on this computer").contains("not in force until then")
+                .contains("It is not signed");
     }
 }

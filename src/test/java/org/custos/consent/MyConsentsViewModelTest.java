@@ -27,7 +27,7 @@ class MyConsentsViewModelTest {
         };
         GuidedConsent guided = new GuidedConsent(new ConsentTemplates());
         GuidedConsentViewModel making = new GuidedConsentViewModel(guided, json -> List.of(), store,
-                ConsentEditorViewModel.People.NONE, (id, key, pw) -> "", new ImmediateTaskRunner(), ORIGIN,
+                ConsentEditorViewModel.People.NONE, (id, version, key, pw) -> "", new ImmediateTaskRunner(), ORIGIN,
                 new ConsentTemplates.Patient("Patient/p7"));
         return new MyConsentsViewModel(() -> kept, store, guided, making, new ImmediateTaskRunner(),
                 ZoneId.of("Europe/Dublin"), ORIGIN);
@@ -98,11 +98,51 @@ class MyConsentsViewModelTest {
         MyConsentsViewModel vm = vm(List.of(new MyConsentsViewModel.Kept("c1", "2", consent("active"), true),
                 new MyConsentsViewModel.Kept("c2", "1", "{not json", false)));
         vm.load();
-        assertThat(vm.rows().get(0).state()).isEqualTo("In force · waiting to be sent");
+        assertThat(vm.rows().get(0).state()).isEqualTo("In force · your change waits to be sent");
         assertThat(vm.rows().get(0).canWithdraw()).isFalse();
         assertThat(vm.rows().get(1).text()).isEqualTo("A consent that cannot be read here");
         vm.create();
         assertThat(vm.creating().get()).isTrue();
         assertThat(vm.making().step().get()).isEqualTo(GuidedConsentViewModel.Step.CHOOSE);
+    }
+
+    @Test
+    void aChangeNotSentIsSaidSoAndCanBeSetAside() {
+        List<MyConsentsViewModel.Kept> setAside = new ArrayList<>();
+        List<MyConsentsViewModel.Kept> kept = new ArrayList<>(List.of(
+                new MyConsentsViewModel.Kept("c1", "2", consent("inactive"), true, MyConsentsViewModel.Pending.CONFLICT),
+                new MyConsentsViewModel.Kept("c2", null, consent("active"), false, MyConsentsViewModel.Pending.REFUSED),
+                new MyConsentsViewModel.Kept("c3", null, consent("active"), false, MyConsentsViewModel.Pending.WAITING)));
+        ConsentEditorViewModel.Store store = (origin, id, base, json) -> outcome;
+        GuidedConsent guided = new GuidedConsent(new ConsentTemplates());
+        GuidedConsentViewModel making = new GuidedConsentViewModel(guided, json -> List.of(), store,
+                ConsentEditorViewModel.People.NONE, (id, version, key, pw) -> "", new ImmediateTaskRunner(), ORIGIN,
+                new ConsentTemplates.Patient("Patient/p7"));
+        MyConsentsViewModel vm = new MyConsentsViewModel(new MyConsentsViewModel.Source() {
+            @Override
+            public List<MyConsentsViewModel.Kept> consents() {
+                return List.copyOf(kept);
+            }
+
+            @Override
+            public void setAside(MyConsentsViewModel.Kept k) {
+                setAside.add(k);
+                kept.remove(k);
+            }
+        }, store, guided, making, new ImmediateTaskRunner(), ZoneId.of("Europe/Dublin"), ORIGIN);
+        vm.load();
+        assertThat(vm.rows().get(0).state()).startsWith("Withdrawn · your change was not sent: the consent changed");
+        // a new consent the server refused, or that waits, is not in force: it never reached the server
+        assertThat(vm.rows().get(1).state()).startsWith("Not in force yet · your change was not sent: the server "
+                + "refused it");
+        assertThat(vm.rows().get(2).state()).isEqualTo("Not in force yet · your change waits to be sent");
+        assertThat(vm.rows()).noneMatch(MyConsentsViewModel.Row::canWithdraw);
+        assertThat(vm.rows()).extracting(MyConsentsViewModel.Row::canSetAside).containsExactly(true, true, false);
+        vm.setAside(vm.rows().get(2));
+        assertThat(setAside).as("a change still waiting is not set aside from here").isEmpty();
+        vm.setAside(vm.rows().get(0));
+        assertThat(setAside).extracting(MyConsentsViewModel.Kept::id).containsExactly("c1");
+        assertThat(vm.rows()).hasSize(2);
+        assertThat(vm.message().get()).startsWith("Your change was set aside");
     }
 }

@@ -128,6 +128,19 @@ class PatientModeProfileTest {
         assertThat(mine.withSession(asOther).problems()).containsExactly("Signed in as Patient/pat-8, but this "
                 + "profile is for Patient/pat-7: sign in as that patient, or change the profile's patient.");
         assertThat(mine.withPatient("pat-8").withSession(asOther).problems()).isEmpty();
+        // servers often name the user by an absolute URL: under this server it is that patient; elsewhere it is not
+        assertThat(PatientReference.ofUser("https://fhir.example.org/r3/Patient/pat-7", mine.baseUrl()))
+                .contains("Patient/pat-7");
+        assertThat(PatientReference.ofUser("https://fhir.example.org/r3/Patient/pat-7/_history/2", mine.baseUrl()))
+                .contains("Patient/pat-7");
+        assertThat(PatientReference.ofUser("https://other.example.org/r3/Patient/pat-7", mine.baseUrl())).isEmpty();
+        assertThat(PatientReference.ofUser("Practitioner/1", mine.baseUrl())).isEmpty();
+        assertThat(mine.withSession(as("https://fhir.example.org/r3/Patient/pat-7")).problems()).isEmpty();
+        assertThat(mine.withSession(as("https://other.example.org/r3/Patient/pat-7")).problems()).hasSize(1);
+        assertThat(mine.withSession(as("https://fhir.example.org/r3/Patient/pat-8")).problems()).hasSize(1);
+        // a sign-in that names nobody cannot be used for a patient's record
+        assertThat(mine.withSession(as(null)).problems()).singleElement().asString()
+                .startsWith("The server did not say who signed in");
         // a staff member signed in (a Practitioner) is not a patient's token: not judged here
         assertThat(ServerProfile.of("staff", "https://fhir.example.org/r3").withSession(asOther).problems()).isEmpty();
     }
@@ -145,5 +158,29 @@ class PatientModeProfileTest {
                 .plusSeconds(3600), null, null, List.of("user/AuditEvent.read"), "Practitioner/1"),
                 java.time.Clock.systemUTC(), null);
         assertThat(staff.scopeContext()).isEqualTo("user");
+    }
+
+    private static TokenSource as(String user) {
+        return new TokenSource() {
+            @Override
+            public String bearer() {
+                return "t";
+            }
+
+            @Override
+            public java.util.List<String> secrets() {
+                return java.util.List.of("t");
+            }
+
+            @Override
+            public String afterUnauthorized(String used) {
+                return null;
+            }
+
+            @Override
+            public String signedInAs() {
+                return user;
+            }
+        };
     }
 }

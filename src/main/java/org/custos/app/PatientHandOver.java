@@ -1,0 +1,38 @@
+package org.custos.app;
+
+import org.custos.fhir.ServerProfile;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The profile patient mode gets when a patient signs in on a staff profile: a profile of its own (the staff profile
+ * is left as it was, signed out), for the same server and client, in patient mode for that patient, syncing what
+ * patient mode syncs, with no session: the patient signs in again from the patient's home, asking for patient-level
+ * scopes rather than the staff profile's.
+ */
+final class PatientHandOver {
+    private PatientHandOver() {
+    }
+
+    /**
+     * {@code handed}: the staff profile with the patient who signed in; {@code existing}: the profiles there are (a
+     * name already used for another server or another patient is not taken over).
+     */
+    static ServerProfile patientProfile(ServerProfile handed, List<ServerProfile> existing) {
+        String base = handed.name() + " — my record";
+        String name = base;
+        for (int i = 2; taken(name, handed, existing); i++) {
+            name = base + " " + i;
+        }
+        return handed.withName(name).withPaging(handed.pageSize(), Set.of("AuditEvent", "Consent", "Practitioner",
+                "Organization"), handed.cacheDays()).withSendTrail(false);
+    }
+
+    /** A profile of that name exists and is not this very server, client and patient. */
+    private static boolean taken(String name, ServerProfile handed, List<ServerProfile> existing) {
+        return existing.stream().anyMatch(p -> p.name().equals(name) && !(p.baseUrl().equals(handed.baseUrl())
+                && java.util.Objects.equals(p.patient(), handed.patient())
+                && p.smart().clientId().equals(handed.smart().clientId())));
+    }
+}

@@ -134,6 +134,10 @@ public final class CustosApp extends Application {
                 return;
             }
             patientProfile = found.get();
+            if (!options.files().isEmpty()) {
+                Log.LOG.warn("Patient mode imports no files: {} not imported (start with --staff to import them)",
+                        options.files());
+            }
             openCache(stage, scene, PatientWindow.cacheFile(dbFile, patientProfile), fhirReady, options, shownMs,
                     false);
         }, error -> scene.setRoot(failure(error)));

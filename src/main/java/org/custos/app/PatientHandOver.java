@@ -12,7 +12,15 @@ import java.util.Set;
  * scopes rather than the staff profile's.
  */
 final class PatientHandOver {
+    /** What the patient's own profile is called after the staff profile's name. */
+    static final String SUFFIX = " — my record";
+
     private PatientHandOver() {
+    }
+
+    /** Where the record comes from, as the patient knows it: the profile's name without {@link #SUFFIX} (and count). */
+    static String serverName(ServerProfile p) {
+        return p.name().replaceFirst(java.util.regex.Pattern.quote(SUFFIX) + "( \\d+)?$", "");
     }
 
     /**
@@ -20,7 +28,7 @@ final class PatientHandOver {
      * name already used for another server or another patient is not taken over).
      */
     static ServerProfile patientProfile(ServerProfile handed, List<ServerProfile> existing) {
-        String base = handed.name() + " — my record";
+        String base = handed.name() + SUFFIX;
         String name = base;
         for (int i = 2; taken(name, handed, existing); i++) {
             name = base + " " + i;

@@ -78,7 +78,11 @@ final class PatientSignIn implements PatientHomeViewModel.SignIn {
         List<String> problems = profile.withSession(session).problems();
         if (!problems.isEmpty()) {
             session.signOut();
-            throw new IllegalStateException(String.join(" ", problems));
+            // the details name other people's record ids: the log has them, the patient is told plainly
+            org.slf4j.LoggerFactory.getLogger(PatientSignIn.class).warn("A sign-in to {} was refused: {}",
+                    profile.name(), problems);
+            throw new IllegalStateException("you signed in as someone else than the person this record is for (or "
+                    + "the server did not say who you are), so you were signed out again.");
         }
         profiles.signedIn(profile, session);
         return who(session.signedInAs());

@@ -89,7 +89,7 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellat
         Cancellation fetching = new Cancellation();
         PatientConsents consents = PatientConsents.assemble(cache, fhir, current, tasks, zone);
         // a fetch first sends the patient's consent changes that wait, then syncs (the list then shows both)
-        PatientHomeViewModel home = new PatientHomeViewModel(profile.name(), () -> {
+        PatientHomeViewModel home = new PatientHomeViewModel(PatientHandOver.serverName(profile), () -> {
             String sent = consents.sendWaiting(fetching);
             String fetched = said(new SyncEngine(cache).sync(current.get(), SyncEngine.Options.DEFAULT,
                     SyncListener.NONE, fetching));

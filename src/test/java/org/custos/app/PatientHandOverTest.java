@@ -39,6 +39,10 @@ class PatientHandOverTest {
         ServerProfile other = PatientHandOver.patientProfile(staff.withPatient("Patient/8"), List.of(staff));
         ServerProfile mine = PatientHandOver.patientProfile(staff.withPatient("Patient/7"), List.of(staff, other));
         assertThat(mine.name()).isEqualTo("Clinic — my record 2");
+        // the patient's home names the server as the patient knows it
+        assertThat(PatientHandOver.serverName(mine)).isEqualTo("Clinic");
+        assertThat(PatientHandOver.serverName(other)).isEqualTo("Clinic");
+        assertThat(PatientHandOver.serverName(staff)).isEqualTo("Clinic");
         // the same patient again: their own profile is reused
         assertThat(PatientHandOver.patientProfile(staff.withPatient("Patient/7"), List.of(staff, other, mine))
                 .name()).isEqualTo("Clinic — my record 2");

@@ -25,7 +25,8 @@ import org.custos.demo.DemoGenerator;
  * from a Custos profile with the base URL {@code http://127.0.0.1:8091/smart/fhir}, "SMART on FHIR (sign in)", client
  * id {@code custos-desktop}. The authorization server signs the browser in at once as the demo privacy officer and
  * grants {@code -Dfhir.smart.scopes} (default: read of every type, write of Consent, Provenance and AuditEvent; give
- * fewer to see what Custos says of a missing scope).
+ * fewer to see what Custos says of a missing scope). With {@code -Dfhir.smart.patient=pat-0007} it signs the browser
+ * in as that patient instead, with patient-level scopes (patient mode).
  */
 public final class LocalFhirServerMain {
 
@@ -85,6 +86,11 @@ public final class LocalFhirServerMain {
             + "user/Provenance.read user/Patient.read user/Practitioner.read user/Organization.read "
             + "user/RelatedPerson.read user/Consent.write user/Provenance.write user/AuditEvent.write";
 
+    /** What a patient signing in is granted ({@code -Dfhir.smart.patient=ID}). */
+    private static final String PATIENT_SCOPES = "openid fhirUser offline_access launch/patient patient/AuditEvent.read "
+            + "patient/Consent.read patient/Consent.write patient/Provenance.read patient/Provenance.write "
+            + "user/Practitioner.read user/Organization.read";
+
     /** Starts the authorization server and lets the guarded base trust it. */
     private static void smart(LocalFhirServer server) {
         int port = Integer.getInteger("fhir.smart.port", 8093);
@@ -92,10 +98,19 @@ public final class LocalFhirServerMain {
                 : System.getProperty("fhir.smart.scopes").trim();
         com.fasterxml.jackson.databind.node.ObjectNode claims = com.fasterxml.jackson.databind.node.JsonNodeFactory
                 .instance.objectNode();
-        claims.put("sub", "demo-privacy-officer");
+        String patient = System.getProperty("fhir.smart.patient", "").trim();
         claims.putArray("aud").add("custos-desktop");
-        claims.put("scope", scopes);
-        claims.put("fhirUser", "Practitioner/demo-privacy-officer");
+        if (patient.isEmpty()) {
+            claims.put("sub", "demo-privacy-officer");
+            claims.put("scope", scopes);
+            claims.put("fhirUser", "Practitioner/demo-privacy-officer");
+        } else {
+            // a patient signs in: patient-level scopes, their patient context (kept to it by PatientCompartmentGuard)
+            claims.put("sub", "patient-" + patient);
+            claims.put("scope", System.getProperty("fhir.smart.scopes", "").isBlank() ? PATIENT_SCOPES : scopes);
+            claims.put("patient", patient);
+            claims.put("fhirUser", "Patient/" + patient);
+        }
         com.fasterxml.jackson.databind.node.ObjectNode config = com.fasterxml.jackson.databind.node.JsonNodeFactory
                 .instance.objectNode();
         config.put("interactiveLogin", false);
@@ -119,6 +134,7 @@ public final class LocalFhirServerMain {
         Runtime.getRuntime().addShutdownHook(new Thread(oauth::shutdown, "custos-oauth-shutdown"));
         server.guard().trust(oauth, "custos");
         System.out.println("SMART-protected: " + server.smartBaseUrl() + " (authorization server "
-                + oauth.issuerUrl("custos") + "; client id custos-desktop; grants: " + scopes + ")");
+                + oauth.issuerUrl("custos") + "; client id custos-desktop; signs in as " + claims.path("fhirUser")
+                .asText() + ", grants: " + claims.path("scope").asText() + ")");
     }
 }

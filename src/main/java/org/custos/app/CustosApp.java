@@ -3,14 +3,9 @@ package org.custos.app;
 import atlantafx.base.theme.PrimerLight;
 import javafx.application.Application;
 import javafx.application.Platform;
-import javafx.geometry.Pos;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
-import javafx.scene.control.Button;
-import javafx.scene.control.Label;
-import javafx.scene.control.ProgressIndicator;
 import javafx.scene.image.Image;
-import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.custos.cache.Cache;
 import org.custos.cache.CacheKeys;
@@ -73,7 +68,7 @@ public final class CustosApp extends Application {
         AppOptions options = AppOptions.parse(getParameters().getRaw());
         Path dbFile = DataDirs.cacheFile(options.db());
 
-        Scene scene = new Scene(waiting("Opening the cache " + dbFile + " …"), 1280, 800);
+        Scene scene = new Scene(StartScreens.waiting("Opening the cache " + dbFile + " …"), 1280, 800);
         scene.getStylesheets().add(CustosApp.class.getResource("/org/custos/ui/custos.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("Custos");
@@ -128,7 +123,7 @@ public final class CustosApp extends Application {
                 return;
             }
             if (found.isEmpty() || !found.get().patientMode()) {
-                scene.setRoot(failure(new IllegalArgumentException(found.isEmpty() ? "There is no server profile "
+                scene.setRoot(StartScreens.failure(new IllegalArgumentException(found.isEmpty() ? "There is no server profile "
                         + "named " + patientName + "." : "The profile " + patientName + " is not in "
                         + "patient mode: give it its patient in the Servers tab first.")));
                 return;
@@ -140,7 +135,7 @@ public final class CustosApp extends Application {
             }
             openCache(stage, scene, PatientWindow.cacheFile(dbFile, patientProfile), fhirReady, options, shownMs,
                     false);
-        }, error -> scene.setRoot(failure(error)));
+        }, error -> scene.setRoot(StartScreens.failure(error)));
     }
 
     /** Patient mode's window, once shown. */
@@ -176,7 +171,7 @@ public final class CustosApp extends Application {
                 scene.setRoot(build(opened, scene));
             } catch (RuntimeException e) {
                 Log.LOG.error("Cannot build the main window", e);
-                scene.setRoot(failure(e));
+                scene.setRoot(StartScreens.failure(e));
                 return;
             }
             main.start();
@@ -195,12 +190,13 @@ public final class CustosApp extends Application {
                 smoke(stage);
             }
         }, error -> scene.setRoot(error instanceof CacheKeys.LostKeyException
-                ? lostKey(error, setAside -> {
-                    scene.setRoot(waiting((setAside ? "Setting the cache aside and starting a new one" : "Opening "
-                            + "the cache again") + " …"));
+                ? StartScreens.lostKey(error, settings().get(org.custos.servers.CacheProtectionModel.EXPORTED_KEY,
+                null), setAside -> {
+                    scene.setRoot(StartScreens.waiting((setAside ? "Setting the cache aside and starting a new one"
+                            : "Opening the cache again") + " …"));
                     openCache(stage, scene, dbFile, fhirReady, options, shownMs, setAside);
                 })
-                : failure(error)));
+                : StartScreens.failure(error)));
     }
 
     /** Patient mode (--patient PROFILE): the patient's home in place of the staff tabs. */
@@ -222,21 +218,18 @@ public final class CustosApp extends Application {
     }
 
     /**
-     * A patient signed in on the staff window's Servers tab ({@code handed}: that profile with the patient). The staff
-     * profile is signed out (a patient's token never stays on it), and, unless the user keeps an unsaved consent
-     * edit, the staff window goes: its tool windows close, its imports, syncs and outbox schedule stop (its cache
-     * stays open until Custos closes, for what still runs), and the patient's home opens for a profile of its own
-     * ({@link PatientHandOver}) on a cache of its own. The patient signs in there again, with patient scopes.
+     * A patient signed in on the staff window's Servers tab ({@code handed}: that profile with the patient, or a
+     * patient's profile signed in there). Their token was not kept for it (see the Servers tab's sign-in). Unless the
+     * user keeps an unsaved consent edit, the staff window goes: its tool windows close, its imports, syncs and outbox
+     * schedule stop (its cache stays open until Custos closes, for what still runs), and the patient's home opens for
+     * a profile of the patient's own ({@link PatientHandOver}) on a cache of its own, where the patient signs in
+     * again with patient-level scopes.
      */
     private void toPatientMode(Stage stage, Scene scene, org.custos.fhir.ServerProfile handed) {
-        String staffName = handed.name();
         if (!window.consentView().closeEditors()) {
-            tasks.submit(null, x -> profiles().signOut(staffName), said -> Log.LOG.info("A patient signed in to {}; "
-                    + "signed out again (an unsaved consent edit kept the staff window)", staffName),
-                    e -> Log.LOG.warn("Signing out of {} failed", staffName, e));
+            Log.LOG.info("A patient signed in to {}; the staff window stays (an unsaved consent edit)", handed.name());
             return;
         }
-        org.custos.fhir.ServerProfile mine = PatientHandOver.patientProfile(handed, profiles().list());
         for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
             if (w != stage) {
                 w.hide(); // the staff window's tool windows (outbox, checks, alerts, …): nothing of them stays
@@ -249,20 +242,25 @@ public final class CustosApp extends Application {
         }
         staffCache = cache;
         cache = null;
-        scene.setRoot(waiting("You signed in as a patient: Custos opens your own record …"));
+        scene.setRoot(StartScreens.waiting("You signed in as a patient: Custos opens your own record …"));
+        // (the profiles are read off the UI thread: their secrets come from the keyring)
         tasks.submit("Opening your record", x -> {
-            profiles().signOut(staffName);
-            profiles().save(mine);
+            org.custos.fhir.ServerProfile saved = profiles().find(handed.name()).orElse(null);
+            org.custos.fhir.ServerProfile mine = saved != null && saved.patientMode() ? saved
+                    : PatientHandOver.patientProfile(handed, profiles().list());
+            if (mine != saved) {
+                profiles().save(mine);
+            }
             settings().put(PATIENT_PROFILE, mine.name());
-            return null;
-        }, done -> {
+            return mine;
+        }, mine -> {
             main = null;
             servers = null;
             window = null;
             patientProfile = mine;
-            Log.LOG.info("A patient signed in to {}: patient mode with the profile {}", staffName, mine.name());
+            Log.LOG.info("A patient signed in to {}: patient mode with the profile {}", handed.name(), mine.name());
             openCache(stage, scene, PatientWindow.cacheFile(staffDb, mine), fhir, options, -1, false);
-        }, error -> scene.setRoot(failure(error)));
+        }, error -> scene.setRoot(StartScreens.failure(error)));
     }
 
     private Parent build(Opened o, Scene scene) {
@@ -324,61 +322,10 @@ public final class CustosApp extends Application {
         main.loadDemoData();
     }
 
-    private static Parent waiting(String text) {
-        ProgressIndicator spinner = new ProgressIndicator();
-        spinner.setMaxSize(48, 48);
-        Label label = new Label(text);
-        label.setWrapText(true);
-        VBox box = new VBox(16, spinner, label);
-        box.setAlignment(Pos.CENTER);
-        return box;
-    }
-
-    /**
-     * The cache is encrypted and its key is not in the keyring: say so, and offer to set the unreadable file aside
-     * (kept, should the key turn up) and start a new cache that syncs again from the servers.
-     */
-    private Parent lostKey(Throwable error, java.util.function.Consumer<Boolean> again) {
-        Label title = new Label("The cache cannot be read without its key");
-        title.getStyleClass().add("title-3");
-        String saved = settings().get(org.custos.servers.CacheProtectionModel.EXPORTED_KEY, null);
-        Label text = new Label(error.getMessage() + "\n\nIf the keyring is only locked, unlock it and try again. Or "
-                + "Custos can set this file aside (it is kept, and opens again "
-                + "should the key be found) and start a new cache: sync your servers again to fill it. What existed "
-                + "only in the cache (unsent edits, investigations and notes, rules) is in the local-only data you "
-                + "saved" + (saved == null ? " (none was saved on this computer)." : ": " + saved + "."));
-        text.setWrapText(true);
-        text.setMaxWidth(640);
-        Button fresh = new Button("Set it aside and start a new cache");
-        fresh.setDefaultButton(true);
-        fresh.setOnAction(e -> again.accept(true));
-        Button retry = new Button("Try again");
-        retry.setOnAction(e -> again.accept(false));
-        Button quit = new Button("Quit");
-        quit.setOnAction(e -> Platform.exit());
-        javafx.scene.layout.HBox buttons = new javafx.scene.layout.HBox(10, retry, fresh, quit);
-        buttons.setAlignment(Pos.CENTER);
-        VBox box = new VBox(16, title, text, buttons);
-        box.setAlignment(Pos.CENTER);
-        return box;
-    }
 
     /** The app's settings (the Servers tab's "Encrypt the cache" among them). */
     private static java.util.prefs.Preferences settings() {
         return java.util.prefs.Preferences.userRoot().node("org/custos/settings");
-    }
-
-    private static Parent failure(Throwable error) {
-        Label title = new Label("Custos cannot start");
-        title.getStyleClass().add("title-3");
-        Label text = new Label(error.getMessage() == null ? error.toString() : error.getMessage());
-        text.setWrapText(true);
-        text.setMaxWidth(640);
-        Button quit = new Button("Quit");
-        quit.setOnAction(e -> Platform.exit());
-        VBox box = new VBox(16, title, text, quit);
-        box.setAlignment(Pos.CENTER);
-        return box;
     }
 
     @Override

@@ -81,14 +81,13 @@ record PatientConsents(MyConsentsViewModel model, MyConsentsView view, ConsentSa
                 String[] made = review.sign(origin, "Consent", id, patient, ProvenanceSigner.Purpose.CONSENT,
                         ProvenanceSigner.Format.JWS, keys);
                 // the cache's current version is what was signed: it must be the one this save stored
-                if (!made[1].contains("\"Consent/" + id + "/_history/" + versionId + "\"")) {
+                if (versionId == null || !made[1].contains("\"Consent/" + id + "/_history/" + versionId + "\"")) {
                     throw new IllegalStateException("your consent changed on the server before it could be signed; "
                             + "look at it in your list, then make it again to sign it");
                 }
                 ProvenanceSaver.Result r = provenance.keep(origin, made[0], made[1]);
-                return r instanceof ProvenanceSaver.Result.Queued q ? "Your signature waits on this computer and is "
-                        + "sent when the server can be reached (" + q.reason() + ")." : "Your signature is kept with "
-                        + "it on the server.";
+                return r instanceof ProvenanceSaver.Result.Queued ? "Your signature waits on this computer and is "
+                        + "sent the next time you fetch your record." : "Your signature is kept with it on the server.";
             }
 
             @Override
@@ -179,6 +178,12 @@ record PatientConsents(MyConsentsViewModel model, MyConsentsView view, ConsentSa
         int sent = saver.sendAll(cancel).stream().mapToInt(r -> r.sent() - r.trailSent()).sum();
         return sent == 0 ? "" : sent == 1 ? "1 change of your consents was sent." : sent + " changes of your "
                 + "consents were sent.";
+    }
+
+    /** How many of the patient's consent changes have not reached the server (waiting, or waiting for a choice). */
+    int waiting() {
+        ConsentSaver.Pending p = saver.pending();
+        return (int) (p.waiting() + p.needAttention());
     }
 
     private static boolean mentions(String json, String patient) {

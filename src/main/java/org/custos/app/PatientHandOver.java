@@ -33,8 +33,10 @@ final class PatientHandOver {
         for (int i = 2; taken(name, handed, existing); i++) {
             name = base + " " + i;
         }
+        // the staff profile's own scopes (if it names any) are not the patient's: patient mode asks for its own
         return handed.withName(name).withPaging(handed.pageSize(), Set.of("AuditEvent", "Consent", "Practitioner",
-                "Organization"), handed.cacheDays()).withSendTrail(false);
+                "Organization"), handed.cacheDays()).withSendTrail(false)
+                .withSmart(org.custos.fhir.SmartClient.of(handed.smart().clientId(), ""));
     }
 
     /** A profile of that name exists and is not this very server, client and patient. */

@@ -28,6 +28,8 @@ final class PatientSignIn implements PatientHomeViewModel.SignIn {
     private final Clock clock;
     private final Cancellation cancel;
     private final Runnable forgetMode;
+    /** How many of the patient's changes still wait to be sent (at sign-out, patient mode is kept while any do). */
+    private java.util.function.IntSupplier changesWaiting = () -> 0;
 
     /** {@code forgetMode}: run at sign-out, so that the next start is not in patient mode (null: nothing). */
     PatientSignIn(ProfileStore profiles, ServerProfile profile, Consumer<URI> browser, Clock clock,
@@ -67,10 +69,24 @@ final class PatientSignIn implements PatientHomeViewModel.SignIn {
         }
     }
 
+    /** Tells how many of the patient's changes still wait to be sent. */
+    PatientSignIn changesWaiting(java.util.function.IntSupplier waiting) {
+        changesWaiting = waiting;
+        return this;
+    }
+
     @Override
     public String signOut() {
+        String said = profiles.signOut(profile.name());
+        int left = changesWaiting.getAsInt();
+        if (left > 0) {
+            // patient mode stays, so that the next start opens this record and sends them after a sign-in
+            return said + " " + (left == 1 ? "1 change of your consents was" : left + " changes of your consents "
+                    + "were") + " not sent yet: kept on this computer, Custos opens your record again next time to "
+                    + "send " + (left == 1 ? "it" : "them") + " once you sign in.";
+        }
         forgetMode.run();
-        return profiles.signOut(profile.name());
+        return said;
     }
 
     /** The session, kept for the profile when it is this patient's; else signed out and refused. */

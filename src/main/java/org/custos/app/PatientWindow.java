@@ -102,7 +102,11 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellat
                     }
                 }, e -> { }));
         if (signIn != null) {
-            home.signingInWith(signIn.apply(fetching));
+            PatientHomeViewModel.SignIn s = signIn.apply(fetching);
+            if (s instanceof PatientSignIn p) {
+                p.changesWaiting(consents::waiting);
+            }
+            home.signingInWith(s);
         }
         return new PatientWindow(home, new PatientHomeView(home, consents.view().root()), fetching, consents);
     }

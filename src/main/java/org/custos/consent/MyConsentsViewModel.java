@@ -27,6 +27,7 @@ import java.util.Locale;
  * the version shown: a consent changed on the server meanwhile is not overwritten).
  */
 public final class MyConsentsViewModel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MyConsentsViewModel.class);
     /** What became of the patient's last change to a consent, when it has not reached the server. */
     public enum Pending {
         /** nothing waits */
@@ -114,7 +115,10 @@ public final class MyConsentsViewModel {
             } else if (!out.isEmpty() && message.get().equals("You have no consents here yet.")) {
                 message.set("");
             }
-        }, e -> message.set("Your consents could not be read: " + e.getMessage()));
+        }, e -> {
+            LOG.warn("Reading the patient's consents failed", e);
+            message.set("Your consents could not be read on this computer. Please try again.");
+        });
     }
 
     private Row row(Kept k) {
@@ -161,7 +165,9 @@ public final class MyConsentsViewModel {
             load();
         }, e -> {
             busy.set(false);
-            message.set("Your change could not be set aside: " + e.getMessage());
+            LOG.warn("Setting a change aside failed", e);
+            message.set("Your change could not be set aside now (it is being sent, or this computer could not "
+                    + "do it). Fetch your record, then look again.");
         });
     }
 
@@ -227,7 +233,9 @@ public final class MyConsentsViewModel {
         }, e -> {
             busy.set(false);
             withdrawing.set(null);
-            message.set("Not withdrawn: " + e.getMessage());
+            LOG.warn("Withdrawing a consent failed", e);
+            message.set("Not withdrawn: the server refused it, or an earlier change of it waits for your choice. "
+                    + "Fetch your record, then look again.");
         });
     }
 

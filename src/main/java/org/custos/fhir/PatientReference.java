@@ -51,13 +51,31 @@ public final class PatientReference {
             u = u.substring(0, h);
         }
         if (u.matches("(?i)https?://.*")) {
-            String base = baseUrl == null ? "" : baseUrl.replaceAll("/+$", "");
-            if (base.isEmpty() || !u.startsWith(base + "/")) {
+            String base = baseUrl == null ? "" : comparable(baseUrl.replaceAll("/+$", ""));
+            String user = comparable(u);
+            if (base.isEmpty() || user == null || !user.startsWith(base + "/")) {
                 return Optional.empty();
             }
-            u = u.substring(base.length() + 1);
+            u = user.substring(base.length() + 1);
         }
         return u.matches("Patient/[A-Za-z0-9\\-.]{1,64}") ? Optional.of(u) : Optional.empty();
+    }
+
+    /** An http(s) URL with its scheme and host in lower case and without its default port; null: not a URL. */
+    private static String comparable(String url) {
+        try {
+            java.net.URI x = new java.net.URI(url);
+            if (x.getScheme() == null || x.getHost() == null) {
+                return null;
+            }
+            String scheme = x.getScheme().toLowerCase(java.util.Locale.ROOT);
+            int port = x.getPort() == 80 && scheme.equals("http") || x.getPort() == 443 && scheme.equals("https")
+                    ? -1 : x.getPort();
+            return scheme + "://" + x.getHost().toLowerCase(java.util.Locale.ROOT) + (port < 0 ? "" : ":" + port)
+                    + (x.getRawPath() == null ? "" : x.getRawPath());
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 
     /**

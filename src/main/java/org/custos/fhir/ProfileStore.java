@@ -193,7 +193,8 @@ public final class ProfileStore {
                 continue;
             }
             String u = s.session().shown().fhirUser();
-            if (u != null && !u.isBlank()) {
+            if (u != null && !u.isBlank() && PatientReference.ofUser(u, s.baseUrl()).isEmpty()) {
+                // (a patient's session is patient mode's: never the staff's own trail)
                 users.add(u.matches("(?i)https?://.*") ? u : s.baseUrl() + "/" + u);
             }
         }
@@ -215,13 +216,6 @@ public final class ProfileStore {
         return s != null && s.session().signedIn() && s.baseUrl().equals(baseUrl) ? s.session() : null;
     }
 
-    /** Whether profile {@code name} is signed in, in memory, as {@code patient} (a Patient reference; null: no). */
-    private boolean signedInAs(String name, String patient) {
-        Signed s = sessions.get(name);
-        return patient != null && s != null && s.session().signedIn()
-                && PatientReference.ofUser(s.session().signedInAs(), s.baseUrl()).map(patient::equals).orElse(false);
-    }
-
     /** Saves (creating or replacing by name) a profile; its secret goes to the secret store. */
     public void save(ServerProfile p) {
         Preferences before = nodeOf(p.name());
@@ -229,11 +223,9 @@ public final class ProfileStore {
                 || !before.get("baseUrl", "").equals(p.baseUrl())
                 || !before.get("smartClientId", "").equals(p.smart().clientId())
                 || !ServerProfile.AuthKind.SMART.name().equals(before.get("auth", ""))
-                || !before.get("patient", "").equals(p.patient() == null ? "" : p.patient())
-                && !signedInAs(p.name(), p.patient()))) {
+                || !before.get("patient", "").equals(p.patient() == null ? "" : p.patient()))) {
             // another server, another client, another way in or another patient: the sign-in (in memory or kept)
-            // is not for it (unless the patient now given is the very patient who signed in: patient mode chosen
-            // by that sign-in)
+            // is not for it
             signOut(p.name());
         } else if (before == null && sessions.containsKey(p.name())) {
             signOut(p.name());

@@ -85,21 +85,38 @@ public final class SignInModel {
                     address.set(uri.toString());
                     browser.accept(uri);
                 });
-                SmartSession session = s.finish(WAIT, profiles.refreshKeeper(p));
+                // the refresh token is held until it is known whose it is: a patient's is never kept for this profile
+                HeldKeeper keeper = new HeldKeeper(profiles.refreshKeeper(p));
+                SmartSession session = s.finish(WAIT, keeper);
+                Optional<String> patient = org.custos.fhir.PatientReference.ofUser(session.signedInAs(),
+                        p.baseUrl());
+                if (p.patientMode() || patient.isPresent()) {
+                    // a patient (or a patient's profile): their token is not used here; patient mode signs in anew
+                    keeper.drop();
+                    session.signOut();
+                    return new Signed(null, p.patientMode() ? p : p.withPatient(patient.get()));
+                }
+                keeper.release();
                 profiles.signedIn(p, session);
-                return describe(p, session);
+                return new Signed(describe(p, session), null);
             } finally {
                 pending.set(null);
             }
-        }, text -> {
+        }, signed -> {
             signingIn.set(false);
             address.set("");
+            if (signed.handOver() != null) {
+                signedIn.set(false);
+                status.set("You signed in as a patient: Custos opens your own record.");
+                message.accept("A patient signed in to " + p.name() + ".");
+                done.run();
+                onPatient.accept(signed.handOver());
+                return;
+            }
             signedIn.set(true);
-            status.set(text);
+            status.set(signed.text());
             message.accept("Signed in to " + p.name() + ".");
             done.run();
-            profiles.session(p.name()).flatMap(x -> org.custos.fhir.PatientReference.ofUser(x.signedInAs(),
-                    p.baseUrl())).filter(u -> !p.patientMode()).ifPresent(u -> onPatient.accept(p.withPatient(u)));
         }, t -> {
             signingIn.set(false);
             address.set("");
@@ -109,9 +126,52 @@ public final class SignInModel {
         });
     }
 
+    /** What a sign-in made here became: the staff sign-in ({@code text}), or a patient's to hand over. */
+    private record Signed(String text, ServerProfile handOver) {
+    }
+
     /**
-     * Told, on the UI thread, when a sign-in made here is a patient's (their fhirUser is a Patient): the profile with
-     * that patient, for patient mode.
+     * Holds a new session's refresh token until it is known whose the session is: then kept as usual
+     * ({@link #release}), or dropped ({@link #drop}, a patient's: never kept under a staff profile).
+     */
+    static final class HeldKeeper implements Consumer<String> {
+        private final Consumer<String> real;
+        private String held;
+        private boolean decided;
+        private boolean keep;
+
+        HeldKeeper(Consumer<String> real) {
+            this.real = real;
+        }
+
+        @Override
+        public synchronized void accept(String token) {
+            if (!decided) {
+                held = token;
+            } else if (keep) {
+                real.accept(token);
+            }
+        }
+
+        synchronized void release() {
+            decided = true;
+            keep = true;
+            if (held != null) {
+                real.accept(held);
+            }
+            held = null;
+        }
+
+        synchronized void drop() {
+            decided = true;
+            keep = false;
+            held = null;
+        }
+    }
+
+    /**
+     * Told, on the UI thread, when a sign-in made here is a patient's (their fhirUser is a Patient of this server) or
+     * a patient's profile's: the profile with that patient, for patient mode.
      */
     void onPatientSignIn(Consumer<ServerProfile> c) {
         onPatient = c;
@@ -148,6 +208,12 @@ public final class SignInModel {
         signedIn.set(s.isPresent() && p.tokens() != null);
         status.set(s.isPresent() && p.tokens() != null ? describe(p, s.get())
                 : "Not signed in: press \"Sign in\" (your browser opens at the server's sign-in page).");
+        if (p.patientMode()) {
+            // a patient's profile signs in in the patient's home, never in the staff window
+            status.set("A patient's profile: its sign-in is made in the patient's home (custos --patient \""
+                    + p.name() + "\", or press \"Sign in\" here to open it).");
+            return;
+        }
         if (s.isEmpty() && !signingIn.get()) {
             resume(p);
         }
@@ -165,6 +231,10 @@ public final class SignInModel {
             }
             SmartSession session = SmartSignIn.resume(p, kept.get(), profiles.keptUser(p).orElse(null), clock, c,
                     profiles.refreshKeeper(p));
+            if (org.custos.fhir.PatientReference.ofUser(session.signedInAs(), p.baseUrl()).isPresent()) {
+                session.replaced(); // a patient's kept sign-in: not resumed in the staff window (the keyring keeps it)
+                return Optional.<String>empty();
+            }
             profiles.signedIn(p, session);
             return Optional.of(describe(p, session));
         }, resumed -> {

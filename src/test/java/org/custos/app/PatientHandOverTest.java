@@ -32,6 +32,12 @@ class PatientHandOverTest {
                 .noneMatch(s -> s.startsWith("user/AuditEvent") || s.startsWith("user/Patient"));
         // the staff profile is not touched
         assertThat(staff.patientMode()).isFalse();
+        // a staff profile that names its scopes: the patient's profile asks for patient scopes, not those
+        ServerProfile named = staff.withSmart(SmartClient.of("custos-desktop", "openid user/*.read"));
+        ServerProfile theirs = PatientHandOver.patientProfile(named.withPatient("Patient/7"), List.of(named));
+        assertThat(theirs.smart().scopes()).isEmpty();
+        assertThat(SmartScopes.forProfile(theirs, false, "patient")).contains("patient/AuditEvent.read")
+                .doesNotContain("user/*.read");
     }
 
     @Test

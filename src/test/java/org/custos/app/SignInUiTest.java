@@ -117,8 +117,8 @@ class SignInUiTest {
 
     /**
      * A patient signs in on the staff window's Servers tab: the app is told, with the profile given that patient (it
-     * then signs the staff profile out and replaces the staff window with the patient's home, on a profile of the
-     * patient's own).
+     * then replaces the staff window with the patient's home, on a profile of the patient's own); the patient's token
+     * is not kept for the staff profile (signed out at once, its refresh token never stored).
      */
     @Test
     void aPatientSigningInOnTheServersTabIsHandedToPatientMode(FxRobot robot, LocalFhirServer s) throws Exception {
@@ -149,6 +149,11 @@ class SignInUiTest {
         assertThat(handed.get().patientMode()).isTrue();
         // the staff profile itself is still a staff profile: patient mode gets a profile of its own (PatientHandOver)
         assertThat(ui.profiles.find("My clinic").orElseThrow().patientMode()).isFalse();
+        // and the patient's token was never kept for the staff profile: nothing of the staff's is sent with it
+        assertThat(ui.profiles.session("My clinic")).isEmpty();
+        assertThat(ui.profiles.attach(ui.profiles.find("My clinic").orElseThrow()).tokens()).isNull();
+        assertThat(robot.lookup("#messageLabel").queryAs(Label.class).getText()).isEqualTo("A patient signed in to "
+                + "My clinic.");
     }
 
     private List<AuditSummary> trail() {

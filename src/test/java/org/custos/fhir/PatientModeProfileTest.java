@@ -104,27 +104,7 @@ class PatientModeProfileTest {
     @Test
     void aPatientSignedInAsAnotherPatientCannotUseTheProfile() {
         ServerProfile mine = ServerProfile.of("me", "https://fhir.example.org/r3").withPatient("pat-7");
-        TokenSource asOther = new TokenSource() {
-            @Override
-            public String bearer() {
-                return "t";
-            }
-
-            @Override
-            public java.util.List<String> secrets() {
-                return java.util.List.of("t");
-            }
-
-            @Override
-            public String afterUnauthorized(String used) {
-                return null;
-            }
-
-            @Override
-            public String signedInAs() {
-                return "Patient/pat-8";
-            }
-        };
+        TokenSource asOther = as("Patient/pat-8");
         assertThat(mine.withSession(asOther).problems()).containsExactly("Signed in as Patient/pat-8, but this "
                 + "profile is for Patient/pat-7: sign in as that patient, or change the profile's patient.");
         assertThat(mine.withPatient("pat-8").withSession(asOther).problems()).isEmpty();
@@ -134,6 +114,10 @@ class PatientModeProfileTest {
         assertThat(PatientReference.ofUser("https://fhir.example.org/r3/Patient/pat-7/_history/2", mine.baseUrl()))
                 .contains("Patient/pat-7");
         assertThat(PatientReference.ofUser("https://other.example.org/r3/Patient/pat-7", mine.baseUrl())).isEmpty();
+        assertThat(PatientReference.ofUser("HTTPS://FHIR.example.org:443/r3/Patient/pat-7", mine.baseUrl()))
+                .as("the same server spelled otherwise").contains("Patient/pat-7");
+        assertThat(PatientReference.ofUser("https://fhir.example.org:8443/r3/Patient/pat-7", mine.baseUrl()))
+                .as("another port").isEmpty();
         assertThat(PatientReference.ofUser("Practitioner/1", mine.baseUrl())).isEmpty();
         assertThat(mine.withSession(as("https://fhir.example.org/r3/Patient/pat-7")).problems()).isEmpty();
         assertThat(mine.withSession(as("https://other.example.org/r3/Patient/pat-7")).problems()).hasSize(1);

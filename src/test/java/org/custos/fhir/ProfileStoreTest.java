@@ -113,23 +113,4 @@ class ProfileStoreTest {
         store.save(mine.withPatient("pat-8"));
         assertThat(store.session("me")).isEmpty();
     }
-
-    @Test
-    void aStaffProfileGivenThePatientWhoSignedInKeepsTheSignIn(@TempDir Path dir) {
-        ProfileStore store = new ProfileStore(node, new SecretStore(dir));
-        SmartConfiguration config = new SmartConfiguration(java.net.URI.create("https://as.example.org/authorize"),
-                java.net.URI.create("https://as.example.org/token"), null, List.of(), List.of("S256"), List.of(), "t");
-        ServerProfile staff = ServerProfile.of("me", "https://a.example.org/fhir")
-                .withAuth(ServerProfile.AuthKind.SMART, null, null).withSmart(SmartClient.of("custos", ""));
-        store.save(staff);
-        store.signedIn(staff, new SmartSession(config, "custos", new SmartTokens("t", java.time.Instant.now()
-                .plusSeconds(3600), null, null, List.of(), "Patient/pat-7"), java.time.Clock.systemUTC(), null));
-        // patient mode chosen by that sign-in: the very patient who signed in, the sign-in stays
-        store.save(staff.withPatient("Patient/pat-7"));
-        assertThat(store.session("me")).isPresent();
-        assertThat(store.attach(store.find("me").orElseThrow()).problems()).isEmpty();
-        // any other patient: signed out
-        store.save(staff.withPatient("Patient/pat-8"));
-        assertThat(store.session("me")).isEmpty();
-    }
 }

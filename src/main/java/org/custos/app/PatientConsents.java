@@ -180,10 +180,9 @@ record PatientConsents(MyConsentsViewModel model, MyConsentsView view, ConsentSa
                 + "consents were sent.";
     }
 
-    /** How many of the patient's consent changes have not reached the server (waiting, or waiting for a choice). */
+    /** How many of the patient's consent changes wait to be sent (not those that wait for the patient's choice). */
     int waiting() {
-        ConsentSaver.Pending p = saver.pending();
-        return (int) (p.waiting() + p.needAttention());
+        return (int) saver.pending().waiting();
     }
 
     private static boolean mentions(String json, String patient) {

@@ -246,6 +246,38 @@ public final class CacheKeys {
     }
 
     /**
+     * A compacted copy of the closed cache {@code from} (encrypted with {@code fromKey}; null: plain) written as the
+     * new cache {@code to} (encrypted with {@code toKey}; null: plain), page for page as encrypting the cache writes
+     * it. For the benchmark, which times the same cache plain and encrypted in the same state.
+     */
+    public static void copyCompacted(Path from, CacheKey fromKey, Path to, CacheKey toKey) {
+        EncryptedFiles source = fromKey == null ? null : EncryptedFiles.register(fromKey);
+        EncryptedFiles target = toKey == null ? null : EncryptedFiles.register(toKey);
+        try {
+            String in = h2File(from).toString();
+            String out = h2File(to).toString();
+            MVStore read = new MVStore.Builder().fileName(source == null ? in : source.pathOf(in)).readOnly().open();
+            try {
+                MVStore write = new MVStore.Builder().fileName(target == null ? out : target.pathOf(out)).open();
+                try {
+                    MVStoreTool.compact(read, write);
+                } finally {
+                    write.close();
+                }
+            } finally {
+                read.closeImmediately();
+            }
+        } finally {
+            if (source != null) {
+                source.close();
+            }
+            if (target != null) {
+                target.close();
+            }
+        }
+    }
+
+    /**
      * An upgrade that did not finish (its marker or its copy beside the cache) is finished by the next open, which
      * may put the copy back: converting now would leave that copy in the other form (and perhaps without its key).
      */

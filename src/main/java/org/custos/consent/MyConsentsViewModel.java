@@ -222,9 +222,8 @@ public final class MyConsentsViewModel {
             withdrawing.set(null);
             if (o instanceof ConsentEditorViewModel.Outcome.Stored) {
                 message.set("Withdrawn: this consent is no longer in force.");
-            } else if (o instanceof ConsentEditorViewModel.Outcome.Queued q) {
-                message.set("Withdrawn on this computer: it is sent when the server can be reached (" + q.reason()
-                        + ").");
+            } else if (o instanceof ConsentEditorViewModel.Outcome.Queued) {
+                message.set("Withdrawn on this computer: it is sent the next time you fetch your record.");
             } else {
                 message.set("Not withdrawn: this consent was changed on the server meanwhile. Fetch your record "
                         + "and look at it again.");
@@ -234,7 +233,7 @@ public final class MyConsentsViewModel {
             busy.set(false);
             withdrawing.set(null);
             LOG.warn("Withdrawing a consent failed", e);
-            message.set("Not withdrawn: the server refused it, or an earlier change of it waits for your choice. "
+            message.set("Not withdrawn: it could not be saved (an earlier change of it may wait for your choice). "
                     + "Fetch your record, then look again.");
         });
     }

@@ -53,7 +53,7 @@ public final class PatientReference {
         if (u.matches("(?i)https?://.*")) {
             String base = baseUrl == null ? "" : comparable(baseUrl.replaceAll("/+$", ""));
             String user = comparable(u);
-            if (base.isEmpty() || user == null || !user.startsWith(base + "/")) {
+            if (base == null || base.isEmpty() || user == null || !user.startsWith(base + "/")) {
                 return Optional.empty();
             }
             u = user.substring(base.length() + 1);

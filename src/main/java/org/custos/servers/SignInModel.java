@@ -67,6 +67,12 @@ public final class SignInModel {
         if (signingIn.get()) {
             return;
         }
+        if (p.patientMode()) {
+            // a patient's profile signs in in the patient's home, never here: that opens, nobody signs in here
+            status.set("A patient's profile: Custos opens the patient's home, where the patient signs in.");
+            onPatient.accept(p);
+            return;
+        }
         signingIn.set(true);
         Cancellation c = new Cancellation();
         cancel = c;
@@ -90,11 +96,11 @@ public final class SignInModel {
                 SmartSession session = s.finish(WAIT, keeper);
                 Optional<String> patient = org.custos.fhir.PatientReference.ofUser(session.signedInAs(),
                         p.baseUrl());
-                if (p.patientMode() || patient.isPresent()) {
-                    // a patient (or a patient's profile): their token is not used here; patient mode signs in anew
+                if (patient.isPresent()) {
+                    // a patient: their token is not used here (nor kept); patient mode signs in anew
                     keeper.drop();
                     session.signOut();
-                    return new Signed(null, p.patientMode() ? p : p.withPatient(patient.get()));
+                    return new Signed(null, p.withPatient(patient.get()));
                 }
                 keeper.release();
                 profiles.signedIn(p, session);
@@ -106,7 +112,6 @@ public final class SignInModel {
             signingIn.set(false);
             address.set("");
             if (signed.handOver() != null) {
-                signedIn.set(false);
                 status.set("You signed in as a patient: Custos opens your own record.");
                 message.accept("A patient signed in to " + p.name() + ".");
                 done.run();
@@ -137,6 +142,7 @@ public final class SignInModel {
     static final class HeldKeeper implements Consumer<String> {
         private final Consumer<String> real;
         private String held;
+        private boolean called;
         private boolean decided;
         private boolean keep;
 
@@ -148,6 +154,7 @@ public final class SignInModel {
         public synchronized void accept(String token) {
             if (!decided) {
                 held = token;
+                called = true;
             } else if (keep) {
                 real.accept(token);
             }
@@ -156,8 +163,8 @@ public final class SignInModel {
         synchronized void release() {
             decided = true;
             keep = true;
-            if (held != null) {
-                real.accept(held);
+            if (called) {
+                real.accept(held); // null too: a sign-in without a refresh token forgets an earlier kept one
             }
             held = null;
         }

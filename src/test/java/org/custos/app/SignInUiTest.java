@@ -118,7 +118,7 @@ class SignInUiTest {
     /**
      * A patient signs in on the staff window's Servers tab: the app is told, with the profile given that patient (it
      * then replaces the staff window with the patient's home, on a profile of the patient's own); the patient's token
-     * is not kept for the staff profile (signed out at once, its refresh token never stored).
+     * is not kept for the staff profile (signed out at once; its refresh token is dropped: see HeldKeeperTest).
      */
     @Test
     void aPatientSigningInOnTheServersTabIsHandedToPatientMode(FxRobot robot, LocalFhirServer s) throws Exception {

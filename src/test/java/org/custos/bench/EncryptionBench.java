@@ -3,11 +3,13 @@ package org.custos.bench;
 import org.custos.cache.AuditFilter;
 import org.custos.cache.Cache;
 import org.custos.cache.CacheKey;
+import org.custos.cache.CacheKeys;
 import org.custos.fhir.Fhir;
 import org.custos.sync.ImportReport;
 import org.custos.sync.Importer;
 import org.custos.demo.DemoGenerator;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -105,6 +107,7 @@ public final class EncryptionBench {
             }
         }
         out.put("afterTidyClose", browse(pairs, filters));
+        out.put("sameState", sameState(pairs.get(0)[0], tmp, filters));
         BenchSupport.deleteTree(tmp);
         out.put("environment", BenchSupport.environment());
         System.out.println("encryption: wrote " + BenchSupport.writeResult("encryption", out, table(out)));
@@ -164,6 +167,67 @@ public final class EncryptionBench {
         m.put("againCostRatio", IngestBench.target(median(e.stream().map(Pass::againMs).toList())
                 / median(p.stream().map(Pass::againMs).toList()), "<=", 1.30));
         return m;
+    }
+
+    /** How many times each side of the same-state comparison is opened. */
+    private static final int SAME_STATE_PASSES = 12;
+
+    /**
+     * Like with like: one imported cache written twice by the same compaction, plain and encrypted (what "Encrypt the
+     * cache" writes), so both files hold the same pages in the same places. Each pass opens a fresh copy of one of
+     * them (alternating which goes first), so no opening changes what the next one reads; the first pages' reads
+     * must then be the same on both sides, and the time is all that differs.
+     */
+    private static Map<String, Object> sameState(Ingest source, Path tmp, List<AuditFilter> filters) {
+        try {
+            Path plain = Files.createDirectories(tmp.resolve("same-plain")).resolve("custos");
+            Path enc = Files.createDirectories(tmp.resolve("same-encrypted")).resolve("custos");
+            CacheKey key = CacheKey.random();
+            CacheKeys.copyCompacted(source.cache, source.key, plain, null);
+            CacheKeys.copyCompacted(source.cache, source.key, enc, key);
+            List<Pass> p = new ArrayList<>();
+            List<Pass> e = new ArrayList<>();
+            List<Double> pairRatios = new ArrayList<>();
+            for (int r = 0; r < SAME_STATE_PASSES; r++) {
+                boolean encFirst = r % 2 == 1;
+                Pass[] pair = new Pass[2];
+                for (boolean isEnc : new boolean[]{encFirst, !encFirst}) {
+                    Path work = Files.createDirectories(tmp.resolve("same-work-" + System.nanoTime()))
+                            .resolve("custos");
+                    Files.copy(h2(isEnc ? enc : plain), h2(work));
+                    pair[isEnc ? 1 : 0] = pass(new Ingest(isEnc, 0, work, isEnc ? key : null), filters);
+                    BenchSupport.deleteTree(work.getParent());
+                }
+                p.add(pair[0]);
+                e.add(pair[1]);
+                pairRatios.add(pair[1].coldMs / pair[0].coldMs);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("passes", SAME_STATE_PASSES);
+            m.put("plainFileMB", BenchSupport.round(BenchSupport.mb(BenchSupport.size(h2(plain))), 1));
+            m.put("encryptedFileMB", BenchSupport.round(BenchSupport.mb(BenchSupport.size(h2(enc))), 1));
+            m.put("plainFirstPagesMs", p.stream().map(x -> BenchSupport.round(x.coldMs, 1)).toList());
+            m.put("encryptedFirstPagesMs", e.stream().map(x -> BenchSupport.round(x.coldMs, 1)).toList());
+            m.put("plainFirstPagesReads", p.stream().map(Pass::reads).toList());
+            m.put("encryptedFirstPagesReads", e.stream().map(Pass::reads).toList());
+            m.put("plainFirstPagesMsMedian", BenchSupport.round(median(p.stream().map(Pass::coldMs).toList()), 1));
+            m.put("encryptedFirstPagesMsMedian", BenchSupport.round(median(e.stream().map(Pass::coldMs).toList()),
+                    1));
+            m.put("pairRatios", pairRatios.stream().map(x -> BenchSupport.round(x, 3)).toList());
+            m.put("pairRatioMedian", BenchSupport.round(median(pairRatios), 3));
+            m.put("pairsOverLimit", pairRatios.stream().filter(x -> x > 1.30).count());
+            m.put("firstPagesCostRatio", IngestBench.target(median(e.stream().map(Pass::coldMs).toList())
+                    / median(p.stream().map(Pass::coldMs).toList()), "<=", 1.30));
+            m.put("againCostRatio", IngestBench.target(median(e.stream().map(Pass::againMs).toList())
+                    / median(p.stream().map(Pass::againMs).toList()), "<=", 1.30));
+            return m;
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+    }
+
+    private static Path h2(Path cache) {
+        return cache.resolveSibling(cache.getFileName() + ".mv.db");
     }
 
     /** The median of the first pages' time per thousand file reads. */
@@ -233,6 +297,17 @@ public final class EncryptionBench {
                     m.get("encryptedMsPer1000ReadsMedian"), m.get("perReadCostRatio"),
                     m.get("plainAgainMsMedian"), m.get("encryptedAgainMsMedian"),
                     ((Map<?, ?>) m.get("againCostRatio")).get("value")));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> same = (Map<String, Object>) r.get("sameState");
+        if (same != null) {
+            b.append(String.format(Locale.ROOT, "first pages, same state (ms)   %8s     %8s    %s   (%s passes; "
+                            + "median of pair ratios %s, %s of them over 1.30)%n"
+                            + "  the same again           (ms)                          %s%n",
+                    same.get("plainFirstPagesMsMedian"), same.get("encryptedFirstPagesMsMedian"),
+                    ((Map<?, ?>) same.get("firstPagesCostRatio")).get("value"), same.get("passes"),
+                    same.get("pairRatioMedian"), same.get("pairsOverLimit"),
+                    ((Map<?, ?>) same.get("againCostRatio")).get("value")));
         }
         return b.toString();
     }

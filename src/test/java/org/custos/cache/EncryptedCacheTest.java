@@ -96,4 +96,23 @@ class EncryptedCacheTest {
             assertThat(again.damagedBlocks()).isZero();
         }
     }
+
+    /** The benchmark's like-with-like copies: the same cache, compacted, plain and encrypted, holding the same rows. */
+    @Test
+    void aCompactedCopyHoldsTheSameRowsPlainOrEncrypted() throws Exception {
+        Path source = dir.resolve("source");
+        try (Cache c = Cache.open(source)) {
+            fill(c);
+        }
+        CacheKey key = CacheKey.random();
+        CacheKeys.copyCompacted(source, null, dir.resolve("copy-plain"), null);
+        CacheKeys.copyCompacted(source, null, dir.resolve("copy-enc"), key);
+        try (Cache plain = Cache.open(dir.resolve("copy-plain"));
+             Cache enc = Cache.open(dir.resolve("copy-enc"), key)) {
+            assertThat(plain.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+            assertThat(enc.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+            assertThat(fileHolds(enc.file(), MARKER)).as("the encrypted copy hides the name").isFalse();
+            assertThat(fileHolds(plain.file(), MARKER)).isTrue();
+        }
+    }
 }

@@ -108,7 +108,8 @@ public final class CustosApp extends Application {
         fhir = fhirReady;
         this.options = options;
         // patient mode: asked for (--patient), or chosen by the last sign-in, which was a patient's (not with --staff)
-        String remembered = options.staff() ? null : settings().get(PATIENT_PROFILE, null);
+        // (--smoke, the installers' check, is always the staff window)
+        String remembered = options.staff() || options.smoke() ? null : settings().get(PATIENT_PROFILE, null);
         String patientName = options.patient() != null ? options.patient() : remembered;
         if (patientName == null) {
             openCache(stage, scene, dbFile, fhirReady, options, shownMs, false);
@@ -123,8 +124,8 @@ public final class CustosApp extends Application {
                 return;
             }
             if (found.isEmpty() || !found.get().patientMode()) {
-                scene.setRoot(StartScreens.failure(new IllegalArgumentException(found.isEmpty() ? "There is no server profile "
-                        + "named " + patientName + "." : "The profile " + patientName + " is not in "
+                scene.setRoot(StartScreens.failure(new IllegalArgumentException(found.isEmpty() ? "There is no "
+                        + "server profile named " + patientName + "." : "The profile " + patientName + " is not in "
                         + "patient mode: give it its patient in the Servers tab first.")));
                 return;
             }

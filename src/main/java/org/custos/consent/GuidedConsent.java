@@ -151,7 +151,8 @@ public final class GuidedConsent {
             }
             case RESEARCH -> {
                 out.add(say(d, DecisionRequest.of(ConsentTemplates.CONSENT_ACTION + "|use")
-                        .purpose(ACT_REASON + "|HRESCH").labelled(), "Researchers", true, "use your record for research"));
+                        .purpose(ACT_REASON + "|HRESCH").labelled(), "Researchers", true,
+                        "use your record for research"));
                 out.add(say(d, care.actor(SOMEONE_ELSE, ROLE).labelled(), "Staff caring for you", true,
                         "see your record"));
             }

@@ -93,7 +93,8 @@ public final class GuidedConsentView {
         }
         group.selectedToggleProperty().addListener((o, was, now) -> vm.choice().set(now == null ? null
                 : (GuidedConsent.Choice) now.getUserData()));
-        vm.choice().addListener((o, was, now) -> group.getToggles().forEach(t -> t.setSelected(t.getUserData() == now)));
+        vm.choice().addListener((o, was, now) -> group.getToggles()
+                .forEach(t -> t.setSelected(t.getUserData() == now)));
 
         searchField.textProperty().bindBidirectional(vm.search());
         foundList.setItems(vm.found());

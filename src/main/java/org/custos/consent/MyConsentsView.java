@@ -14,7 +14,9 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.custos.ui.Views;
 
-/** "My consents": the list in plain words, New consent (the guided steps in its place), Withdraw with a confirmation. */
+/**
+ * "My consents": the list in plain words, New consent (the guided steps in its place), Withdraw with a confirmation.
+ */
 public final class MyConsentsView {
     private final MyConsentsViewModel vm;
     private final GuidedConsentView guide;

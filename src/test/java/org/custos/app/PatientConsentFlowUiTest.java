@@ -66,12 +66,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 15 from end to end, against the SMART-protected test server (HAPI JPA, its compartment kept by HAPI's
  * AuthorizationInterceptor) and a real OAuth 2 server: patient A signs in from the patient's home as the app does
- * (discovery, PKCE, the browser played by the test; a sign-in as another patient is refused), fetches their record, reads who looked at it, makes "everyone except Dr X" through the
- * guided steps, signs it with a PKCS#12 key and saves it, sees it in their list and withdraws it after a confirmation.
- * What the server holds afterwards is read back on the open endpoint: the Consent (active, then withdrawn) and a
- * Provenance whose signature verifies against the signer's CA. Nothing of patient B is reachable: not in the cache,
- * not offered by the directory search, not writable with A's token. Every control of every step is named for a screen
- * reader. Writes target/screenshots/guided-*.png.
+ * (discovery, PKCE, the browser played by the test; a sign-in as another patient is refused), fetches their record,
+ * reads who looked at it, makes "everyone except Dr X" through the guided steps, signs it with a PKCS#12 key (one
+ * naming another patient is refused first, nothing saved) and saves it, sees it in their list and withdraws it after
+ * a confirmation, then signs out. What the server holds afterwards is read back on the open endpoint: the Consent
+ * (active, then withdrawn) and a Provenance whose signature verifies against the signer's CA. Nothing of patient B is
+ * reachable: not in the cache, not offered by the directory search, not writable with A's token. Every control of
+ * every step is named for a screen reader. Writes target/screenshots/guided-*.png.
  */
 @ExtendWith({ApplicationExtension.class, FhirServerExtension.class})
 class PatientConsentFlowUiTest {

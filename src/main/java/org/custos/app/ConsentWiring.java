@@ -203,8 +203,7 @@ final class ConsentWiring {
             @Override
             public String sendAll() {
                 List<OutboxSender.Report> reports = saver.sendAll(new org.custos.fhir.Cancellation());
-                // Custos's own audit events go out from the same outbox: not the user's edits
-                int sent = reports.stream().mapToInt(r -> r.sent() - r.trailSent()).sum();
+                int sent = reports.stream().mapToInt(OutboxSender.Report::editsSent).sum();
                 int conflicts = reports.stream().mapToInt(r -> r.conflicts().size()).sum();
                 return sent + conflicts == 0 ? "" : "Sent " + sent + " waiting edit(s)"
                         + (conflicts == 0 ? "" : "; " + conflicts + " met a newer version: open them to choose");

@@ -18,6 +18,7 @@ import org.custos.provenance.ProvenanceReview;
 import org.custos.provenance.ProvenanceSigner;
 import org.custos.provenance.SignerKeys;
 import org.custos.sync.ConsentSaver;
+import org.custos.sync.OutboxSender;
 import org.custos.sync.ProvenanceSaver;
 import org.custos.ui.TaskRunner;
 
@@ -175,7 +176,7 @@ record PatientConsents(MyConsentsViewModel model, MyConsentsView view, ConsentSa
      * the patient's words ("" when none).
      */
     String sendWaiting(org.custos.fhir.Cancellation cancel) {
-        int sent = saver.sendAll(cancel).stream().mapToInt(r -> r.sent() - r.trailSent()).sum();
+        int sent = saver.sendAll(cancel).stream().mapToInt(OutboxSender.Report::editsSent).sum();
         return sent == 0 ? "" : sent == 1 ? "1 change of your consents was sent." : sent + " changes of your "
                 + "consents were sent.";
     }

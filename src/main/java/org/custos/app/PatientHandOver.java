@@ -34,8 +34,8 @@ final class PatientHandOver {
             name = base + " " + i;
         }
         // the staff profile's own scopes (if it names any) are not the patient's: patient mode asks for its own
-        return handed.withName(name).withPaging(handed.pageSize(), Set.of("AuditEvent", "Consent", "Practitioner",
-                "Organization"), handed.cacheDays()).withSendTrail(false)
+        return handed.withName(name).withPaging(handed.pageSize(), Set.copyOf(ServerProfile.PATIENT_MODE_TYPES),
+                        handed.cacheDays()).withSendTrail(false)
                 .withSmart(org.custos.fhir.SmartClient.of(handed.smart().clientId(), ""));
     }
 

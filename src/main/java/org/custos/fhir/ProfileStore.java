@@ -102,14 +102,7 @@ public final class ProfileStore {
 
     /** Who signed in to profile {@code p} when its kept refresh token was issued (see {@link #signedIn}). */
     public Optional<String> keptUser(ServerProfile p) {
-        if (!secrets.keyring() || p.smart() == null) {
-            return Optional.empty();
-        }
-        try {
-            return secrets.get(userName(p.name(), p.baseUrl(), p.smart().clientId()));
-        } catch (IllegalStateException e) {
-            return Optional.empty();
-        }
+        return p.smart() == null ? Optional.empty() : kept(userName(p.name(), p.baseUrl(), p.smart().clientId()));
     }
 
     /** The profile's session, while it is signed in. */
@@ -161,22 +154,27 @@ public final class ProfileStore {
 
     /** The refresh token an earlier sign-in to profile {@code p} (this base URL, this client) left in the keyring. */
     public Optional<String> keptRefreshToken(ServerProfile p) {
+        return kept(refreshName(p.name(), p.baseUrl(), p.smart().clientId()));
+    }
+
+    /** A keyring entry's value; empty without a keyring, or when the keyring will not say. */
+    private Optional<String> kept(String entry) {
         if (!secrets.keyring()) {
             return Optional.empty();
         }
         try {
-            return secrets.get(refreshName(p.name(), p.baseUrl(), p.smart().clientId()));
+            return secrets.get(entry);
         } catch (IllegalStateException e) {
             return Optional.empty();
         }
     }
 
-    /** Where secrets are kept, when the user should know (no keyring). */
     /** Whether secrets are kept in the operating system's keyring (may look for it first: not on the UI thread). */
     public boolean keyring() {
         return secrets.keyring();
     }
 
+    /** Where secrets are kept, when the user should know (no keyring). */
     public Optional<String> secretsWarning() {
         return secrets.warning();
     }
@@ -184,17 +182,13 @@ public final class ProfileStore {
     /**
      * Who is signed in, for Custos's own trail: the fhirUser of the signed-in sessions, made absolute with its server's
      * base URL — only when that is one person (sessions naming different people, or none, name nobody here: the
-     * trail then names the operating-system user).
+     * trail then names the operating-system user). A patient's session is patient mode's: never the staff's trail.
      */
     public Optional<String> signedInUser() {
         java.util.Set<String> users = new java.util.TreeSet<>();
         for (Signed s : sessions.values()) {
-            if (!s.session().signedIn()) {
-                continue;
-            }
-            String u = s.session().shown().fhirUser();
+            String u = s.session().signedIn() ? s.session().shown().fhirUser() : null;
             if (u != null && !u.isBlank() && PatientReference.ofUser(u, s.baseUrl()).isEmpty()) {
-                // (a patient's session is patient mode's: never the staff's own trail)
                 users.add(u.matches("(?i)https?://.*") ? u : s.baseUrl() + "/" + u);
             }
         }

@@ -157,8 +157,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
      */
     public ServerProfile withSession(TokenSource session) {
         if (session == null) {
-            return new ServerProfile(name, baseUrl, auth, user, secret, connectTimeout, readTimeout, pageSize, types,
-                    cacheDays, syncEveryMinutes, overlap, allowInsecure, sendTrail, smart, tls, null, patient);
+            return withName(name);
         }
         return new ServerProfile(name, baseUrl, auth == AuthKind.SMART ? AuthKind.SMART : AuthKind.BEARER, null,
                 auth == AuthKind.SMART ? secret : null, connectTimeout, readTimeout, pageSize, types, cacheDays,
@@ -172,8 +171,7 @@ public record ServerProfile(String name, String baseUrl, AuthKind auth, String u
     }
 
     /**
-     * The same profile in patient mode for {@code reference} ({@code Patient/<id>} or the bare id; null or blank: staff
-     * use again).
+     * The same profile in patient mode for {@code reference} ({@code Patient/<id>} or the bare id; null, blank: staff).
      *
      * @throws IllegalArgumentException not a patient reference, said so
      */

@@ -66,6 +66,11 @@ public final class OutboxSender {
         public record Problem(long seq, String resource, String message) {
         }
 
+        /** The user's edits sent (Custos's own audit events go out from the same outbox: not counted). */
+        public int editsSent() {
+            return sent - trailSent;
+        }
+
         /** Everything that was pending went to the server. */
         public boolean allSent() {
             return conflicts.isEmpty() && failures.isEmpty() && waiting == 0 && stoppedBecause == null;

@@ -1,0 +1,70 @@
+package org.custos.cache;
+
+import org.h2.jdbcx.JdbcConnectionPool;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** The H2 connection pool of a cache file, with the settings Custos uses, and what an open that fails is told as. */
+final class CachePool {
+    private CachePool() {
+    }
+
+    /** An H2 pool on the file at {@code base} (without ".mv.db"), checked by one connection. */
+    static JdbcConnectionPool connect(Path base, EncryptedFiles encrypted) {
+        // no COMPRESS: the raw resources are compressed in blocks already, and page compression then costs more
+        // ingest time than the bytes it saves (measured). CACHE_SIZE (KB): H2's page cache, 64 MB rather than 16,
+        // keeps the indexes of a million events in memory. MAX_COMPACT_TIME=0: no compaction when the file closes.
+        // H2 2.3.232 moves chunks in that compaction after its last commit (h2database#4247, fixed in 2.4.240 by
+        // "postpone last commit() call on closure until after compaction"): a reopened file can lose recent rows
+        // or come back at an old state (a cache reopened at schema version 4 after an interrupted import, seen
+        // once here, was probably that). The file is made small by SHUTDOWN COMPACT instead (closeTidily, custos
+        // compact), which writes a new file and does not take that path.
+        // DB_CLOSE_ON_EXIT=FALSE: Custos closes the cache itself; H2's own shutdown hook would close it under a
+        // sync or import that a Ctrl+C asked to stop after its current batch (a killed process loses at most the
+        // last second of commits either way, and every batch is one transaction)
+        // An encrypted cache: every file H2 opens goes through the cache's own scheme (EncryptedFiles); no trace
+        // file (H2 writes it in plain text beside the cache, and an error's text can quote what was stored).
+        // Not covered: a query result larger than H2's MAX_MEMORY_ROWS (40,000 per GB of heap) is spilled to a
+        // temporary file in java.io.tmpdir, outside the scheme, in plain text, deleted after the query. Raising the
+        // limit was measured to slow the first browser pages (×1.44–1.60 against ×1.24–1.29) and would have H2 size
+        // an index rebuild's buffer by it (an upgrade's new index): left as it is, and said in the README.
+        String url = "jdbc:h2:" + (encrypted == null ? "file:" + base : encrypted.pathOf(base.toString()))
+                + ";CACHE_SIZE=65536;MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE"
+                + (encrypted == null ? "" : ";TRACE_LEVEL_FILE=0");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
+        pool.setMaxConnections(8);
+        try (Connection c = pool.getConnection()) {
+            c.isValid(1);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw translateOpenError(base, e, encrypted != null);
+        }
+        return pool;
+    }
+
+    private static CacheException translateOpenError(Path base, SQLException e, boolean encrypted) {
+        // 90049: encryption error (wrong key); 90030 / 90048: corrupt or not an H2 file of this kind (a plain file
+        // opened with a key, or an encrypted one without); 28000: wrong user name or password (the key)
+        int code = e.getErrorCode();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EncryptedChannel.WrongKeyException) {
+                code = 90049;
+            }
+        }
+        if (code == 90049 || code == 28000 || (code == 90030 || code == 90048)) {
+            return new CacheKeyException(encrypted
+                    ? "The cache " + base + ".mv.db cannot be opened with the key Custos has for it: it was encrypted "
+                    + "with another key (lost with a keyring that was reset, say), or it is not encrypted. Without "
+                    + "its key it cannot be read; a new cache can be synced again from the servers."
+                    : "The cache " + base + ".mv.db is encrypted (or damaged): it needs its key.", e);
+        }
+        // 90020: database in use by another process (file lock)
+        if (e.getErrorCode() == 90020 || String.valueOf(e.getMessage()).contains("90020")) {
+            return new CacheLockedException("The cache " + base + ".mv.db is in use by another Custos process. "
+                    + "Close the other window or command, or choose another cache with --db PATH.", e);
+        }
+        return new CacheException("Cannot open the cache " + base + ".mv.db: " + e.getMessage(), e);
+    }
+}

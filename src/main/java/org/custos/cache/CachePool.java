@@ -11,11 +11,28 @@ final class CachePool {
     private CachePool() {
     }
 
+    /** H2's page cache at most: 256 MB. */
+    static final long MAX_CACHE_KB = 256 * 1024;
+    /** H2's own default, the least given. */
+    static final long MIN_CACHE_KB = 16 * 1024;
+
+    /**
+     * H2's page cache (KB) for a JVM of {@code maxHeap} bytes: a sixteenth of the heap, from 16 to 256 MB (128 under
+     * the installers' 2 GB; it was 64 MB). Filled only as pages are read. At 64 MB the browser's first pages on
+     * 100,000 events outgrew it: pages were dropped and read again, 26,576 to 48,000 file reads for the same 43
+     * queries on the same file, changing from one opening to the next; at 128 MB, 26,576 in most openings (at most
+     * 28,525), at 256 MB in every one (EncryptionBench). Not more by default: the browser's heap target (300 MB on
+     * 1M events).
+     */
+    static long cacheKb(long maxHeap) {
+        return Math.max(MIN_CACHE_KB, Math.min(MAX_CACHE_KB, maxHeap / 16 / 1024));
+    }
+
     /** An H2 pool on the file at {@code base} (without ".mv.db"), checked by one connection. */
     static JdbcConnectionPool connect(Path base, EncryptedFiles encrypted) {
         // no COMPRESS: the raw resources are compressed in blocks already, and page compression then costs more
-        // ingest time than the bytes it saves (measured). CACHE_SIZE (KB): H2's page cache, 64 MB rather than 16,
-        // keeps the indexes of a million events in memory. MAX_COMPACT_TIME=0: no compaction when the file closes.
+        // ingest time than the bytes it saves (measured). CACHE_SIZE (KB): H2's page cache, see cacheKb.
+        // MAX_COMPACT_TIME=0: no compaction when the file closes.
         // H2 2.3.232 moves chunks in that compaction after its last commit (h2database#4247, fixed in 2.4.240 by
         // "postpone last commit() call on closure until after compaction"): a reopened file can lose recent rows
         // or come back at an old state (a cache reopened at schema version 4 after an interrupted import, seen
@@ -31,7 +48,8 @@ final class CachePool {
         // limit was measured to slow the first browser pages (×1.44–1.60 against ×1.24–1.29) and would have H2 size
         // an index rebuild's buffer by it (an upgrade's new index): left as it is, and said in the README.
         String url = "jdbc:h2:" + (encrypted == null ? "file:" + base : encrypted.pathOf(base.toString()))
-                + ";CACHE_SIZE=65536;MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE"
+                + ";CACHE_SIZE=" + cacheKb(Runtime.getRuntime().maxMemory())
+                + ";MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE"
                 + (encrypted == null ? "" : ";TRACE_LEVEL_FILE=0");
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
         pool.setMaxConnections(8);

@@ -5,6 +5,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /** The H2 connection pool of a cache file, with the settings Custos uses, and what an open that fails is told as. */
 final class CachePool {
@@ -18,11 +19,11 @@ final class CachePool {
 
     /**
      * H2's page cache (KB) for a JVM of {@code maxHeap} bytes: a sixteenth of the heap, from 16 to 256 MB (128 under
-     * the installers' 2 GB; it was 64 MB). Filled only as pages are read. At 64 MB the browser's first pages on
-     * 100,000 events outgrew it: pages were dropped and read again, 26,576 to 48,000 file reads for the same 43
-     * queries on the same file, changing from one opening to the next; at 128 MB, 26,576 in most openings (at most
-     * 28,525), at 256 MB in every one (EncryptionBench). Not more by default: the browser's heap target (300 MB on
-     * 1M events).
+     * the installers' 2 GB; it was 64 MB). Filled only as pages are read; each open cache has its own. At 64 MB the
+     * browser's first pages on 100,000 events outgrew it: H2 dropped pages and read them again, so the same 43
+     * queries on identical files took 26,573 to about 35,800 file reads, changing from one opening to the next
+     * (EncryptionBench); at 128 MB nearly every opening takes the least (at most 29,020). Not more by default: the
+     * browser's heap target (300 MB while browsing 1M events; 129 MB measured at 128).
      */
     static long cacheKb(long maxHeap) {
         return Math.max(MIN_CACHE_KB, Math.min(MAX_CACHE_KB, maxHeap / 16 / 1024));
@@ -30,8 +31,18 @@ final class CachePool {
 
     /** An H2 pool on the file at {@code base} (without ".mv.db"), checked by one connection. */
     static JdbcConnectionPool connect(Path base, EncryptedFiles encrypted) {
+        return connect(base, encrypted, cacheKb(Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * An H2 pool on the file at {@code base}, its page cache {@code cacheKb} KB, checked by one connection. The cache
+     * size is set once, by that connection, and not in the URL: H2 runs each setting of the URL again for every new
+     * connection, and {@code SET CACHE_SIZE} empties the page cache (2.3.232, FileStore.setCacheSize), so each
+     * connection the pool added (a background count beside a page query) dropped every page read so far.
+     */
+    static JdbcConnectionPool connect(Path base, EncryptedFiles encrypted, long cacheKb) {
         // no COMPRESS: the raw resources are compressed in blocks already, and page compression then costs more
-        // ingest time than the bytes it saves (measured). CACHE_SIZE (KB): H2's page cache, see cacheKb.
+        // ingest time than the bytes it saves (measured).
         // MAX_COMPACT_TIME=0: no compaction when the file closes.
         // H2 2.3.232 moves chunks in that compaction after its last commit (h2database#4247, fixed in 2.4.240 by
         // "postpone last commit() call on closure until after compaction"): a reopened file can lose recent rows
@@ -48,13 +59,12 @@ final class CachePool {
         // limit was measured to slow the first browser pages (×1.44–1.60 against ×1.24–1.29) and would have H2 size
         // an index rebuild's buffer by it (an upgrade's new index): left as it is, and said in the README.
         String url = "jdbc:h2:" + (encrypted == null ? "file:" + base : encrypted.pathOf(base.toString()))
-                + ";CACHE_SIZE=" + cacheKb(Runtime.getRuntime().maxMemory())
                 + ";MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE"
                 + (encrypted == null ? "" : ";TRACE_LEVEL_FILE=0");
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "custos", "");
         pool.setMaxConnections(8);
-        try (Connection c = pool.getConnection()) {
-            c.isValid(1);
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SET CACHE_SIZE " + cacheKb);
         } catch (SQLException e) {
             pool.dispose();
             throw translateOpenError(base, e, encrypted != null);

@@ -1,10 +1,15 @@
 package org.custos.cache;
 
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,7 +56,7 @@ class CacheTest {
      * outgrew it and H2 read pages again (EncryptionBench, README); the installers' 2 GB heap gives 128 MB.
      */
     @Test
-    void theCacheKeepsASixteenthOfTheHeapForPagesWithinBounds() {
+    void theCacheKeepsASixteenthOfTheHeapForPagesWithinBounds() throws SQLException {
         assertThat(CachePool.cacheKb(2L << 30)).isEqualTo(128 * 1024);
         assertThat(CachePool.cacheKb(16L << 30)).isEqualTo(256 * 1024);
         assertThat(CachePool.cacheKb(1L << 30)).isEqualTo(64 * 1024);
@@ -64,6 +69,66 @@ class CacheTest {
                 }
             });
             assertThat(v).isEqualTo(Long.toString(CachePool.cacheKb(Runtime.getRuntime().maxMemory())));
+        }
+        JdbcConnectionPool pool = CachePool.connect(dir.resolve("other"), null, 20480);
+        try (Connection conn = pool.getConnection(); var st = conn.createStatement(); var rs = st.executeQuery(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("20480");
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    /**
+     * A connection the pool adds keeps what H2 has read. H2 runs the URL's settings again for each new connection,
+     * and SET CACHE_SIZE empties its page cache: with the size in the URL, every connection added (a background count
+     * beside a page query) made H2 read again every page it had.
+     */
+    @Test
+    void connectionsThePoolAddsDoNotEmptyH2sPageCache() throws SQLException {
+        Path base = dir.resolve("c");
+        try (Cache c = Cache.open(base)) {
+            c.inTransaction("filling", conn -> {
+                try (var st = conn.createStatement()) {
+                    st.execute("CREATE TABLE PROBE(ID INT PRIMARY KEY, V VARCHAR)");
+                    st.execute("INSERT INTO PROBE SELECT X, REPEAT('x', 500) FROM SYSTEM_RANGE(1, 20000)");
+                }
+                return null;
+            });
+        }
+        try (Cache c = Cache.open(base); Connection first = c.connection()) {
+            long opened = fileReads(first);
+            assertThat(probeSum(first)).isEqualTo(20000L * 20001 / 2);
+            long read = fileReads(first);
+            assertThat(read - opened).as("the rows come from the file").isGreaterThan(100);
+            List<Connection> more = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) { // more than the pool holds after opening: at least one is new
+                    more.add(c.connection());
+                    assertThat(probeSum(more.get(i))).isEqualTo(20000L * 20001 / 2);
+                }
+            } finally {
+                for (Connection m : more) {
+                    m.close();
+                }
+            }
+            assertThat(fileReads(first) - read).as("reads after new connections").isZero();
+        }
+    }
+
+    private static long probeSum(Connection c) throws SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT SUM(ID), MAX(LENGTH(V)) FROM PROBE")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long fileReads(Connection c) throws SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT SETTING_VALUE FROM "
+                + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_READ'")) {
+            rs.next();
+            return Long.parseLong(rs.getString(1).trim());
         }
     }
 

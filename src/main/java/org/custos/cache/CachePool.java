@@ -38,7 +38,8 @@ final class CachePool {
      * An H2 pool on the file at {@code base}, its page cache {@code cacheKb} KB, checked by one connection. The cache
      * size is set once, by that connection, and not in the URL: H2 runs each setting of the URL again for every new
      * connection, and {@code SET CACHE_SIZE} empties the page cache (2.3.232, FileStore.setCacheSize), so each
-     * connection the pool added (a background count beside a page query) dropped every page read so far.
+     * connection the pool added (a background count beside a page query) dropped every page read so far. H2 also
+     * keeps the setting in the file (a later opening under another heap sets its own).
      */
     static JdbcConnectionPool connect(Path base, EncryptedFiles encrypted, long cacheKb) {
         // no COMPRESS: the raw resources are compressed in blocks already, and page compression then costs more

@@ -104,7 +104,14 @@ public final class FxTaskRunner implements TaskRunner {
             Log.LOG.warn("{} failed", title, task.getException());
             onFailure.accept(task.getException());
         });
-        executor.execute(task);
+        try {
+            executor.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // shut down between the check above and here (the app closing from another thread): not started
+            done.run();
+            Log.LOG.debug("Not started, the app is closing: {}", title);
+            return () -> { };
+        }
         return () -> cancelled.set(true);
     }
 

@@ -61,20 +61,13 @@ class CacheTest {
         assertThat(CachePool.cacheKb(16L << 30)).isEqualTo(256 * 1024);
         assertThat(CachePool.cacheKb(1L << 30)).isEqualTo(64 * 1024);
         assertThat(CachePool.cacheKb(128L << 20)).isEqualTo(16 * 1024);
-        try (Cache c = Cache.open(dir.resolve("c"))) {
-            String v = c.inTransaction("reading a setting", conn -> {
-                try (var st = conn.createStatement(); var rs = st.executeQuery("SELECT SETTING_VALUE FROM "
-                        + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            });
-            assertThat(v).isEqualTo(Long.toString(CachePool.cacheKb(Runtime.getRuntime().maxMemory())));
+        try (Cache c = Cache.open(dir.resolve("c")); Connection conn = c.connection()) {
+            assertThat(setting(conn, "info.CACHE_MAX_SIZE")) // the live page cache, MB
+                    .isEqualTo(Long.toString(CachePool.cacheKb(Runtime.getRuntime().maxMemory()) / 1024));
         }
         JdbcConnectionPool pool = CachePool.connect(dir.resolve("other"), null, 20480);
-        try (Connection conn = pool.getConnection(); var st = conn.createStatement(); var rs = st.executeQuery(
-                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo("20480");
+        try (Connection conn = pool.getConnection()) {
+            assertThat(setting(conn, "info.CACHE_MAX_SIZE")).isEqualTo("20");
         } finally {
             pool.dispose();
         }
@@ -97,23 +90,27 @@ class CacheTest {
                 return null;
             });
         }
-        try (Cache c = Cache.open(base); Connection first = c.connection()) {
+        JdbcConnectionPool pool = CachePool.connect(base, null, CachePool.MIN_CACHE_KB * 4);
+        try (Connection first = pool.getConnection()) { // the one connection the pool made when it opened
             long opened = fileReads(first);
             assertThat(probeSum(first)).isEqualTo(20000L * 20001 / 2);
             long read = fileReads(first);
             assertThat(read - opened).as("the rows come from the file").isGreaterThan(100);
             List<Connection> more = new ArrayList<>();
             try {
-                for (int i = 0; i < 4; i++) { // more than the pool holds after opening: at least one is new
-                    more.add(c.connection());
+                for (int i = 0; i < 4; i++) {
+                    more.add(pool.getConnection()); // a new one each: the only idle one is held
                     assertThat(probeSum(more.get(i))).isEqualTo(20000L * 20001 / 2);
                 }
+                assertThat(pool.getActiveConnections()).isEqualTo(5);
             } finally {
                 for (Connection m : more) {
                     m.close();
                 }
             }
             assertThat(fileReads(first) - read).as("reads after new connections").isZero();
+        } finally {
+            pool.dispose();
         }
     }
 
@@ -125,10 +122,17 @@ class CacheTest {
     }
 
     private static long fileReads(Connection c) throws SQLException {
-        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT SETTING_VALUE FROM "
-                + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_READ'")) {
-            rs.next();
-            return Long.parseLong(rs.getString(1).trim());
+        return Long.parseLong(setting(c, "info.FILE_READ").trim());
+    }
+
+    private static String setting(Connection c, String name) throws SQLException {
+        try (var st = c.prepareStatement("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                + "WHERE SETTING_NAME = ?")) {
+            st.setString(1, name);
+            try (var rs = st.executeQuery()) {
+                assertThat(rs.next()).as(name).isTrue();
+                return rs.getString(1);
+            }
         }
     }
 

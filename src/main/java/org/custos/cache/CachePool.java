@@ -23,7 +23,7 @@ final class CachePool {
      * browser's first pages on 100,000 events outgrew it: H2 dropped pages and read them again, so the same 43
      * queries on identical files took 26,573 to about 35,800 file reads, changing from one opening to the next
      * (EncryptionBench); at 128 MB nearly every opening takes the least (at most 29,020). Not more by default: the
-     * browser's heap target (300 MB while browsing 1M events; 129 MB measured at 128).
+     * browser's heap target (300 MB while browsing 1M events; 126 MB measured at 128).
      */
     static long cacheKb(long maxHeap) {
         return Math.max(MIN_CACHE_KB, Math.min(MAX_CACHE_KB, maxHeap / 16 / 1024));

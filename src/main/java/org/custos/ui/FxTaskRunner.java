@@ -51,11 +51,6 @@ public final class FxTaskRunner implements TaskRunner {
 
     @Override
     public <T> Handle submit(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
-        if (executor.isShutdown()) {
-            // the app is closing: a refresh asked for by a last callback has nothing left to show
-            Log.LOG.debug("Not started, the app is closing: {}", title);
-            return () -> { };
-        }
         // cancel is a flag the work reads between its steps; the Task itself is never cancelled, so the work always
         // ends through onSuccess or onFailure (and can report what it did before it stopped)
         java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
@@ -107,7 +102,8 @@ public final class FxTaskRunner implements TaskRunner {
         try {
             executor.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // shut down between the check above and here (the app closing from another thread): not started
+            // the app is closing (the executor shut down, on this thread or another): a refresh asked for by a last
+            // callback has nothing left to show
             done.run();
             Log.LOG.debug("Not started, the app is closing: {}", title);
             return () -> { };

@@ -245,7 +245,7 @@ public final class EncryptionBench {
     }
 
     private static Path file(Ingest i) {
-        return i.cache.resolveSibling(i.cache.getFileName() + ".mv.db");
+        return h2(i.cache);
     }
 
     /** How many times the same pages are read again after the first, on the open cache. */

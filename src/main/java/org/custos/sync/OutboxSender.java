@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Sends one server's outbox entries, in order, each once.
@@ -27,9 +28,8 @@ import java.util.Set;
  * <li>An entry is marked {@code SENDING} (committed, on disk) before its request leaves; when the server has stored
  * it, its version goes into the cache and the entry is {@code SENT} in one transaction.</li>
  * <li>An entry found {@code SENDING} (the process was killed while sending it) is reconciled first: when the
- * server's current content equals the entry's (narrative and meta labels included; the
- * server's version, time and meta source aside), it was stored and is
- * {@code SENT}; otherwise it is sent again with its If-Match.</li>
+ * server's current content equals the entry's (narrative and meta labels included; the server's version, time and
+ * meta source aside), it was stored and is {@code SENT}; otherwise it is sent again with its If-Match.</li>
  * <li>A version conflict (409/412, or a new resource the server has already) stops that entry ({@code CONFLICT},
  * with the server's version and text) and the later entries for the same resource wait; entries for other
  * resources go on. A conflict whose server content equals the entry's is no conflict: it is {@code SENT}.</li>
@@ -58,12 +58,19 @@ public final class OutboxSender {
         }
     }
 
-    /** What one run did. {@code stoppedBecause}: why the run ended before the last entry (null: it did not). */
-    /** {@code sent} counts everything sent; {@code trailSent} how many of those were Custos's own audit events. */
+    /**
+     * What one run did. {@code sent} counts everything sent, {@code trailSent} how many of those were Custos's own
+     * audit events; {@code stoppedBecause}: why the run ended before the last entry (null: it did not).
+     */
     public record Report(String origin, int sent, int reconciled, List<Problem> conflicts, List<Problem> failures,
                          int waiting, String stoppedBecause, int trailSent) {
         /** One entry that was not sent, and why. */
         public record Problem(long seq, String resource, String message) {
+        }
+
+        /** A run that sent nothing: {@code waiting} entries left, and why ({@code null}: no reason to tell). */
+        static Report nothingSent(String origin, long waiting, String why) {
+            return new Report(origin, 0, 0, List.of(), List.of(), (int) waiting, why, 0);
         }
 
         /** The user's edits sent (Custos's own audit events go out from the same outbox: not counted). */
@@ -121,8 +128,8 @@ public final class OutboxSender {
         Report edits;
         // the edits, then the trail, each under its own claim: a save's edit never waits behind a trail backlog
         if (!cache.outbox().claim(origin)) {
-            edits = new Report(origin, 0, 0, List.of(), List.of(), (int) cache.outbox().pending(origin).stream()
-                    .filter(e -> !trail(e)).count(), "the outbox of " + origin + " is being sent already", 0);
+            edits = Report.nothingSent(origin, cache.outbox().pending(origin).stream().filter(e -> !trail(e)).count(),
+                    "the outbox of " + origin + " is being sent already");
         } else {
             try {
                 edits = sendClaimed(writer, origin, cancel, listener, false);
@@ -136,11 +143,10 @@ public final class OutboxSender {
         Report trail;
         if (edits.stoppedBecause() != null && !edits.stoppedBecause().endsWith("is being sent already")) {
             // unreachable, refused credentials, cancelled: the trail would meet the same
-            trail = new Report(origin, 0, 0, List.of(), List.of(), (int) cache.outbox().countPendingTrail(origin),
-                    null, 0);
+            trail = Report.nothingSent(origin, cache.outbox().countPendingTrail(origin), null);
         } else if (!cache.outbox().claimTrail(origin)) {
-            trail = new Report(origin, 0, 0, List.of(), List.of(), (int) cache.outbox().countPendingTrail(origin),
-                    "the trail of " + origin + " is being sent already", 0);
+            trail = Report.nothingSent(origin, cache.outbox().countPendingTrail(origin),
+                    "the trail of " + origin + " is being sent already");
         } else {
             try {
                 trail = sendClaimed(writer, origin, cancel, listener, true);
@@ -149,15 +155,10 @@ public final class OutboxSender {
             }
         }
         return new Report(origin, edits.sent() + trail.sent(), edits.reconciled() + trail.reconciled(),
-                concat(edits.conflicts(), trail.conflicts()), concat(edits.failures(), trail.failures()),
+                Stream.concat(edits.conflicts().stream(), trail.conflicts().stream()).toList(),
+                Stream.concat(edits.failures().stream(), trail.failures().stream()).toList(),
                 edits.waiting() + trail.waiting(), edits.stoppedBecause() != null ? edits.stoppedBecause()
                 : trail.stoppedBecause(), trail.trailSent());
-    }
-
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> out = new ArrayList<>(a);
-        out.addAll(b);
-        return List.copyOf(out);
     }
 
     /** One part of a server's outbox: its edits ({@code trailPart} false) or Custos's own trail events. */
@@ -165,7 +166,7 @@ public final class OutboxSender {
                                boolean trailPart) {
         Redactor redactor = Redactor.of(writer.profile());
         OutboxStore outbox = cache.outbox();
-        Run run = new Run(origin);
+        Run run = new Run();
         // resources whose earlier entry did not go this run: their later entries wait, in order
         Set<String> blocked = new HashSet<>();
         // the trail goes in the order recorded: once one of its events is left waiting (or unanswered), the later
@@ -230,7 +231,6 @@ public final class OutboxSender {
     }
 
     private static final class Run {
-        final String origin;
         int sent;
         int trailSent;
         int reconciled;
@@ -238,10 +238,6 @@ public final class OutboxSender {
         String stoppedBecause;
         final List<Report.Problem> conflicts = new ArrayList<>();
         final List<Report.Problem> failures = new ArrayList<>();
-
-        Run(String origin) {
-            this.origin = origin;
-        }
     }
 
     /** Sends one entry; returns whether it is SENT now. */
@@ -377,8 +373,6 @@ public final class OutboxSender {
         listener.done(e, Status.CONFLICT, m);
     }
 
-    /** Failures that may pass by themselves: the entry stays pending. */
-    /** Failures after which the request may have been stored (no answer, or a broken one). */
     /**
      * A write that ended so may have been stored: no answer in time, an answer cut off, or a server error (a 502/504
      * from a proxy in front of the server is the classic "it may have arrived").
@@ -388,6 +382,7 @@ public final class OutboxSender {
                 || k == FhirServerException.Kind.SERVER_ERROR;
     }
 
+    /** Failures that may pass by themselves: the entry stays pending. */
     private static boolean stillPending(FhirServerException.Kind k) {
         return k.transientFault() || stopsTheRun(k);
     }

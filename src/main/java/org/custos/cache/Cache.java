@@ -313,6 +313,12 @@ public final class Cache implements AutoCloseable {
         return fileBytes > 2 * expected;
     }
 
+    /** Whether the file holds far more than its content ({@link #worthCompacting(long, long)}). */
+    boolean bloated() throws java.io.IOException {
+        long size = Files.size(file());
+        return worthCompacting(size, 0) && worthCompacting(size, audit.count(AuditFilter.ALL, Long.MAX_VALUE));
+    }
+
     /** An origin was purged: closing rewrites the file, so that the removed texts leave the disk. */
     private volatile boolean purged;
 
@@ -326,7 +332,7 @@ public final class Cache implements AutoCloseable {
      */
     public boolean closeTidily() {
         try {
-            if (purged || worthCompacting(Files.size(file()), audit.count(AuditFilter.ALL, Long.MAX_VALUE))) {
+            if (purged || bloated()) {
                 compactAndClose();
                 return true;
             }

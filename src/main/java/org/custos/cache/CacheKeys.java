@@ -77,11 +77,16 @@ public final class CacheKeys {
      * @throws CacheKeyException the keyring's key does not open it
      */
     public Cache open(Path file) {
+        return open(file, message -> { });
+    }
+
+    /**
+     * {@link #open(Path)}, compacting the cache first when its file holds far more than its content (see
+     * {@link CacheCompaction}), and telling {@code compacting} so before it starts.
+     */
+    public Cache open(Path file, java.util.function.Consumer<String> compacting) {
         Optional<String> id = keyId(file);
-        if (id.isEmpty()) {
-            return Cache.open(file);
-        }
-        return Cache.open(file, key(file, id.get()));
+        return CacheCompaction.open(file, id.isEmpty() ? null : key(file, id.get()), compacting);
     }
 
     private CacheKey key(Path file, String id) {

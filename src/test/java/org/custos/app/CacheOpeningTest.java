@@ -38,6 +38,21 @@ class CacheOpeningTest {
     }
 
     @Test
+    void aCacheLeftFarLargerThanItHoldsIsCompactedAtStartAndTheStartSaysSo() throws Exception {
+        Path file = dir.resolve("custos");
+        try (Cache c = Cache.open(file)) {
+            org.custos.cache.CacheFixtures.demoEvents(c, 200);
+        }
+        org.custos.cache.CacheFixtures.swell(file, null, 120); // as an import from the command line leaves it
+        List<String> said = new ArrayList<>();
+        try (Cache c = new CacheOpening(keys, settings).open(file, false, said::add)) {
+            assertThat(c.audit().count(org.custos.cache.AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(200);
+        }
+        assertThat(said).anyMatch(s -> s.startsWith("Compacting the cache"));
+        assertThat(java.nio.file.Files.size(dir.resolve("custos.mv.db"))).isLessThan(20_000_000L);
+    }
+
+    @Test
     void theCacheIsEncryptedAtStartWhenChosenAndDecryptedWhenTakenBack() {
         Path file = dir.resolve("custos");
         List<String> said = new ArrayList<>();

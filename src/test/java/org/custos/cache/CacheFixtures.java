@@ -100,6 +100,43 @@ public final class CacheFixtures {
         return lines;
     }
 
+    /**
+     * Leaves the file of the cache at {@code file} (encrypted with {@code key}, or plain) about {@code megabytes}
+     * larger than what it holds, as an import does with the pages it rewrote: rows written to a scratch table and
+     * dropped again, then closed as a crash or the command line leaves it (not tidily). Nothing the cache held changes.
+     */
+    public static void swell(Path file, CacheKey key, int megabytes) throws SQLException {
+        try (Cache cache = Cache.open(file, key); Connection c = cache.connection()) {
+            swell(c, megabytes);
+        }
+    }
+
+    /** {@link #swell(Path, CacheKey, int)} through a connection to the cache. */
+    static void swell(Connection c, int megabytes) throws SQLException {
+        java.util.Random random = new java.util.Random(megabytes);
+        byte[] megabyte = new byte[1 << 20];
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE swell_scratch(b VARBINARY(1048576))");
+        }
+        try (var insert = c.prepareStatement("INSERT INTO swell_scratch VALUES (?)")) {
+            for (int i = 0; i < megabytes; i++) {
+                random.nextBytes(megabyte); // not compressible, not shared
+                insert.setBytes(1, megabyte);
+                insert.executeUpdate();
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP TABLE swell_scratch");
+        }
+    }
+
+    /** Fills {@code cache} with the first {@code n} demo events. */
+    public static void demoEvents(Cache cache, int n) {
+        String demo = String.join("\n", demoAuditLines(n)) + "\n";
+        new Importer(cache, new Fhir()).importStream("demo", "bundled demo data", new ByteArrayInputStream(
+                demo.getBytes(StandardCharsets.UTF_8)), "demo-audit.ndjson", Importer.SILENT);
+    }
+
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "src/test/resources/caches");
         Files.createDirectories(out);

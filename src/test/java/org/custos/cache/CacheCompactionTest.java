@@ -1,0 +1,99 @@
+package org.custos.cache;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A cache left far larger than what it holds (an import or sync not followed by the app's tidy close) is compacted
+ * when it opens, with nothing it holds changed; one that is not is opened as it is, and what an opening did (an
+ * upgrade) is not hidden by a compaction.
+ */
+class CacheCompactionTest {
+    @TempDir
+    Path dir;
+
+    /** 2,000 events: compacting is worth it above 2 × (50 MB + 2 MB). */
+    private static final int SWELL_MB = 120;
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aCacheFarLargerThanItHoldsIsCompactedWhenItOpensWithNothingChanged(boolean encrypted) throws Exception {
+        Path file = dir.resolve("custos");
+        CacheKey key = encrypted ? CacheKey.random() : null;
+        Map<String, Long> rows;
+        String head;
+        try (Cache cache = Cache.open(file, key); var c = cache.connection()) {
+            CacheFixtures.demoEvents(cache, 2_000);
+            rows = CacheFixtures.rowCounts(c);
+            head = cache.verifier().run(null, () -> false, (d, t) -> { }).head();
+        }
+        CacheFixtures.swell(file, key, SWELL_MB);
+        Path h2 = dir.resolve("custos.mv.db");
+        assertThat(Files.size(h2)).isGreaterThan(SWELL_MB * 1_000_000L);
+
+        List<String> said = new ArrayList<>();
+        try (Cache cache = CacheCompaction.open(file, key, said::add); var c = cache.connection()) {
+            assertThat(said).singleElement().asString().startsWith("Compacting the cache " + h2);
+            assertThat(Files.size(h2)).isLessThan(20_000_000L);
+            assertThat(cache.encrypted()).isEqualTo(encrypted);
+            assertThat(CacheFixtures.rowCounts(c)).isEqualTo(rows);
+            Verifier.Result checked = cache.verifier().run(head, () -> false, (d, t) -> { });
+            assertThat(checked.intact()).as(checked.problems().toString()).isTrue();
+        }
+        try (Cache cache = CacheCompaction.open(file, key, said::add)) {
+            assertThat(said).hasSize(1); // compact now: opened as it is
+        }
+    }
+
+    @Test
+    void aCacheOpenedThroughTheKeysIsCompactedTooAndASmallOneIsLeftAsItIs() throws Exception {
+        Path file = dir.resolve("custos");
+        CacheKeys keys = new CacheKeys(new MapKeyring());
+        try (Cache cache = Cache.open(file)) {
+            CacheFixtures.demoEvents(cache, 200);
+        }
+        Path h2 = dir.resolve("custos.mv.db");
+        List<String> said = new ArrayList<>();
+        keys.open(file, said::add).close();
+        assertThat(said).isEmpty();
+
+        CacheFixtures.swell(file, null, SWELL_MB);
+        keys.open(file, said::add).close();
+        assertThat(said).singleElement().asString().startsWith("Compacting the cache");
+        assertThat(Files.size(h2)).isLessThan(20_000_000L);
+    }
+
+    @Test
+    void anUpgradeIsSaidAndTheCompactionWaitsForTheNextOpening() throws Exception {
+        Path file = dir.resolve("custos");
+        CacheFixtures.unpack(CacheFixtures.resource(3), dir.resolve("custos.mv.db"));
+        // swollen as a schema-3 cache, before the upgrade this Custos makes when it opens it
+        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + file + ";MAX_COMPACT_TIME=0", "custos",
+                "")) {
+            CacheFixtures.swell(c, SWELL_MB);
+        }
+        Path h2 = dir.resolve("custos.mv.db");
+        long swollen = Files.size(h2);
+        List<String> said = new ArrayList<>();
+        try (Cache cache = CacheCompaction.open(file, null, said::add)) {
+            assertThat(cache.openNotice()).hasValueSatisfying(n -> assertThat(n).contains("upgraded"));
+        }
+        assertThat(said).isEmpty();
+        assertThat(Files.size(h2)).isGreaterThanOrEqualTo(swollen);
+        try (Cache cache = CacheCompaction.open(file, null, said::add)) {
+            assertThat(cache.openNotice()).isEmpty();
+        }
+        assertThat(said).singleElement().asString().startsWith("Compacting the cache");
+        assertThat(Files.size(h2)).isLessThan(20_000_000L);
+    }
+}

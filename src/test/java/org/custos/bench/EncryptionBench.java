@@ -23,7 +23,9 @@ import java.util.Map;
  * then encrypted, plain) so a slow minute on this shared machine hits both. Each round's pair is then reopened in
  * turn, three times each, and the browser's first pages (the browse benchmark's filters) are timed just after each
  * opening: first as the imports closed them, then after the tidy close the app does at exit (which compacts a cache
- * this size). The issue allows at most 30 % on ingest and on browse. Writes target/bench/encryption.json.
+ * this size). Before those, each import's cache is opened as Custos opens one, which compacts a file this much
+ * larger than what it holds first ({@link EncryptionOpened}), and the opening and the first pages after it are timed.
+ * The issue allows at most 30 % on ingest and on browse. Writes target/bench/encryption.json.
  * <p>
  * The file reads of each pass are counted (H2's): the same first pages take about 26,000 or about 35,000 reads
  * depending on what earlier openings of a file wrote and moved, plain or encrypted alike, so the time per thousand
@@ -32,7 +34,7 @@ import java.util.Map;
 public final class EncryptionBench {
     private static final int ROUNDS = 4;
     /** Reopenings of each cache of each pair per state, interleaved: 12 passes on each side. */
-    private static final int REOPENS = 3;
+    static final int REOPENS = 3;
 
     private EncryptionBench() {
     }
@@ -44,7 +46,7 @@ public final class EncryptionBench {
     }
 
     /** One import: its time and the cache it left (closed). */
-    private record Ingest(boolean encrypted, double seconds, Path cache, CacheKey key) {
+    record Ingest(boolean encrypted, double seconds, Path cache, CacheKey key) {
     }
 
     /**
@@ -94,6 +96,7 @@ public final class EncryptionBench {
         ingest.put("encryptedEventsPerSecondMedian", BenchSupport.round(events / median(encIngest), 0));
         ingest.put("costRatio", IngestBench.target(median(encIngest) / median(plainIngest), "<=", 1.30));
         out.put("ingest", ingest);
+        out.put("asImportedOpenedByCustos", EncryptionOpened.run(pairs, filters, tmp));
         // a throwaway pass on each: the query code compiled before anything is timed
         pass(pairs.get(0)[0], filters);
         pass(pairs.get(0)[1], filters);
@@ -235,7 +238,7 @@ public final class EncryptionBench {
                 .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
     }
 
-    private static Path h2(Path cache) {
+    static Path h2(Path cache) {
         return cache.resolveSibling(cache.getFileName() + ".mv.db");
     }
 
@@ -286,7 +289,7 @@ public final class EncryptionBench {
         }
     }
 
-    private static double median(List<Double> v) {
+    static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);
         s.sort(Double::compare);
         int n = s.size();
@@ -318,6 +321,19 @@ public final class EncryptionBench {
                     m.get("plainAgainMsMedian"), m.get("encryptedAgainMsMedian"),
                     ((Map<?, ?>) m.get("againCostRatio")).get("value"), m.get("plainAgainReadsMax"),
                     m.get("encryptedAgainReadsMax")));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) r.get("asImportedOpenedByCustos");
+        if (o != null) {
+            b.append(String.format(Locale.ROOT, "as imported, opened by Custos (which compacts it first):%n"
+                            + "  opening                  (ms) %8s     %8s    %s%n"
+                            + "  then the first pages     (ms) %8s     %8s    %s%n"
+                            + "  opening + first pages    (ms) %8s     %8s    %s%n",
+                    o.get("plainOpenMsMedian"), o.get("encryptedOpenMsMedian"),
+                    ((Map<?, ?>) o.get("openCostRatio")).get("value"), o.get("plainFirstPagesMsMedian"),
+                    o.get("encryptedFirstPagesMsMedian"), ((Map<?, ?>) o.get("firstPagesCostRatio")).get("value"),
+                    o.get("plainOpenAndFirstPagesMsMedian"), o.get("encryptedOpenAndFirstPagesMsMedian"),
+                    ((Map<?, ?>) o.get("openAndFirstPagesCostRatio")).get("value")));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> same = (Map<String, Object>) r.get("sameState");

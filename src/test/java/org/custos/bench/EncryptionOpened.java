@@ -1,0 +1,101 @@
+package org.custos.bench;
+
+import org.custos.cache.AuditFilter;
+import org.custos.cache.Cache;
+import org.custos.cache.CacheCompaction;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Part of {@link EncryptionBench}: the caches as the imports left them (far larger than what they hold), opened as
+ * Custos opens a cache, which compacts such a file first ({@link CacheCompaction}); the opening and the first pages
+ * after it are timed, plain against encrypted.
+ */
+final class EncryptionOpened {
+    private EncryptionOpened() {
+    }
+
+    /** The opening (with its compaction) and the first pages after it, as Custos opens a cache. */
+    private record Opened(double openMs, double pagesMs, long reads) {
+    }
+
+    /**
+     * The caches as imported, opened as Custos opens them ({@link CacheCompaction}: such a file is compacted first),
+     * then the first pages: each pair {@link #EncryptionBench.REOPENS} times, alternating which side goes first, each time on a fresh
+     * copy of the file as the import left it (the files themselves are left as they are for the passes after).
+     */
+    static Map<String, Object> run(List<EncryptionBench.Ingest[]> pairs, List<AuditFilter> filters, Path tmp) {
+        openedPass(pairs.get(0)[0], filters, tmp); // throwaway: the compaction and query code compiled first
+        openedPass(pairs.get(0)[1], filters, tmp);
+        List<Opened> p = new ArrayList<>();
+        List<Opened> e = new ArrayList<>();
+        int turn = 0;
+        for (EncryptionBench.Ingest[] pair : pairs) {
+            for (int r = 0; r < EncryptionBench.REOPENS; r++) {
+                boolean encFirst = turn++ % 2 == 1;
+                for (boolean enc : new boolean[]{encFirst, !encFirst}) {
+                    (enc ? e : p).add(openedPass(pair[enc ? 1 : 0], filters, tmp));
+                }
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (boolean enc : new boolean[]{false, true}) {
+            List<Opened> o = enc ? e : p;
+            String side = enc ? "encrypted" : "plain";
+            m.put(side + "OpenMs", o.stream().map(x -> BenchSupport.round(x.openMs, 1)).toList());
+            m.put(side + "FirstPagesMs", o.stream().map(x -> BenchSupport.round(x.pagesMs, 1)).toList());
+            m.put(side + "FirstPagesReads", o.stream().map(Opened::reads).toList());
+            m.put(side + "OpenMsMedian", BenchSupport.round(EncryptionBench.median(o.stream().map(Opened::openMs).toList()), 1));
+            m.put(side + "FirstPagesMsMedian", BenchSupport.round(EncryptionBench.median(o.stream().map(Opened::pagesMs).toList()),
+                    1));
+            m.put(side + "OpenAndFirstPagesMsMedian", BenchSupport.round(EncryptionBench.median(o.stream()
+                    .map(x -> x.openMs + x.pagesMs).toList()), 1));
+        }
+        m.put("openCostRatio", IngestBench.target(EncryptionBench.median(e.stream().map(Opened::openMs).toList())
+                / EncryptionBench.median(p.stream().map(Opened::openMs).toList()), "<=", 1.30));
+        m.put("firstPagesCostRatio", IngestBench.target(EncryptionBench.median(e.stream().map(Opened::pagesMs).toList())
+                / EncryptionBench.median(p.stream().map(Opened::pagesMs).toList()), "<=", 1.30));
+        m.put("openAndFirstPagesCostRatio", IngestBench.target(EncryptionBench.median(e.stream().map(x -> x.openMs + x.pagesMs)
+                .toList()) / EncryptionBench.median(p.stream().map(x -> x.openMs + x.pagesMs).toList()), "<=", 1.30));
+        return m;
+    }
+
+    private static Opened openedPass(EncryptionBench.Ingest i, List<AuditFilter> filters, Path tmp) {
+        try {
+            Path work = Files.createDirectories(tmp.resolve("opened-" + System.nanoTime())).resolve("custos");
+            Files.copy(EncryptionBench.h2(i.cache()), EncryptionBench.h2(work));
+            List<String> said = new ArrayList<>();
+            long t0 = System.nanoTime();
+            try (Cache cache = CacheCompaction.open(work, i.key(), said::add)) {
+                double open = BenchSupport.ms(System.nanoTime() - t0);
+                if (said.isEmpty()) {
+                    throw new IllegalStateException("the cache as imported was not compacted when it opened");
+                }
+                long reads0 = cache.fileReads();
+                long b0 = System.nanoTime();
+                int rows = 0;
+                for (AuditFilter f : filters) {
+                    rows += cache.audit().page(f, null, false, 100).size();
+                }
+                double pages = BenchSupport.ms(System.nanoTime() - b0);
+                long reads = cache.fileReads() - reads0;
+                if (rows == 0 || reads <= 0) {
+                    throw new IllegalStateException("the browse queries found nothing, or H2 counted no reads");
+                }
+                System.out.printf(Locale.ROOT, "encryption: %s, opened by Custos: opening %.0f ms (compacted), "
+                        + "first pages %.0f ms, %d file reads%n", i.encrypted() ? "encrypted" : "plain", open, pages,
+                        reads);
+                BenchSupport.deleteTree(work.getParent());
+                return new Opened(open, pages, reads);
+            }
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+    }
+}

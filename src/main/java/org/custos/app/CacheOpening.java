@@ -57,6 +57,6 @@ final class CacheOpening {
             settings.put(CacheProtectionModel.FAILED, String.valueOf(e.getMessage()));
         }
         progress.accept("Opening the cache " + file + " …");
-        return keys.open(file, progress);
+        return keys.openCompacting(file, progress);
     }
 }

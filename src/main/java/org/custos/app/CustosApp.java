@@ -159,7 +159,10 @@ public final class CustosApp extends Application {
                            boolean setAsideFirst) {
         CacheOpening opening = new CacheOpening(org.custos.sync.CacheKeyring.keys(secrets), settings());
         tasks.submit("Opening the cache", p -> {
-            Cache c = opening.open(dbFile, setAsideFirst, m -> p.update(0, 0, m));
+            Cache c = opening.open(dbFile, setAsideFirst, m -> {
+                p.update(0, 0, m);
+                StartScreens.say(scene, m); // encrypting, compacting: the start screen says what takes the time
+            });
             c.openNotice().ifPresent(n -> Log.LOG.info("Opening the cache: {}", n));
             cache = c;
             return new Opened(fhirReady.join(), c);

@@ -17,10 +17,26 @@ final class StartScreens {
         ProgressIndicator spinner = new ProgressIndicator();
         spinner.setMaxSize(48, 48);
         Label label = new Label(text);
+        label.setId(WAITING_TEXT);
         label.setWrapText(true);
+        label.setMaxWidth(900);
         VBox box = new VBox(16, spinner, label);
         box.setAlignment(Pos.CENTER);
         return box;
+    }
+
+    private static final String WAITING_TEXT = "start-waiting-text";
+
+    /**
+     * Says {@code text} on the waiting screen {@code scene} shows, from any thread (what a long opening is doing:
+     * encrypting, compacting); nothing when the scene shows something else by then.
+     */
+    static void say(javafx.scene.Scene scene, String text) {
+        Platform.runLater(() -> {
+            if (scene.getRoot() != null && scene.getRoot().lookup("#" + WAITING_TEXT) instanceof Label label) {
+                label.setText(text);
+            }
+        });
     }
 
     /**

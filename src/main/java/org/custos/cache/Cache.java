@@ -304,21 +304,6 @@ public final class Cache implements AutoCloseable {
         return result;
     }
 
-    /**
-     * Whether closing should compact: the file holds far more than its content (a big import leaves about five
-     * times the compacted size). Small caches are never worth the wait.
-     */
-    public static boolean worthCompacting(long fileBytes, long auditEvents) {
-        long expected = 50L * 1024 * 1024 + auditEvents * 1024L;
-        return fileBytes > 2 * expected;
-    }
-
-    /** Whether the file holds far more than its content ({@link #worthCompacting(long, long)}). */
-    boolean bloated() throws java.io.IOException {
-        long size = Files.size(file());
-        return worthCompacting(size, 0) && worthCompacting(size, audit.count(AuditFilter.ALL, Long.MAX_VALUE));
-    }
-
     /** An origin was purged: closing rewrites the file, so that the removed texts leave the disk. */
     private volatile boolean purged;
 
@@ -332,11 +317,11 @@ public final class Cache implements AutoCloseable {
      */
     public boolean closeTidily() {
         try {
-            if (purged || bloated()) {
+            if (purged || CacheCompaction.bloated(this)) {
                 compactAndClose();
                 return true;
             }
-        } catch (java.io.IOException | CacheException e) {
+        } catch (java.io.IOException | SQLException | CacheException e) {
             // fall back to a plain close
         }
         close();

@@ -2,56 +2,117 @@ package org.custos.cache;
 
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Opening a cache whose file holds far more than its content, compacted first. An import or a sync leaves the file
- * several times its compacted size (100,000 events: about 380 MB for 55), and only Custos's tidy close at exit makes
- * it small again. A cache not closed that way (a crash, a killed process, the command line's import and sync, which
- * leave it as they wrote it) would otherwise be browsed in that state, with H2 rewriting it in the background
- * meanwhile: the same first pages then read the file 20–60 % more often (pages H2 drops from its cache to make room
- * for the ones it rewrites) and take longer, encrypted or not. Compacting when it opens costs about 1.2 s per 100,000
- * events (measured in the encryption benchmark) and leaves the file as the tidy close does.
+ * When a cache is worth compacting, and the app's start compacting one left far larger than its content. An import
+ * or a sync leaves the file several times its compacted size (100,000 events: about 380 MB, a fifth of it live), and
+ * the app's tidy close at exit makes it small again. A cache not closed that way (a crash, a killed process, the
+ * command line's import and sync, which leave it as they wrote it) would otherwise be browsed as it is, with H2
+ * rewriting it in the background meanwhile, and stay that large until the next exit.
  */
 public final class CacheCompaction {
     private CacheCompaction() {
     }
 
     /**
-     * Opens the cache at {@code file} (encrypted with {@code key}, or plain when null) and, when its file holds far
-     * more than its content ({@link Cache#worthCompacting}), compacts it first, telling {@code compacting} so before
-     * it starts. A compaction that fails leaves the file as it was (H2 writes the compacted copy beside it): the
-     * cache is then opened as it is, and the failure logged.
+     * Whether a file is worth compacting: it holds far more than its content (less than half of it live; an import
+     * leaves about a fifth). Small files (100 MiB or less) are never worth the wait. The share is H2's own count of
+     * the file's live pages, whatever the tables hold.
+     */
+    public static boolean worthCompacting(long fileBytes, int contentPercent) {
+        return fileBytes > (100L << 20) && contentPercent < 50;
+    }
+
+    /** Whether the open cache's file is worth compacting ({@link #worthCompacting}). */
+    static boolean bloated(Cache cache) throws IOException, SQLException {
+        long size = Files.size(cache.file());
+        return worthCompacting(size, 0) && worthCompacting(size, contentPercent(cache));
+    }
+
+    /**
+     * The share of the cache's file that is live content, in percent: H2's fill rates of the file by its chunks and
+     * of the chunks by live pages, multiplied.
+     */
+    static int contentPercent(Cache cache) throws SQLException {
+        try (Connection c = cache.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                     + "WHERE SETTING_NAME IN ('info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
+            int percent = 100;
+            int found = 0;
+            while (rs.next()) {
+                percent = percent * Integer.parseInt(rs.getString(1).trim()) / 100;
+                found++;
+            }
+            if (found != 2) {
+                throw new SQLException("H2 did not give the file's fill rates");
+            }
+            return percent;
+        } catch (NumberFormatException e) {
+            throw new SQLException("H2's fill rates are not numbers: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the cache at {@code file} (encrypted with {@code key}, or plain when null) and, when it is worth
+     * compacting, closes it, tells {@code compacting} so, compacts it and opens it again. The compaction is the one
+     * encrypting the cache uses ({@link CacheKeys#compact}): a copy beside the file, every table's rows counted
+     * against the original, put in its place only then, while H2's lock keeps other writers out. Whatever stops it
+     * (a full disk, another process, rows that differ) leaves the file as it was, logged; the cache then opens as it
+     * is. An opening that had something to say (an upgrade) is returned as it is: the compaction waits for the next.
      */
     public static Cache open(Path file, CacheKey key, Consumer<String> compacting) {
         Cache cache = Cache.open(file, key);
         if (cache.openNotice().isPresent()) {
-            return cache; // what this opening did (an upgrade) is said first; the compaction waits for the next
+            return cache;
         }
-        boolean bloated;
+        Path h2 = cache.file();
         long bytes;
+        int content;
         try {
-            bytes = Files.size(cache.file());
-            bloated = cache.bloated();
-        } catch (java.io.IOException | CacheException e) {
-            LoggerFactory.getLogger(CacheCompaction.class).warn("Could not tell whether the cache {} is worth "
-                    + "compacting; opened as it is", cache.file(), e);
+            bytes = Files.size(h2);
+            if (!worthCompacting(bytes, 0)) {
+                return cache;
+            }
+            content = contentPercent(cache);
+        } catch (IOException | SQLException e) {
+            log().warn("Could not tell whether the cache {} is worth compacting; opened as it is", h2, e);
             return cache;
         }
-        if (!bloated) {
+        if (!worthCompacting(bytes, content)) {
             return cache;
         }
-        compacting.accept(String.format(Locale.ROOT, "Compacting the cache %s (%,d MB, far more than it holds: it "
-                + "was not closed by Custos after an import or a sync) …", cache.file(), bytes >> 20));
+        cache.close();
         try {
-            cache.compactAndClose();
-        } catch (CacheException e) {
-            LoggerFactory.getLogger(CacheCompaction.class).warn("Compacting the cache {} at opening failed; it is "
-                    + "opened as it is", cache.file(), e);
+            long free = Files.getFileStore(h2.getParent()).getUsableSpace();
+            long needed = bytes / 100 * content + (64L << 20);
+            if (free < needed) {
+                log().warn("Not compacting the cache {} ({} MB, {} % content): {} MB free on its disk, {} MB needed",
+                        h2, bytes >> 20, content, free >> 20, needed >> 20);
+                return Cache.open(file, key);
+            }
+            compacting.accept(String.format(Locale.ROOT, "Compacting the cache %s: %,d MB, of which %d %% is "
+                    + "content (left so by an import or a sync that the app's exit did not follow) …", h2,
+                    bytes >> 20, content));
+            long t0 = System.nanoTime();
+            CacheKeys.compact(h2, key);
+            log().info("Compacted the cache {} at opening: {} MB -> {} MB in {} ms", h2, bytes >> 20,
+                    Files.size(h2) >> 20, (System.nanoTime() - t0) / 1_000_000);
+        } catch (IOException | CacheException e) {
+            log().warn("Compacting the cache {} at opening did not happen; it stays as it was", h2, e);
         }
         return Cache.open(file, key);
+    }
+
+    private static org.slf4j.Logger log() {
+        return LoggerFactory.getLogger(CacheCompaction.class);
     }
 }

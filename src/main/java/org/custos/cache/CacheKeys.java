@@ -77,14 +77,18 @@ public final class CacheKeys {
      * @throws CacheKeyException the keyring's key does not open it
      */
     public Cache open(Path file) {
-        return open(file, message -> { });
+        Optional<String> id = keyId(file);
+        if (id.isEmpty()) {
+            return Cache.open(file);
+        }
+        return Cache.open(file, key(file, id.get()));
     }
 
     /**
      * {@link #open(Path)}, compacting the cache first when its file holds far more than its content (see
-     * {@link CacheCompaction}), and telling {@code compacting} so before it starts.
+     * {@link CacheCompaction}), and telling {@code compacting} so before it starts: the app's start.
      */
-    public Cache open(Path file, java.util.function.Consumer<String> compacting) {
+    public Cache openCompacting(Path file, java.util.function.Consumer<String> compacting) {
         Optional<String> id = keyId(file);
         return CacheCompaction.open(file, id.isEmpty() ? null : key(file, id.get()), compacting);
     }
@@ -186,6 +190,14 @@ public final class CacheKeys {
             throw new CacheException("Cannot move the unreadable cache " + h2 + " aside: " + e.getMessage(), e);
         }
         return aside;
+    }
+
+    /**
+     * Compacts the closed cache whose H2 file is {@code h2} (encrypted with {@code key}, or plain when null) the way a
+     * conversion copies it: nothing changes unless the copy holds as many rows in every table.
+     */
+    static void compact(Path h2, CacheKey key) {
+        convert(h2, key, key);
     }
 
     /**

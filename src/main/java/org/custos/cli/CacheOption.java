@@ -17,14 +17,9 @@ final class CacheOption {
     /** Opens the cache; what opening it did (an upgrade, a restore after an interrupted one) goes to stderr. */
     Cache open() {
         // an encrypted cache opens with its key from the system keyring
-        // one far larger than what it holds (an import or sync that ended without the app's tidy close) is
-        // compacted first, said on stderr
-        var err = command.commandLine().getErr();
-        Cache cache = CacheCommand.keys().open(DataDirs.cacheFile(db), message -> {
-            err.println("custos " + command.name() + ": " + message);
-            err.flush();
-        });
+        Cache cache = CacheCommand.keys().open(DataDirs.cacheFile(db));
         cache.openNotice().ifPresent(notice -> {
+            var err = command.commandLine().getErr();
             err.println("custos " + command.name() + ": " + notice);
             err.flush();
         });

@@ -96,7 +96,7 @@ public final class EncryptionBench {
         ingest.put("encryptedEventsPerSecondMedian", BenchSupport.round(events / median(encIngest), 0));
         ingest.put("costRatio", IngestBench.target(median(encIngest) / median(plainIngest), "<=", 1.30));
         out.put("ingest", ingest);
-        out.put("asImportedOpenedByCustos", EncryptionOpened.run(pairs, filters, tmp));
+        out.put("asImportedOpenedByCustos", EncryptionOpened.run(pairs, filters, tmp, events));
         // a throwaway pass on each: the query code compiled before anything is timed
         pass(pairs.get(0)[0], filters);
         pass(pairs.get(0)[1], filters);

@@ -26,13 +26,15 @@ final class EncryptionOpened {
     }
 
     /**
-     * The caches as imported, opened as Custos opens them ({@link CacheCompaction}: such a file is compacted first),
-     * then the first pages: each pair {@link #EncryptionBench.REOPENS} times, alternating which side goes first, each time on a fresh
-     * copy of the file as the import left it (the files themselves are left as they are for the passes after).
+     * The caches as imported, opened as the app's start opens them ({@link CacheCompaction}: such a file is
+     * compacted first), then the first pages: each pair {@link EncryptionBench#REOPENS} times, alternating which side
+     * goes first, each time on a fresh copy of the file as the import left it (the files themselves are left as they
+     * are for the passes after).
      */
-    static Map<String, Object> run(List<EncryptionBench.Ingest[]> pairs, List<AuditFilter> filters, Path tmp) {
-        openedPass(pairs.get(0)[0], filters, tmp); // throwaway: the compaction and query code compiled first
-        openedPass(pairs.get(0)[1], filters, tmp);
+    static Map<String, Object> run(List<EncryptionBench.Ingest[]> pairs, List<AuditFilter> filters, Path tmp,
+                                   int events) {
+        openedPass(pairs.get(0)[0], filters, tmp, events); // throwaway: the compaction and query code compiled first
+        openedPass(pairs.get(0)[1], filters, tmp, events);
         List<Opened> p = new ArrayList<>();
         List<Opened> e = new ArrayList<>();
         int turn = 0;
@@ -40,7 +42,7 @@ final class EncryptionOpened {
             for (int r = 0; r < EncryptionBench.REOPENS; r++) {
                 boolean encFirst = turn++ % 2 == 1;
                 for (boolean enc : new boolean[]{encFirst, !encFirst}) {
-                    (enc ? e : p).add(openedPass(pair[enc ? 1 : 0], filters, tmp));
+                    (enc ? e : p).add(openedPass(pair[enc ? 1 : 0], filters, tmp, events));
                 }
             }
         }
@@ -66,7 +68,8 @@ final class EncryptionOpened {
         return m;
     }
 
-    private static Opened openedPass(EncryptionBench.Ingest i, List<AuditFilter> filters, Path tmp) {
+    private static Opened openedPass(EncryptionBench.Ingest i, List<AuditFilter> filters, Path tmp,
+                                     int events) {
         try {
             Path work = Files.createDirectories(tmp.resolve("opened-" + System.nanoTime())).resolve("custos");
             Files.copy(EncryptionBench.h2(i.cache()), EncryptionBench.h2(work));
@@ -85,6 +88,10 @@ final class EncryptionOpened {
                 }
                 double pages = BenchSupport.ms(System.nanoTime() - b0);
                 long reads = cache.fileReads() - reads0;
+                long held = cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE);
+                if (held != events) {
+                    throw new IllegalStateException("the compacted cache holds " + held + " events of " + events);
+                }
                 if (rows == 0 || reads <= 0) {
                     throw new IllegalStateException("the browse queries found nothing, or H2 counted no reads");
                 }

@@ -56,7 +56,7 @@ class CacheCompactionTest {
     }
 
     @Test
-    void aCacheOpenedThroughTheKeysIsCompactedTooAndASmallOneIsLeftAsItIs() throws Exception {
+    void theAppsOpeningThroughTheKeysCompactsTooAndASmallCacheIsLeftAsItIs() throws Exception {
         Path file = dir.resolve("custos");
         CacheKeys keys = new CacheKeys(new MapKeyring());
         try (Cache cache = Cache.open(file)) {
@@ -64,13 +64,40 @@ class CacheCompactionTest {
         }
         Path h2 = dir.resolve("custos.mv.db");
         List<String> said = new ArrayList<>();
-        keys.open(file, said::add).close();
+        keys.openCompacting(file, said::add).close();
         assertThat(said).isEmpty();
 
         CacheFixtures.swell(file, null, SWELL_MB);
-        keys.open(file, said::add).close();
+        keys.openCompacting(file, said::add).close();
         assertThat(said).singleElement().asString().startsWith("Compacting the cache");
         assertThat(Files.size(h2)).isLessThan(20_000_000L);
+    }
+
+    @Test
+    void aLargeCacheThatIsAllContentIsNotCompactedWhateverItHolds() throws Exception {
+        // 120 MB of live rows and no AuditEvent at all (as a cache of Provenance or Consents only): compacted once,
+        // it is all content, and the next openings leave it alone
+        Path file = dir.resolve("custos");
+        try (Cache cache = Cache.open(file); var c = cache.connection(); var st = c.createStatement()) {
+            st.execute("CREATE TABLE kept_scratch(b VARBINARY(1048576))");
+            java.util.Random random = new java.util.Random(1);
+            byte[] megabyte = new byte[1 << 20];
+            try (var insert = c.prepareStatement("INSERT INTO kept_scratch VALUES (?)")) {
+                for (int i = 0; i < SWELL_MB; i++) {
+                    random.nextBytes(megabyte);
+                    insert.setBytes(1, megabyte);
+                    insert.executeUpdate();
+                }
+            }
+        }
+        Path h2 = dir.resolve("custos.mv.db");
+        CacheKeys.compact(h2, null);
+        assertThat(Files.size(h2)).isGreaterThan(SWELL_MB * 1_000_000L);
+        List<String> said = new ArrayList<>();
+        try (Cache cache = CacheCompaction.open(file, null, said::add)) {
+            assertThat(CacheCompaction.contentPercent(cache)).isGreaterThan(90);
+        }
+        assertThat(said).isEmpty();
     }
 
     @Test

@@ -19,9 +19,10 @@ class CacheTest {
 
     @Test
     void onlyABloatedBigCacheIsCompactedAtExit() {
-        assertThat(Cache.worthCompacting(20L << 20, 6_000)).isFalse(); // the demo data
-        assertThat(Cache.worthCompacting(2_248L * 1_000_000, 1_000_000)).isTrue(); // a fresh import of 1M
-        assertThat(Cache.worthCompacting(416L * 1_000_000, 1_000_000)).isFalse(); // already compact
+        assertThat(CacheCompaction.worthCompacting(20L << 20, 10)).isFalse(); // the demo data: small
+        assertThat(CacheCompaction.worthCompacting(2_248L * 1_000_000, 20)).isTrue(); // a fresh import of 1M
+        assertThat(CacheCompaction.worthCompacting(416L * 1_000_000, 100)).isFalse(); // already compact
+        assertThat(CacheCompaction.worthCompacting(416L * 1_000_000, 50)).isFalse(); // half of it content
     }
 
     @Test

@@ -175,20 +175,6 @@ class CommandLineTest {
     }
 
     @Test
-    void aCacheLeftFarLargerThanItHoldsIsCompactedFirstAndThatIsSaidOnStderr() throws Exception {
-        Path swollen = dir.resolve("swollen");
-        Run imp = run("import", dir.resolve("demo.ndjson.gz").toString(), "--db", swollen.toString());
-        assertThat(imp.code()).as(imp.err()).isZero();
-        org.custos.cache.CacheFixtures.swell(swollen, null, 120); // as a big import leaves it
-        Run r = run("audit", "--count", "--db", swollen.toString());
-        assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out().trim()).isEqualTo("1500");
-        assertThat(r.err()).startsWith("custos audit: Compacting the cache " + swollen + ".mv.db");
-        assertThat(Files.size(dir.resolve("swollen.mv.db"))).isLessThan(20_000_000L);
-        assertThat(run("audit", "--count", "--db", swollen.toString()).err()).isEmpty();
-    }
-
-    @Test
     void aSecondProcessOnTheSameCacheGetsAClearMessage() throws Exception {
         Path shared = dir.resolve("locked");
         try (Cache held = Cache.open(shared)) {

@@ -99,9 +99,9 @@ public final class CacheCompaction {
                         h2, bytes >> 20, content, free >> 20, needed >> 20);
                 return Cache.open(file, key);
             }
-            compacting.accept(String.format(Locale.ROOT, "Compacting the cache %s: %,d MB, of which %d %% is "
-                    + "content (left so by an import or a sync that the app's exit did not follow) …", h2,
-                    bytes >> 20, content));
+            compacting.accept(String.format(Locale.ROOT, "Compacting the cache %s: %,d MB, of which only %d %% is "
+                    + "data (an import, a sync or a crash leaves it so until Custos closes it) …", h2, bytes >> 20,
+                    content));
             long t0 = System.nanoTime();
             CacheKeys.compact(h2, key);
             log().info("Compacted the cache {} at opening: {} MB -> {} MB in {} ms", h2, bytes >> 20,

@@ -312,8 +312,8 @@ public final class Cache implements AutoCloseable {
     }
 
     /**
-     * Closes the cache, compacting it first when an origin was purged or {@link #worthCompacting} says so; returns
-     * true if it compacted.
+     * Closes the cache, compacting it first when an origin was purged or {@link CacheCompaction#worthCompacting} says
+     * so; returns true if it compacted.
      */
     public boolean closeTidily() {
         try {

@@ -65,7 +65,8 @@ public final class CacheCompaction {
      * Opens the cache at {@code file} (encrypted with {@code key}, or plain when null) and, when it is worth
      * compacting, closes it, tells {@code compacting} so, compacts it and opens it again. The compaction is the one
      * encrypting the cache uses ({@link CacheKeys#compact}): a copy beside the file, every table's rows counted
-     * against the original, put in its place only then, while H2's lock keeps other writers out. Whatever stops it
+     * against the original, put in its place only then, while H2's lock keeps other writers out and the lock the
+     * openings take keeps other Custos processes from opening it. Whatever stops it
      * (a full disk, another process, rows that differ) leaves the file as it was, logged; the cache then opens as it
      * is. An opening that had something to say (an upgrade) is returned as it is: the compaction waits for the next.
      */
@@ -103,10 +104,10 @@ public final class CacheCompaction {
                     + "data (an import, a sync or a crash leaves it so until Custos closes it) …", h2, bytes >> 20,
                     content));
             long t0 = System.nanoTime();
-            CacheKeys.compact(h2, key);
+            CacheFiles.whileNotOpened(h2, () -> CacheKeys.compact(h2, key));
             log().info("Compacted the cache {} at opening: {} MB -> {} MB in {} ms", h2, bytes >> 20,
                     Files.size(h2) >> 20, (System.nanoTime() - t0) / 1_000_000);
-        } catch (IOException | CacheException e) {
+        } catch (IOException | RuntimeException e) {
             log().warn("Compacting the cache {} at opening did not happen; it stays as it was", h2, e);
         }
         return Cache.open(file, key);

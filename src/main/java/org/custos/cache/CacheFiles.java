@@ -297,6 +297,26 @@ final class CacheFiles {
         }
     }
 
+    /**
+     * Runs {@code work} on the closed cache whose H2 file is {@code h2} under the lock its openings take, so that no
+     * other Custos process opens it meanwhile (it is told the cache is being opened by another process).
+     *
+     * @throws CacheLockedException another process is opening it
+     */
+    static void whileNotOpened(Path h2, Runnable work) {
+        String file = h2.getFileName().toString();
+        Path lockFile = h2.resolveSibling(file.substring(0, file.length() - ".mv.db".length()) + ".open.lock");
+        try (FileChannel ch = openLockFile(lockFile); FileLock lock = tryLock(ch)) {
+            if (lock == null) {
+                throw new CacheLockedException("The cache " + h2 + " is being opened by another Custos process.",
+                        null);
+            }
+            work.run();
+        } catch (IOException e) {
+            throw new CacheException("Cannot lock the cache " + h2 + ": " + e.getMessage(), e);
+        }
+    }
+
     private static FileLock tryLock(FileChannel ch) throws IOException {
         try {
             return ch.tryLock();

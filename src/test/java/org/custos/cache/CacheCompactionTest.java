@@ -22,7 +22,7 @@ class CacheCompactionTest {
     @TempDir
     Path dir;
 
-    /** 2,000 events: compacting is worth it above 2 × (50 MB + 2 MB). */
+    /** Dead or live megabytes a test writes: over the 100 MiB below which a file is never worth compacting. */
     private static final int SWELL_MB = 120;
 
     @ParameterizedTest
@@ -98,6 +98,23 @@ class CacheCompactionTest {
             assertThat(CacheCompaction.contentPercent(cache)).isGreaterThan(90);
         }
         assertThat(said).isEmpty();
+        assertThat(Cache.open(file).closeTidily()).isFalse(); // nor at the app's exit
+    }
+
+    @Test
+    void theAppsExitCompactsACacheFarLargerThanItHoldsByTheSameRule() throws Exception {
+        Path file = dir.resolve("custos");
+        try (Cache cache = Cache.open(file)) {
+            CacheFixtures.demoEvents(cache, 500);
+        }
+        CacheFixtures.swell(file, null, SWELL_MB);
+        Path h2 = dir.resolve("custos.mv.db");
+        assertThat(Files.size(h2)).isGreaterThan(SWELL_MB * 1_000_000L);
+        assertThat(Cache.open(file).closeTidily()).isTrue();
+        assertThat(Files.size(h2)).isLessThan(20_000_000L);
+        try (Cache cache = Cache.open(file)) {
+            assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(500);
+        }
     }
 
     @Test

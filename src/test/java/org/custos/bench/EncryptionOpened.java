@@ -28,8 +28,8 @@ final class EncryptionOpened {
     /**
      * The caches as imported, opened as the app's start opens them ({@link CacheCompaction}: such a file is
      * compacted first), then the first pages: each pair {@link EncryptionBench#REOPENS} times, alternating which side
-     * goes first, each time on a fresh copy of the file as the import left it (the files themselves are left as they
-     * are for the passes after).
+     * goes first, each time on a fresh copy of the file as the import left it ({@code pairs}: copies kept of those
+     * files, not changed here).
      */
     static Map<String, Object> run(List<EncryptionBench.Ingest[]> pairs, List<AuditFilter> filters, Path tmp,
                                    int events) {

@@ -66,9 +66,9 @@ public final class CacheCompaction {
      * compacting, closes it, tells {@code compacting} so, compacts it and opens it again. The compaction is the one
      * encrypting the cache uses ({@link CacheKeys#compact}): a copy beside the file, every table's rows counted
      * against the original, put in its place only then, while H2's lock keeps other writers out and the lock the
-     * openings take keeps other Custos processes from opening it. Whatever stops it
-     * (a full disk, another process, rows that differ) leaves the file as it was, logged; the cache then opens as it
-     * is. An opening that had something to say (an upgrade) is returned as it is: the compaction waits for the next.
+     * openings take keeps other Custos processes from opening it. Whatever stops it (a full disk, another process,
+     * rows that differ) leaves the file as it was, logged; the cache then opens as it is. An opening that had
+     * something to say (an upgrade) is returned as it is: the compaction waits for the next.
      */
     public static Cache open(Path file, CacheKey key, Consumer<String> compacting) {
         Cache cache = Cache.open(file, key);

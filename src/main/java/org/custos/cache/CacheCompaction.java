@@ -29,13 +29,16 @@ public final class CacheCompaction {
      * the file's live pages, whatever the tables hold.
      */
     public static boolean worthCompacting(long fileBytes, int contentPercent) {
-        return fileBytes > (100L << 20) && contentPercent < 50;
+        return fileBytes > NEVER_BELOW && contentPercent < 50;
     }
+
+    /** Files this size or smaller are never worth compacting (and their content need not be asked). */
+    private static final long NEVER_BELOW = 100L << 20;
 
     /** Whether the open cache's file is worth compacting ({@link #worthCompacting}). */
     static boolean bloated(Cache cache) throws IOException, SQLException {
         long size = Files.size(cache.file());
-        return worthCompacting(size, 0) && worthCompacting(size, contentPercent(cache));
+        return size > NEVER_BELOW && worthCompacting(size, contentPercent(cache));
     }
 
     /**
@@ -80,7 +83,7 @@ public final class CacheCompaction {
         int content;
         try {
             bytes = Files.size(h2);
-            if (!worthCompacting(bytes, 0)) {
+            if (bytes <= NEVER_BELOW) {
                 return cache;
             }
             content = contentPercent(cache);

@@ -82,10 +82,7 @@ final class EncryptionOpened {
                 }
                 long reads0 = cache.fileReads();
                 long b0 = System.nanoTime();
-                int rows = 0;
-                for (AuditFilter f : filters) {
-                    rows += cache.audit().page(f, null, false, 100).size();
-                }
+                int rows = EncryptionBench.firstPages(cache, filters);
                 double pages = BenchSupport.ms(System.nanoTime() - b0);
                 long reads = cache.fileReads() - reads0;
                 long held = cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE);

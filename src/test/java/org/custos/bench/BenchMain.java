@@ -11,7 +11,8 @@ import static org.custos.bench.BenchSupport.log;
  * Runs the ingest and the browse benchmark in one JVM (one {@link Fhir}) and prints their tables; not a test.
  * {@code mvn -Pbench -DskipTests verify} runs it with a fixed heap. System properties:
  * {@code bench.ingest} (events, default 100,000; 0 skips), {@code bench.browse} (events, default 1,000,000; 0 skips),
- * {@code bench.reuseCache} (reuse the filled browse cache of an earlier run), {@code bench.prepare} (only write the
+ * {@code bench.reuseCache} (reuse the filled browse cache of an earlier run), {@code bench.browseEncrypted} (the browse
+ * benchmark on an encrypted cache, filled afresh), {@code bench.prepare} (only write the
  * generated NDJSON the browse benchmark reads, then stop), {@code bench.out} (target/bench) and
  * {@code bench.tag} (suffix of the result files), {@code bench.sync} (events synced from the local HAPI server,
  * default 100,000 in the bench profile; 0 skips), {@code bench.consents} / {@code bench.people} (the Consent list and

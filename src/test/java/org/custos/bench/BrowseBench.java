@@ -7,6 +7,7 @@ import org.custos.cache.AuditFilter;
 import org.custos.cache.AuditStore;
 import org.custos.cache.AuditSummary;
 import org.custos.cache.Cache;
+import org.custos.cache.CacheKey;
 import org.custos.cache.Keyset;
 import org.custos.demo.DemoGenerator;
 import org.custos.fhir.Fhir;
@@ -52,6 +53,9 @@ import static org.custos.bench.IngestBench.target;
  * <p>The events come from a generated {@code .ndjson.gz} under target/bench, written once and reused by later runs
  * (same seed, end and span). {@code -Dbench.browse=N} sets N; {@code -Dbench.reuseCache=true} reuses the filled
  * cache of an earlier run with the same N (the disk figures are then only those after compaction).
+ * {@code -Dbench.browseEncrypted=true} runs it all on a cache encrypted as "Encrypt the cache" does (a random key, kept
+ * in memory for the run only: such a cache is always filled afresh, in its own folder, and the result file is
+ * {@code browse-encrypted.json}).
  */
 public final class BrowseBench {
     static final int PAGE = 100;
@@ -99,12 +103,16 @@ public final class BrowseBench {
         DemoGenerator gen = new DemoGenerator(fhir.context(), BenchSupport.SEED, BenchSupport.END, BenchSupport.DAYS);
         List<Case> cases = cases(gen);
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("benchmark", "browse");
+        boolean encrypted = BenchSupport.boolProp("bench.browseEncrypted");
+        CacheKey key = encrypted ? CacheKey.random() : null;
+        String name = encrypted ? "browse-encrypted" : "browse";
+        result.put("benchmark", name);
         result.put("environment", env);
 
         // 1. the events: a generated NDJSON file, reused across runs
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("events", events);
+        settings.put("encrypted", encrypted);
         settings.put("generator", "DemoGenerator seed " + BenchSupport.SEED + ", end " + BenchSupport.END + ", "
                 + BenchSupport.DAYS + " days");
         long w0 = System.nanoTime();
@@ -124,20 +132,21 @@ public final class BrowseBench {
         result.put("settings", settings);
 
         // 2. fill a cache (or reuse the one of an earlier run)
-        Path dir = out.resolve("browse-cache-" + events);
+        Path dir = out.resolve((encrypted ? "browse-cache-encrypted-" : "browse-cache-") + events);
         Path db = dir.resolve("custos");
-        boolean reuse = BenchSupport.boolProp("bench.reuseCache") && Files.exists(dir.resolve("custos.mv.db"));
+        boolean reuse = !encrypted && BenchSupport.boolProp("bench.reuseCache")
+                && Files.exists(dir.resolve("custos.mv.db"));
         Map<String, Object> disk = new LinkedHashMap<>();
         if (reuse) {
             log("browse: reusing the cache in " + dir);
-            try (Cache c = Cache.open(db)) {
+            try (Cache c = Cache.open(db, key)) {
                 long n = c.audit().count(AuditFilter.ALL, Long.MAX_VALUE);
                 check(n == events, "the reused cache holds " + n + " events, expected " + events);
             }
             settings.put("filled", "reused from an earlier run");
         } else {
             BenchSupport.deleteTree(dir);
-            result.put("fill", fill(fhir, db, ndjson, events));
+            result.put("fill", fill(fhir, db, key, ndjson, events));
             long size = BenchSupport.size(dir.resolve("custos.mv.db"));
             disk.put("fileBytesAfterFill", size);
             disk.put("bytesPerEventAfterFill", round((double) size / events, 1));
@@ -145,7 +154,8 @@ public final class BrowseBench {
 
         // 3. latency: cold (first run after opening), warm, key scan and count
         long o0 = System.nanoTime();
-        Cache cache = Cache.open(db);
+        Cache cache = Cache.open(db, key);
+        check(cache.encrypted() == encrypted, "the cache is " + (cache.encrypted() ? "" : "not ") + "encrypted");
         result.put("openMs", round(ms(System.nanoTime() - o0), 1));
         AuditStore store = cache.audit();
         Map<String, Map<String, Object>> perFilter = new LinkedHashMap<>();
@@ -204,7 +214,7 @@ public final class BrowseBench {
         // 5. cold again after closing and reopening the cache
         cache.close();
         long r0 = System.nanoTime();
-        cache = Cache.open(db);
+        cache = Cache.open(db, key);
         result.put("reopenMs", round(ms(System.nanoTime() - r0), 1));
         store = cache.audit();
         log("browse: cold first pages after reopening");
@@ -227,7 +237,7 @@ public final class BrowseBench {
 
         // 7. warm again on the compacted file (informational)
         log("browse: first pages on the compacted cache");
-        try (Cache compacted = Cache.open(db)) {
+        try (Cache compacted = Cache.open(db, key)) {
             AuditStore s = compacted.audit();
             for (Case c : cases) {
                 Map<String, Object> m = perFilter.get(c.key());
@@ -270,7 +280,7 @@ public final class BrowseBench {
         Map<String, Object> verify = (Map<String, Object>) result.get("verify");
         targets.put("verifySeconds", target(num(verify, "seconds"), "<=", TARGET_VERIFY_SECONDS));
         result.put("targets", targets);
-        log("browse: wrote " + BenchSupport.writeResult("browse", result, table(result)));
+        log("browse: wrote " + BenchSupport.writeResult(name, result, table(result)));
         return result;
     }
 
@@ -365,7 +375,7 @@ public final class BrowseBench {
         }
     }
 
-    private static Map<String, Object> fill(Fhir fhir, Path db, Path ndjson, int events) {
+    private static Map<String, Object> fill(Fhir fhir, Path db, CacheKey key, Path ndjson, int events) {
         log("browse: filling a fresh cache with " + events + " events from " + ndjson.getFileName());
         List<Map<String, Object>> splits = new ArrayList<>();
         long step = Math.max(1000, events / 10);
@@ -388,7 +398,7 @@ public final class BrowseBench {
         };
         BenchSupport.GcTotals gc0 = BenchSupport.GcTotals.now();
         ImportReport report;
-        Cache cache = Cache.open(db);
+        Cache cache = Cache.open(db, key);
         long i0 = System.nanoTime();
         try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(ndjson), 1 << 16),
                 1 << 16)) {
@@ -483,7 +493,8 @@ public final class BrowseBench {
         Map<String, Object> disk = (Map<String, Object>) r.get("disk");
         Map<String, Object> t = (Map<String, Object>) r.get("targets");
         StringBuilder b = new StringBuilder();
-        b.append(fmt("%nBROWSE  %,d cached AuditEvents%n", s.get("events")));
+        b.append(fmt("%nBROWSE  %,d cached AuditEvents%s%n", s.get("events"),
+                Boolean.TRUE.equals(s.get("encrypted")) ? ", ENCRYPTED cache" : ""));
         b.append(fmt("  %s, %s cores, load %s, %s%n", env.get("date"), env.get("cores"), env.get("loadAverage1m"),
                 env.get("jvmArgs")));
         if (fill != null) {

@@ -198,6 +198,11 @@ public final class MainViewModel {
             }
 
             @Override
+            public void notice(String text) {
+                p.update(-1, -1, text);
+            }
+
+            @Override
             public boolean isCancelled() {
                 return p.isCancelled();
             }
@@ -209,6 +214,7 @@ public final class MainViewModel {
         if (r.lines().isEmpty()) {
             b.append("Nothing to import was found.");
         }
+        r.notes().forEach(n -> b.append("\n").append(n));
         if (r.problemCount() > 0) {
             b.append("\n\n").append(r.problemCount()).append(" could not be read and are in the Quarantine tab:");
             r.problems().stream().limit(8).forEach(p -> b.append("\n• ").append(p));

@@ -21,7 +21,10 @@ public final class Cache implements AutoCloseable {
     /** The version of the newest migration in db/migration (CacheTest checks that they agree). */
     static final int SCHEMA_VERSION = 11;
 
-    private final JdbcConnectionPool pool;
+    /** Replaced only while the gate is shut (a compaction in place). */
+    private volatile JdbcConnectionPool pool;
+    /** Counts the connections in use; shut while the file is rewritten in place. */
+    private final CacheGate gate = new CacheGate();
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
     private final AuditStore audit;
     private final ResourceStore resources;
@@ -39,12 +42,15 @@ public final class Cache implements AutoCloseable {
     private final String openNotice;
     /** The encrypted cache's file scheme (its key), unregistered when the cache closes; null: not encrypted. */
     private final EncryptedFiles encrypted;
+    /** The key of an encrypted cache while it is open (a compaction in place writes the copy with it); else null. */
+    private volatile CacheKey key;
 
-    private Cache(Path file, JdbcConnectionPool pool, String openNotice, EncryptedFiles encrypted) {
+    private Cache(Path file, JdbcConnectionPool pool, String openNotice, EncryptedFiles encrypted, CacheKey key) {
         this.file = file;
         this.pool = pool;
         this.openNotice = openNotice;
         this.encrypted = encrypted;
+        this.key = key;
         this.origins = new Origins(this);
         this.audit = new AuditStore(this);
         this.resources = new ResourceStore(this);
@@ -88,7 +94,7 @@ public final class Cache implements AutoCloseable {
     private static Cache open(Path file, CacheKey key, List<String> migrations) {
         EncryptedFiles encrypted = key == null ? null : EncryptedFiles.register(key);
         try {
-            return openWith(file, encrypted, migrations);
+            return openWith(file, encrypted, key, migrations);
         } catch (RuntimeException | Error e) {
             if (encrypted != null) {
                 encrypted.close();
@@ -97,11 +103,11 @@ public final class Cache implements AutoCloseable {
         }
     }
 
-    private static Cache openWith(Path file, EncryptedFiles encrypted, List<String> migrations) {
+    private static Cache openWith(Path file, EncryptedFiles encrypted, CacheKey key, List<String> migrations) {
         Path base = stripH2Suffix(file.toAbsolutePath());
         CacheFiles.Opened opened = CacheFiles.open(base, SCHEMA_VERSION, migrations, b -> CachePool.connect(b, encrypted));
         JdbcConnectionPool pool = opened.pool();
-        Cache cache = new Cache(base, pool, opened.notice(), encrypted);
+        Cache cache = new Cache(base, pool, opened.notice(), encrypted, key);
         try (Connection c = pool.getConnection()) {
             cache.origins.init(c);
         } catch (SQLException e) {
@@ -237,7 +243,7 @@ public final class Cache implements AutoCloseable {
 
     /** The ledger's head ("seq:hex"): what a later verify can be given to prove nothing up to it was rewritten. */
     public String ledgerHead() {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = connection()) {
             return Ledger.head(c).text();
         } catch (SQLException e) {
             throw new CacheException("Reading the ledger failed: " + e.getMessage(), e);
@@ -247,8 +253,62 @@ public final class Cache implements AutoCloseable {
     /** Per-origin counts, and purging an origin. */
     public OriginData originData() { return originData; }
 
+    /** A connection of the pool, counted by the gate until it is closed. */
     Connection connection() throws SQLException {
-        return pool.getConnection();
+        gate.enter();
+        try {
+            return gate.counted(pool.getConnection());
+        } catch (SQLException | RuntimeException e) {
+            gate.leave();
+            throw e;
+        }
+    }
+
+    /**
+     * Closes the open cache's file while no connection is in use, runs {@code onClosedFile} on the closed H2 file
+     * under the lock openings take (no other Custos process opens it meanwhile), and opens the file again, whatever
+     * {@code onClosedFile} did. Connections asked for meanwhile wait. Returns false, having done nothing, when the
+     * connections in use were not all closed within {@code waitMillis}.
+     *
+     * @throws CacheException {@code onClosedFile} failed (the file opened again), or the file could not be opened
+     *                        again (the cache is then unusable until it is opened anew)
+     */
+    boolean whileClosed(long waitMillis, Runnable onClosedFile) {
+        try {
+            if (!gate.shutWhenIdle(waitMillis)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
+            synchronized (lifecycle) {
+                if (closed) {
+                    return false;
+                }
+                CacheFiles.whileNotOpened(file(), () -> {
+                    pool.dispose();
+                    try {
+                        onClosedFile.run();
+                    } finally {
+                        pool = CachePool.connect(file, encrypted);
+                    }
+                });
+            }
+            return true;
+        } finally {
+            gate.open();
+        }
+    }
+
+    /** Held while the file is closed for a compaction in place and while the cache closes: one waits for the other. */
+    private final Object lifecycle = new Object();
+    private boolean closed;
+
+    /** The key of this encrypted cache while it is open; null for a plain cache. */
+    CacheKey key() {
+        return key;
     }
 
     /** Work on one connection that the caller commits as a whole. */
@@ -263,7 +323,7 @@ public final class Cache implements AutoCloseable {
      */
     <T> T inTransaction(String what, SqlWork<T> work) {
         writeLock.lock();
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -282,7 +342,7 @@ public final class Cache implements AutoCloseable {
 
     /** Forces what is committed to the disk (what must survive a kill that follows at once). */
     public void forceToDisk() {
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = connection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT SYNC");
         } catch (SQLException e) {
             throw new CacheException("Writing the cache to the disk failed: " + e.getMessage(), e);
@@ -295,7 +355,7 @@ public final class Cache implements AutoCloseable {
      */
     <T> T durably(String what, SqlWork<T> work) {
         T result = inTransaction(what, work);
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = connection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT SYNC");
         } catch (SQLException e) {
             throw new CacheException(what + ": the change is made but could not be forced to the disk: "
@@ -330,25 +390,32 @@ public final class Cache implements AutoCloseable {
 
     /** Rewrites the file to its smallest size (H2 SHUTDOWN COMPACT); the cache is closed afterwards. */
     public void compactAndClose() {
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN COMPACT");
-        } catch (SQLException e) {
-            throw new CacheException("Compacting the cache failed: " + e.getMessage(), e);
-        } finally {
-            pool.dispose();
-            forgetKey();
-            CacheFiles.keepPrivate(file());
+        synchronized (lifecycle) {
+            closed = true;
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN COMPACT");
+            } catch (SQLException e) {
+                throw new CacheException("Compacting the cache failed: " + e.getMessage(), e);
+            } finally {
+                pool.dispose();
+                forgetKey();
+                CacheFiles.keepPrivate(file());
+            }
         }
     }
 
     /** Closes the cache; H2 closes the file when its last connection goes. */
     @Override
     public void close() {
-        pool.dispose();
-        forgetKey();
+        synchronized (lifecycle) {
+            closed = true;
+            pool.dispose();
+            forgetKey();
+        }
     }
 
     private void forgetKey() {
+        key = null;
         if (encrypted != null) {
             encrypted.close();
         }
@@ -359,7 +426,7 @@ public final class Cache implements AutoCloseable {
      * does not say): for the benchmarks, which compare like with like.
      */
     public long fileReads() {
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+        try (Connection c = connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
                      + "WHERE SETTING_NAME = 'info.FILE_READ'")) {
             return rs.next() ? Long.parseLong(rs.getString(1).trim()) : -1;

@@ -80,6 +80,7 @@ final class ImportCommand implements Callable<Integer> {
                 err.println("custos import: stopped; what was read before is stored, the cache is closed");
             }
             total.lines().forEach(out::println);
+            total.notes().forEach(err::println);
             if (total.problemCount() > 0) {
                 err.println(total.problemCount() + " resource(s) quarantined (see the Quarantine tab in the app):");
                 total.problems().stream().limit(20).forEach(p -> err.println("  " + p));
@@ -115,6 +116,14 @@ final class ImportCommand implements Callable<Integer> {
             @Override
             public boolean isCancelled() {
                 return ctrlC.stopped();
+            }
+
+            @Override
+            public void notice(String message) {
+                if (!quiet) {
+                    err.println("custos import: " + message);
+                    err.flush();
+                }
             }
         };
     }

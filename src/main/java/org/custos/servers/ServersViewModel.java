@@ -289,11 +289,12 @@ public final class ServersViewModel {
             TypeRow row = types.get(ServerProfile.SYNC_TYPES.indexOf(r.type));
             row.showResult(r);
         }
-        message.set(report.completed() ? "Sync of " + p.name() + " completed: " + report.transferred()
+        String outcome = report.completed() ? "Sync of " + p.name() + " completed: " + report.transferred()
                 + " changes." : report.cancelled() ? "Sync cancelled: the next one goes on where it stopped."
                 : "The sync did not complete: " + report.byType().values().stream()
                 .filter(r -> r.status != SyncReport.Status.COMPLETED).map(r -> r.type + ": " + r.message)
-                .findFirst().orElse(""));
+                .findFirst().orElse("");
+        message.set(report.note().isEmpty() ? outcome : outcome + " " + report.note());
         showLastRuns(p);
         signIn.show(p);
         cacheChanged.run();

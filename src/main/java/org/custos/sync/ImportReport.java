@@ -24,6 +24,7 @@ public final class ImportReport {
     private static final int MAX_PROBLEMS = 200;
     private final Map<String, Counts> byType = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private long problemCount;
     private boolean cancelled;
 
@@ -71,6 +72,15 @@ public final class ImportReport {
         return cancelled;
     }
 
+    /** Something to tell beside the counts (the cache was compacted after the import). */
+    void note(String note) {
+        notes.add(note);
+    }
+
+    public List<String> notes() {
+        return Collections.unmodifiableList(notes);
+    }
+
     public void addAll(ImportReport other) {
         other.byType.forEach((t, c) -> {
             Counts mine = counts(t);
@@ -83,6 +93,7 @@ public final class ImportReport {
         other.problems.forEach(this::problem);
         problemCount += other.problemCount - other.problems.size();
         cancelled |= other.cancelled;
+        notes.addAll(other.notes);
     }
 
     /** One line per type: "AuditEvent: 5 new, 0 updated, 0 unchanged, 0 quarantined". */

@@ -40,6 +40,10 @@ public final class Importer {
         default boolean isCancelled() {
             return false;
         }
+
+        /** A line worth showing while the import ends (the cache is being compacted). */
+        default void notice(String message) {
+        }
     }
 
     public static final Listener SILENT = new Listener() {

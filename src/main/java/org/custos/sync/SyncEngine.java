@@ -115,6 +115,13 @@ public final class SyncEngine {
             if (done != null) {
                 // after the sync lock is released: another sync need not wait for it
                 ImportSession.prepareChecks(cache);
+                // a large sync leaves the file several times its content: compacted now rather than browsed so
+                SyncReport finished = done;
+                org.custos.cache.CacheCompaction.afterBulkWrite(cache, m -> listener.notice("Cache", m))
+                        .ifPresent(m -> {
+                            finished.note(m);
+                            listener.notice("Cache", m);
+                        });
             }
         }
     }

@@ -41,6 +41,16 @@ public final class SyncReport {
     }
 
     private final Map<String, TypeResult> byType = new LinkedHashMap<>();
+    private volatile String note = "";
+
+    /** Something to tell beside the types' results (the cache was compacted after the sync); empty if nothing. */
+    public String note() {
+        return note;
+    }
+
+    void note(String note) {
+        this.note = note;
+    }
 
     TypeResult of(String type) {
         return byType.computeIfAbsent(type, TypeResult::new);

@@ -88,6 +88,36 @@ class SyncServerTest {
     }
 
     @Test
+    void aSyncThatLeavesTheCacheFarLargerThanItHoldsCompactsItAndSaysSo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("swollen");
+        Cache.open(file).close();
+        org.custos.cache.CacheFixtures.swell(file, null, 120); // dead pages, as a large sync leaves them
+        Path h2 = dir.resolve("swollen.mv.db");
+        assertThat(java.nio.file.Files.size(h2)).isGreaterThan(120_000_000L);
+        List<String> ae = ServerData.auditEvents(server, 30, 1);
+        List<String> notices = new java.util.ArrayList<>();
+        try (Cache swollen = Cache.open(file)) {
+            SyncReport r = new SyncEngine(swollen).sync(profile(50), new SyncEngine.Options(null, FAST),
+                    new SyncListener() {
+                        @Override
+                        public void notice(String type, String message) {
+                            notices.add(type + ": " + message);
+                        }
+                    }, new Cancellation());
+            assertThat(r.completed()).as(r.byType().toString()).isTrue();
+            assertThat(r.note()).startsWith("Compacted the cache: ");
+            assertThat(notices).anySatisfy(n -> assertThat(n).startsWith("Cache: Compacting the cache: "));
+            assertThat(java.nio.file.Files.size(h2)).isLessThan(20_000_000L);
+            assertThat(ServerData.cachedAuditIds(swollen)).containsExactlyInAnyOrderElementsOf(ae);
+            SyncReport again = new SyncEngine(swollen).sync(profile(50), new SyncEngine.Options(null, FAST),
+                    SyncListener.NONE, new Cancellation());
+            assertThat(again.completed()).isTrue();
+            assertThat(again.transferred()).isZero();
+            assertThat(again.note()).isEmpty();
+        }
+    }
+
+    @Test
     void incrementalSyncBringsNewAndChangedEventsWithoutDuplicates() {
         List<String> ae = ServerData.auditEvents(server, 120, 2);
         assertThat(sync(profile(100)).completed()).isTrue();

@@ -123,6 +123,7 @@ public final class MainViewModel {
                 }
                 total.addAll(importer.importFile(f, into, listener(p, "Importing " + f.getFileName())));
             }
+            importer.afterImport(total, listener(p, "Importing " + what));
             return total;
         }, "Imported " + what + (into.equals(Origins.FILES) ? "" : " into " + into));
     }
@@ -170,8 +171,10 @@ public final class MainViewModel {
         }
         run("Loading the demo data", p -> {
             try (InputStream in = demoData.get()) {
-                return importer.importStream(Origins.DEMO, "bundled demo data", in, "demo-audit.ndjson",
+                ImportReport r = importer.importStream(Origins.DEMO, "bundled demo data", in, "demo-audit.ndjson",
                         listener(p, "Loading the demo data"));
+                importer.afterImport(r, listener(p, "Loading the demo data"));
+                return r;
             }
         }, "Demo data loaded");
     }

@@ -256,6 +256,10 @@ public final class Cache implements AutoCloseable {
     /** A connection of the pool, counted by the gate until it is closed. */
     Connection connection() throws SQLException {
         gate.enter();
+        if (closed) {
+            gate.leave();
+            throw new SQLException("The cache " + file() + " is closed");
+        }
         try {
             return gate.counted(pool.getConnection());
         } catch (SQLException | RuntimeException e) {
@@ -264,52 +268,85 @@ public final class Cache implements AutoCloseable {
         }
     }
 
+    /** What {@link #whileClosed} did. */
+    enum Closing {
+        /** The work ran on the closed file, and the file is open again. */
+        DONE,
+        /** Connections stayed in use for the whole wait: nothing was done. */
+        BUSY,
+        /** No longer wanted once the file could be closed (another compaction came first): nothing was done. */
+        NOT_NEEDED,
+        /** The cache was closed meanwhile: nothing was done. */
+        CLOSED
+    }
+
     /**
      * Closes the open cache's file while no connection is in use, runs {@code onClosedFile} on the closed H2 file
-     * under the lock openings take (no other Custos process opens it meanwhile), and opens the file again, whatever
-     * {@code onClosedFile} did. Connections asked for meanwhile wait. Returns false, having done nothing, when the
-     * connections in use were not all closed within {@code waitMillis}.
+     * under the lock openings take (no other Custos process opens or converts it meanwhile), and opens the file again,
+     * whatever {@code onClosedFile} did. Connections asked for meanwhile wait. Nothing is done when the connections in
+     * use were not all closed within {@code waitMillis}, or when {@code stillWanted} (asked once the gate is shut,
+     * from the file alone: no connection can be had then) says no.
      *
-     * @throws CacheException {@code onClosedFile} failed (the file opened again), or the file could not be opened
-     *                        again (the cache is then unusable until it is opened anew)
+     * @throws CacheException {@code onClosedFile} failed (the file is open again, as it was), or the file could not
+     *                        be opened again: the cache is then closed, and says so to whatever asks it next
      */
-    boolean whileClosed(long waitMillis, Runnable onClosedFile) {
+    Closing whileClosed(long waitMillis, java.util.function.BooleanSupplier stillWanted, Runnable onClosedFile) {
         try {
             if (!gate.shutWhenIdle(waitMillis)) {
-                return false;
+                return Closing.BUSY;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Closing.BUSY;
         }
         try {
             synchronized (lifecycle) {
                 if (closed) {
-                    return false;
+                    return Closing.CLOSED;
+                }
+                if (!stillWanted.getAsBoolean()) {
+                    return Closing.NOT_NEEDED;
                 }
                 CacheFiles.whileNotOpened(file(), () -> {
                     pool.dispose();
+                    RuntimeException failed = null;
                     try {
                         onClosedFile.run();
-                    } finally {
+                    } catch (RuntimeException e) {
+                        failed = e;
+                    }
+                    try {
                         pool = CachePool.connect(file, encrypted);
+                    } catch (RuntimeException e) {
+                        closed = true;
+                        forgetKey();
+                        CacheException c = new CacheException("The cache " + file() + " could not be opened again "
+                                + "after " + (failed == null ? "it was compacted" : "a compaction failed")
+                                + "; start Custos again: " + e.getMessage(), e);
+                        if (failed != null) {
+                            c.addSuppressed(failed);
+                        }
+                        throw c;
+                    }
+                    if (failed != null) {
+                        throw failed;
                     }
                 });
             }
-            return true;
+            return Closing.DONE;
         } finally {
             gate.open();
         }
     }
 
-    /** Held while the file is closed for a compaction in place and while the cache closes: one waits for the other. */
-    private final Object lifecycle = new Object();
-    private boolean closed;
-
     /** The key of this encrypted cache while it is open; null for a plain cache. */
     CacheKey key() {
         return key;
     }
+
+    /** Held while the file is closed for a compaction in place and while the cache closes: one waits for the other. */
+    private final Object lifecycle = new Object();
+    private volatile boolean closed;
 
     /** Work on one connection that the caller commits as a whole. */
     interface SqlWork<T> {

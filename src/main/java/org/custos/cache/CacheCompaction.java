@@ -131,6 +131,15 @@ public final class CacheCompaction {
      * then); a failure leaves the file as it was.
      */
     public static Optional<String> afterBulkWrite(Cache cache, Consumer<String> compacting) {
+        return afterBulkWrite(cache, compacting, () -> false);
+    }
+
+    /** {@link #afterBulkWrite(Cache, Consumer)}, not begun when {@code stopping} says so (the work was cancelled). */
+    public static Optional<String> afterBulkWrite(Cache cache, Consumer<String> compacting,
+                                                  java.util.function.BooleanSupplier stopping) {
+        if (stopping.getAsBoolean()) {
+            return Optional.empty();
+        }
         Path h2 = cache.file();
         long bytes;
         int content;
@@ -164,11 +173,20 @@ public final class CacheCompaction {
             if (cache.encrypted() && key == null) {
                 return Optional.empty(); // closed meanwhile
             }
-            boolean done = cache.whileClosed(WAIT_FOR_IDLE_MS, () -> CacheKeys.compact(h2, key));
-            if (!done) {
-                log().info("Not compacting the cache {} now: connections stayed in use", h2);
-                return Optional.of("The cache was not compacted now (it was in use); the app compacts it when it "
-                        + "closes or starts.");
+            long before = bytes;
+            Cache.Closing done = cache.whileClosed(WAIT_FOR_IDLE_MS, () -> stillLarge(h2, before),
+                    () -> CacheKeys.compact(h2, key));
+            switch (done) {
+                case BUSY:
+                    log().info("Not compacting the cache {} now: connections stayed in use", h2);
+                    return Optional.of("The cache was not compacted now (it was in use); the app compacts it when "
+                            + "it closes or starts.");
+                case NOT_NEEDED:
+                    return Optional.empty(); // another compaction came first
+                case CLOSED:
+                    return Optional.empty();
+                default:
+                    break;
             }
             long after = Files.size(h2);
             log().info("Compacted the cache {} after an import or a sync: {} MB -> {} MB in {} ms", h2, bytes >> 20,
@@ -176,8 +194,17 @@ public final class CacheCompaction {
             return Optional.of(String.format(Locale.ROOT, "Compacted the cache: %,d MB → %,d MB.", bytes >> 20,
                     after >> 20));
         } catch (IOException | RuntimeException e) {
-            log().warn("Compacting the cache {} after an import or a sync did not happen; it stays as it was", h2, e);
-            return Optional.of("Compacting the cache did not happen (" + e.getMessage() + "); it stays as it was.");
+            log().warn("Compacting the cache {} after an import or a sync did not happen", h2, e);
+            return Optional.of("The cache was not compacted: " + e.getMessage());
+        }
+    }
+
+    /** Whether the file is still about as large as when it was judged worth compacting (none came first). */
+    private static boolean stillLarge(Path h2, long judgedAt) {
+        try {
+            return Files.size(h2) > NEVER_BELOW && Files.size(h2) >= judgedAt / 2;
+        } catch (IOException e) {
+            return false;
         }
     }
 

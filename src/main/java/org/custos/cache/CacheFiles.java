@@ -144,7 +144,10 @@ final class CacheFiles {
      * killed after the upgrade had succeeded (the marker goes first), so that copy is of no more use.
      */
     private void deleteLeftovers() throws IOException {
-        for (String leftover : List.of(".creating.mv.db", ".creating.trace.db", ".upgrading.tmp")) {
+        // -converting.mv.db: the copy of a conversion or compaction that a killed process left (under this lock no
+        // conversion runs: they take it too)
+        for (String leftover : List.of(".creating.mv.db", ".creating.trace.db", ".upgrading.tmp",
+                "-converting.mv.db")) {
             Files.deleteIfExists(dir.resolve(name + leftover));
         }
         boolean upgrading = Files.exists(marker);

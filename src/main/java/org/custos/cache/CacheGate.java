@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,20 +17,22 @@ final class CacheGate {
     private int inUse;
     private boolean shut;
 
-    /** Waits while the gate is shut, then counts one more connection in use. */
-    synchronized void enter() {
-        boolean interrupted = false;
+    /**
+     * Waits while the gate is shut, then counts one more connection in use.
+     *
+     * @throws SQLException interrupted while waiting (no connection is handed to an interrupted thread: H2's file
+     *                      channel would close under it)
+     */
+    synchronized void enter() throws SQLException {
         while (shut) {
             try {
                 wait();
             } catch (InterruptedException e) {
-                interrupted = true; // a connection is still wanted: the interrupt is passed on below
+                Thread.currentThread().interrupt();
+                throw new SQLException("Interrupted while the cache was being compacted", e);
             }
         }
         inUse++;
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     synchronized void leave() {
@@ -43,7 +46,7 @@ final class CacheGate {
      */
     synchronized boolean shutWhenIdle(long waitMillis) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        while (inUse > 0) {
+        while (inUse > 0 || shut) { // shut: another compaction holds it; this one waits its turn
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -67,10 +70,28 @@ final class CacheGate {
     Connection counted(Connection c) {
         AtomicBoolean closed = new AtomicBoolean();
         InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("close") && method.getParameterCount() == 0) {
+            switch (method.getName()) {
+                case "equals":
+                    return proxy == args[0];
+                case "hashCode":
+                    return System.identityHashCode(proxy);
+                case "toString":
+                    return "counted " + c;
+                default:
+                    break;
+            }
+            boolean closing = method.getName().equals("close") && method.getParameterCount() == 0;
+            boolean aborting = method.getName().equals("abort");
+            if (closing || aborting) {
                 if (closed.compareAndSet(false, true)) {
                     try {
-                        c.close();
+                        if (aborting) {
+                            method.invoke(c, args);
+                        } else {
+                            c.close();
+                        }
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
                     } finally {
                         leave();
                     }

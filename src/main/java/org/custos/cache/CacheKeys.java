@@ -142,7 +142,8 @@ public final class CacheKeys {
                     + "stays as it is.", e);
         }
         try {
-            convert(h2File(file), null, key);
+            // under the lock openings take: a Custos that compacts this cache in place meanwhile closes its file
+            CacheFiles.whileNotOpened(h2File(file), () -> convert(h2File(file), null, key));
         } catch (RuntimeException e) {
             keyring.put(entry(key.id()), null);
             throw e;
@@ -161,7 +162,8 @@ public final class CacheKeys {
         if (id.isEmpty()) {
             return false;
         }
-        convert(h2File(file), key(file, id.get()), null);
+        CacheKey key = key(file, id.get());
+        CacheFiles.whileNotOpened(h2File(file), () -> convert(h2File(file), key, null));
         try {
             keyring.put(entry(id.get()), null); // the plain file is in place for good (synced): the key can go
         } catch (RuntimeException e) {

@@ -75,6 +75,7 @@ final class ImportCommand implements Callable<Integer> {
                     }
                     total.addAll(importer.importFile(f, origin, listener));
                 }
+                importer.afterImport(total, listener);
             }
             if (total.wasCancelled()) {
                 err.println("custos import: stopped; what was read before is stored, the cache is closed");

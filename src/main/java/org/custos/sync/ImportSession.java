@@ -171,10 +171,6 @@ final class ImportSession {
             writer.shutdown();
         }
         prepareChecks(cache, !report.wasCancelled());
-        if (!report.wasCancelled()) {
-            // an import leaves the file several times its content: compacted now rather than browsed so
-            org.custos.cache.CacheCompaction.afterBulkWrite(cache, listener::notice).ifPresent(report::note);
-        }
     }
 
     /**

@@ -117,7 +117,8 @@ public final class SyncEngine {
                 ImportSession.prepareChecks(cache);
                 // a large sync leaves the file several times its content: compacted now rather than browsed so
                 SyncReport finished = done;
-                org.custos.cache.CacheCompaction.afterBulkWrite(cache, m -> listener.notice("Cache", m))
+                org.custos.cache.CacheCompaction.afterBulkWrite(cache, m -> listener.notice("Cache", m),
+                                cancel::isCancelled)
                         .ifPresent(m -> {
                             finished.note(m);
                             listener.notice("Cache", m);

@@ -22,8 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * An import or a sync that leaves the open cache far larger than its content compacts it in place: the file is
@@ -52,13 +54,22 @@ class CompactionInPlaceTest {
 
             // the next import ends by compacting the open cache
             List<String> said = new ArrayList<>();
-            ImportReport report = new Importer(cache, new Fhir()).importStream("demo", "bundled demo data",
-                    demoStream(2_000), "demo-audit.ndjson", new Importer.Listener() {
-                        @Override
-                        public void notice(String message) {
-                            said.add(message);
-                        }
-                    });
+            Importer.Listener listener = new Importer.Listener() {
+                @Override
+                public void notice(String message) {
+                    said.add(message);
+                }
+            };
+            Importer importer = new Importer(cache, new Fhir());
+            ImportReport report = importer.importStream("demo", "bundled demo data", demoStream(2_000),
+                    "demo-audit.ndjson", listener);
+            Map<String, Long> rowsBefore;
+            try (Connection c = cache.connection()) {
+                rowsBefore = CacheFixtures.rowCounts(c);
+            }
+            String headBefore = cache.ledgerHead();
+            assertThat(said).isEmpty(); // one file's import does not compact: the import as a whole does
+            importer.afterImport(report, listener);
             assertThat(report.counts("AuditEvent").added).isEqualTo(1_000);
             assertThat(said).first().asString().startsWith("Compacting the cache: ");
             assertThat(report.notes()).singleElement().asString().startsWith("Compacted the cache: ")
@@ -71,12 +82,14 @@ class CompactionInPlaceTest {
             try (Connection c = cache.connection()) {
                 rows = CacheFixtures.rowCounts(c);
             }
-            assertThat(rows).containsEntry("audit_event", 2_000L);
+            assertThat(rows).containsEntry("audit_event", 2_000L).isEqualTo(rowsBefore);
+            assertThat(cache.ledgerHead()).isEqualTo(headBefore);
             Verifier.Result checked = cache.verifier().run(null, () -> false, (d, t) -> { });
             assertThat(checked.intact()).as(checked.problems().toString()).isTrue();
             assertThat(checked.rows()).isGreaterThanOrEqualTo(2_000);
-            ImportReport more = new Importer(cache, new Fhir()).importStream("demo", "bundled demo data",
-                    demoStream(2_500), "demo-audit.ndjson", Importer.SILENT);
+            ImportReport more = importer.importStream("demo", "bundled demo data", demoStream(2_500),
+                    "demo-audit.ndjson", Importer.SILENT);
+            importer.afterImport(more, Importer.SILENT);
             assertThat(more.counts("AuditEvent").added).isEqualTo(500);
             assertThat(more.notes()).isEmpty(); // small and full now: nothing to compact
         }
@@ -95,13 +108,13 @@ class CompactionInPlaceTest {
             AtomicBoolean ran = new AtomicBoolean();
             try (Connection held = cache.connection()) {
                 long t0 = System.nanoTime();
-                assertThat(cache.whileClosed(300, () -> ran.set(true))).isFalse();
+                assertThat(cache.whileClosed(300, () -> true, () -> ran.set(true))).isEqualTo(Cache.Closing.BUSY);
                 assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
                 assertThat(ran).isFalse();
                 assertThat(count(held)).isEqualTo(100); // the held connection still works
             }
             // closed: the next attempt runs at once
-            assertThat(cache.whileClosed(300, () -> ran.set(true))).isTrue();
+            assertThat(cache.whileClosed(300, () -> true, () -> ran.set(true))).isEqualTo(Cache.Closing.DONE);
             assertThat(ran).isTrue();
             assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(100);
         }
@@ -112,40 +125,72 @@ class CompactionInPlaceTest {
         Path file = dir.resolve("custos");
         try (Cache cache = Cache.open(file)) {
             CacheFixtures.demoEvents(cache, 100);
-            CountDownLatch asking = new CountDownLatch(1);
-            AtomicBoolean gotOneWhileClosed = new AtomicBoolean();
-            AtomicBoolean closedNow = new AtomicBoolean();
+            AtomicLong workEnded = new AtomicLong();
+            AtomicLong gotAt = new AtomicLong();
             CompletableFuture<Long> reader = new CompletableFuture<>();
             Thread t = new Thread(() -> {
-                asking.countDown();
                 try (Connection c = cache.connection()) {
-                    gotOneWhileClosed.set(closedNow.get());
+                    gotAt.set(System.nanoTime());
                     reader.complete(count(c));
                 } catch (Exception e) {
                     reader.completeExceptionally(e);
                 }
             });
-            boolean ran = cache.whileClosed(1_000, () -> {
-                closedNow.set(true);
+            Cache.Closing done = cache.whileClosed(1_000, () -> true, () -> {
                 t.start();
-                try {
-                    assertThat(asking.await(10, TimeUnit.SECONDS)).isTrue();
-                    // the reader is now blocked in the gate (it cannot get past while the file is closed)
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (t.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
-                    }
-                    assertThat(t.getState()).isEqualTo(Thread.State.WAITING);
-                    assertThat(reader).isNotDone();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                closedNow.set(false);
+                waitUntilWaiting(t); // blocked at the gate: it cannot get past while the file is closed
+                assertThat(reader).isNotDone();
+                workEnded.set(System.nanoTime());
             });
-            assertThat(ran).isTrue();
+            assertThat(done).isEqualTo(Cache.Closing.DONE);
             assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo(100);
-            assertThat(gotOneWhileClosed).isFalse();
+            assertThat(gotAt.get()).isGreaterThan(workEnded.get());
         }
+    }
+
+    @Test
+    void twoCompactionsAtOnceTakeTurnsAndTheSecondSeesItIsNoLongerNeeded() throws Exception {
+        Path file = dir.resolve("custos");
+        try (Cache cache = Cache.open(file)) {
+            CacheFixtures.demoEvents(cache, 100);
+            CountDownLatch firstRunning = new CountDownLatch(1);
+            CountDownLatch letFirstEnd = new CountDownLatch(1);
+            AtomicBoolean firstDone = new AtomicBoolean();
+            AtomicBoolean secondAsked = new AtomicBoolean();
+            CompletableFuture<Cache.Closing> first = CompletableFuture.supplyAsync(() -> cache.whileClosed(1_000,
+                    () -> true, () -> {
+                        firstRunning.countDown();
+                        try {
+                            assertThat(letFirstEnd.await(10, TimeUnit.SECONDS)).isTrue();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        firstDone.set(true);
+                    }));
+            assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Cache.Closing> second = new CompletableFuture<>();
+            Thread secondThread = new Thread(() -> second.complete(cache.whileClosed(10_000, () -> {
+                secondAsked.set(true);
+                return !firstDone.get(); // what afterBulkWrite asks: is the file still large?
+            }, () -> { throw new AssertionError("the second compaction ran"); })));
+            secondThread.start();
+            waitUntilWaiting(secondThread); // waits for the gate the first holds shut
+            assertThat(secondAsked).isFalse();
+            letFirstEnd.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Cache.Closing.DONE);
+            assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(Cache.Closing.NOT_NEEDED);
+            assertThat(secondAsked).isTrue();
+            assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(100);
+        }
+    }
+
+    private static void waitUntilWaiting(Thread t) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(t.getState()).isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
     }
 
     @Test
@@ -155,8 +200,9 @@ class CompactionInPlaceTest {
         CacheFixtures.demoEvents(cache, 10);
         cache.close();
         AtomicBoolean ran = new AtomicBoolean();
-        assertThat(cache.whileClosed(300, () -> ran.set(true))).isFalse();
+        assertThat(cache.whileClosed(300, () -> true, () -> ran.set(true))).isEqualTo(Cache.Closing.CLOSED);
         assertThat(ran).isFalse();
+        assertThatThrownBy(() -> cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).hasMessageContaining("closed");
         // the file is free: another opening works
         try (Cache again = Cache.open(file)) {
             assertThat(again.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(10);

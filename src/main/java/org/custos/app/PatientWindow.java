@@ -124,6 +124,9 @@ record PatientWindow(PatientHomeViewModel model, PatientHomeView view, Cancellat
                 break;
             }
         }
+        if (!r.note().isEmpty()) {
+            s.append(' ').append(r.note());
+        }
         return s.toString();
     }
 

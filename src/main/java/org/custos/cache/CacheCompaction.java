@@ -166,21 +166,27 @@ public final class CacheCompaction {
                         + "little room on its disk to compact it now (%,d MB free, %,d MB needed).", bytes >> 20,
                         content, free >> 20, needed >> 20));
             }
-            compacting.accept(String.format(Locale.ROOT, "Compacting the cache: %,d MB, of which only %d %% is "
-                    + "data …", bytes >> 20, content));
-            long t0 = System.nanoTime();
+            String start = String.format(Locale.ROOT, "Compacting the cache: %,d MB, of which only %d %% is data …",
+                    bytes >> 20, content);
+            long[] t0 = {System.nanoTime()};
             CacheKey key = cache.key();
             if (cache.encrypted() && key == null) {
                 return Optional.empty(); // closed meanwhile
             }
             long before = bytes;
-            Cache.Closing done = cache.whileClosed(WAIT_FOR_IDLE_MS, () -> stillLarge(h2, before),
-                    () -> CacheKeys.compact(h2, key));
+            Cache.Closing done = cache.whileClosed(WAIT_FOR_IDLE_MS, () -> stillLarge(h2, before), () -> {
+                compacting.accept(start); // said once it begins (the file is closed now)
+                t0[0] = System.nanoTime();
+                CacheKeys.compact(h2, key);
+            });
             switch (done) {
                 case BUSY:
+                    if (!stillLarge(h2, before)) {
+                        return Optional.empty(); // another compaction did it while this one waited
+                    }
                     log().info("Not compacting the cache {} now: connections stayed in use", h2);
                     return Optional.of("The cache was not compacted now (it was in use); the app compacts it when "
-                            + "it closes or starts.");
+                            + "it closes or starts (or run custos compact).");
                 case NOT_NEEDED:
                     return Optional.empty(); // another compaction came first
                 case CLOSED:
@@ -190,7 +196,7 @@ public final class CacheCompaction {
             }
             long after = Files.size(h2);
             log().info("Compacted the cache {} after an import or a sync: {} MB -> {} MB in {} ms", h2, bytes >> 20,
-                    after >> 20, (System.nanoTime() - t0) / 1_000_000);
+                    after >> 20, (System.nanoTime() - t0[0]) / 1_000_000);
             return Optional.of(String.format(Locale.ROOT, "Compacted the cache: %,d MB → %,d MB.", bytes >> 20,
                     after >> 20));
         } catch (IOException | RuntimeException e) {

@@ -116,6 +116,9 @@ final class SyncCommand implements Callable<Integer> {
                 err.println("custos sync: " + r.type + ": " + redactor.clean(r.message));
             }
         }
+        if (!report.note().isEmpty()) {
+            err.println("custos sync: " + report.note());
+        }
         return report.completed() ? 0 : 1;
     }
 

@@ -119,10 +119,7 @@ public final class SyncEngine {
                 SyncReport finished = done;
                 org.custos.cache.CacheCompaction.afterBulkWrite(cache, m -> listener.notice("Cache", m),
                                 cancel::isCancelled)
-                        .ifPresent(m -> {
-                            finished.note(m);
-                            listener.notice("Cache", m);
-                        });
+                        .ifPresent(finished::note);
             }
         }
     }

@@ -106,14 +106,18 @@ public final class EncryptionBench {
         pass(pairs.get(0)[0], filters);
         pass(pairs.get(0)[1], filters);
         out.put("asImported", browse(pairs, filters));
+        // the app's exit; it compacts only a file still far larger than its content (the import compacted it at its
+        // end: since then it finds nothing to do here, and this state is the import's file closed once more)
+        int compacted = 0;
         for (Ingest[] pair : pairs) {
             for (Ingest i : pair) {
                 Cache cache = Cache.open(i.cache, i.key);
-                if (!cache.closeTidily()) {
-                    throw new IllegalStateException("the app's tidy close did not compact " + i.cache);
+                if (cache.closeTidily()) {
+                    compacted++;
                 }
             }
         }
+        out.put("tidyClosesThatCompacted", compacted);
         out.put("afterTidyClose", browse(pairs, filters));
         out.put("sameState", sameState(pairs.get(0)[0], tmp, filters));
         out.put("asImportedOpenedByCustos", EncryptionOpened.run(asLeft, filters, tmp, events));

@@ -80,28 +80,15 @@ public final class CacheCompaction {
             return cache;
         }
         Path h2 = cache.file();
-        long bytes;
-        int content;
-        try {
-            bytes = Files.size(h2);
-            if (bytes <= NEVER_BELOW) {
-                return cache;
-            }
-            content = contentPercent(cache);
-        } catch (IOException | SQLException e) {
-            log().warn("Could not tell whether the cache {} is worth compacting; opened as it is", h2, e);
+        Optional<Judged> judged = judge(cache);
+        if (judged.isEmpty()) {
             return cache;
         }
-        if (!worthCompacting(bytes, content)) {
-            return cache;
-        }
+        long bytes = judged.get().bytes();
+        int content = judged.get().content();
         cache.close();
         try {
-            long free = Files.getFileStore(h2.getParent()).getUsableSpace();
-            long needed = bytes / 100 * content + (64L << 20);
-            if (free < needed) {
-                log().warn("Not compacting the cache {} ({} MB, {} % content): {} MB free on its disk, {} MB needed",
-                        h2, bytes >> 20, content, free >> 20, needed >> 20);
+            if (lackOfRoom(h2, judged.get()).isPresent()) {
                 return Cache.open(file, key);
             }
             compacting.accept(String.format(Locale.ROOT, "Compacting the cache %s: %,d MB, of which only %d %% is "
@@ -141,30 +128,16 @@ public final class CacheCompaction {
             return Optional.empty();
         }
         Path h2 = cache.file();
-        long bytes;
-        int content;
-        try {
-            bytes = Files.size(h2);
-            if (bytes <= NEVER_BELOW) {
-                return Optional.empty();
-            }
-            content = contentPercent(cache);
-        } catch (IOException | SQLException | CacheException e) {
-            log().warn("Could not tell whether the cache {} is worth compacting", h2, e);
+        Optional<Judged> judged = judge(cache);
+        if (judged.isEmpty()) {
             return Optional.empty();
         }
-        if (!worthCompacting(bytes, content)) {
-            return Optional.empty();
-        }
+        long bytes = judged.get().bytes();
+        int content = judged.get().content();
         try {
-            long free = Files.getFileStore(h2.getParent()).getUsableSpace();
-            long needed = bytes / 100 * content + (64L << 20);
-            if (free < needed) {
-                log().warn("Not compacting the cache {} ({} MB, {} % content): {} MB free on its disk, {} MB needed",
-                        h2, bytes >> 20, content, free >> 20, needed >> 20);
-                return Optional.of(String.format(Locale.ROOT, "The cache is %,d MB, of which %d %% is data; too "
-                        + "little room on its disk to compact it now (%,d MB free, %,d MB needed).", bytes >> 20,
-                        content, free >> 20, needed >> 20));
+            Optional<String> noRoom = lackOfRoom(h2, judged.get());
+            if (noRoom.isPresent()) {
+                return noRoom;
             }
             String start = String.format(Locale.ROOT, "Compacting the cache: %,d MB, of which only %d %% is data …",
                     bytes >> 20, content);
@@ -203,6 +176,40 @@ public final class CacheCompaction {
             log().warn("Compacting the cache {} after an import or a sync did not happen", h2, e);
             return Optional.of("The cache was not compacted: " + e.getMessage());
         }
+    }
+
+    /** A file judged worth compacting: its size and the share of it that is content. */
+    private record Judged(long bytes, int content) {
+    }
+
+    /** The open cache's file when it is worth compacting ({@link #worthCompacting}); empty otherwise or unknown. */
+    private static Optional<Judged> judge(Cache cache) {
+        Path h2 = cache.file();
+        try {
+            long bytes = Files.size(h2);
+            if (bytes <= NEVER_BELOW) {
+                return Optional.empty();
+            }
+            int content = contentPercent(cache);
+            return worthCompacting(bytes, content) ? Optional.of(new Judged(bytes, content)) : Optional.empty();
+        } catch (IOException | SQLException | CacheException e) {
+            log().warn("Could not tell whether the cache {} is worth compacting; left as it is", h2, e);
+            return Optional.empty();
+        }
+    }
+
+    /** What to say when the disk lacks the room for the compacted copy (logged); empty when there is room. */
+    private static Optional<String> lackOfRoom(Path h2, Judged j) throws IOException {
+        long free = Files.getFileStore(h2.getParent()).getUsableSpace();
+        long needed = j.bytes() / 100 * j.content() + (64L << 20);
+        if (free >= needed) {
+            return Optional.empty();
+        }
+        log().warn("Not compacting the cache {} ({} MB, {} % content): {} MB free on its disk, {} MB needed", h2,
+                j.bytes() >> 20, j.content(), free >> 20, needed >> 20);
+        return Optional.of(String.format(Locale.ROOT, "The cache is %,d MB, of which %d %% is data; too little room "
+                + "on its disk to compact it now (%,d MB free, %,d MB needed).", j.bytes() >> 20, j.content(),
+                free >> 20, needed >> 20));
     }
 
     /** Whether the file is still about as large as when it was judged worth compacting (none came first). */

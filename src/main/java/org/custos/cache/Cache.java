@@ -21,10 +21,8 @@ public final class Cache implements AutoCloseable {
     /** The version of the newest migration in db/migration (CacheTest checks that they agree). */
     static final int SCHEMA_VERSION = 11;
 
-    /** Replaced only while the gate is shut (a compaction in place). */
-    private volatile JdbcConnectionPool pool;
-    /** Counts the connections in use; shut while the file is rewritten in place. */
-    private final CacheGate gate = new CacheGate();
+    /** The pool, counted; closed for a moment by a compaction in place. */
+    private final CacheConnections connections;
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock(true);
     private final AuditStore audit;
     private final ResourceStore resources;
@@ -47,7 +45,7 @@ public final class Cache implements AutoCloseable {
 
     private Cache(Path file, JdbcConnectionPool pool, String openNotice, EncryptedFiles encrypted, CacheKey key) {
         this.file = file;
-        this.pool = pool;
+        this.connections = new CacheConnections(file, file(), pool, encrypted, this::forgetKey);
         this.openNotice = openNotice;
         this.encrypted = encrypted;
         this.key = key;
@@ -253,100 +251,21 @@ public final class Cache implements AutoCloseable {
     /** Per-origin counts, and purging an origin. */
     public OriginData originData() { return originData; }
 
-    /** A connection of the pool, counted by the gate until it is closed. */
+    /** A connection of the pool, counted until it is closed (see {@link CacheConnections}). */
     Connection connection() throws SQLException {
-        gate.enter();
-        if (closed) {
-            gate.leave();
-            throw new SQLException("The cache " + file() + " is closed");
-        }
-        try {
-            return gate.counted(pool.getConnection());
-        } catch (SQLException | RuntimeException e) {
-            gate.leave();
-            throw e;
-        }
+        return connections.get();
     }
 
-    /** What {@link #whileClosed} did. */
-    enum Closing {
-        /** The work ran on the closed file, and the file is open again. */
-        DONE,
-        /** Connections stayed in use for the whole wait: nothing was done. */
-        BUSY,
-        /** No longer wanted once the file could be closed (another compaction came first): nothing was done. */
-        NOT_NEEDED,
-        /** The cache was closed meanwhile: nothing was done. */
-        CLOSED
-    }
-
-    /**
-     * Closes the open cache's file while no connection is in use, runs {@code onClosedFile} on the closed H2 file
-     * under the lock openings take (no other Custos process opens or converts it meanwhile), and opens the file again,
-     * whatever {@code onClosedFile} did. Connections asked for meanwhile wait. Nothing is done when the connections in
-     * use were not all closed within {@code waitMillis}, or when {@code stillWanted} (asked once the gate is shut,
-     * from the file alone: no connection can be had then) says no.
-     *
-     * @throws CacheException {@code onClosedFile} failed (the file is open again, as it was), or the file could not
-     *                        be opened again: the cache is then closed, and says so to whatever asks it next
-     */
-    Closing whileClosed(long waitMillis, java.util.function.BooleanSupplier stillWanted, Runnable onClosedFile) {
-        try {
-            if (!gate.shutWhenIdle(waitMillis)) {
-                return Closing.BUSY;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Closing.BUSY;
-        }
-        try {
-            synchronized (lifecycle) {
-                if (closed) {
-                    return Closing.CLOSED;
-                }
-                if (!stillWanted.getAsBoolean()) {
-                    return Closing.NOT_NEEDED;
-                }
-                CacheFiles.whileNotOpened(file(), () -> {
-                    pool.dispose();
-                    RuntimeException failed = null;
-                    try {
-                        onClosedFile.run();
-                    } catch (RuntimeException e) {
-                        failed = e;
-                    }
-                    try {
-                        pool = CachePool.connect(file, encrypted);
-                    } catch (RuntimeException e) {
-                        closed = true;
-                        forgetKey();
-                        CacheException c = new CacheException("The cache " + file() + " could not be opened again "
-                                + "after " + (failed == null ? "it was compacted" : "a compaction failed")
-                                + "; start Custos again: " + e.getMessage(), e);
-                        if (failed != null) {
-                            c.addSuppressed(failed);
-                        }
-                        throw c;
-                    }
-                    if (failed != null) {
-                        throw failed;
-                    }
-                });
-            }
-            return Closing.DONE;
-        } finally {
-            gate.open();
-        }
+    /** {@link CacheConnections#whileClosed}: the file closed for a moment, rewritten in place, opened again. */
+    CacheConnections.Closing whileClosed(long waitMillis, java.util.function.BooleanSupplier stillWanted,
+                                         Runnable onClosedFile) {
+        return connections.whileClosed(waitMillis, stillWanted, onClosedFile);
     }
 
     /** The key of this encrypted cache while it is open; null for a plain cache. */
     CacheKey key() {
         return key;
     }
-
-    /** Held while the file is closed for a compaction in place and while the cache closes: one waits for the other. */
-    private final Object lifecycle = new Object();
-    private volatile boolean closed;
 
     /** Work on one connection that the caller commits as a whole. */
     interface SqlWork<T> {
@@ -427,28 +346,24 @@ public final class Cache implements AutoCloseable {
 
     /** Rewrites the file to its smallest size (H2 SHUTDOWN COMPACT); the cache is closed afterwards. */
     public void compactAndClose() {
-        synchronized (lifecycle) {
-            closed = true;
-            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-                st.execute("SHUTDOWN COMPACT");
-            } catch (SQLException e) {
-                throw new CacheException("Compacting the cache failed: " + e.getMessage(), e);
-            } finally {
-                pool.dispose();
-                forgetKey();
-                CacheFiles.keepPrivate(file());
-            }
+        try {
+            connections.closeAfter(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SHUTDOWN COMPACT");
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new CacheException("Compacting the cache failed: " + e.getMessage(), e);
+        } finally {
+            CacheFiles.keepPrivate(file());
         }
     }
 
     /** Closes the cache; H2 closes the file when its last connection goes. */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            closed = true;
-            pool.dispose();
-            forgetKey();
-        }
+        connections.close();
     }
 
     private void forgetKey() {

@@ -147,7 +147,7 @@ public final class CacheCompaction {
                 return Optional.empty(); // closed meanwhile
             }
             long before = bytes;
-            Cache.Closing done = cache.whileClosed(WAIT_FOR_IDLE_MS, () -> stillLarge(h2, before), () -> {
+            CacheConnections.Closing done = cache.whileClosed(WAIT_FOR_IDLE_MS, () -> stillLarge(h2, before), () -> {
                 compacting.accept(start); // said once it begins (the file is closed now)
                 t0[0] = System.nanoTime();
                 CacheKeys.compact(h2, key);

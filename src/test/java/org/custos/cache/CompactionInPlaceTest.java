@@ -108,13 +108,13 @@ class CompactionInPlaceTest {
             AtomicBoolean ran = new AtomicBoolean();
             try (Connection held = cache.connection()) {
                 long t0 = System.nanoTime();
-                assertThat(cache.whileClosed(300, () -> true, () -> ran.set(true))).isEqualTo(Cache.Closing.BUSY);
+                assertThat(cache.whileClosed(300, () -> true, () -> ran.set(true))).isEqualTo(CacheConnections.Closing.BUSY);
                 assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
                 assertThat(ran).isFalse();
                 assertThat(count(held)).isEqualTo(100); // the held connection still works
             }
             // closed: the next attempt runs at once
-            assertThat(cache.whileClosed(300, () -> true, () -> ran.set(true))).isEqualTo(Cache.Closing.DONE);
+            assertThat(cache.whileClosed(300, () -> true, () -> ran.set(true))).isEqualTo(CacheConnections.Closing.DONE);
             assertThat(ran).isTrue();
             assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(100);
         }
@@ -136,13 +136,13 @@ class CompactionInPlaceTest {
                     reader.completeExceptionally(e);
                 }
             });
-            Cache.Closing done = cache.whileClosed(1_000, () -> true, () -> {
+            CacheConnections.Closing done = cache.whileClosed(1_000, () -> true, () -> {
                 t.start();
                 waitUntilWaiting(t); // blocked at the gate: it cannot get past while the file is closed
                 assertThat(reader).isNotDone();
                 workEnded.set(System.nanoTime());
             });
-            assertThat(done).isEqualTo(Cache.Closing.DONE);
+            assertThat(done).isEqualTo(CacheConnections.Closing.DONE);
             assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo(100);
             assertThat(gotAt.get()).isGreaterThan(workEnded.get());
         }
@@ -157,7 +157,7 @@ class CompactionInPlaceTest {
             CountDownLatch letFirstEnd = new CountDownLatch(1);
             AtomicBoolean firstDone = new AtomicBoolean();
             AtomicBoolean secondAsked = new AtomicBoolean();
-            CompletableFuture<Cache.Closing> first = CompletableFuture.supplyAsync(() -> cache.whileClosed(1_000,
+            CompletableFuture<CacheConnections.Closing> first = CompletableFuture.supplyAsync(() -> cache.whileClosed(1_000,
                     () -> true, () -> {
                         firstRunning.countDown();
                         try {
@@ -168,7 +168,7 @@ class CompactionInPlaceTest {
                         firstDone.set(true);
                     }));
             assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<Cache.Closing> second = new CompletableFuture<>();
+            CompletableFuture<CacheConnections.Closing> second = new CompletableFuture<>();
             Thread secondThread = new Thread(() -> second.complete(cache.whileClosed(10_000, () -> {
                 secondAsked.set(true);
                 return !firstDone.get(); // what afterBulkWrite asks: is the file still large?
@@ -177,8 +177,8 @@ class CompactionInPlaceTest {
             waitUntilWaiting(secondThread); // waits for the gate the first holds shut
             assertThat(secondAsked).isFalse();
             letFirstEnd.countDown();
-            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Cache.Closing.DONE);
-            assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(Cache.Closing.NOT_NEEDED);
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(CacheConnections.Closing.DONE);
+            assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(CacheConnections.Closing.NOT_NEEDED);
             assertThat(secondAsked).isTrue();
             assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(100);
         }
@@ -200,7 +200,7 @@ class CompactionInPlaceTest {
         CacheFixtures.demoEvents(cache, 10);
         cache.close();
         AtomicBoolean ran = new AtomicBoolean();
-        assertThat(cache.whileClosed(300, () -> true, () -> ran.set(true))).isEqualTo(Cache.Closing.CLOSED);
+        assertThat(cache.whileClosed(300, () -> true, () -> ran.set(true))).isEqualTo(CacheConnections.Closing.CLOSED);
         assertThat(ran).isFalse();
         assertThatThrownBy(() -> cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).hasMessageContaining("closed");
         // the file is free: another opening works

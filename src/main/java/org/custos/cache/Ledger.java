@@ -142,10 +142,16 @@ final class Ledger {
         return b.array();
     }
 
+    /**
+     * The newest STORED or SEALED entry of a table: found on the index (tbl, kind, seq) of V12, then read by its key
+     * (an ORDER BY seq DESC read the ledger backwards, bodies and all, until it met one).
+     */
+    static final String HIGHEST_STORED = "SELECT n, body FROM ledger WHERE seq = (SELECT MAX(seq) FROM ledger "
+            + "WHERE tbl = ? AND kind IN ('" + STORED + "', '" + SEALED + "'))";
+
     /** The highest key ever stored in {@code table} (0: none): a key is never given twice, even after a purge. */
     static long highestStored(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT n, body FROM ledger WHERE tbl = ? AND kind IN ('"
-                + STORED + "', '" + SEALED + "') ORDER BY seq DESC LIMIT 1")) {
+        try (PreparedStatement ps = c.prepareStatement(HIGHEST_STORED)) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

@@ -141,4 +141,32 @@ class CacheTest {
         }
         assertThat(Cache.SCHEMA_VERSION).isEqualTo(newest);
     }
+
+    /**
+     * Every opening asks for each table's newest ledger entry: it is found on V12's index, not by reading the ledger
+     * backwards (which, for a table with no entry, read the whole ledger at each start).
+     */
+    @Test
+    void theNewestLedgerEntryOfATableIsFoundOnAnIndex() throws SQLException {
+        try (Cache cache = Cache.open(dir.resolve("ledger"))) {
+            CacheFixtures.demoEvents(cache, 1_500);
+            try (Connection c = cache.connection(); var st = c.createStatement()) {
+                String plan;
+                try (var rs = st.executeQuery("EXPLAIN " + Ledger.HIGHEST_STORED.replace("?", "'"
+                        + Ledger.RESOURCE + "'"))) {
+                    rs.next();
+                    plan = rs.getString(1);
+                }
+                assertThat(plan).containsIgnoringCase("LEDGER_TABLE").doesNotContainIgnoringCase("tableScan");
+                long maxPk;
+                try (var rs = st.executeQuery("SELECT MAX(pk) FROM audit_event")) {
+                    rs.next();
+                    maxPk = rs.getLong(1);
+                }
+                assertThat(maxPk).isGreaterThan(0);
+                assertThat(Ledger.highestStored(c, Ledger.AUDIT)).isEqualTo(maxPk);
+                assertThat(Ledger.highestStored(c, Ledger.RESOURCE)).isZero();
+            }
+        }
+    }
 }

@@ -283,6 +283,9 @@ final class CacheFiles {
     /** Closes the database for good (every connection, whoever holds it) and writes everything to the file. */
     private static void shutdown(JdbcConnectionPool pool) {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            // closing the connections SHUTDOWN closed is an error to H2, which it wrote to a trace file beside
+            // the cache at every upgrade; this setting lasts until the database closes
+            st.execute("SET TRACE_LEVEL_FILE 0");
             st.execute("SHUTDOWN");
         } catch (SQLException e) {
             // closed already

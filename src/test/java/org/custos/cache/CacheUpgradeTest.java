@@ -155,6 +155,8 @@ class CacheUpgradeTest {
             assertThat(s.filterKey()).isEqualTo("days=0");
         }
         assertThat(leftovers(dir)).as("the copy is deleted after a successful upgrade").isEmpty();
+        assertThat(dir.resolve("cache.trace.db")).as("H2's error log: the upgrade's closing wrote nothing there")
+                .doesNotExist();
         try (Cache again = Cache.open(base)) {
             assertThat(again.openNotice()).isEmpty();
         }

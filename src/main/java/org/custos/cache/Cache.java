@@ -349,6 +349,7 @@ public final class Cache implements AutoCloseable {
         try {
             connections.closeAfter(c -> {
                 try (Statement st = c.createStatement()) {
+                    CachePool.quietClose(st);
                     st.execute("SHUTDOWN COMPACT");
                 }
                 return null;

@@ -129,10 +129,10 @@ final class CacheFiles {
                     + "cannot use it: move it away and import or sync your data again, or choose another cache "
                     + "with --db PATH.", null);
         }
-        upgrade(s.version);
+        JdbcConnectionPool upgradedPool = upgrade(s.version);
         String upgraded = s.version == 0 ? null // an empty file (an older Custos stopped before its first migration)
                 : "The cache was upgraded from schema version " + s.version + " to " + schemaVersion + ".";
-        return new Opened(connect.apply(base()), notice == null ? upgraded : notice);
+        return new Opened(upgradedPool, notice == null ? upgraded : notice);
     }
 
     private Path base() {
@@ -199,8 +199,11 @@ final class CacheFiles {
         Files.deleteIfExists(dir.resolve(name + ".creating.trace.db")); // Flyway's probing for its table, if any
     }
 
-    /** Copy, marker, migrate, close; the copy is renamed back when the migration fails. */
-    private void upgrade(int from) throws IOException {
+    /**
+     * Copy, marker, migrate, close, open again; the copy is renamed back when the migration fails or the upgraded file
+     * does not open at the new schema. Returns the upgraded cache's pool.
+     */
+    private JdbcConnectionPool upgrade(int from) throws IOException {
         Path backup = dir.resolve(name + ".mv.db.before-v" + schemaVersion);
         Path tmp = dir.resolve(backup.getFileName() + ".tmp");
         long size = Files.size(db);
@@ -235,10 +238,20 @@ final class CacheFiles {
         syncDir();
 
         JdbcConnectionPool pool = connect.apply(base());
+        JdbcConnectionPool reopened = null;
         try {
             migrate(pool);
-        } catch (RuntimeException e) {
             shutdown(pool);
+            fsync(db);
+            // the copy is deleted only once the upgraded file has opened again at the new schema
+            reopened = connect.apply(base());
+            Schema after = Schema.of(reopened);
+            if (after.version != schemaVersion || after.failed > 0) {
+                throw new IllegalStateException("the upgraded cache opened again at schema version " + after.version
+                        + (after.failed > 0 ? ", with a failed migration" : ""));
+            }
+        } catch (RuntimeException e) {
+            shutdown(reopened == null ? pool : reopened);
             Files.move(backup, db, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDir();
             Files.delete(marker);
@@ -248,11 +261,10 @@ final class CacheFiles {
                     + "is as it was, with all its data, but this Custos cannot use it until the upgrade succeeds. "
                     + "The error: " + firstLine(e), e);
         }
-        shutdown(pool);
-        fsync(db);
         Files.delete(marker);
         syncDir();
         Files.delete(backup);
+        return reopened;
     }
 
     /** Flyway's messages run over many lines, and some end in advice ("run repair") that is not for our users. */
@@ -283,9 +295,7 @@ final class CacheFiles {
     /** Closes the database for good (every connection, whoever holds it) and writes everything to the file. */
     private static void shutdown(JdbcConnectionPool pool) {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            // closing the connections SHUTDOWN closed is an error to H2, which it wrote to a trace file beside
-            // the cache at every upgrade; this setting lasts until the database closes
-            st.execute("SET TRACE_LEVEL_FILE 0");
+            CachePool.quietClose(st);
             st.execute("SHUTDOWN");
         } catch (SQLException e) {
             // closed already

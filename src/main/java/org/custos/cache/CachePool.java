@@ -73,6 +73,18 @@ final class CachePool {
         return pool;
     }
 
+    /**
+     * Closing the connections a SHUTDOWN closed is an error to H2, which it wrote to a trace file beside the cache
+     * at every upgrade and compaction: not from here until the database closes (the setting is not kept in the file).
+     */
+    static void quietClose(Statement st) {
+        try {
+            st.execute("SET TRACE_LEVEL_FILE 0");
+        } catch (SQLException e) {
+            // then H2 may write its trace file; the shutdown goes on
+        }
+    }
+
     private static CacheException translateOpenError(Path base, SQLException e, boolean encrypted) {
         // 90049: encryption error (wrong key); 90030 / 90048: corrupt or not an H2 file of this kind (a plain file
         // opened with a key, or an encrypted one without); 28000: wrong user name or password (the key)

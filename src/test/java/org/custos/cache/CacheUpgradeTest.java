@@ -162,6 +162,34 @@ class CacheUpgradeTest {
         }
     }
 
+    /** An encrypted cache is upgraded as a plain one is, and stays encrypted (its copy too: a copy of its bytes). */
+    @Test
+    void anEncryptedCacheOfThePreviousSchemaIsUpgradedAndStaysEncrypted() throws Exception {
+        Path plain = previousFixture(dir, "plain");
+        Map<String, Long> before = CacheFixtures.rowCounts(plain);
+        CacheKey key = CacheKey.random();
+        Path base = dir.resolve("cache");
+        CacheKeys.copyCompacted(plain, null, base, key); // the fixture encrypted, page for page, still at its schema
+        Files.delete(dir.resolve("plain.mv.db"));
+        assertThat(CacheKeys.keyId(base)).contains(key.id());
+        try (Cache cache = Cache.open(base, key)) {
+            assertThat(cache.openNotice()).get().asString().contains("upgraded from schema version "
+                    + previousVersion() + " to " + Cache.SCHEMA_VERSION);
+            assertThat(cache.encrypted()).isTrue();
+            assertHoldsAllOf(cache, before);
+        }
+        assertThat(leftovers(dir)).as("the copy is deleted after a successful upgrade").isEmpty();
+        assertThat(CacheKeys.keyId(base)).as("still encrypted with its key").contains(key.id());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .as("nothing beside the cache but its lock").containsOnly("cache.mv.db", "cache.open.lock");
+        }
+        try (Cache again = Cache.open(base, key)) {
+            assertThat(again.openNotice()).isEmpty();
+            assertThat(again.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(CURRENT_EVENTS);
+        }
+    }
+
     @Test
     void aFailingMigrationRestoresTheCopyAndSaysSo() throws Exception {
         Path base = previousFixture(dir, "cache");

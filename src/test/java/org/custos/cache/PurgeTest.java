@@ -114,6 +114,8 @@ class PurgeTest {
             }
             cache.compactAndClose();
         }
+        assertThat(dir.resolve("cache.trace.db")).as("H2's error log: the compaction's closing wrote nothing there")
+                .doesNotExist();
         for (String marker : new String[]{RAW_ONLY, SEARCHED, QUARANTINED, CONSENT}) {
             assertThat(fileContains(file, marker)).as("%s after the purge and compaction", marker).isFalse();
         }
@@ -127,6 +129,58 @@ class PurgeTest {
         try (ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    private static long max(Cache cache, String sql) throws Exception {
+        try (Connection c = cache.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * A key is never given twice: after the newest rows were purged (for the resources, every row), a reopened cache
+     * gives keys above theirs, found in the ledger (the newest STORED entry of each table, see V12's index).
+     */
+    @Test
+    void keysOfPurgedRowsAreNotGivenAgainAfterReopening() throws Exception {
+        Path db = dir.resolve("cache");
+        StringBuilder kept = new StringBuilder();
+        StringBuilder doomed = new StringBuilder();
+        StringBuilder later = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            kept.append(event("k" + i, "Keeper " + i, "en")).append('\n');
+            doomed.append(event("d" + i, "Nurse " + i, "en")).append('\n');
+            later.append(event("n" + i, "Newcomer " + i, "en")).append('\n');
+        }
+        doomed.append("{\"resourceType\":\"Consent\",\"id\":\"c1\",\"status\":\"active\"}\n");
+        later.append("{\"resourceType\":\"Consent\",\"id\":\"c2\",\"status\":\"active\"}\n");
+        Files.writeString(dir.resolve("kept.ndjson"), kept);
+        Files.writeString(dir.resolve("doomed.ndjson"), doomed);
+        Files.writeString(dir.resolve("later.ndjson"), later);
+        long keptMax;
+        long purgedEventMax;
+        long purgedResourceMax;
+        try (Cache cache = Cache.open(db)) {
+            Importer importer = new Importer(cache, TestData.FHIR);
+            importer.importFile(dir.resolve("kept.ndjson"), Importer.SILENT);
+            keptMax = max(cache, "SELECT MAX(pk) FROM audit_event");
+            importer.importFile(dir.resolve("doomed.ndjson"), "decommissioned", Importer.SILENT);
+            purgedEventMax = max(cache, "SELECT MAX(pk) FROM audit_event");
+            purgedResourceMax = max(cache, "SELECT MAX(pk) FROM fhir_resource");
+            assertThat(purgedEventMax).isGreaterThan(keptMax);
+            assertThat(purgedResourceMax).isPositive();
+            cache.originData().purge("decommissioned", () -> false, n -> { });
+            assertThat(max(cache, "SELECT MAX(pk) FROM audit_event")).isEqualTo(keptMax);
+            assertThat(max(cache, "SELECT COUNT(*) FROM fhir_resource")).isZero();
+        }
+        try (Cache cache = Cache.open(db)) {
+            new Importer(cache, TestData.FHIR).importFile(dir.resolve("later.ndjson"), Importer.SILENT);
+            assertThat(max(cache, "SELECT MIN(pk) FROM audit_event WHERE pk > " + keptMax))
+                    .as("the first key given after reopening").isGreaterThan(purgedEventMax);
+            assertThat(max(cache, "SELECT MIN(pk) FROM fhir_resource")).isGreaterThan(purgedResourceMax);
+            assertThat(cache.audit().count(AuditFilter.ALL, 1000)).isEqualTo(60);
         }
     }
 }

@@ -110,7 +110,7 @@ final class CacheFiles {
         if (s.version == schemaVersion && s.failed == 0) {
             return new Opened(pool, notice);
         }
-        shutdown(pool);
+        CachePool.shutdown(pool);
         if (s.version > schemaVersion) {
             throw new CacheException("The cache " + db + " was made by a newer version of Custos (its schema is "
                     + "version " + s.version + ", this Custos knows up to " + schemaVersion + "). It was left "
@@ -188,11 +188,11 @@ final class CacheFiles {
         try {
             migrate(pool);
         } catch (RuntimeException e) {
-            shutdown(pool);
+            CachePool.shutdown(pool);
             Files.deleteIfExists(tmp);
             throw new CacheException("A new cache could not be created at " + db + ": " + e.getMessage(), e);
         }
-        shutdown(pool);
+        CachePool.shutdown(pool);
         fsync(tmp);
         Files.move(tmp, db, StandardCopyOption.ATOMIC_MOVE);
         syncDir();
@@ -241,7 +241,8 @@ final class CacheFiles {
         JdbcConnectionPool reopened = null;
         try {
             migrate(pool);
-            shutdown(pool);
+            CachePool.shutdown(pool);
+            pool = null;
             fsync(db);
             // the copy is deleted only once the upgraded file has opened again at the new schema
             reopened = connect.apply(base());
@@ -251,7 +252,7 @@ final class CacheFiles {
                         + (after.failed > 0 ? ", with a failed migration" : ""));
             }
         } catch (RuntimeException e) {
-            shutdown(reopened == null ? pool : reopened);
+            CachePool.shutdown(reopened != null ? reopened : pool);
             Files.move(backup, db, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDir();
             Files.delete(marker);
@@ -261,9 +262,18 @@ final class CacheFiles {
                     + "is as it was, with all its data, but this Custos cannot use it until the upgrade succeeds. "
                     + "The error: " + firstLine(e), e);
         }
-        Files.delete(marker);
-        syncDir();
-        Files.delete(backup);
+        try {
+            Files.delete(marker);
+            syncDir();
+        } catch (IOException e) {
+            CachePool.shutdown(reopened); // the next opening puts the copy back: nothing may hold this file open
+            throw e;
+        }
+        try {
+            Files.delete(backup);
+        } catch (IOException e) {
+            // a copy without its marker is deleted by the next opening
+        }
         return reopened;
     }
 
@@ -289,18 +299,6 @@ final class CacheFiles {
             } catch (SQLException e) {
                 return new Schema(0, 0); // no history table: nothing migrated yet
             }
-        }
-    }
-
-    /** Closes the database for good (every connection, whoever holds it) and writes everything to the file. */
-    private static void shutdown(JdbcConnectionPool pool) {
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            CachePool.quietClose(st);
-            st.execute("SHUTDOWN");
-        } catch (SQLException e) {
-            // closed already
-        } finally {
-            pool.dispose();
         }
     }
 

@@ -73,6 +73,21 @@ final class CachePool {
         return pool;
     }
 
+    /** Closes the database for good (every connection, whoever holds it) and writes everything to the file. */
+    static void shutdown(JdbcConnectionPool pool) {
+        if (pool == null) {
+            return;
+        }
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            quietClose(st);
+            st.execute("SHUTDOWN");
+        } catch (SQLException | IllegalStateException e) {
+            // closed already (a disposed pool says so with an IllegalStateException)
+        } finally {
+            pool.dispose();
+        }
+    }
+
     /**
      * Closing the connections a SHUTDOWN closed is an error to H2, which it wrote to a trace file beside the cache
      * at every upgrade and compaction: not from here until the database closes (the setting is not kept in the file).

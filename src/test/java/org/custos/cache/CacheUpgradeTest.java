@@ -169,7 +169,7 @@ class CacheUpgradeTest {
         Map<String, Long> before = CacheFixtures.rowCounts(plain);
         CacheKey key = CacheKey.random();
         Path base = dir.resolve("cache");
-        CacheKeys.copyCompacted(plain, null, base, key); // the fixture encrypted, page for page, still at its schema
+        CacheKeys.copyCompacted(plain, null, base, key); // the fixture encrypted (a compacted copy), at its schema
         Files.delete(dir.resolve("plain.mv.db"));
         assertThat(CacheKeys.keyId(base)).contains(key.id());
         try (Cache cache = Cache.open(base, key)) {
@@ -206,6 +206,32 @@ class CacheUpgradeTest {
         assertThat(content(base)).as("the cache as it was before the upgrade").isEqualTo(before);
         assertThat(leftovers(dir)).isEmpty();
         try (Cache cache = Cache.open(base)) { // the real migrations then succeed
+            assertHoldsAllOf(cache, counts);
+        }
+    }
+
+    /** An upgraded file that does not open again is not trusted: the copy goes back, as after a failed migration. */
+    @Test
+    void anUpgradedFileThatDoesNotOpenAgainIsReplacedByTheCopy() throws Exception {
+        Path base = previousFixture(dir, "cache");
+        String before = content(base);
+        Map<String, Long> counts = CacheFixtures.rowCounts(base);
+        int[] opened = {0};
+        // openings: the schema's check, the migration, then the upgraded file again
+        assertThatThrownBy(() -> CacheFiles.open(base, Cache.SCHEMA_VERSION, List.of("classpath:db/migration"),
+                b -> {
+                    if (++opened[0] == 3) {
+                        throw new CacheException("the upgraded file does not open (test)", null);
+                    }
+                    return CachePool.connect(b, null);
+                }))
+                .isInstanceOf(CacheException.class)
+                .hasMessageContaining("restored from the copy made before the upgrade")
+                .hasMessageContaining("the upgraded file does not open (test)");
+        assertThat(opened[0]).isEqualTo(3);
+        assertThat(content(base)).as("the cache as it was before the upgrade").isEqualTo(before);
+        assertThat(leftovers(dir)).isEmpty();
+        try (Cache cache = Cache.open(base)) {
             assertHoldsAllOf(cache, counts);
         }
     }

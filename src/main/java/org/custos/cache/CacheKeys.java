@@ -230,8 +230,8 @@ public final class CacheKeys {
                 }
                 Map<String, Long> after = counts(tmp, target);
                 if (!after.equals(before)) {
-                    throw new CacheException("The converted cache does not hold the same rows (" + before + " before, "
-                            + after + " after): the cache stays as it was.");
+                    throw new CacheException("The converted cache does not hold the same rows and ledger (" + before
+                            + " before, " + after + " after): the cache stays as it was.");
                 }
                 samePermissions(h2, tmp);
                 CacheFiles.fsync(tmp);
@@ -338,8 +338,11 @@ public final class CacheKeys {
         }
     }
 
-    /** Rows per table of the H2 file {@code h2} (plain, or under {@code files}), read without changing it. */
-    private static Map<String, Long> counts(Path h2, EncryptedFiles files) {
+    /**
+     * Rows per table of the H2 file {@code h2} (plain, or under {@code files}), read without changing it, and the
+     * ledger's newest entry (its number and the first 8 bytes of its link, which chains every entry before it).
+     */
+    static Map<String, Long> counts(Path h2, EncryptedFiles files) {
         String base = h2.toString().substring(0, h2.toString().length() - ".mv.db".length());
         String url = "jdbc:h2:" + (files == null ? "file:" + base : files.pathOf(base))
                 + ";ACCESS_MODE_DATA=r;TRACE_LEVEL_FILE=0;MAX_COMPACT_TIME=0";
@@ -356,6 +359,14 @@ public final class CacheKeys {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + t.replace("\"", "\"\"") + "\"")) {
                     rs.next();
                     counts.put(t, rs.getLong(1));
+                }
+            }
+            if (tables.contains("LEDGER")) {
+                try (ResultSet rs = st.executeQuery("SELECT seq, link FROM ledger ORDER BY seq DESC LIMIT 1")) {
+                    if (rs.next()) {
+                        counts.put("ledger: newest entry", rs.getLong(1));
+                        counts.put("ledger: its link", java.nio.ByteBuffer.wrap(rs.getBytes(2)).getLong());
+                    }
                 }
             }
         } catch (SQLException e) {

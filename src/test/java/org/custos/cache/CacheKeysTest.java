@@ -139,4 +139,49 @@ class CacheKeysTest {
             assertThat(events(old)).isEqualTo(7);
         }
     }
+
+    /**
+     * The check a conversion makes of its copy compares the ledger's newest entry as well as the rows per table: two
+     * caches with the same rows per table but other events differ, and a faithful encrypted copy does not.
+     */
+    @Test
+    void theCopysCheckComparesTheLedgersNewestEntryNotOnlyRowCounts() throws Exception {
+        Path a = dir.resolve("a/custos");
+        Path b = dir.resolve("b/custos");
+        try (Cache c = Cache.open(a)) {
+            fill(c, 20);
+        }
+        try (Cache c = Cache.open(b)) {
+            StringBuilder nd = new StringBuilder();
+            for (int i = 0; i < 20; i++) { // the same shape of events under other ids
+                nd.append("{\"resourceType\":\"AuditEvent\",\"id\":\"other-").append(i).append("\",\"type\":{"
+                        + "\"system\":\"http://dicom.nema.org/resources/ontology/DCM\",\"code\":\"110110\"},"
+                        + "\"action\":\"R\",\"recorded\":\"2026-11-30T10:00:00Z\",\"agent\":[{\"name\":\"" + MARKER
+                        + "\",\"userId\":{\"value\":\"pbracken\"},\"requestor\":true}],\"source\":{\"identifier\":"
+                        + "{\"value\":\"w\"}},\"entity\":[{\"reference\":{\"reference\":\"Patient/k-" + i + "\"}}]}\n");
+            }
+            new Importer(c, TestData.FHIR).importStream("test", "keys", new ByteArrayInputStream(
+                    nd.toString().getBytes(StandardCharsets.UTF_8)), "keys.ndjson", Importer.SILENT);
+        }
+        java.util.Map<String, Long> ma = CacheKeys.counts(CacheKeys.h2File(a), null);
+        java.util.Map<String, Long> mb = CacheKeys.counts(CacheKeys.h2File(b), null);
+        assertThat(ma).containsKeys("ledger: newest entry", "ledger: its link").containsEntry("AUDIT_EVENT", 20L);
+        java.util.Map<String, Long> rowsA = new java.util.TreeMap<>(ma);
+        java.util.Map<String, Long> rowsB = new java.util.TreeMap<>(mb);
+        rowsA.remove("ledger: its link");
+        rowsB.remove("ledger: its link");
+        assertThat(rowsA).as("the same rows per table, the same number of ledger entries").isEqualTo(rowsB);
+        assertThat(ma).isNotEqualTo(mb);
+
+        CacheKey key = CacheKey.random();
+        Path copy = dir.resolve("copy/custos");
+        Files.createDirectories(copy.getParent());
+        CacheKeys.copyCompacted(a, null, copy, key);
+        EncryptedFiles files = EncryptedFiles.register(key);
+        try {
+            assertThat(CacheKeys.counts(CacheKeys.h2File(copy), files)).isEqualTo(ma);
+        } finally {
+            files.close();
+        }
+    }
 }

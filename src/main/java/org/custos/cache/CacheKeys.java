@@ -208,6 +208,11 @@ public final class CacheKeys {
      * The source is held open (H2's file lock) until the copy has replaced it.
      */
     private static void convert(Path h2, CacheKey from, CacheKey to) {
+        convert(h2, from, to, MVStoreTool::compact);
+    }
+
+    /** {@link #convert(Path, CacheKey, CacheKey)} with the copy made by {@code copier} (tests give a faulty one). */
+    static void convert(Path h2, CacheKey from, CacheKey to, java.util.function.BiConsumer<MVStore, MVStore> copier) {
         Path tmp = h2.resolveSibling(h2.getFileName().toString().replace(".mv.db", "") + "-converting.mv.db");
         refuseDuringUpgrade(h2);
         EncryptedFiles source = from == null ? null : EncryptedFiles.register(from);
@@ -224,7 +229,7 @@ public final class CacheKeys {
             try {
                 MVStore out = new MVStore.Builder().fileName(targetName).open();
                 try {
-                    MVStoreTool.compact(in, out);
+                    copier.accept(in, out);
                 } finally {
                     out.close();
                 }

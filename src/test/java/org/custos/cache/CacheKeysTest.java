@@ -142,7 +142,8 @@ class CacheKeysTest {
 
     /**
      * The check a conversion makes of its copy compares the ledger's newest entry as well as the rows per table: two
-     * caches with the same rows per table but other events differ, and a faithful encrypted copy does not.
+     * caches filled alike but with other events (at other moments: the link chains each entry's time too) differ, a
+     * faithful encrypted copy does not, and a conversion whose copy is the other cache is refused, the file unchanged.
      */
     @Test
     void theCopysCheckComparesTheLedgersNewestEntryNotOnlyRowCounts() throws Exception {
@@ -182,6 +183,22 @@ class CacheKeysTest {
             assertThat(CacheKeys.counts(CacheKeys.h2File(copy), files)).isEqualTo(ma);
         } finally {
             files.close();
+        }
+
+        byte[] before = Files.readAllBytes(CacheKeys.h2File(a));
+        assertThatThrownBy(() -> CacheKeys.convert(CacheKeys.h2File(a), null, null, (in, out) -> {
+            org.h2.mvstore.MVStore other = new org.h2.mvstore.MVStore.Builder()
+                    .fileName(CacheKeys.h2File(b).toString()).readOnly().open();
+            try {
+                org.h2.mvstore.MVStoreTool.compact(other, out); // a copy that is not of this cache
+            } finally {
+                other.closeImmediately();
+            }
+        })).isInstanceOf(CacheException.class).hasMessageContaining("does not hold the same rows and ledger")
+                .hasMessageContaining("stays as it was");
+        assertThat(Files.readAllBytes(CacheKeys.h2File(a))).as("the cache as it was").isEqualTo(before);
+        try (var left = Files.list(a.getParent())) {
+            assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains("converting"));
         }
     }
 }

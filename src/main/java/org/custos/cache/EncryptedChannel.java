@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the block: H2 then passes over a chunk it was only looking for (a torn last chunk, as on a plain file) and reports
  * anything else as an error — nothing changed is ever read as data. Only in H2's two store headers (the first 8 KiB,
  * each with its own checksum, one of them enough) does such a block read as zeros, so a torn header leaves the other.
+ * <p>
+ * Reads are not held back by writes: a read of a block while it is being written could see a torn slot and fail.
+ * H2's MVStore never does that (it writes new chunks, 4 KiB-aligned, into free space and reads committed ones).
  */
 final class EncryptedChannel extends FileBaseDefault {
     static final int BLOCK = 1024;
@@ -91,16 +94,19 @@ final class EncryptedChannel extends FileBaseDefault {
         long first = position / BLOCK;
         int blocks = (int) ((position + len - 1) / BLOCK - first + 1);
         byte[] plain = readBlocks(scratch.get(), first, blocks);
-        dst.put(plain, (int) (position - first * BLOCK), len);
-        Arrays.fill(plain, 0, blocks * BLOCK, (byte) 0); // no cache content left behind in the thread's buffer
+        try {
+            dst.put(plain, (int) (position - first * BLOCK), len);
+        } finally {
+            Arrays.fill(plain, 0, blocks * BLOCK, (byte) 0); // no cache content left behind in the thread's buffer
+        }
         return len;
     }
 
     /**
      * {@code count} blocks from {@code first}, opened (blocks past the end of the file read as zeros), in the
-     * thread's buffer: copy out before the next read. No block is kept opened between reads: pages share blocks, but a
-     * cache of opened blocks cost more than it saved (a replay of the first pages' 27,700 reads: 1.9 µs a read over
-     * the plain file without it, 2.2 µs with a 4 MiB one).
+     * thread's buffer: copy out before the next read. A read that fails leaves nothing opened there. No block is kept
+     * opened between reads: pages share blocks, but a cache of opened blocks cost more than it saved (measured by
+     * replaying a pass's reads, see the README), and every read now checks the file as it is.
      */
     private byte[] readBlocks(ChannelScratch s, long first, int count) throws IOException {
         byte[] plain = s.plain(count);
@@ -112,7 +118,11 @@ final class EncryptedChannel extends FileBaseDefault {
                 open(s, first + j, sealed, j * SLOT, plain, j * BLOCK);
             }
         } catch (GeneralSecurityException e) {
+            Arrays.fill(plain, 0, count * BLOCK, (byte) 0);
             throw new IOException("AES-GCM failed: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            Arrays.fill(plain, 0, count * BLOCK, (byte) 0); // the blocks opened before the one that failed
+            throw e;
         }
         return plain;
     }
@@ -180,6 +190,17 @@ final class EncryptedChannel extends FileBaseDefault {
         src.get(plain, offset, len);
         byte[] sealed = new byte[blocks * SLOT];
         try {
+            seal(s, first, blocks, plain, sealed);
+            writeFully(base, HEADER + first * SLOT, ByteBuffer.wrap(sealed));
+        } finally {
+            Arrays.fill(plain, (byte) 0); // no cache content left behind in memory
+        }
+        size = Math.max(size, (lastBlock + 1) * BLOCK);
+        return len;
+    }
+
+    private void seal(ChannelScratch s, long first, int blocks, byte[] plain, byte[] sealed) throws IOException {
+        try {
             Cipher c = s.cipher;
             byte[] nonce = new byte[NONCE];
             for (int i = 0; i < blocks; i++) {
@@ -192,10 +213,6 @@ final class EncryptedChannel extends FileBaseDefault {
         } catch (GeneralSecurityException e) {
             throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
         }
-        writeFully(base, HEADER + first * SLOT, ByteBuffer.wrap(sealed));
-        size = Math.max(size, (lastBlock + 1) * BLOCK);
-        Arrays.fill(plain, (byte) 0); // no cache content left behind in memory
-        return len;
     }
 
     private static boolean allZero(byte[] b, int from, int len) {

@@ -142,6 +142,17 @@ class EncryptedChannelTest {
         }
         assertThat(damaged.get()).isEqualTo(1);
 
+        // changed outside Custos while the channel is open: the next read of it fails (nothing is kept opened)
+        Path open = dir.resolve("o");
+        try (EncryptedChannel c = open(open, key)) {
+            c.write(ByteBuffer.wrap(data), 0);
+            assertThat(read(c, 10 * 1024, 1024)).isEqualTo(Arrays.copyOfRange(data, 10 * 1024, 11 * 1024));
+            flipByte(open, EncryptedChannel.HEADER + 10L * EncryptedChannel.SLOT + 50);
+            assertThatThrownBy(() -> read(c, 10 * 1024, 1024))
+                    .isInstanceOf(EncryptedChannel.DamagedBlockException.class).hasMessageContaining("block 10");
+        }
+        assertThat(damaged.get()).isEqualTo(2);
+
         // two intact blocks swapped: each fails where it now is (its number is sealed with it)
         Path moved = dir.resolve("m");
         try (EncryptedChannel c = open(moved, key)) {
@@ -183,7 +194,7 @@ class EncryptedChannelTest {
     @Test
     void longReadsAndReadsFromSeveralThreadsAtOnceOpenWhatWasWritten() throws Exception {
         Path file = dir.resolve("t");
-        // 6 MiB: more than the channel keeps opened (4 MiB), so a new channel decrypts what it reads
+        // 6 MiB, read back by a new channel (which decrypts all it reads) from several threads
         byte[] model = new byte[6 << 20];
         new Random(11).nextBytes(model);
         try (EncryptedChannel c = open(file, key)) {

@@ -367,12 +367,9 @@ public final class CacheKeys {
                 }
             }
             if (tables.contains("LEDGER")) {
-                try (ResultSet rs = st.executeQuery("SELECT seq, link FROM ledger ORDER BY seq DESC LIMIT 1")) {
-                    if (rs.next()) {
-                        counts.put("ledger: newest entry", rs.getLong(1));
-                        counts.put("ledger: its link", java.nio.ByteBuffer.wrap(rs.getBytes(2)).getLong());
-                    }
-                }
+                Ledger.Head head = Ledger.head(c);
+                counts.put("ledger: newest entry", head.seq());
+                counts.put("ledger: its link", java.nio.ByteBuffer.wrap(head.link()).getLong());
             }
         } catch (SQLException e) {
             throw new CacheException("Cannot count the rows of " + h2 + ": " + e.getMessage(), e);

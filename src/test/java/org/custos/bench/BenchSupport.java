@@ -69,7 +69,11 @@ final class BenchSupport {
         return nanos / 1e9;
     }
 
+    /** {@code v} rounded; NaN and the infinities stay as they are (Math.round would make NaN a 0, which passes). */
     static double round(double v, int digits) {
+        if (!Double.isFinite(v)) {
+            return v;
+        }
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
     }

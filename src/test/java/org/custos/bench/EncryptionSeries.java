@@ -15,12 +15,15 @@ import java.util.Map;
  * README (issue 14, series 5): for each figure, the upper bound of the 95 % confidence interval of the mean of the
  * runs' encrypted / plain ratios within {@value #LIMIT}, and no run's ratio over {@value #CEILING} (encryption costing
  * more than 30 % of the speed). The 1M pair: the fill, and the median over its openings of the sum of the cold first
- * pages, each within {@value #LIMIT}. Not a test. Arguments: {@code [--plain browse.json --encrypted
- * browse-encrypted.json] encryption-1.json encryption-2.json ...}; prints the table and writes
- * {@code encryption-series.json} beside the first run's file.
+ * pages (over all the openings of each side's runs), each within {@value #LIMIT}; every file of one commit on a clean
+ * tree. Not a test. Arguments: {@code --plain browse.json --encrypted browse-encrypted.json [--plain ... --encrypted
+ * ...] encryption-1.json ... encryption-8.json}; prints the table and writes {@code encryption-series.json} beside the
+ * first run's file.
  */
 public final class EncryptionSeries {
     static final double LIMIT = 1.30;
+    /** The encryption runs a series has. */
+    static final int RUNS = 8;
     /** 1 / 0.7: the time ratio at which encryption costs 30 % of the speed. */
     static final double CEILING = 1 / 0.7;
     /** The judged figures of one run: where each ratio is in encryption.json. */
@@ -80,8 +83,8 @@ public final class EncryptionSeries {
             List<Double> ratios = new ArrayList<>();
             for (JsonNode run : runs) {
                 JsonNode v = run.at(pointer);
-                if (!v.isNumber()) {
-                    throw new IllegalArgumentException("a run has no " + pointer);
+                if (!v.isNumber() || !(v.doubleValue() > 0) || !Double.isFinite(v.doubleValue())) {
+                    throw new IllegalArgumentException("a run has no " + pointer + " above 0 (" + v + ")");
                 }
                 ratios.add(v.doubleValue());
             }
@@ -90,39 +93,119 @@ public final class EncryptionSeries {
         return out;
     }
 
-    /** The 1M pair: label → {plain, encrypted, ratio, judged, pass}; the encrypted run's own browse targets. */
-    static Map<String, Map<String, Object>> pair(JsonNode plain, JsonNode encrypted) {
-        if (plain.at("/settings/encrypted").asBoolean(true) || !encrypted.at("/settings/encrypted").asBoolean(false)
-                || plain.at("/settings/events").asLong() != encrypted.at("/settings/events").asLong()) {
-            throw new IllegalArgumentException("not a plain and an encrypted run of the same number of events");
+    /**
+     * The 1M pairs, runs of each side in order: label → {plain, encrypted, ratio, judged, pass}. Judged: every browse
+     * target on each encrypted run; the fill (mean events/s of each side); the cold first pages (the median, over all
+     * the openings of a side's runs, of the sum over the filters). The sums after the first opening and the first
+     * reopening are given per pair, not judged.
+     */
+    static Map<String, Map<String, Object>> pair(List<JsonNode> plain, List<JsonNode> encrypted) {
+        if (plain.isEmpty() || plain.size() != encrypted.size()) {
+            throw new IllegalArgumentException("as many plain as encrypted 1M runs, at least one each");
+        }
+        long events = plain.get(0).at("/settings/events").asLong();
+        for (JsonNode p : plain) {
+            check(!p.at("/settings/encrypted").asBoolean(true) && p.at("/settings/events").asLong() == events,
+                    "a plain run is encrypted or of another size");
+        }
+        for (JsonNode e : encrypted) {
+            check(e.at("/settings/encrypted").asBoolean(false) && e.at("/settings/events").asLong() == events,
+                    "not a plain and an encrypted run of the same number of events");
         }
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         List<String> missed = new ArrayList<>();
-        encrypted.path("targets").fields().forEachRemaining(t -> {
-            if (!t.getValue().path("pass").asBoolean(false)) {
-                missed.add(t.getKey());
+        for (JsonNode e : encrypted) {
+            e.path("targets").fields().forEachRemaining(t -> {
+                if (!t.getValue().path("pass").asBoolean(false)) {
+                    missed.add(t.getKey());
+                }
+            });
+            if (e.path("targets").size() == 0) {
+                missed.add("(no targets: not a browse run)");
             }
-        });
+        }
         Map<String, Object> targets = new LinkedHashMap<>();
-        targets.put("events", encrypted.at("/settings/events").asLong());
+        targets.put("events", events);
         targets.put("missed", missed);
         targets.put("judged", true);
-        targets.put("pass", missed.isEmpty() && encrypted.path("targets").size() > 0); // none at all: not a browse run
+        targets.put("pass", missed.isEmpty());
         out.put("every browse target on the encrypted cache", targets);
         // the fill is a rate: its cost is plain / encrypted
-        double fp = plain.at("/fill/eventsPerSecond").asDouble(), fe = encrypted.at("/fill/eventsPerSecond").asDouble();
-        out.put("fill, events/s", row(fp, fe, fp / fe, true));
-        double mp = plain.at("/coldFirstPagesSumMedianMs").asDouble(Double.NaN);
-        double me = encrypted.at("/coldFirstPagesSumMedianMs").asDouble(Double.NaN);
-        out.put("cold first pages, median over the openings of the sum, ms", row(mp, me, me / mp, true));
-        JsonNode sp = plain.at("/coldFirstPagesSumsMs"), se = encrypted.at("/coldFirstPagesSumsMs");
-        if (sp.size() >= 2 && se.size() >= 2) {
-            out.put("- after opening (not judged)", row(sp.get(0).asDouble(), se.get(0).asDouble(),
-                    se.get(0).asDouble() / sp.get(0).asDouble(), false));
-            out.put("- after reopening (not judged)", row(sp.get(1).asDouble(), se.get(1).asDouble(),
-                    se.get(1).asDouble() / sp.get(1).asDouble(), false));
+        double fp = mean(plain.stream().map(j -> positive(j, "/fill/eventsPerSecond")).toList());
+        double fe = mean(encrypted.stream().map(j -> positive(j, "/fill/eventsPerSecond")).toList());
+        out.put("fill, events/s (mean)", row(fp, fe, fp / fe, true));
+        double mp = median(sums(plain));
+        double me = median(sums(encrypted));
+        out.put("cold first pages, median over all openings of the sum, ms", row(mp, me, me / mp, true));
+        for (int i = 0; i < plain.size(); i++) {
+            double p0 = plain.get(i).at("/coldFirstPagesSumsMs/0").asDouble(Double.NaN);
+            double e0 = encrypted.get(i).at("/coldFirstPagesSumsMs/0").asDouble(Double.NaN);
+            double p1 = plain.get(i).at("/coldFirstPagesSumsMs/1").asDouble(Double.NaN);
+            double e1 = encrypted.get(i).at("/coldFirstPagesSumsMs/1").asDouble(Double.NaN);
+            out.put("- pair " + (i + 1) + ", after opening (not judged)", row(p0, e0, e0 / p0, false));
+            out.put("- pair " + (i + 1) + ", after reopening (not judged)", row(p1, e1, e1 / p1, false));
         }
         return out;
+    }
+
+    /** Every opening's sum of a side's runs; a run without them, or a sum not above zero, is refused. */
+    private static List<Double> sums(List<JsonNode> runs) {
+        List<Double> all = new ArrayList<>();
+        for (JsonNode r : runs) {
+            JsonNode s = r.at("/coldFirstPagesSumsMs");
+            check(s.isArray() && s.size() > 0, "a 1M run has no coldFirstPagesSumsMs (made before series 5?)");
+            for (JsonNode v : s) {
+                check(v.isNumber() && v.doubleValue() > 0 && Double.isFinite(v.doubleValue()),
+                        "a cold first pages sum is not a time: " + v);
+                all.add(v.doubleValue());
+            }
+        }
+        return all;
+    }
+
+    private static double positive(JsonNode run, String pointer) {
+        JsonNode v = run.at(pointer);
+        check(v.isNumber() && v.doubleValue() > 0 && Double.isFinite(v.doubleValue()), "no " + pointer + " above 0");
+        return v.doubleValue();
+    }
+
+    private static void check(boolean ok, String why) {
+        if (!ok) {
+            throw new IllegalArgumentException(why);
+        }
+    }
+
+    private static double mean(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        java.util.Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /**
+     * What the declared series needs of its files: {@value #RUNS} distinct encryption runs, and every file made at
+     * one commit on a clean tree (the {@code environment.git} each benchmark records). Empty when all hold.
+     */
+    static List<String> conditions(List<JsonNode> runs, List<JsonNode> pairs) {
+        List<String> problems = new ArrayList<>();
+        if (runs.size() != RUNS) {
+            problems.add(runs.size() + " encryption runs, not " + RUNS);
+        }
+        if (runs.stream().map(JsonNode::toString).distinct().count() != runs.size()) {
+            problems.add("the same encryption run given twice");
+        }
+        List<String> gits = java.util.stream.Stream.concat(runs.stream(), pairs.stream())
+                .map(j -> j.at("/environment/git").asText("")).distinct().toList();
+        if (gits.size() != 1) {
+            problems.add("the files come from different code: " + gits);
+        } else if (gits.get(0).isBlank() || gits.get(0).contains("dirty")) {
+            problems.add("not made on a clean tree at one commit: \"" + gits.get(0) + "\"");
+        }
+        return problems;
     }
 
     private static Map<String, Object> row(double plain, double encrypted, double ratio, boolean judged) {
@@ -138,12 +221,12 @@ public final class EncryptionSeries {
     public static void main(String[] args) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<Path> runs = new ArrayList<>();
-        Path plain = null;
-        Path encrypted = null;
+        List<JsonNode> plain = new ArrayList<>();
+        List<JsonNode> encrypted = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--plain" -> plain = Path.of(args[++i]);
-                case "--encrypted" -> encrypted = Path.of(args[++i]);
+                case "--plain" -> plain.add(json.readTree(Path.of(args[++i]).toFile()));
+                case "--encrypted" -> encrypted.add(json.readTree(Path.of(args[++i]).toFile()));
                 default -> runs.add(Path.of(args[i]));
             }
         }
@@ -152,9 +235,14 @@ public final class EncryptionSeries {
             read.add(json.readTree(p.toFile()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        boolean pass = true;
-        StringBuilder b = new StringBuilder(String.format("%d EncryptionBench runs; limit: the mean's 95 %% upper "
-                + "bound <= %.2f and no run over %.3f%n", read.size(), LIMIT, CEILING));
+        List<JsonNode> pairFiles = new ArrayList<>(plain);
+        pairFiles.addAll(encrypted);
+        List<String> problems = conditions(read, pairFiles);
+        boolean pass = problems.isEmpty();
+        StringBuilder b = new StringBuilder();
+        problems.forEach(p -> b.append("NOT A SERIES AS DECLARED: ").append(p).append('\n'));
+        b.append(String.format("%d EncryptionBench runs; limit: the mean's 95 %% upper bound <= %.2f and no run over "
+                + "%.3f%n", read.size(), LIMIT, CEILING));
         Map<String, Object> figures = new LinkedHashMap<>();
         for (var e : judge(read).entrySet()) {
             Figure f = e.getValue();
@@ -165,10 +253,11 @@ public final class EncryptionSeries {
                     BenchSupport.round(f.upper, 3), "max", f.max, "pass", f.pass()));
         }
         out.put("runs", runs.stream().map(Path::toString).toList());
+        out.put("conditions", problems);
         out.put("figures", figures);
-        if (plain != null && encrypted != null) {
-            var p = pair(json.readTree(plain.toFile()), json.readTree(encrypted.toFile()));
-            b.append("1M pair, plain / encrypted\n");
+        if (!plain.isEmpty()) {
+            var p = pair(plain, encrypted);
+            b.append(plain.size()).append(" 1M pair(s), plain / encrypted\n");
             for (var e : p.entrySet()) {
                 pass &= (Boolean) e.getValue().get("pass");
                 b.append(String.format("  %-60s %s%n", e.getKey(), e.getValue()));

@@ -48,33 +48,74 @@ class EncryptionSeriesTest {
     }
 
     @Test
-    void theOneMillionPairJudgesTheFillAndTheMedianOfTheOpeningsAndFailsWithoutThem() throws Exception {
-        JsonNode plain = JSON.readTree("{\"settings\":{\"events\":1000000,\"encrypted\":false},"
-                + "\"fill\":{\"eventsPerSecond\":4000},\"coldFirstPagesSumMedianMs\":400,"
-                + "\"coldFirstPagesSumsMs\":[400,300,420]}");
-        JsonNode enc = JSON.readTree("{\"settings\":{\"events\":1000000,\"encrypted\":true},"
-                + "\"targets\":{\"verifySeconds\":{\"pass\":true}},\"fill\":{\"eventsPerSecond\":3600},"
-                + "\"coldFirstPagesSumMedianMs\":500,"
-                + "\"coldFirstPagesSumsMs\":[600,350,500]}");
-        var p = EncryptionSeries.pair(plain, enc);
-        assertThat(p.get("fill, events/s").get("ratio")).isEqualTo(1.111);
-        assertThat(p.get("fill, events/s").get("pass")).isEqualTo(true);
-        var pages = p.get("cold first pages, median over the openings of the sum, ms");
-        assertThat(pages.get("ratio")).isEqualTo(1.25);
+    void theOneMillionPairsJudgeTheFillAndTheMedianOfAllOpeningsAndRefuseWhatIsMissing() throws Exception {
+        JsonNode plain = run(false, 4000, "[400,300,420]");
+        JsonNode enc = run(true, 3600, "[600,350,500]");
+        var p = EncryptionSeries.pair(List.of(plain), List.of(enc));
+        assertThat(p.get("fill, events/s (mean)").get("ratio")).isEqualTo(1.111);
+        assertThat(p.get("fill, events/s (mean)").get("pass")).isEqualTo(true);
+        var pages = p.get("cold first pages, median over all openings of the sum, ms");
+        assertThat(pages.get("ratio")).isEqualTo(1.25); // 500 / 400
         assertThat(pages.get("pass")).isEqualTo(true);
-        assertThat(p.get("- after opening (not judged)").get("ratio")).isEqualTo(1.5);
-        assertThat(p.get("- after opening (not judged)").get("pass")).isEqualTo(true);
-
+        assertThat(p.get("- pair 1, after opening (not judged)").get("ratio")).isEqualTo(1.5);
         assertThat(p.get("every browse target on the encrypted cache").get("pass")).isEqualTo(true);
 
+        // two pairs: the medians are over all six openings of a side
+        var two = EncryptionSeries.pair(List.of(plain, run(false, 4000, "[200,210,220]")),
+                List.of(enc, run(true, 3000, "[700,800,900]")));
+        assertThat(two.get("cold first pages, median over all openings of the sum, ms").get("plain")).isEqualTo(260.0);
+        assertThat(two.get("cold first pages, median over all openings of the sum, ms").get("encrypted"))
+                .isEqualTo(650.0);
+        assertThat(two.get("cold first pages, median over all openings of the sum, ms").get("pass")).isEqualTo(false);
+
         JsonNode missed = JSON.readTree(enc.toString().replace("\"pass\":true", "\"pass\":false"));
-        assertThat(EncryptionSeries.pair(plain, missed).get("every browse target on the encrypted cache").get("pass"))
-                .isEqualTo(false);
-        assertThatThrownBy(() -> EncryptionSeries.pair(plain, plain)).hasMessageContaining("not a plain and an "
-                + "encrypted run");
-        JsonNode old = JSON.readTree("{\"settings\":{\"events\":1000000,\"encrypted\":true},\"targets\":"
-                + "{\"verifySeconds\":{\"pass\":true}},\"fill\":{\"eventsPerSecond\":3600}}"); // before the openings
-        assertThat(EncryptionSeries.pair(plain, old).get("cold first pages, median over the openings of the sum, ms")
-                .get("pass")).isEqualTo(false);
+        assertThat(EncryptionSeries.pair(List.of(plain), List.of(missed)).get("every browse target on the encrypted "
+                + "cache").get("pass")).isEqualTo(false);
+        assertThatThrownBy(() -> EncryptionSeries.pair(List.of(plain), List.of(plain)))
+                .hasMessageContaining("not a plain and an encrypted run");
+        JsonNode before = JSON.readTree(enc.toString().replace(",\"coldFirstPagesSumsMs\":[600,350,500]", ""));
+        assertThatThrownBy(() -> EncryptionSeries.pair(List.of(plain), List.of(before)))
+                .hasMessageContaining("coldFirstPagesSumsMs");
+        JsonNode noFill = JSON.readTree(enc.toString().replace("\"eventsPerSecond\":3600", "\"eventsPerSecond\":0"));
+        assertThatThrownBy(() -> EncryptionSeries.pair(List.of(plain), List.of(noFill)))
+                .hasMessageContaining("eventsPerSecond");
+    }
+
+    @Test
+    void aFigureThatIsNotANumberAboveZeroIsRefusedNotPassed() throws Exception {
+        JsonNode nan = JSON.readTree("{\"ingest\":{\"costRatio\":{\"value\":\"NaN\"}}}");
+        assertThatThrownBy(() -> EncryptionSeries.judge(List.of(nan, nan))).hasMessageContaining("/ingest");
+        JsonNode zero = JSON.readTree("{\"ingest\":{\"costRatio\":{\"value\":0.0}}}");
+        assertThatThrownBy(() -> EncryptionSeries.judge(List.of(zero, zero))).hasMessageContaining("/ingest");
+        assertThat(BenchSupport.round(Double.NaN, 3)).isNaN(); // Math.round would have made it 0
+    }
+
+    @Test
+    void aSeriesIsEightDistinctRunsOfOneCleanCommit() throws Exception {
+        List<JsonNode> eight = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            eight.add(JSON.readTree("{\"n\":" + i + ",\"environment\":{\"git\":\"abc1234\"}}"));
+        }
+        JsonNode pairFile = JSON.readTree("{\"environment\":{\"git\":\"abc1234\"}}");
+        assertThat(EncryptionSeries.conditions(eight, List.of(pairFile, pairFile))).isEmpty();
+        assertThat(EncryptionSeries.conditions(eight.subList(0, 7), List.of(pairFile))).singleElement().asString()
+                .contains("7 encryption runs");
+        List<JsonNode> twice = new java.util.ArrayList<>(eight.subList(0, 7));
+        twice.add(eight.get(0));
+        assertThat(EncryptionSeries.conditions(twice, List.of(pairFile))).singleElement().asString()
+                .contains("twice");
+        JsonNode dirty = JSON.readTree("{\"environment\":{\"git\":\"abc1234-dirty\"}}");
+        assertThat(EncryptionSeries.conditions(eight, List.of(dirty))).singleElement().asString()
+                .contains("different code");
+        List<JsonNode> allDirty = eight.stream().map(j -> (JsonNode) ((com.fasterxml.jackson.databind.node.ObjectNode)
+                j.deepCopy()).set("environment", dirty.get("environment"))).toList();
+        assertThat(EncryptionSeries.conditions(allDirty, List.of(dirty))).singleElement().asString()
+                .contains("clean tree");
+    }
+
+    private static JsonNode run(boolean encrypted, int eventsPerSecond, String sums) throws Exception {
+        return JSON.readTree("{\"settings\":{\"events\":1000000,\"encrypted\":" + encrypted + "},"
+                + (encrypted ? "\"targets\":{\"verifySeconds\":{\"pass\":true}}," : "")
+                + "\"fill\":{\"eventsPerSecond\":" + eventsPerSecond + "},\"coldFirstPagesSumsMs\":" + sums + "}");
     }
 }

@@ -78,6 +78,14 @@ public final class CustosApp extends Application {
             }
         });
         stage.show();
+        closing = new AppClosing(scene, this::stopWork, this::closeCaches, Platform::exit);
+        stage.setOnCloseRequest(e -> {
+            e.consume(); // the window stays up until the caches are closed (AppClosing)
+            // an open consent editor with unsaved changes asks before the app closes
+            if (window == null || window.consentView().closeEditors()) {
+                closing.start();
+            }
+        });
         long shownMs = sinceProcessStart();
         // the icons (six PNGs to decode) right after the window, not on the way to it
         for (int size : new int[]{16, 32, 48, 64, 128, 256}) {
@@ -279,12 +287,6 @@ public final class CustosApp extends Application {
         servers.onPatientSignIn(p -> toPatientMode((Stage) scene.getWindow(), scene, p));
         Parent root = w.view().root();
         w.auditView().installShortcuts(scene);
-        // an open consent editor with unsaved changes asks before the app closes
-        scene.getWindow().setOnCloseRequest(e -> {
-            if (!w.consentView().closeEditors()) {
-                e.consume();
-            }
-        });
         return root;
     }
 
@@ -332,8 +334,11 @@ public final class CustosApp extends Application {
         return java.util.prefs.Preferences.userRoot().node("org/custos/settings");
     }
 
-    @Override
-    public void stop() {
+    /** Closing from the window, with the window up until the caches are closed. */
+    private AppClosing closing;
+
+    /** On the FX thread: an import, a sync, a patient's fetch stop at their next step. */
+    private void stopWork() {
         if (main != null) {
             main.cancelImport(); // an import stops at its next batch: what it wrote is consistent
         }
@@ -343,14 +348,33 @@ public final class CustosApp extends Application {
         if (patientWindow != null) {
             patientWindow.fetching().cancel(); // the same for the patient's fetch
         }
+    }
+
+    /** Waits for the background work to end, then closes the caches, compacting them when due (told to saying). */
+    private void closeCaches(java.util.function.Consumer<String> saying) {
         if (tasks != null) {
             tasks.shutdown();
         }
-        if (cache != null && cache.closeTidily()) {
+        if (cache != null && cache.closeTidily(saying)) {
             Log.LOG.info("Compacted the cache at exit");
         }
-        if (staffCache != null && staffCache.closeTidily()) {
+        if (staffCache != null && staffCache.closeTidily(saying)) {
             Log.LOG.info("Compacted the staff cache at exit");
+        }
+    }
+
+    @Override
+    public void stop() {
+        boolean closedHere;
+        try {
+            closedHere = closing != null && closing.startedAndFinished();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closedHere = true; // the closing thread goes on; not a second closing beside it
+        }
+        if (!closedHere) { // not closed from the window (--smoke, the platform ending)
+            stopWork();
+            closeCaches(m -> { });
         }
         if (secrets != null) {
             secrets.close(); // the keyring's D-Bus connection: else the process outlives the window

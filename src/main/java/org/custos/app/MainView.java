@@ -272,9 +272,15 @@ public final class MainView {
         a.show();
     }
 
+    /** As closing the window: an unsaved consent edit asks first, and the window says what closing waits for. */
     @FXML
     void quit() {
-        Platform.exit();
+        Window w = window();
+        if (w == null) {
+            Platform.exit();
+        } else {
+            w.fireEvent(new javafx.stage.WindowEvent(w, javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST));
+        }
     }
 
     @FXML

@@ -332,8 +332,18 @@ public final class Cache implements AutoCloseable {
      * so; returns true if it compacted.
      */
     public boolean closeTidily() {
+        return closeTidily(m -> { });
+    }
+
+    /**
+     * {@link #closeTidily()}, telling {@code saying} before a compaction starts (it can take seconds: 11–14 for a
+     * million events), so that a window can say why closing takes that long.
+     */
+    public boolean closeTidily(java.util.function.Consumer<String> saying) {
         try {
             if (purged || CacheCompaction.bloated(this)) {
+                saying.accept(String.format("Compacting the cache %s (%,d MB) before Custos closes …", file(),
+                        java.nio.file.Files.size(file()) >> 20));
                 compactAndClose();
                 return true;
             }

@@ -62,6 +62,19 @@ class MainWindowUiTest {
     }
 
     @Test
+    void quitAsksTheWindowToCloseAsItsCloseButtonDoes(FxRobot robot) {
+        Stage stage = (Stage) window.view().root().getScene().getWindow();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        robot.interact(() -> stage.setOnCloseRequest(e -> {
+            e.consume(); // as the app's handler does: it closes the caches first, then ends the app
+            asked.incrementAndGet();
+        }));
+        robot.interact(() -> window.view().quit());
+        assertThat(asked).hasValue(1);
+        assertThat(stage.isShowing()).isTrue();
+    }
+
+    @Test
     void exploreDemoDataFilterAndOpenAnEvent(FxRobot robot) {
         // an empty cache offers the demo data
         waitUntil("the empty state shows", () -> robot.lookup("#exploreDemoButton").tryQuery().isPresent()

@@ -9,9 +9,9 @@ import java.util.function.Consumer;
 
 /**
  * Closing Custos from its window: the work under way stops (an import, a sync, a patient's fetch: at their next step),
- * then the background work is waited for and the caches close, compacting when due (11–14 s for a million
- * events, longer while an import's own compaction finishes), with the window still up and saying what takes the
- * time; then Custos exits. Before, the window went at once and the process went on for those seconds, unseen,
+ * then the background work is waited for (up to 10 s, {@code FxTaskRunner.shutdown}) and the caches close,
+ * compacting when due (11–14 s for a million events), with the window still up and saying what takes the time; then
+ * Custos exits. Before, the window went at once and the process went on for those seconds, unseen,
  * holding the cache's lock against a Custos started again meanwhile.
  */
 final class AppClosing {

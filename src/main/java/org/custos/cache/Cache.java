@@ -342,8 +342,7 @@ public final class Cache implements AutoCloseable {
     public boolean closeTidily(java.util.function.Consumer<String> saying) {
         try {
             if (purged || CacheCompaction.bloated(this)) {
-                saying.accept(String.format("Compacting the cache %s (%,d MB) before Custos closes …", file(),
-                        java.nio.file.Files.size(file()) >> 20));
+                saying.accept(CacheCompaction.closingNotice(file()));
                 compactAndClose();
                 return true;
             }

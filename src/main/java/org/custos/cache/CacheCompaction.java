@@ -37,6 +37,20 @@ public final class CacheCompaction {
     private static final long NEVER_BELOW = 100L << 20;
 
     /** Whether the open cache's file is worth compacting ({@link #worthCompacting}). */
+    /**
+     * What a closing window says before the compaction at exit: the file and its size (left out if it cannot be
+     * read; that never stops the compaction).
+     */
+    static String closingNotice(Path h2) {
+        String size;
+        try {
+            size = String.format(" (%,d MB)", Files.size(h2) >> 20);
+        } catch (IOException e) {
+            size = "";
+        }
+        return "Compacting the cache " + h2 + size + " before Custos closes …";
+    }
+
     static boolean bloated(Cache cache) throws IOException, SQLException {
         long size = Files.size(cache.file());
         return size > NEVER_BELOW && worthCompacting(size, contentPercent(cache));

@@ -134,8 +134,8 @@ public final class EncryptionSeries {
         double fp = mean(plain.stream().map(j -> positive(j, "/fill/eventsPerSecond")).toList());
         double fe = mean(encrypted.stream().map(j -> positive(j, "/fill/eventsPerSecond")).toList());
         out.put("fill, events/s (mean)", row(fp, fe, fp / fe, true));
-        double mp = median(sums(plain));
-        double me = median(sums(encrypted));
+        double mp = EncryptionBench.median(sums(plain));
+        double me = EncryptionBench.median(sums(encrypted));
         out.put("cold first pages, median over all openings of the sum, ms", row(mp, me, me / mp, true));
         for (int i = 0; i < plain.size(); i++) {
             double p0 = plain.get(i).at("/coldFirstPagesSumsMs/0").asDouble(Double.NaN);
@@ -177,13 +177,6 @@ public final class EncryptionSeries {
 
     private static double mean(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    }
-
-    static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        java.util.Collections.sort(s);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /**

@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 import java.util.function.Consumer;
 
 /**
- * Closing Custos from its window: the work under way stops (an import, a sync, a patient's fetch: at their next step),
- * then the background work is waited for (up to 10 s, {@code FxTaskRunner.shutdown}) and the caches close,
+ * Closing Custos from its window: the work under way stops (an import, a sync, a patient's fetch, a check: at their
+ * next step), then the background work is waited for ({@code FxTaskRunner.stopAll}: however long, saying what it
+ * waits for; an opening of the cache goes on to its end) and the caches close,
  * compacting when due (11–14 s for a million events), with the window still up and saying what takes the time; then
  * Custos exits. Before, the window went at once and the process went on for those seconds, unseen,
  * holding the cache's lock against a Custos started again meanwhile.
@@ -57,6 +58,11 @@ final class AppClosing {
         }, "custos-closing");
         thread = t;
         t.start();
+    }
+
+    /** Whether closing has started. */
+    boolean started() {
+        return thread != null;
     }
 
     /**

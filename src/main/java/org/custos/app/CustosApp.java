@@ -62,10 +62,24 @@ public final class CustosApp extends Application {
     private record Opened(Fhir fhir, Cache cache) {
     }
 
+    /** What ends the app once closing has closed the caches (tests give their own: the toolkit stays up). */
+    private final Runnable exit;
+    /** The command line when started by a test (not launched: no parameters), else null. */
+    private final java.util.List<String> args;
+
+    public CustosApp() {
+        this(Platform::exit, null);
+    }
+
+    CustosApp(Runnable exit, java.util.List<String> args) {
+        this.exit = exit;
+        this.args = args;
+    }
+
     @Override
     public void start(Stage stage) {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        AppOptions options = AppOptions.parse(getParameters().getRaw());
+        AppOptions options = AppOptions.parse(args != null ? args : getParameters().getRaw());
         Path dbFile = DataDirs.cacheFile(options.db());
 
         Scene scene = new Scene(StartScreens.waiting("Opening the cache " + dbFile + " …"), 1280, 800);
@@ -78,7 +92,7 @@ public final class CustosApp extends Application {
             }
         });
         stage.show();
-        closing = new AppClosing(scene, this::stopWork, this::closeCaches, Platform::exit);
+        closing = new AppClosing(scene, this::stopWork, this::closeCaches, exit);
         stage.setOnCloseRequest(e -> {
             e.consume(); // the window stays up until the caches are closed (AppClosing)
             // an open consent editor with unsaved changes asks before the app closes
@@ -169,12 +183,17 @@ public final class CustosApp extends Application {
         tasks.submit("Opening the cache", p -> {
             Cache c = opening.open(dbFile, setAsideFirst, m -> {
                 p.update(0, 0, m);
-                StartScreens.say(scene, m); // encrypting, compacting: the start screen says what takes the time
+                if (!closing()) {
+                    StartScreens.say(scene, m); // encrypting, compacting: the start screen says what takes the time
+                }
             });
             c.openNotice().ifPresent(n -> Log.LOG.info("Opening the cache: {}", n));
             cache = c;
             return new Opened(fhirReady.join(), c);
         }, opened -> {
+            if (closing()) {
+                return; // closed while it opened: closing waited for the opening and closes this cache
+            }
             if (patientProfile != null) {
                 openPatient(stage, scene, opened, patientProfile);
                 return;
@@ -201,14 +220,24 @@ public final class CustosApp extends Application {
             if (options.smoke()) {
                 smoke(stage);
             }
-        }, error -> scene.setRoot(error instanceof CacheKeys.LostKeyException
+        }, error -> {
+            if (closing()) {
+                return; // the window says what closing waits for
+            }
+            scene.setRoot(error instanceof CacheKeys.LostKeyException
                 ? StartScreens.lostKey(error, settings().get(org.custos.servers.CacheProtectionModel.EXPORTED_KEY,
                 null), setAside -> {
                     scene.setRoot(StartScreens.waiting((setAside ? "Setting the cache aside and starting a new one"
                             : "Opening the cache again") + " …"));
                     openCache(stage, scene, dbFile, fhirReady, options, shownMs, setAside);
                 })
-                : StartScreens.failure(error)));
+                : StartScreens.failure(error));
+        });
+    }
+
+    /** Whether closing has started (from the window or File > Quit): what still ends then changes nothing shown. */
+    private boolean closing() {
+        return closing != null && closing.started();
     }
 
     /** Patient mode (--patient PROFILE): the patient's home in place of the staff tabs. */
@@ -266,13 +295,20 @@ public final class CustosApp extends Application {
             settings().put(PATIENT_PROFILE, mine.name());
             return mine;
         }, mine -> {
+            if (closing()) {
+                return;
+            }
             main = null;
             servers = null;
             window = null;
             patientProfile = mine;
             Log.LOG.info("A patient signed in to {}: patient mode with the profile {}", handed.name(), mine.name());
             openCache(stage, scene, PatientWindow.cacheFile(staffDb, mine), fhir, options, -1, false);
-        }, error -> scene.setRoot(StartScreens.failure(error)));
+        }, error -> {
+            if (!closing()) {
+                scene.setRoot(StartScreens.failure(error));
+            }
+        });
     }
 
     private Parent build(Opened o, Scene scene) {
@@ -350,10 +386,14 @@ public final class CustosApp extends Application {
         }
     }
 
-    /** Waits for the background work to end, then closes the caches, compacting them when due (told to saying). */
+    /**
+     * Waits for the background work to end, however long (an opening of the cache that encrypts or compacts it
+     * first goes on to its end), then closes the caches, compacting them when due (what takes the time told to
+     * saying).
+     */
     private void closeCaches(java.util.function.Consumer<String> saying) {
         if (tasks != null) {
-            tasks.shutdown();
+            tasks.stopAll(saying);
         }
         if (cache != null && cache.closeTidily(saying)) {
             Log.LOG.info("Compacted the cache at exit");

@@ -21,6 +21,7 @@ final class StartScreens {
         label.setWrapText(true);
         label.setMaxWidth(900);
         VBox box = new VBox(16, spinner, label);
+        box.setId("start-waiting");
         box.setAlignment(Pos.CENTER);
         return box;
     }

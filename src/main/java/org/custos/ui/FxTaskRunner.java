@@ -29,6 +29,11 @@ public final class FxTaskRunner implements TaskRunner {
     }
     private final ExecutorService executor;
     private final AtomicInteger running = new AtomicInteger();
+    /** The work started and not ended, each with its title (null: not shown) and cancel flag. */
+    private final java.util.Map<Task<?>, Started> started = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Started(String title, java.util.concurrent.atomic.AtomicBoolean cancelled) {
+    }
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
@@ -57,6 +62,14 @@ public final class FxTaskRunner implements TaskRunner {
         Task<T> task = new Task<>() {
             @Override
             protected T call() throws Exception {
+                try {
+                    return runWork();
+                } finally {
+                    started.remove(this);
+                }
+            }
+
+            private T runWork() throws Exception {
                 return work.run(new Progress() {
                     @Override
                     public void update(long done, long total, String msg) {
@@ -99,9 +112,11 @@ public final class FxTaskRunner implements TaskRunner {
             Log.LOG.warn("{} failed", title, task.getException());
             onFailure.accept(task.getException());
         });
+        started.put(task, new Started(title, cancelled));
         try {
             executor.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
+            started.remove(task);
             // the app is closing (the executor shut down, on this thread or another): a refresh asked for by a last
             // callback has nothing left to show
             done.run();
@@ -138,6 +153,42 @@ public final class FxTaskRunner implements TaskRunner {
 
     public ReadOnlyDoubleProperty progressProperty() {
         return progress.getReadOnlyProperty();
+    }
+
+    /**
+     * Closing: no new work starts, the work under way is asked to stop at its next step (as its own Cancel does; the
+     * opening of the cache, which cannot stop midway, goes on to its end) and is waited for however long it takes —
+     * nothing is interrupted, and the caches must not close under it. {@code saying} is told what is still running
+     * whenever that changes.
+     */
+    public void stopAll(Consumer<String> saying) {
+        timer.shutdownNow();
+        executor.shutdown();
+        started.values().forEach(s -> s.cancelled().set(true));
+        String said = "";
+        try {
+            while (!executor.awaitTermination(200, TimeUnit.MILLISECONDS)) {
+                String now = waitingFor();
+                if (!now.equals(said)) {
+                    saying.accept(now);
+                    said = now;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** "Closing Custos: waiting for …": the titles of the work still running. */
+    String waitingFor() {
+        java.util.Set<String> titles = new java.util.TreeSet<>();
+        started.values().forEach(s -> {
+            if (s.title() != null && !s.title().isBlank()) {
+                titles.add(s.title());
+            }
+        });
+        return "Closing Custos: waiting for " + (titles.isEmpty() ? "the work under way"
+                : String.join(", ", titles)) + " to stop …";
     }
 
     @Override

@@ -24,6 +24,8 @@ final class AppClosing {
     private final Runnable stopWork;
     private final Consumer<Consumer<String>> closeCaches;
     private final Runnable exit;
+    private final java.time.Duration patience;
+    private final Runnable quitNow;
     private volatile Thread thread;
 
     /**
@@ -33,10 +35,31 @@ final class AppClosing {
      * @param exit        on the FX thread, once the caches are closed (or closing them failed)
      */
     AppClosing(Scene scene, Runnable stopWork, Consumer<Consumer<String>> closeCaches, Runnable exit) {
+        this(scene, stopWork, closeCaches, exit, java.time.Duration.ofSeconds(15), AppClosing::halt);
+    }
+
+    /**
+     * @param patience after this long, the closing screen also offers "Quit without waiting"
+     * @param quitNow  what that button does (the app: ends the process at once)
+     */
+    AppClosing(Scene scene, Runnable stopWork, Consumer<Consumer<String>> closeCaches, Runnable exit,
+               java.time.Duration patience, Runnable quitNow) {
         this.scene = scene;
         this.stopWork = stopWork;
         this.closeCaches = closeCaches;
         this.exit = exit;
+        this.patience = patience;
+        this.quitNow = quitNow;
+    }
+
+    /**
+     * Ends the process at once, the caches not closed: as a crash would, which H2 recovers from at the next opening
+     * (what was not committed is not there: each import batch and sync page is one transaction). Only when the user
+     * chooses it over waiting.
+     */
+    private static void halt() {
+        Log.LOG.warn("Quit without waiting for the work under way: the cache was not closed");
+        Runtime.getRuntime().halt(0);
     }
 
     /** On the FX thread: starts closing (once; asked again while closing, nothing more happens). */
@@ -45,7 +68,26 @@ final class AppClosing {
             return;
         }
         stopWork.run();
-        scene.setRoot(StartScreens.waiting("Closing Custos: waiting for the work under way to stop …"));
+        javafx.scene.Parent screen = StartScreens.waiting("Closing Custos: waiting for the work under way to stop …");
+        scene.setRoot(screen);
+        // work that does not stop (a server that answers byte by byte, a keyring waiting for its password): after a
+        // while, the user may quit without waiting
+        javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(
+                javafx.util.Duration.millis(patience.toMillis()));
+        wait.setOnFinished(e -> {
+            if (thread != null && thread.isAlive() && screen instanceof javafx.scene.layout.Pane box) {
+                javafx.scene.control.Label why = new javafx.scene.control.Label("Quitting without waiting leaves "
+                        + "the cache as a crash would: the last second of work may be missing when Custos opens it "
+                        + "again, nothing before it.");
+                why.setWrapText(true);
+                why.setMaxWidth(640);
+                javafx.scene.control.Button now = new javafx.scene.control.Button("Quit without waiting");
+                now.setId("quit-without-waiting");
+                now.setOnAction(x -> quitNow.run());
+                box.getChildren().addAll(why, now);
+            }
+        });
+        wait.play();
         // a thread of its own: the shared executor is what it waits for, and shuts down
         Thread t = new Thread(() -> {
             try {

@@ -201,8 +201,10 @@ final class ConsentWiring {
     private ConsentListViewModel.Outbox outbox() {
         return new ConsentListViewModel.Outbox() {
             @Override
-            public String sendAll() {
-                List<OutboxSender.Report> reports = saver.sendAll(new org.custos.fhir.Cancellation());
+            public String sendAll(org.custos.ui.TaskRunner.Progress progress) {
+                org.custos.fhir.Cancellation cancel = new org.custos.fhir.Cancellation();
+                progress.onCancel(cancel::cancel);
+                List<OutboxSender.Report> reports = saver.sendAll(cancel);
                 int sent = reports.stream().mapToInt(OutboxSender.Report::editsSent).sum();
                 int conflicts = reports.stream().mapToInt(r -> r.conflicts().size()).sum();
                 return sent + conflicts == 0 ? "" : "Sent " + sent + " waiting edit(s)"

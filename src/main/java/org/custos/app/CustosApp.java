@@ -76,8 +76,12 @@ public final class CustosApp extends Application {
         this.args = args;
     }
 
+    /** The main window (the tool windows are hidden when Custos closes). */
+    private Stage primaryStage;
+
     @Override
     public void start(Stage stage) {
+        primaryStage = stage;
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         AppOptions options = AppOptions.parse(args != null ? args : getParameters().getRaw());
         Path dbFile = DataDirs.cacheFile(options.db());
@@ -140,6 +144,9 @@ public final class CustosApp extends Application {
         // the profile first (its keyring entry off the UI thread), then the patient's own record in a cache of its own
         // beside the staff one, named by server and patient (never the staff cache, nor another's)
         tasks.submit("Reading the profile " + patientName, p -> profiles().find(patientName), found -> {
+            if (closing()) {
+                return;
+            }
             if ((found.isEmpty() || !found.get().patientMode()) && options.patient() == null) {
                 settings().remove(PATIENT_PROFILE); // that profile is gone or no longer a patient's: staff window
                 openCache(stage, scene, dbFile, fhirReady, options, shownMs, false);
@@ -158,7 +165,11 @@ public final class CustosApp extends Application {
             }
             openCache(stage, scene, PatientWindow.cacheFile(dbFile, patientProfile), fhirReady, options, shownMs,
                     false);
-        }, error -> scene.setRoot(StartScreens.failure(error)));
+        }, error -> {
+            if (!closing()) {
+                scene.setRoot(StartScreens.failure(error));
+            }
+        });
     }
 
     /** Patient mode's window, once shown. */
@@ -183,9 +194,8 @@ public final class CustosApp extends Application {
         tasks.submit("Opening the cache", p -> {
             Cache c = opening.open(dbFile, setAsideFirst, m -> {
                 p.update(0, 0, m);
-                if (!closing()) {
-                    StartScreens.say(scene, m); // encrypting, compacting: the start screen says what takes the time
-                }
+                // encrypting, compacting: the start screen says what takes the time (not the closing screen)
+                StartScreens.say(scene, m, () -> !closing());
             });
             c.openNotice().ifPresent(n -> Log.LOG.info("Opening the cache: {}", n));
             cache = c;
@@ -267,6 +277,9 @@ public final class CustosApp extends Application {
      * again with patient-level scopes.
      */
     private void toPatientMode(Stage stage, Scene scene, org.custos.fhir.ServerProfile handed) {
+        if (closing() || window == null) {
+            return; // a sign-in that ended while Custos closes changes nothing
+        }
         if (!window.consentView().closeEditors()) {
             Log.LOG.info("A patient signed in to {}; the staff window stays (an unsaved consent edit)", handed.name());
             return;
@@ -373,8 +386,19 @@ public final class CustosApp extends Application {
     /** Closing from the window, with the window up until the caches are closed. */
     private AppClosing closing;
 
-    /** On the FX thread: an import, a sync, a patient's fetch stop at their next step. */
+    /**
+     * On the FX thread: nothing new starts (not even a timer's tick already on its way), the tool windows go, and an
+     * import, a sync, a sign-in, a patient's fetch stop at their next step (stopAll then tells every other task).
+     */
     private void stopWork() {
+        if (tasks != null) {
+            tasks.refuseNewWork();
+        }
+        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
+            if (w != primaryStage) {
+                w.hide(); // the outbox, checks, alerts windows: nothing is started from them any more
+            }
+        }
         if (main != null) {
             main.cancelImport(); // an import stops at its next batch: what it wrote is consistent
         }

@@ -136,7 +136,9 @@ public final class MainView {
             }
         });
         vm.demoQuestionProperty().addListener((o, a, question) -> {
-            if (question != null) {
+            if (question != null && window() == null) {
+                vm.answerDemoQuestion(false); // closing: nothing is added
+            } else if (question != null) {
                 Alert ask = new Alert(Alert.AlertType.CONFIRMATION, question, ButtonType.CANCEL, ButtonType.OK);
                 ask.setTitle("Add the demo data?");
                 ask.setHeaderText("This cache holds real data");
@@ -180,6 +182,9 @@ public final class MainView {
     }
 
     private void showSummary(MainViewModel.ImportSummary s) {
+        if (window() == null) {
+            return; // the window shows something else now (Custos is closing): no dialog pops up over it
+        }
         Alert a = new Alert(s.problems() ? Alert.AlertType.WARNING : Alert.AlertType.INFORMATION, "", ButtonType.OK);
         a.setTitle(s.title());
         a.setHeaderText(s.title());

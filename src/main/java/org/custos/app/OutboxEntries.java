@@ -61,8 +61,10 @@ final class OutboxEntries implements OutboxViewModel.Entries {
     }
 
     @Override
-    public String sendAll() {
-        List<OutboxSender.Report> reports = saver.sendAll(new Cancellation());
+    public String sendAll(org.custos.ui.TaskRunner.Progress progress) {
+        Cancellation cancel = new Cancellation();
+        progress.onCancel(cancel::cancel);
+        List<OutboxSender.Report> reports = saver.sendAll(cancel);
         return reports.stream().map(r -> r.origin() + ": " + r.summary()).reduce((a, b) -> a + "; " + b)
                 .orElse("");
     }

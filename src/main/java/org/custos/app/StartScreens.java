@@ -33,8 +33,13 @@ final class StartScreens {
      * encrypting, compacting); nothing when the scene shows something else by then.
      */
     static void say(javafx.scene.Scene scene, String text) {
+        say(scene, text, () -> true);
+    }
+
+    /** {@link #say(javafx.scene.Scene, String)}, if {@code still} holds then (checked on the FX thread). */
+    static void say(javafx.scene.Scene scene, String text, java.util.function.BooleanSupplier still) {
         Platform.runLater(() -> {
-            if (scene.getRoot() != null && scene.getRoot().lookup("#" + WAITING_TEXT) instanceof Label label) {
+            if (still.getAsBoolean() && scene.getRoot() != null && scene.getRoot().lookup("#" + WAITING_TEXT) instanceof Label label) {
                 label.setText(text);
             }
         });

@@ -74,7 +74,8 @@ public final class ConsentListViewModel {
     /** The edits that wait to be sent (the outbox). */
     public interface Outbox {
         /** Sends what waits, to every server that can be reached; says what happened, in a line. */
-        String sendAll() throws Exception;
+        /** Sends what waits; {@code progress}: the task's, whose cancel (or the app closing) stops the sending. */
+        String sendAll(org.custos.ui.TaskRunner.Progress progress) throws Exception;
 
         /** "2 edits waiting to be sent · 1 needs you" (empty: nothing waits). */
         String summary() throws Exception;
@@ -284,7 +285,7 @@ public final class ConsentListViewModel {
     /** Sends the edits that wait (called now and then, and when the user asks), then shows what waits still. */
     public void sendPending() {
         tasks.submit(null, p -> {
-            String done = outbox.sendAll();
+            String done = outbox.sendAll(p);
             return new String[]{done, outbox.summary()};
         }, r -> {
             outboxText.set(r[1]);

@@ -48,7 +48,8 @@ public final class OutboxViewModel {
         void giveUp(long seq) throws Exception;
 
         /** Sends what waits; says what happened, in a line (empty: nothing went). */
-        String sendAll() throws Exception;
+        /** Sends what waits; {@code progress}: the task's, whose cancel (or the app closing) stops the sending. */
+        String sendAll(org.custos.ui.TaskRunner.Progress progress) throws Exception;
     }
 
     private final Entries entries;
@@ -164,7 +165,7 @@ public final class OutboxViewModel {
     /** Sends the waiting entries now. */
     public void sendNow() {
         run("Sending the outbox", p -> {
-            String done = entries.sendAll();
+            String done = entries.sendAll(p);
             return done.isEmpty() ? "Nothing was sent." : done;
         }, null);
     }

@@ -203,7 +203,11 @@ public final class ServersViewModel {
         }
         checking.set(true);
         checkResult.set("Testing " + p.baseUrl() + " …");
-        tasks.submit("Testing the connection to " + p.baseUrl(), x -> ServerCheck.run(p, new Cancellation()), r -> {
+        tasks.submit("Testing the connection to " + p.baseUrl(), x -> {
+            Cancellation c = new Cancellation();
+            x.onCancel(c::cancel); // closing the app ends the check's requests
+            return ServerCheck.run(p, c);
+        }, r -> {
             checking.set(false);
             checkResult.set((r.ok() ? "✔ " : "✘ ") + String.join("\n", r.messages()));
         }, t -> {
@@ -273,7 +277,10 @@ public final class ServersViewModel {
                 }
             }
         };
-        tasks.submit("Syncing " + p.name(), x -> engine.sync(p, SyncEngine.Options.DEFAULT, listener, cancel),
+        tasks.submit("Syncing " + p.name(), x -> {
+            x.onCancel(cancel::cancel); // closing the app stops it too (after the page it is storing)
+            return engine.sync(p, SyncEngine.Options.DEFAULT, listener, cancel);
+        },
                 report -> finished(p, report), t -> {
                     syncing.set(false);
                     message.set("The sync failed: " + Redactor.of(p).clean(t.getMessage()));
@@ -332,10 +339,11 @@ public final class ServersViewModel {
         }
     }
 
-    /** Stops a running sync and the schedule (at exit). */
+    /** Stops a running sync, the schedule and a sign-in waiting for the browser (at exit). */
     public void stop() {
         cancelSchedule();
         cancelSync();
+        signIn.cancel();
     }
 
     public ObservableList<String> profileNames() { return profileNames; }

@@ -80,7 +80,8 @@ public final class SourcesViewModel {
         }
         busy.set(true);
         message.set("Removing " + row.name() + " …");
-        tasks.submit("Removing " + row.name(), p -> data.purge(row.name(), p::isCancelled,
+        // only the user's Cancel stops it halfway: closing the app waits for it to end (what was asked is done)
+        tasks.submit("Removing " + row.name(), p -> data.purge(row.name(), p::isCancelledByUser,
                 n -> p.update(n, row.summary().auditVersions(), String.format("Removing %s: %,d of %,d AuditEvent "
                         + "versions", row.name(), n, row.summary().auditVersions()))), purged -> {
             busy.set(false);

@@ -32,7 +32,40 @@ public final class FxTaskRunner implements TaskRunner {
     /** The work started and not ended, each with its title (null: not shown) and cancel flag. */
     private final java.util.Map<Task<?>, Started> started = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record Started(String title, java.util.concurrent.atomic.AtomicBoolean cancelled) {
+    /** One piece of work under way: its title, and whether it was cancelled by its Cancel or by closing. */
+    private static final class Started {
+        final String title;
+        final java.util.concurrent.atomic.AtomicBoolean byUser = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean byClosing = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.List<Runnable> onCancel = new java.util.ArrayList<>();
+
+        Started(String title) {
+            this.title = title;
+        }
+
+        boolean cancelled() {
+            return byUser.get() || byClosing.get();
+        }
+
+        void cancel(java.util.concurrent.atomic.AtomicBoolean flag) {
+            flag.set(true);
+            java.util.List<Runnable> run;
+            synchronized (onCancel) {
+                run = new java.util.ArrayList<>(onCancel);
+                onCancel.clear();
+            }
+            run.forEach(Runnable::run);
+        }
+
+        void onCancel(Runnable r) {
+            synchronized (onCancel) {
+                if (!cancelled()) {
+                    onCancel.add(r);
+                    return;
+                }
+            }
+            r.run();
+        }
     }
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
@@ -58,7 +91,7 @@ public final class FxTaskRunner implements TaskRunner {
     public <T> Handle submit(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
         // cancel is a flag the work reads between its steps; the Task itself is never cancelled, so the work always
         // ends through onSuccess or onFailure (and can report what it did before it stopped)
-        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        Started state = new Started(title);
         Task<T> task = new Task<>() {
             @Override
             protected T call() throws Exception {
@@ -79,7 +112,17 @@ public final class FxTaskRunner implements TaskRunner {
 
                     @Override
                     public boolean isCancelled() {
-                        return cancelled.get();
+                        return state.cancelled();
+                    }
+
+                    @Override
+                    public boolean isCancelledByUser() {
+                        return state.byUser.get();
+                    }
+
+                    @Override
+                    public void onCancel(Runnable r) {
+                        state.onCancel(r);
                     }
                 });
             }
@@ -112,7 +155,7 @@ public final class FxTaskRunner implements TaskRunner {
             Log.LOG.warn("{} failed", title, task.getException());
             onFailure.accept(task.getException());
         });
-        started.put(task, new Started(title, cancelled));
+        started.put(task, state);
         try {
             executor.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -123,14 +166,18 @@ public final class FxTaskRunner implements TaskRunner {
             Log.LOG.debug("Not started, the app is closing: {}", title);
             return () -> { };
         }
-        return () -> cancelled.set(true);
+        return () -> state.cancel(state.byUser);
     }
 
     @Override
     public Handle every(java.time.Duration period, Runnable onUi) {
         long ms = Math.max(1000, period.toMillis());
-        java.util.concurrent.ScheduledFuture<?> f = timer.scheduleAtFixedRate(() -> Platform.runLater(onUi), ms, ms,
-                TimeUnit.MILLISECONDS);
+        java.util.concurrent.ScheduledFuture<?> f;
+        try {
+            f = timer.scheduleAtFixedRate(() -> Platform.runLater(onUi), ms, ms, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return () -> { }; // the app is closing: nothing is scheduled any more
+        }
         return () -> f.cancel(false);
     }
 
@@ -162,29 +209,42 @@ public final class FxTaskRunner implements TaskRunner {
      * whenever that changes.
      */
     public void stopAll(Consumer<String> saying) {
-        timer.shutdownNow();
-        executor.shutdown();
-        started.values().forEach(s -> s.cancelled().set(true));
+        refuseNewWork();
+        started.values().forEach(s -> s.cancel(s.byClosing));
         String said = "";
-        try {
-            while (!executor.awaitTermination(200, TimeUnit.MILLISECONDS)) {
-                String now = waitingFor();
-                if (!now.equals(said)) {
-                    saying.accept(now);
-                    said = now;
-                }
+        boolean interrupted = false;
+        while (!executor.isTerminated()) {
+            String now = waitingFor();
+            if (!now.equals(said)) {
+                saying.accept(now);
+                said = now;
             }
-        } catch (InterruptedException e) {
+            try {
+                executor.awaitTermination(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true; // still waited for: the caches must not close under the work
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Closing begins (on the FX thread, before the work under way is told to stop): nothing new starts from here,
+     * not even a timer's tick already on its way (a scheduled sync, the outbox).
+     */
+    public void refuseNewWork() {
+        timer.shutdownNow();
+        executor.shutdown();
     }
 
     /** "Closing Custos: waiting for …": the titles of the work still running. */
     String waitingFor() {
         java.util.Set<String> titles = new java.util.TreeSet<>();
         started.values().forEach(s -> {
-            if (s.title() != null && !s.title().isBlank()) {
-                titles.add(s.title());
+            if (s.title != null && !s.title.isBlank()) {
+                titles.add(s.title);
             }
         });
         return "Closing Custos: waiting for " + (titles.isEmpty() ? "the work under way"

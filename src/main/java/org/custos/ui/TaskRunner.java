@@ -14,6 +14,22 @@ public interface TaskRunner {
         void update(long done, long total, String message);
 
         boolean isCancelled();
+
+        /**
+         * {@code r} runs when the work is cancelled (its Cancel, or the app closing), at once if it is already: for
+         * work that waits inside something with a cancel of its own (an HTTP request, a browser sign-in). Nothing
+         * where the work cannot be cancelled (tests' immediate runner).
+         */
+        default void onCancel(Runnable r) {
+        }
+
+        /**
+         * Whether the user cancelled this work; unlike {@link #isCancelled()}, not when the app closes: for work that
+         * should reach its end rather than stop halfway (removing a source).
+         */
+        default boolean isCancelledByUser() {
+            return isCancelled();
+        }
     }
 
     @FunctionalInterface

@@ -87,4 +87,44 @@ class AppClosingUiTest {
         assertThat(exited.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(closing.startedAndFinished()).isTrue();
     }
+
+    @Test
+    void workThatDoesNotStopLetsTheUserQuitWithoutWaitingAfterAWhile(FxRobot robot) throws Exception {
+        CountDownLatch workEnds = new CountDownLatch(1);
+        CountDownLatch quitNow = new CountDownLatch(1);
+        CountDownLatch exited = new CountDownLatch(1);
+        AppClosing closing = new AppClosing(scene, () -> { }, saying -> {
+            saying.accept("Closing Custos: waiting for Syncing a slow server to stop …");
+            try {
+                workEnds.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, exited::countDown, java.time.Duration.ofMillis(300), quitNow::countDown);
+        robot.interact(closing::start);
+        assertThat(robot.lookup("#quit-without-waiting").tryQuery()).as("not at once").isEmpty();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#quit-without-waiting").tryQuery()
+                .isPresent());
+        assertThat(robot.lookup("#start-waiting-text").queryAs(Label.class).getText())
+                .isEqualTo("Closing Custos: waiting for Syncing a slow server to stop …");
+        robot.clickOn("#quit-without-waiting");
+        assertThat(quitNow.await(30, TimeUnit.SECONDS)).isTrue();
+        workEnds.countDown();
+        assertThat(exited.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void closingThatEndsSoonOffersNoQuitWithoutWaiting(FxRobot robot) throws Exception {
+        CountDownLatch exited = new CountDownLatch(1);
+        AppClosing closing = new AppClosing(scene, () -> { }, saying -> { }, exited::countDown,
+                java.time.Duration.ofMillis(500), () -> { throw new AssertionError("not offered"); });
+        robot.interact(closing::start);
+        assertThat(exited.await(30, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch later = new CountDownLatch(1);
+        javafx.animation.PauseTransition after = new javafx.animation.PauseTransition(javafx.util.Duration.millis(800));
+        after.setOnFinished(e -> later.countDown());
+        robot.interact(after::play);
+        assertThat(later.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(robot.lookup("#quit-without-waiting").tryQuery()).isEmpty();
+    }
 }

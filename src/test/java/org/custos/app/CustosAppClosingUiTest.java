@@ -45,6 +45,8 @@ class CustosAppClosingUiTest {
     private final CountDownLatch exited = new CountDownLatch(1);
     /** At exit: the events in the cache, opened again (it is closed by then), or why it could not be. */
     private final AtomicReference<String> atExit = new AtomicReference<>();
+    /** At exit: the windows showing besides the main one (a dialog popped up over the closing screen). */
+    private final List<String> otherWindowsAtExit = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void toolkit() throws Exception {
@@ -83,6 +85,8 @@ class CustosAppClosingUiTest {
             } catch (RuntimeException e) {
                 atExit.set("not closed: " + e.getMessage());
             }
+            javafx.stage.Window.getWindows().stream().filter(w -> w != stage && w.isShowing())
+                    .forEach(w -> otherWindowsAtExit.add(String.valueOf(w)));
             exited.countDown();
         }, args);
         robot.interact(() -> app.start(stage));
@@ -109,6 +113,9 @@ class CustosAppClosingUiTest {
         }
         CacheFixtures.swell(db, null, 200); // far larger than it holds: the opening compacts it first
         start(db);
+        // closed while the opening compacts the cache (a second or more for these 200 MB)
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> stage.getScene().lookup("#start-waiting-text")
+                instanceof Label l && l.getText().startsWith("Compacting the cache"));
         robot.interact(() -> {
             assertThat(stage.getScene().lookup("#start-waiting-text")).as("still opening").isNotNull();
             closeTheWindow();
@@ -119,8 +126,8 @@ class CustosAppClosingUiTest {
         assertThat(atExit.get()).isEqualTo("200 events");
         assertThat(shown).first().isEqualTo("root start-waiting");
         assertThat(shown).filteredOn(s -> s.startsWith("root ")).as("only the closing screen").hasSize(1);
-        // (what it waits for is said by name when the opening outlasts a first look: FxTaskRunnerTest)
-        assertThat(shown.get(1)).startsWith("Closing Custos: waiting for ");
+        assertThat(shown).contains("Closing Custos: waiting for Opening the cache to stop …");
+        assertThat(otherWindowsAtExit).isEmpty();
     }
 
     @Test
@@ -138,7 +145,9 @@ class CustosAppClosingUiTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(shown).first().isEqualTo("root start-waiting");
         assertThat(shown).filteredOn(s -> s.startsWith("root ")).hasSize(1);
+        // (the import may have stopped before closing looked: what is waited for is said by name in FxTaskRunnerTest)
         assertThat(shown.get(1)).startsWith("Closing Custos: waiting for ");
+        assertThat(otherWindowsAtExit).as("no 'Import cancelled' dialog over the closing screen").isEmpty();
         long events = Long.parseLong(atExit.get().replace(" events", ""));
         assertThat(events).as("the import stopped at its next batch").isPositive().isLessThan(40_000);
         try (Cache again = Cache.open(db)) {

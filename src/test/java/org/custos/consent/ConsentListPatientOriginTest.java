@@ -35,7 +35,7 @@ class ConsentListPatientOriginTest {
         };
         ConsentListViewModel.Outbox outbox = new ConsentListViewModel.Outbox() {
             @Override
-            public String sendAll() {
+            public String sendAll(org.custos.ui.TaskRunner.Progress progress) {
                 return "";
             }
 

@@ -60,7 +60,7 @@ class ConsentListViewModelTest {
         ConsentEditorViewModel.Outcome.Conflict conflict;
 
         @Override
-        public String sendAll() {
+        public String sendAll(org.custos.ui.TaskRunner.Progress progress) {
             return "";
         }
 

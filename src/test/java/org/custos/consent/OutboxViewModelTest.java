@@ -59,7 +59,7 @@ class OutboxViewModelTest {
         }
 
         @Override
-        public String sendAll() {
+        public String sendAll(org.custos.ui.TaskRunner.Progress progress) {
             calls.add("send");
             items.removeIf(i -> i.state() == State.WAITING);
             return "https://fhir.example.org/fhir: sent 1";

@@ -210,8 +210,9 @@ public final class FxTaskRunner implements TaskRunner {
      */
     public void stopAll(Consumer<String> saying) {
         refuseNewWork();
+        String said = waitingFor(); // all that runs as closing begins, said before some of it ends at once
+        saying.accept(said);
         started.values().forEach(s -> s.cancel(s.byClosing));
-        String said = "";
         boolean interrupted = false;
         while (!executor.isTerminated()) {
             String now = waitingFor();

@@ -59,23 +59,37 @@ final class AppClosing {
      */
     private static void halt() {
         Log.LOG.warn("Quit without waiting for the work under way: the cache was not closed");
+        try {
+            java.util.prefs.Preferences.userRoot().flush(); // the settings (Java writes them at exit, not at a halt)
+        } catch (java.util.prefs.BackingStoreException | RuntimeException e) {
+            Log.LOG.warn("The settings could not be written", e);
+        }
         Runtime.getRuntime().halt(0);
     }
+
+    /** What the closing screen says now (the button is offered only while it waits for the work under way). */
+    private volatile String saying = "";
 
     /** On the FX thread: starts closing (once; asked again while closing, nothing more happens). */
     void start() {
         if (thread != null) {
             return;
         }
-        stopWork.run();
-        javafx.scene.Parent screen = StartScreens.waiting("Closing Custos: waiting for the work under way to stop …");
+        try {
+            stopWork.run();
+        } catch (RuntimeException e) {
+            Log.LOG.error("Stopping the work under way failed; closing goes on", e);
+        }
+        saying = WAITING + "the work under way to stop …";
+        javafx.scene.Parent screen = StartScreens.waiting(saying);
         scene.setRoot(screen);
         // work that does not stop (a server that answers byte by byte, a keyring waiting for its password): after a
-        // while, the user may quit without waiting
+        // while, the user may quit without waiting; not once the work has stopped (the cache's compaction then)
         javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(
                 javafx.util.Duration.millis(patience.toMillis()));
         wait.setOnFinished(e -> {
-            if (thread != null && thread.isAlive() && screen instanceof javafx.scene.layout.Pane box) {
+            if (thread != null && thread.isAlive() && saying.startsWith(WAITING)
+                    && screen instanceof javafx.scene.layout.Pane box) {
                 javafx.scene.control.Label why = new javafx.scene.control.Label("Quitting without waiting leaves "
                         + "the cache as a crash would: the last second of work may be missing when Custos opens it "
                         + "again, nothing before it.");
@@ -85,13 +99,24 @@ final class AppClosing {
                 now.setId("quit-without-waiting");
                 now.setOnAction(x -> quitNow.run());
                 box.getChildren().addAll(why, now);
+                offered = java.util.List.of(why, now);
             }
         });
         wait.play();
         // a thread of its own: the shared executor is what it waits for, and shuts down
         Thread t = new Thread(() -> {
             try {
-                closeCaches.accept(m -> StartScreens.say(scene, m));
+                closeCaches.accept(m -> {
+                    saying = m;
+                    StartScreens.say(scene, m);
+                    if (!m.startsWith(WAITING)) {
+                        Platform.runLater(() -> { // the work has stopped: nothing to quit without waiting for
+                            if (screen instanceof javafx.scene.layout.Pane box) {
+                                box.getChildren().removeAll(offered);
+                            }
+                        });
+                    }
+                });
             } catch (RuntimeException | Error e) {
                 Log.LOG.error("Closing the cache failed", e);
             } finally {
@@ -101,6 +126,10 @@ final class AppClosing {
         thread = t;
         t.start();
     }
+
+    private static final String WAITING = "Closing Custos: waiting for ";
+    /** The button and its text, once offered (FX thread). */
+    private java.util.List<javafx.scene.Node> offered = java.util.List.of();
 
     /** Whether closing has started. */
     boolean started() {

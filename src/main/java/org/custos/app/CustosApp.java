@@ -67,17 +67,23 @@ public final class CustosApp extends Application {
     /** The command line when started by a test (not launched: no parameters), else null. */
     private final java.util.List<String> args;
 
+    /** Runs first in the opening of the cache (tests hold the opening there; nothing in the app). */
+    private final Runnable beforeOpening;
+
     public CustosApp() {
-        this(Platform::exit, null);
+        this(Platform::exit, null, () -> { });
     }
 
-    CustosApp(Runnable exit, java.util.List<String> args) {
+    CustosApp(Runnable exit, java.util.List<String> args, Runnable beforeOpening) {
         this.exit = exit;
         this.args = args;
+        this.beforeOpening = beforeOpening;
     }
 
     /** The main window (the tool windows are hidden when Custos closes). */
     private Stage primaryStage;
+    /** While closing: hides a window that work ending then opens (removed in stop(), for tests' toolkit). */
+    private javafx.collections.ListChangeListener<javafx.stage.Window> lateWindows;
 
     @Override
     public void start(Stage stage) {
@@ -192,6 +198,7 @@ public final class CustosApp extends Application {
                            boolean setAsideFirst) {
         CacheOpening opening = new CacheOpening(org.custos.sync.CacheKeyring.keys(secrets), settings());
         tasks.submit("Opening the cache", p -> {
+            beforeOpening.run();
             Cache c = opening.open(dbFile, setAsideFirst, m -> {
                 p.update(0, 0, m);
                 // encrypting, compacting: the start screen says what takes the time (not the closing screen)
@@ -399,6 +406,19 @@ public final class CustosApp extends Application {
                 w.hide(); // the outbox, checks, alerts windows: nothing is started from them any more
             }
         }
+        // nor from one that work ending now would open (a consent editor, a resource's detail): it goes at once
+        if (lateWindows == null) {
+            lateWindows = c -> {
+                while (c.next()) {
+                    for (javafx.stage.Window w : c.getAddedSubList()) {
+                        if (w != primaryStage) {
+                            Platform.runLater(w::hide);
+                        }
+                    }
+                }
+            };
+            javafx.stage.Window.getWindows().addListener(lateWindows);
+        }
         if (main != null) {
             main.cancelImport(); // an import stops at its next batch: what it wrote is consistent
         }
@@ -439,6 +459,9 @@ public final class CustosApp extends Application {
         if (!closedHere) { // not closed from the window (--smoke, the platform ending)
             stopWork();
             closeCaches(m -> { });
+        }
+        if (lateWindows != null) {
+            javafx.stage.Window.getWindows().removeListener(lateWindows);
         }
         if (secrets != null) {
             secrets.close(); // the keyring's D-Bus connection: else the process outlives the window

@@ -60,8 +60,9 @@ final class PatientSignIn implements PatientHomeViewModel.SignIn {
     }
 
     @Override
-    public String signIn(Consumer<String> say) throws Exception {
+    public String signIn(Consumer<String> say, Consumer<Runnable> onCancel) throws Exception {
         try (SmartSignIn s = SmartSignIn.start(profile, clock, cancel)) {
+            onCancel.accept(s::cancel); // closing the app stops the wait for the browser (at once if it has begun)
             URI uri = s.browserUri();
             browser.accept(uri);
             say.accept("Sign in in your browser. No browser opened? Copy this address into one: " + uri);

@@ -30,7 +30,9 @@ public final class PatientHomeViewModel {
         String resume() throws Exception;
 
         /** Signs in through the browser ({@code say} tells what to do meanwhile); who signed in. */
-        String signIn(java.util.function.Consumer<String> say) throws Exception;
+        /** {@code onCancel}: told how to stop waiting for the browser (the app closing, or a Cancel). */
+        String signIn(java.util.function.Consumer<String> say, java.util.function.Consumer<Runnable> onCancel)
+                throws Exception;
 
         /** Signs out (the kept sign-in is forgotten too); what became of it, in words. */
         String signOut() throws Exception;
@@ -97,7 +99,7 @@ public final class PatientHomeViewModel {
         }
         signingIn.set(true);
         status.set("Opening the sign-in page of " + server + " in your browser…");
-        tasks.submit("Signing in", p -> signIn.signIn(said -> tasks.onUi(() -> status.set(said))), who -> {
+        tasks.submit("Signing in", p -> signIn.signIn(said -> tasks.onUi(() -> status.set(said)), p::onCancel), who -> {
             signingIn.set(false);
             needsSignIn.set(false);
             status.set("You are signed in. Choose Fetch my record.");

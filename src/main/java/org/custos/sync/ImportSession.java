@@ -170,7 +170,7 @@ final class ImportSession {
         } finally {
             writer.shutdown();
         }
-        prepareChecks(cache, !report.wasCancelled());
+        prepareChecks(cache, !report.wasCancelled(), listener::isCancelled);
     }
 
     /**
@@ -178,15 +178,16 @@ final class ImportSession {
      * check of past access is as fast as the next: after the data is stored, and never at its cost (a failure here
      * is logged; the check counts them itself then).
      */
-    static void prepareChecks(Cache cache) {
-        prepareChecks(cache, true);
+    static void prepareChecks(Cache cache, java.util.function.BooleanSupplier stop) {
+        prepareChecks(cache, true, stop);
     }
 
     /**
      * As above; the suspicious-access rules judge what arrived only when {@code judge} (a stopped import — Ctrl+C —
-     * ends at once: its events are judged by the next import, sync or start, from the rules' progress mark).
+     * ends at once: its events are judged by the next import, sync or start, from the rules' progress mark). The
+     * judging stops when {@code stop} says so (the app closing; what is left is judged next time).
      */
-    static void prepareChecks(Cache cache, boolean judge) {
+    static void prepareChecks(Cache cache, boolean judge, java.util.function.BooleanSupplier stop) {
         try {
             int n = cache.patientAccess().prepare();
             if (n > 0) {
@@ -203,7 +204,7 @@ final class ImportSession {
         try {
             // the suspicious-access rules judge what arrived (restartable: what is left is judged next time)
             org.custos.rules.AlertEngine.Result r = new org.custos.rules.AlertEngine(cache, java.time.Clock.systemUTC(),
-                    java.time.ZoneId.systemDefault()).catchUp(() -> false, n -> { });
+                    java.time.ZoneId.systemDefault()).catchUp(stop, n -> { });
             if (r.evaluated() > 0) {
                 org.slf4j.LoggerFactory.getLogger(ImportSession.class).info("The suspicious-access rules judged {} "
                         + "event(s)", r.evaluated());

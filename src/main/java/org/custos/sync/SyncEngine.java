@@ -114,7 +114,7 @@ public final class SyncEngine {
             running.unlock();
             if (done != null) {
                 // after the sync lock is released: another sync need not wait for it
-                ImportSession.prepareChecks(cache);
+                ImportSession.prepareChecks(cache, cancel::isCancelled);
                 // a large sync leaves the file several times its content: compacted now rather than browsed so
                 SyncReport finished = done;
                 org.custos.cache.CacheCompaction.afterBulkWrite(cache, m -> listener.notice("Cache", m),

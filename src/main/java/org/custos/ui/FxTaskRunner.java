@@ -54,7 +54,16 @@ public final class FxTaskRunner implements TaskRunner {
                 run = new java.util.ArrayList<>(onCancel);
                 onCancel.clear();
             }
-            run.forEach(Runnable::run);
+            run.forEach(Started::runQuietly);
+        }
+
+        /** A hook that fails does not keep the others (nor closing) from going on. */
+        private static void runQuietly(Runnable r) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                Log.LOG.warn("A cancel hook failed", e);
+            }
         }
 
         void onCancel(Runnable r) {
@@ -64,7 +73,7 @@ public final class FxTaskRunner implements TaskRunner {
                     return;
                 }
             }
-            r.run();
+            runQuietly(r);
         }
     }
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);

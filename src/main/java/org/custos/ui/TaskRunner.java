@@ -18,7 +18,8 @@ public interface TaskRunner {
         /**
          * {@code r} runs when the work is cancelled (its Cancel, or the app closing), at once if it is already: for
          * work that waits inside something with a cancel of its own (an HTTP request, a browser sign-in). Nothing
-         * where the work cannot be cancelled (tests' immediate runner).
+         * where the work cannot be cancelled (tests' immediate runner). {@code r} must be quick (it may run on the FX
+         * thread): set a flag, count down a latch.
          */
         default void onCancel(Runnable r) {
         }

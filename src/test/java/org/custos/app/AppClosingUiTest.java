@@ -100,7 +100,7 @@ class AppClosingUiTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, exited::countDown, java.time.Duration.ofMillis(300), quitNow::countDown);
+        }, exited::countDown, java.time.Duration.ofSeconds(3), quitNow::countDown);
         robot.interact(closing::start);
         assertThat(robot.lookup("#quit-without-waiting").tryQuery()).as("not at once").isEmpty();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#quit-without-waiting").tryQuery()
@@ -126,5 +126,30 @@ class AppClosingUiTest {
         robot.interact(after::play);
         assertThat(later.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(robot.lookup("#quit-without-waiting").tryQuery()).isEmpty();
+    }
+
+    @Test
+    void onceTheWorkHasStoppedTheCompactionIsNotOfferedToBeQuit(FxRobot robot) throws Exception {
+        CountDownLatch compactionEnds = new CountDownLatch(1);
+        CountDownLatch exited = new CountDownLatch(1);
+        AppClosing closing = new AppClosing(scene, () -> { }, saying -> {
+            saying.accept("Compacting the cache x.mv.db (1,000 MB) before Custos closes …");
+            try {
+                compactionEnds.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, exited::countDown, java.time.Duration.ofMillis(300), () -> { throw new AssertionError("not offered"); });
+        robot.interact(closing::start);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#start-waiting-text").queryAs(Label.class)
+                .getText().startsWith("Compacting the cache"));
+        CountDownLatch later = new CountDownLatch(1);
+        javafx.animation.PauseTransition after = new javafx.animation.PauseTransition(javafx.util.Duration.millis(900));
+        after.setOnFinished(e -> later.countDown());
+        robot.interact(after::play);
+        assertThat(later.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(robot.lookup("#quit-without-waiting").tryQuery()).isEmpty();
+        compactionEnds.countDown();
+        assertThat(exited.await(30, TimeUnit.SECONDS)).isTrue();
     }
 }

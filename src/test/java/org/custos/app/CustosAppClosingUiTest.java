@@ -76,6 +76,9 @@ class CustosAppClosingUiTest {
         }
     }
 
+    /** Holds the opening of the cache until counted down (the opening test; the others pass at once). */
+    private final CountDownLatch openingMayGoOn = new CountDownLatch(1);
+
     private void start(Path db, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("--staff", "--db", db.toString()));
         args.addAll(List.of(more));
@@ -88,7 +91,13 @@ class CustosAppClosingUiTest {
             javafx.stage.Window.getWindows().stream().filter(w -> w != stage && w.isShowing())
                     .forEach(w -> otherWindowsAtExit.add(String.valueOf(w)));
             exited.countDown();
-        }, args);
+        }, args, () -> {
+            try {
+                openingMayGoOn.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         robot.interact(() -> app.start(stage));
     }
 
@@ -113,13 +122,14 @@ class CustosAppClosingUiTest {
         }
         CacheFixtures.swell(db, null, 200); // far larger than it holds: the opening compacts it first
         start(db);
-        // closed while the opening compacts the cache (a second or more for these 200 MB)
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> stage.getScene().lookup("#start-waiting-text")
-                instanceof Label l && l.getText().startsWith("Compacting the cache"));
+        // closed while the opening is held, then let go on: it compacts the cache and opens it meanwhile
         robot.interact(() -> {
             assertThat(stage.getScene().lookup("#start-waiting-text")).as("still opening").isNotNull();
             closeTheWindow();
         });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> shown.contains(
+                "Closing Custos: waiting for Opening the cache to stop …"));
+        openingMayGoOn.countDown();
 
         assertThat(exited.await(120, TimeUnit.SECONDS)).isTrue();
         WaitForAsyncUtils.waitForFxEvents();
@@ -135,6 +145,7 @@ class CustosAppClosingUiTest {
         Path file = dir.resolve("events.ndjson");
         new DemoGenerator(TestData.FHIR.context(), 7).write(file, 40_000);
         Path db = dir.resolve("importing");
+        openingMayGoOn.countDown();
         start(db, file.toString());
         // the main window, and the import of the file given on the command line under way
         WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> stage.getScene().lookup("#statusLabel") instanceof Label l

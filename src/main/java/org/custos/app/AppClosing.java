@@ -95,6 +95,7 @@ final class AppClosing {
                         + "again, nothing before it.");
                 why.setWrapText(true);
                 why.setMaxWidth(640);
+                why.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
                 javafx.scene.control.Button now = new javafx.scene.control.Button("Quit without waiting");
                 now.setId("quit-without-waiting");
                 now.setOnAction(x -> quitNow.run());
@@ -127,7 +128,7 @@ final class AppClosing {
         t.start();
     }
 
-    private static final String WAITING = "Closing Custos: waiting for ";
+    private static final String WAITING = org.custos.ui.FxTaskRunner.WAITING_FOR;
     /** The button and its text, once offered (FX thread). */
     private java.util.List<javafx.scene.Node> offered = java.util.List.of();
 

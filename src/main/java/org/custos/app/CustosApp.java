@@ -291,11 +291,7 @@ public final class CustosApp extends Application {
             Log.LOG.info("A patient signed in to {}; the staff window stays (an unsaved consent edit)", handed.name());
             return;
         }
-        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
-            if (w != stage) {
-                w.hide(); // the staff window's tool windows (outbox, checks, alerts, …): nothing of them stays
-            }
-        }
+        hideToolWindows(); // the staff window's tool windows (outbox, checks, alerts, …): nothing of them stays
         main.cancelImport();
         servers.stop();
         if (consentSending != null) {
@@ -390,6 +386,15 @@ public final class CustosApp extends Application {
         return java.util.prefs.Preferences.userRoot().node("org/custos/settings");
     }
 
+    /** Hides every window but the main one (the tool windows: outbox, checks, alerts, …). */
+    private void hideToolWindows() {
+        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
+            if (w != primaryStage) {
+                w.hide();
+            }
+        }
+    }
+
     /** Closing from the window, with the window up until the caches are closed. */
     private AppClosing closing;
 
@@ -401,11 +406,7 @@ public final class CustosApp extends Application {
         if (tasks != null) {
             tasks.refuseNewWork();
         }
-        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
-            if (w != primaryStage) {
-                w.hide(); // the outbox, checks, alerts windows: nothing is started from them any more
-            }
-        }
+        hideToolWindows(); // nothing is started from the outbox, checks, alerts windows any more
         // nor from one that work ending now would open (a consent editor, a resource's detail): it goes at once
         if (lateWindows == null) {
             lateWindows = c -> {

@@ -20,6 +20,8 @@ final class StartScreens {
         label.setId(WAITING_TEXT);
         label.setWrapText(true);
         label.setMaxWidth(900);
+        label.setAlignment(Pos.CENTER); // centred under the spinner, as the lines closing may add below it
+        label.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
         VBox box = new VBox(16, spinner, label);
         box.setId("start-waiting");
         box.setAlignment(Pos.CENTER);

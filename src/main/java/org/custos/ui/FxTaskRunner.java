@@ -249,6 +249,9 @@ public final class FxTaskRunner implements TaskRunner {
         executor.shutdown();
     }
 
+    /** How {@link #stopAll}'s messages begin: while they do, closing still waits for work. */
+    public static final String WAITING_FOR = "Closing Custos: waiting for ";
+
     /** "Closing Custos: waiting for …": the titles of the work still running. */
     String waitingFor() {
         java.util.Set<String> titles = new java.util.TreeSet<>();
@@ -257,7 +260,7 @@ public final class FxTaskRunner implements TaskRunner {
                 titles.add(s.title);
             }
         });
-        return "Closing Custos: waiting for " + (titles.isEmpty() ? "the work under way"
+        return WAITING_FOR + (titles.isEmpty() ? "the work under way"
                 : String.join(", ", titles)) + " to stop …";
     }
 

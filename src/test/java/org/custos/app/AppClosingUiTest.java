@@ -93,14 +93,9 @@ class AppClosingUiTest {
         CountDownLatch workEnds = new CountDownLatch(1);
         CountDownLatch quitNow = new CountDownLatch(1);
         CountDownLatch exited = new CountDownLatch(1);
-        AppClosing closing = new AppClosing(scene, () -> { }, saying -> {
-            saying.accept("Closing Custos: waiting for Syncing a slow server to stop …");
-            try {
-                workEnds.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, exited::countDown, java.time.Duration.ofSeconds(3), quitNow::countDown);
+        AppClosing closing = new AppClosing(scene, () -> { },
+                sayThenWait("Closing Custos: waiting for Syncing a slow server to stop …", workEnds),
+                exited::countDown, java.time.Duration.ofSeconds(3), quitNow::countDown);
         robot.interact(closing::start);
         assertThat(robot.lookup("#quit-without-waiting").tryQuery()).as("not at once").isEmpty();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#quit-without-waiting").tryQuery()
@@ -120,11 +115,7 @@ class AppClosingUiTest {
                 java.time.Duration.ofMillis(500), () -> { throw new AssertionError("not offered"); });
         robot.interact(closing::start);
         assertThat(exited.await(30, TimeUnit.SECONDS)).isTrue();
-        CountDownLatch later = new CountDownLatch(1);
-        javafx.animation.PauseTransition after = new javafx.animation.PauseTransition(javafx.util.Duration.millis(800));
-        after.setOnFinished(e -> later.countDown());
-        robot.interact(after::play);
-        assertThat(later.await(30, TimeUnit.SECONDS)).isTrue();
+        waitOnTheFxClock(robot, 800);
         assertThat(robot.lookup("#quit-without-waiting").tryQuery()).isEmpty();
     }
 
@@ -132,24 +123,37 @@ class AppClosingUiTest {
     void onceTheWorkHasStoppedTheCompactionIsNotOfferedToBeQuit(FxRobot robot) throws Exception {
         CountDownLatch compactionEnds = new CountDownLatch(1);
         CountDownLatch exited = new CountDownLatch(1);
-        AppClosing closing = new AppClosing(scene, () -> { }, saying -> {
-            saying.accept("Compacting the cache x.mv.db (1,000 MB) before Custos closes …");
-            try {
-                compactionEnds.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, exited::countDown, java.time.Duration.ofMillis(300), () -> { throw new AssertionError("not offered"); });
+        AppClosing closing = new AppClosing(scene, () -> { },
+                sayThenWait("Compacting the cache x.mv.db (1,000 MB) before Custos closes …", compactionEnds),
+                exited::countDown, java.time.Duration.ofMillis(300), () -> { throw new AssertionError("not offered"); });
         robot.interact(closing::start);
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#start-waiting-text").queryAs(Label.class)
                 .getText().startsWith("Compacting the cache"));
-        CountDownLatch later = new CountDownLatch(1);
-        javafx.animation.PauseTransition after = new javafx.animation.PauseTransition(javafx.util.Duration.millis(900));
-        after.setOnFinished(e -> later.countDown());
-        robot.interact(after::play);
-        assertThat(later.await(30, TimeUnit.SECONDS)).isTrue();
+        waitOnTheFxClock(robot, 900);
         assertThat(robot.lookup("#quit-without-waiting").tryQuery()).isEmpty();
         compactionEnds.countDown();
         assertThat(exited.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Closing's work: says {@code text}, then waits until {@code ends} (at most a minute). */
+    private static java.util.function.Consumer<java.util.function.Consumer<String>> sayThenWait(String text,
+                                                                                                CountDownLatch ends) {
+        return saying -> {
+            saying.accept(text);
+            try {
+                ends.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** Waits {@code ms} on the FX thread's animation clock (what the button's own wait runs on). */
+    private static void waitOnTheFxClock(FxRobot robot, int ms) throws InterruptedException {
+        CountDownLatch later = new CountDownLatch(1);
+        javafx.animation.PauseTransition after = new javafx.animation.PauseTransition(javafx.util.Duration.millis(ms));
+        after.setOnFinished(e -> later.countDown());
+        robot.interact(after::play);
+        assertThat(later.await(30, TimeUnit.SECONDS)).isTrue();
     }
 }

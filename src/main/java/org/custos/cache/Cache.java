@@ -75,8 +75,8 @@ public final class Cache implements AutoCloseable {
     }
 
     /**
-     * {@link #open(Path)} for a cache encrypted with {@code key} (AES-256-GCM per 1 KiB block, see
-     * {@link EncryptedChannel}; a new one is created encrypted). Null: not encrypted.
+     * {@link #open(Path)} for a cache encrypted with {@code key} (AES-256 per 1 KiB block, OCB3, or GCM for older
+     * files: see {@link EncryptedChannel}; a new one is created encrypted). Null: not encrypted.
      *
      * @throws CacheException the file cannot be opened with this key (another key, or not encrypted), said so
      */

@@ -1,20 +1,43 @@
 package org.custos.cache;
 
 import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
 import java.security.GeneralSecurityException;
 
 /**
- * One thread's cipher and buffers for {@link EncryptedChannel}: reused rather than allocated for each of the tens of
+ * One thread's ciphers and buffers for {@link EncryptedChannel}: reused rather than allocated for each of the tens of
  * thousands of reads of a cold pass (no measured gain on its own: see the README). About 130 KiB per thread that
  * reads; the channel zeroes the opened bytes once copied out.
  */
 final class ChannelScratch {
     /** Reads up to this many blocks use the kept buffers; a longer one (rare: H2 rewriting chunks) its own. */
     static final int KEPT_BLOCKS = 64;
-    final Cipher cipher = newCipher();
+    private final SecretKey key;
+    private Cipher gcm;
+    private Ocb ocb;
     private final byte[] aad = new byte[8];
     private final byte[] sealed = new byte[KEPT_BLOCKS * EncryptedChannel.SLOT];
     private final byte[] plain = new byte[KEPT_BLOCKS * EncryptedChannel.BLOCK];
+
+    ChannelScratch(SecretKey key) {
+        this.key = key;
+    }
+
+    /** The channel's key in OCB3, made at its first use on this thread. */
+    Ocb ocb() throws GeneralSecurityException {
+        if (ocb == null) {
+            ocb = new Ocb(key);
+        }
+        return ocb;
+    }
+
+    /** AES-GCM, for files made before OCB3, made at its first use on this thread. */
+    Cipher gcm() throws GeneralSecurityException {
+        if (gcm == null) {
+            gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        }
+        return gcm;
+    }
 
     byte[] plain(int blocks) {
         return blocks <= KEPT_BLOCKS ? plain : new byte[blocks * EncryptedChannel.BLOCK];
@@ -31,13 +54,5 @@ final class ChannelScratch {
             block >>>= 8;
         }
         return aad;
-    }
-
-    private static Cipher newCipher() {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
-        }
     }
 }

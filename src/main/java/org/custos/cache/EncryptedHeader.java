@@ -16,13 +16,38 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The 4 KiB header of an encrypted cache file ({@link EncryptedChannel}): a magic line, a check value sealed under the
- * key with a nonce of its own (a wrong key is told from a right one before anything else is read), and the key's id
- * in plain text (which keyring entry holds the key).
+ * The 4 KiB header of an encrypted cache file ({@link EncryptedChannel}): a magic line naming how its blocks are
+ * sealed, a check value sealed under the key with AES-GCM and a nonce of its own (a wrong key is told from a right one
+ * before anything else is read), and the key's id in plain text (which keyring entry holds the key).
  */
 final class EncryptedHeader {
     static final int LENGTH = 4096;
-    private static final String MAGIC = "Custos encrypted cache (AES-256-GCM, 1 KiB blocks) v1\n";
+
+    /** How a file's blocks are sealed, named by its magic line. A new file is always {@link #OCB}. */
+    enum Format {
+        /** AES-256-GCM, the JDK's; every file written before 2026-12-04 evening (read and written as before). */
+        GCM("Custos encrypted cache (AES-256-GCM, 1 KiB blocks) v1\n"),
+        /** AES-256-OCB3 ({@link Ocb}). */
+        OCB("Custos encrypted cache (AES-256-OCB, 1 KiB blocks) v2\n");
+
+        private final byte[] magic;
+
+        Format(String magic) {
+            this.magic = magic.getBytes(StandardCharsets.US_ASCII);
+        }
+
+        /** The format whose magic line starts {@code header}, or null. */
+        static Format of(byte[] header) {
+            for (Format f : values()) {
+                if (Arrays.equals(header, 0, f.magic.length, f.magic, 0, f.magic.length)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+
+
     /** The check value: this text sealed under the key. */
     private static final String CHECK = "custos-cache-key-check";
     /** Where the key's id (16 hex digits, see {@link CacheKey#id()}) is, after the check value. */
@@ -33,8 +58,7 @@ final class EncryptedHeader {
     }
 
     /** @throws EncryptedChannel.WrongKeyException {@code base} is not an encrypted cache, or is one under another key */
-    static void check(FileChannel base, SecretKey key, String name) throws IOException {
-        byte[] magic = MAGIC.getBytes(StandardCharsets.US_ASCII);
+    static Format check(FileChannel base, SecretKey key, String name) throws IOException {
         byte[] check = CHECK.getBytes(StandardCharsets.US_ASCII);
         if (base.size() < LENGTH) {
             throw new EncryptedChannel.WrongKeyException(name + " is not an encrypted Custos cache (too short for its "
@@ -42,18 +66,20 @@ final class EncryptedHeader {
         }
         byte[] header = new byte[LENGTH];
         EncryptedChannel.readFully(base, 0, ByteBuffer.wrap(header));
-        if (!Arrays.equals(header, 0, magic.length, magic, 0, magic.length)) {
+        Format format = Format.of(header);
+        if (format == null) {
             throw new EncryptedChannel.WrongKeyException(name + " is not an encrypted Custos cache.");
         }
+        int at = format.magic.length;
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(EncryptedChannel.TAG * 8, header, magic.length,
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(EncryptedChannel.TAG * 8, header, at,
                     EncryptedChannel.NONCE));
-            byte[] plain = c.doFinal(header, magic.length + EncryptedChannel.NONCE, check.length
-                    + EncryptedChannel.TAG);
+            byte[] plain = c.doFinal(header, at + EncryptedChannel.NONCE, check.length + EncryptedChannel.TAG);
             if (!Arrays.equals(plain, check)) {
                 throw new EncryptedChannel.WrongKeyException(name + " was encrypted with another key.");
             }
+            return format;
         } catch (AEADBadTagException e) {
             throw new EncryptedChannel.WrongKeyException(name + " was encrypted with another key.");
         } catch (GeneralSecurityException e) {
@@ -61,9 +87,10 @@ final class EncryptedHeader {
         }
     }
 
-    /** Writes the header of a new encrypted file. */
-    static void write(FileChannel base, SecretKey key, String keyId, SecureRandom random) throws IOException {
-        byte[] magic = MAGIC.getBytes(StandardCharsets.US_ASCII);
+    /** Writes the header of a new encrypted file in {@code format}. */
+    static void write(FileChannel base, SecretKey key, String keyId, SecureRandom random, Format format)
+            throws IOException {
+        byte[] magic = format.magic;
         byte[] check = CHECK.getBytes(StandardCharsets.US_ASCII);
         byte[] header = new byte[LENGTH];
         System.arraycopy(magic, 0, header, 0, magic.length);
@@ -81,6 +108,18 @@ final class EncryptedHeader {
         EncryptedChannel.writeFully(base, 0, ByteBuffer.wrap(header));
     }
 
+    /** How {@code file}'s blocks are sealed; empty when it is not an encrypted cache. */
+    static Optional<Format> formatOf(Path file) throws IOException {
+        try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (f.size() < LENGTH) {
+                return Optional.empty();
+            }
+            byte[] header = new byte[LENGTH];
+            EncryptedChannel.readFully(f, 0, ByteBuffer.wrap(header));
+            return Optional.ofNullable(Format.of(header));
+        }
+    }
+
     /**
      * The id of the key {@code file} was encrypted with (see {@link CacheKey#id()}); empty when it is not an
      * encrypted cache (a plain one, or too short to say).
@@ -91,9 +130,8 @@ final class EncryptedHeader {
                 return Optional.empty();
             }
             byte[] header = new byte[LENGTH];
-            byte[] magic = MAGIC.getBytes(StandardCharsets.US_ASCII);
             EncryptedChannel.readFully(f, 0, ByteBuffer.wrap(header));
-            if (!Arrays.equals(header, 0, magic.length, magic, 0, magic.length)) {
+            if (Format.of(header) == null) {
                 return Optional.empty();
             }
             return Optional.of(new String(header, KEY_ID_AT, KEY_ID_LENGTH, StandardCharsets.US_ASCII));

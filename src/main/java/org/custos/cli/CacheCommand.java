@@ -39,7 +39,7 @@ final class CacheCommand implements Runnable {
     }
 
     @Command(name = "encrypt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Encrypts the cache (AES-256-GCM) with a new random key kept in the system keyring. Save "
+            description = "Encrypts the cache (AES-256, OCB3) with a new random key kept in the system keyring. Save "
                     + "what only the cache holds first (custos cache export-local): without its key, an encrypted "
                     + "cache cannot be read. The cache must not be open elsewhere.")
     static final class Encrypt implements Callable<Integer> {

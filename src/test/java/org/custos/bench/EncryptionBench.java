@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What encrypting the cache (AES-256-GCM per 1 KiB block, a random key: {@code cache.EncryptedChannel}) costs. The
+ * What encrypting the cache (AES-256-OCB per 1 KiB block, a random key: {@code cache.EncryptedChannel}) costs. The
  * same generated NDJSON is imported into a plain and an encrypted cache, four rounds, interleaved (plain, encrypted;
  * then encrypted, plain) so a slow minute on this shared machine hits both. Each round's pair is then reopened in
  * turn, three times each, and the browser's first pages (the browse benchmark's filters) are timed just after each
@@ -335,7 +335,7 @@ public final class EncryptionBench {
     static String table(Map<String, Object> r) {
         @SuppressWarnings("unchecked")
         Map<String, Object> in = (Map<String, Object>) r.get("ingest");
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Encrypted cache (AES-256-GCM, 1 KiB blocks), "
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Encrypted cache (AES-256-OCB, 1 KiB blocks), "
                 + "%s events; ingest: %s rounds each, first pages: %s pairs, %s reopenings of each (medians)%n"
                 + "                                  plain    encrypted   ratio (limit 1.30)%n"
                 + "ingest (events/s)              %8s     %8s    %s%n", r.get("events"), r.get("rounds"),

@@ -9,12 +9,18 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A cache encrypted with a random key (AES-256-GCM blocks, {@link EncryptedChannel}): what it holds cannot be read from the file (a plain cache
+ * A cache encrypted with a random key (AES-256 blocks, {@link EncryptedChannel}): what it holds cannot be read from the file (a plain cache
  * shows the same names), it opens again only with its key — another key, or none, is refused with words and leaves
  * the file as it was.
  */
@@ -113,6 +119,49 @@ class EncryptedCacheTest {
             assertThat(enc.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
             assertThat(fileHolds(enc.file(), MARKER)).as("the encrypted copy hides the name").isFalse();
             assertThat(fileHolds(plain.file(), MARKER)).isTrue();
+        }
+    }
+
+    /**
+     * A cache encrypted before OCB3 (its blocks sealed with AES-GCM) opens and reads as before, and the compaction at
+     * exit writes it anew in OCB3, holding the same rows.
+     */
+    @Test
+    void aCacheSealedWithGcmOpensAndItsCompactionRewritesItWithOcb() throws Exception {
+        CacheKey key = CacheKey.random();
+        Path file;
+        try (Cache enc = Cache.open(dir.resolve("enc"), key)) {
+            fill(enc);
+            file = enc.file();
+        }
+        // the same content, block by block, into a file sealed as before
+        Path gcm = dir.resolve("gcm.tmp");
+        try (EncryptedChannel from = new EncryptedChannel(FileChannel.open(file, StandardOpenOption.READ),
+                key.secretKey(), key.id(), "from", new SecureRandom(), new AtomicLong());
+             EncryptedChannel to = new EncryptedChannel(FileChannel.open(gcm, StandardOpenOption.CREATE_NEW,
+                     StandardOpenOption.READ, StandardOpenOption.WRITE), key.secretKey(), key.id(), "to",
+                     new SecureRandom(), new AtomicLong(), EncryptedHeader.Format.GCM)) {
+            assertThat(from.format()).isEqualTo(EncryptedHeader.Format.OCB);
+            ByteBuffer b = ByteBuffer.allocate(4096);
+            for (long at = 0; at < from.size(); at += 4096) {
+                b.clear();
+                while (b.hasRemaining() && from.read(b, at + b.position()) > 0) {
+                    // until the block is read
+                }
+                to.write(b.flip(), at);
+            }
+        }
+        Files.move(gcm, file, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(EncryptedHeader.formatOf(file)).contains(EncryptedHeader.Format.GCM);
+
+        Cache again = Cache.open(dir.resolve("enc"), key);
+        assertThat(again.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+        again.compactAndClose();
+        assertThat(EncryptedHeader.formatOf(file)).contains(EncryptedHeader.Format.OCB);
+        assertThat(fileHolds(file, MARKER)).isFalse();
+        try (Cache rewritten = Cache.open(dir.resolve("enc"), key)) {
+            assertThat(rewritten.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+            assertThat(rewritten.damagedBlocks()).isZero();
         }
     }
 }

@@ -33,6 +33,67 @@ class EncryptedChannelTest {
                 StandardOpenOption.WRITE), k.secretKey(), k.id(), file.toString(), new SecureRandom(), damaged);
     }
 
+    /** A new file sealed with AES-GCM, as every file was before OCB3. */
+    private EncryptedChannel openAsBefore(Path file) throws Exception {
+        return new EncryptedChannel(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), key.secretKey(), key.id(), file.toString(), new SecureRandom(), damaged,
+                EncryptedHeader.Format.GCM);
+    }
+
+    /**
+     * A file made before OCB3 (AES-GCM) stays in its format: read back after reopening, written on (new blocks sealed
+     * the same way, the file still readable as a whole), a changed or moved block failing its read. New files are
+     * OCB3.
+     */
+    @Test
+    void aFileSealedWithGcmAsBeforeIsReadWrittenAndCheckedInItsOwnFormat() throws Exception {
+        Path file = dir.resolve("gcm");
+        byte[] data = new byte[20 * 1024];
+        new Random(11).nextBytes(data);
+        try (EncryptedChannel c = openAsBefore(file)) {
+            c.write(ByteBuffer.wrap(data, 0, 16 * 1024), 0);
+        }
+        assertThat(EncryptedHeader.formatOf(file)).contains(EncryptedHeader.Format.GCM);
+        try (EncryptedChannel c = open(file, key)) { // opened as the cache opens it
+            assertThat(c.format()).isEqualTo(EncryptedHeader.Format.GCM);
+            assertThat(read(c, 0, 16 * 1024)).isEqualTo(Arrays.copyOf(data, 16 * 1024));
+            c.write(ByteBuffer.wrap(data, 16 * 1024, 4 * 1024), 16 * 1024);
+            c.write(ByteBuffer.wrap(new byte[] {data[100]}), 100); // part of a block: completed from what it held
+        }
+        try (EncryptedChannel c = open(file, key)) {
+            assertThat(read(c, 0, data.length)).isEqualTo(data);
+        }
+        assertThat(EncryptedHeader.formatOf(file)).contains(EncryptedHeader.Format.GCM);
+        assertThat(EncryptedHeader.keyIdOf(file)).contains(key.id());
+        assertThat(damaged.get()).isZero();
+
+        flipByte(file, EncryptedChannel.HEADER + 17L * EncryptedChannel.SLOT + 300);
+        try (EncryptedChannel c = open(file, key)) {
+            assertThatThrownBy(() -> read(c, 17 * 1024, 10))
+                    .isInstanceOf(EncryptedChannel.DamagedBlockException.class).hasMessageContaining("block 17");
+            assertThat(read(c, 18 * 1024, 1024)).isEqualTo(Arrays.copyOfRange(data, 18 * 1024, 19 * 1024));
+        }
+        assertThat(damaged.get()).isEqualTo(1);
+        try (FileChannel raw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer a = ByteBuffer.allocate(EncryptedChannel.SLOT);
+            raw.read(a, EncryptedChannel.HEADER + 12L * EncryptedChannel.SLOT);
+            raw.write(a.flip(), EncryptedChannel.HEADER + 13L * EncryptedChannel.SLOT);
+        }
+        try (EncryptedChannel c = open(file, key)) {
+            assertThatThrownBy(() -> read(c, 13 * 1024, 10)).isInstanceOf(EncryptedChannel.DamagedBlockException.class);
+        }
+        assertThatThrownBy(() -> open(file, CacheKey.random())).isInstanceOf(EncryptedChannel.WrongKeyException.class)
+                .hasMessageContaining("another key");
+
+        Path fresh = dir.resolve("new");
+        try (EncryptedChannel c = open(fresh, key)) {
+            assertThat(c.format()).isEqualTo(EncryptedHeader.Format.OCB);
+            c.write(ByteBuffer.wrap(data), 0);
+        }
+        assertThat(EncryptedHeader.formatOf(fresh)).contains(EncryptedHeader.Format.OCB);
+        assertThat(EncryptedHeader.formatOf(dir.resolve("gcm"))).contains(EncryptedHeader.Format.GCM);
+    }
+
     private static byte[] read(FileChannel c, long pos, int len) throws Exception {
         ByteBuffer b = ByteBuffer.allocate(len);
         while (b.hasRemaining()) {

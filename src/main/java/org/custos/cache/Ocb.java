@@ -12,7 +12,7 @@ import java.util.Arrays;
  * OCB3 authenticated encryption (RFC 7253: AES, a 96-bit nonce, a 128-bit tag) on the JDK's AES in ECB form, which
  * Java 17 runs many blocks at a time on the processor's AES instructions: each 1 KiB block of the encrypted cache is
  * one ECB call over its 64 AES blocks, plus two single-block calls (the nonce's key and the associated data in one, the
- * tag). The JDK's AES-GCM, set up afresh for each block, cost about three times as much (see the README). Checked
+ * tag). The JDK's AES-GCM, set up afresh for each block, cost about twice as much (see the README). Checked
  * against Bouncy Castle's OCB and RFC 7253's test vectors ({@code OcbTest}).
  * <p>
  * 128-bit values are kept as two longs read from their bytes in the processor's order: an exclusive or is the same in

@@ -23,10 +23,10 @@ final class ChannelScratch {
         this.key = key;
     }
 
-    /** The channel's key in OCB3, made at its first use on this thread. */
+    /** OCB3 under the blocks' own key ({@link Ocb#blockKey}), made at its first use on this thread. */
     Ocb ocb() throws GeneralSecurityException {
         if (ocb == null) {
-            ocb = new Ocb(key);
+            ocb = new Ocb(Ocb.blockKey(key));
         }
         return ocb;
     }

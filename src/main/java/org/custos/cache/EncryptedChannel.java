@@ -149,8 +149,10 @@ final class EncryptedChannel extends FileBaseDefault {
 
     private void open(ChannelScratch s, long block, byte[] sealed, int from, byte[] plain, int to)
             throws GeneralSecurityException, IOException {
-        if (allZero(sealed, from, NONCE) && allZero(sealed, from + NONCE + BLOCK, TAG)) {
-            Arrays.fill(plain, to, to + BLOCK, (byte) 0); // never written (a written slot has a random nonce)
+        if (allZero(sealed, from, NONCE) && allZero(sealed, from + NONCE + BLOCK, TAG)
+                && allZero(sealed, from + NONCE, BLOCK)) {
+            // never written (a written slot has a random nonce); a slot with only its nonce and tag zeroed fails below
+            Arrays.fill(plain, to, to + BLOCK, (byte) 0);
             return;
         }
         if (!opened(s, block, sealed, from, plain, to)) {

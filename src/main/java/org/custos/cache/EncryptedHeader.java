@@ -75,6 +75,7 @@ final class EncryptedHeader {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(EncryptedChannel.TAG * 8, header, at,
                     EncryptedChannel.NONCE));
+            bindFormat(c, format);
             byte[] plain = c.doFinal(header, at + EncryptedChannel.NONCE, check.length + EncryptedChannel.TAG);
             if (!Arrays.equals(plain, check)) {
                 throw new EncryptedChannel.WrongKeyException(name + " was encrypted with another key.");
@@ -100,12 +101,24 @@ final class EncryptedHeader {
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(EncryptedChannel.TAG * 8, nonce));
+            bindFormat(c, format);
             c.doFinal(check, 0, check.length, header, magic.length + nonce.length);
         } catch (GeneralSecurityException e) {
             throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
         }
         System.arraycopy(keyId.getBytes(StandardCharsets.US_ASCII), 0, header, KEY_ID_AT, KEY_ID_LENGTH);
         EncryptedChannel.writeFully(base, 0, ByteBuffer.wrap(header));
+    }
+
+    /**
+     * From OCB3 on, the magic line is sealed with the check value as associated data: a format line changed outside
+     * Custos fails the check instead of having the blocks opened the wrong way. (Files sealed with AES-GCM had
+     * nothing bound, and keep it so.)
+     */
+    private static void bindFormat(Cipher c, Format format) {
+        if (format != Format.GCM) {
+            c.updateAAD(format.magic);
+        }
     }
 
     /** How {@code file}'s blocks are sealed; empty when it is not an encrypted cache. */

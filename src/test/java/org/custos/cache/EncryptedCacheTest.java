@@ -9,12 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.security.SecureRandom;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -122,46 +117,44 @@ class EncryptedCacheTest {
         }
     }
 
+    /** The key of {@code caches/encrypted-gcm-v12.mv.db.gz} (a test key; see that folder's README). */
+    private static final String FIXTURE_KEY = "030a11181f262d343b424950575e656c737a81888f969da4abb2b9c0c7ced5dc";
+
     /**
-     * A cache encrypted before OCB3 (its blocks sealed with AES-GCM) opens and reads as before, and the compaction at
-     * exit writes it anew in OCB3, holding the same rows.
+     * A cache encrypted by the Custos before OCB3 (commit 36e2b9d: its blocks sealed with AES-GCM) opens with its key,
+     * reads every event, takes a new one in its own format, and the compaction at exit writes it anew in OCB3, holding
+     * the same rows, with no block failing its check at any step.
      */
     @Test
-    void aCacheSealedWithGcmOpensAndItsCompactionRewritesItWithOcb() throws Exception {
-        CacheKey key = CacheKey.random();
-        Path file;
-        try (Cache enc = Cache.open(dir.resolve("enc"), key)) {
-            fill(enc);
-            file = enc.file();
+    void aCacheSealedWithGcmByTheCustosBeforeOpensAndItsCompactionRewritesItWithOcb() throws Exception {
+        Path file = dir.resolve("gcm.mv.db");
+        try (var in = new GZIPInputStream(EncryptedCacheTest.class.getResourceAsStream(
+                "/caches/encrypted-gcm-v12.mv.db.gz"))) {
+            Files.copy(in, file);
         }
-        // the same content, block by block, into a file sealed as before
-        Path gcm = dir.resolve("gcm.tmp");
-        try (EncryptedChannel from = new EncryptedChannel(FileChannel.open(file, StandardOpenOption.READ),
-                key.secretKey(), key.id(), "from", new SecureRandom(), new AtomicLong());
-             EncryptedChannel to = new EncryptedChannel(FileChannel.open(gcm, StandardOpenOption.CREATE_NEW,
-                     StandardOpenOption.READ, StandardOpenOption.WRITE), key.secretKey(), key.id(), "to",
-                     new SecureRandom(), new AtomicLong(), EncryptedHeader.Format.GCM)) {
-            assertThat(from.format()).isEqualTo(EncryptedHeader.Format.OCB);
-            ByteBuffer b = ByteBuffer.allocate(4096);
-            for (long at = 0; at < from.size(); at += 4096) {
-                b.clear();
-                while (b.hasRemaining() && from.read(b, at + b.position()) > 0) {
-                    // until the block is read
-                }
-                to.write(b.flip(), at);
-            }
+        CacheKey key = CacheKey.of(FIXTURE_KEY);
+        assertThat(EncryptedHeader.formatOf(file)).contains(EncryptedHeader.Format.GCM);
+        assertThat(EncryptedHeader.keyIdOf(file)).contains(key.id());
+
+        try (Cache old = Cache.open(dir.resolve("gcm"), key)) {
+            assertThat(old.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(3);
+            fill(old); // a fourth event, written in the file's own format
+            assertThat(old.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(4);
+            assertThat(old.damagedBlocks()).isZero();
         }
-        Files.move(gcm, file, StandardCopyOption.REPLACE_EXISTING);
         assertThat(EncryptedHeader.formatOf(file)).contains(EncryptedHeader.Format.GCM);
 
-        Cache again = Cache.open(dir.resolve("enc"), key);
-        assertThat(again.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+        Cache again = Cache.open(dir.resolve("gcm"), key);
+        assertThat(again.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(4);
+        assertThat(again.damagedBlocks()).isZero();
         again.compactAndClose();
         assertThat(EncryptedHeader.formatOf(file)).contains(EncryptedHeader.Format.OCB);
         assertThat(fileHolds(file, MARKER)).isFalse();
-        try (Cache rewritten = Cache.open(dir.resolve("enc"), key)) {
-            assertThat(rewritten.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(1);
+        try (Cache rewritten = Cache.open(dir.resolve("gcm"), key)) {
+            assertThat(rewritten.audit().count(AuditFilter.ALL.withAgent("zquince"), Long.MAX_VALUE)).isEqualTo(4);
             assertThat(rewritten.damagedBlocks()).isZero();
         }
+        assertThatThrownBy(() -> Cache.open(dir.resolve("gcm"), CacheKey.random()))
+                .isInstanceOf(CacheKeyException.class).hasMessageContaining("another key");
     }
 }

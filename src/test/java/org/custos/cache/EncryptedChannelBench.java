@@ -28,7 +28,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * What the encrypted channel adds to each read, apart from H2: the same 27,700 reads (200–2,500 bytes, at random
  * places of a 40 MB file, about what one first-pages pass of the encryption benchmark asks) on a plain file through a
  * {@link FileChannel}, on the same content through an {@link EncryptedChannel} and on a file it sealed with AES-GCM
- * as before 2026-12-04 evening, alternating, twenty times each
+ * as before 2026-12-04 evening, in turn (each round starting with the next), twenty times each
  * (medians of the last seventeen; both files in the operating system's cache); and the cipher alone opening 1 KiB
  * blocks the way the channel does (the share of the extra that is the cipher): OCB3, which the channel seals new files
  * with, and, beside it, the JDK's AES-GCM, which it sealed them with before. Informational, not judged; not a
@@ -82,26 +82,12 @@ public final class EncryptedChannelBench {
         List<Double> gcm = new ArrayList<>();
         try (FileChannel f = FileChannel.open(plainFile, READ)) {
             for (int round = 0; round < ROUNDS; round++) {
-                long t = System.nanoTime();
-                for (int i = 0; i < READS; i++) {
-                    f.read(dst.clear().limit(len[i]), pos[i]);
-                }
-                plain.add((System.nanoTime() - t) / 1e6);
-                try (EncryptedChannel e = new EncryptedChannel(FileChannel.open(encFile, READ, WRITE), key, keyId,
-                        "bench", new SecureRandom(), new AtomicLong())) {
-                    t = System.nanoTime();
-                    for (int i = 0; i < READS; i++) {
-                        e.read(dst.clear().limit(len[i]), pos[i]);
+                for (int which = 0; which < 3; which++) { // the three in turn, each round starting with the next one
+                    switch ((round + which) % 3) {
+                        case 0 -> plain.add(pass(f, dst, pos, len));
+                        case 1 -> encrypted.add(passEncrypted(encFile, key, keyId, dst, pos, len));
+                        default -> gcm.add(passEncrypted(gcmFile, key, keyId, dst, pos, len));
                     }
-                    encrypted.add((System.nanoTime() - t) / 1e6);
-                }
-                try (EncryptedChannel e = new EncryptedChannel(FileChannel.open(gcmFile, READ, WRITE), key, keyId,
-                        "bench", new SecureRandom(), new AtomicLong())) {
-                    t = System.nanoTime();
-                    for (int i = 0; i < READS; i++) {
-                        e.read(dst.clear().limit(len[i]), pos[i]);
-                    }
-                    gcm.add((System.nanoTime() - t) / 1e6);
                 }
             }
         }
@@ -140,6 +126,24 @@ public final class EncryptedChannelBench {
         Files.deleteIfExists(dir);
     }
 
+    /** One pass of the reads on {@code f}, in ms. */
+    private static double pass(FileChannel f, ByteBuffer dst, long[] pos, int[] len) throws IOException {
+        long t = System.nanoTime();
+        for (int i = 0; i < READS; i++) {
+            f.read(dst.clear().limit(len[i]), pos[i]);
+        }
+        return (System.nanoTime() - t) / 1e6;
+    }
+
+    /** One pass of the reads through a fresh encrypted channel on {@code file}, in ms. */
+    private static double passEncrypted(Path file, SecretKeySpec key, String keyId, ByteBuffer dst, long[] pos,
+                                        int[] len) throws IOException {
+        try (EncryptedChannel e = new EncryptedChannel(FileChannel.open(file, READ, WRITE), key, keyId, "bench",
+                new SecureRandom(), new AtomicLong())) {
+            return pass(e, dst, pos, len);
+        }
+    }
+
     /** The median time of opening the file's first 4,096 sealed blocks as the channel does (cipher reused). */
     private static double cipherPerBlock(SecretKeySpec key, Path encFile) throws IOException, GeneralSecurityException {
         int n = 4096;
@@ -147,7 +151,7 @@ public final class EncryptedChannelBench {
         try (FileChannel f = FileChannel.open(encFile, READ)) {
             EncryptedChannel.readFully(f, EncryptedChannel.HEADER, ByteBuffer.wrap(sealed));
         }
-        Ocb ocb = new Ocb(key);
+        Ocb ocb = new Ocb(Ocb.blockKey(key));
         byte[][] numbers = blockNumbers(n);
         byte[] plain = new byte[EncryptedChannel.BLOCK];
         List<Double> perBlock = new ArrayList<>();

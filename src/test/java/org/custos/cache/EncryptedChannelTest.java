@@ -85,6 +85,16 @@ class EncryptedChannelTest {
         assertThatThrownBy(() -> open(file, CacheKey.random())).isInstanceOf(EncryptedChannel.WrongKeyException.class)
                 .hasMessageContaining("another key");
 
+        // a slot with only its nonce and tag zeroed is not taken for one never written
+        try (FileChannel raw = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            raw.write(ByteBuffer.allocate(EncryptedChannel.NONCE), EncryptedChannel.HEADER + 15L * EncryptedChannel.SLOT);
+            raw.write(ByteBuffer.allocate(EncryptedChannel.TAG), EncryptedChannel.HEADER + 15L * EncryptedChannel.SLOT
+                    + EncryptedChannel.NONCE + EncryptedChannel.BLOCK);
+        }
+        try (EncryptedChannel c = open(file, key)) {
+            assertThatThrownBy(() -> read(c, 15 * 1024, 10)).isInstanceOf(EncryptedChannel.DamagedBlockException.class);
+        }
+
         Path fresh = dir.resolve("new");
         try (EncryptedChannel c = open(fresh, key)) {
             assertThat(c.format()).isEqualTo(EncryptedHeader.Format.OCB);
@@ -232,6 +242,50 @@ class EncryptedChannelTest {
             assertThatThrownBy(() -> read(c, 13 * 1024, 10)).isInstanceOf(EncryptedChannel.DamagedBlockException.class);
             assertThat(read(c, 14 * 1024, 1024)).isEqualTo(Arrays.copyOfRange(data, 14 * 1024, 15 * 1024));
         }
+    }
+
+    /**
+     * A slot whose nonce and tag were zeroed (not the whole slot) fails its read rather than reading as a gap; a
+     * format line changed from OCB3 to AES-GCM fails the header's check (the line is sealed with it).
+     */
+    @Test
+    void aSlotWithOnlyItsNonceAndTagZeroedFailsAndAnEditedFormatLineIsRefused() throws Exception {
+        Path file = dir.resolve("z");
+        byte[] data = new byte[16 * 1024];
+        new Random(9).nextBytes(data);
+        try (EncryptedChannel c = open(file, key)) {
+            c.write(ByteBuffer.wrap(data), 0);
+        }
+        long slot = EncryptedChannel.HEADER + 11L * EncryptedChannel.SLOT;
+        try (FileChannel raw = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            raw.write(ByteBuffer.allocate(EncryptedChannel.NONCE), slot);
+            raw.write(ByteBuffer.allocate(EncryptedChannel.TAG), slot + EncryptedChannel.NONCE + EncryptedChannel.BLOCK);
+        }
+        try (EncryptedChannel c = open(file, key)) {
+            assertThat(c.format()).isEqualTo(EncryptedHeader.Format.OCB);
+            assertThatThrownBy(() -> read(c, 11 * 1024, 10))
+                    .isInstanceOf(EncryptedChannel.DamagedBlockException.class).hasMessageContaining("block 11");
+            assertThat(read(c, 12 * 1024, 1024)).isEqualTo(Arrays.copyOfRange(data, 12 * 1024, 13 * 1024));
+        }
+        // the whole slot zeroed reads as a gap H2 left: a limit the README names
+        try (FileChannel raw = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            raw.write(ByteBuffer.allocate(EncryptedChannel.SLOT), slot);
+        }
+        try (EncryptedChannel c = open(file, key)) {
+            assertThat(read(c, 11 * 1024, 1024)).containsOnly(0);
+        }
+
+        byte[] header = new byte[EncryptedHeader.LENGTH];
+        try (FileChannel raw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            raw.read(ByteBuffer.wrap(header), 0);
+            String line = new String(header, 0, 60, java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(line).startsWith("Custos encrypted cache (AES-256-OCB, 1 KiB blocks) v2\n");
+            byte[] older = "Custos encrypted cache (AES-256-GCM, 1 KiB blocks) v1\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            raw.write(ByteBuffer.wrap(older), 0);
+        }
+        assertThat(EncryptedHeader.formatOf(file)).contains(EncryptedHeader.Format.GCM);
+        assertThatThrownBy(() -> open(file, key)).isInstanceOf(EncryptedChannel.WrongKeyException.class);
     }
 
     @Test

@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@link Ocb} is OCB3 as RFC 7253 defines it: the RFC's own check over 384 seals of every length up to 127 bytes
  * (AES-256, 128-bit tags), byte-for-byte agreement with Bouncy Castle's OCB on random keys, nonces, associated data
- * and lengths (whole 1 KiB blocks among them, partial blocks, more than 64 AES blocks), and a tag that fails on any
- * changed bit of the ciphertext, the tag, the nonce or the associated data, leaving no plaintext behind.
+ * and lengths (whole 1 KiB blocks among them, partial blocks, more than 64 AES blocks; one instance reused over
+ * thirty cases; in place as well), and a tag that fails on any changed bit of the ciphertext (a partial last block
+ * too), the tag, the nonce or the associated data, leaving nothing opened in the output.
  */
 class OcbTest {
     private static final HexFormat HEX = HexFormat.of();
@@ -56,9 +57,14 @@ class OcbTest {
     @Test
     void agreesWithBouncyCastlesOcbAndOpensWhatItSealed() throws Exception {
         Random r = new Random(20261204);
+        Ocb ocb = null;
+        byte[] k = null;
         for (int t = 0; t < 600; t++) {
-            byte[] k = new byte[t % 2 == 0 ? 32 : 16];
-            r.nextBytes(k);
+            if (t % 30 == 0) { // one instance for thirty cases of every length, its buffers grown and reused
+                k = new byte[t % 60 == 0 ? 32 : 16];
+                r.nextBytes(k);
+                ocb = new Ocb(new SecretKeySpec(k, "AES"));
+            }
             byte[] n = new byte[Ocb.NONCE];
             r.nextBytes(n);
             byte[] ad = new byte[t % 7 == 0 ? 8 : r.nextInt(50)];
@@ -71,7 +77,6 @@ class OcbTest {
             };
             byte[] p = new byte[len];
             r.nextBytes(p);
-            Ocb ocb = new Ocb(new SecretKeySpec(k, "AES"));
             // at offsets inside larger arrays, as the channel calls it
             byte[] sealed = new byte[len + Ocb.TAG + 9];
             byte[] padded = new byte[len + 5];
@@ -82,7 +87,40 @@ class OcbTest {
             byte[] back = new byte[len + 3];
             assertThat(ocb.open(n, 0, ad, 0, ad.length, sealed, 9, len + Ocb.TAG, back, 3)).isTrue();
             assertThat(Arrays.copyOfRange(back, 3, back.length)).isEqualTo(p);
+
+            // in place: sealed over its own plaintext, opened over its own ciphertext
+            byte[] inPlace = Arrays.copyOf(p, len + Ocb.TAG);
+            ocb.seal(n, 0, ad, 0, ad.length, inPlace, 0, len, inPlace, 0);
+            assertThat(inPlace).isEqualTo(mine);
+            assertThat(ocb.open(n, 0, ad, 0, ad.length, inPlace, 0, len + Ocb.TAG, inPlace, 0)).isTrue();
+            assertThat(Arrays.copyOf(inPlace, len)).isEqualTo(p);
         }
+    }
+
+    /** A changed bit in a last partial block, and the cache's blocks sealed under a key of their own. */
+    @Test
+    void aPartialLastBlockIsCheckedTooAndTheBlocksHaveAKeyOfTheirOwn() throws Exception {
+        byte[] k = new byte[32];
+        new Random(8).nextBytes(k);
+        SecretKeySpec key = new SecretKeySpec(k, "AES");
+        Ocb ocb = new Ocb(key);
+        byte[] n = new byte[Ocb.NONCE];
+        byte[] p = new byte[16 * 5 + 7];
+        new Random(9).nextBytes(p);
+        byte[] sealed = seal(ocb, n, new byte[0], p);
+        byte[] out = new byte[p.length];
+        for (int at = 16 * 5; at < p.length; at++) {
+            byte[] changed = sealed.clone();
+            changed[at] ^= 0x40;
+            assertThat(ocb.open(n, 0, new byte[0], 0, 0, changed, 0, changed.length, out, 0)).isFalse();
+            assertThat(out).containsOnly(0);
+        }
+        assertThat(ocb.open(n, 0, new byte[0], 0, 0, sealed, 0, sealed.length, out, 0)).isTrue();
+        assertThat(out).isEqualTo(p);
+
+        javax.crypto.SecretKey blocks = Ocb.blockKey(key);
+        assertThat(blocks.getEncoded()).hasSize(32).isNotEqualTo(k).isEqualTo(Ocb.blockKey(key).getEncoded());
+        assertThat(seal(new Ocb(blocks), n, new byte[0], p)).isNotEqualTo(sealed);
     }
 
     @Test
@@ -109,10 +147,14 @@ class OcbTest {
         for (int bit = 0; bit < Ocb.NONCE * 8; bit++) {
             byte[] otherNonce = n.clone();
             otherNonce[bit / 8] ^= (byte) (1 << (bit % 8));
+            Arrays.fill(out, (byte) 1);
             assertThat(ocb.open(otherNonce, 0, ad, 0, 8, sealed, 0, sealed.length, out, 0)).isFalse();
+            assertThat(out).containsOnly(0);
         }
         byte[] otherBlock = {0, 0, 0, 0, 0, 0, 0, 43};
+        Arrays.fill(out, (byte) 1);
         assertThat(ocb.open(n, 0, otherBlock, 0, 8, sealed, 0, sealed.length, out, 0)).isFalse();
+        assertThat(out).containsOnly(0);
         assertThat(ocb.open(n, 0, ad, 0, 8, sealed, 0, sealed.length, out, 0)).isTrue();
         assertThat(out).isEqualTo(p);
     }

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A slot of zeros (never written: a gap H2 left) reads as zeros. A slot whose tag does not match (a write torn by
  * a power cut, or a file changed outside Custos) is counted and fails the read with an {@link IOException} naming
  * the block: H2 then passes over a chunk it was only looking for (a torn last chunk, as on a plain file) and reports
- * anything else as an error — nothing changed is ever read as data. Only in H2's two store headers (the first 8 KiB,
+ * anything else as an error — nothing changed is ever read as data, except a slot overwritten whole with zeros, which
+ * reads as a gap H2 left (a slot with only its nonce and tag zeroed fails). Only in H2's two store headers (the first 8 KiB,
  * each with its own checksum, one of them enough) does such a block read as zeros, so a torn header leaves the other.
  * <p>
  * Reads are not held back by writes: a read of a block while it is being written could see a torn slot and fail.

@@ -20,9 +20,11 @@ import java.util.Arrays;
  * <p>
  * 128-bit values are kept as two longs read from their bytes little-endian (the processor's order here): an exclusive or
  * is the same in any byte order, and only doubling and the nonce's stretch, done once per key or per call, need the
- * RFC's big-endian reading. No offset is kept between calls, the one buffer holding a plaintext xor its offsets is
- * zeroed after sealing, and {@code in} and {@code out} may be the same bytes. Not thread-safe: one instance per thread
- * (its ciphers and buffers).
+ * RFC's big-endian reading. No offsets are stored (a per-key table of their differences instead); the buffer that
+ * holds a plaintext xor its offsets while sealing is zeroed after; after opening it holds the ciphertext xor its
+ * offsets, which gives nothing without the key — and whoever can read this process's memory has the key anyway (the
+ * ciphers hold it), so this is tidiness, not a defence. {@code in} and {@code out} may be the same bytes (not shifted
+ * copies). Not thread-safe: one instance per thread (its ciphers and buffers).
  */
 final class Ocb {
     static final int NONCE = 12;
@@ -93,7 +95,12 @@ final class Ocb {
      */
     static SecretKey blockKey(SecretKey cacheKey) throws GeneralSecurityException {
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(cacheKey.getEncoded(), "HmacSHA256"));
+        byte[] raw = cacheKey.getEncoded();
+        try {
+            mac.init(new SecretKeySpec(raw, "HmacSHA256"));
+        } finally {
+            Arrays.fill(raw, (byte) 0); // the copy getEncoded() made (the spec keeps its own)
+        }
         byte[] k = mac.doFinal("Custos encrypted cache: 1 KiB blocks, AES-256-OCB3, v2".getBytes(
                 StandardCharsets.US_ASCII));
         try {

@@ -288,6 +288,35 @@ class EncryptedChannelTest {
         assertThatThrownBy(() -> open(file, key)).isInstanceOf(EncryptedChannel.WrongKeyException.class);
     }
 
+    /**
+     * The blocks are sealed under {@link Ocb#blockKey} of the cache's key, not under the key itself: a slot the channel
+     * wrote opens with that key and the block's number, and not with the cache's key. The derived key of a fixed key
+     * is pinned (computed apart from Java, with Python's hmac), so the format cannot drift unnoticed.
+     */
+    @Test
+    void theBlocksAreSealedUnderAKeyOfTheirOwnWhichIsPinned() throws Exception {
+        Path file = dir.resolve("k");
+        byte[] data = new byte[4096];
+        new Random(4).nextBytes(data);
+        try (EncryptedChannel c = open(file, key)) {
+            c.write(ByteBuffer.wrap(data), 0);
+        }
+        byte[] slot = new byte[EncryptedChannel.SLOT];
+        try (FileChannel raw = FileChannel.open(file, StandardOpenOption.READ)) {
+            raw.read(ByteBuffer.wrap(slot), EncryptedChannel.HEADER + 2L * EncryptedChannel.SLOT);
+        }
+        byte[] number = {0, 0, 0, 0, 0, 0, 0, 2};
+        byte[] out = new byte[EncryptedChannel.BLOCK];
+        assertThat(new Ocb(Ocb.blockKey(key.secretKey())).open(slot, 0, number, 0, 8, slot, EncryptedChannel.NONCE,
+                EncryptedChannel.BLOCK + EncryptedChannel.TAG, out, 0)).isTrue();
+        assertThat(out).isEqualTo(Arrays.copyOfRange(data, 2048, 3072));
+        assertThat(new Ocb(key.secretKey()).open(slot, 0, number, 0, 8, slot, EncryptedChannel.NONCE,
+                EncryptedChannel.BLOCK + EncryptedChannel.TAG, out, 0)).isFalse();
+        CacheKey fixed = CacheKey.of("030a11181f262d343b424950575e656c737a81888f969da4abb2b9c0c7ced5dc");
+        assertThat(java.util.HexFormat.of().formatHex(Ocb.blockKey(fixed.secretKey()).getEncoded()))
+                .isEqualTo("88d129318a66d817273e8e0bb16f495c043b58741141473e8a887a9fad561ceb");
+    }
+
     @Test
     void anotherKeyIsRefusedAndTheFileNamesItsKeysId() throws Exception {
         Path file = dir.resolve("k");

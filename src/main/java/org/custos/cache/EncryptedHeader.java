@@ -123,14 +123,7 @@ final class EncryptedHeader {
 
     /** How {@code file}'s blocks are sealed; empty when it is not an encrypted cache. */
     static Optional<Format> formatOf(Path file) throws IOException {
-        try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (f.size() < LENGTH) {
-                return Optional.empty();
-            }
-            byte[] header = new byte[LENGTH];
-            EncryptedChannel.readFully(f, 0, ByteBuffer.wrap(header));
-            return Optional.ofNullable(Format.of(header));
-        }
+        return headerOf(file).map(Format::of);
     }
 
     /**
@@ -138,16 +131,19 @@ final class EncryptedHeader {
      * encrypted cache (a plain one, or too short to say).
      */
     static Optional<String> keyIdOf(Path file) throws IOException {
+        return headerOf(file).filter(h -> Format.of(h) != null)
+                .map(h -> new String(h, KEY_ID_AT, KEY_ID_LENGTH, StandardCharsets.US_ASCII));
+    }
+
+    /** The first {@link #LENGTH} bytes of {@code file}; empty when it is shorter. */
+    private static Optional<byte[]> headerOf(Path file) throws IOException {
         try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
             if (f.size() < LENGTH) {
                 return Optional.empty();
             }
             byte[] header = new byte[LENGTH];
             EncryptedChannel.readFully(f, 0, ByteBuffer.wrap(header));
-            if (Format.of(header) == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new String(header, KEY_ID_AT, KEY_ID_LENGTH, StandardCharsets.US_ASCII));
+            return Optional.of(header);
         }
     }
 }

@@ -28,7 +28,8 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * What the encrypted channel adds to each read, apart from H2: the same 27,700 reads (200–2,500 bytes, at random
  * places of a 40 MB file, about what one first-pages pass of the encryption benchmark asks) on a plain file through a
  * {@link FileChannel}, on the same content through an {@link EncryptedChannel} and on a file it sealed with AES-GCM
- * as before 2026-12-04 evening, in turn (each round starting with the next), twenty times each
+ * as before 2026-12-04 evening (all three written alike, 256 KiB at a time), in turn (each round starting with the
+ * next), twenty times each
  * (medians of the last seventeen; both files in the operating system's cache); and the cipher alone opening 1 KiB
  * blocks the way the channel does (the share of the extra that is the cipher): OCB3, which the channel seals new files
  * with, and, beside it, the JDK's AES-GCM, which it sealed them with before. Informational, not judged; not a
@@ -39,6 +40,8 @@ public final class EncryptedChannelBench {
     private static final int READS = 27_700;
     private static final int ROUNDS = 20;
     private static final int WARM = 3;
+    /** The size of each write that makes the files (40 MB is a whole number of them). */
+    private static final int WRITE_SIZE = 256 * 1024;
     /** About as many blocks as the channel's reads open over the rounds (1.3 million). */
     private static final int WARM_GCM = 300;
 
@@ -61,10 +64,13 @@ public final class EncryptedChannelBench {
                      "bench", new SecureRandom(), new AtomicLong());
              EncryptedChannel g = new EncryptedChannel(FileChannel.open(gcmFile, CREATE, READ, WRITE), key, keyId,
                      "bench", new SecureRandom(), new AtomicLong(), EncryptedHeader.Format.GCM)) {
-            EncryptedChannel.writeFully(f, 0, ByteBuffer.wrap(content));
-            for (int off = 0; off < content.length; off += 4096) {
-                e.write(ByteBuffer.wrap(content, off, 4096), off); // as H2 writes: whole 4 KiB blocks
-                g.write(ByteBuffer.wrap(content, off, 4096), off);
+            // all three written alike, in 256 KiB writes, as H2 writes a chunk at a time: how a file was written
+            // changes how fast it reads back from the operating system's cache (one 40 MB write reads faster than
+            // 4 KiB writes, see the README), and that is not the channel
+            for (int off = 0; off < content.length; off += WRITE_SIZE) {
+                EncryptedChannel.writeFully(f, off, ByteBuffer.wrap(content, off, WRITE_SIZE));
+                e.write(ByteBuffer.wrap(content, off, WRITE_SIZE), off);
+                g.write(ByteBuffer.wrap(content, off, WRITE_SIZE), off);
             }
         }
         Random r = new Random(2);

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * <p>
  * 128-bit values are kept as two longs read from their bytes little-endian (the processor's order here): an exclusive or
  * is the same in any byte order, and only doubling and the nonce's stretch, done once per key or per call, need the
- * RFC's big-endian reading. No offsets are stored (a per-key table of their differences instead); the buffer that
+ * RFC's big-endian reading. No offsets are stored (a per-key table of their differences from the first instead); the buffer that
  * holds a plaintext xor its offsets while sealing is zeroed after; after opening it holds the ciphertext xor its
  * offsets, which gives nothing without the key — and whoever can read this process's memory has the key anyway (the
  * ciphers hold it), so this is tidiness, not a defence. {@code in} and {@code out} may be the same bytes (not shifted
@@ -42,10 +42,10 @@ final class Ocb {
     /** L_0 … L_63, pairs of little-endian longs. */
     private final long[] l = new long[128];
     /**
-     * Offset_i xor Offset_0 for i = 1 … 64 (the xor of L_ntz(1) … L_ntz(i)), pairs: the offsets of a 1 KiB block
-     * without a chain of xors from one to the next.
+     * Offset_i xor Offset_0 for i = 1, 2, … (the xor of L_ntz(1) … L_ntz(i)), pairs: every block's offset without a
+     * chain of xors from one to the next. 64 blocks (1 KiB) from the start, grown for a longer call.
      */
-    private final long[] delta = new long[128];
+    private long[] delta = new long[0];
     private final byte[] in16 = new byte[32];
     private final byte[] out16 = new byte[32];
     private byte[] masked = new byte[1024];
@@ -78,15 +78,26 @@ final class Ocb {
             l[2 * i] = Long.reverseBytes(hi);
             l[2 * i + 1] = Long.reverseBytes(lo);
         }
-        long d0 = 0;
-        long d1 = 0;
-        for (int i = 0; i < 64; i++) {
+        growDelta(64);
+    }
+
+    /** Makes {@link #delta} cover at least {@code blocks} blocks. */
+    private void growDelta(int blocks) {
+        int had = delta.length / 2;
+        if (blocks <= had) {
+            return;
+        }
+        long[] d = Arrays.copyOf(delta, 2 * blocks);
+        long d0 = had == 0 ? 0 : d[2 * had - 2];
+        long d1 = had == 0 ? 0 : d[2 * had - 1];
+        for (int i = had; i < blocks; i++) {
             int z = Integer.numberOfTrailingZeros(i + 1);
             d0 ^= l[2 * z];
             d1 ^= l[2 * z + 1];
-            delta[2 * i] = d0;
-            delta[2 * i + 1] = d1;
+            d[2 * i] = d0;
+            d[2 * i + 1] = d1;
         }
+        delta = d;
     }
 
     /**
@@ -181,9 +192,10 @@ final class Ocb {
         if (masked.length < full * 16) {
             masked = new byte[full * 16];
         }
+        growDelta(full);
         // the full blocks: each xor its offset, one ECB call for all of them straight into out, then xor the offsets
-        // again there (recomputed, so no offset is kept); the plaintext read before out is written (out may be in)
-        long last0 = mask(encrypt, in, inAt, full, o0, o1);
+        // again there (from the table: no offset is kept); the plaintext read before out is written (out may be in)
+        mask(encrypt, in, inAt, full, o0, o1);
         long check0 = this.check0;
         long check1 = this.check1;
         if (full > 0) {
@@ -191,13 +203,13 @@ final class Ocb {
             if (encrypt) {
                 Arrays.fill(masked, 0, full * 16, (byte) 0); // the plaintext xor its offsets
             }
-            long c = unmask(!encrypt, out, outAt, full, o0, o1);
+            unmask(!encrypt, out, outAt, full, o0, o1);
             if (!encrypt) {
                 check0 = this.check0;
                 check1 = this.check1;
             }
-            o0 = last0;
-            o1 = c;
+            o0 ^= delta[2 * full - 2]; // Offset_full
+            o1 ^= delta[2 * full - 1];
         }
         this.check0 = 0;
         this.check1 = 0;
@@ -231,28 +243,17 @@ final class Ocb {
     }
 
     /**
-     * Each of the {@code full} blocks of {@code in} xor its offset (Offset_i = Offset_{i-1} xor L_ntz(i): from the
-     * table for the first 64, then from one to the next) into
-     * {@link #masked}; when {@code plainIn}, their checksum into {@link #check0}, {@link #check1}. Returns the last
-     * offset's first half ({@link #unmask} returns its second).
+     * Each of the {@code full} blocks of {@code in} xor its offset (Offset_0 xor {@link #delta}) into
+     * {@link #masked}; when {@code plainIn}, their checksum into {@link #check0}, {@link #check1}.
      */
-    private long mask(boolean plainIn, byte[] in, int inAt, int full, long o0, long o1) {
+    private void mask(boolean plainIn, byte[] in, int inAt, int full, long o0, long o1) {
         byte[] m = masked;
-        long[] ls = l;
         long[] d = delta;
         long c0 = 0;
         long c1 = 0;
-        long f0 = o0;
-        long f1 = o1;
         for (int i = 0; i < full; i++) {
-            if (i < 64) {
-                f0 = o0 ^ d[2 * i];
-                f1 = o1 ^ d[2 * i + 1];
-            } else {
-                int z = Integer.numberOfTrailingZeros(i + 1);
-                f0 ^= ls[2 * z];
-                f1 ^= ls[2 * z + 1];
-            }
+            long f0 = o0 ^ d[2 * i];
+            long f1 = o1 ^ d[2 * i + 1];
             int p = 16 * i;
             long v0 = (long) LONG.get(in, inAt + p);
             long v1 = (long) LONG.get(in, inAt + p + 8);
@@ -263,32 +264,20 @@ final class Ocb {
         }
         check0 = plainIn ? c0 : 0;
         check1 = plainIn ? c1 : 0;
-        return f0;
     }
 
     /**
      * Xors each of the {@code full} blocks of {@code out} with its offset again; when {@code plainOut}, their checksum
-     * (the plaintext's) into {@link #check0}, {@link #check1}. Returns the low half of the last offset.
+     * (the plaintext's) into {@link #check0}, {@link #check1}.
      */
-    private long unmask(boolean plainOut, byte[] out, int outAt, int full, long o0, long o1) {
-        long[] ls = l;
+    private void unmask(boolean plainOut, byte[] out, int outAt, int full, long o0, long o1) {
         long[] d = delta;
         long c0 = 0;
         long c1 = 0;
-        long f0 = o0;
-        long f1 = o1;
         for (int i = 0; i < full; i++) {
-            if (i < 64) {
-                f0 = o0 ^ d[2 * i];
-                f1 = o1 ^ d[2 * i + 1];
-            } else {
-                int z = Integer.numberOfTrailingZeros(i + 1);
-                f0 ^= ls[2 * z];
-                f1 ^= ls[2 * z + 1];
-            }
             int p = outAt + 16 * i;
-            long v0 = (long) LONG.get(out, p) ^ f0;
-            long v1 = (long) LONG.get(out, p + 8) ^ f1;
+            long v0 = (long) LONG.get(out, p) ^ o0 ^ d[2 * i];
+            long v1 = (long) LONG.get(out, p + 8) ^ o1 ^ d[2 * i + 1];
             c0 ^= v0;
             c1 ^= v1;
             LONG.set(out, p, v0);
@@ -298,7 +287,6 @@ final class Ocb {
             check0 = c0;
             check1 = c1;
         }
-        return f1;
     }
 
     /** HASH(K, A) of RFC 7253 4.1. */

@@ -21,7 +21,9 @@ import static org.custos.bench.BenchSupport.log;
  * {@code bench.provenance} (the Provenance list, {@link ProvenanceBench}: 100,000 Provenance in the bench profile; 0
  * skips), {@code bench.rules} (events judged by the suspicious-access rules, {@link RulesBench}: 1,000,000 in the
  * bench profile; 0 skips), {@code bench.encryption} (events imported and browsed in a plain and an encrypted cache,
- * {@link EncryptionBench}: 100,000 in the bench profile; 0 skips). Each benchmark writes {@code <name>.json} and its table as
+ * {@link EncryptionBench}: 100,000 in the bench profile; 0 skips), {@code bench.coldJvms} (JVMs, each timing the
+ * cold first pages of a plain and an encrypted cache of {@code bench.coldEvents} events in turn, {@link ColdPairsBench}: 0 skips, the
+ * default). Each benchmark writes {@code <name>.json} and its table as
  * {@code <name>.txt} under target/bench.
  */
 public final class BenchMain {
@@ -59,6 +61,11 @@ public final class BenchMain {
         int encryption = BenchSupport.intProp("bench.encryption", 0);
         if (encryption > 0) {
             System.out.println(EncryptionBench.table(EncryptionBench.run(fhir, encryption)));
+        }
+        int coldJvms = BenchSupport.intProp("bench.coldJvms", 0);
+        if (coldJvms > 0) {
+            System.out.println(ColdPairsBench.table(ColdPairsBench.run(BenchSupport.intProp("bench.coldEvents",
+                    1_000_000), coldJvms)));
         }
         int provenance = BenchSupport.intProp("bench.provenance", 0);
         if (provenance > 0) {

@@ -370,10 +370,10 @@ public final class BrowseBench {
                 new Case("text", "free text = a patient's surname (info)", byText, true));
     }
 
-    private record Timed(double ms, int rows) {
+    record Timed(double ms, int rows) {
     }
 
-    private static Timed firstPage(AuditStore store, AuditFilter f, int limit) {
+    static Timed firstPage(AuditStore store, AuditFilter f, int limit) {
         long t0 = System.nanoTime();
         List<AuditSummary> rows = store.page(f, null, false, limit);
         return new Timed(ms(System.nanoTime() - t0), rows.size());
@@ -399,7 +399,7 @@ public final class BrowseBench {
         }
     }
 
-    private static Map<String, Object> fill(Fhir fhir, Path db, CacheKey key, Path ndjson, int events) {
+    static Map<String, Object> fill(Fhir fhir, Path db, CacheKey key, Path ndjson, int events) {
         log("browse: filling a fresh cache with " + events + " events from " + ndjson.getFileName());
         List<Map<String, Object>> splits = new ArrayList<>();
         long step = Math.max(1000, events / 10);

@@ -148,6 +148,81 @@ public final class EncryptionSeries {
         return out;
     }
 
+    /** The JVMs a {@link ColdPairsBench} run of a series has (series 7 on). */
+    static final int COLD_JVMS = 8;
+
+    /**
+     * A {@link ColdPairsBench} run (series 7 on): label → {plain, encrypted, ratio, judged, pass}. Judged: the fill
+     * (events/s), {@code custos verify} of the whole encrypted cache within {@value #VERIFY_SECONDS} s and intact on
+     * both, the encrypted file's bytes per event within {@value #BYTES_PER_EVENT}, every warm first page target on
+     * the encrypted cache in each JVM, and the cold first pages as the encryption runs' figures are judged, a JVM for a
+     * run: the upper bound of the 95 % interval of the mean of the JVMs' ratios (encrypted total / plain total) within
+     * {@value #LIMIT}, no JVM over {@link #CEILING}.
+     */
+    static Map<String, Map<String, Object>> cold(JsonNode c) {
+        check("cold-pairs".equals(c.path("benchmark").asText()), "not a cold-pairs run");
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        JsonNode fp = c.at("/fills/plain");
+        JsonNode fe = c.at("/fills/encrypted");
+        check(!fp.path("encrypted").asBoolean(true) && fe.path("encrypted").asBoolean(false),
+                "the fills are not a plain and an encrypted one");
+        double ep = positive(fp, "/eventsPerSecond");
+        double ee = positive(fe, "/eventsPerSecond");
+        out.put("fill, events/s", row(ep, ee, ep / ee, true));
+        double vp = positive(fp, "/verifySeconds");
+        double ve = positive(fe, "/verifySeconds");
+        boolean intact = fp.path("verifyIntact").asBoolean(false) && fe.path("verifyIntact").asBoolean(false);
+        Map<String, Object> verify = row(vp, ve, ve / vp, true);
+        verify.put("target", "encrypted <= " + VERIFY_SECONDS + " s, both intact");
+        verify.put("pass", ve <= VERIFY_SECONDS && intact);
+        out.put("custos verify of the whole cache, s", verify);
+        double bp = positive(fp, "/bytesPerEvent");
+        double be = positive(fe, "/bytesPerEvent");
+        Map<String, Object> bytes = row(bp, be, be / bp, true);
+        bytes.put("target", "encrypted <= " + BYTES_PER_EVENT);
+        bytes.put("pass", be <= BYTES_PER_EVENT);
+        out.put("file bytes per event after the fill", bytes);
+        JsonNode jvms = c.path("jvms");
+        check(jvms.isArray() && jvms.size() >= 2, "fewer than two JVMs");
+        List<Double> ratios = new ArrayList<>();
+        List<String> missed = new ArrayList<>();
+        for (JsonNode j : jvms) {
+            double tp = positive(j, "/plain/totalMs");
+            double te = positive(j, "/encrypted/totalMs");
+            check(j.at("/plain/coldFirstPagesSumsMs").size() == j.at("/encrypted/coldFirstPagesSumsMs").size()
+                    && j.at("/plain/coldFirstPagesSumsMs").size() > 0, "a JVM counted unlike openings on each side");
+            ratios.add(te / tp);
+            JsonNode warm = j.at("/encrypted/warmFirstPages");
+            check(warm.size() > 0, "a JVM has no warm first pages on the encrypted cache");
+            warm.fields().forEachRemaining(f -> {
+                if (!f.getValue().path("informational").asBoolean(false)
+                        && !(f.getValue().path("medianMs").asDouble(Double.NaN) <= WARM_MS)) {
+                    missed.add(f.getKey() + " " + f.getValue().path("medianMs"));
+                }
+            });
+        }
+        Figure f = Figure.of(ratios);
+        Map<String, Object> cold = new LinkedHashMap<>();
+        cold.put("ratios", f.ratios().stream().map(r -> BenchSupport.round(r, 3)).toList());
+        cold.put("mean", BenchSupport.round(f.mean(), 3));
+        cold.put("upper95", BenchSupport.round(f.upper(), 3));
+        cold.put("max", BenchSupport.round(f.max(), 3));
+        cold.put("judged", true);
+        cold.put("pass", f.pass());
+        out.put("cold first pages, encrypted / plain total of each JVM", cold);
+        Map<String, Object> targets = new LinkedHashMap<>();
+        targets.put("target", "every warm first page median <= " + WARM_MS + " ms on the encrypted cache, each JVM");
+        targets.put("missed", missed);
+        targets.put("judged", true);
+        targets.put("pass", missed.isEmpty());
+        out.put("warm first pages on the encrypted cache", targets);
+        return out;
+    }
+
+    static final double VERIFY_SECONDS = 30;
+    static final double BYTES_PER_EVENT = 2048;
+    static final double WARM_MS = 50;
+
     /** Every opening's sum of a side's runs; a run without them, or a sum not above zero, is refused. */
     private static List<Double> sums(List<JsonNode> runs) {
         List<Double> all = new ArrayList<>();
@@ -216,8 +291,10 @@ public final class EncryptionSeries {
         List<Path> runs = new ArrayList<>();
         List<JsonNode> plain = new ArrayList<>();
         List<JsonNode> encrypted = new ArrayList<>();
+        List<JsonNode> colds = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--cold" -> colds.add(json.readTree(Path.of(args[++i]).toFile()));
                 case "--plain" -> plain.add(json.readTree(Path.of(args[++i]).toFile()));
                 case "--encrypted" -> encrypted.add(json.readTree(Path.of(args[++i]).toFile()));
                 default -> runs.add(Path.of(args[i]));
@@ -230,7 +307,17 @@ public final class EncryptionSeries {
         Map<String, Object> out = new LinkedHashMap<>();
         List<JsonNode> pairFiles = new ArrayList<>(plain);
         pairFiles.addAll(encrypted);
-        List<String> problems = conditions(read, pairFiles);
+        pairFiles.addAll(colds);
+        List<String> problems = new ArrayList<>(conditions(read, pairFiles));
+        if (!colds.isEmpty() && (colds.size() != 1 || !plain.isEmpty() || !encrypted.isEmpty())) {
+            problems.add("not one cold-pairs run alone (no 1M browse pair beside it)");
+        }
+        if (!colds.isEmpty() && colds.get(0).at("/settings/events").asLong() != 1_000_000) {
+            problems.add("the cold-pairs run is of " + colds.get(0).at("/settings/events") + " events, not 1,000,000");
+        }
+        if (!colds.isEmpty() && colds.get(0).path("jvms").size() != COLD_JVMS) {
+            problems.add(colds.get(0).path("jvms").size() + " cold-pairs JVMs, not " + COLD_JVMS);
+        }
         boolean pass = problems.isEmpty();
         StringBuilder b = new StringBuilder();
         problems.forEach(p -> b.append("NOT A SERIES AS DECLARED: ").append(p).append('\n'));
@@ -248,7 +335,16 @@ public final class EncryptionSeries {
         out.put("runs", runs.stream().map(Path::toString).toList());
         out.put("conditions", problems);
         out.put("figures", figures);
-        if (!plain.isEmpty()) {
+        if (!colds.isEmpty()) {
+            var p = cold(colds.get(0));
+            b.append("cold pairs, plain / encrypted (judged: the ratio for the cold first pages and the fill, the target "
+                    + "for the rest)\n");
+            for (var e : p.entrySet()) {
+                pass &= (Boolean) e.getValue().get("pass");
+                b.append(String.format("  %-60s %s%n", e.getKey(), e.getValue()));
+            }
+            out.put("cold", p);
+        } else if (!plain.isEmpty()) {
             var p = pair(plain, encrypted);
             b.append(plain.size()).append(" 1M pair(s), plain / encrypted\n");
             for (var e : p.entrySet()) {
@@ -258,7 +354,7 @@ public final class EncryptionSeries {
             out.put("pair", p);
         } else {
             pass = false;
-            b.append("no 1M pair given: the series cannot pass without it\n");
+            b.append("no 1M pair or cold-pairs run given: the series cannot pass without it\n");
         }
         out.put("pass", pass);
         b.append(pass ? "SERIES PASSES\n" : "SERIES FAILS\n");

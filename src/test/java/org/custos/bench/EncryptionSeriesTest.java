@@ -113,6 +113,72 @@ class EncryptionSeriesTest {
                 .contains("clean tree");
     }
 
+    @Test
+    void theColdPairsAreJudgedAsTheEncryptionRunsAreAndTheFillVerifyAndTargetsBesideThem() throws Exception {
+        // four JVMs, ratios 1.1, 1.2, 1.0, 1.2: mean 1.125, s 0.0957, t(3) 3.182: upper 1.277
+        JsonNode c = cold(4000, 3600, 20.0, 26.0, 564, 579, "[[1000,1100],[900,1080],[1200,1200],[1000,1200]]", 20);
+        var j = EncryptionSeries.cold(c);
+        assertThat(j.get("fill, events/s").get("ratio")).isEqualTo(1.111);
+        assertThat(j.get("fill, events/s").get("pass")).isEqualTo(true);
+        var pages = j.get("cold first pages, encrypted / plain total of each JVM");
+        assertThat(pages.get("ratios")).isEqualTo(List.of(1.1, 1.2, 1.0, 1.2));
+        assertThat((Double) pages.get("mean")).isCloseTo(1.125, within(0.001));
+        assertThat((Double) pages.get("upper95")).isCloseTo(1.277, within(0.001));
+        assertThat(pages.get("pass")).isEqualTo(true);
+        assertThat(j.get("custos verify of the whole cache, s").get("pass")).isEqualTo(true);
+        assertThat(j.get("file bytes per event after the fill").get("pass")).isEqualTo(true);
+        assertThat(j.get("warm first pages on the encrypted cache").get("pass")).isEqualTo(true);
+
+        // one JVM over 1/0.7, though the mean is low
+        var over = EncryptionSeries.cold(cold(4000, 3600, 20, 26, 564, 579,
+                "[[1000,1000],[1000,1000],[1000,1000],[1000,1000],[1000,1000],[1000,1450]]", 20));
+        assertThat(over.get("cold first pages, encrypted / plain total of each JVM").get("pass")).isEqualTo(false);
+        // the fill over the limit
+        assertThat(EncryptionSeries.cold(cold(4000, 3000, 20, 26, 564, 579, "[[1000,1000],[1000,1010]]", 20))
+                .get("fill, events/s").get("pass")).isEqualTo(false);
+        // verify too slow on the encrypted cache; a warm first page over its target (the informational one is not)
+        assertThat(EncryptionSeries.cold(cold(4000, 3600, 20, 31, 564, 579, "[[1000,1000],[1000,1010]]", 20))
+                .get("custos verify of the whole cache, s").get("pass")).isEqualTo(false);
+        var slow = EncryptionSeries.cold(cold(4000, 3600, 20, 26, 564, 579, "[[1000,1000],[1000,1010]]", 51));
+        assertThat(slow.get("warm first pages on the encrypted cache").get("pass")).isEqualTo(false);
+        assertThat(slow.get("warm first pages on the encrypted cache").get("missed").toString()).contains("agent")
+                .doesNotContain("text");
+        // refused: a total of zero, two plain fills, unlike openings, not a cold-pairs file
+        assertThatThrownBy(() -> EncryptionSeries.cold(cold(4000, 3600, 20, 26, 564, 579,
+                "[[0,1000],[1000,1010]]", 20))).hasMessageContaining("totalMs");
+        JsonNode twoPlain = JSON.readTree(c.toString().replace("\"encrypted\":true", "\"encrypted\":false"));
+        assertThatThrownBy(() -> EncryptionSeries.cold(twoPlain)).hasMessageContaining("plain and an encrypted");
+        JsonNode unlike = JSON.readTree(c.toString().replaceFirst("\"coldFirstPagesSumsMs\":\\[([0-9.]+),",
+                "\"coldFirstPagesSumsMs\":[$1,1.0,"));
+        assertThatThrownBy(() -> EncryptionSeries.cold(unlike)).hasMessageContaining("unlike openings");
+        assertThatThrownBy(() -> EncryptionSeries.cold(JSON.readTree("{\"benchmark\":\"browse\"}")))
+                .hasMessageContaining("not a cold-pairs run");
+    }
+
+    /** A cold-pairs result: JVMs as [plain total, encrypted total], one warm median for every filter. */
+    private static JsonNode cold(int plainEps, int encEps, double plainVerify, double encVerify, double plainBytes,
+                                 double encBytes, String pairs, double warmMs) throws Exception {
+        StringBuilder b = new StringBuilder("{\"benchmark\":\"cold-pairs\",\"fills\":{");
+        b.append("\"plain\":{\"encrypted\":false,\"eventsPerSecond\":").append(plainEps)
+                .append(",\"verifySeconds\":").append(plainVerify).append(",\"verifyIntact\":true,\"bytesPerEvent\":")
+                .append(plainBytes).append("},");
+        b.append("\"encrypted\":{\"encrypted\":true,\"eventsPerSecond\":").append(encEps)
+                .append(",\"verifySeconds\":").append(encVerify).append(",\"verifyIntact\":true,\"bytesPerEvent\":")
+                .append(encBytes).append("}},\"jvms\":[");
+        JsonNode list = JSON.readTree(pairs);
+        for (int i = 0; i < list.size(); i++) {
+            b.append(i == 0 ? "" : ",").append("{\"plain\":").append(side(list.get(i).get(0).asDouble(), 20))
+                    .append(",\"encrypted\":").append(side(list.get(i).get(1).asDouble(), warmMs)).append('}');
+        }
+        return JSON.readTree(b.append("]}").toString());
+    }
+
+    private static String side(double total, double warmMs) {
+        return "{\"totalMs\":" + total + ",\"coldFirstPagesSumsMs\":[" + total / 2
+                + "," + total / 2 + "],\"warmFirstPages\":{\"agent\":{\"medianMs\":" + warmMs
+                + ",\"informational\":false},\"text\":{\"medianMs\":99,\"informational\":true}}}";
+    }
+
     private static JsonNode run(boolean encrypted, int eventsPerSecond, String sums) throws Exception {
         return JSON.readTree("{\"settings\":{\"events\":1000000,\"encrypted\":" + encrypted + "},"
                 + (encrypted ? "\"targets\":{\"verifySeconds\":{\"pass\":true}}," : "")

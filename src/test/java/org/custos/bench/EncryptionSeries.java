@@ -148,11 +148,11 @@ public final class EncryptionSeries {
         return out;
     }
 
-    /** The JVMs a {@link ColdPairsBench} run of a series has (series 7 on). */
+    /** The JVMs a {@link ColdPairsBench} run of a series has (series 8 on). */
     static final int COLD_JVMS = 8;
 
     /**
-     * A {@link ColdPairsBench} run (series 7 on): label → {plain, encrypted, ratio, judged, pass}. Judged: the fill
+     * A {@link ColdPairsBench} run (series 8 on): label → {plain, encrypted, ratio, judged, pass}. Judged: the fill
      * (events/s), {@code custos verify} of the whole encrypted cache within {@value #VERIFY_SECONDS} s and intact on
      * both, the encrypted file's bytes per event within {@value #BYTES_PER_EVENT}, every warm first page target on
      * the encrypted cache in each JVM, and the cold first pages as the encryption runs' figures are judged, a JVM for a
@@ -178,6 +178,12 @@ public final class EncryptionSeries {
         out.put("custos verify of the whole cache, s", verify);
         double bp = positive(fp, "/bytesPerEvent");
         double be = positive(fe, "/bytesPerEvent");
+        Map<String, Object> compacted = new LinkedHashMap<>();
+        compacted.put("plain", fp.path("afterImport").toString());
+        compacted.put("encrypted", fe.path("afterImport").toString());
+        compacted.put("judged", true);
+        compacted.put("pass", compacted(fp) && compacted(fe));
+        out.put("both fills compacted at the import's end (the same state)", compacted);
         Map<String, Object> bytes = row(bp, be, be / bp, true);
         bytes.put("target", "encrypted <= " + BYTES_PER_EVENT);
         bytes.put("pass", be <= BYTES_PER_EVENT);
@@ -217,6 +223,60 @@ public final class EncryptionSeries {
         targets.put("pass", missed.isEmpty());
         out.put("warm first pages on the encrypted cache", targets);
         return out;
+    }
+
+    private static boolean compacted(JsonNode fill) {
+        for (JsonNode n : fill.path("afterImport")) {
+            if (n.asText().startsWith("Compacted the cache")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What the declared series needs of its cold-pairs run (series 8 on), beside {@link #conditions}: one run alone
+     * (no 1M browse pair with it), of 1,000,000 events, {@value #COLD_JVMS} JVMs with the benchmark's warm-up and
+     * counted rounds, each side {@code 2 × rounds} openings, and every child JVM at the run's commit. Empty when all
+     * hold.
+     */
+    static List<String> coldProblems(List<JsonNode> colds, int browseRuns) {
+        List<String> problems = new ArrayList<>();
+        if (colds.isEmpty()) {
+            return problems;
+        }
+        if (colds.size() != 1 || browseRuns != 0) {
+            problems.add("not one cold-pairs run alone (no 1M browse pair beside it)");
+        }
+        JsonNode c = colds.get(0);
+        if (c.at("/settings/events").asLong() != 1_000_000) {
+            problems.add("the cold-pairs run is of " + c.at("/settings/events") + " events, not 1,000,000");
+        }
+        if (c.path("jvms").size() != COLD_JVMS) {
+            problems.add(c.path("jvms").size() + " cold-pairs JVMs, not " + COLD_JVMS);
+        }
+        if (c.at("/settings/warmUpRounds").asInt(-1) != ColdPairsBench.WARM_UP_ROUNDS
+                || c.at("/settings/countedRounds").asInt(-1) != ColdPairsBench.ROUNDS) {
+            problems.add("not the declared rounds: " + c.at("/settings/warmUpRounds") + " warm-up, "
+                    + c.at("/settings/countedRounds") + " counted");
+        }
+        String git = c.at("/environment/git").asText("");
+        List<JsonNode> children = new ArrayList<>(List.of(c.at("/fills/plain"), c.at("/fills/encrypted")));
+        c.path("jvms").forEach(children::add);
+        for (JsonNode j : c.path("jvms")) {
+            for (String side : List.of("plain", "encrypted")) {
+                if (j.path(side).path("coldFirstPagesSumsMs").size() != 2 * ColdPairsBench.ROUNDS) {
+                    problems.add("a JVM's " + side + " side has " + j.path(side).path("coldFirstPagesSumsMs").size()
+                            + " openings, not " + 2 * ColdPairsBench.ROUNDS);
+                }
+            }
+        }
+        for (JsonNode child : children) {
+            if (!child.at("/environment/git").asText("").equals(git)) {
+                problems.add("a child JVM ran other code: " + child.at("/environment/git") + ", not " + git);
+            }
+        }
+        return problems;
     }
 
     static final double VERIFY_SECONDS = 30;
@@ -309,15 +369,7 @@ public final class EncryptionSeries {
         pairFiles.addAll(encrypted);
         pairFiles.addAll(colds);
         List<String> problems = new ArrayList<>(conditions(read, pairFiles));
-        if (!colds.isEmpty() && (colds.size() != 1 || !plain.isEmpty() || !encrypted.isEmpty())) {
-            problems.add("not one cold-pairs run alone (no 1M browse pair beside it)");
-        }
-        if (!colds.isEmpty() && colds.get(0).at("/settings/events").asLong() != 1_000_000) {
-            problems.add("the cold-pairs run is of " + colds.get(0).at("/settings/events") + " events, not 1,000,000");
-        }
-        if (!colds.isEmpty() && colds.get(0).path("jvms").size() != COLD_JVMS) {
-            problems.add(colds.get(0).path("jvms").size() + " cold-pairs JVMs, not " + COLD_JVMS);
-        }
+        problems.addAll(coldProblems(colds, plain.size() + encrypted.size()));
         boolean pass = problems.isEmpty();
         StringBuilder b = new StringBuilder();
         problems.forEach(p -> b.append("NOT A SERIES AS DECLARED: ").append(p).append('\n'));

@@ -128,6 +128,24 @@ class EncryptionSeriesTest {
         assertThat(j.get("custos verify of the whole cache, s").get("pass")).isEqualTo(true);
         assertThat(j.get("file bytes per event after the fill").get("pass")).isEqualTo(true);
         assertThat(j.get("warm first pages on the encrypted cache").get("pass")).isEqualTo(true);
+        assertThat(j.get("both fills compacted at the import's end (the same state)").get("pass")).isEqualTo(true);
+        assertThat(j.values()).allSatisfy(row -> assertThat(row.get("pass")).isEqualTo(true));
+
+        // every JVM under 1/0.7, but so spread that the mean's upper bound is over 1.30: 1.2 + 3.182 * 0.1155
+        var spread = EncryptionSeries.cold(cold(4000, 3600, 20, 26, 564, 579,
+                "[[1000,1000],[1000,1400],[1000,1000],[1000,1400]]", 20))
+                .get("cold first pages, encrypted / plain total of each JVM");
+        assertThat((Double) spread.get("max")).isLessThan(EncryptionSeries.CEILING);
+        assertThat((Double) spread.get("upper95")).isCloseTo(1.567, within(0.001));
+        assertThat(spread.get("pass")).isEqualTo(false);
+        // a cache not intact after its fill, a file too large, a fill the import did not compact
+        JsonNode broken = JSON.readTree(c.toString().replaceFirst("\"verifyIntact\":true", "\"verifyIntact\":false"));
+        assertThat(EncryptionSeries.cold(broken).get("custos verify of the whole cache, s").get("pass")).isEqualTo(false);
+        assertThat(EncryptionSeries.cold(cold(4000, 3600, 20, 26, 564, 2100, "[[1000,1000],[1000,1010]]", 20))
+                .get("file bytes per event after the fill").get("pass")).isEqualTo(false);
+        JsonNode notCompacted = JSON.readTree(c.toString().replace("Compacted the cache: 3,399", "Left as it was: 3,399"));
+        assertThat(EncryptionSeries.cold(notCompacted).get("both fills compacted at the import's end (the same state)")
+                .get("pass")).isEqualTo(false);
 
         // one JVM over 1/0.7, though the mean is low
         var over = EncryptionSeries.cold(cold(4000, 3600, 20, 26, 564, 579,
@@ -155,16 +173,49 @@ class EncryptionSeriesTest {
                 .hasMessageContaining("not a cold-pairs run");
     }
 
+    @Test
+    void aColdPairsRunCountsForTheSeriesOnlyAsDeclared() throws Exception {
+        JsonNode ok = declared(1_000_000, 8, 2, 10, "abc1234", "abc1234");
+        assertThat(EncryptionSeries.coldProblems(List.of(ok), 0)).isEmpty();
+        assertThat(EncryptionSeries.coldProblems(List.of(), 2)).isEmpty(); // the older series' 1M pairs
+        assertThat(EncryptionSeries.coldProblems(List.of(ok), 2)).singleElement().asString().contains("alone");
+        assertThat(EncryptionSeries.coldProblems(List.of(ok, ok), 0)).singleElement().asString().contains("alone");
+        assertThat(EncryptionSeries.coldProblems(List.of(declared(100_000, 8, 2, 10, "abc1234", "abc1234")), 0))
+                .singleElement().asString().contains("not 1,000,000");
+        assertThat(EncryptionSeries.coldProblems(List.of(declared(1_000_000, 7, 2, 10, "abc1234", "abc1234")), 0))
+                .singleElement().asString().contains("7 cold-pairs JVMs");
+        assertThat(EncryptionSeries.coldProblems(List.of(declared(1_000_000, 8, 1, 10, "abc1234", "abc1234")), 0))
+                .singleElement().asString().contains("not the declared rounds");
+        assertThat(EncryptionSeries.coldProblems(List.of(declared(1_000_000, 8, 2, 9, "abc1234", "abc1234")), 0))
+                .anySatisfy(p -> assertThat(p).contains("not the declared rounds"))
+                .anySatisfy(p -> assertThat(p).contains("18 openings, not 20"));
+        assertThat(EncryptionSeries.coldProblems(List.of(declared(1_000_000, 8, 2, 10, "abc1234", "def5678")), 0))
+                .isNotEmpty().allSatisfy(p -> assertThat(p).contains("other code"));
+    }
+
+    /** A cold-pairs file as far as {@link EncryptionSeries#coldProblems} reads it. */
+    private static JsonNode declared(int events, int jvms, int warmUp, int rounds, String git, String childGit)
+            throws Exception {
+        String env = "\"environment\":{\"git\":\"" + childGit + "\"}";
+        String sums = "[" + String.join(",", java.util.Collections.nCopies(2 * rounds, "1.0")) + "]";
+        String jvm = "{" + env + ",\"plain\":{\"coldFirstPagesSumsMs\":" + sums + "},\"encrypted\":{\"coldFirstPagesSumsMs\":"
+                + sums + "}}";
+        return JSON.readTree("{\"environment\":{\"git\":\"" + git + "\"},\"settings\":{\"events\":" + events
+                + ",\"warmUpRounds\":" + warmUp + ",\"countedRounds\":" + rounds + "},\"fills\":{\"plain\":{" + env
+                + "},\"encrypted\":{" + env + "}},\"jvms\":[" + String.join(",", java.util.Collections.nCopies(jvms, jvm))
+                + "]}");
+    }
+
     /** A cold-pairs result: JVMs as [plain total, encrypted total], one warm median for every filter. */
     private static JsonNode cold(int plainEps, int encEps, double plainVerify, double encVerify, double plainBytes,
                                  double encBytes, String pairs, double warmMs) throws Exception {
         StringBuilder b = new StringBuilder("{\"benchmark\":\"cold-pairs\",\"fills\":{");
         b.append("\"plain\":{\"encrypted\":false,\"eventsPerSecond\":").append(plainEps)
                 .append(",\"verifySeconds\":").append(plainVerify).append(",\"verifyIntact\":true,\"bytesPerEvent\":")
-                .append(plainBytes).append("},");
+                .append(plainBytes).append(",\"afterImport\":[\"Compacted the cache: 3,399 MB → 763 MB.\"]},");
         b.append("\"encrypted\":{\"encrypted\":true,\"eventsPerSecond\":").append(encEps)
                 .append(",\"verifySeconds\":").append(encVerify).append(",\"verifyIntact\":true,\"bytesPerEvent\":")
-                .append(encBytes).append("}},\"jvms\":[");
+                .append(encBytes).append(",\"afterImport\":[\"Compacted the cache: 3,834 MB → 784 MB.\"]}},\"jvms\":[");
         JsonNode list = JSON.readTree(pairs);
         for (int i = 0; i < list.size(); i++) {
             b.append(i == 0 ? "" : ",").append("{\"plain\":").append(side(list.get(i).get(0).asDouble(), 20))

@@ -53,7 +53,6 @@ public final class ColdPairsBench {
     static final int WARM_UP_ROUNDS = 2;
     /** Counted rounds per JVM: each varied filter's twenty values once on each side. */
     static final int ROUNDS = 10;
-    static final int WARM_REPS = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ColdPairsBench() {
@@ -315,18 +314,21 @@ public final class ColdPairsBench {
         }
     }
 
-    /** The warm first pages (medians of {@value #WARM_REPS}, values cycled) on the cache opened once more. */
+    /**
+     * The warm first pages on the cache opened once more, as the browse benchmark takes them
+     * ({@link BrowseBench#warm}: after a cold first page of every filter, each filter's values cycled up to twice).
+     */
     private static void warm(Path db, CacheKey key, List<BrowseBench.Case> cases, Side into) {
         try (Cache cache = Cache.open(db, key)) {
             AuditStore store = cache.audit();
             for (BrowseBench.Case c : cases) {
                 BrowseBench.firstPage(store, c.value(0), BrowseBench.PAGE); // cold: not counted
-                List<Double> w = new ArrayList<>();
-                for (int rep = 1; rep <= WARM_REPS; rep++) {
-                    w.add(BrowseBench.firstPage(store, c.value(rep), c.limit(rep)).ms());
-                }
+            }
+            for (BrowseBench.Case c : cases) {
+                List<Double> w = BrowseBench.warm(store, c);
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("medianMs", round(BenchSupport.Stats.of(w).median(), 3));
+                f.put("repetitions", w.size());
                 f.put("informational", c.informational());
                 into.warm.put(c.key(), f);
             }

@@ -200,6 +200,11 @@ public final class EncryptionSeries {
             ratios.add(te / tp);
             JsonNode warm = j.at("/encrypted/warmFirstPages");
             check(warm.size() > 0, "a JVM has no warm first pages on the encrypted cache");
+            for (JsonNode side : List.of(warm, j.at("/plain/warmFirstPages"))) {
+                side.fields().forEachRemaining(f -> check(f.getValue().path("repetitions").asInt(0)
+                        >= BrowseBench.MIN_WARM, "a warm first page of fewer than " + BrowseBench.MIN_WARM
+                        + " repetitions (made before series 9?): " + f.getKey()));
+            }
             warm.fields().forEachRemaining(f -> {
                 if (!f.getValue().path("informational").asBoolean(false)
                         && !(f.getValue().path("medianMs").asDouble(Double.NaN) <= WARM_MS)) {

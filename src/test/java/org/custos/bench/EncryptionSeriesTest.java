@@ -169,6 +169,8 @@ class EncryptionSeriesTest {
         JsonNode unlike = JSON.readTree(c.toString().replaceFirst("\"coldFirstPagesSumsMs\":\\[([0-9.]+),",
                 "\"coldFirstPagesSumsMs\":[$1,1.0,"));
         assertThatThrownBy(() -> EncryptionSeries.cold(unlike)).hasMessageContaining("unlike openings");
+        JsonNode fewWarm = JSON.readTree(c.toString().replaceFirst("\"repetitions\":40", "\"repetitions\":19"));
+        assertThatThrownBy(() -> EncryptionSeries.cold(fewWarm)).hasMessageContaining("fewer than 20 repetitions");
         assertThatThrownBy(() -> EncryptionSeries.cold(JSON.readTree("{\"benchmark\":\"browse\"}")))
                 .hasMessageContaining("not a cold-pairs run");
     }
@@ -227,7 +229,8 @@ class EncryptionSeriesTest {
     private static String side(double total, double warmMs) {
         return "{\"totalMs\":" + total + ",\"coldFirstPagesSumsMs\":[" + total / 2
                 + "," + total / 2 + "],\"warmFirstPages\":{\"agent\":{\"medianMs\":" + warmMs
-                + ",\"informational\":false},\"text\":{\"medianMs\":99,\"informational\":true}}}";
+                + ",\"repetitions\":40,\"informational\":false},\"text\":{\"medianMs\":99,\"repetitions\":20,"
+                + "\"informational\":true}}}";
     }
 
     private static JsonNode run(boolean encrypted, int eventsPerSecond, String sums) throws Exception {

@@ -84,7 +84,7 @@ public final class ColdPairsBench {
         settings.put("events", events);
         settings.put("jvms", jvms);
         settings.put("control", control);
-        settings.put("order", "fills: plain, then encrypted, each in a fresh JVM; then each JVM opens the caches in "
+        settings.put("order", "fills: encrypted, then plain, each in a fresh JVM; then each JVM opens the caches in "
                 + "rounds: plain, encrypted, encrypted, plain / encrypted, plain, plain, encrypted, alternating");
         settings.put("warmUpRounds", WARM_UP_ROUNDS);
         settings.put("countedRounds", ROUNDS);

@@ -16,9 +16,10 @@ import java.util.Map;
  * runs' encrypted / plain ratios within {@value #LIMIT}, and no run's ratio over {@value #CEILING} (encryption costing
  * more than 30 % of the speed). The 1M pair: the fill, and the median over its openings of the sum of the cold first
  * pages (over all the openings of each side's runs), each within {@value #LIMIT}; every file of one commit on a clean
- * tree. Not a test. Arguments: {@code --plain browse.json --encrypted browse-encrypted.json [--plain ... --encrypted
- * ...] encryption-1.json ... encryption-8.json}; prints the table and writes {@code encryption-series.json} beside the
- * first run's file.
+ * tree. Series 8 on judge the 1M part by one {@link ColdPairsBench} run instead ({@link #cold}, {@link #coldProblems}).
+ * Not a test. Arguments: {@code --cold cold-pairs.json encryption-1.json ... encryption-8.json} (series 8 on), or
+ * {@code --plain browse.json --encrypted browse-encrypted.json [--plain ... --encrypted ...] encryption-1.json ...}
+ * (series 5 and 6); prints the table and writes {@code encryption-series.json} beside the first run's file.
  */
 public final class EncryptionSeries {
     static final double LIMIT = 1.30;
@@ -197,9 +198,21 @@ public final class EncryptionSeries {
             double te = positive(j, "/encrypted/totalMs");
             check(j.at("/plain/coldFirstPagesSumsMs").size() == j.at("/encrypted/coldFirstPagesSumsMs").size()
                     && j.at("/plain/coldFirstPagesSumsMs").size() > 0, "a JVM counted unlike openings on each side");
+            for (String side : List.of("plain", "encrypted")) {
+                double sum = 0;
+                for (JsonNode v : j.at("/" + side + "/coldFirstPagesSumsMs")) {
+                    sum += v.asDouble(Double.NaN);
+                }
+                // each sum is rounded to 0.01 ms and the total to 0.1 ms
+                check(Math.abs(sum - positive(j, "/" + side + "/totalMs")) <= 0.05 + 0.005 * (1 + j.at("/" + side
+                        + "/coldFirstPagesSumsMs").size()), "a JVM's " + side + " total is not the sum of its openings");
+            }
             ratios.add(te / tp);
             JsonNode warm = j.at("/encrypted/warmFirstPages");
-            check(warm.size() > 0, "a JVM has no warm first pages on the encrypted cache");
+            List<String> filters = new ArrayList<>();
+            warm.fieldNames().forEachRemaining(filters::add);
+            check(filters.equals(WARM_FILTERS), "a JVM's warm first pages on the encrypted cache are not of the six "
+                    + "filters " + WARM_FILTERS + ": " + filters);
             for (JsonNode side : List.of(warm, j.at("/plain/warmFirstPages"))) {
                 side.fields().forEachRemaining(f -> check(f.getValue().path("repetitions").asInt(0)
                         >= BrowseBench.MIN_WARM, "a warm first page of fewer than " + BrowseBench.MIN_WARM
@@ -283,6 +296,10 @@ public final class EncryptionSeries {
         }
         return problems;
     }
+
+    /** The browse benchmark's six filters, whose warm first pages every JVM of a cold-pairs run takes. */
+    static final List<String> WARM_FILTERS = List.of("noFilter", "agent", "patient", "purposeBTG", "failedLogins30d",
+            "text");
 
     static final double VERIFY_SECONDS = 30;
     static final double BYTES_PER_EVENT = 2048;

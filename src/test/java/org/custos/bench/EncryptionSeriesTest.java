@@ -171,6 +171,16 @@ class EncryptionSeriesTest {
         assertThatThrownBy(() -> EncryptionSeries.cold(unlike)).hasMessageContaining("unlike openings");
         JsonNode fewWarm = JSON.readTree(c.toString().replaceFirst("\"repetitions\":40", "\"repetitions\":19"));
         assertThatThrownBy(() -> EncryptionSeries.cold(fewWarm)).hasMessageContaining("fewer than 20 repetitions");
+        JsonNode noCount = JSON.readTree(c.toString().replaceFirst(",\"repetitions\":40", ""));
+        assertThatThrownBy(() -> EncryptionSeries.cold(noCount)).hasMessageContaining("fewer than 20 repetitions");
+        // the encrypted side's warm figures without one filter (its target would go unjudged)
+        String lastJvm = c.toString().substring(c.toString().lastIndexOf("\"encrypted\":{\"totalMs\""));
+        JsonNode lessWarm = JSON.readTree(c.toString().replace(lastJvm, lastJvm.replaceFirst(
+                "\"patient\":\\{[^}]*\\},", "")));
+        assertThatThrownBy(() -> EncryptionSeries.cold(lessWarm)).hasMessageContaining("not of the six filters");
+        // a total that is not the sum of the openings it says it is of
+        JsonNode badTotal = JSON.readTree(c.toString().replaceFirst("\"totalMs\":1000.0", "\"totalMs\":900.0"));
+        assertThatThrownBy(() -> EncryptionSeries.cold(badTotal)).hasMessageContaining("not the sum of its openings");
         assertThatThrownBy(() -> EncryptionSeries.cold(JSON.readTree("{\"benchmark\":\"browse\"}")))
                 .hasMessageContaining("not a cold-pairs run");
     }
@@ -227,10 +237,14 @@ class EncryptionSeriesTest {
     }
 
     private static String side(double total, double warmMs) {
-        return "{\"totalMs\":" + total + ",\"coldFirstPagesSumsMs\":[" + total / 2
-                + "," + total / 2 + "],\"warmFirstPages\":{\"agent\":{\"medianMs\":" + warmMs
-                + ",\"repetitions\":40,\"informational\":false},\"text\":{\"medianMs\":99,\"repetitions\":20,"
-                + "\"informational\":true}}}";
+        StringBuilder warm = new StringBuilder();
+        for (String f : List.of("noFilter", "agent", "patient", "purposeBTG", "failedLogins30d")) {
+            warm.append('"').append(f).append("\":{\"medianMs\":").append(f.equals("agent") ? warmMs : 10)
+                    .append(",\"repetitions\":40,\"informational\":false},");
+        }
+        warm.append("\"text\":{\"medianMs\":99,\"repetitions\":20,\"informational\":true}");
+        return "{\"totalMs\":" + total + ",\"coldFirstPagesSumsMs\":[" + total / 2 + "," + total / 2
+                + "],\"warmFirstPages\":{" + warm + "}}";
     }
 
     private static JsonNode run(boolean encrypted, int eventsPerSecond, String sums) throws Exception {

@@ -265,7 +265,6 @@ public final class ColdPairsBench {
         }
         warm(plainDb, null, cases, plain);
         warm(encryptedDb, key, cases, enc);
-        check(key == null || isEncrypted(encryptedDb, key), "the second cache is not encrypted");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("plainTotalMs", round(plain.total(), 1));
         m.put("encryptedTotalMs", round(enc.total(), 1));
@@ -274,18 +273,6 @@ public final class ColdPairsBench {
         m.put("plain", plain.json());
         m.put("encrypted", enc.json());
         return m;
-    }
-
-    private static boolean isEncrypted(Path db, CacheKey key) {
-        try (Cache c = Cache.open(db, key)) {
-            return c.encrypted();
-        }
-    }
-
-    private static void check(boolean ok, String why) {
-        if (!ok) {
-            throw new IllegalStateException(why);
-        }
     }
 
     /** Opens the cache, takes the six first pages at {@code value}, closes it; their sum (ms). */
@@ -320,6 +307,8 @@ public final class ColdPairsBench {
      */
     private static void warm(Path db, CacheKey key, List<BrowseBench.Case> cases, Side into) {
         try (Cache cache = Cache.open(db, key)) {
+            IngestBench.check(cache.encrypted() == (key != null), "the cache " + db + " is "
+                    + (cache.encrypted() ? "" : "not ") + "encrypted");
             AuditStore store = cache.audit();
             for (BrowseBench.Case c : cases) {
                 BrowseBench.firstPage(store, c.value(0), BrowseBench.PAGE); // cold: not counted

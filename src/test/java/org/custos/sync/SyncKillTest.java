@@ -62,14 +62,25 @@ class SyncKillTest {
         try (Cache cache = Cache.open(db)) {
             long survived = cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE);
             assertThat(survived).as("what the killed process had committed").isBetween(1L, (long) seen);
+            List<String> notices = new ArrayList<>();
             SyncReport report = new SyncEngine(cache).sync(
                     ServerProfile.of("t", server.baseUrl()).withPaging(20, Set.of("AuditEvent"), 0),
-                    new SyncEngine.Options(null, SyncServerTest.FAST), SyncListener.NONE, new Cancellation());
+                    new SyncEngine.Options(null, SyncServerTest.FAST), new SyncListener() {
+                        @Override
+                        public void notice(String type, String message) {
+                            notices.add(message);
+                        }
+                    }, new Cancellation());
             SyncReport.TypeResult ae = report.byType().get("AuditEvent");
             assertThat(report.completed()).as(ae.message).isTrue();
             assertThat(ae.added).isEqualTo(1500 - survived);
-            // resumed at the checkpoint: at most one instant's events (100) fetched again
-            assertThat(ae.received()).isLessThanOrEqualTo(1500 - survived + 100);
+            assertThat(notices).as("the sync says it resumes").anyMatch(n -> n.startsWith("Resuming the sync"));
+            // resumed at the checkpoint: at most one instant's events (100) fetched again, and one more instant for
+            // each new start of the search on the way (a page that failed under load: the search starts again at
+            // the last stored instant). CI once saw 120 fetched again; the notices say why.
+            long newStarts = notices.stream().filter(n -> n.contains("Searching again from")).count();
+            assertThat(ae.received()).as("fetched again, with the notices %s", notices)
+                    .isLessThanOrEqualTo(1500 - survived + 100 * (1 + newStarts));
             assertThat(cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE)).isEqualTo(1500);
             assertThat(ServerData.cachedAuditIds(cache)).isEqualTo(new HashSet<>(ids));
         }

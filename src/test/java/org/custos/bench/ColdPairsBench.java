@@ -85,7 +85,9 @@ public final class ColdPairsBench {
         settings.put("jvms", jvms);
         settings.put("control", control);
         settings.put("order", "fills: encrypted, then plain, each in a fresh JVM; then each JVM opens the caches in "
-                + "rounds: plain, encrypted, encrypted, plain / encrypted, plain, plain, encrypted, alternating");
+                + "rounds: plain, encrypted, encrypted, plain / encrypted, plain, plain, encrypted, alternating; JVM j "
+                + "starts at round firstRound(j) = 13 j (every other JVM with the other order, each on other filter "
+                + "values); the warm pass takes the plain cache first in even JVMs, the encrypted one in odd ones");
         settings.put("warmUpRounds", WARM_UP_ROUNDS);
         settings.put("countedRounds", ROUNDS);
         settings.put("firstPage", "AuditStore.page(filter, null, false, " + BrowseBench.PAGE + ")");
@@ -105,7 +107,7 @@ public final class ColdPairsBench {
             result.put("fills", fills);
             List<Map<String, Object>> list = new ArrayList<>();
             for (int i = 0; i < jvms; i++) {
-                Map<String, Object> j = child(dir, "rounds", key, second);
+                Map<String, Object> j = child(dir, "rounds", key, second, Integer.toString(i));
                 list.add(j);
                 log(fmt("cold pairs: JVM %d of %d: plain %s ms, encrypted %s ms, x%s", i + 1, jvms,
                         j.get("plainTotalMs"), j.get("encryptedTotalMs"), j.get("ratio")));
@@ -160,7 +162,7 @@ public final class ColdPairsBench {
 
     /**
      * A child JVM: {@code fill DIR RESULT plain|encrypted|control NDJSON EVENTS} or {@code rounds DIR RESULT
-     * encrypted|control}; the encrypted cache's key comes on standard input. The second cache (encrypted, or plain for
+     * encrypted|control JVM} (JVM: its number, from 0); the encrypted cache's key comes on standard input. The second cache (encrypted, or plain for
      * the control) is in {@code DIR/other}.
      */
     public static void main(String[] args) throws IOException {
@@ -177,7 +179,7 @@ public final class ColdPairsBench {
                 yield f;
             }
             case "rounds" -> rounds(dir.resolve("plain").resolve("custos"), dir.resolve("other").resolve("custos"),
-                    args[3].equals("encrypted") ? key : null);
+                    args[3].equals("encrypted") ? key : null, Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("mode " + mode);
         };
         m.put("environment", BenchSupport.environment());
@@ -235,6 +237,9 @@ public final class ColdPairsBench {
      * and each side comes after the other as often as the other comes after it.
      */
     static boolean[] order(int r) {
+        if (r < 0) {
+            throw new IllegalArgumentException("round " + r);
+        }
         return r % 2 == 0 ? new boolean[] {false, true, true, false} : new boolean[] {true, false, false, true};
     }
 
@@ -243,14 +248,24 @@ public final class ColdPairsBench {
         return 2 * r + k / 2; // the two openings next to each other, one of each side, take the same values
     }
 
-    private static Map<String, Object> rounds(Path plainDb, Path encryptedDb, CacheKey key) {
+    /**
+     * Where JVM {@code jvm}'s sequence starts: each JVM begins one round further on, so that its rounds start with the
+     * other order than the JVM before it and take other filter values (no place in the sequence is shared by all the
+     * JVMs, whose ratios the interval treats as independent).
+     */
+    static int firstRound(int jvm) {
+        return jvm * (WARM_UP_ROUNDS + ROUNDS + 1);
+    }
+
+    private static Map<String, Object> rounds(Path plainDb, Path encryptedDb, CacheKey key, int jvm) {
         List<BrowseBench.Case> cases = BrowseBench.cases(new DemoGenerator(new Fhir().context(), BenchSupport.SEED,
                 BenchSupport.END, BenchSupport.DAYS));
         Side plain = new Side();
         Side enc = new Side();
         List<Double> pairRatios = new ArrayList<>();
-        for (int r = 0; r < WARM_UP_ROUNDS + ROUNDS; r++) {
-            boolean counted = r >= WARM_UP_ROUNDS;
+        int r0 = firstRound(jvm);
+        for (int r = r0; r < r0 + WARM_UP_ROUNDS + ROUNDS; r++) {
+            boolean counted = r >= r0 + WARM_UP_ROUNDS;
             boolean[] order = order(r);
             double[] pair = new double[2];
             for (int k = 0; k < 4; k++) {
@@ -263,9 +278,16 @@ public final class ColdPairsBench {
                 }
             }
         }
-        warm(plainDb, null, cases, plain);
-        warm(encryptedDb, key, cases, enc);
+        if (jvm % 2 == 0) { // each cache taken first by every other JVM
+            warm(plainDb, null, cases, plain);
+            warm(encryptedDb, key, cases, enc);
+        } else {
+            warm(encryptedDb, key, cases, enc);
+            warm(plainDb, null, cases, plain);
+        }
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jvm", jvm);
+        m.put("firstRound", r0);
         m.put("plainTotalMs", round(plain.total(), 1));
         m.put("encryptedTotalMs", round(enc.total(), 1));
         m.put("ratio", round(enc.total() / plain.total(), 4));

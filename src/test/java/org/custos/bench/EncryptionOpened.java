@@ -22,7 +22,20 @@ final class EncryptionOpened {
     }
 
     /** The opening (with its compaction) and the first pages after it, as Custos opens a cache. */
-    private record Opened(double openMs, double pagesMs, long reads) {
+    private record Opened(double openMs, double pagesMs, long reads, long gcMs, double threadCpuMs,
+                          double processCpuMs, long writes) {
+    }
+
+    /** The CPU time of the whole process so far (ns), or -1 where the JVM does not say. */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    }
+
+    /** The time the JVM's collectors have taken so far (ms). */
+    static long gcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
     }
 
     /**
@@ -53,6 +66,14 @@ final class EncryptionOpened {
             m.put(side + "OpenMs", o.stream().map(x -> BenchSupport.round(x.openMs, 1)).toList());
             m.put(side + "FirstPagesMs", o.stream().map(x -> BenchSupport.round(x.pagesMs, 1)).toList());
             m.put(side + "FirstPagesReads", o.stream().map(Opened::reads).toList());
+            // where a slow first pages' time went: this thread's CPU, the whole process's (H2's and the JVM's other
+            // threads too), and the collectors' pauses
+            m.put(side + "FirstPagesThreadCpuMs", o.stream().map(x -> BenchSupport.round(x.threadCpuMs, 1)).toList());
+            m.put(side + "FirstPagesProcessCpuMs", o.stream().map(x -> BenchSupport.round(x.processCpuMs, 1)).toList());
+            m.put(side + "FirstPagesGcMs", o.stream().map(Opened::gcMs).toList());
+            // H2's writes during the first pages: its background writer storing what the opening changed (the
+            // opening stores it itself since series 10, so these should be 0)
+            m.put(side + "FirstPagesWrites", o.stream().map(Opened::writes).toList());
             m.put(side + "OpenMsMedian", BenchSupport.round(EncryptionBench.median(o.stream().map(Opened::openMs).toList()), 1));
             m.put(side + "FirstPagesMsMedian", BenchSupport.round(EncryptionBench.median(o.stream().map(Opened::pagesMs).toList()),
                     1));
@@ -79,10 +100,19 @@ final class EncryptionOpened {
                 double open = BenchSupport.ms(System.nanoTime() - t0);
                 boolean compacted = !said.isEmpty(); // not since the import compacts at its end
                 long reads0 = cache.fileReads();
+                long writes0 = cache.fileWrites();
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                long gc0 = gcMillis();
+                long cpu0 = threads.getCurrentThreadCpuTime();
+                long proc0 = processCpuNanos();
                 long b0 = System.nanoTime();
                 int rows = EncryptionBench.firstPages(cache, filters);
                 double pages = BenchSupport.ms(System.nanoTime() - b0);
+                long gc = gcMillis() - gc0;
+                double cpu = BenchSupport.ms(threads.getCurrentThreadCpuTime() - cpu0);
+                double proc = BenchSupport.ms(processCpuNanos() - proc0);
                 long reads = cache.fileReads() - reads0;
+                long writes = cache.fileWrites() - writes0;
                 long held = cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE);
                 if (held != events) {
                     throw new IllegalStateException("the compacted cache holds " + held + " events of " + events);
@@ -91,10 +121,11 @@ final class EncryptionOpened {
                     throw new IllegalStateException("the browse queries found nothing, or H2 counted no reads");
                 }
                 System.out.printf(Locale.ROOT, "encryption: %s, opened by Custos: opening %.0f ms (%s), "
-                        + "first pages %.0f ms, %d file reads%n", i.encrypted() ? "encrypted" : "plain", open,
-                        compacted ? "compacted" : "nothing to compact", pages, reads);
+                        + "first pages %.0f ms (this thread's CPU %.0f ms, the process's %.0f ms, collecting "
+                        + "garbage %d ms), %d file reads, %d writes%n", i.encrypted() ? "encrypted" : "plain", open,
+                        compacted ? "compacted" : "nothing to compact", pages, cpu, proc, gc, reads, writes);
                 BenchSupport.deleteTree(work.getParent());
-                return new Opened(open, pages, reads);
+                return new Opened(open, pages, reads, gc, cpu, proc, writes);
             }
         } catch (java.io.IOException x) {
             throw new java.io.UncheckedIOException(x);

@@ -281,7 +281,13 @@ public final class EncryptionSeries {
         String git = c.at("/environment/git").asText("");
         List<JsonNode> children = new ArrayList<>(List.of(c.at("/fills/plain"), c.at("/fills/encrypted")));
         c.path("jvms").forEach(children::add);
+        int index = 0;
         for (JsonNode j : c.path("jvms")) {
+            if (j.path("jvm").asInt(-1) != index || j.path("firstRound").asInt(-1) != ColdPairsBench.firstRound(index)) {
+                problems.add("JVM " + (index + 1) + " did not run its own place in the sequence (jvm " + j.path("jvm")
+                        + ", first round " + j.path("firstRound") + ")");
+            }
+            index++;
             for (String side : List.of("plain", "encrypted")) {
                 if (j.path(side).path("coldFirstPagesSumsMs").size() != 2 * ColdPairsBench.ROUNDS) {
                     problems.add("a JVM's " + side + " side has " + j.path(side).path("coldFirstPagesSumsMs").size()

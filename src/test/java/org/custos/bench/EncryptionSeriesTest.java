@@ -203,6 +203,11 @@ class EncryptionSeriesTest {
                 .anySatisfy(p -> assertThat(p).contains("18 openings, not 20"));
         assertThat(EncryptionSeries.coldProblems(List.of(declared(1_000_000, 8, 2, 10, "abc1234", "def5678")), 0))
                 .isNotEmpty().allSatisfy(p -> assertThat(p).contains("other code"));
+        com.fasterxml.jackson.databind.node.ObjectNode same = (com.fasterxml.jackson.databind.node.ObjectNode) ok
+                .deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) same.path("jvms").get(3)).put("firstRound", 0);
+        assertThat(EncryptionSeries.coldProblems(List.of(same), 0)).singleElement().asString()
+                .contains("JVM 4 did not run its own place");
     }
 
     /** A cold-pairs file as far as {@link EncryptionSeries#coldProblems} reads it. */
@@ -210,12 +215,15 @@ class EncryptionSeriesTest {
             throws Exception {
         String env = "\"environment\":{\"git\":\"" + childGit + "\"}";
         String sums = "[" + String.join(",", java.util.Collections.nCopies(2 * rounds, "1.0")) + "]";
-        String jvm = "{" + env + ",\"plain\":{\"coldFirstPagesSumsMs\":" + sums + "},\"encrypted\":{\"coldFirstPagesSumsMs\":"
-                + sums + "}}";
+        List<String> list = new java.util.ArrayList<>();
+        for (int i = 0; i < jvms; i++) {
+            list.add("{" + env + ",\"jvm\":" + i + ",\"firstRound\":" + ColdPairsBench.firstRound(i)
+                    + ",\"plain\":{\"coldFirstPagesSumsMs\":" + sums + "},\"encrypted\":{\"coldFirstPagesSumsMs\":"
+                    + sums + "}}");
+        }
         return JSON.readTree("{\"environment\":{\"git\":\"" + git + "\"},\"settings\":{\"events\":" + events
                 + ",\"warmUpRounds\":" + warmUp + ",\"countedRounds\":" + rounds + "},\"fills\":{\"plain\":{" + env
-                + "},\"encrypted\":{" + env + "}},\"jvms\":[" + String.join(",", java.util.Collections.nCopies(jvms, jvm))
-                + "]}");
+                + "},\"encrypted\":{" + env + "}},\"jvms\":[" + String.join(",", list) + "]}");
     }
 
     /** A cold-pairs result: JVMs as [plain total, encrypted total], one warm median for every filter. */

@@ -156,24 +156,13 @@ public final class Cache implements AutoCloseable {
             pool.dispose();
             throw new CacheException("Cannot fill the access index of the cache: " + e.getMessage(), e);
         }
-        storeOpeningChanges(pool, base);
-        return cache;
-    }
-
-    /**
-     * Writes what the opening changed now, as part of the opening. H2 changes its file at every opening (a new chunk,
-     * even when nothing else is written), and its background writer stored that about a second later, often in the
-     * middle of the browser's first pages, which took longer then (by 50 to 450 ms in the benchmark; README, issue 14).
-     * A CHECKPOINT here takes a few ms. Should it fail, the cache opens all the same (the background writer stores it
-     * later, as before).
-     */
-    private static void storeOpeningChanges(JdbcConnectionPool pool, Path base) {
-        try (Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement()) {
-            st.execute("CHECKPOINT");
-        } catch (SQLException e) {
-            org.slf4j.LoggerFactory.getLogger(Cache.class).warn("Could not store the opening's changes of the cache "
-                    + "{} at once; H2 stores them shortly", base, e);
+        try {
+            CachePool.storeOpeningChanges(pool);
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw new CacheException("Cannot write to the cache " + base + ".mv.db: " + e.getMessage(), e);
         }
+        return cache;
     }
 
     /**

@@ -105,7 +105,14 @@ final class CacheConnections {
             failed = e;
         }
         try {
-            pool = CachePool.connect(base, encrypted);
+            JdbcConnectionPool reopened = CachePool.connect(base, encrypted);
+            try {
+                CachePool.storeOpeningChanges(reopened); // as an opening does (Cache.open)
+            } catch (RuntimeException e) {
+                reopened.dispose();
+                throw e;
+            }
+            pool = reopened;
         } catch (RuntimeException e) {
             closed = true;
             onClose.run();

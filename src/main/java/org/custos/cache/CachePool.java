@@ -73,6 +73,21 @@ final class CachePool {
         return pool;
     }
 
+    /**
+     * Writes what the opening changed, now, as part of the opening. H2 changes its file at every opening (a new chunk,
+     * even when nothing else is written), and its background writer stored that about half a second later (its
+     * WRITE_DELAY), often in the middle of the browser's first pages, which took longer then (README, issue 14: about
+     * 50 ms in most benchmark passes it fell in). A CHECKPOINT here takes a millisecond or two. A failure is thrown:
+     * H2 closes its store when a write fails, so the cache could not be used anyway.
+     */
+    static void storeOpeningChanges(JdbcConnectionPool pool) {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new CacheException("H2 could not write the opening's changes: " + e.getMessage(), e);
+        }
+    }
+
     /** Closes the database for good (every connection, whoever holds it) and writes everything to the file. */
     static void shutdown(JdbcConnectionPool pool) {
         if (pool == null) {

@@ -28,7 +28,8 @@ import static org.custos.bench.BenchSupport.round;
  * Encryption's cost on the browser's cold first pages of a million cached events, measured in pairs (issue 14, series
  * 8 on; not a test). One cache of each kind is filled as the app's import fills it, each in a fresh JVM of its own,
  * the encrypted one first (the fill timed, then the verifier {@code custos verify} runs, over the whole cache). Then
- * {@code bench.coldJvms} fresh JVMs each open the two caches in turn, in rounds of four openings ({@link #order}), and
+ * {@code bench.coldJvms} fresh JVMs each open the two caches in turn, in rounds of four openings ({@link #order};
+ * each JVM at its own place in it, {@link #orderOf} and {@link #valueOf}), and
  * after every opening take the first page of each of the browser's six typical filters (cold: H2's page cache is empty
  * after an opening). Before each opening the heap is collected, untimed, so what one opening left is not charged to
  * the next. The two openings next to each other take the same filter values, one of each kind, so the machine's moods
@@ -86,8 +87,9 @@ public final class ColdPairsBench {
         settings.put("control", control);
         settings.put("order", "fills: encrypted, then plain, each in a fresh JVM; then each JVM opens the caches in "
                 + "rounds: plain, encrypted, encrypted, plain / encrypted, plain, plain, encrypted, alternating; JVM j "
-                + "starts at round firstRound(j) = 13 j (every other JVM with the other order, each on other filter "
-                + "values); the warm pass takes the plain cache first in even JVMs, the encrypted one in odd ones");
+                + "takes the orders shifted by j rounds (every other JVM starts with the other order) and the filter "
+                + "values shifted by 14 j rounds (each value taken with either cache first in half of the JVMs); the "
+                + "warm pass takes the plain cache first in even JVMs, the encrypted one in odd ones");
         settings.put("warmUpRounds", WARM_UP_ROUNDS);
         settings.put("countedRounds", ROUNDS);
         settings.put("firstPage", "AuditStore.page(filter, null, false, " + BrowseBench.PAGE + ")");
@@ -249,12 +251,27 @@ public final class ColdPairsBench {
     }
 
     /**
-     * Where JVM {@code jvm}'s sequence starts: each JVM begins one round further on, so that its rounds start with the
-     * other order than the JVM before it and take other filter values (no place in the sequence is shared by all the
-     * JVMs, whose ratios the interval treats as independent).
+     * The order of JVM {@code jvm}'s round {@code i} (from 0, warm-up rounds included): {@link #order} shifted by one
+     * round in every other JVM, so every other JVM starts with the other order.
      */
-    static int firstRound(int jvm) {
-        return jvm * (WARM_UP_ROUNDS + ROUNDS + 1);
+    static boolean[] orderOf(int jvm, int i) {
+        return order(i + jvm);
+    }
+
+    /**
+     * The filter values of opening {@code k} of JVM {@code jvm}'s round {@code i}: {@link #value} from round
+     * {@link #valueShift}{@code (jvm)} on. The shift is an even number of rounds, so which order a value's pair gets
+     * follows the JVM's order shift: each value is taken with the plain cache first in half of the JVMs and with the
+     * encrypted one first in the other half (with the same order in every JVM, a value's place in a round, and so its
+     * order, was the same in all of them), and each JVM starts on other values than the one before.
+     */
+    static int valueOf(int jvm, int i, int k) {
+        return value(i + valueShift(jvm), k);
+    }
+
+    /** How many rounds JVM {@code jvm}'s filter values are shifted by (even; 8 values on per JVM, of 20). */
+    static int valueShift(int jvm) {
+        return 14 * jvm;
     }
 
     private static Map<String, Object> rounds(Path plainDb, Path encryptedDb, CacheKey key, int jvm) {
@@ -263,14 +280,13 @@ public final class ColdPairsBench {
         Side plain = new Side();
         Side enc = new Side();
         List<Double> pairRatios = new ArrayList<>();
-        int r0 = firstRound(jvm);
-        for (int r = r0; r < r0 + WARM_UP_ROUNDS + ROUNDS; r++) {
-            boolean counted = r >= r0 + WARM_UP_ROUNDS;
-            boolean[] order = order(r);
+        for (int i = 0; i < WARM_UP_ROUNDS + ROUNDS; i++) {
+            boolean counted = i >= WARM_UP_ROUNDS;
+            boolean[] order = orderOf(jvm, i);
             double[] pair = new double[2];
             for (int k = 0; k < 4; k++) {
                 boolean encrypted = order[k];
-                double sum = pass(encrypted ? encryptedDb : plainDb, encrypted ? key : null, cases, value(r, k),
+                double sum = pass(encrypted ? encryptedDb : plainDb, encrypted ? key : null, cases, valueOf(jvm, i, k),
                         counted ? (encrypted ? enc : plain) : null);
                 pair[encrypted ? 1 : 0] = sum;
                 if (k % 2 == 1 && counted) {
@@ -287,7 +303,8 @@ public final class ColdPairsBench {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("jvm", jvm);
-        m.put("firstRound", r0);
+        m.put("orderShift", jvm);
+        m.put("valueShift", valueShift(jvm));
         m.put("plainTotalMs", round(plain.total(), 1));
         m.put("encryptedTotalMs", round(enc.total(), 1));
         m.put("ratio", round(enc.total() / plain.total(), 4));

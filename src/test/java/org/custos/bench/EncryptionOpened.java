@@ -72,7 +72,7 @@ final class EncryptionOpened {
             m.put(side + "FirstPagesProcessCpuMs", o.stream().map(x -> BenchSupport.round(x.processCpuMs, 1)).toList());
             m.put(side + "FirstPagesGcMs", o.stream().map(Opened::gcMs).toList());
             // H2's writes during the first pages: its background writer storing what the opening changed (the
-            // opening stores it itself since series 10, so these should be 0)
+            // opening stores that itself since series 10), or H2's own clean-up of old chunks
             m.put(side + "FirstPagesWrites", o.stream().map(Opened::writes).toList());
             m.put(side + "OpenMsMedian", BenchSupport.round(EncryptionBench.median(o.stream().map(Opened::openMs).toList()), 1));
             m.put(side + "FirstPagesMsMedian", BenchSupport.round(EncryptionBench.median(o.stream().map(Opened::pagesMs).toList()),
@@ -109,10 +109,17 @@ final class EncryptionOpened {
                 int rows = EncryptionBench.firstPages(cache, filters);
                 double pages = BenchSupport.ms(System.nanoTime() - b0);
                 long gc = gcMillis() - gc0;
-                double cpu = BenchSupport.ms(threads.getCurrentThreadCpuTime() - cpu0);
-                double proc = BenchSupport.ms(processCpuNanos() - proc0);
+                long cpu1 = threads.getCurrentThreadCpuTime();
+                long proc1 = processCpuNanos();
+                // -1: the JVM does not say (the process's CPU time comes in steps of 10 ms here)
+                double cpu = cpu0 < 0 || cpu1 < 0 ? -1 : BenchSupport.ms(cpu1 - cpu0);
+                double proc = proc0 < 0 || proc1 < 0 ? -1 : BenchSupport.ms(proc1 - proc0);
                 long reads = cache.fileReads() - reads0;
-                long writes = cache.fileWrites() - writes0;
+                long writes1 = cache.fileWrites();
+                if (writes0 < 0 || writes1 < 0) {
+                    throw new IllegalStateException("H2 did not say how many writes the first pages saw");
+                }
+                long writes = writes1 - writes0;
                 long held = cache.audit().count(AuditFilter.ALL, Long.MAX_VALUE);
                 if (held != events) {
                     throw new IllegalStateException("the compacted cache holds " + held + " events of " + events);

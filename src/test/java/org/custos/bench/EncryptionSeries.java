@@ -283,9 +283,11 @@ public final class EncryptionSeries {
         c.path("jvms").forEach(children::add);
         int index = 0;
         for (JsonNode j : c.path("jvms")) {
-            if (j.path("jvm").asInt(-1) != index || j.path("firstRound").asInt(-1) != ColdPairsBench.firstRound(index)) {
+            // series 10 on: each JVM's own shifts (older cold-pairs files have none and are refused here)
+            if (j.path("jvm").asInt(-1) != index || j.path("orderShift").asInt(-1) != index
+                    || j.path("valueShift").asInt(-1) != ColdPairsBench.valueShift(index)) {
                 problems.add("JVM " + (index + 1) + " did not run its own place in the sequence (jvm " + j.path("jvm")
-                        + ", first round " + j.path("firstRound") + ")");
+                        + ", order shift " + j.path("orderShift") + ", value shift " + j.path("valueShift") + ")");
             }
             index++;
             for (String side : List.of("plain", "encrypted")) {

@@ -205,7 +205,7 @@ class EncryptionSeriesTest {
                 .isNotEmpty().allSatisfy(p -> assertThat(p).contains("other code"));
         com.fasterxml.jackson.databind.node.ObjectNode same = (com.fasterxml.jackson.databind.node.ObjectNode) ok
                 .deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) same.path("jvms").get(3)).put("firstRound", 0);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) same.path("jvms").get(3)).put("valueShift", 0);
         assertThat(EncryptionSeries.coldProblems(List.of(same), 0)).singleElement().asString()
                 .contains("JVM 4 did not run its own place");
     }
@@ -217,7 +217,7 @@ class EncryptionSeriesTest {
         String sums = "[" + String.join(",", java.util.Collections.nCopies(2 * rounds, "1.0")) + "]";
         List<String> list = new java.util.ArrayList<>();
         for (int i = 0; i < jvms; i++) {
-            list.add("{" + env + ",\"jvm\":" + i + ",\"firstRound\":" + ColdPairsBench.firstRound(i)
+            list.add("{" + env + ",\"jvm\":" + i + ",\"orderShift\":" + i + ",\"valueShift\":" + 14 * i
                     + ",\"plain\":{\"coldFirstPagesSumsMs\":" + sums + "},\"encrypted\":{\"coldFirstPagesSumsMs\":"
                     + sums + "}}");
         }

@@ -120,6 +120,20 @@ class CompactionInPlaceTest {
         }
     }
 
+    /** The file opened again after a compaction in place is stored at once, as an opening is (CacheTest). */
+    @Test
+    void theFileOpenedAgainAfterACompactionLeavesNothingForH2sBackgroundWriter() throws Exception {
+        Path file = dir.resolve("custos");
+        try (Cache cache = Cache.open(file)) {
+            CacheFixtures.demoEvents(cache, 100);
+            assertThat(cache.whileClosed(1_000, () -> true, () -> { })).isEqualTo(CacheConnections.Closing.DONE);
+            long atOpen = cache.fileWrites();
+            assertThat(atOpen).as("H2 says how many writes").isGreaterThanOrEqualTo(0);
+            Thread.sleep(2_000); // H2's write delay is half a second
+            assertThat(cache.fileWrites()).as("writes after the file was opened again").isEqualTo(atOpen);
+        }
+    }
+
     @Test
     void aConnectionAskedForWhileTheFileIsClosedWaitsAndThenWorks() throws Exception {
         Path file = dir.resolve("custos");

@@ -160,7 +160,8 @@ public final class Cache implements AutoCloseable {
             CachePool.storeOpeningChanges(pool);
         } catch (RuntimeException e) {
             pool.dispose();
-            throw new CacheException("Cannot write to the cache " + base + ".mv.db: " + e.getMessage(), e);
+            throw new CacheException("Cannot write to the cache " + base + ".mv.db (a full disk, or a file Custos may "
+                    + "not write?): " + e.getMessage(), e);
         }
         return cache;
     }

@@ -84,7 +84,7 @@ final class CachePool {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
         } catch (SQLException e) {
-            throw new CacheException("H2 could not write the opening's changes: " + e.getMessage(), e);
+            throw new CacheException(e.getMessage(), e);
         }
     }
 

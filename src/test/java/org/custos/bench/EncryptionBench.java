@@ -35,7 +35,7 @@ import java.util.Map;
  * reads is given beside the times.
  */
 public final class EncryptionBench {
-    private static final int ROUNDS = 4;
+    static final int ROUNDS = 4;
     /** Reopenings of each cache of each pair per state, interleaved: 12 passes on each side. */
     static final int REOPENS = 3;
 

@@ -16,7 +16,8 @@ import java.util.Map;
  * runs' encrypted / plain ratios within {@value #LIMIT}, and no run's ratio over {@value #CEILING} (encryption costing
  * more than 30 % of the speed). The 1M pair: the fill, and the median over its openings of the sum of the cold first
  * pages (over all the openings of each side's runs), each within {@value #LIMIT}; every file of one commit on a clean
- * tree. Series 8 on judge the 1M part by one {@link ColdPairsBench} run instead ({@link #cold}, {@link #coldProblems}).
+ * tree. Series 8 on judge the 1M part by one {@link ColdPairsBench} run instead ({@link #cold}, {@link #coldProblems});
+ * since series 10 each of its JVMs must show its own shifts, and each encryption run the declared size.
  * Not a test. Arguments: {@code --cold cold-pairs.json encryption-1.json ... encryption-8.json} (series 8 on), or
  * {@code --plain browse.json --encrypted browse-encrypted.json [--plain ... --encrypted ...] encryption-1.json ...}
  * (series 5 and 6); prints the table and writes {@code encryption-series.json} beside the first run's file.
@@ -355,6 +356,14 @@ public final class EncryptionSeries {
         }
         if (runs.stream().map(JsonNode::toString).distinct().count() != runs.size()) {
             problems.add("the same encryption run given twice");
+        }
+        for (JsonNode run : runs) {
+            // the declared size and design (series 10's review: eight small runs would otherwise have counted)
+            if (run.path("events").asLong() != 100_000 || run.path("rounds").asInt() != EncryptionBench.ROUNDS
+                    || run.path("reopenings").asInt() != EncryptionBench.REOPENS) {
+                problems.add("an encryption run is not of the declared size and design: " + run.path("events")
+                        + " events, " + run.path("rounds") + " rounds, " + run.path("reopenings") + " reopenings");
+            }
         }
         List<String> gits = java.util.stream.Stream.concat(runs.stream(), pairs.stream())
                 .map(j -> j.at("/environment/git").asText("")).distinct().toList();

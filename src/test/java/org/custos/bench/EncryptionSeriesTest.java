@@ -94,7 +94,8 @@ class EncryptionSeriesTest {
     void aSeriesIsEightDistinctRunsOfOneCleanCommit() throws Exception {
         List<JsonNode> eight = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            eight.add(JSON.readTree("{\"n\":" + i + ",\"environment\":{\"git\":\"abc1234\"}}"));
+            eight.add(JSON.readTree("{\"n\":" + i + ",\"events\":100000,\"rounds\":" + EncryptionBench.ROUNDS
+                    + ",\"reopenings\":" + EncryptionBench.REOPENS + ",\"environment\":{\"git\":\"abc1234\"}}"));
         }
         JsonNode pairFile = JSON.readTree("{\"environment\":{\"git\":\"abc1234\"}}");
         assertThat(EncryptionSeries.conditions(eight, List.of(pairFile, pairFile))).isEmpty();
@@ -111,6 +112,10 @@ class EncryptionSeriesTest {
                 j.deepCopy()).set("environment", dirty.get("environment"))).toList();
         assertThat(EncryptionSeries.conditions(allDirty, List.of(dirty))).singleElement().asString()
                 .contains("clean tree");
+        List<JsonNode> small = new java.util.ArrayList<>(eight.subList(0, 7));
+        small.add(((com.fasterxml.jackson.databind.node.ObjectNode) eight.get(7).deepCopy()).put("events", 10_000));
+        assertThat(EncryptionSeries.conditions(small, List.of(pairFile))).singleElement().asString()
+                .contains("not of the declared size");
     }
 
     @Test

@@ -104,16 +104,15 @@ final class CacheConnections {
         } catch (RuntimeException e) {
             failed = e;
         }
+        JdbcConnectionPool reopened = null;
         try {
-            JdbcConnectionPool reopened = CachePool.connect(base, encrypted);
-            try {
-                CachePool.storeOpeningChanges(reopened); // as an opening does (Cache.open)
-            } catch (RuntimeException e) {
-                reopened.dispose();
-                throw e;
-            }
+            reopened = CachePool.connect(base, encrypted);
+            CachePool.storeOpeningChanges(reopened); // as an opening does (Cache.open)
             pool = reopened;
         } catch (RuntimeException e) {
+            if (reopened != null) {
+                reopened.dispose();
+            }
             closed = true;
             onClose.run();
             CacheException c = new CacheException("The cache " + h2 + " could not be opened again after "

@@ -164,8 +164,8 @@ public final class ColdPairsBench {
 
     /**
      * A child JVM: {@code fill DIR RESULT plain|encrypted|control NDJSON EVENTS} or {@code rounds DIR RESULT
-     * encrypted|control JVM} (JVM: its number, from 0); the encrypted cache's key comes on standard input. The second cache (encrypted, or plain for
-     * the control) is in {@code DIR/other}.
+     * encrypted|control JVM} (JVM: its number, from 0); the encrypted cache's key comes on standard input. The second
+     * cache (encrypted, or plain for the control) is in {@code DIR/other}.
      */
     public static void main(String[] args) throws IOException {
         String mode = args[0];

@@ -264,12 +264,6 @@ public final class EncryptionBench {
         }
     }
 
-    /** The time the JVM's collectors have taken so far (ms). */
-    private static long gcMillis() {
-        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
-    }
-
     static Path h2(Path cache) {
         return cache.resolveSibling(cache.getFileName() + ".mv.db");
     }
@@ -289,11 +283,11 @@ public final class EncryptionBench {
     private static Pass pass(Ingest i, List<AuditFilter> filters) {
         try (Cache cache = Cache.open(i.cache, i.key)) {
             long reads0 = cache.fileReads();
-            long gc0 = gcMillis();
+            BenchSupport.GcTotals gc0 = BenchSupport.GcTotals.now();
             long b0 = System.nanoTime();
             int rows = firstPages(cache, filters);
             double cold = BenchSupport.ms(System.nanoTime() - b0);
-            long gc = gcMillis() - gc0;
+            long gc = BenchSupport.GcTotals.now().minus(gc0).millis();
             long reads = cache.fileReads() - reads0;
             if (reads0 < 0 || reads <= 0) {
                 throw new IllegalStateException("H2 did not say how many reads the first pages took");

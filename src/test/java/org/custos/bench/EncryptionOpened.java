@@ -26,18 +26,6 @@ final class EncryptionOpened {
                           double processCpuMs, long writes) {
     }
 
-    /** The CPU time of the whole process so far (ns), or -1 where the JVM does not say. */
-    static long processCpuNanos() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
-    }
-
-    /** The time the JVM's collectors have taken so far (ms). */
-    static long gcMillis() {
-        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
-    }
-
     /**
      * The caches as imported, opened as the app's start opens them ({@link CacheCompaction}: such a file is
      * compacted first), then the first pages: each pair {@link EncryptionBench#REOPENS} times, alternating which side
@@ -102,15 +90,15 @@ final class EncryptionOpened {
                 long reads0 = cache.fileReads();
                 long writes0 = cache.fileWrites();
                 java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-                long gc0 = gcMillis();
+                BenchSupport.GcTotals gc0 = BenchSupport.GcTotals.now();
                 long cpu0 = threads.getCurrentThreadCpuTime();
-                long proc0 = processCpuNanos();
+                long proc0 = BenchSupport.processCpuNanos();
                 long b0 = System.nanoTime();
                 int rows = EncryptionBench.firstPages(cache, filters);
                 double pages = BenchSupport.ms(System.nanoTime() - b0);
-                long gc = gcMillis() - gc0;
+                long gc = BenchSupport.GcTotals.now().minus(gc0).millis();
                 long cpu1 = threads.getCurrentThreadCpuTime();
-                long proc1 = processCpuNanos();
+                long proc1 = BenchSupport.processCpuNanos();
                 // -1: the JVM does not say (the process's CPU time comes in steps of 10 ms here)
                 double cpu = cpu0 < 0 || cpu1 < 0 ? -1 : BenchSupport.ms(cpu1 - cpu0);
                 double proc = proc0 < 0 || proc1 < 0 ? -1 : BenchSupport.ms(proc1 - proc0);

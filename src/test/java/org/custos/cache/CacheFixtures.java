@@ -60,6 +60,18 @@ public final class CacheFixtures {
     }
 
     /** Rows per table of the H2 file at {@code base} (without ".mv.db"), flyway_schema_history left out. */
+    /**
+     * Whether H2 holds changes of the open cache that its background writer has yet to store (H2's own store, read
+     * through its engine classes: there is no SQL for it).
+     */
+    static boolean unsavedChanges(Cache cache) throws SQLException {
+        try (Connection c = cache.connection()) {
+            org.h2.engine.SessionLocal session = (org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class)
+                    .getSession();
+            return session.getDatabase().getStore().getMvStore().hasUnsavedChanges();
+        }
+    }
+
     static Map<String, Long> rowCounts(Path base) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + base + ";IFEXISTS=TRUE", "custos", "")) {
             return rowCounts(c);
